@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Prepares a Debian/Ubuntu machine to build, run and test Kith: system packages, then the npm
+# dependencies from the lockfile. Safe to run again. Needs Node.js >= 20.19 already installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_node_major=20
+need_node_minor=19
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: Node.js is not installed; Kith needs Node.js ${need_node_major}.${need_node_minor} or newer (Node 20 LTS or 22 LTS)." >&2
+  exit 1
+fi
+read -r major minor _ < <(node -p 'process.versions.node.split(".").join(" ")')
+if (( major < need_node_major || (major == need_node_major && minor < need_node_minor) )); then
+  echo "setup: Node.js $(node -v) is too old; Kith needs ${need_node_major}.${need_node_minor} or newer." >&2
+  exit 1
+fi
+
+# Build tools for the native addons (node-gyp compiles against the installed Node headers).
+packages=(python3 make g++)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Electron's and Playwright's own downloads are never needed: the UI tests use Debian's chromium,
+# and the desktop shell falls back to the browser UI where no Electron binary can be fetched.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+npm ci --no-audit --no-fund
