@@ -1,0 +1,101 @@
+// Builders for option specifications. An option is described once — type, defaults, help text,
+// parser and renderer — and the loader, `-O` overrides, `help config` and dumps all read that.
+import { isIPv4 } from 'node:net';
+import { err, ok } from '../result.js';
+import {
+  formatMac,
+  parseBool,
+  parseEnum,
+  parseHostPort,
+  parseIpv4Net,
+  parseMac,
+  parseSockAddr,
+  parseString,
+  parseUint,
+  type HostPort,
+  type Ipv4Net,
+  type SockAddr,
+  type ValueResult,
+} from './values.js';
+
+export type Role = 'edge' | 'supernode';
+
+export interface OptionSpec<T, Element = T> {
+  /** Type name shown in help output. */
+  readonly type: string;
+  readonly description: string;
+  readonly help?: string;
+  readonly defaults: Readonly<Record<Role, T>>;
+  /** Repeatable options accumulate parsed elements instead of replacing the value. */
+  readonly repeatable: boolean;
+  /** Secrets never appear in dumps or logs. */
+  readonly secret: boolean;
+  parse(text: string): ValueResult<Element>;
+  /** The text written in dumps; undefined when the option has no renderable value. */
+  format(value: T): string | undefined;
+}
+
+interface Common<T> {
+  readonly description: string;
+  readonly help?: string;
+  readonly edge: T;
+  /** Supernode default when it differs from the edge's. */
+  readonly supernode?: T;
+}
+
+function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueResult<T>, format: (value: T) => string | undefined, secret = false): OptionSpec<T> {
+  return {
+    type,
+    description: c.description,
+    ...(c.help === undefined ? {} : { help: c.help }),
+    defaults: { edge: c.edge, supernode: c.supernode === undefined ? c.edge : c.supernode },
+    repeatable: false,
+    secret,
+    parse,
+    format,
+  };
+}
+
+const text = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+export const option = {
+  bool: (c: Common<boolean>) => single('bool', c, parseBool, String),
+  uint: (c: Common<number> & { readonly max?: number }) => single('uint', c, (t) => parseUint(t, c.max), String),
+  string: (c: Common<string | undefined> & { readonly maxBytes?: number }) =>
+    single<string | undefined>('string', c, (t) => parseString(t, c.maxBytes), text),
+  secret: (c: Common<string | undefined>) => single<string | undefined>('secret', c, (t) => parseString(t), () => undefined, true),
+  choice: <W extends string>(words: readonly W[], c: Common<W | undefined>) =>
+    single<W | undefined>(words.join('|'), c, (t) => parseEnum(t, words), (v) => v),
+  ipv4Net: (c: Common<Ipv4Net>) => single('ipnet', c, (t) => parseIpv4Net(t), (v) => `${v.address}/${v.prefix}`),
+  sockAddr: (c: Common<SockAddr | undefined>) =>
+    single<SockAddr | undefined>('sockaddr', c, parseSockAddr, (v) =>
+      v === undefined ? undefined : v.address.includes(':') ? `[${v.address}]:${v.port}` : `${v.address}:${v.port}`,
+    ),
+  ipv4OrAuto: (c: Common<string>) =>
+    single('auto|ipv4', c, (t) => (t === 'auto' || isIPv4(t) ? ok(t) : err('invalid-value', 'auto or an IPv4 address')), (v) => v),
+  mac: (c: Common<Uint8Array | undefined>) =>
+    single<Uint8Array | undefined>('mac', c, parseMac, (v) => (v === undefined ? undefined : formatMac(v))),
+  hostList: (c: { readonly description: string; readonly help?: string; readonly defaultPort: number }): OptionSpec<readonly HostPort[], HostPort> => ({
+    type: 'host[:port], repeatable',
+    description: c.description,
+    ...(c.help === undefined ? {} : { help: c.help }),
+    defaults: { edge: [], supernode: [] },
+    repeatable: true,
+    secret: false,
+    parse: (t) => parseHostPort(t, c.defaultPort),
+    format: (v) => v.map((h) => (h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`)).join(','),
+  }),
+  stringList: (c: { readonly description: string; readonly help?: string }): OptionSpec<readonly string[], string> => ({
+    type: 'string, repeatable',
+    description: c.description,
+    ...(c.help === undefined ? {} : { help: c.help }),
+    defaults: { edge: [], supernode: [] },
+    repeatable: true,
+    secret: false,
+    parse: (t) => parseString(t),
+    format: () => undefined,
+  }),
+};
+
+/** The value type an option spec produces. */
+export type ValueOf<S> = S extends OptionSpec<infer T, unknown> ? T : never;
