@@ -48,7 +48,7 @@ function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueRes
     type,
     description: c.description,
     ...(c.help === undefined ? {} : { help: c.help }),
-    defaults: { edge: c.edge, supernode: c.supernode === undefined ? c.edge : c.supernode },
+    defaults: { edge: c.edge, supernode: 'supernode' in c ? c.supernode : c.edge },
     repeatable: false,
     secret,
     parse,
