@@ -28,3 +28,56 @@ export function fromHex(hex: string): Uint8Array {
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
+
+export function ascii(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** One labelled block of an n3n test tool's hexdump output. */
+export interface HexdumpSection {
+  readonly label: string;
+  readonly bytes: Uint8Array;
+}
+
+const DUMP_LINE = /^[0-9a-f]{3}:((?: [0-9a-f]{2}){1,8})(?: {2}((?: ?[0-9a-f]{2}){1,8}))?/;
+
+/**
+ * Parses n3n's `fhexdump` output ("000: 00 01 …  08 09 … |…|" lines) into sections, each labelled by
+ * the non-hexdump line that precedes it.
+ */
+export function parseHexdumps(text: string): HexdumpSection[] {
+  const sections: { label: string; bytes: number[] }[] = [];
+  let label = '';
+  let current: number[] | undefined;
+  for (const line of text.split('\n')) {
+    const match = DUMP_LINE.exec(line);
+    if (match === null) {
+      if (line.trim() !== '') label = line.trim();
+      current = undefined;
+      continue;
+    }
+    if (current === undefined) {
+      current = [];
+      sections.push({ label, bytes: current });
+    }
+    const hexBytes = `${match[1] ?? ''} ${match[2] ?? ''}`.trim().split(/\s+/);
+    for (const h of hexBytes) current.push(parseInt(h, 16));
+  }
+  return sections.map((s) => ({ label: s.label, bytes: Uint8Array.from(s.bytes) }));
+}
+
+/**
+ * Hexdump sections of an n3n test tool labelled `<name>: input|output size = 0x<n>`, by name; the
+ * byte count of each is checked against its label.
+ */
+export function sizedHexdumpSections(text: string): Map<string, Uint8Array> {
+  const sections = new Map<string, Uint8Array>();
+  for (const { label, bytes } of parseHexdumps(text)) {
+    const header = /^(\w+): (?:input|output) size = 0x([0-9a-f]+)$/.exec(label);
+    if (header === null) continue;
+    const size = parseInt(header[2] ?? '', 16);
+    if (bytes.length !== size) throw new Error(`hexdump ${label}: ${bytes.length} bytes, label says ${size}`);
+    sections.set(header[1] ?? '', bytes);
+  }
+  return sections;
+}
