@@ -1,0 +1,68 @@
+// 6-byte Ethernet addresses (PROTOCOL.md §0, §1.3). Decoded MACs are copies, never views of the
+// receive buffer, so they can be stored in peer tables.
+import { err, ok } from '../result.js';
+import type { Result } from '../result.js';
+import { bytesEqual, decodeFixed } from './codec.js';
+import type { Codec } from './codec.js';
+import { MAC_SIZE } from './constants.js';
+
+/** 6 bytes in transmission order. */
+export type Mac = Uint8Array;
+
+export const NULL_MAC: Mac = new Uint8Array(MAC_SIZE);
+export const BROADCAST_MAC: Mac = new Uint8Array(MAC_SIZE).fill(0xff);
+
+export const macCodec: Codec<Mac> = {
+  encodingLength: () => MAC_SIZE,
+  encode(value, buf, offset) {
+    if (value.length !== MAC_SIZE) throw new RangeError(`a MAC has ${MAC_SIZE} bytes, got ${value.length}`);
+    buf.set(value, offset);
+    return MAC_SIZE;
+  },
+  decode: (buf, offset) => decodeFixed(buf, offset, MAC_SIZE, readMac),
+};
+
+function readMac(buf: Uint8Array, offset: number): Mac {
+  return buf.slice(offset, offset + MAC_SIZE);
+}
+
+export function macEquals(a: Mac, b: Mac): boolean {
+  return bytesEqual(a, b);
+}
+
+export function isNullMac(mac: Mac): boolean {
+  return macEquals(mac, NULL_MAC);
+}
+
+export function isBroadcastMac(mac: Mac): boolean {
+  return macEquals(mac, BROADCAST_MAC);
+}
+
+/**
+ * PROTOCOL.md §0: broadcast, IPv4 multicast 01:00:5e:00:00:00–01:00:5e:7f:ff:ff, or IPv6 multicast
+ * 33:33:xx. Other group addresses (01:80:c2:...) are unicast for n3n.
+ */
+export function isMultiBroadcast(mac: Mac): boolean {
+  if (isBroadcastMac(mac)) return true;
+  if (mac[0] === 0x01 && mac[1] === 0x00 && mac[2] === 0x5e && (mac[3]! & 0x80) === 0) return true;
+  return mac[0] === 0x33 && mac[1] === 0x33;
+}
+
+/** 'aa:bb:cc:dd:ee:ff', lowercase. */
+export function macToString(mac: Mac): string {
+  let text = '';
+  for (let i = 0; i < MAC_SIZE; i++) {
+    if (i > 0) text += ':';
+    text += (mac[i] ?? 0).toString(16).padStart(2, '0');
+  }
+  return text;
+}
+
+/** Parses 'aa:bb:cc:dd:ee:ff' (also with '-' separators, any case). */
+export function parseMac(text: string): Result<Mac, 'bad-mac'> {
+  const match = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(
+    text,
+  );
+  if (match === null) return err('bad-mac', text);
+  return ok(Uint8Array.from(match.slice(1), (pair) => parseInt(pair, 16)));
+}
