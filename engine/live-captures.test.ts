@@ -1,16 +1,23 @@
-// Replays the three live n3n captures (vectors/crypto/README.md): every header-encrypted datagram must
-// decrypt under exactly one of the keys the README names, pass its checksum and carry a time stamp
-// close to the capture time; user/password REGISTER_SUPER / ACK trailers and challenge echoes must
-// verify, and the dynamic keys handed out must be the ones derived from key_time.
+// Replays the three live n3n captures (vectors/crypto/README.md) through the whole receive path:
+// every header-encrypted datagram must decrypt under exactly one of the keys the README names, pass
+// its checksum and carry a time stamp close to the capture time; user/password REGISTER_SUPER / ACK
+// trailers and challenge echoes must verify, and the dynamic keys handed out must be the ones derived
+// from key_time. Every datagram must then decode, and every PACKET's payload must decrypt with the
+// community's cipher and decompress to a well-formed Ethernet frame.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ZERO_FEDERATION_FIELD, communityField, dynamicKey, federationField } from './dynamic-key.js';
-import { decryptHeader, dynamicHeaderKeys, looksLikeClearHeader, staticHeaderKeys } from './header-encryption.js';
-import type { HeaderKeys } from './header-encryption.js';
-import { speckDecryptBlock } from './speck.js';
-import { fromHex, readVectorText, toHex } from '../testing/vectors.js';
-import { TimeStampVerifier } from './timestamp.js';
-import type { SenderStampRecord } from './timestamp.js';
+import { ZERO_FEDERATION_FIELD, communityField, dynamicKey, federationField } from './crypto/dynamic-key.js';
+import { decryptHeader, dynamicHeaderKeys, looksLikeClearHeader, staticHeaderKeys } from './crypto/header-encryption.js';
+import type { HeaderKeys } from './crypto/header-encryption.js';
+import { speckDecryptBlock } from './crypto/speck.js';
+import type { Transform } from './crypto/transform.js';
+import { createTransform, transformIdOf } from './crypto/transforms/index.js';
+import type { CipherName } from './crypto/transform.js';
+import { decompressPayload } from './compress/index.js';
+import { MessageType, decodeMessage } from './protocol/index.js';
+import { fromHex, readVectorText, toHex } from './testing/vectors.js';
+import { TimeStampVerifier } from './crypto/timestamp.js';
+import type { SenderStampRecord } from './crypto/timestamp.js';
 import {
   AUTH_TOKEN_SIZE,
   edgePrivateKey,
@@ -20,7 +27,7 @@ import {
   tokenCipher,
   unwrapDynamicKey,
   verifyAuthTrailer,
-} from './user-password.js';
+} from './crypto/user-password.js';
 
 interface CaptureRecord {
   t: number;
@@ -115,12 +122,72 @@ interface ReplayOptions {
   readonly candidates: readonly KeyCandidate[];
   readonly clearCommunity?: string;
   readonly auth?: UserPasswordAuth;
+  /** Payload cipher per community name. */
+  readonly ciphers: Readonly<Record<string, { readonly cipher: CipherName; readonly key: string }>>;
 }
 
-/** Decrypts every datagram; returns how many datagrams each key (or 'clear') accounted for. */
+const ETHERTYPES = new Set([0x0800, 0x0806, 0x86dd]);
+
+/** An IPv4 header's checksum sums to 0xffff: a wrong key or keystream could not produce that. */
+function ipv4HeaderChecksumOk(header: Uint8Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < header.length; i += 2) sum += (header[i]! << 8) | header[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum === 0xffff;
+}
+
+/** Checks that a recovered frame is real Ethernet: known EtherType, and IPv4/ARP internally consistent. */
+function assertEthernetFrame(frame: Uint8Array, where: string): void {
+  assert.ok(frame.length >= 14, `${where}: frame of ${frame.length} bytes`);
+  const etherType = (frame[12]! << 8) | frame[13]!;
+  assert.ok(ETHERTYPES.has(etherType), `${where}: EtherType ${etherType.toString(16)}`);
+  if (etherType === 0x0800) {
+    const ihl = (frame[14]! & 0x0f) * 4;
+    assert.equal(frame[14]! >>> 4, 4, `${where}: IPv4 version`);
+    assert.ok(ipv4HeaderChecksumOk(frame.subarray(14, 14 + ihl)), `${where}: IPv4 header checksum`);
+    assert.equal((frame[16]! << 8) | frame[17]!, frame.length - 14, `${where}: IPv4 total length`);
+  } else if (etherType === 0x0806) {
+    assert.equal(toHex(frame.subarray(14, 20)), '000108000604', `${where}: ARP for IPv4 over Ethernet`);
+  } else {
+    assert.equal(frame[14]! >>> 4, 6, `${where}: IPv6 version`);
+    assert.equal((frame[18]! << 8) | frame[19]!, frame.length - 54, `${where}: IPv6 payload length`);
+  }
+}
+
+/** Reverses the sender's payload steps: transform, then decompression (PROTOCOL.md §5). */
+function openPayload(transform: Transform, payload: Uint8Array, compression: number, where: string): Uint8Array {
+  const plain = new Uint8Array(payload.length);
+  const length = transform.decrypt(payload, plain, 0);
+  assert.equal(typeof length, 'number', `${where}: transform decrypt ${String(length)}`);
+  const frame = decompressPayload(compression, plain.subarray(0, length as number));
+  assert.ok(frame.ok, `${where}: decompression ${frame.ok ? '' : frame.error}`);
+  return frame.value;
+}
+
+/**
+ * Decrypts and decodes every datagram; returns how many datagrams each key (or 'clear') accounted for,
+ * plus 'packets' (PACKET payloads opened) and 'compressed' (of those, LZO-compressed).
+ */
 function replay(records: readonly CaptureRecord[], options: ReplayOptions): Map<string, number> {
   const counts = new Map<string, number>();
+  const count = (what: string): void => void counts.set(what, (counts.get(what) ?? 0) + 1);
   const senders = new Map<string, SenderStampRecord>();
+  const transforms = new Map(
+    Object.entries(options.ciphers).map(([community, c]) => [community, createTransform(c.cipher, Buffer.from(c.key))]),
+  );
+  const checkDecoded = (plain: Uint8Array, where: string): void => {
+    const decoded = decodeMessage(plain);
+    assert.ok(decoded.ok, `${where}: decode ${decoded.ok ? '' : decoded.error}`);
+    const message = decoded.value;
+    if (message.type !== MessageType.Packet) return;
+    const community = Buffer.from(message.communityField).toString('latin1').replace(/\0+$/, '');
+    const transform = transforms.get(community);
+    assert.ok(transform, `${where}: no cipher for ${community}`);
+    assert.equal(message.transform, transformIdOf(transform.name), `${where}: transform id`);
+    assertEthernetFrame(openPayload(transform, message.payload, message.compression, where), where);
+    count('packets');
+    if (message.compression !== 1) count('compressed');
+  };
   for (const [index, record] of records.entries()) {
     const wire = fromHex(record.hex);
     const where = `datagram ${index} (${record.tag} ${record.dir})`;
@@ -130,7 +197,8 @@ function replay(records: readonly CaptureRecord[], options: ReplayOptions): Map<
     if (looksLikeClearHeader(wire, wire.length)) {
       assert.ok(options.clearCommunity !== undefined, `${where}: unexpected clear header`);
       assert.deepEqual(wire.subarray(4, 24), communityField(options.clearCommunity), where);
-      counts.set('clear', (counts.get('clear') ?? 0) + 1);
+      count('clear');
+      checkDecoded(wire, where);
       continue;
     }
 
@@ -142,7 +210,8 @@ function replay(records: readonly CaptureRecord[], options: ReplayOptions): Map<
     });
     assert.equal(matches.length, 1, `${where}: keys matching: ${matches.map((m) => m.c.name).join(',')}`);
     const match = matches[0]!;
-    counts.set(match.c.name, (counts.get(match.c.name) ?? 0) + 1);
+    count(match.c.name);
+    checkDecoded(match.plain, where);
 
     const type = match.plain[3]! & 0x1f;
     assert.equal(match.plain[0], 3, `${where}: version`);
@@ -178,8 +247,9 @@ test('live capture 1: user/password, Speck, LZO — 40 datagrams', () => {
   const counts = replay(records, {
     candidates: [candidate('dynamic', netleo, dynamicHeaderKeys(dk)), netleoStatic, federationCandidate],
     auth,
+    ciphers: { netleo: { cipher: 'Speck', key: 'mySecretKey' } },
   });
-  assert.deepEqual(Object.fromEntries(counts), { static: 4, dynamic: 36 });
+  assert.deepEqual(Object.fromEntries(counts), { static: 4, dynamic: 36, packets: 34, compressed: 28 });
   assert.deepEqual(auth.handedOut, [toHex(dk), toHex(dk)]);
 });
 
@@ -190,8 +260,12 @@ test('live capture 2: header encryption + AES-192, and a clear-header ChaCha20 c
   const counts = replay(records, {
     candidates: [candidate('static', mynetwork, staticHeaderKeys(mynetwork))],
     clearCommunity: 'plainnet',
+    ciphers: {
+      mynetwork: { cipher: 'AES', key: 'a-25-character-key-for-AE' },
+      plainnet: { cipher: 'ChaCha20', key: 'chacha-key' },
+    },
   });
-  assert.deepEqual(Object.fromEntries(counts), { static: 40, clear: 12 });
+  assert.deepEqual(Object.fromEntries(counts), { static: 40, clear: 12, packets: 43, compressed: 7 });
   for (const r of records.filter((x) => x.tag === 'plain-cc20')) {
     const wire = fromHex(r.hex);
     assert.ok(looksLikeClearHeader(wire, wire.length));
@@ -214,7 +288,8 @@ test('live capture 3: federation, dynamic-key change, user/password, ChaCha20 �
       federationCandidate,
     ],
     auth,
+    ciphers: { netleo: { cipher: 'ChaCha20', key: 'mySecretKey' } },
   });
   assert.deepEqual(auth.handedOut, [toHex(oldKey), toHex(newKey)]);
-  assert.deepEqual(Object.fromEntries(counts), { static: 5, 'dynamic-old': 11, federation: 4, 'dynamic-new': 3 });
+  assert.deepEqual(Object.fromEntries(counts), { static: 5, 'dynamic-old': 11, federation: 4, 'dynamic-new': 3, packets: 11 });
 });
