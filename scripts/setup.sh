@@ -16,8 +16,9 @@ if (( major < need_node_major || (major == need_node_major && minor < need_node_
   exit 1
 fi
 
-# Build tools for the native addons (node-gyp compiles against the installed Node headers).
-packages=(python3 make g++)
+# Build tools for the native addons (node-gyp compiles against the installed Node headers), and
+# clang + lld (wasm-ld) for the test that rebuilds the committed WebAssembly crypto kernels.
+packages=(python3 make g++ clang lld)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,12 +1,13 @@
 // ChaCha20 transform (ID 4, CRYPTO.md §2.4): output = IV ‖ (ChaCha20(pearson256(key), IV) ⊕ P).
-// The 16-byte IV is OpenSSL's "32-bit LE block counter ‖ 96-bit nonce", so Node's 'chacha20' cipher
-// computes it, except at a counter wrap (CRYPTO.md §1.5).
+// The 16-byte IV fills state words 12..15, word 12 being the block counter (CRYPTO.md §1.5). The
+// keystream comes from the WebAssembly kernels (four blocks per SIMD pass): a per-packet
+// createCipheriv cost more than the cipher itself.
 
-import { createCipheriv } from 'node:crypto';
 import { pearson256 } from '../pearson.js';
 import { randomFill } from '../random.js';
 import { TransformId } from '../transform.js';
 import type { Transform } from '../transform.js';
+import { chacha20Xor } from '../wasm/kernels.js';
 
 const IV_BYTES = 16;
 const BLOCK = 64;
@@ -21,30 +22,9 @@ function bytesBeforeWrap(iv: Uint8Array, ivOffset: number): number {
   return (COUNTER_SPAN - readCounter(iv, ivOffset)) * BLOCK;
 }
 
-/**
- * dst[dstOffset..] = src[srcOffset, srcOffset + length) ⊕ ChaCha20(key, iv). CRYPTO.md §1.5: n3n's
- * built-in ChaCha20 wraps the counter word to 0 without carrying into word 13 (OpenSSL carries), so
- * at a wrap the call is split and restarted with counter 0 and the same nonce.
- */
-export function chacha20Xor(
-  key: Uint8Array,
-  iv: Uint8Array,
-  ivOffset: number,
-  src: Uint8Array,
-  srcOffset: number,
-  length: number,
-  dst: Uint8Array,
-  dstOffset: number,
-): void {
-  const ivBytes = iv.subarray(ivOffset, ivOffset + IV_BYTES);
-  const head = Math.min(length, bytesBeforeWrap(iv, ivOffset));
-  dst.set(createCipheriv('chacha20', key, ivBytes).update(src.subarray(srcOffset, srcOffset + head)), dstOffset);
-  if (head === length) return;
-  const wrappedIv = Uint8Array.from(ivBytes);
-  wrappedIv.fill(0, 0, 4);
-  const rest = src.subarray(srcOffset + head, srcOffset + length);
-  dst.set(createCipheriv('chacha20', key, wrappedIv).update(rest), dstOffset + head);
-}
+// CRYPTO.md §1.5: like n3n's built-in ChaCha20, the kernel wraps the counter word to 0 without
+// carrying into word 13 (OpenSSL carries).
+export { chacha20Xor };
 
 export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof randomFill = randomFill): Transform {
   const cipherKey = pearson256(key);
