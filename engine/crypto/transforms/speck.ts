@@ -4,12 +4,12 @@ import { pearson256 } from '../pearson.js';
 import { randomFill } from '../random.js';
 import { speckCtr, speckKeySchedule } from '../speck.js';
 import { TransformId } from '../transform.js';
-import type { Transform, TransformDecryptError, TransformFactory } from '../transform.js';
+import type { Transform, TransformDecryptError } from '../transform.js';
 
 const IV_SIZE = 16;
 const ivScratch = new Uint8Array(IV_SIZE);
 
-export const createSpeckTransform: TransformFactory = (key: Uint8Array): Transform => {
+export function createSpeckTransform(key: Uint8Array, fillRandom: typeof randomFill = randomFill): Transform {
   const schedule = speckKeySchedule(pearson256(key));
   return {
     id: TransformId.Speck,
@@ -19,7 +19,7 @@ export const createSpeckTransform: TransformFactory = (key: Uint8Array): Transfo
       // Payload first, then the IV: src may overlap dst (set() copies overlapping ranges correctly).
       const dataAt = dstOffset + IV_SIZE;
       dst.set(src, dataAt);
-      randomFill(dst, dstOffset, IV_SIZE);
+      fillRandom(dst, dstOffset, IV_SIZE);
       speckCtr(schedule, dst, dstOffset, dst, dataAt, dataAt + src.length);
       return IV_SIZE + src.length;
     },
@@ -34,4 +34,4 @@ export const createSpeckTransform: TransformFactory = (key: Uint8Array): Transfo
       return plainLength;
     },
   };
-};
+}
