@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { eventually, exchange, openSocket, postV1, startServer, unixTarget, type RunningServer, type Target } from './test-support.js';
+
+interface Subscriber {
+  readonly socket: Socket;
+  text(): string;
+}
+
+async function subscribe(target: Target, topic: string): Promise<Subscriber> {
+  const socket = await openSocket(target);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  const text = (): string => Buffer.concat(chunks).toString('latin1');
+  socket.write(`GET /events/${topic} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.ok(await eventually(() => text().includes('\r\n\r\n')), 'subscription headers');
+  return { socket, text };
+}
+
+async function helpEvents(running: RunningServer): Promise<string> {
+  const reply = await exchange(unixTarget(running), postV1('{"jsonrpc":"2.0","method":"help.events","id":1}'));
+  return reply.toString('latin1').split('\r\n\r\n')[1] ?? '';
+}
+
+const HEADERS = 'HTTP/1.1 200 event\r\nContent-Type: application/json\r\n\r\n';
+
+describe('event streams (MANAGEMENT.md §7)', () => {
+  let running: RunningServer;
+  before(async () => {
+    running = await startServer();
+  });
+  after(() => running.stop());
+
+  it('delivers to two subscribers of a topic and to debug, and forgets one that disconnects', async () => {
+    const first = await subscribe(unixTarget(running), 'test');
+    const second = await subscribe(running.tcp, 'test');
+    const debug = await subscribe(unixTarget(running), 'debug');
+    const peer = await subscribe(unixTarget(running), 'peer');
+    assert.equal(
+      await helpEvents(running),
+      '{"jsonrpc":"2.0","id":"1","result":[{"topic":"debug","sockaddr":"AF(1)","desc":"All events - for event debugging"},' +
+        '{"topic":"test","sockaddr":"AF(1),127.0.0.1","desc":"Used only by post.test"},{"topic":"peer","sockaddr":"AF(1)","desc":"Changes to peer list"}]}',
+    );
+    const record = '\x1e{"event":"test","params":["a",1]}\n';
+      await exchange(unixTarget(running), postV1('{"jsonrpc":"2.0","method":"post.test","id":7,"params":["a",1]}'));
+    for (const subscriber of [first, second, debug]) assert.ok(await eventually(() => subscriber.text() === HEADERS + record));
+    assert.equal(peer.text(), HEADERS);
+
+    first.socket.destroy();
+    assert.ok(await eventually(async () => !(await helpEvents(running)).includes('"AF(1),127.0.0.1"')));
+    assert.deepEqual(running.server.publish('test', { params: 'hello' }), { ok: true, value: 2 });
+    running.server.publish('test', { params: null });
+    assert.ok(await eventually(() => second.text().endsWith('\x1e{"event":"test","params":null}\n')));
+    // MANAGEMENT.md §7.4: a string param stays valid JSON (n3n dropped its quotes).
+    assert.ok(second.text().includes('\x1e{"event":"test","params":"hello"}\n'));
+    for (const subscriber of [second, debug, peer]) subscriber.socket.destroy();
+    assert.ok(await eventually(async () => (await helpEvents(running)).split('"?:?"').length === 4));
+  });
+
+  it('publishes peer events in the captured shape', async () => {
+    const peer = await subscribe(unixTarget(running), 'peer');
+    const sent = running.server.publish('peer', { action: 'p2p_add', macaddr: '02:00:00:77:00:02', age: 0, sockaddr: '127.0.0.1:7702' });
+    assert.deepEqual(sent, { ok: true, value: 1 });
+    const expected = '\x1e{"event":"peer","action":"p2p_add","macaddr":"02:00:00:77:00:02","age":0,"sockaddr":"127.0.0.1:7702"}\n';
+    assert.ok(await eventually(() => peer.text() === HEADERS + expected));
+    peer.socket.destroy();
+  });
+
+  it('refuses an unknown topic and ends a stream that is sent another request', async () => {
+    assert.equal(running.server.publish('nope' as 'test', { params: 1 }).ok, false);
+    const subscriber = await subscribe(unixTarget(running), 'test');
+    let closed = false;
+    subscriber.socket.once('close', () => (closed = true));
+    subscriber.socket.write(postV1('{"method":"get_verbose","id":1}'));
+    assert.ok(await eventually(() => closed));
+    assert.equal(subscriber.text(), HEADERS);
+  });
+
+  it("keeps n3n's rule at the limit: the oldest is closed and the newcomer is told \"replacing\" (§7.3, byte-exact)", async () => {
+    const single = await startServer({ limits: { maxSubscribersPerTopic: 1 } });
+    try {
+      const old = await subscribe(unixTarget(single), 'test');
+      let oldClosed = false;
+      old.socket.once('close', () => (oldClosed = true));
+      const replacement = await subscribe(unixTarget(single), 'test');
+      assert.ok(await eventually(() => oldClosed));
+      single.server.publish('test', { params: ['a', 1] });
+      assert.ok(
+        await eventually(
+          () => replacement.text() === `${HEADERS}\x1e"replacing"\n\x1e{"event":"test","params":["a",1]}\n`,
+        ),
+      );
+      replacement.socket.destroy();
+    } finally {
+      await single.stop();
+    }
+  });
+
+  it('drops a subscriber that does not read instead of buffering without bound', async () => {
+    const bounded = await startServer({ limits: { maxSubscriberBufferBytes: 64 * 1024 } });
+    try {
+      const slow = await subscribe(unixTarget(bounded), 'test');
+      slow.socket.pause();
+      const big = 'x'.repeat(16 * 1024);
+      let dropped = false;
+      for (let i = 0; i < 5000 && !dropped; i++) {
+        const sent = bounded.server.publish('test', { params: big });
+        dropped = sent.ok && sent.value === 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.ok(dropped, 'slow subscriber dropped');
+      slow.socket.destroy();
+    } finally {
+      await bounded.stop();
+    }
+  });
+
+  it('closes event streams when the server closes', async () => {
+    const closing = await startServer();
+    const subscriber = await subscribe(unixTarget(closing), 'debug');
+    let closed = false;
+    subscriber.socket.once('close', () => (closed = true));
+    await closing.stop();
+    assert.ok(await eventually(() => closed));
+  });
+});

@@ -1,0 +1,50 @@
+// MANAGEMENT.md §2.2: every non-streaming reply is status line, Content-Type, (401 only)
+// WWW-Authenticate, Content-Length, body — no Date, Server or Connection headers.
+import type { ServerResponse } from 'node:http';
+
+export interface HttpReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string | Buffer;
+}
+
+/** n3n's reason words: clients only read the number, but they are cheap to reproduce. */
+function reasonWord(status: number): string {
+  return status === 401 ? 'unauth' : 'result';
+}
+
+export function textReply(status: number, text: string): HttpReply {
+  return { status, contentType: 'text/plain', body: text };
+}
+
+export function jsonReply(status: number, json: string): HttpReply {
+  return { status, contentType: 'application/json', body: json };
+}
+
+export const UNAUTHORISED = textReply(401, 'unauthorised\n');
+
+function headerFields(reply: HttpReply): [string, string][] {
+  const fields: [string, string][] = [['Content-Type', reply.contentType]];
+  // MANAGEMENT.md §2.7: the browser UI relies on this to show its login prompt.
+  if (reply.status === 401) fields.push(['WWW-Authenticate', 'Basic realm="n3n"']);
+  fields.push(['Content-Length', String(Buffer.byteLength(reply.body))]);
+  return fields;
+}
+
+export function sendReply(res: ServerResponse, reply: HttpReply): void {
+  res.sendDate = false;
+  res.removeHeader('Connection');
+  res.writeHead(reply.status, reasonWord(reply.status), Object.fromEntries(headerFields(reply)));
+  res.end(reply.body);
+}
+
+/** For replies written before or outside Node's HTTP parser (connection limit, parse errors). */
+export function serializeReply(reply: HttpReply): Buffer {
+  const head = headerFields(reply)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return Buffer.concat([
+    Buffer.from(`HTTP/1.1 ${reply.status} ${reasonWord(reply.status)}\r\n${head}\r\n`, 'latin1'),
+    Buffer.from(reply.body),
+  ]);
+}
