@@ -1,0 +1,211 @@
+// The supernode's community table (PROTOCOL.md §9.1, §9.5, §9.7): admission of new names, the
+// community list file, edges and associations with Kith's size bounds, and purging.
+import { communityName, isNullMac } from '../engine/protocol/index.js';
+import { federationPrivateKey, sharedSecret, tokenCipher } from '../engine/crypto/user-password.js';
+import { communityField, dynamicKey } from '../engine/crypto/dynamic-key.js';
+import type { Mac, Socket } from '../engine/protocol/index.js';
+import { chooseCommunitySubnet } from './auto-ip.js';
+import type { Subnet } from './auto-ip.js';
+import { bytesKey, cleanCommunityField, Community, communityKey } from './community.js';
+import type { CommunityUser, EdgeRecord } from './community.js';
+import type { CommunityList } from './community-file.js';
+import type { EdgeRemovalReason } from './events.js';
+
+export interface CommunityLimits {
+  readonly maxCommunities: number;
+  readonly maxEdges: number;
+  readonly maxAssociations: number;
+}
+
+export interface AutoIpRange {
+  readonly min: Subnet;
+  readonly max: Subnet;
+}
+
+export interface CommunityTableHooks {
+  edgeAdded(community: Community, edge: EdgeRecord): void;
+  edgeRemoved(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void;
+  communityAdded(community: Community): void;
+  communityRemoved(community: Community): void;
+}
+
+/** §10.2 REGISTRATION_TIMEOUT and the association expiry (3 × 60 s). */
+export const EDGE_TIMEOUT_MS = 60_000;
+export const ASSOCIATION_TIMEOUT_MS = 180_000;
+
+export type Admission = Community | 'community-not-admitted' | 'table-full';
+
+export class CommunityTable {
+  private readonly byKey = new Map<string, Community>();
+  // Communities whose header-encryption state is not 'none': the keys tried on encrypted datagrams.
+  private readonly keyed = new Set<Community>();
+  private patterns: readonly RegExp[] = [];
+  private locked = false;
+  private edgeTotal = 0;
+  private associationTotal = 0;
+
+  constructor(
+    readonly federation: Community,
+    private readonly autoIp: AutoIpRange,
+    private readonly limits: CommunityLimits,
+    private readonly hooks: CommunityTableHooks,
+  ) {
+    this.insert(federation);
+  }
+
+  get(field: Uint8Array): Community | undefined {
+    return this.byKey.get(communityKey(field));
+  }
+
+  all(): IterableIterator<Community> {
+    return this.byKey.values();
+  }
+
+  /** Communities whose keys are tried on a header-encrypted datagram (§9.2 step 2). */
+  withKeys(): ReadonlySet<Community> {
+    return this.keyed;
+  }
+
+  lockHeaderEncryption(community: Community, state: 'enabled' | 'none'): void {
+    community.lockHeaderEncryption(state);
+    if (community.headerEncryption === 'none') this.keyed.delete(community);
+  }
+
+  /** §9.3.6 step 1 / §9.3.1 step 2: may a community of this name exist here? */
+  admissible(field: Uint8Array): boolean {
+    const key = communityKey(field);
+    // Names starting with '*' are reserved for the federation (§2.1.1).
+    if (key.startsWith('*')) return false;
+    if (!this.locked) return true;
+    const name = communityName(field);
+    return this.patterns.some((pattern) => pattern.test(name));
+  }
+
+  /** §9.3.1 step 2: an existing community, or a new purgeable one without header encryption. */
+  admit(field: Uint8Array): Admission {
+    const existing = this.get(field);
+    if (existing !== undefined) return existing;
+    if (!this.admissible(field)) return 'community-not-admitted';
+    if (this.byKey.size > this.limits.maxCommunities) return 'table-full';
+    const clean = cleanCommunityField(field);
+    const community = new Community({
+      field: clean,
+      isFederation: false,
+      purgeable: true,
+      headerEncryption: 'none',
+      subnet: this.chooseSubnet(clean),
+      users: [],
+    });
+    this.insert(community);
+    return community;
+  }
+
+  /**
+   * §9.5: replaces every non-federation community (dropping their edges) by the listed ones and
+   * locks admission to listed names and patterns. federationName is the name without '*'.
+   */
+  load(list: CommunityList, federationName: string): void {
+    for (const community of [...this.byKey.values()]) if (!community.isFederation) this.remove(community, 'reloaded');
+    const federationKey = federationPrivateKey(federationName);
+    for (const fixed of list.fixed) {
+      const field = communityField(fixed.name);
+      if (this.get(field) !== undefined) continue;
+      const users = fixed.users.flatMap((user): CommunityUser[] => {
+        const secret = sharedSecret(federationKey, user.publicKey);
+        return secret.ok ? [{ name: user.name, publicKey: user.publicKey, secret: secret.value, cipher: tokenCipher(secret.value) }] : [];
+      });
+      this.insert(
+        new Community({
+          field,
+          isFederation: false,
+          purgeable: false,
+          headerEncryption: 'unknown',
+          subnet: fixed.subnet ?? this.chooseSubnet(field),
+          users,
+        }),
+      );
+    }
+    this.patterns = list.patterns;
+    this.locked = true;
+  }
+
+  /** §7.3.5: recomputes the dynamic key of every user/password community. */
+  applyDynamicKeys(federationFieldForKeys: Uint8Array, keyTime: number): void {
+    for (const community of this.byKey.values()) {
+      if (community.hasUsers) community.setDynamicKey(dynamicKey(community.field, federationFieldForKeys, keyTime));
+    }
+  }
+
+  addEdge(community: Community, edge: EdgeRecord): boolean {
+    if (this.edgeTotal >= this.limits.maxEdges) return false;
+    community.edges.set(bytesKey(edge.mac), edge);
+    this.edgeTotal++;
+    this.hooks.edgeAdded(community, edge);
+    return true;
+  }
+
+  removeEdge(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
+    if (!community.edges.delete(bytesKey(edge.mac))) return;
+    this.edgeTotal--;
+    this.hooks.edgeRemoved(community, edge, reason);
+  }
+
+  /** §9.3.1 step 9: the record moves to the new MAC; the old key disappears. */
+  rekeyEdge(community: Community, edge: EdgeRecord, newMac: Mac): EdgeRecord {
+    community.edges.delete(bytesKey(edge.mac));
+    const moved: EdgeRecord = { ...edge, mac: newMac };
+    community.edges.set(bytesKey(newMac), moved);
+    return moved;
+  }
+
+  associate(community: Community, mac: Mac, supernode: Socket, nowMs: number): void {
+    if (isNullMac(mac)) return;
+    const existing = community.associations.get(bytesKey(mac));
+    if (existing !== undefined) {
+      existing.supernode = supernode;
+      existing.lastSeenMs = nowMs;
+      return;
+    }
+    if (this.associationTotal >= this.limits.maxAssociations) return;
+    community.associations.set(bytesKey(mac), { mac, supernode, lastSeenMs: nowMs });
+    this.associationTotal++;
+  }
+
+  /** §9.7: expired edges and associations, then purgeable communities left without edges. */
+  purge(nowMs: number): void {
+    for (const community of [...this.byKey.values()]) {
+      for (const edge of [...community.edges.values()]) {
+        if (nowMs - edge.lastSeenMs >= EDGE_TIMEOUT_MS) this.removeEdge(community, edge, 'purged');
+      }
+      for (const [key, association] of community.associations) {
+        if (nowMs - association.lastSeenMs >= ASSOCIATION_TIMEOUT_MS) {
+          community.associations.delete(key);
+          this.associationTotal--;
+        }
+      }
+      if (community.purgeable && community.edges.size === 0) this.remove(community, 'purged');
+    }
+  }
+
+  private insert(community: Community): void {
+    this.byKey.set(community.key, community);
+    if (community.headerEncryption !== 'none') this.keyed.add(community);
+    this.hooks.communityAdded(community);
+  }
+
+  private remove(community: Community, reason: EdgeRemovalReason): void {
+    for (const edge of [...community.edges.values()]) this.removeEdge(community, edge, reason);
+    this.associationTotal -= community.associations.size;
+    community.associations.clear();
+    this.byKey.delete(community.key);
+    this.keyed.delete(community);
+    this.hooks.communityRemoved(community);
+  }
+
+  /** §9.6.1: a subnet that overlaps no other non-federation community's. */
+  private chooseSubnet(field: Uint8Array): Subnet {
+    const inUse: Subnet[] = [];
+    for (const community of this.byKey.values()) if (!community.isFederation) inUse.push(community.subnet);
+    return chooseCommunitySubnet(field, this.autoIp.min, this.autoIp.max, inUse);
+  }
+}

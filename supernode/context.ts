@@ -1,0 +1,39 @@
+// What every handler works with: the supernode's identity, tables, clock and output. One object,
+// built by the Supernode class, so handlers stay plain functions.
+import type { Mac } from '../engine/protocol/index.js';
+import type { Logger } from '../engine/log.js';
+import type { TimeStampVerifier } from '../engine/crypto/timestamp.js';
+import type { Clock } from './clock.js';
+import type { CommunityTable } from './communities.js';
+import type { Federation } from './federation.js';
+import type { Outbound } from './outbound.js';
+import type { PacketStats } from './stats.js';
+
+export interface Identity {
+  readonly mac: Mac;
+  /** Simple-id token of our own REGISTER_SUPER to other supernodes (§9.1). */
+  readonly token: Uint8Array;
+  /** Version string of PONGs (§4.9), at most 19 bytes. */
+  readonly version: string;
+  readonly startedMs: number;
+}
+
+export interface SupernodeContext {
+  readonly identity: Identity;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly stats: PacketStats;
+  readonly verifier: TimeStampVerifier;
+  readonly communities: CommunityTable;
+  readonly federation: Federation;
+  readonly outbound: Outbound;
+  readonly spoofingProtection: boolean;
+  readonly keyTime: KeyTimeControl;
+}
+
+/** §7.3.5, §9.8.4: the federation key time and what changing it involves. */
+export interface KeyTimeControl {
+  readonly current: number;
+  /** Adopts a larger key time learned from a federation member. */
+  adopt(candidate: number): void;
+}

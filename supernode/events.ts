@@ -1,0 +1,44 @@
+// Notifications for the management layer (MANAGEMENT.md §7 "peer" events and community changes).
+import { EventEmitter } from 'node:events';
+
+export type EdgeRemovalReason = 'unregistered' | 'purged' | 'moved' | 'rejected-by-federation' | 'connection-closed' | 'reloaded';
+
+export interface EdgeEvent {
+  readonly community: string;
+  /** 'aa:bb:cc:dd:ee:ff' */
+  readonly mac: string;
+  /** 'a.b.c.d:port' / '[v6]:port', 'TCP/' prefixed for TCP edges. */
+  readonly sockaddr: string;
+  /** Seconds since the edge record was created. */
+  readonly age: number;
+}
+
+export interface SupernodeEventMap {
+  'edge-registered': [EdgeEvent];
+  'edge-removed': [EdgeEvent & { readonly reason: EdgeRemovalReason }];
+  'community-added': [{ readonly community: string }];
+  'community-removed': [{ readonly community: string }];
+}
+
+/** A typed facade over EventEmitter; listeners run synchronously and must not throw. */
+export class SupernodeEvents {
+  private readonly emitter = new EventEmitter();
+
+  on<K extends keyof SupernodeEventMap>(event: K, listener: (...args: SupernodeEventMap[K]) => void): this {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<K extends keyof SupernodeEventMap>(event: K, listener: (...args: SupernodeEventMap[K]) => void): this {
+    this.emitter.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  emit<K extends keyof SupernodeEventMap>(event: K, ...args: SupernodeEventMap[K]): void {
+    this.emitter.emit(event, ...args);
+  }
+
+  removeAll(): void {
+    this.emitter.removeAllListeners();
+  }
+}

@@ -1,0 +1,32 @@
+// Where forwarded PACKETs, REGISTERs and queries go (PROTOCOL.md §9.4).
+import { bytesKey } from './community.js';
+import type { Community } from './community.js';
+import type { SupernodeContext } from './context.js';
+import { udpRoute } from './route.js';
+import type { Route } from './route.js';
+import type { Mac } from '../engine/protocol/index.js';
+
+/** Active federation members (seen within 90 s). */
+export function federationRoutes(ctx: SupernodeContext): Route[] {
+  return ctx.federation.active(ctx.clock.nowMs()).flatMap((member) => (member.socket === undefined ? [] : [udpRoute(member.socket)]));
+}
+
+/**
+ * §9.4.1: the local edge; else, for traffic from an edge, the supernode holding it or the whole
+ * federation. Unknown unicast is never flooded to local edges; from a supernode it is dropped.
+ */
+export function unicastRoutes(ctx: SupernodeContext, community: Community, dstMac: Mac, fromSupernode: boolean): Route[] {
+  const edge = community.edge(dstMac);
+  if (edge !== undefined) return [edge.route];
+  if (fromSupernode) return [];
+  const association = community.associations.get(bytesKey(dstMac));
+  return association === undefined ? federationRoutes(ctx) : [udpRoute(association.supernode)];
+}
+
+/** §9.4.2: every local edge except the sender, plus the federation for traffic from an edge. */
+export function broadcastRoutes(ctx: SupernodeContext, community: Community, srcMac: Mac, fromSupernode: boolean): Route[] {
+  const routes = fromSupernode ? [] : federationRoutes(ctx);
+  const sender = bytesKey(srcMac);
+  for (const [key, edge] of community.edges) if (key !== sender) routes.push(edge.route);
+  return routes;
+}

@@ -1,0 +1,60 @@
+// QUERY_PEER (PROTOCOL.md §9.3.6): PING → PONG, lookup → PEER_INFO for a local edge, otherwise the
+// question goes on to the federation (only when an edge asked).
+import { DEFAULT_TTL, isNullMac, macToString, MessageType } from '../../engine/protocol/index.js';
+import type { PeerInfoMessage, QueryPeerMessage } from '../../engine/protocol/index.js';
+import { cleanCommunityField } from '../community.js';
+import type { SupernodeContext } from '../context.js';
+import { federationRoutes } from '../forwarding.js';
+import type { InboundMessage } from '../inbound.js';
+import { stampAccepted } from '../stamp-check.js';
+
+export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, msg: QueryPeerMessage): void {
+  const { stats } = ctx;
+  const community = inbound.community;
+  // An unknown but admissible community can still be PINGed (a federation member may serve it).
+  if (community === undefined && !ctx.communities.admissible(msg.communityField)) return stats.drop('community-not-admitted', () => 'QUERY_PEER');
+  if (community !== undefined && !stampAccepted(ctx, inbound, community.edge(msg.srcMac), true)) return;
+
+  if (isNullMac(msg.targetMac)) {
+    const pong: PeerInfoMessage = {
+      type: MessageType.PeerInfo,
+      ttl: DEFAULT_TTL,
+      fromSupernode: true,
+      communityField: community?.field ?? cleanCommunityField(msg.communityField),
+      aflags: 0,
+      srcMac: ctx.identity.mac,
+      targetMac: msg.targetMac,
+      socket: inbound.sender,
+      // §4.9: n3n's load field is always 0 on the wire; send the same.
+      load: 0,
+      uptime: Math.floor((ctx.clock.nowMs() - ctx.identity.startedMs) / 1000),
+      version: ctx.identity.version,
+    };
+    return ctx.outbound.send(inbound.route, ctx.outbound.seal(pong, community));
+  }
+
+  if (community === undefined) return stats.drop('unknown-community', () => 'QUERY_PEER');
+  const target = community.edge(msg.targetMac);
+  if (target !== undefined) {
+    const answer: PeerInfoMessage = {
+      type: MessageType.PeerInfo,
+      ttl: DEFAULT_TTL,
+      fromSupernode: true,
+      communityField: community.field,
+      aflags: 0,
+      srcMac: msg.srcMac,
+      targetMac: msg.targetMac,
+      socket: target.route.socket,
+      preferredSocket: target.preferredSocket,
+      load: 0,
+      uptime: 0,
+      version: '',
+    };
+    return ctx.outbound.send(inbound.route, ctx.outbound.seal(answer, community));
+  }
+
+  const routes = msg.fromSupernode ? [] : federationRoutes(ctx);
+  if (routes.length === 0) return stats.drop('unknown-destination', () => `QUERY_PEER for ${macToString(msg.targetMac)}`);
+  const bytes = ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1, fromSupernode: true }, community);
+  for (const route of routes) ctx.outbound.send(route, bytes);
+}

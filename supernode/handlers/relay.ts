@@ -1,0 +1,33 @@
+// PACKET and REGISTER (PROTOCOL.md §9.3.3, §9.3.4): from an edge, re-encoded with the sender's
+// public socket inserted, FROM_SUPERNODE and ttl − 1; from a supernode, the received bytes
+// unchanged. Both are re-encrypted for header-encrypted communities (§6.5).
+import { isMultiBroadcast, macToString, MessageType } from '../../engine/protocol/index.js';
+import type { PacketMessage, RegisterMessage } from '../../engine/protocol/index.js';
+import type { SupernodeContext } from '../context.js';
+import { broadcastRoutes, unicastRoutes } from '../forwarding.js';
+import type { InboundMessage } from '../inbound.js';
+import { stampAccepted } from '../stamp-check.js';
+
+export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg: PacketMessage | RegisterMessage): void {
+  const { stats } = ctx;
+  const community = inbound.community;
+  if (community === undefined) return stats.drop('unknown-community', () => `type ${msg.type}`);
+  const isPacket = msg.type === MessageType.Packet;
+  // §6.4: jitter is allowed for PACKET only.
+  if (!stampAccepted(ctx, inbound, community.edge(msg.srcMac), isPacket)) return;
+
+  const broadcast = isMultiBroadcast(msg.dstMac);
+  if (broadcast && !isPacket) return stats.drop('multicast-register', () => macToString(msg.srcMac));
+  const routes = broadcast
+    ? broadcastRoutes(ctx, community, msg.srcMac, msg.fromSupernode)
+    : unicastRoutes(ctx, community, msg.dstMac, msg.fromSupernode);
+  if (routes.length === 0) return stats.drop('unknown-destination', () => `${macToString(msg.srcMac)} → ${macToString(msg.dstMac)}`);
+
+  const bytes = msg.fromSupernode
+    ? ctx.outbound.resealReceived(inbound.plain, msg, community)
+    : ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1, fromSupernode: true, socket: inbound.sender }, community);
+  for (const route of routes) ctx.outbound.send(route, bytes);
+  if (broadcast) stats.broadcast += routes.length;
+  else stats.forwarded += routes.length;
+  stats.lastForwardMs = ctx.clock.nowMs();
+}

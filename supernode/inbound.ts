@@ -1,0 +1,101 @@
+// The inbound pipeline of PROTOCOL.md §9.2: from raw bytes (UDP datagram or TCP frame) to a
+// decoded message attributed to a community and, for FROM_SUPERNODE, to a federation member.
+// Every rejection is counted by reason; nothing here throws on hostile input.
+import { decodeMessage, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType } from '../engine/protocol/index.js';
+import type { DecodedMessage, Socket } from '../engine/protocol/index.js';
+import { decryptHeader, looksLikeClearHeader } from '../engine/crypto/header-encryption.js';
+import type { TimeStamp } from '../engine/crypto/timestamp.js';
+import { AUTH_TRAILER_SIZE } from '../engine/crypto/user-password.js';
+import type { Community, KeyKind } from './community.js';
+import type { SupernodeContext } from './context.js';
+import type { FederationMember } from './federation.js';
+import type { Route } from './route.js';
+
+export interface Decryption {
+  readonly keys: KeyKind;
+  readonly stamp: TimeStamp;
+}
+
+export interface InboundMessage {
+  readonly message: DecodedMessage;
+  /** The received bytes (user/password trailers are verified over them). */
+  readonly raw: Uint8Array;
+  /** Plaintext of the datagram; without the trailer when the static key opened it over N − 16. */
+  readonly plain: Uint8Array;
+  readonly route: Route;
+  /** The sender's public socket. */
+  readonly sender: Socket;
+  /** undefined only for a clear-text message naming a community that does not exist (yet). */
+  readonly community: Community | undefined;
+  readonly decryption: Decryption | undefined;
+  /** The federation member that sent a FROM_SUPERNODE message (REGISTER_SUPER: if known). */
+  readonly member: FederationMember | undefined;
+}
+
+// Decrypted plaintext lands here; handlers run synchronously and copy what they keep.
+const scratch = new Uint8Array(MAX_DATAGRAM_SIZE);
+
+const REGISTRATION_TYPES: ReadonlySet<number> = new Set([MessageType.RegisterSuper, MessageType.RegisterSuperAck, MessageType.RegisterSuperNak]);
+
+export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | undefined {
+  const { stats } = ctx;
+  stats.received++;
+  if (raw.length < HEADER_SIZE) return void stats.drop('too-short', () => `${raw.length} bytes from ${route.socket.address}`);
+  if (raw.length > MAX_DATAGRAM_SIZE) return void stats.drop('oversized', () => `${raw.length} bytes from ${route.socket.address}`);
+
+  const opened = looksLikeClearHeader(raw, raw.length) ? openClear(ctx, raw) : openEncrypted(ctx, raw);
+  if (opened === undefined) return undefined;
+  const { community, plain, decryption } = opened;
+
+  const decoded = decodeMessage(plain);
+  if (!decoded.ok) return void stats.drop('undecodable', () => `${decoded.error} ${decoded.detail ?? ''}`);
+  const message = decoded.value;
+
+  // §9.2 step 4: with users, only registration messages may use the static key.
+  if (community?.hasUsers === true && decryption?.keys === 'static' && !REGISTRATION_TYPES.has(message.type)) {
+    return void stats.drop('static-key-in-user-community', () => `type ${message.type} in ${community.name}`);
+  }
+  // §9.2 step 5 (§2.2): REGISTER_SUPER is how a supernode becomes known.
+  const member = message.fromSupernode ? ctx.federation.bySocket(route.socket) : undefined;
+  if (message.fromSupernode && member === undefined && message.type !== MessageType.RegisterSuper) {
+    return void stats.drop('from-unknown-supernode', () => `type ${message.type} from ${route.socket.address}:${route.socket.port}`);
+  }
+  if (message.ttl === 0) return void stats.drop('ttl-zero');
+  return { message, raw, plain, route, sender: route.socket, community, decryption, member };
+}
+
+interface Opened {
+  readonly community: Community | undefined;
+  readonly plain: Uint8Array;
+  readonly decryption: Decryption | undefined;
+}
+
+/** §9.2 step 2, clear text: no downgrade of an enabled community; 'unknown' becomes 'none'. */
+function openClear(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
+  const community = ctx.communities.get(raw.subarray(4, HEADER_SIZE));
+  if (community?.headerEncryption === 'enabled') {
+    return void ctx.stats.drop('clear-header-for-encrypted-community', () => community.name);
+  }
+  if (community !== undefined) ctx.communities.lockHeaderEncryption(community, 'none');
+  return { community, plain: raw, decryption: undefined };
+}
+
+/** §9.2 step 2, encrypted: dynamic pair over N, then static pair over N − 16, per community. */
+function openEncrypted(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
+  const length = raw.length;
+  for (const community of ctx.communities.withKeys()) {
+    const attempts: readonly [KeyKind, number][] = [
+      ['dynamic', length],
+      ['static', length - AUTH_TRAILER_SIZE],
+    ];
+    for (const [kind, covered] of attempts) {
+      const keys = community.keys(kind);
+      if (keys === undefined || covered < HEADER_SIZE) continue;
+      const result = decryptHeader(raw, covered, community.field, keys, scratch);
+      if (!result.ok) continue;
+      ctx.communities.lockHeaderEncryption(community, 'enabled');
+      return { community, plain: scratch.subarray(0, covered), decryption: { keys: kind, stamp: result.value.stamp } };
+    }
+  }
+  return void ctx.stats.drop('no-matching-key', () => `${length} bytes`);
+}

@@ -1,0 +1,70 @@
+// Everything the supernode sends goes through here (PROTOCOL.md §6.1, §6.2, §7.3.3; CRYPTO.md §4.8):
+// encode, header-encrypt with the community's static or dynamic pair and a fresh stamp from the
+// process's single generator, append the user/password trailer, hand to the transport. Every send
+// gets its own buffer because the transport may still hold the previous one.
+import { encodeMessageInto, messageEncodingLength, MessageType, packetHeaderLength } from '../engine/protocol/index.js';
+import type { Message } from '../engine/protocol/index.js';
+import { encryptHeader } from '../engine/crypto/header-encryption.js';
+import type { TimeStampGenerator } from '../engine/crypto/timestamp.js';
+import type { SpeckKeySchedule } from '../engine/crypto/speck.js';
+import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../engine/crypto/user-password.js';
+import type { Community, KeyKind } from './community.js';
+import type { Route } from './route.js';
+
+/**
+ * What follows the header-encrypted datagram in a user/password community (§7.3.3): the user's
+ * hash for REGISTER_SUPER and its ACK, 16 zero bytes after a NAK (n3n sends stale buffer contents;
+ * edges do not check them).
+ */
+export type Trailer = SpeckKeySchedule | 'zeros' | undefined;
+
+export interface Sender {
+  send(route: Route, bytes: Uint8Array): void;
+}
+
+/** §6.1: REGISTER_SUPER, its ACK and NAK use the static pair; everything else the dynamic one. */
+export function keyKindFor(type: Message['type']): KeyKind {
+  return type === MessageType.RegisterSuper || type === MessageType.RegisterSuperAck || type === MessageType.RegisterSuperNak
+    ? 'static'
+    : 'dynamic';
+}
+
+/** §6.2: the whole datagram, except a PACKET: its header plus, with users, up to 16 payload bytes. */
+function encryptedLength(message: Message, community: Community, length: number): number {
+  if (message.type !== MessageType.Packet) return length;
+  const header = packetHeaderLength(message);
+  return community.hasUsers ? Math.min(length, header + 16) : header;
+}
+
+export class Outbound {
+  constructor(
+    private readonly sender: Sender,
+    private readonly stamps: TimeStampGenerator,
+  ) {}
+
+  /** Encodes message for community (undefined: a community-less PONG) and seals it. */
+  seal(message: Message, community: Community | undefined, trailer: Trailer = undefined): Uint8Array {
+    const length = messageEncodingLength(message);
+    const bytes = new Uint8Array(length + (trailer === undefined ? 0 : AUTH_TRAILER_SIZE));
+    encodeMessageInto(message, bytes, 0);
+    return this.encrypt(bytes, length, message, community, trailer);
+  }
+
+  /** A copy of received plaintext forwarded unchanged, re-encrypted when needed (§6.5). */
+  resealReceived(plain: Uint8Array, message: Message, community: Community): Uint8Array {
+    const bytes = Uint8Array.from(plain);
+    return this.encrypt(bytes, bytes.length, message, community, undefined);
+  }
+
+  send(route: Route, bytes: Uint8Array): void {
+    this.sender.send(route, bytes);
+  }
+
+  private encrypt(bytes: Uint8Array, length: number, message: Message, community: Community | undefined, trailer: Trailer): Uint8Array {
+    const keys = community?.encrypted === true ? community.keys(keyKindFor(message.type)) : undefined;
+    if (community === undefined || keys === undefined) return bytes.subarray(0, length);
+    encryptHeader(bytes, length, encryptedLength(message, community, length), this.stamps.next(), keys);
+    if (trailer !== undefined && trailer !== 'zeros') appendAuthTrailer(trailer, bytes, length);
+    return bytes;
+  }
+}

@@ -1,0 +1,32 @@
+// Where a reply or a forwarded message goes: back out of the UDP socket to an address, or into the
+// TCP connection an edge registered over (PROTOCOL.md §1.2: everything for a TCP edge goes through
+// its connection; supernode-to-supernode traffic is always UDP).
+import { socketToString } from '../engine/protocol/index.js';
+import type { Socket } from '../engine/protocol/index.js';
+
+export interface TcpConnection {
+  readonly id: number;
+  /** The edge's address as seen by the supernode (IPv4-mapped addresses already converted). */
+  readonly peer: Socket;
+  readonly closed: boolean;
+  /** Sends one message (the length prefix is added here). */
+  send(message: Uint8Array): void;
+  close(): void;
+}
+
+export type Route =
+  | { readonly kind: 'udp'; readonly socket: Socket }
+  | { readonly kind: 'tcp'; readonly socket: Socket; readonly connection: TcpConnection };
+
+export function udpRoute(socket: Socket): Route {
+  return { kind: 'udp', socket };
+}
+
+export function tcpRoute(connection: TcpConnection): Route {
+  return { kind: 'tcp', socket: connection.peer, connection };
+}
+
+/** 'a.b.c.d:port', with a 'TCP/' prefix for stream routes (MANAGEMENT.md §6.4 sockaddr). */
+export function routeToString(route: Route): string {
+  return route.kind === 'tcp' ? `TCP/${socketToString(route.socket)}` : socketToString(route.socket);
+}

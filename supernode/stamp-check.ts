@@ -1,0 +1,14 @@
+// Receiver-side time-stamp checks of header-encrypted messages (PROTOCOL.md §6.4): a FROM_SUPERNODE
+// message is checked against the sending member's record, anything else against the record of the
+// edge it names; an unknown sender gets only the ±16 s window check.
+import type { EdgeRecord } from './community.js';
+import type { SupernodeContext } from './context.js';
+import type { InboundMessage } from './inbound.js';
+
+export function stampAccepted(ctx: SupernodeContext, inbound: InboundMessage, edge: EdgeRecord | undefined, allowJitter: boolean): boolean {
+  if (inbound.decryption === undefined) return true;
+  const record = inbound.message.fromSupernode ? inbound.member?.stamp : edge?.stamp;
+  const result = ctx.verifier.check(inbound.decryption.stamp, record, allowJitter);
+  if (!result.ok) ctx.stats.drop('bad-timestamp', () => `${result.error}, type ${inbound.message.type}`);
+  return result.ok;
+}

@@ -1,0 +1,373 @@
+// The Kith supernode: a drop-in replacement for n3n-supernode (PROTOCOL.md §9). Binds UDP and TCP,
+// runs every datagram through the §9.2 pipeline and its handler, keeps the timers of §9.7, and
+// offers read-only views and a few controls for the management API.
+import { macToString, socketToString } from '../engine/protocol/index.js';
+import type { Mac } from '../engine/protocol/index.js';
+import type { KithConfig } from '../engine/config/schema.js';
+import type { Logger } from '../engine/log.js';
+import { federationField } from '../engine/crypto/dynamic-key.js';
+import { randomBytes } from '../engine/crypto/random.js';
+import { TimeStampGenerator, TimeStampVerifier } from '../engine/crypto/timestamp.js';
+import { kithVersion } from '../engine/cli/daemon-cli.js';
+import { ipv4FromNumber, ipv4ToNumber, NO_SUBNET } from './auto-ip.js';
+import { systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { Community } from './community.js';
+import type { EdgeRecord } from './community.js';
+import { loadCommunityList } from './community-file.js';
+import { CommunityTable } from './communities.js';
+import type { CommunityLimits } from './communities.js';
+import type { Identity, SupernodeContext } from './context.js';
+import { SupernodeEvents } from './events.js';
+import type { EdgeRemovalReason } from './events.js';
+import { Federation } from './federation.js';
+import { registerWithMembers } from './federation-registration.js';
+import { dispatch } from './handlers/dispatch.js';
+import { receive } from './inbound.js';
+import { KeyTime } from './key-time.js';
+import { Outbound } from './outbound.js';
+import { routeToString } from './route.js';
+import type { Route, TcpConnection } from './route.js';
+import { Scheduler } from './scheduler.js';
+import { DROP_REASONS, PacketStats } from './stats.js';
+import { Transport } from './transport.js';
+import type { TransportLimits } from './transport.js';
+import { FEDERATION_DISPLAY_NAME } from './views.js';
+import type { AssociationView, CommunityView, EdgeView, FederationMemberView, PacketStatsView, ReloadResult, TimestampsView } from './views.js';
+
+export interface SupernodeLimits extends CommunityLimits, TransportLimits {
+  readonly maxFederationMembers: number;
+}
+
+export const DEFAULT_LIMITS: SupernodeLimits = {
+  maxCommunities: 4096,
+  maxEdges: 65_536,
+  maxAssociations: 65_536,
+  maxFederationMembers: 256,
+  maxTcpConnections: 1024,
+  tcpIdleMs: 120_000,
+};
+
+export interface SupernodeOptions {
+  readonly config: KithConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** The process's stamp generator; defaults to one shared by every supernode of the process. */
+  readonly stampGenerator?: TimeStampGenerator;
+  readonly limits?: Partial<SupernodeLimits>;
+  /** Start with n3n 3.4.5's all-zero federation field in dynamic keys (CRYPTO.md §5.6). */
+  readonly n3nStartupDynamicKeys?: boolean;
+}
+
+/** §10.2: PURGE_REGISTRATION_FREQUENCY and RE_REG_AND_PURGE_FREQUENCY. */
+const PURGE_PERIOD_MS = 30_000;
+const FEDERATION_PERIOD_MS = 10_000;
+const DEFAULT_FEDERATION_NAME = 'Federation';
+
+let sharedStampGenerator: TimeStampGenerator | undefined;
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
+/** A random unicast, locally administered MAC (§9.1). */
+function randomSupernodeMac(): Mac {
+  const mac = randomBytes(6);
+  mac[0] = (mac[0]! & 0xfe) | 0x02;
+  return mac;
+}
+
+export class Supernode {
+  readonly events = new SupernodeEvents();
+  private readonly stats: PacketStats;
+  private readonly scheduler: Scheduler;
+  private readonly ctx: SupernodeContext;
+  private readonly keyTime: KeyTime;
+  private transport: Transport | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: SupernodeOptions) {
+    const { config, logger } = options;
+    const clock = options.clock ?? systemClock;
+    const now = clock.nowMs();
+    this.stats = new PacketStats(logger);
+    this.scheduler = new Scheduler(clock, (task, error) => logger.error(`${task}: ${String(error)}`));
+    const identity: Identity = {
+      mac: config.supernode.macaddr ?? randomSupernodeMac(),
+      token: randomBytes(16),
+      version: config.supernode.version ?? kithVersion(),
+      startedMs: now,
+    };
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const federationCommunity = new Community({
+      field: federationField(config.supernode.federation ?? DEFAULT_FEDERATION_NAME),
+      isFederation: true,
+      purgeable: false,
+      headerEncryption: 'enabled',
+      subnet: NO_SUBNET,
+      users: [],
+    });
+    const communities = new CommunityTable(
+      federationCommunity,
+      { min: subnetOf(config.supernode.auto_ip_min), max: subnetOf(config.supernode.auto_ip_max) },
+      limits,
+      {
+        edgeAdded: (community, edge) => this.events.emit('edge-registered', this.edgeEvent(community, edge)),
+        edgeRemoved: (community, edge, reason) => this.edgeRemoved(community, edge, reason),
+        communityAdded: (community) => this.events.emit('community-added', { community: displayName(community) }),
+        communityRemoved: (community) => this.events.emit('community-removed', { community: displayName(community) }),
+      },
+    );
+    const stampGenerator = options.stampGenerator ?? (sharedStampGenerator ??= new TimeStampGenerator());
+    const verifier = new TimeStampVerifier(() => clock.nowMs() * 1000);
+    const outbound = new Outbound({ send: (route, bytes) => this.transport?.send(route, bytes) }, stampGenerator);
+    const federation = new Federation(config.supernode.peer, verifier, limits.maxFederationMembers, now);
+    const keyTime = (this.keyTime = new KeyTime(seconds(now), options.n3nStartupDynamicKeys === true, {
+      communities,
+      outbound,
+      reregister: () => registerWithMembers(this.ctx, this.ctx.federation.members()),
+    }));
+    this.ctx = {
+      identity,
+      clock,
+      logger,
+      stats: this.stats,
+      verifier,
+      communities,
+      federation,
+      outbound,
+      spoofingProtection: config.supernode.spoofing_protection,
+      keyTime,
+    };
+  }
+
+  /** Binds the sockets and returns once the supernode serves (a few milliseconds). */
+  static async start(options: SupernodeOptions): Promise<Supernode> {
+    const supernode = new Supernode(options);
+    const file = options.config.supernode.community_file;
+    if (file !== undefined) {
+      const list = loadCommunityList(file);
+      if (!list.ok) throw new Error(list.detail ?? `cannot use the community file ${file}`);
+      for (const warning of list.value.warnings) options.logger.warn(warning);
+      supernode.ctx.communities.load(list.value, supernode.federationName);
+      supernode.keyTime.recomputeKeys();
+    }
+    const bind = options.config.connection.bind ?? { address: '::', port: 7654 };
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    supernode.transport = await Transport.open(bind, limits, {
+      message: (bytes, route) => supernode.onMessage(bytes, route),
+      tcpGarbage: (route) => supernode.stats.drop('tcp-garbage', () => routeToString(route)),
+      connectionClosed: (connection) => supernode.connectionClosed(connection),
+      sendFailed: (route, error) => {
+        supernode.stats.sendErrors++;
+        options.logger.debug(() => `send to ${routeToString(route)} failed: ${error.message}`);
+      },
+    });
+    supernode.startTimers();
+    const { address, port } = supernode.transport.address();
+    options.logger.normal(`supernode ${macToString(supernode.ctx.identity.mac)} listening on UDP and TCP ${address} port ${port}`);
+    return supernode;
+  }
+
+  /** The bound UDP address; TCP listens on the same port. */
+  address(): { address: string; port: number; family: string } {
+    if (this.transport === undefined) throw new Error('supernode is not running');
+    return this.transport.address();
+  }
+
+  get mac(): string {
+    return macToString(this.ctx.identity.mac);
+  }
+
+  get version(): string {
+    return this.ctx.identity.version;
+  }
+
+  /** Log level (management get_verbose / set_verbose). */
+  get verbose(): number {
+    return this.options.logger.level;
+  }
+
+  set verbose(level: number) {
+    this.options.logger.level = level;
+  }
+
+  communities(): CommunityView[] {
+    return [...this.ctx.communities.all()].map((community) => ({
+      community: displayName(community),
+      isFederation: community.isFederation,
+      purgeable: community.purgeable,
+      subnet: community.subnet.prefix === 0 ? '' : `${ipv4FromNumber(community.subnet.network)}/${community.subnet.prefix}`,
+      headerEncryption: community.headerEncryption,
+      users: community.userCount(),
+      edges: community.edges.size,
+    }));
+  }
+
+  edges(): EdgeView[] {
+    const rows: EdgeView[] = [];
+    for (const community of this.ctx.communities.all()) {
+      for (const edge of community.edges.values()) {
+        rows.push({
+          mode: 'sn',
+          community: community.name,
+          mac: macToString(edge.mac),
+          sockaddr: routeToString(edge.route),
+          tcp: edge.route.kind === 'tcp',
+          preferredSockaddr: edge.preferredSocket === undefined ? undefined : socketToString(edge.preferredSocket),
+          devAddr: ipv4ToNumber(edge.devAddr.address) === 0 ? undefined : { ...edge.devAddr },
+          desc: edge.description,
+          purgeable: true,
+          timeAlloc: seconds(edge.createdMs),
+          lastSeen: seconds(edge.lastSeenMs),
+        });
+      }
+    }
+    return rows;
+  }
+
+  federationMembers(): FederationMemberView[] {
+    return this.ctx.federation.members().map((member) => ({
+      mode: 'sn',
+      community: FEDERATION_DISPLAY_NAME,
+      mac: member.mac === undefined ? '' : macToString(member.mac),
+      sockaddr: member.socket === undefined ? '' : socketToString(member.socket),
+      purgeable: member.configured === undefined,
+      timeAlloc: seconds(member.createdMs),
+      lastSeen: seconds(member.lastSeenMs),
+    }));
+  }
+
+  associations(): AssociationView[] {
+    const rows: AssociationView[] = [];
+    for (const community of this.ctx.communities.all()) {
+      for (const association of community.associations.values()) {
+        rows.push({
+          mac: macToString(association.mac),
+          community: displayName(community),
+          dest: socketToString(association.supernode),
+          lastSeen: seconds(association.lastSeenMs),
+        });
+      }
+    }
+    return rows;
+  }
+
+  packetStats(): PacketStatsView {
+    const { stats } = this;
+    return {
+      received: stats.received,
+      accepted: stats.accepted,
+      forwarded: stats.forwarded,
+      broadcast: stats.broadcast,
+      registerSuperAcks: stats.registerSuperAcks,
+      registerSuperNaks: stats.registerSuperNaks,
+      sendErrors: stats.sendErrors,
+      drops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, stats.drops[reason]])) as PacketStatsView['drops'],
+      totalDrops: stats.totalDrops(),
+    };
+  }
+
+  timestamps(): TimestampsView {
+    return {
+      startTime: seconds(this.ctx.identity.startedMs),
+      lastSnFwd: seconds(this.stats.lastForwardMs),
+      lastSnReg: seconds(this.stats.lastRegisterSuperMs),
+    };
+  }
+
+  /** MANAGEMENT.md §6.13 / PROTOCOL.md §9.5. -2 still applies the (empty) list, as n3n does. */
+  reloadCommunities(): ReloadResult {
+    const file = this.options.config.supernode.community_file;
+    if (file === undefined) return -1;
+    const list = loadCommunityList(file);
+    if (!list.ok && list.error === 'unreadable') {
+      this.options.logger.warn(list.detail ?? `cannot read ${file}`);
+      return -1;
+    }
+    const usable = list.ok ? list.value : { fixed: [], patterns: [], warnings: [] };
+    for (const warning of usable.warnings) this.options.logger.warn(warning);
+    this.keyTime.change(seconds(this.ctx.clock.nowMs()), () => this.ctx.communities.load(usable, this.federationName));
+    return list.ok ? 0 : -2;
+  }
+
+  /** Runs the periodic tasks that are due on the supernode's clock (an interval does this every second). */
+  runTimers(): void {
+    this.scheduler.runDue();
+  }
+
+  /** Stops timers, closes TCP connections and sockets; sends nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    await this.transport?.close();
+    this.events.removeAll();
+  }
+
+  private get federationName(): string {
+    return this.options.config.supernode.federation ?? DEFAULT_FEDERATION_NAME;
+  }
+
+  private onMessage(bytes: Uint8Array, route: Route): void {
+    try {
+      const inbound = receive(this.ctx, bytes, route);
+      if (inbound === undefined) return;
+      const dropsBefore = this.stats.totalDrops();
+      dispatch(this.ctx, inbound);
+      if (this.stats.totalDrops() === dropsBefore) this.stats.accepted++;
+    } catch (error) {
+      // Handlers do not throw on hostile input; if one ever does, the supernode keeps serving.
+      this.options.logger.warn(`message from ${routeToString(route)} not handled: ${String(error)}`);
+    }
+  }
+
+  private startTimers(): void {
+    const { ctx } = this;
+    this.scheduler.every('purge', PURGE_PERIOD_MS, () => ctx.communities.purge(ctx.clock.nowMs()));
+    this.scheduler.every('federation', FEDERATION_PERIOD_MS, () => this.federationRound(), true);
+    this.scheduler.runDue();
+    this.scheduler.start();
+  }
+
+  /** §9.7, §9.8.2: purge silent learned members, register with those not heard from. */
+  private federationRound(): void {
+    const { federation, clock } = this.ctx;
+    const now = clock.nowMs();
+    federation.purge(now);
+    registerWithMembers(this.ctx, federation.dueForRegistration(now));
+    if (federation.members().some((member) => member.socket === undefined)) {
+      void federation.resolve(this.transport?.ipv4Only === true ? 4 : 0).then(() => {
+        if (!this.closed) registerWithMembers(this.ctx, federation.dueForRegistration(clock.nowMs()));
+      });
+    }
+  }
+
+  private edgeRemoved(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
+    if (edge.route.kind === 'tcp' && reason !== 'connection-closed') edge.route.connection.close();
+    this.events.emit('edge-removed', { ...this.edgeEvent(community, edge), reason });
+  }
+
+  private connectionClosed(connection: TcpConnection): void {
+    for (const community of this.ctx.communities.all()) {
+      for (const edge of [...community.edges.values()]) {
+        if (edge.route.kind === 'tcp' && edge.route.connection === connection) this.ctx.communities.removeEdge(community, edge, 'connection-closed');
+      }
+    }
+  }
+
+  private edgeEvent(community: Community, edge: EdgeRecord): { community: string; mac: string; sockaddr: string; age: number } {
+    return {
+      community: community.name,
+      mac: macToString(edge.mac),
+      sockaddr: routeToString(edge.route),
+      age: seconds(this.ctx.clock.nowMs() - edge.createdMs),
+    };
+  }
+}
+
+function displayName(community: Community): string {
+  return community.isFederation ? FEDERATION_DISPLAY_NAME : community.name;
+}
+
+function subnetOf(net: { address: string; prefix: number }): { network: number; prefix: number } {
+  return { network: ipv4ToNumber(net.address), prefix: net.prefix };
+}

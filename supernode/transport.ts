@@ -1,0 +1,183 @@
+// The supernode's sockets (PROTOCOL.md §1.1, §1.2, §13): one UDP socket (dual-stack udp6 unless the
+// bind address is an IPv4 literal) and a TCP listener on the same port whose connections carry
+// length-prefixed messages.
+import { createSocket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket as NetSocket } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { frameMessage, socketFromAddress, TCP_MAX_FRAME_SUPERNODE, TcpDeframer } from '../engine/protocol/index.js';
+import type { Socket } from '../engine/protocol/index.js';
+import type { SockAddr } from '../engine/config/values.js';
+import { tcpRoute, udpRoute } from './route.js';
+import type { Route, TcpConnection } from './route.js';
+
+export interface TransportLimits {
+  readonly maxTcpConnections: number;
+  /** A connection that sends nothing for this long is closed (live edges re-register every 20 s). */
+  readonly tcpIdleMs: number;
+}
+
+export interface TransportHandlers {
+  message(bytes: Uint8Array, route: Route): void;
+  /** A TCP peer announced a frame above 2046 bytes; its connection is being closed. */
+  tcpGarbage(route: Route): void;
+  connectionClosed(connection: TcpConnection): void;
+  sendFailed(route: Route, error: Error): void;
+}
+
+// When binding to port 0 the TCP listener takes the port the kernel gave the UDP socket; if that
+// TCP port is taken, try another pair.
+const PORT_ATTEMPTS = 8;
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+class Connection implements TcpConnection {
+  private readonly deframer = new TcpDeframer(TCP_MAX_FRAME_SUPERNODE);
+
+  constructor(
+    readonly id: number,
+    readonly peer: Socket,
+    private readonly stream: NetSocket,
+  ) {}
+
+  get closed(): boolean {
+    return this.stream.destroyed;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.stream.destroyed) this.stream.write(frameMessage(message));
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+
+  /** Frames completed by chunk, or undefined when the stream is garbage. */
+  frames(chunk: Uint8Array): Uint8Array[] | undefined {
+    const result = this.deframer.push(chunk);
+    return result.ok ? result.value : undefined;
+  }
+}
+
+export class Transport {
+  private readonly connections = new Set<Connection>();
+  private nextConnectionId = 1;
+
+  private constructor(
+    private readonly udp: UdpSocket,
+    private readonly tcp: Server,
+    private readonly udpFamily: 'udp4' | 'udp6',
+    private readonly limits: TransportLimits,
+    private readonly handlers: TransportHandlers,
+  ) {
+    udp.on('message', (bytes, remote) => {
+      const socket = socketFromAddress(remote.address, remote.port);
+      if (socket !== undefined) handlers.message(bytes, udpRoute(socket));
+    });
+    // A UDP socket reports ICMP errors of earlier sends here; they must not stop the supernode.
+    udp.on('error', () => undefined);
+    tcp.on('connection', (stream) => this.accept(stream));
+    tcp.on('error', () => undefined);
+  }
+
+  static async open(bind: SockAddr, limits: TransportLimits, handlers: TransportHandlers): Promise<Transport> {
+    const family = isIPv4(bind.address) ? 'udp4' : 'udp6';
+    for (let attempt = 1; ; attempt++) {
+      const udp = createSocket({ type: family, ipv6Only: false });
+      await bindUdp(udp, bind);
+      try {
+        udp.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+      } catch {
+        // The kernel caps the size (net.core.rmem_max); the default still works.
+      }
+      const port = (udp.address()).port;
+      try {
+        const tcp = await listenTcp(bind.address, port, limits.maxTcpConnections);
+        return new Transport(udp, tcp, family, limits, handlers);
+      } catch (error) {
+        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        if (bind.port !== 0 || attempt >= PORT_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The bound UDP address (the TCP listener has the same port). */
+  address(): AddressInfo {
+    return this.udp.address();
+  }
+
+  /** Whether sends to IPv6 addresses are possible (DNS lookups of peers ask for IPv4 otherwise). */
+  get ipv4Only(): boolean {
+    return this.udpFamily === 'udp4';
+  }
+
+  send(route: Route, bytes: Uint8Array): void {
+    if (route.kind === 'tcp') {
+      route.connection.send(bytes);
+      return;
+    }
+    const { address, port, family } = route.socket;
+    // A dual-stack socket reaches IPv4 peers through their IPv4-mapped address.
+    const target = this.udpFamily === 'udp6' && family === 'IPv4' ? `::ffff:${address}` : address;
+    this.udp.send(bytes, port, target, (error) => {
+      if (error) this.handlers.sendFailed(route, error);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.close();
+    this.connections.clear();
+    await Promise.all([
+      new Promise<void>((resolve) => this.udp.close(() => resolve())),
+      new Promise<void>((resolve) => this.tcp.close(() => resolve())),
+    ]);
+  }
+
+  private accept(stream: NetSocket): void {
+    const peer = stream.remoteAddress === undefined ? undefined : socketFromAddress(stream.remoteAddress, stream.remotePort ?? 0);
+    if (peer === undefined || this.connections.size >= this.limits.maxTcpConnections) {
+      stream.destroy();
+      return;
+    }
+    const connection = new Connection(this.nextConnectionId++, peer, stream);
+    this.connections.add(connection);
+    const route = tcpRoute(connection);
+    stream.setNoDelay(true);
+    stream.setTimeout(this.limits.tcpIdleMs, () => stream.destroy());
+    stream.on('data', (chunk: Buffer) => {
+      const frames = connection.frames(chunk);
+      if (frames === undefined) {
+        this.handlers.tcpGarbage(route);
+        stream.destroy();
+        return;
+      }
+      for (const frame of frames) this.handlers.message(frame, route);
+    });
+    stream.on('error', () => undefined);
+    stream.on('close', () => {
+      this.connections.delete(connection);
+      this.handlers.connectionClosed(connection);
+    });
+  }
+}
+
+function bindUdp(udp: UdpSocket, bind: SockAddr): Promise<void> {
+  return new Promise((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind({ address: bind.address, port: bind.port, exclusive: true }, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function listenTcp(address: string, port: number, backlog: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer({ noDelay: true });
+    server.once('error', reject);
+    server.listen({ host: address, port, ipv6Only: false, backlog }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
