@@ -1,13 +1,12 @@
 // ChaCha20 transform (ID 4, CRYPTO.md §2.4): output = IV ‖ (ChaCha20(pearson256(key), IV) ⊕ P).
-// The 16-byte IV fills state words 12..15, word 12 being the block counter (CRYPTO.md §1.5). The
-// keystream comes from the WebAssembly kernels (four blocks per SIMD pass): a per-packet
-// createCipheriv cost more than the cipher itself.
+// The 16-byte IV is OpenSSL's "32-bit LE block counter ‖ 96-bit nonce", so Node's 'chacha20' cipher
+// computes it, except at a counter wrap (CRYPTO.md §1.5).
 
+import { createCipheriv } from 'node:crypto';
 import { pearson256 } from '../pearson.js';
 import { randomFill } from '../random.js';
 import { TransformId } from '../transform.js';
 import type { Transform } from '../transform.js';
-import { chacha20Xor } from '../wasm/kernels.js';
 
 const IV_BYTES = 16;
 const BLOCK = 64;
@@ -22,9 +21,34 @@ function bytesBeforeWrap(iv: Uint8Array, ivOffset: number): number {
   return (COUNTER_SPAN - readCounter(iv, ivOffset)) * BLOCK;
 }
 
-// CRYPTO.md §1.5: like n3n's built-in ChaCha20, the kernel wraps the counter word to 0 without
-// carrying into word 13 (OpenSSL carries).
-export { chacha20Xor };
+/**
+ * dst[dstOffset..] = src[srcOffset, srcOffset + length) ⊕ ChaCha20(key, iv); src and dst may overlap.
+ * CRYPTO.md §1.5: n3n's
+ * built-in ChaCha20 wraps the counter word to 0 without carrying into word 13 (OpenSSL carries), so
+ * at a wrap the call is split and restarted with counter 0 and the same nonce.
+ */
+export function chacha20Xor(
+  key: Uint8Array,
+  iv: Uint8Array,
+  ivOffset: number,
+  src: Uint8Array,
+  srcOffset: number,
+  length: number,
+  dst: Uint8Array,
+  dstOffset: number,
+): void {
+  const ivBytes = iv.subarray(ivOffset, ivOffset + IV_BYTES);
+  const head = Math.min(length, bytesBeforeWrap(iv, ivOffset));
+  const first = createCipheriv('chacha20', key, ivBytes).update(src.subarray(srcOffset, srcOffset + head));
+  if (head < length) {
+    const wrappedIv = Uint8Array.from(ivBytes);
+    wrappedIv.fill(0, 0, 4);
+    // Both parts are computed before dst is written: dst may overlap src.
+    const rest = createCipheriv('chacha20', key, wrappedIv).update(src.subarray(srcOffset + head, srcOffset + length));
+    dst.set(rest, dstOffset + head);
+  }
+  dst.set(first, dstOffset);
+}
 
 export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof randomFill = randomFill): Transform {
   const cipherKey = pearson256(key);

@@ -1,10 +1,11 @@
 /*
  * Kith's own WebAssembly crypto kernels, written from /work/shared/spec/CRYPTO.md (§1.1 Pearson,
- * §1.2 Speck with n3n's CTR, §1.4 Twofish, §1.5 ChaCha20) and the published algorithm papers.
+ * §1.2 Speck with n3n's CTR, §1.4 Twofish) and the published algorithm papers. ChaCha20 and AES
+ * stay on Node's OpenSSL.
  * Built by scripts/build-wasm.sh; loaded by kernels.ts.
  *
  * No libc: every buffer is static. JavaScript copies one packet into `io`, the IV / chaining
- * block into `iv` (and the ChaCha20 key into `cc_key`), calls a kernel, and copies the result
+ * block into `iv`, calls a kernel, and copies the result
  * back. Expanded keys live in slots that kernels.ts allocates above __heap_base and passes in by
  * address. Multi-call (chunked) processing is possible because every streaming kernel leaves the
  * next counter / chaining block in `iv`.
@@ -24,14 +25,12 @@ typedef unsigned long long u64;
 
 static u8 io[IO_BYTES] __attribute__((aligned(16)));
 static u8 iv[16] __attribute__((aligned(16)));
-static u8 cc_key[32] __attribute__((aligned(16)));
 static u8 pearson_out[32];
 static u8 tail_keystream[256] __attribute__((aligned(16)));
 
 EXPORT(io_area) u8 *io_area(void) { return io; }
 EXPORT(io_bytes) u32 io_bytes(void) { return IO_BYTES; }
 EXPORT(iv_area) u8 *iv_area(void) { return iv; }
-EXPORT(chacha20_key_area) u8 *chacha20_key_area(void) { return cc_key; }
 EXPORT(pearson_out_area) u8 *pearson_out_area(void) { return pearson_out; }
 
 INLINE u32 load32(const u8 *p) { u32 v; __builtin_memcpy(&v, p, 4); return v; }
@@ -194,76 +193,6 @@ EXPORT(speck_ctr) void speck_ctr(const u64 *slot, u32 len) {
     counter += (rest + 15) / 16;
   }
   store64(iv, counter);
-}
-
-/* ---- ChaCha20, CRYPTO.md §1.5 ---------------------------------------------------------------- */
-
-INLINE v128_t rotl16x4(v128_t x) { return wasm_i8x16_shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13); }
-INLINE v128_t rotl8x4(v128_t x) { return wasm_i8x16_shuffle(x, x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14); }
-INLINE v128_t rotlx4(v128_t x, u32 n) { return wasm_v128_or(wasm_i32x4_shl(x, n), wasm_u32x4_shr(x, 32 - n)); }
-
-#define QUARTER(a, b, c, d)                                                    \
-  a = wasm_i32x4_add(a, b); d = rotl16x4(wasm_v128_xor(d, a));                 \
-  c = wasm_i32x4_add(c, d); b = rotlx4(wasm_v128_xor(b, c), 12);               \
-  a = wasm_i32x4_add(a, b); d = rotl8x4(wasm_v128_xor(d, a));                  \
-  c = wasm_i32x4_add(c, d); b = rotlx4(wasm_v128_xor(b, c), 7)
-
-/* Transposes words w..w+3 of four blocks (one block per lane) into 16-byte rows and XORs them
- * into the four 64-byte blocks at out. */
-INLINE void chacha_store4(u8 *out, u32 w, v128_t a, v128_t b, v128_t c, v128_t d) {
-  v128_t ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
-  v128_t cd_lo = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), cd_hi = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
-  v128_t rows[4] = {
-    wasm_i64x2_shuffle(ab_lo, cd_lo, 0, 2), wasm_i64x2_shuffle(ab_lo, cd_lo, 1, 3),
-    wasm_i64x2_shuffle(ab_hi, cd_hi, 0, 2), wasm_i64x2_shuffle(ab_hi, cd_hi, 1, 3),
-  };
-  for (u32 blk = 0; blk < 4; blk++) {
-    u8 *p = out + 64 * blk + 4 * w;
-    wasm_v128_store(p, wasm_v128_xor(wasm_v128_load(p), rows[blk]));
-  }
-}
-
-/* XORs four keystream blocks (counters counter .. counter+3, wrapping mod 2^32 without carry into
- * word 13, as n3n's built-in ChaCha20) into the 256 bytes at out. */
-static void chacha_blocks4(u32 counter, u8 *out) {
-  v128_t s[16];
-  s[0] = wasm_i32x4_splat(0x61707865);
-  s[1] = wasm_i32x4_splat(0x3320646e);
-  s[2] = wasm_i32x4_splat(0x79622d32);
-  s[3] = wasm_i32x4_splat(0x6b206574);
-  for (u32 i = 0; i < 8; i++) s[4 + i] = wasm_i32x4_splat((int)load32(cc_key + 4 * i));
-  s[12] = wasm_i32x4_add(wasm_i32x4_splat((int)counter), wasm_i32x4_make(0, 1, 2, 3));
-  for (u32 i = 1; i < 4; i++) s[12 + i] = wasm_i32x4_splat((int)load32(iv + 4 * i));
-  v128_t x0 = s[0], x1 = s[1], x2 = s[2], x3 = s[3], x4 = s[4], x5 = s[5], x6 = s[6], x7 = s[7];
-  v128_t x8 = s[8], x9 = s[9], x10 = s[10], x11 = s[11], x12 = s[12], x13 = s[13], x14 = s[14], x15 = s[15];
-  for (u32 r = 0; r < 10; r++) {
-    QUARTER(x0, x4, x8, x12);
-    QUARTER(x1, x5, x9, x13);
-    QUARTER(x2, x6, x10, x14);
-    QUARTER(x3, x7, x11, x15);
-    QUARTER(x0, x5, x10, x15);
-    QUARTER(x1, x6, x11, x12);
-    QUARTER(x2, x7, x8, x13);
-    QUARTER(x3, x4, x9, x14);
-  }
-  chacha_store4(out, 0, wasm_i32x4_add(x0, s[0]), wasm_i32x4_add(x1, s[1]), wasm_i32x4_add(x2, s[2]), wasm_i32x4_add(x3, s[3]));
-  chacha_store4(out, 4, wasm_i32x4_add(x4, s[4]), wasm_i32x4_add(x5, s[5]), wasm_i32x4_add(x6, s[6]), wasm_i32x4_add(x7, s[7]));
-  chacha_store4(out, 8, wasm_i32x4_add(x8, s[8]), wasm_i32x4_add(x9, s[9]), wasm_i32x4_add(x10, s[10]), wasm_i32x4_add(x11, s[11]));
-  chacha_store4(out, 12, wasm_i32x4_add(x12, s[12]), wasm_i32x4_add(x13, s[13]), wasm_i32x4_add(x14, s[14]), wasm_i32x4_add(x15, s[15]));
-}
-
-/* io[0, len) ^= ChaCha20(cc_key, iv). Leaves the next block counter in iv word 12. */
-EXPORT(chacha20_xor) void chacha20_xor(u32 len) {
-  u32 counter = load32(iv);
-  u32 at = 0;
-  for (; at + 256 <= len; at += 256, counter += 4) chacha_blocks4(counter, io + at);
-  if (at < len) {
-    zero_tail_keystream();
-    chacha_blocks4(counter, tail_keystream);
-    xor_bytes(io + at, tail_keystream, len - at);
-    counter += (len - at + 63) / 64;
-  }
-  store32(iv, counter);
 }
 
 /* ---- Twofish-256, CRYPTO.md §1.4 (Schneier et al., "Twofish: A 128-Bit Block Cipher") -------- */

@@ -30,7 +30,6 @@ interface KernelExports {
   io_area(): number;
   io_bytes(): number;
   iv_area(): number;
-  chacha20_key_area(): number;
   pearson_out_area(): number;
   pearson_reset(): void;
   pearson_update(lanes: number, length: number): void;
@@ -40,7 +39,6 @@ interface KernelExports {
   speck_encrypt_block(slot: number): void;
   speck_decrypt_block(slot: number): void;
   speck_ctr(slot: number, length: number): void;
-  chacha20_xor(length: number): void;
   twofish_slot_bytes(): number;
   twofish_expand(slot: number): void;
   twofish_cbc_encrypt(slot: number, length: number): void;
@@ -53,7 +51,6 @@ const wasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new UR
 const IO = wasm.io_area();
 const IO_BYTES = wasm.io_bytes();
 const IV = wasm.iv_area();
-const CHACHA20_KEY = wasm.chacha20_key_area();
 const PEARSON_OUT = wasm.pearson_out_area();
 const SPECK_SLOT_BYTES = wasm.speck_slot_bytes();
 const TWOFISH_SLOT_BYTES = wasm.twofish_slot_bytes();
@@ -199,46 +196,6 @@ export function speckCtrXor(slot: number, iv: Uint8Array, ivAt: number, data: Ui
     copyIn(data, at, at + length, IO);
     wasm.speck_ctr(slot, length);
     copyOut(IO, length, data, at);
-  }
-}
-
-// ---- ChaCha20 (CRYPTO.md §1.5) -----------------------------------------------------------------
-
-/**
- * dst[dstAt..] = src[srcAt, srcAt + length) ⊕ ChaCha20(key, iv[ivAt, ivAt + 16)), the block counter
- * (IV word 0) wrapping without carry. src and dst may overlap in any way.
- */
-export function chacha20Xor(
-  key: Uint8Array,
-  iv: Uint8Array,
-  ivAt: number,
-  src: Uint8Array,
-  srcAt: number,
-  length: number,
-  dst: Uint8Array,
-  dstAt: number,
-): void {
-  if (key.length !== 32) throw new RangeError('ChaCha20 key must be 32 bytes');
-  checkRange(src, srcAt, srcAt + length);
-  checkRange(dst, dstAt, dstAt + length);
-  copyIn(key, 0, 32, CHACHA20_KEY);
-  copyBlockIn(iv, ivAt, IV);
-  const counter = heap[IV]! | (heap[IV + 1]! << 8) | (heap[IV + 2]! << 16) | (heap[IV + 3]! << 24);
-  // Chunks carry explicit counters, so they can run back to front when dst lies ahead of src in
-  // the same buffer and a front-to-back pass would overwrite input not yet read.
-  const chunks = Math.ceil(length / IO_BYTES);
-  const backwards = src.buffer === dst.buffer && dst.byteOffset + dstAt > src.byteOffset + srcAt;
-  for (let n = 0; n < chunks; n++) {
-    const offset = (backwards ? chunks - 1 - n : n) * IO_BYTES;
-    const chunk = Math.min(IO_BYTES, length - offset);
-    const blockCounter = (counter + offset / 64) | 0;
-    heap[IV] = blockCounter;
-    heap[IV + 1] = blockCounter >>> 8;
-    heap[IV + 2] = blockCounter >>> 16;
-    heap[IV + 3] = blockCounter >>> 24;
-    copyIn(src, srcAt + offset, srcAt + offset + chunk, IO);
-    wasm.chacha20_xor(chunk);
-    copyOut(IO, chunk, dst, dstAt + offset);
   }
 }
 
