@@ -55,9 +55,17 @@ export interface DaemonCli {
   readonly configDir?: string;
 }
 
+/** The version in Kith's package.json, found above this module both in the sources and in dist/. */
 export function kithVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kith' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // No package.json here: keep climbing.
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 /** Loads defaults, the session file, the environment and the command line, in that order. */

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// kith-supernode: the program around the supernode engine, a drop-in for n3n-supernode
+// (CONFIG.md §2.3, §2.5, §3, §9): `start [session]` loads /etc/kith/<session>.conf (or
+// $KITH_CONFIG_DIR), serves UDP/TCP and the management socket, and stops on SIGTERM/SIGINT or the
+// management `stop` call.
+import { join } from 'node:path';
+import { commonOptions } from '../engine/cli/command-line.js';
+import { processOutput, runDaemonCli, type CommandContext, type DaemonCli } from '../engine/cli/daemon-cli.js';
+import type { KithConfig } from '../engine/config/schema.js';
+import { Logger, type LogSink } from '../engine/log.js';
+import { defaultSocketPath, isValidSessionName, type Listener, type UnixListenError } from '../engine/mgmt/index.js';
+import { reportReady, startInBackground, takeDetachedMarker } from './background.js';
+import { createSupernodeManagement } from './management.js';
+import { dropPrivileges } from './privileges.js';
+import { Supernode } from './supernode.js';
+
+const PROGRAM = 'kith-supernode';
+/** CONFIG.md §9: n3n exits with -2 when the UDP/TCP sockets cannot be opened. */
+const EXIT_BIND_FAILED = 254;
+
+const ABOUT = `${PROGRAM} - the Kith supernode, speaking the n3n / n2n 3.x protocol
+
+usage: ${PROGRAM} [options...] [command] [command args]
+
+ e.g: ${PROGRAM} start [sessionname]
+
+  Loads /etc/kith/<sessionname>.conf ($KITH_CONFIG_DIR instead of /etc/kith
+  when set; session "supernode" by default) and runs the supernode. Any
+  setting can also be given as -O section.option=value.
+
+Some commands for more help:
+
+ ${PROGRAM} help commands
+ ${PROGRAM} help options
+ ${PROGRAM} help config
+`;
+
+/**
+ * MANAGEMENT.md §1.1 layout under Kith's name: `<rundir>/<session>/mgmt`. KITH_RUN_DIR replaces the
+ * `/run/kith` (or `$XDG_RUNTIME_DIR/kith`) directory; the container image sets it.
+ */
+function managementSocketPath(session: string, env: NodeJS.ProcessEnv): string | undefined {
+  const runDir = env['KITH_RUN_DIR'];
+  if (runDir !== undefined && runDir !== '') return isValidSessionName(session) ? join(runDir, session, 'mgmt') : undefined;
+  const path = defaultSocketPath(session);
+  return path.ok ? path.value : undefined;
+}
+
+const UNIX_LISTEN_PROBLEMS: Readonly<Record<UnixListenError, string>> = {
+  'socket-in-use': 'another daemon already serves this session',
+  'not-a-socket': 'something other than a socket is in the way',
+  'unsafe-directory': 'the directory belongs to another user',
+  'mkdir-failed': 'cannot create the directory',
+  'chmod-failed': 'cannot apply management.unix_sock_perms',
+  'bind-failed': 'cannot listen',
+};
+
+interface ErrnoError extends Error {
+  readonly code: string;
+  readonly syscall: string;
+  readonly port?: number;
+  readonly address?: string;
+}
+
+function isErrnoError(error: unknown): error is ErrnoError {
+  return error instanceof Error && typeof (error as Partial<ErrnoError>).code === 'string' && typeof (error as Partial<ErrnoError>).syscall === 'string';
+}
+
+/** One line for an operator; dgram reports failures as `bind`, the TCP listener as `listen`. */
+function bindFailure(error: ErrnoError, config: KithConfig): string {
+  const protocol = error.syscall === 'listen' ? 'TCP' : 'UDP';
+  const port = error.port ?? config.connection.bind?.port ?? 0;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `${protocol} port ${port} is already in use`;
+    case 'EACCES':
+      return `${protocol} port ${port}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)`;
+    case 'EADDRNOTAVAIL':
+      return `${protocol} port ${port}: address ${error.address ?? ''} is not available on this host`;
+    default:
+      return `${protocol} port ${port}: cannot open the socket (${error.code})`;
+  }
+}
+
+/** First SIGTERM/SIGINT (or `stop`) asks for a graceful stop, a second signal exits at once (CONFIG.md §9). */
+function stopRequests(): { readonly requested: Promise<void>; request(): void; dispose(): void } {
+  let request: () => void = () => undefined;
+  const requested = new Promise<void>((resolve) => (request = resolve));
+  let signals = 0;
+  const onSignal = (): void => {
+    if (++signals > 1) process.exit(0);
+    request();
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
+}
+
+async function runSupernode(session: string, config: KithConfig, configFile: { path: string; found: boolean }, detached: boolean): Promise<number> {
+  let sink: LogSink = { write: (line) => process.stderr.write(line) };
+  const logger = new Logger(config.logging.verbose, { write: (line) => sink.write(line) });
+  const stop = stopRequests();
+  try {
+    if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
+    const socketPath = managementSocketPath(session, process.env);
+    if (socketPath === undefined) {
+      logger.error(`session name "${session}" cannot name a management socket directory`);
+      return 1;
+    }
+
+    let supernode: Supernode;
+    try {
+      supernode = await Supernode.start({ config, logger });
+    } catch (error) {
+      if (isErrnoError(error)) {
+        logger.error(bindFailure(error, config));
+        return EXIT_BIND_FAILED;
+      }
+      // The community file's problems come with the file name (community-file.ts).
+      logger.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+
+    // `stop` answers first; the shutdown starts once the reply has been written.
+    const management = createSupernodeManagement({ supernode, session, config, requestStop: () => setImmediate(() => stop.request()), log: (line) => logger.warn(line) });
+    const shutDown = async (): Promise<void> => {
+      await management.close();
+      await supernode.close();
+    };
+    const listeners: Listener[] = [];
+    const unix = await management.server.listenUnix(socketPath, { perms: config.management.unix_sock_perms });
+    if (!unix.ok) {
+      logger.error(`management socket ${socketPath}: ${UNIX_LISTEN_PROBLEMS[unix.error]}${unix.detail === undefined || unix.detail === socketPath ? '' : ` (${unix.detail})`}`);
+      await shutDown();
+      return 1;
+    }
+    listeners.push(unix.value);
+    if (config.management.port !== 0) {
+      const tcp = await management.server.listenTcp({ port: config.management.port });
+      if (!tcp.ok) {
+        logger.error(`management TCP port ${config.management.port}: ${tcp.error === 'port-in-use' ? 'already in use' : `cannot listen (${tcp.detail ?? tcp.error})`}`);
+        await shutDown();
+        return 1;
+      }
+      listeners.push(tcp.value);
+    }
+    dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
+    logger.normal(`management interface on ${listeners.flatMap((listener) => listener.addresses).join(', ')}`);
+    if (detached) reportReady(PROGRAM, (syslog) => (sink = syslog));
+
+    await stop.requested;
+    logger.normal('stopping');
+    await shutDown();
+    return 0;
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function start({ args, loadSession, output }: CommandContext): Promise<number> {
+  const loaded = loadSession(args[0]);
+  if (!loaded.ok) {
+    output.err(`${loaded.detail ?? 'configuration error'}\n`);
+    return 1;
+  }
+  const { session, config, configFile } = loaded.value;
+  const detached = takeDetachedMarker();
+  if (config.daemon.background && !detached) return startInBackground(PROGRAM, output);
+  return runSupernode(session, config, configFile, detached);
+}
+
+const supernodeCli: DaemonCli = {
+  program: PROGRAM,
+  role: 'supernode',
+  defaultSession: 'supernode',
+  about: ABOUT,
+  options: commonOptions,
+  commands: { start: { summary: '[sessionname] - starts session', run: start } },
+};
+
+process.exit(await runDaemonCli(supernodeCli, process.argv.slice(2), processOutput));

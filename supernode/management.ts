@@ -1,0 +1,449 @@
+// The supernode's management interface (MANAGEMENT.md §6, §7, §2.5): n3n's methods with the exact
+// result shapes n3n's supernode gives, its event topics plus Kith's own, and Prometheus metrics.
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { KithConfig } from '../engine/config/schema.js';
+import { parseUint } from '../engine/config/values.js';
+import {
+  createManagementServer,
+  defineMethod,
+  MetricsRegistry,
+  paginate,
+  RpcError,
+  type ManagementServer,
+  type MethodTable,
+  type ServedMethods,
+} from '../engine/mgmt/index.js';
+import { err, ok, type Result } from '../engine/result.js';
+import type { EdgeEvent, EdgeRemovalReason } from './events.js';
+import { DROP_REASONS } from './stats.js';
+import type { Supernode } from './supernode.js';
+import type { AssociationView, EdgeView, FederationMemberView } from './views.js';
+
+/** What the management layer reads from and does to the running supernode. */
+export type ManagedSupernode = Pick<
+  Supernode,
+  'mac' | 'version' | 'verbose' | 'communities' | 'edges' | 'federationMembers' | 'associations' | 'packetStats' | 'timestamps' | 'reloadCommunities' | 'events'
+>;
+
+const NO_SOCKET = '0.0.0.0:0';
+
+/** MANAGEMENT.md §6: "All MAC addresses are upper-case hex". */
+const upperMac = (mac: string): string => mac.toUpperCase();
+const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
+
+export interface CommunityRow {
+  readonly community: string;
+  readonly purgeable: 0 | 1;
+  readonly is_federation: 0 | 1;
+  readonly ip4addr: string;
+}
+
+/** MANAGEMENT.md §6.4, members in n3n's emission order. */
+export interface EdgeRow {
+  readonly mode: 'sn';
+  readonly community: string;
+  readonly ip4addr: string;
+  readonly purgeable: 0 | 1;
+  readonly local: 0;
+  readonly macaddr: string;
+  readonly sockaddr: string;
+  readonly prefered_sockaddr: string;
+  readonly desc: string;
+  readonly version: string;
+  readonly timeout: number;
+  readonly uptime: number;
+  readonly time_alloc: number;
+  readonly last_p2p: number;
+  readonly last_sent_query: number;
+  readonly last_seen: number;
+}
+
+export interface InfoResult {
+  readonly version: string;
+  readonly builddate: string;
+  readonly is_edge: 0;
+  readonly is_supernode: 1;
+  readonly macaddr: string;
+  readonly ip4addr: string;
+  readonly sockaddr: string;
+}
+
+export interface AssociationRow {
+  readonly _type: 'assoc';
+  readonly mac: string;
+  readonly community: string;
+  readonly dest: string;
+  readonly last_seen: number;
+}
+
+export type PacketStatsRow =
+  | { readonly type: 'transop' | 'p2p' | 'super' | 'super_broadcast' | 'multicast_drop'; readonly tx_pkt: number; readonly rx_pkt: number }
+  | { readonly type: 'tuntap_error' | 'sn_fwd' | 'sn_broadcast' | 'sn_errors'; readonly tx_pkt: number }
+  | { readonly type: 'sn_reg'; readonly tx_pkt: number; readonly nak: number };
+
+export interface TimestampsResult {
+  readonly last_register_req: number;
+  readonly last_rx_p2p: number;
+  readonly last_rx_super: number;
+  readonly last_sweep: number;
+  readonly last_sn_fwd: number;
+  readonly last_sn_reg: number;
+  readonly start_time: number;
+}
+
+/** n3n's rows shape for get_supernodes; a supernode never has any (see `supernodeMethods`). */
+export interface SupernodeRow {
+  readonly version: string;
+  readonly purgeable: number;
+  readonly current: number;
+  readonly macaddr: string;
+  readonly sockaddr: string;
+  readonly selection: string;
+  readonly last_seen: number;
+  readonly uptime: number;
+}
+
+function edgeRow(edge: EdgeView): EdgeRow {
+  return {
+    mode: 'sn',
+    community: edge.community,
+    ip4addr: edge.devAddr === undefined ? '' : `${edge.devAddr.address}/${edge.devAddr.prefix}`,
+    purgeable: 1,
+    local: 0,
+    macaddr: upperMac(edge.mac),
+    sockaddr: edge.sockaddr,
+    prefered_sockaddr: edge.preferredSockaddr ?? NO_SOCKET,
+    desc: edge.desc,
+    version: '',
+    timeout: 0,
+    uptime: 0,
+    time_alloc: edge.timeAlloc,
+    last_p2p: 0,
+    last_sent_query: 0,
+    last_seen: edge.lastSeen,
+  };
+}
+
+function federationRow(member: FederationMemberView): EdgeRow {
+  return {
+    mode: 'sn',
+    community: member.community,
+    ip4addr: '',
+    purgeable: flag(member.purgeable),
+    local: 0,
+    macaddr: upperMac(member.mac),
+    sockaddr: member.sockaddr === '' ? NO_SOCKET : member.sockaddr,
+    prefered_sockaddr: NO_SOCKET,
+    desc: '',
+    version: '',
+    timeout: 0,
+    uptime: 0,
+    time_alloc: member.timeAlloc,
+    last_p2p: 0,
+    last_sent_query: 0,
+    last_seen: member.lastSeen,
+  };
+}
+
+/** MANAGEMENT.md §6.6: `dest` is the holding supernode's address without the port. */
+function addressOnly(socket: string): string {
+  return /^\[(.*)\]:\d+$/.exec(socket)?.[1] ?? /^(.*):\d+$/.exec(socket)?.[1] ?? socket;
+}
+
+function associationRow(association: AssociationView): AssociationRow {
+  return {
+    _type: 'assoc',
+    mac: upperMac(association.mac),
+    community: association.community,
+    dest: addressOnly(association.dest),
+    last_seen: association.lastSeen,
+  };
+}
+
+/** MANAGEMENT.md §6.7: always these ten rows; the edge-only ones stay 0 on a supernode. */
+function packetStatsRows(supernode: ManagedSupernode): PacketStatsRow[] {
+  const stats = supernode.packetStats();
+  return [
+    { type: 'transop', tx_pkt: 0, rx_pkt: 0 },
+    { type: 'p2p', tx_pkt: 0, rx_pkt: 0 },
+    { type: 'super', tx_pkt: 0, rx_pkt: 0 },
+    { type: 'super_broadcast', tx_pkt: 0, rx_pkt: 0 },
+    { type: 'tuntap_error', tx_pkt: 0 },
+    { type: 'multicast_drop', tx_pkt: 0, rx_pkt: 0 },
+    { type: 'sn_fwd', tx_pkt: stats.forwarded },
+    { type: 'sn_broadcast', tx_pkt: stats.broadcast },
+    { type: 'sn_reg', tx_pkt: stats.registerSuperAcks, nak: stats.registerSuperNaks },
+    { type: 'sn_errors', tx_pkt: stats.sendErrors },
+  ];
+}
+
+/** MANAGEMENT.md §6.11: `[3]` from the web UI, `["3"]` (also `["0x4"]`) from n3nctl. */
+function parseLevelParams(raw: unknown): Result<[number | string], string> {
+  if (raw === null || raw === undefined) return err('missing param');
+  if (!Array.isArray(raw)) return err('expecting array');
+  const first: unknown = raw[0];
+  if (first === undefined) return err('missing param');
+  return typeof first === 'number' || typeof first === 'string' ? ok([first]) : err('expecting a level');
+}
+
+/** n3n reads the level like C strtoul(…, 0): decimal, 0x hex or 0-prefixed octal. */
+function levelOf(value: number | string): number {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0 && value <= 0xffffffff) return value;
+  } else {
+    const level = parseUint(value.trim());
+    if (level.ok) return level.value;
+  }
+  throw new RpcError(400, 'expecting a level');
+}
+
+/** The build time of the running code: `builddate` is free text (MANAGEMENT.md §6.5). */
+function buildDate(): string {
+  try {
+    return statSync(fileURLToPath(import.meta.url)).mtime.toUTCString();
+  } catch {
+    return '';
+  }
+}
+
+export interface SupernodeMethodsOptions {
+  readonly supernode: ManagedSupernode;
+  readonly config: KithConfig;
+  /** Asks the daemon to shut down once the `stop` reply is on its way. */
+  readonly requestStop: () => void;
+  /** Publishes post.test's params on the `test` topic. */
+  readonly publishTest: (params: unknown) => void;
+}
+
+/** n3n's 14 methods minus the framework's `help` and `help.events` (MANAGEMENT.md §6). */
+export function supernodeMethods({ supernode, config, requestStop, publishTest }: SupernodeMethodsOptions) {
+  const builddate = buildDate();
+  const advertised = config.connection.advertise_addr === 'auto' ? '0.0.0.0' : config.connection.advertise_addr;
+  return {
+    get_communities: defineMethod({
+      description: 'Show current communities',
+      needsAuth: false,
+      paginated: true,
+      handler: (params): CommunityRow[] =>
+        paginate(
+          supernode.communities().map((c) => ({ community: c.community, purgeable: flag(c.purgeable), is_federation: flag(c.isFederation), ip4addr: c.subnet })),
+          params,
+        ),
+    }),
+    get_edges: defineMethod({
+      description: 'List current edges/peers',
+      needsAuth: false,
+      paginated: true,
+      handler: (params): EdgeRow[] => paginate([...supernode.edges().map(edgeRow), ...supernode.federationMembers().map(federationRow)], params),
+    }),
+    get_info: defineMethod({
+      description: 'Provide basic edge information',
+      needsAuth: false,
+      handler: (): InfoResult => ({
+        version: supernode.version,
+        builddate,
+        is_edge: 0,
+        is_supernode: 1,
+        macaddr: '',
+        ip4addr: '0.0.0.0',
+        sockaddr: `${advertised}:0`,
+      }),
+    }),
+    get_mac: defineMethod({
+      description: 'Show known mac addresses',
+      needsAuth: false,
+      paginated: true,
+      handler: (params): AssociationRow[] => paginate(supernode.associations().map(associationRow), params),
+    }),
+    get_packetstats: defineMethod({ description: 'traffic counters', needsAuth: false, handler: () => packetStatsRows(supernode) }),
+    // n3n lists community.supernode entries here, which a supernode never connects to; Kith's
+    // supernode ignores that option, so the list is always empty (captured n3n answer: []).
+    get_supernodes: defineMethod({ description: 'List current supernodes', needsAuth: false, handler: (): SupernodeRow[] => [] }),
+    get_timestamps: defineMethod({
+      description: 'Event timestamps',
+      needsAuth: false,
+      handler: (): TimestampsResult => {
+        const times = supernode.timestamps();
+        return {
+          last_register_req: 0,
+          last_rx_p2p: 0,
+          last_rx_super: 0,
+          last_sweep: 0,
+          last_sn_fwd: times.lastSnFwd,
+          last_sn_reg: times.lastSnReg,
+          start_time: times.startTime,
+        };
+      },
+    }),
+    get_verbose: defineMethod({ description: 'Logging verbosity', needsAuth: false, handler: () => supernode.verbose }),
+    'post.test': defineMethod({
+      description: 'Send a test event',
+      needsAuth: false,
+      handler: (params) => {
+        publishTest(params);
+        return 'sent';
+      },
+    }),
+    reload_communities: defineMethod({
+      description: "Reloads communities and user's public keys",
+      needsAuth: true,
+      handler: () => supernode.reloadCommunities(),
+    }),
+    set_verbose: defineMethod({
+      description: 'Set logging verbosity',
+      needsAuth: true,
+      parseParams: parseLevelParams,
+      handler: ([level]) => {
+        supernode.verbose = levelOf(level);
+        return supernode.verbose;
+      },
+    }),
+    stop: defineMethod({
+      description: 'Stop the daemon',
+      needsAuth: true,
+      handler: () => {
+        requestStop();
+        return 0;
+      },
+    }),
+  } satisfies MethodTable;
+}
+
+export type SupernodeMethods = ReturnType<typeof supernodeMethods>;
+/** For typed clients: `createManagementClient<SupernodeApi, SupernodeEventPayloads>(…)`. */
+export type SupernodeApi = ServedMethods<SupernodeMethods>;
+
+/** MANAGEMENT.md §7.4 `peer` actions a supernode produces. */
+export type PeerAction = 'purge' | 'clear';
+
+export interface SupernodeEventPayloads {
+  readonly [topic: string]: object;
+  readonly test: { readonly params: unknown };
+  readonly peer: { readonly action: PeerAction; readonly macaddr: string; readonly age: number; readonly sockaddr: string };
+  readonly 'kith.edge': {
+    readonly action: 'registered' | 'removed';
+    readonly community: string;
+    readonly macaddr: string;
+    readonly sockaddr: string;
+    readonly age: number;
+    readonly reason?: EdgeRemovalReason;
+  };
+  readonly 'kith.community': { readonly action: 'added' | 'removed'; readonly community: string };
+}
+
+export const SUPERNODE_TOPICS = {
+  test: 'Used only by post.test',
+  peer: 'Changes to peer list',
+  'kith.edge': 'Edges registering with and leaving this supernode',
+  'kith.community': 'Communities created and removed',
+} as const satisfies { readonly [K in keyof SupernodeEventPayloads & string]: string };
+
+/**
+ * n3n's supernode reports `purge` when its expiry sweep drops an edge and `clear` when a community is
+ * torn down (a reload); other departures have no n3n action and appear only on `kith.edge`.
+ */
+const PEER_ACTION: Partial<Record<EdgeRemovalReason, PeerAction>> = { purged: 'purge', reloaded: 'clear' };
+
+function edgePayload(event: EdgeEvent) {
+  return { community: event.community, macaddr: upperMac(event.mac), sockaddr: event.sockaddr, age: event.age };
+}
+
+/** Forwards the supernode's events to the topics; returns the function that stops forwarding. */
+export function forwardSupernodeEvents(supernode: ManagedSupernode, server: Pick<ManagementServer<SupernodeEventPayloads>, 'publish'>): () => void {
+  const registered = (event: EdgeEvent): void => void server.publish('kith.edge', { action: 'registered', ...edgePayload(event) });
+  const removed = (event: EdgeEvent & { readonly reason: EdgeRemovalReason }): void => {
+    const action = PEER_ACTION[event.reason];
+    if (action !== undefined) server.publish('peer', { action, macaddr: upperMac(event.mac), age: event.age, sockaddr: event.sockaddr });
+    server.publish('kith.edge', { action: 'removed', ...edgePayload(event), reason: event.reason });
+  };
+  const added = ({ community }: { readonly community: string }): void => void server.publish('kith.community', { action: 'added', community });
+  const gone = ({ community }: { readonly community: string }): void => void server.publish('kith.community', { action: 'removed', community });
+  supernode.events.on('edge-registered', registered).on('edge-removed', removed).on('community-added', added).on('community-removed', gone);
+  return () => {
+    supernode.events.off('edge-registered', registered).off('edge-removed', removed).off('community-added', added).off('community-removed', gone);
+  };
+}
+
+/**
+ * MANAGEMENT.md §2.5: n3n's metric page is free-form; Kith exports the supernode's counters, read
+ * from the engine when the page is fetched so they are never stale.
+ */
+export class SupernodeMetrics extends MetricsRegistry {
+  private readonly packets = this.counter('kith_supernode_packets', 'Supernode packets (the get_packetstats counters)', ['direction', 'event']);
+  private readonly drops = this.counter('kith_supernode_drops', 'Received packets dropped, by reason', ['reason']);
+  private readonly edgeGauge = this.gauge('kith_supernode_edges', 'Edges registered with this supernode');
+  private readonly communityGauge = this.gauge('kith_supernode_communities', 'Communities, the federation not counted');
+  private readonly memberGauge = this.gauge('kith_supernode_federation_members', 'Other supernodes of the federation');
+  /** Counters only go up, so each scrape adds what the engine counted since the previous one. */
+  private readonly reported = new Map<string, number>();
+
+  constructor(private readonly supernode: ManagedSupernode) {
+    super();
+  }
+
+  override render(session: string): string {
+    const stats = this.supernode.packetStats();
+    const packets: [string, string, number][] = [
+      ['rx', 'received', stats.received],
+      ['rx', 'accepted', stats.accepted],
+      ['tx', 'sn_fwd', stats.forwarded],
+      ['tx', 'sn_broadcast', stats.broadcast],
+      ['tx', 'sn_reg', stats.registerSuperAcks],
+      ['tx', 'sn_reg_nak', stats.registerSuperNaks],
+      ['tx', 'sn_errors', stats.sendErrors],
+    ];
+    for (const [direction, event, total] of packets) this.packets.inc({ direction, event }, this.sinceLastScrape(`packets/${event}`, total));
+    for (const reason of DROP_REASONS) this.drops.inc({ reason }, this.sinceLastScrape(`drops/${reason}`, stats.drops[reason]));
+    const communities = this.supernode.communities();
+    this.edgeGauge.set({}, communities.reduce((sum, community) => sum + community.edges, 0));
+    this.communityGauge.set({}, communities.filter((community) => !community.isFederation).length);
+    this.memberGauge.set({}, this.supernode.federationMembers().length);
+    return super.render(session);
+  }
+
+  private sinceLastScrape(key: string, total: number): number {
+    const delta = total - (this.reported.get(key) ?? 0);
+    this.reported.set(key, total);
+    return Math.max(0, delta);
+  }
+}
+
+export interface SupernodeManagementOptions {
+  readonly supernode: ManagedSupernode;
+  readonly session: string;
+  readonly config: KithConfig;
+  readonly requestStop: () => void;
+  readonly log: (line: string) => void;
+}
+
+export interface SupernodeManagement {
+  readonly server: ManagementServer<SupernodeEventPayloads>;
+  /** Stops forwarding events, closes streams and listeners, unlinks the unix socket. */
+  close(): Promise<void>;
+}
+
+/** The management server of one supernode, not yet listening anywhere. */
+export function createSupernodeManagement(options: SupernodeManagementOptions): SupernodeManagement {
+  const { supernode, config } = options;
+  let publishTest: (params: unknown) => void = () => undefined;
+  const server = createManagementServer<SupernodeMethods, SupernodeEventPayloads>({
+    session: options.session,
+    methods: supernodeMethods({ supernode, config, requestStop: options.requestStop, publishTest: (params) => publishTest(params) }),
+    // MANAGEMENT.md §4: n3n's default password.
+    password: config.management.password ?? 'n3n',
+    topics: SUPERNODE_TOPICS,
+    metrics: new SupernodeMetrics(supernode),
+    enableDebugPages: config.management.enable_debug_pages,
+    log: options.log,
+  });
+  publishTest = (params) => void server.publish('test', { params });
+  const stopForwarding = forwardSupernodeEvents(supernode, server);
+  return {
+    server,
+    close: async () => {
+      stopForwarding();
+      await server.close();
+    },
+  };
+}

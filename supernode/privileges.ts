@@ -1,0 +1,77 @@
+// Dropping root after the sockets are bound (CONFIG.md §6 [daemon], MANAGEMENT.md §1.1): the
+// management socket and its directory are handed to the target user first, so it can still remove
+// them on exit.
+import { execFileSync } from 'node:child_process';
+import { chownSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from '../engine/log.js';
+
+/** Kith's counterpart of n3n's `n3n` user: the packages and systemd units create it. */
+export const DEFAULT_RUN_AS_USER = 'kith';
+
+export interface RunAs {
+  readonly user: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** One `name:x:id:…` entry of passwd or group, through NSS (getent) or, without getent, the file. */
+function lookup(database: 'passwd' | 'group', key: string): string[] | undefined {
+  let text: string;
+  try {
+    text = execFileSync('getent', [database, key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (error) {
+    // getent exits 2 for "not found"; only a missing getent falls back to the file.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    try {
+      text = readFileSync(`/etc/${database}`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const field = /^\d+$/.test(key) ? 2 : 0;
+  return text
+    .split('\n')
+    .map((line) => line.split(':'))
+    .find((fields) => fields[field] === key);
+}
+
+const idOf = (fields: string[] | undefined): number | undefined => (fields?.[2] === undefined ? undefined : Number(fields[2]));
+
+/** `daemon.userid` / `daemon.groupid` as names or numbers; the group defaults to the user's own. */
+export function resolveRunAs(userid: string, groupid: string | undefined): RunAs | string {
+  const user = lookup('passwd', userid);
+  const uid = idOf(user) ?? (/^\d+$/.test(userid) ? Number(userid) : undefined);
+  if (uid === undefined) return `no user "${userid}"`;
+  const gid = groupid === undefined ? (user?.[3] === undefined ? undefined : Number(user[3])) : (idOf(lookup('group', groupid)) ?? (/^\d+$/.test(groupid) ? Number(groupid) : undefined));
+  if (gid === undefined) return groupid === undefined ? `no primary group for user "${userid}"` : `no group "${groupid}"`;
+  return { user: user?.[0] ?? userid, uid, gid };
+}
+
+/**
+ * Only a process started as root changes identity. A configured user or group that does not exist
+ * is a warning and the daemon keeps running as root (n3n would fall back to `nobody`); without
+ * `daemon.userid` the `kith` user is used when the system has one.
+ */
+export function dropPrivileges(userid: string | undefined, groupid: string | undefined, socketPath: string, logger: Logger): void {
+  if (process.getuid?.() !== 0) {
+    if (userid !== undefined) logger.info(`daemon.userid=${userid} not applied: not started as root`);
+    return;
+  }
+  const runAs = resolveRunAs(userid ?? DEFAULT_RUN_AS_USER, groupid);
+  if (typeof runAs === 'string') {
+    logger.warn(userid === undefined ? 'running as root: set daemon.userid to run as another user' : `daemon.userid/groupid: ${runAs}; keeping root`);
+    return;
+  }
+  try {
+    chownSync(dirname(socketPath), runAs.uid, runAs.gid);
+    chownSync(socketPath, runAs.uid, runAs.gid);
+    process.setgroups?.([runAs.gid]);
+    process.setgid?.(runAs.gid);
+    process.setuid?.(runAs.uid);
+    logger.info(`running as user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid})`);
+  } catch (error) {
+    // CONFIG.md §9: n3n's supernode only logs a failed privilege drop.
+    logger.warn(`cannot switch to user ${runAs.user}: ${(error as Error).message}`);
+  }
+}
