@@ -17,8 +17,9 @@ if (( major < need_node_major || (major == need_node_major && minor < need_node_
 fi
 
 # Build tools for the native addons (node-gyp compiles against the installed Node headers), and
-# clang + lld (wasm-ld) for the test that rebuilds the committed WebAssembly crypto kernels.
-packages=(python3 make g++ clang lld)
+# clang + lld (wasm-ld) for the test that rebuilds the committed WebAssembly crypto kernels, and
+# setcap (libcap2-bin) for the test that gives a copy of native/kith-tap cap_net_admin.
+packages=(python3 make g++ clang lld libcap2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,59 @@
+// The per-OS half of the TAP addon. addon.cc owns everything JavaScript sees (batching, stats,
+// errors, lifetime); a Backend only opens the device, says when frames are ready, and moves bytes.
+#pragma once
+
+#include <uv.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace kith {
+
+// A failed system call: the platform error (errno, or GetLastError() on Windows) and its name.
+struct SysError {
+  int code = 0;                    // 0 means success
+  const char* syscall = nullptr;   // e.g. "TUNSETIFF", "ReadFile"
+  explicit operator bool() const { return code != 0; }
+};
+
+struct OpenOptions {
+  std::string name;  // may be empty: the OS picks one (only when creating)
+  bool create = false;
+};
+
+// Read() results other than a frame length.
+constexpr long kNoFrame = 0;  // nothing pending right now (EAGAIN)
+constexpr long kFailed = -1;  // *err says why
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Starts readiness notifications on `loop`; `ready(arg)` then runs on the loop thread whenever
+  // at least one frame may be waiting. Called once.
+  virtual SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) = 0;
+  // Reads one whole frame into buf (cap is always >= the largest possible frame).
+  virtual long Read(uint8_t* buf, size_t cap, SysError* err) = 0;
+  // Writes one frame. Returns false with err->code == 0 when the frame was dropped because the
+  // device could not take it right now (EAGAIN/ENOBUFS and friends).
+  virtual bool Write(const uint8_t* buf, size_t len, SysError* err) = 0;
+  virtual SysError GetMac(uint8_t mac[6]) = 0;
+  virtual SysError SetMac(const uint8_t mac[6]) = 0;
+  virtual SysError GetMtu(int* mtu) = 0;
+  virtual SysError SetMtu(int mtu) = 0;
+  // Host-side IPv4 address (network byte order). Linux/FreeBSD: ioctls, privileged (kith-tap
+  // does it for unprivileged engines); Windows: TAP-Windows6 DHCP masquerade; macOS: the agent.
+  virtual SysError SetIpv4(uint32_t addr, uint32_t mask) = 0;
+  virtual std::string Name() const = 0;
+  virtual unsigned IfIndex() const = 0;
+  // Stops notifications and releases the device. Idempotent; loop thread only.
+  virtual void Close() = 0;
+};
+
+// Implemented once per OS (tap_linux.cc, tap_freebsd.cc, tap_macos.cc, tap_win.cc).
+Backend* OpenBackend(const OpenOptions& opts, SysError* err);
+
+// Largest frame any backend hands out: 64 KiB MTU + Ethernet + VLAN headers, rounded up.
+constexpr size_t kMaxFrame = 65536 + 64;
+
+}  // namespace kith

@@ -1,0 +1,99 @@
+// FreeBSD: tap(4). /dev/tap clones a new tapN (root, or net.link.tap.user_open=1 with devfs
+// rules giving the user the node); /dev/tapN opens an existing one. Same uv_poll loop as Linux.
+// Written against tap(4), ifnet(9) and netintro(4); not compiled here (no FreeBSD sysroot).
+#include <fcntl.h>
+#include <net/if_tap.h>
+#include <netinet/in_var.h>
+#include <sys/sockio.h>
+
+#include "poll_fd.h"
+#include "posix_common.h"
+
+namespace kith {
+namespace {
+
+class FreeBsdTap final : public Backend {
+ public:
+  FreeBsdTap(int fd, std::string name) : fd_(fd), name_(std::move(name)), index_(if_nametoindex(name_.c_str())) {}
+  ~FreeBsdTap() override { Close(); }
+
+  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override { return poller_.Start(loop, fd_, ready, arg); }
+
+  long Read(uint8_t* buf, size_t cap, SysError* err) override {
+    ssize_t n = read(fd_, buf, cap);  // tap(4): one frame per read
+    if (n > 0) return static_cast<long>(n);
+    if (n == 0 || errno == EAGAIN || errno == EINTR) return kNoFrame;
+    *err = SysError{errno, "read"};
+    return kFailed;
+  }
+
+  bool Write(const uint8_t* buf, size_t len, SysError* err) override {
+    if (write(fd_, buf, len) == static_cast<ssize_t>(len)) return true;
+    *err = (errno == EAGAIN || errno == ENOBUFS || errno == EINTR) ? SysError{} : SysError{errno, "write"};
+    return false;
+  }
+
+  SysError GetMac(uint8_t mac[6]) override { return LinkAddr(name_, mac); }
+  SysError SetMac(const uint8_t mac[6]) override { return SetLinkAddr(name_, mac); }
+  SysError GetMtu(int* mtu) override { return GetIfMtu(name_, mtu); }
+  SysError SetMtu(int mtu) override { return SetIfMtu(name_, mtu); }
+
+  SysError SetIpv4(uint32_t addr, uint32_t mask) override {
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    if (s < 0) return SysError{errno, "socket"};
+    in_aliasreq req;
+    std::memset(&req, 0, sizeof req);
+    std::strncpy(req.ifra_name, name_.c_str(), IFNAMSIZ - 1);
+    for (sockaddr_in* sin : {&req.ifra_addr, &req.ifra_mask}) {
+      sin->sin_len = sizeof *sin;
+      sin->sin_family = AF_INET;
+    }
+    req.ifra_addr.sin_addr.s_addr = addr;
+    req.ifra_mask.sin_addr.s_addr = mask;
+    SysError e;
+    if (ioctl(s, SIOCAIFADDR, &req) < 0) e = SysError{errno, "SIOCAIFADDR"};
+    close(s);
+    return e;
+  }
+
+  std::string Name() const override { return name_; }
+  unsigned IfIndex() const override { return index_; }
+
+  void Close() override {
+    if (fd_ < 0) return;
+    poller_.Stop();
+    close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  unsigned index_;
+  FdPoller poller_;
+};
+
+}  // namespace
+
+Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
+  if (!opts.create && if_nametoindex(opts.name.c_str()) == 0) {
+    *err = SysError{ENODEV, "if_nametoindex"};
+    return nullptr;
+  }
+  std::string path = "/dev/" + (opts.name.empty() ? std::string("tap") : opts.name);
+  int fd = open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *err = SysError{errno, "open"};
+    return nullptr;
+  }
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TAPGIFNAME, &ifr) < 0) {  // the real name, also for a /dev/tap clone
+    *err = SysError{errno, "TAPGIFNAME"};
+    close(fd);
+    return nullptr;
+  }
+  return new FreeBsdTap(fd, ifr.ifr_name);
+}
+
+}  // namespace kith

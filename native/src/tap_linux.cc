@@ -1,0 +1,160 @@
+// Linux: /dev/net/tun in TAP mode. Creating a device needs CAP_NET_ADMIN; attaching to an
+// existing persistent TAP only needs to be its owner (TUNSETOWNER, done by kith-tap create).
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "backend.h"
+#include "poll_fd.h"
+
+namespace kith {
+namespace {
+
+class LinuxTap final : public Backend {
+ public:
+  LinuxTap(int fd, const char* name) : fd_(fd), name_(name), index_(if_nametoindex(name)) {}
+  ~LinuxTap() override { Close(); }
+
+  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override {
+    return poller_.Start(loop, fd_, ready, arg);
+  }
+
+  long Read(uint8_t* buf, size_t cap, SysError* err) override {
+    for (int tries = 0; tries < 8; tries++) {  // bounded retry on EINTR only
+      ssize_t n = read(fd_, buf, cap);
+      if (n >= 0) return n == 0 ? kNoFrame : static_cast<long>(n);
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return kNoFrame;
+      *err = SysError{errno, "read"};
+      return kFailed;
+    }
+    return kNoFrame;
+  }
+
+  bool Write(const uint8_t* buf, size_t len, SysError* err) override {
+    ssize_t n = write(fd_, buf, len);
+    if (n == static_cast<ssize_t>(len)) return true;
+    // EIO: the interface is down; EAGAIN/ENOBUFS: the kernel's queue is full. All are drops.
+    if (n >= 0 || errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS || errno == EIO ||
+        errno == EINTR) {
+      *err = SysError{};
+      return false;
+    }
+    *err = SysError{errno, "write"};
+    return false;
+  }
+
+  // The tun fd itself answers SIOC[GS]IFHWADDR, and the tun driver checks no capability for
+  // it: the owner of a persistent TAP can set its MAC without CAP_NET_ADMIN.
+  SysError GetMac(uint8_t mac[6]) override {
+    ifreq ifr = Req();
+    if (ioctl(fd_, SIOCGIFHWADDR, &ifr) < 0) return SysError{errno, "SIOCGIFHWADDR"};
+    std::memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    return {};
+  }
+
+  SysError SetMac(const uint8_t mac[6]) override {
+    ifreq ifr = Req();
+    ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+    std::memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+    if (ioctl(fd_, SIOCSIFHWADDR, &ifr) < 0) return SysError{errno, "SIOCSIFHWADDR"};
+    return {};
+  }
+
+  SysError GetMtu(int* mtu) override { return SockIoctl(SIOCGIFMTU, "SIOCGIFMTU", mtu); }
+
+  // Needs CAP_NET_ADMIN (EPERM otherwise): unprivileged engines ask kith-tap instead.
+  SysError SetMtu(int mtu) override { return SockIoctl(SIOCSIFMTU, "SIOCSIFMTU", &mtu); }
+
+  SysError SetIpv4(uint32_t addr, uint32_t mask) override {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return SysError{errno, "socket"};
+    SysError e;
+    const struct { unsigned long req; const char* what; uint32_t v; } steps[] = {
+        {SIOCSIFADDR, "SIOCSIFADDR", addr}, {SIOCSIFNETMASK, "SIOCSIFNETMASK", mask}};
+    for (const auto& st : steps) {
+      ifreq ifr = Req();
+      auto* sin = reinterpret_cast<sockaddr_in*>(&ifr.ifr_addr);
+      sin->sin_family = AF_INET;
+      sin->sin_addr.s_addr = st.v;
+      if (ioctl(s, st.req, &ifr) < 0) {
+        e = SysError{errno, st.what};
+        break;
+      }
+    }
+    close(s);
+    return e;
+  }
+
+  std::string Name() const override { return name_; }
+  unsigned IfIndex() const override { return index_; }
+
+  void Close() override {
+    if (fd_ < 0) return;
+    poller_.Stop();
+    close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  ifreq Req() const {
+    ifreq ifr;
+    std::memset(&ifr, 0, sizeof ifr);
+    std::strncpy(ifr.ifr_name, name_.c_str(), IFNAMSIZ - 1);
+    return ifr;
+  }
+
+  SysError SockIoctl(unsigned long req, const char* what, int* mtu) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return SysError{errno, "socket"};
+    ifreq ifr = Req();
+    ifr.ifr_mtu = *mtu;
+    SysError e;
+    if (ioctl(s, req, &ifr) < 0) e = SysError{errno, what};
+    else *mtu = ifr.ifr_mtu;
+    close(s);
+    return e;
+  }
+
+  int fd_;
+  std::string name_;
+  unsigned index_;
+  FdPoller poller_;
+};
+
+}  // namespace
+
+Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
+  // Without `create`, insist the device exists: TUNSETIFF would otherwise quietly create a new,
+  // non-persistent one when we happen to hold CAP_NET_ADMIN.
+  if (!opts.create && if_nametoindex(opts.name.c_str()) == 0) {
+    *err = SysError{ENODEV, "if_nametoindex"};
+    return nullptr;
+  }
+  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *err = SysError{errno, "open"};
+    return nullptr;
+  }
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
+  std::strncpy(ifr.ifr_name, opts.name.empty() ? "kith%d" : opts.name.c_str(), IFNAMSIZ - 1);
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    *err = SysError{errno, "TUNSETIFF"};
+    close(fd);
+    return nullptr;
+  }
+  return new LinuxTap(fd, ifr.ifr_name);
+}
+
+}  // namespace kith
