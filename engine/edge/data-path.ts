@@ -1,0 +1,280 @@
+// The data plane (PROTOCOL.md §5, §8.5, §8.6): Ethernet frames from the frame port become PACKETs
+// (filters → compression → transform → header → header encryption) sent to the peer directly or via
+// the supernode; received PACKETs go the reverse way to the frame port. Buffers are allocated once;
+// per frame the only allocations are the subarray views the transform and the socket need.
+import { compressFrameInto, compressionIdOf, CompressionId, decompressPayloadInto } from '../compress/index.js';
+import type { Transform } from '../crypto/transform.js';
+import { createTransform } from '../crypto/transforms/index.js';
+import {
+  DEFAULT_TTL,
+  encodePacketHeaderInto,
+  isBroadcastMac,
+  isMultiBroadcast,
+  macEquals,
+  macToString,
+  MAX_DATAGRAM_SIZE,
+  MessageType,
+  NULL_MAC,
+  PACKET_HEADER_SIZE,
+  RegisterCookie,
+  socketToString,
+} from '../protocol/index.js';
+import type { Mac, PacketHeader, PacketMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import { learnPeerAddresses } from './addressing.js';
+import { reportedSocket, sendBytesToSupernode, sendToSupernode, stampAccepted } from './context.js';
+import type { EdgeContext } from './context.js';
+import type { FramePort } from './frame-port.js';
+import { acceptsInboundIpv4, destinationMac, ETHERNET_HEADER_SIZE, gratuitousArp, ipv4SourceIs, isIpv4Frame, isMulticastFrame, sourceMac } from './frames.js';
+import type { HolePunch } from './hole-punch.js';
+import type { PeerRecord } from './peer-table.js';
+import type { SupernodeRecord } from './supernode-selection.js';
+import type { Opened } from './wire.js';
+
+/** §8.9 HOSTINFO_TIMEOUT: bridged hosts are forgotten after 300 s. */
+const HOST_TABLE_TIMEOUT_MS = 300_000;
+/** Consecutive undecryptable PACKETs from peers before the edge reports a key problem. */
+export const WRONG_KEY_THRESHOLD = 3;
+export const WRONG_KEY_REASON = 'wrong key: packets from peers do not decrypt';
+
+const BUFFER_SIZE = MAX_DATAGRAM_SIZE + 64;
+
+/** Why a received payload is not a frame of ours: a wrong key or cipher most likely. */
+type Undecryptable = 'transform-mismatch' | 'decrypt-failed' | 'decompress-failed' | 'implausible-frame';
+
+export class DataPath {
+  private readonly transform: Transform;
+  private readonly compression: number;
+  /** The reused header of every PACKET we send; only dstMac and compression change per frame. */
+  private readonly header: PacketHeader;
+  private readonly tx = new Uint8Array(BUFFER_SIZE);
+  private readonly compressed = new Uint8Array(BUFFER_SIZE);
+  private readonly decrypted = new Uint8Array(BUFFER_SIZE);
+  private readonly frame = new Uint8Array(BUFFER_SIZE);
+  /** §8.9: inner MAC → the edge it lives behind (routing/bridging only). */
+  private readonly hosts = new Map<string, { edge: Mac; seen: number }>();
+
+  constructor(
+    private readonly ctx: EdgeContext,
+    private readonly port: FramePort,
+    private readonly holePunch: HolePunch,
+  ) {
+    this.transform = createTransform(ctx.settings.cipher, ctx.settings.key);
+    this.compression = compressionIdOf(ctx.settings.compression);
+    this.header = {
+      ttl: DEFAULT_TTL,
+      fromSupernode: false,
+      communityField: ctx.settings.communityField,
+      srcMac: ctx.mac,
+      dstMac: NULL_MAC,
+      compression: CompressionId.None,
+      transform: this.transform.id,
+    };
+  }
+
+  /** Frames read from the TAP device. */
+  transmitFrames(frames: readonly Uint8Array[]): void {
+    for (const frame of frames) this.transmit(frame);
+  }
+
+  /** §8.5 for one frame. */
+  transmit(frame: Uint8Array): void {
+    const { ctx } = this;
+    if (frame.length < ETHERNET_HEADER_SIZE) return;
+    // Step 1: multicast (not broadcast) is dropped unless allowed.
+    if (!ctx.settings.allowMulticast && isMulticastFrame(frame)) {
+      ctx.counters.multicastDrop.tx++;
+      return;
+    }
+    // Step 2: nothing leaves before the first registration.
+    if (ctx.registration.lastSup === 0) return;
+    // Step 4: without routing, IPv4 must come from our own address.
+    if (!ctx.settings.allowRouting && isIpv4Frame(frame) && !ipv4SourceIs(frame, ctx.addressing.bytes)) return;
+    let dstMac = destinationMac(frame);
+    // Step 5: a host behind a remote bridge is addressed through that bridge's edge.
+    if (ctx.settings.allowRouting && !isMultiBroadcast(dstMac)) {
+      const host = this.hosts.get(macToString(dstMac));
+      if (host !== undefined) dstMac = host.edge;
+    }
+    const length = this.encode(frame, dstMac);
+    if (length === 0) return;
+    this.route(frame, dstMac, length);
+  }
+
+  /** Step 6: PACKET into this.tx; returns its length, 0 if the frame cannot be sent. */
+  private encode(frame: Uint8Array, dstMac: Mac): number {
+    const { ctx, header } = this;
+    if (frame.length + PACKET_HEADER_SIZE + this.transform.overhead > MAX_DATAGRAM_SIZE) {
+      ctx.logger.debug(() => `frame of ${frame.length} bytes too large to send`);
+      return 0;
+    }
+    const compressedLength = compressFrameInto(ctx.settings.compression, frame, this.compressed);
+    header.dstMac = dstMac;
+    header.compression = compressedLength === 0 ? CompressionId.None : this.compression;
+    const headerLength = encodePacketHeaderInto(this.tx, 0, header);
+    const plain = compressedLength === 0 ? frame : this.compressed.subarray(0, compressedLength);
+    const length = headerLength + this.transform.encrypt(plain, this.tx, headerLength);
+    ctx.wire.sealPacket(this.tx, length, headerLength);
+    ctx.counters.transop.tx++;
+    return length;
+  }
+
+  /** Step 7: choose the destination(s). */
+  private route(frame: Uint8Array, dstMac: Mac, length: number): void {
+    const { ctx } = this;
+    const bytes = this.tx.subarray(0, length);
+    if (isMultiBroadcast(dstMac)) {
+      if (ctx.registration.snWait !== 0 && ctx.peers.known.size > 0) {
+        // While the supernode does not answer, broadcasts reach the known peers directly.
+        for (const record of ctx.peers.known.values()) this.sendDirect(record, bytes, frame.length);
+        return;
+      }
+      this.sendViaSupernode(bytes, true);
+      return;
+    }
+    const now = ctx.clock.nowMs();
+    const direct = ctx.peers.directPeer(dstMac, now);
+    if (direct !== undefined && !direct.expired && direct.record.socket !== undefined) {
+      this.sendDirect(direct.record, bytes, frame.length);
+      return;
+    }
+    if (direct?.expired === true) {
+      ctx.events.emit('path-changed', { mac: macToString(dstMac), path: 'relayed', via: this.supernodeText() });
+    }
+    this.sendViaSupernode(bytes, false);
+    const query = ctx.peers.query(dstMac, now);
+    query.record.traffic.framesOut++;
+    query.record.traffic.bytesOut += frame.length;
+    if (query.due) this.queryPeer(query.record, now);
+  }
+
+  private sendDirect(record: PeerRecord, bytes: Uint8Array, frameLength: number): void {
+    if (record.socket === undefined) return;
+    this.ctx.transport?.send(bytes, record.socket);
+    this.ctx.counters.p2p.tx++;
+    record.traffic.framesOut++;
+    record.traffic.bytesOut += frameLength;
+  }
+
+  private sendViaSupernode(bytes: Uint8Array, broadcast: boolean): void {
+    sendBytesToSupernode(this.ctx, bytes);
+    this.ctx.counters.super.tx++;
+    if (broadcast) this.ctx.counters.superBroadcast.tx++;
+  }
+
+  /** §8.5 step 7 query procedure: REGISTER via the supernode and QUERY_PEER. */
+  private queryPeer(record: PeerRecord, now: number): void {
+    const { ctx } = this;
+    const base = { ttl: DEFAULT_TTL, fromSupernode: false as const, communityField: ctx.settings.communityField };
+    if (ctx.settings.allowP2p) {
+      const register: RegisterMessage = {
+        ...base,
+        type: MessageType.Register,
+        cookie: RegisterCookie.Forwarded,
+        srcMac: ctx.mac,
+        dstMac: record.mac,
+        devAddr: ctx.addressing.announced(),
+        description: ctx.settings.description,
+      };
+      sendToSupernode(ctx, register);
+    }
+    record.relayRtt.probeSent(now);
+    sendToSupernode(ctx, { ...base, type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: record.mac, aflags: 0 });
+  }
+
+  /** §8.3 ACK step 8 / Appendix D: two gratuitous ARPs through the normal transmit path. */
+  sendGratuitousArp(): void {
+    const frame = gratuitousArp(this.ctx.mac, this.ctx.addressing.bytes);
+    this.transmit(frame);
+    this.transmit(frame);
+  }
+
+  /** §8.6 PACKET. supernode is the relaying supernode when FROM_SUPERNODE. */
+  receive(opened: Opened, message: PacketMessage, source: Socket, supernode: SupernodeRecord | undefined): void {
+    const { ctx } = this;
+    const fromSupernode = message.fromSupernode;
+    const holder = fromSupernode ? supernode : ctx.peers.get(message.srcMac);
+    if (!stampAccepted(ctx, opened.stamp, holder, true)) return;
+    if (ctx.registration.lastSup === 0 || macEquals(message.srcMac, ctx.mac)) return;
+    const now = ctx.clock.nowMs();
+    const socket = (fromSupernode ? reportedSocket(message.socket, source) : undefined) ?? source;
+    const outcome = ctx.peers.sighting({
+      fromSupernode,
+      viaMulticast: false,
+      mac: message.srcMac,
+      cookie: fromSupernode ? RegisterCookie.Forwarded : RegisterCookie.Regular,
+      socket,
+      now,
+    });
+    this.holePunch.onSighting(outcome, fromSupernode);
+
+    const frameLength = this.decode(message);
+    if (typeof frameLength !== 'number') {
+      this.undecryptable(frameLength, message.srcMac);
+      return;
+    }
+    ctx.undecryptableStreak = 0;
+    if (ctx.errors.keys !== undefined) ctx.errors.keys = undefined;
+    const frame = this.frame.subarray(0, frameLength);
+    if (!ctx.settings.allowMulticast && isMulticastFrame(frame)) {
+      ctx.counters.multicastDrop.rx++;
+      return;
+    }
+    if (!ctx.settings.allowRouting && !acceptsInboundIpv4(frame, ctx.addressing.bytes)) return;
+    if (ctx.settings.allowRouting && !macEquals(sourceMac(frame), message.srcMac)) {
+      this.hosts.set(macToString(sourceMac(frame)), { edge: Uint8Array.from(message.srcMac), seen: now });
+    }
+    ctx.counters.transop.rx++;
+    if (fromSupernode) {
+      ctx.counters.super.rx++;
+      if (isBroadcastMac(destinationMac(frame)) || isMultiBroadcast(destinationMac(frame))) ctx.counters.superBroadcast.rx++;
+      ctx.lastRxSuper = now;
+    } else {
+      ctx.counters.p2p.rx++;
+      ctx.lastRxP2p = now;
+    }
+    const record = outcome.record;
+    record.traffic.framesIn++;
+    record.traffic.bytesIn += frameLength;
+    if (macEquals(sourceMac(frame), message.srcMac)) learnPeerAddresses(record, frame);
+    try {
+      this.port.write(frame);
+    } catch (error) {
+      ctx.counters.tuntapError.tx++;
+      ctx.logger.debug(() => `frame port write failed: ${String(error)}`);
+    }
+  }
+
+  /** Transform and decompression; the frame lands in this.frame. */
+  private decode(message: PacketMessage): number | Undecryptable {
+    if (message.transform !== this.transform.id) return 'transform-mismatch';
+    const decrypted = this.transform.decrypt(message.payload, this.decrypted, 0);
+    if (typeof decrypted !== 'number') return 'decrypt-failed';
+    const length = decompressPayloadInto(message.compression, this.decrypted.subarray(0, decrypted), this.frame, 0);
+    if (typeof length !== 'number') return 'decompress-failed';
+    if (length < ETHERNET_HEADER_SIZE) return 'implausible-frame';
+    // A payload decrypted with the wrong key is noise; a real frame is addressed to us (or to all),
+    // unless routing/bridging lets frames for other hosts through.
+    const dst = this.frame.subarray(0, 6);
+    if (!this.ctx.settings.allowRouting && !isMultiBroadcast(dst) && !macEquals(dst, this.ctx.mac)) return 'implausible-frame';
+    return length;
+  }
+
+  private undecryptable(reason: Undecryptable, srcMac: Mac): void {
+    const { ctx } = this;
+    ctx.logger.debug(() => `PACKET from ${macToString(srcMac)} dropped: ${reason}`);
+    if (++ctx.undecryptableStreak >= WRONG_KEY_THRESHOLD && ctx.errors.keys === undefined) {
+      ctx.errors.keys = reason === 'transform-mismatch' ? 'wrong cipher: peers use a different community.cipher' : WRONG_KEY_REASON;
+      ctx.logger.error(ctx.errors.keys);
+    }
+  }
+
+  /** §8.9: forgets bridged hosts not seen for 300 s. */
+  purgeHosts(now: number): void {
+    for (const [key, host] of this.hosts) if (now - host.seen > HOST_TABLE_TIMEOUT_MS) this.hosts.delete(key);
+  }
+
+  private supernodeText(): string | undefined {
+    const socket = this.ctx.current?.socket;
+    return socket === undefined ? undefined : socketToString(socket);
+  }
+}

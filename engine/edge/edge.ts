@@ -1,0 +1,346 @@
+// The edge engine shared by the headless kith-edge and the desktop app: wires configuration,
+// sockets, registration, hole punching and the data path together, runs the periodic tasks
+// (PROTOCOL.md §8.1 main loop) and offers read-only snapshots and events of its state.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
+import type { KithConfig } from '../config/schema.js';
+import { Logger } from '../log.js';
+import { communityFieldEquals, isNullMac, macToString, MessageType, socketFromAddress, socketToString } from '../protocol/index.js';
+import type { IpSubnet, Socket } from '../protocol/index.js';
+import { Addressing } from './addressing.js';
+import type { AddressHook } from './addressing.js';
+import { createEdgeAuth } from './auth.js';
+import { systemClock } from './clock.js';
+import type { EdgeClock } from './clock.js';
+import { stampAccepted } from './context.js';
+import type { EdgeContext } from './context.js';
+import { newPacketCounters } from './counters.js';
+import type { PacketCounters } from './counters.js';
+import { DataPath } from './data-path.js';
+import { EdgeEvents } from './events.js';
+import type { FramePort } from './frame-port.js';
+import { HolePunch } from './hole-punch.js';
+import { PeerTable, PURGE_INTERVAL_MS } from './peer-table.js';
+import { edgeSettings } from './settings.js';
+import type { EdgeSettings } from './settings.js';
+import { peerView, supernodeView } from './snapshot.js';
+import { findBySocket, newSupernodeRecord } from './supernode-selection.js';
+import { supAttempts, SupernodeRegistration } from './supernode-registration.js';
+import { UdpTransport } from './udp-transport.js';
+import type { Arrival, DatagramFilter } from './udp-transport.js';
+import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './views.js';
+import { EdgeWire } from './wire.js';
+
+export interface EdgeOptions {
+  readonly config: KithConfig;
+  /** The TAP side; the caller owns the device and adapts it (frame-port.ts). */
+  readonly port: FramePort;
+  readonly logger?: Logger;
+  readonly clock?: EdgeClock;
+  /** Header-encryption stamps; one generator per process (CRYPTO.md §4.6). */
+  readonly stampGenerator?: TimeStampGenerator;
+  /** Configures the host side of the TAP when the address is assigned or changes. */
+  readonly configureAddress?: AddressHook;
+  /** Multicast local peer discovery (§8.8.1); on by default, only used with P2P and no advertise_addr. */
+  readonly localDiscovery?: boolean;
+  /** Test hook: drop datagrams to or from a remote socket (e.g. to block direct paths). */
+  readonly drop?: DatagramFilter;
+}
+
+/** Raised by the constructor for a configuration the edge cannot run with; the message says why. */
+export class EdgeConfigError extends Error {
+  override readonly name = 'EdgeConfigError';
+}
+
+/** Main-loop granularity: finer than n3n's 2 s / 10 s so punch retries and fast retries are timely. */
+const TICK_MS = 200;
+
+let sharedStampGenerator: TimeStampGenerator | undefined;
+
+export class Edge {
+  readonly events = new EdgeEvents();
+  private readonly ctx: EdgeContext;
+  private readonly registration: SupernodeRegistration;
+  private readonly holePunch: HolePunch;
+  private readonly dataPath: DataPath;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private state: EdgeState = 'stopped';
+  private startTime = 0;
+  private lastPurge = 0;
+
+  constructor(private readonly options: EdgeOptions) {
+    const settings = edgeSettings(options.config);
+    if (!settings.ok) throw new EdgeConfigError(settings.detail ?? 'invalid configuration');
+    const auth = createEdgeAuth(settings.value.userPassword);
+    if (!auth.ok) throw new EdgeConfigError(auth.detail ?? 'unusable authentication settings');
+    if (isNullMac(options.port.mac)) throw new EdgeConfigError('the frame port has a null MAC');
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? new Logger(options.config.logging.verbose);
+    const stamps = options.stampGenerator ?? (sharedStampGenerator ??= new TimeStampGenerator());
+    const s = settings.value;
+    const events = this.events;
+    const ctx: EdgeContext = {
+      settings: s,
+      clock,
+      logger,
+      mac: Uint8Array.from(options.port.mac),
+      wire: new EdgeWire(s, stamps, auth.value),
+      auth: auth.value,
+      verifier: new TimeStampVerifier(() => clock.nowMs() * 1000),
+      peers: new PeerTable(s.registerIntervalMs, {
+        added: (record) => events.emit('peer-added', peerView(ctx, record)),
+        removed: (record, reason) => events.emit('peer-removed', { mac: macToString(record.mac), reason }),
+      }),
+      counters: newPacketCounters(),
+      events,
+      addressing: new Addressing(s.addressMode, s.staticAddress.prefix, s.staticAddress, (address) => this.addressChanged(address)),
+      supernodes: [],
+      registration: {
+        phase: 'register',
+        snWait: 1,
+        supAttempts: supAttempts(s.tcp),
+        lastRegisterReq: 0,
+        lastSup: 0,
+        lastSweep: 0,
+        lastProbe: 0,
+        pingsAllowed: 0,
+        spreadNextRegistration: false,
+        unanswered: false,
+      },
+      current: undefined,
+      transport: undefined,
+      localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
+      errors: { auth: undefined, keys: undefined },
+      undecryptableStreak: 0,
+      lastRxP2p: 0,
+      lastRxSuper: 0,
+    };
+    this.ctx = ctx;
+    this.registration = new SupernodeRegistration(ctx, () => this.dataPath.sendGratuitousArp());
+    this.holePunch = new HolePunch(ctx, this.registration);
+    this.dataPath = new DataPath(ctx, options.port, this.holePunch);
+    options.port.onFrames((frames) => {
+      if (this.running) this.dataPath.transmitFrames(frames);
+    });
+  }
+
+  get settings(): EdgeSettings {
+    return this.ctx.settings;
+  }
+
+  /** Opens the sockets and starts registering (§8.2). Resolves once the sockets are bound. */
+  async connect(): Promise<void> {
+    if (this.running) return;
+    const { ctx } = this;
+    ctx.transport = await UdpTransport.open(
+      { bind: ctx.settings.bind, localDiscovery: ctx.localDiscovery, drop: this.options.drop },
+      {
+        datagram: (bytes, source, arrival) => this.onDatagram(bytes, source, arrival),
+        tcpClosed: () => {
+          // §1.2: a dropped connection means waiting for the supernode again.
+          ctx.registration.snWait = 1;
+        },
+        sendFailed: (to, error) => ctx.logger.debug(() => `send to ${to} failed: ${error.message}`),
+      },
+    );
+    this.running = true;
+    this.startTime = ctx.clock.nowMs();
+    this.lastPurge = this.startTime;
+    ctx.supernodes.length = 0;
+    for (const host of ctx.settings.supernodes) ctx.supernodes.push(newSupernodeRecord(host.host, host.port, await this.resolve(host.host, host.port), false));
+    if (!this.running) return;
+    this.registration.begin(ctx.clock.nowMs());
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.updateState();
+  }
+
+  /** Unregisters from the supernode (§8.3 shutdown), closes the sockets and forgets all peers. */
+  async disconnect(): Promise<void> {
+    if (!this.running) return;
+    const { ctx } = this;
+    this.registration.unregister();
+    this.running = false;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    const transport = ctx.transport;
+    ctx.transport = undefined;
+    await transport?.close();
+    ctx.peers.clear();
+    ctx.current = undefined;
+    ctx.registration.lastSup = 0;
+    ctx.errors.auth = undefined;
+    ctx.errors.keys = undefined;
+    ctx.undecryptableStreak = 0;
+    this.updateState();
+  }
+
+  /** kith-edge start-up: connect. */
+  start(): Promise<void> {
+    return this.connect();
+  }
+
+  /** Final shutdown: disconnect and close the frame port. */
+  async stop(): Promise<void> {
+    await this.disconnect();
+    this.options.port.close();
+    this.events.removeAllListeners();
+  }
+
+  /** dhcp address mode: the address the host's DHCP client configured on the TAP. */
+  reportHostAddress(address: IpSubnet): void {
+    this.ctx.addressing.reportHostAddress(address);
+  }
+
+  status(): EdgeStatus {
+    const { ctx } = this;
+    return {
+      state: this.state,
+      reason: this.reason(),
+      community: ctx.settings.communityName,
+      mac: macToString(ctx.mac),
+      description: ctx.settings.description,
+      address: ctx.addressing.address,
+      addressMode: ctx.addressing.mode,
+      supernode: ctx.current?.socket === undefined ? undefined : socketToString(ctx.current.socket),
+      localPort: ctx.transport?.localPort,
+      counters: this.counters(),
+    };
+  }
+
+  /** Pending (relayed) peers first, then known (direct) ones, like n3n's get_edges. */
+  peers(): PeerView[] {
+    return this.ctx.peers.all().map((record) => peerView(this.ctx, record));
+  }
+
+  supernodes(): SupernodeView[] {
+    return this.ctx.supernodes.map((record) => supernodeView(this.ctx, record));
+  }
+
+  counters(): PacketCounters {
+    return structuredClone(this.ctx.counters);
+  }
+
+  timestamps(): EdgeTimestamps {
+    const { ctx } = this;
+    return {
+      startTime: this.startTime,
+      lastRegisterReq: ctx.registration.lastRegisterReq,
+      lastRxP2p: ctx.lastRxP2p,
+      lastRxSuper: ctx.lastRxSuper,
+      lastSweep: ctx.registration.lastSweep,
+    };
+  }
+
+  private async resolve(host: string, port: number): Promise<Socket | undefined> {
+    if (isIP(host) !== 0) return socketFromAddress(host, port);
+    try {
+      const ipv4Only = this.ctx.transport !== undefined && !this.ctx.transport.localAddress.includes(':');
+      const found = await lookup(host, ipv4Only ? { family: 4 } : {});
+      return socketFromAddress(found.address, port);
+    } catch (error) {
+      this.ctx.logger.warn(`cannot resolve supernode ${host}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private tick(): void {
+    const { ctx } = this;
+    const now = ctx.clock.nowMs();
+    try {
+      this.registration.tick(now);
+      this.holePunch.tick(now);
+      if (now - this.lastPurge >= PURGE_INTERVAL_MS) {
+        this.lastPurge = now;
+        // §8.7.4: known peers stay while the supernode does not answer.
+        ctx.peers.purge(now, ctx.registration.snWait !== 0);
+        this.dataPath.purgeHosts(now);
+      }
+    } catch (error) {
+      ctx.logger.error(`periodic task failed: ${String(error)}`);
+    }
+    this.updateState();
+  }
+
+  /** §8.6 steps 1–5 and the dispatch by type. */
+  private onDatagram(bytes: Uint8Array, source: Socket, arrival: Arrival): void {
+    const { ctx } = this;
+    const opened = ctx.wire.open(bytes);
+    if (!opened.ok) {
+      ctx.logger.debug(() => `datagram from ${socketToString(source)} dropped: ${opened.error}`);
+      return;
+    }
+    const message = opened.value.message;
+    let supernode = undefined;
+    if (message.fromSupernode) {
+      // §2.2: only supernodes of our list may speak as supernodes.
+      supernode = findBySocket(ctx.supernodes, source);
+      if (supernode === undefined) return;
+    }
+    if (!communityFieldEquals(message.communityField, ctx.settings.communityField)) return;
+    try {
+      switch (message.type) {
+        case MessageType.Packet:
+          this.dataPath.receive(opened.value, message, source, supernode);
+          break;
+        case MessageType.Register:
+          this.holePunch.handleRegister(opened.value, message, source, arrival, supernode);
+          break;
+        case MessageType.RegisterAck:
+          this.holePunch.handleRegisterAck(opened.value, message, source);
+          break;
+        case MessageType.PeerInfo:
+          if (supernode === undefined) break;
+          if (isNullMac(message.targetMac)) this.registration.handlePong(opened.value, message, supernode);
+          else if (stampAccepted(ctx, opened.value.stamp, supernode, true)) this.holePunch.handlePeerInfo(message, source);
+          break;
+        case MessageType.RegisterSuperAck:
+          if (supernode !== undefined) this.registration.handleAck(opened.value, message, supernode);
+          break;
+        case MessageType.RegisterSuperNak:
+          if (supernode !== undefined) this.registration.handleNak(opened.value, message, supernode);
+          break;
+        case MessageType.ReRegisterSuper:
+          if (supernode !== undefined) this.registration.handleReRegister(opened.value, supernode);
+          break;
+        default:
+          break;
+      }
+    } catch (error) {
+      // Handlers do not throw on hostile input; if one ever does, the edge keeps running.
+      ctx.logger.warn(`message from ${socketToString(source)} not handled: ${String(error)}`);
+    }
+    this.updateState();
+  }
+
+  private addressChanged(address: IpSubnet): void {
+    this.events.emit('address-assigned', address);
+    const hook = this.options.configureAddress;
+    if (hook === undefined) return;
+    Promise.resolve(hook(address)).catch((error: unknown) => this.ctx.logger.error(`cannot configure the TAP address: ${String(error)}`));
+  }
+
+  private reason(): string | undefined {
+    const { ctx } = this;
+    if (this.state === 'error') return ctx.errors.auth ?? ctx.errors.keys;
+    if (this.state === 'no-supernode') return 'no supernode answers';
+    return undefined;
+  }
+
+  private computeState(): EdgeState {
+    const { ctx } = this;
+    if (!this.running) return 'stopped';
+    if (ctx.errors.auth !== undefined || ctx.errors.keys !== undefined) return 'error';
+    if (ctx.registration.unanswered) return 'no-supernode';
+    return ctx.registration.lastSup > 0 ? 'registered' : 'connecting';
+  }
+
+  private updateState(): void {
+    const next = this.computeState();
+    if (next === this.state) return;
+    const previous = this.state;
+    this.state = next;
+    this.events.emit('state-changed', { state: next, previous, reason: this.reason() });
+  }
+}

@@ -1,0 +1,189 @@
+// Peer-to-peer establishment (PROTOCOL.md §8.7, §8.8): REGISTER / REGISTER_ACK between edges —
+// REGULAR to a peer's public socket, LOCAL to its advertised socket, FORWARDED through the
+// supernode, MCAST for discovery — and the handling of received REGISTER, REGISTER_ACK and peer
+// PEER_INFO.
+//
+// Kith improvements over n3n:
+// * The first REGISTER towards a socket that only a supernode reported leaves with a small IP TTL:
+//   it opens our own NAT mapping but dies before the peer's router, so it cannot leave a stale
+//   "rejected" conntrack entry there. Full-TTL retries follow on a short schedule.
+// * Sockets observed as the source of a peer's direct REGISTER / REGISTER_ACK / PACKET always win
+//   over what a supernode reports, and a direct REGISTER is answered with our own REGISTER to its
+//   source: a peer behind a symmetric NAT (whose supernode-reported port is useless) thereby still
+//   gets a direct path in both directions when our side's NAT is not symmetric (cf. §8.7.5).
+import { DEFAULT_TTL, isNullMac, macEquals, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
+import type { PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import { reportedSocket, sendTo, sendToSupernode, stampAccepted } from './context.js';
+import type { EdgeContext } from './context.js';
+import type { PeerRecord, SightingOutcome } from './peer-table.js';
+import type { SupernodeRegistration } from './supernode-registration.js';
+import type { SupernodeRecord } from './supernode-selection.js';
+import type { Arrival } from './udp-transport.js';
+import type { Opened } from './wire.js';
+
+/** IP TTL of the NAT-opening first punch: past a home router and a carrier-grade NAT, not across the Internet. */
+export const OPENER_TTL = 3;
+/** Delays of the full-TTL retries after the opener (attempt 1, 2, …); afterwards the query procedure takes over. */
+export const PUNCH_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 2_000, 4_000, 8_000];
+/** §8.7.2: with register_pkt_ttl > 1, n3n sprays REGISTER (PORT) to port … port+15. */
+const PORT_SPRAY = 16;
+/** Kith: a REGISTER to each known peer this often keeps the path (last_p2p) fresh on both sides and measures the RTT. */
+export const DIRECT_PROBE_INTERVAL_MS = 4_000;
+
+/** When the next full-TTL punch of attempt (1-based) is due, or undefined when the schedule is over. */
+export function punchDelay(attempt: number): number | undefined {
+  return PUNCH_RETRY_DELAYS_MS[attempt - 1];
+}
+
+export class HolePunch {
+  constructor(
+    private readonly ctx: EdgeContext,
+    private readonly registration: SupernodeRegistration,
+  ) {}
+
+  private sendRegister(record: PeerRecord, cookie: number, to: Socket, ttl?: number): void {
+    const now = this.ctx.clock.nowMs();
+    record.directRtt.probeSent(now);
+    sendTo(this.ctx, this.registration.registerTo(record.mac, cookie), to, ttl);
+  }
+
+  /** REGISTER (FORWARDED) through the supernode, which relays it with our public socket (§4.1). */
+  private sendForwardedRegister(record: PeerRecord): void {
+    sendToSupernode(this.ctx, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
+  }
+
+  /** §8.7.2 step 2 "register with new peer", after bookkeeping decided so. */
+  onSighting(outcome: SightingOutcome, fromSupernode: boolean): void {
+    const { ctx } = this;
+    if (outcome.kind === 'moved') {
+      ctx.events.emit('path-changed', { mac: macToString(outcome.record.mac), path: 'relayed', via: this.currentSupernode() });
+    }
+    if (outcome.kind !== 'new-peer' && outcome.kind !== 'moved') return;
+    if (!ctx.settings.allowP2p) return;
+    const record = outcome.record;
+    const socket = record.socket;
+    if (socket === undefined) return;
+    if (fromSupernode) {
+      this.punchReported(record, socket);
+      this.sendForwardedRegister(record);
+    } else {
+      // The peer's datagram just came from there, so its NAT lets ours in: no TTL games needed.
+      this.sendRegister(record, RegisterCookie.Regular, socket);
+    }
+    this.registration.sendMulticastRegister();
+  }
+
+  /** Starts punching towards a socket a supernode reported (relayed PACKET/REGISTER or PEER_INFO). */
+  private punchReported(record: PeerRecord, socket: Socket): void {
+    const { ctx } = this;
+    const ttl = ctx.settings.registerTtl;
+    if (ttl === 1) return; // §8.7.2: register_pkt_ttl=1 sends nothing direct.
+    if (ttl > 1) {
+      for (let i = 0; i < PORT_SPRAY && socket.port + i <= 0xffff; i++) {
+        this.sendRegister(record, RegisterCookie.Port, { ...socket, port: socket.port + i }, ttl);
+      }
+    } else {
+      this.sendRegister(record, RegisterCookie.Regular, socket, OPENER_TTL);
+    }
+    record.punchAttempt = 1;
+    record.nextPunchAt = ctx.clock.nowMs() + (punchDelay(1) ?? 0);
+  }
+
+  /** Periodic work: full-TTL punch retries for pending peers, keep-alive probes for known ones. */
+  tick(now: number): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p) return;
+    for (const record of ctx.peers.pending.values()) {
+      if (record.punchAttempt === 0 || record.socket === undefined || now < record.nextPunchAt) continue;
+      this.sendRegister(record, RegisterCookie.Regular, record.socket);
+      if (record.preferredSocket !== undefined) this.sendRegister(record, RegisterCookie.Local, record.preferredSocket);
+      const delay = punchDelay(++record.punchAttempt);
+      if (delay === undefined) record.punchAttempt = 0;
+      else record.nextPunchAt = now + delay;
+    }
+    for (const record of ctx.peers.known.values()) {
+      if (record.socket === undefined || now < record.nextProbeAt) continue;
+      record.nextProbeAt = now + DIRECT_PROBE_INTERVAL_MS;
+      this.sendRegister(record, record.lastCookie === 0 ? RegisterCookie.Regular : record.lastCookie, record.socket);
+    }
+  }
+
+  private currentSupernode(): string | undefined {
+    const socket = this.ctx.current?.socket;
+    return socket === undefined ? undefined : socketToString(socket);
+  }
+
+  /** §8.6 REGISTER. supernodeSource is the relaying supernode's socket when FROM_SUPERNODE. */
+  handleRegister(opened: Opened, message: RegisterMessage, source: Socket, arrival: Arrival, supernode: SupernodeRecord | undefined): void {
+    const { ctx } = this;
+    const viaMulticast = arrival === 'multicast' && isNullMac(message.dstMac);
+    const fromSupernode = message.fromSupernode;
+    const holder = fromSupernode ? supernode : ctx.peers.get(message.srcMac);
+    if (!stampAccepted(ctx, opened.stamp, holder, viaMulticast)) return;
+    if (viaMulticast && macEquals(message.srcMac, ctx.mac)) return;
+    if (!viaMulticast && !macEquals(message.dstMac, ctx.mac)) return;
+    const socket = (fromSupernode ? reportedSocket(message.socket, source) : undefined) ?? source;
+    if (!fromSupernode && ctx.settings.allowP2p) {
+      const ack: RegisterAckMessage = {
+        ttl: DEFAULT_TTL,
+        fromSupernode: false,
+        communityField: ctx.settings.communityField,
+        type: MessageType.RegisterAck,
+        cookie: message.cookie,
+        dstMac: message.srcMac,
+        srcMac: ctx.mac,
+      };
+      sendTo(ctx, ack, socket);
+    }
+    const outcome = ctx.peers.sighting({
+      fromSupernode,
+      viaMulticast,
+      mac: message.srcMac,
+      cookie: message.cookie,
+      socket,
+      devAddr: message.devAddr.address === '0.0.0.0' ? undefined : message.devAddr,
+      description: message.description,
+      now: ctx.clock.nowMs(),
+    });
+    this.onSighting(outcome, fromSupernode);
+  }
+
+  /** §8.6 REGISTER_ACK → §8.7.3 path confirmation. */
+  handleRegisterAck(opened: Opened, message: RegisterAckMessage, source: Socket): void {
+    const { ctx } = this;
+    if (message.fromSupernode || !macEquals(message.dstMac, ctx.mac)) return;
+    const existing = ctx.peers.get(message.srcMac);
+    if (!stampAccepted(ctx, opened.stamp, existing, false)) return;
+    const now = ctx.clock.nowMs();
+    existing?.directRtt.replyReceived(now);
+    const wasKnown = existing !== undefined && ctx.peers.isKnown(message.srcMac);
+    const record = ctx.peers.confirmPath(message.srcMac, source, message.cookie, now);
+    if (record === undefined || wasKnown) return;
+    record.punchAttempt = 0;
+    record.nextProbeAt = now + DIRECT_PROBE_INTERVAL_MS;
+    ctx.logger.info(`direct path to ${macToString(record.mac)} at ${socketToString(source)}`);
+    ctx.events.emit('path-changed', { mac: macToString(record.mac), path: 'direct', via: undefined });
+  }
+
+  /** §8.6 PEER_INFO answering our QUERY_PEER (PONGs go to the registration). */
+  handlePeerInfo(message: PeerInfoMessage, supernodeSource: Socket): void {
+    const { ctx } = this;
+    const socket = reportedSocket(message.socket, supernodeSource);
+    if (socket === undefined) return;
+    const record = ctx.peers.pending.get(macToString(message.targetMac)) ?? ctx.peers.known.get(macToString(message.targetMac));
+    if (record === undefined) return;
+    record.relayRtt.replyReceived(ctx.clock.nowMs());
+    if (record.socketOrigin !== 'direct' || record.socket === undefined) {
+      record.socket = socket;
+      record.socketOrigin = 'supernode';
+    }
+    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
+    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
+    if (!ctx.settings.allowP2p) return;
+    if (preferred !== undefined) {
+      record.preferredSocket = preferred;
+      this.sendRegister(record, RegisterCookie.Local, preferred);
+    }
+    if (!ctx.peers.isKnown(record.mac)) this.punchReported(record, record.socket);
+  }
+}

@@ -1,0 +1,313 @@
+// The edge's peer records (PROTOCOL.md §8.1): pending_peers (being registered or queried; traffic to
+// them is relayed by the supernode) and known_peers (a REGISTER_ACK confirmed a direct path). The
+// rules of §8.7.2 (bookkeeping), §8.7.3 (path confirmation), §8.5 step 7 (idle direct paths) and
+// §8.7.4 (expiry) live here as pure state transitions on an injected time; sending is the caller's.
+import { isMultiBroadcast, macEquals, macToString, RegisterCookie, socketEquals } from '../protocol/index.js';
+import type { IpSubnet, Mac, Socket } from '../protocol/index.js';
+import { NO_IP_SUBNET } from '../protocol/index.js';
+import type { SenderStampRecord } from '../crypto/timestamp.js';
+import { newTraffic } from './counters.js';
+import type { Traffic } from './counters.js';
+import { RttEstimator } from './rtt.js';
+
+/** §10.2 REGISTRATION_TIMEOUT: records not seen for this long are purged. */
+export const REGISTRATION_TIMEOUT_MS = 60_000;
+/** §10.2 PURGE_REGISTRATION_FREQUENCY. */
+export const PURGE_INTERVAL_MS = 30_000;
+/** §8.7.3: a worse-ranked REGISTER_ACK path is accepted only after this (REGISTRATION_TIMEOUT/4). */
+export const PATH_RESELECTION_GUARD_MS = REGISTRATION_TIMEOUT_MS / 4;
+/** §8.7.2 step 3: the socket-change check runs at most once a second unless the cookie improves. */
+const SOCKET_CHECK_INTERVAL_MS = 1_000;
+
+/** Where a record's socket was learned: observed as a datagram's source, or reported by a supernode. */
+export type SocketOrigin = 'direct' | 'supernode';
+
+export interface PeerRecord {
+  mac: Mac;
+  socket: Socket | undefined;
+  socketOrigin: SocketOrigin;
+  /** The peer's advertised LAN socket (PEER_INFO, PROTOCOL.md §8.8.2). */
+  preferredSocket: Socket | undefined;
+  devAddr: IpSubnet;
+  description: string;
+  /** Discovered by multicast on the local network (§8.8.1). */
+  local: boolean;
+  createdAt: number;
+  lastSeen: number;
+  /** Last direct (not relayed) contact; 0 = never. */
+  lastP2p: number;
+  /** Cookie of the last accepted REGISTER_ACK path (§4.1.1 ranking); 0 = none. */
+  lastCookie: number;
+  lastSentQuery: number;
+  timeoutMs: number;
+  /** Header-encryption replay record (§6.4); created on first use. */
+  stamp: SenderStampRecord | undefined;
+  /** Kith: position in the hole-punch retry schedule (hole-punch.ts); 0 = not punching. */
+  punchAttempt: number;
+  nextPunchAt: number;
+  /** Kith: next REGISTER to a known peer, which keeps the path open and measures its RTT. */
+  nextProbeAt: number;
+  /** Kith display fields. */
+  vpnIpv4: string | undefined;
+  vpnIpv6: string | undefined;
+  /** REGISTER → REGISTER_ACK on the direct path. */
+  directRtt: RttEstimator;
+  /** QUERY_PEER → PEER_INFO through the supernode. */
+  relayRtt: RttEstimator;
+  traffic: Traffic;
+}
+
+export interface SightingInput {
+  fromSupernode: boolean;
+  viaMulticast: boolean;
+  mac: Mac;
+  cookie: number;
+  /** Sender socket: the datagram's source, or the one a supernode inserted (§8.6). */
+  socket: Socket;
+  devAddr?: IpSubnet | undefined;
+  description?: string | undefined;
+  now: number;
+}
+
+/**
+ * What bookkeeping decided. 'new-peer': registration with the peer starts — the caller sends the
+ * REGISTERs of §8.7.2 step 2 to record.socket. 'moved': a known peer showed up directly from another
+ * socket; it is pending again (and registration restarts, like 'new-peer').
+ */
+export type SightingOutcome =
+  | { kind: 'new-peer'; record: PeerRecord }
+  | { kind: 'moved'; record: PeerRecord; oldSocket: Socket | undefined }
+  | { kind: 'pending-updated'; record: PeerRecord }
+  | { kind: 'known-updated'; record: PeerRecord };
+
+export function macKey(mac: Mac): string {
+  return macToString(mac);
+}
+
+function isAllZeroAddress(socket: Socket): boolean {
+  return socket.address === '0.0.0.0' || socket.address === '::';
+}
+
+/** Told when a MAC enters or leaves the peer list (pending ∪ known). */
+export interface PeerListener {
+  added(record: PeerRecord): void;
+  removed(record: PeerRecord, reason: 'purged' | 'cleared'): void;
+}
+
+export class PeerTable {
+  readonly pending = new Map<string, PeerRecord>();
+  readonly known = new Map<string, PeerRecord>();
+
+  constructor(
+    private readonly registerIntervalMs: number,
+    private readonly listener?: PeerListener,
+  ) {}
+
+  /** A peer by MAC, known first. */
+  get(mac: Mac): PeerRecord | undefined {
+    const key = macKey(mac);
+    return this.known.get(key) ?? this.pending.get(key);
+  }
+
+  isKnown(mac: Mac): boolean {
+    return this.known.has(macKey(mac));
+  }
+
+  all(): PeerRecord[] {
+    return [...this.pending.values(), ...this.known.values()];
+  }
+
+  private static bySocket(table: Map<string, PeerRecord>, socket: Socket): PeerRecord | undefined {
+    for (const record of table.values()) if (record.socket !== undefined && socketEquals(record.socket, socket)) return record;
+    return undefined;
+  }
+
+  private create(mac: Mac, socket: Socket | undefined, origin: SocketOrigin, now: number, inherit?: PeerRecord): PeerRecord {
+    return {
+      mac: Uint8Array.from(mac),
+      socket,
+      socketOrigin: origin,
+      preferredSocket: inherit?.preferredSocket,
+      devAddr: inherit?.devAddr ?? NO_IP_SUBNET,
+      description: inherit?.description ?? '',
+      local: false,
+      createdAt: inherit?.createdAt ?? now,
+      lastSeen: now,
+      lastP2p: 0,
+      lastCookie: RegisterCookie.None,
+      lastSentQuery: 0,
+      timeoutMs: this.registerIntervalMs,
+      stamp: inherit?.stamp,
+      punchAttempt: 0,
+      nextPunchAt: 0,
+      nextProbeAt: 0,
+      vpnIpv4: inherit?.vpnIpv4,
+      vpnIpv6: inherit?.vpnIpv6,
+      directRtt: inherit?.directRtt ?? new RttEstimator(),
+      relayRtt: inherit?.relayRtt ?? new RttEstimator(),
+      traffic: inherit?.traffic ?? newTraffic(),
+    };
+  }
+
+  private rekey(table: Map<string, PeerRecord>, record: PeerRecord, mac: Mac): void {
+    table.delete(macKey(record.mac));
+    record.mac = Uint8Array.from(mac);
+    record.lastCookie = RegisterCookie.None;
+    table.set(macKey(mac), record);
+  }
+
+  /** §8.7.2: a PACKET or REGISTER from (or relayed for) a peer. */
+  sighting(input: SightingInput): SightingOutcome {
+    const { mac, socket, now } = input;
+    const direct = !input.fromSupernode;
+    let record = this.known.get(macKey(mac));
+    if (record === undefined && !isAllZeroAddress(socket)) {
+      // Step 1: the same socket under another MAC means the peer changed its MAC.
+      const sameSocket = PeerTable.bySocket(this.known, socket);
+      if (sameSocket !== undefined) {
+        this.rekey(this.known, sameSocket, mac);
+        record = sameSocket;
+      }
+    }
+    if (record === undefined) return this.registerWithNewPeer(input);
+
+    // Step 3: a known peer.
+    if (direct) record.lastP2p = now;
+    if (input.viaMulticast) record.local = true;
+    if (now - record.lastSeen >= SOCKET_CHECK_INTERVAL_MS || input.cookie > record.lastCookie) {
+      if (isAllZeroAddress(socket) || isMultiBroadcast(mac)) return { kind: 'known-updated', record };
+      const differs = record.socket === undefined || !socketEquals(record.socket, socket);
+      if (differs && direct) {
+        // The peer moved: forget the direct path and register again at the new socket.
+        this.known.delete(macKey(mac));
+        const oldSocket = record.socket;
+        const moved = this.registerWithNewPeer(input, record);
+        return { kind: 'moved', record: moved.record, oldSocket };
+      }
+      // §8.7.5: a supernode's view may differ behind a symmetric NAT; direct evidence wins.
+      if (!differs) record.lastSeen = now;
+    }
+    return { kind: 'known-updated', record };
+  }
+
+  /** §8.7.2 step 2. */
+  private registerWithNewPeer(input: SightingInput, inherit?: PeerRecord): SightingOutcome {
+    const { mac, socket, now } = input;
+    const origin: SocketOrigin = input.fromSupernode ? 'supernode' : 'direct';
+    let record = this.pending.get(macKey(mac));
+    let kind: 'new-peer' | 'pending-updated' = 'pending-updated';
+    if (record === undefined) {
+      record = this.create(mac, socket, origin, now, inherit);
+      record.local = input.viaMulticast;
+      this.pending.set(macKey(mac), record);
+      kind = 'new-peer';
+      if (inherit === undefined) this.listener?.added(record);
+    } else if (origin === 'direct') {
+      // n3n drops the pending record on direct evidence and starts over (§8.6 PACKET/REGISTER);
+      // keeping the record and restarting its registration at the observed source is the same.
+      record.socket = socket;
+      record.socketOrigin = 'direct';
+      if (input.viaMulticast) record.local = true;
+      kind = 'new-peer';
+    } else if (record.socketOrigin !== 'direct' || record.socket === undefined) {
+      // Kith (§8.7.5): a socket observed directly is never replaced by one a supernode reports.
+      record.socket = socket;
+      record.socketOrigin = 'supernode';
+    }
+    record.lastSeen = now;
+    if (input.devAddr !== undefined) record.devAddr = input.devAddr;
+    if (input.description !== undefined) record.description = input.description;
+    const outcome: SightingOutcome = inherit === undefined ? { kind, record } : { kind: 'moved', record, oldSocket: inherit.socket };
+    return outcome;
+  }
+
+  /**
+   * §8.7.3: a REGISTER_ACK from source confirms the direct path. Returns the record now in
+   * known_peers, or undefined when the ACK matches no pending peer.
+   */
+  confirmPath(srcMac: Mac, source: Socket, cookie: number, now: number): PeerRecord | undefined {
+    let record = this.pending.get(macKey(srcMac));
+    if (record === undefined) {
+      const sameSocket = PeerTable.bySocket(this.pending, source);
+      if (sameSocket === undefined) return undefined;
+      this.rekey(this.pending, sameSocket, srcMac);
+      record = sameSocket;
+    }
+    this.pending.delete(macKey(record.mac));
+    const knownAtSocket = PeerTable.bySocket(this.known, source);
+    if (knownAtSocket !== undefined) {
+      if (!macEquals(knownAtSocket.mac, srcMac)) this.rekey(this.known, knownAtSocket, srcMac);
+      else knownAtSocket.lastCookie = RegisterCookie.None;
+      record = knownAtSocket;
+    } else if (
+      now - record.lastSeen > PATH_RESELECTION_GUARD_MS ||
+      cookie > record.lastCookie ||
+      // Kith: the ACK's source is observed, a supernode-reported socket is only a guess.
+      record.socketOrigin !== 'direct'
+    ) {
+      record.socket = source;
+      record.socketOrigin = 'direct';
+      record.lastCookie = cookie;
+    }
+    record.lastP2p = now;
+    record.lastSeen = now;
+    this.known.set(macKey(record.mac), record);
+    return record;
+  }
+
+  /**
+   * §8.5 step 7: the known peer to send a unicast frame to directly. A known peer without direct
+   * traffic for timeout/2 loses its direct path ('expired': the frame goes to the supernode
+   * instead). n3n forgets the record; keeping it as pending is equivalent for the protocol (the
+   * next frame runs the query procedure) and keeps its figures for display.
+   */
+  directPeer(mac: Mac, now: number): { record: PeerRecord; expired: boolean } | undefined {
+    const record = this.known.get(macKey(mac));
+    if (record === undefined || record.lastSeen === 0) return undefined;
+    if (now - record.lastP2p >= record.timeoutMs / 2) {
+      this.known.delete(macKey(mac));
+      record.punchAttempt = 0;
+      if (!this.pending.has(macKey(mac))) this.pending.set(macKey(mac), record);
+      return { record, expired: true };
+    }
+    return { record, expired: false };
+  }
+
+  /**
+   * §8.5 step 7 query procedure: ensures a pending record for mac and tells whether a REGISTER via
+   * the supernode and a QUERY_PEER are due (at most once per register_interval).
+   */
+  query(mac: Mac, now: number): { record: PeerRecord; due: boolean } {
+    let record = this.pending.get(macKey(mac));
+    if (record === undefined) {
+      record = this.create(mac, undefined, 'supernode', now);
+      this.pending.set(macKey(mac), record);
+      this.listener?.added(record);
+    }
+    const due = record.lastSentQuery === 0 || now - record.lastSentQuery > this.registerIntervalMs;
+    if (due) record.lastSentQuery = now;
+    return { record, due };
+  }
+
+  /** §8.7.4: removes records not seen for 60 s; known peers are kept while the supernode is silent. */
+  purge(now: number, keepKnown: boolean): PeerRecord[] {
+    const removed: PeerRecord[] = [];
+    const tables = keepKnown ? [this.pending] : [this.pending, this.known];
+    for (const table of tables) {
+      for (const [key, record] of table) {
+        if (now - record.lastSeen > REGISTRATION_TIMEOUT_MS) {
+          table.delete(key);
+          removed.push(record);
+          if (!this.pending.has(key) && !this.known.has(key)) this.listener?.removed(record, 'purged');
+        }
+      }
+    }
+    return removed;
+  }
+
+  clear(): void {
+    for (const record of this.all()) this.listener?.removed(record, 'cleared');
+    this.pending.clear();
+    this.known.clear();
+  }
+}

@@ -1,0 +1,386 @@
+// Registration with the supernode (PROTOCOL.md §8.2, §8.3) and the periodic supernode sweep
+// (§8.4): the start-up PING round, the null-MAC address request, REGISTER_SUPER with a fresh random
+// cookie on the fast-retry / refresh schedule, failover after sup_attempts unanswered tries,
+// REGISTER_SUPER_ACK / NAK / RE_REGISTER_SUPER handling, PONGs, and UNREGISTER_SUPER.
+import { randomUint32 } from '../crypto/random.js';
+import { verifyAuthTrailer } from '../crypto/user-password.js';
+import {
+  DEFAULT_TTL,
+  isNullMac,
+  macEquals,
+  macToString,
+  MessageType,
+  NULL_MAC,
+  RegisterCookie,
+  socketToString,
+} from '../protocol/index.js';
+import type { Mac, PeerInfoMessage, RegisterMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../protocol/index.js';
+import { sendBytesToSupernode, sendTo, sendToSupernode, stampAccepted } from './context.js';
+import type { EdgeContext, SnWait } from './context.js';
+import {
+  commonValue,
+  Criterion,
+  FIRST_SWEEP_DELAY_MS,
+  INITIAL_PINGS,
+  learnSupernodes,
+  pingTargets,
+  pongCriterion,
+  REGULAR_PINGS,
+  sortByCriterion,
+  SWEEP_INTERVAL_MS,
+} from './supernode-selection.js';
+import type { SupernodeRecord } from './supernode-selection.js';
+import type { Opened } from './wire.js';
+
+/** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
+export function supAttempts(tcp: boolean): number {
+  return tcp ? 1 : 3;
+}
+/** §10.2 BOOTSTRAP_TIMEOUT: start-up PONG and address-ACK wait. */
+export const BOOTSTRAP_TIMEOUT_MS = 3_000;
+/** §8.3 step 4: known peers not seen for this long get a REGISTER while the supernode is silent. */
+const STALE_PEER_KEEPALIVE_MS = 20_000;
+
+/**
+ * §8.3 schedule: register now on request (sn_wait 2), as a fast retry every register_interval/10
+ * while waiting for an ACK, and as a refresh every register_interval.
+ */
+export function registrationDue(snWait: SnWait, lastRegisterReq: number, now: number, intervalMs: number): boolean {
+  if (snWait === 2) return true;
+  if (snWait === 1 && now > lastRegisterReq + intervalMs / 10) return true;
+  return now >= lastRegisterReq + intervalMs;
+}
+
+function baseHeader(ctx: EdgeContext): { ttl: number; fromSupernode: false; communityField: Uint8Array } {
+  return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField };
+}
+
+/** §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). */
+function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+  const address = ctx.settings.advertiseAddress;
+  const port = ctx.transport?.localPort;
+  return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
+}
+
+export class SupernodeRegistration {
+  constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {}
+
+  /** §8.2: the first phase after connecting. */
+  begin(now: number): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    ctx.current = ctx.supernodes[0];
+    state.supAttempts = supAttempts(ctx.settings.tcp);
+    state.lastRegisterReq = 0;
+    state.lastSup = 0;
+    state.unanswered = false;
+    this.reconnect();
+    if (ctx.supernodes.length > 1 && !ctx.settings.tcp && ctx.settings.userPassword === undefined) {
+      state.phase = 'probe';
+      this.sendPings(INITIAL_PINGS);
+    } else {
+      this.afterProbe(now);
+    }
+  }
+
+  private afterProbe(now: number): void {
+    const state = this.ctx.registration;
+    if (this.ctx.addressing.mode === 'auto') {
+      state.phase = 'bootstrap';
+      state.snWait = 1;
+      this.sendRegisterSuper(NULL_MAC, now);
+    } else {
+      this.startRegistering(now);
+    }
+  }
+
+  /** §8.2 step 5. */
+  private startRegistering(now: number): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    state.phase = 'register';
+    for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
+    sortByCriterion(ctx.supernodes);
+    state.snWait = 1;
+    state.lastRegisterReq = 0;
+    state.lastSweep = now - SWEEP_INTERVAL_MS + FIRST_SWEEP_DELAY_MS;
+    state.pingsAllowed = INITIAL_PINGS;
+    this.announceSelected();
+    this.tick(now);
+  }
+
+  /** Runs the due parts of the schedule; called on every wake-up. */
+  tick(now: number): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    switch (state.phase) {
+      case 'probe':
+        if (now - state.lastProbe >= BOOTSTRAP_TIMEOUT_MS) this.sendPings(INITIAL_PINGS);
+        return;
+      case 'bootstrap':
+        if (now - state.lastRegisterReq >= BOOTSTRAP_TIMEOUT_MS) {
+          // §8.2 step 3: on timeout try the next supernode of the list, cyclically.
+          this.switchTo(this.nextAfter(ctx.current));
+          this.sendRegisterSuper(NULL_MAC, now);
+        }
+        return;
+      case 'register':
+        if (registrationDue(state.snWait, state.lastRegisterReq, now, ctx.settings.registerIntervalMs)) this.register(now);
+        if (now - state.lastSweep > SWEEP_INTERVAL_MS) this.sweep(now);
+        return;
+    }
+  }
+
+  private nextAfter(record: SupernodeRecord | undefined): SupernodeRecord | undefined {
+    const list = this.ctx.supernodes;
+    if (list.length === 0) return undefined;
+    const index = record === undefined ? -1 : list.indexOf(record);
+    return list[(index + 1) % list.length];
+  }
+
+  private switchTo(record: SupernodeRecord | undefined): void {
+    const { ctx } = this;
+    const changed = record !== ctx.current;
+    ctx.current = record;
+    ctx.registration.supAttempts = supAttempts(ctx.settings.tcp);
+    if (changed || ctx.settings.tcp) this.reconnect();
+    if (changed) this.announceSelected();
+  }
+
+  /** §1.2: in TCP mode the connection is (re)opened before each switch or retry. */
+  private reconnect(): void {
+    const socket = this.ctx.current?.socket;
+    if (this.ctx.settings.tcp && socket !== undefined) this.ctx.transport?.connectTcp(socket);
+  }
+
+  private announceSelected(): void {
+    const current = this.ctx.current;
+    if (current === undefined) return;
+    this.ctx.events.emit('supernode-selected', {
+      sockaddr: current.socket === undefined ? `${current.host}:${current.port}` : socketToString(current.socket),
+      mac: current.mac === undefined ? '' : macToString(current.mac),
+    });
+  }
+
+  /** §8.3 "Registering". */
+  private register(now: number): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    if (state.supAttempts === 0) {
+      // Step 1: give up on curr_sn.
+      if (ctx.current !== undefined) ctx.current.criterion = Criterion.Bad;
+      state.unanswered = true;
+      sortByCriterion(ctx.supernodes);
+      const best = ctx.supernodes[0];
+      // With every supernode equally bad, rotate rather than stay on the silent one.
+      this.switchTo(best === ctx.current ? this.nextAfter(ctx.current) : best);
+      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : `${ctx.current.host}:${ctx.current.port}`}`);
+    } else {
+      state.supAttempts--;
+      if (ctx.settings.tcp && !ctx.transport?.tcpConnected) this.reconnect();
+    }
+    const wasWaiting = state.snWait === 1;
+    this.sendRegisterSuper(ctx.mac, now);
+    this.sendMulticastRegister();
+    if (wasWaiting) this.keepPeersAlive(now);
+    state.snWait = 1;
+    state.lastRegisterReq = state.spreadNextRegistration ? now - Math.random() * 0.75 * ctx.settings.registerIntervalMs : now;
+    state.spreadNextRegistration = false;
+  }
+
+  private sendRegisterSuper(edgeMac: Mac, now: number): void {
+    const { ctx } = this;
+    const current = ctx.current;
+    ctx.registration.lastRegisterReq = now;
+    if (current?.socket === undefined) return;
+    const cookie = randomUint32();
+    current.lastCookie = cookie;
+    sendToSupernode(ctx, {
+      ...baseHeader(ctx),
+      type: MessageType.RegisterSuper,
+      cookie,
+      edgeMac,
+      socket: advertisedSocket(ctx),
+      devAddr: isNullMac(edgeMac) ? { address: '0.0.0.0', prefix: ctx.addressing.announced().prefix } : ctx.addressing.announced(),
+      description: ctx.settings.description,
+      auth: ctx.auth.registerAuth(),
+      keyTime: 0,
+    });
+  }
+
+  /** §8.8.1: REGISTER with cookie MCAST and null dstMac to the discovery group(s). */
+  sendMulticastRegister(): void {
+    const { ctx } = this;
+    if (!ctx.localDiscovery || !ctx.settings.allowP2p) return;
+    const bytes = ctx.wire.encode({
+      ...baseHeader(ctx),
+      type: MessageType.Register,
+      cookie: RegisterCookie.Multicast,
+      srcMac: ctx.mac,
+      dstMac: NULL_MAC,
+      devAddr: ctx.addressing.announced(),
+      description: ctx.settings.description,
+    });
+    ctx.transport?.sendMulticast(bytes);
+  }
+
+  /** §8.3 step 4: while the supernode is silent, keep direct paths open. */
+  private keepPeersAlive(now: number): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p) return;
+    for (const record of ctx.peers.known.values()) {
+      if (record.socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
+      sendTo(ctx, this.registerTo(record.mac, record.lastCookie), record.socket);
+    }
+  }
+
+  registerTo(dstMac: Mac, cookie: number): RegisterMessage {
+    const { ctx } = this;
+    return {
+      ...baseHeader(ctx),
+      type: MessageType.Register,
+      cookie,
+      srcMac: ctx.mac,
+      dstMac,
+      devAddr: ctx.addressing.announced(),
+      description: ctx.settings.description,
+    };
+  }
+
+  private sendPings(allowed: number): void {
+    const { ctx } = this;
+    ctx.registration.lastProbe = ctx.clock.nowMs();
+    const list = ctx.supernodes;
+    for (const index of pingTargets(list.length, allowed, Math.random)) {
+      const record = list[index];
+      if (record?.socket === undefined) continue;
+      record.rtt.probeSent(ctx.clock.nowMs());
+      // §8.4.2: a PING is a QUERY_PEER with the null target, sent with the dynamic key.
+      const bytes = ctx.wire.encode({ ...baseHeader(ctx), type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: NULL_MAC, aflags: 0 });
+      ctx.transport?.send(bytes, record.socket);
+    }
+  }
+
+  /** §8.4.1. */
+  private sweep(now: number): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    if (state.snWait === 0) sortByCriterion(ctx.supernodes);
+    const best = ctx.supernodes[0];
+    if (best !== undefined && best !== ctx.current) {
+      this.unregister();
+      this.switchTo(best);
+      this.sendRegisterSuper(ctx.mac, now);
+      state.snWait = 1;
+    }
+    for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
+    if (!ctx.settings.tcp) this.sendPings(state.pingsAllowed);
+    state.pingsAllowed = REGULAR_PINGS;
+    state.lastSweep = now;
+  }
+
+  /** §8.3 REGISTER_SUPER_ACK from record (found by the datagram's source socket). */
+  handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    const state = ctx.registration;
+    if (state.snWait === 0 || ctx.current !== record) return;
+    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const cipher = ctx.auth.trailerCipher;
+    if (cipher !== undefined && !verifyAuthTrailer(cipher, opened.raw, opened.raw.length)) return;
+    if (message.cookie !== record.lastCookie) return;
+    const answer = ctx.auth.acceptAnswer(message.auth);
+    if (!answer.ok) {
+      ctx.logger.warn('REGISTER_SUPER_ACK with an unexpected answer ignored (wrong auth.pubkey?)');
+      return;
+    }
+    if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
+    const now = ctx.clock.nowMs();
+    // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
+    if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
+      record.mac = Uint8Array.from(message.srcMac);
+      this.announceSelected();
+    }
+    record.lastSeen = now;
+    learnSupernodes(ctx.supernodes, message.supernodes);
+    ctx.addressing.offerFromSupernode(message.devAddr);
+    state.snWait = 0;
+    state.supAttempts = supAttempts(ctx.settings.tcp);
+    state.unanswered = false;
+    ctx.errors.auth = undefined;
+    if (state.phase === 'bootstrap') {
+      this.startRegistering(now);
+      return;
+    }
+    const first = state.lastSup === 0;
+    state.lastSup = now;
+    if (first) {
+      ctx.logger.normal(`registered with supernode ${record.host}:${record.port}`);
+      this.gratuitousArp();
+    }
+  }
+
+  /** §8.3 REGISTER_SUPER_NAK. */
+  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (ctx.registration.snWait === 0 || ctx.current !== record || message.cookie !== record.lastCookie) return;
+    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const expected = ctx.registration.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
+    if (!macEquals(message.srcMac, expected)) return;
+    const reason =
+      ctx.settings.userPassword === undefined
+        ? 'authentication rejected by supernode (MAC or address already in use)'
+        : 'authentication rejected by supernode (wrong user name or password)';
+    if (ctx.errors.auth === undefined) ctx.logger.error(reason);
+    ctx.errors.auth = reason;
+  }
+
+  /** §8.6 RE_REGISTER_SUPER: user/password edges re-register now. */
+  handleReRegister(opened: Opened, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (ctx.settings.userPassword === undefined || !stampAccepted(ctx, opened.stamp, record, false)) return;
+    ctx.registration.snWait = 2;
+    ctx.registration.spreadNextRegistration = true;
+  }
+
+  /** §8.4.3 PONG. */
+  handlePong(opened: Opened, message: PeerInfoMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (!stampAccepted(ctx, opened.stamp, record, true)) return;
+    const now = ctx.clock.nowMs();
+    record.rtt.replyReceived(now);
+    if (record.mac === undefined && !isNullMac(message.srcMac)) record.mac = Uint8Array.from(message.srcMac);
+    record.lastSeen = now;
+    record.uptime = message.uptime;
+    record.version = message.version;
+    record.load = message.load;
+    const peerCount = ctx.peers.known.size + ctx.peers.pending.size;
+    record.criterion = pongCriterion(ctx.settings.selection, {
+      load: message.load,
+      rttMs: record.rtt.ms ?? 0,
+      mac: record.mac ?? NULL_MAC,
+      common: commonValue(ctx.peers.pending.size, ctx.settings.headerEncryption, ctx.supernodes.length),
+      isCurrent: record === ctx.current,
+      peerCount,
+    });
+    const state = ctx.registration;
+    if (state.phase === 'probe') {
+      // §8.2 step 2: the first PONG ends the round; the best answering supernode becomes curr_sn.
+      sortByCriterion(ctx.supernodes);
+      this.switchTo(ctx.supernodes[0]);
+      this.afterProbe(now);
+    }
+  }
+
+  /** §8.3 Shutdown / §8.4.1 step 2: UNREGISTER_SUPER to curr_sn. */
+  unregister(): void {
+    const { ctx } = this;
+    if (ctx.current?.socket === undefined || ctx.registration.lastSup === 0) return;
+    const bytes = ctx.wire.encode({
+      ...baseHeader(ctx),
+      type: MessageType.UnregisterSuper,
+      auth: ctx.auth.unregisterAuth(),
+      srcMac: ctx.mac,
+    });
+    sendBytesToSupernode(ctx, bytes);
+  }
+}

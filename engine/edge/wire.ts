@@ -1,0 +1,111 @@
+// The edge's envelope around the codec: encoding control messages, header encryption with the key
+// pair each message type uses (PROTOCOL.md §6.1, CRYPTO.md §4.8), the user/password trailer
+// (§7.3.2), and opening received datagrams by trying the dynamic, then the static key pair (§6.3).
+import { decryptHeader, dynamicHeaderKeys, encryptHeader, staticHeaderKeys } from '../crypto/header-encryption.js';
+import type { HeaderKeys } from '../crypto/header-encryption.js';
+import { randomBytes } from '../crypto/random.js';
+import type { TimeStamp, TimeStampGenerator } from '../crypto/timestamp.js';
+import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../crypto/user-password.js';
+import { decodeMessage, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType } from '../protocol/index.js';
+import type { DecodedMessage, Message } from '../protocol/index.js';
+import { err, ok } from '../result.js';
+import type { Result } from '../result.js';
+import type { EdgeAuth } from './auth.js';
+import type { EdgeSettings } from './settings.js';
+
+export interface Opened {
+  readonly message: DecodedMessage;
+  /** Header-encryption time stamp; undefined without header encryption. */
+  readonly stamp: TimeStamp | undefined;
+  /** Decrypted with the static pair (only REGISTER_SUPER_ACK/NAK may be, in user/password mode). */
+  readonly staticKey: boolean;
+  /** The datagram as received (for the user/password trailer check). */
+  readonly raw: Uint8Array;
+}
+
+export type OpenError = 'undecryptable' | 'undecodable' | 'static-key-not-allowed';
+
+/** Extra room so a full-size datagram plus the 16-byte trailer always fits. */
+const BUFFER_SIZE = MAX_DATAGRAM_SIZE + 64;
+
+export class EdgeWire {
+  private readonly staticKeys: HeaderKeys;
+  private dynamicKeys: HeaderKeys;
+  /** Control messages are encoded here; the transport copies before sending. */
+  private readonly out = new Uint8Array(BUFFER_SIZE);
+  private readonly plain = new Uint8Array(BUFFER_SIZE);
+
+  constructor(
+    private readonly settings: EdgeSettings,
+    private readonly stamps: TimeStampGenerator,
+    private readonly auth: EdgeAuth,
+  ) {
+    this.staticKeys = staticHeaderKeys(settings.communityField);
+    // §7.3.2: until the supernode delivers the dynamic key, a user/password edge's dynamic pair is
+    // random, so it can exchange nothing but REGISTER_SUPER/ACK/NAK.
+    this.dynamicKeys = settings.userPassword === undefined ? this.staticKeys : dynamicHeaderKeys(randomBytes(16));
+  }
+
+  get headerEncryption(): boolean {
+    return this.settings.headerEncryption;
+  }
+
+  get userPassword(): boolean {
+    return this.settings.userPassword !== undefined;
+  }
+
+  /** Installs the dynamic key DK from a REGISTER_SUPER_ACK (§7.3.4 step 4). */
+  setDynamicKey(dynamicKey: Uint8Array): void {
+    this.dynamicKeys = dynamicHeaderKeys(dynamicKey);
+  }
+
+  /**
+   * Encodes a control message ready to send: header-encrypted with the pair its type uses, plus the
+   * trailer for a user/password REGISTER_SUPER. Returns a view of an internal buffer, valid until
+   * the next call.
+   */
+  encode(message: Message): Uint8Array {
+    let length = encodeMessageInto(message, this.out, 0);
+    if (!this.settings.headerEncryption) return this.out.subarray(0, length);
+    const isRegisterSuper = message.type === MessageType.RegisterSuper;
+    encryptHeader(this.out, length, length, this.stamps.next(), isRegisterSuper ? this.staticKeys : this.dynamicKeys);
+    const cipher = this.auth.trailerCipher;
+    if (isRegisterSuper && cipher !== undefined) length = appendAuthTrailer(cipher, this.out, length);
+    return this.out.subarray(0, length);
+  }
+
+  /**
+   * Header-encrypts a PACKET in place with the dynamic pair. §5.3: in user/password mode the first
+   * 16 payload bytes (the cipher's IV) are covered too.
+   */
+  sealPacket(datagram: Uint8Array, length: number, headerLength: number): void {
+    if (!this.settings.headerEncryption) return;
+    const covered = this.userPassword ? headerLength + Math.min(16, length - headerLength) : headerLength;
+    encryptHeader(datagram, length, covered, this.stamps.next(), this.dynamicKeys);
+  }
+
+  /** §8.6 step 1–2: decrypts (if header encryption is on) and decodes one datagram. */
+  open(datagram: Uint8Array): Result<Opened, OpenError> {
+    if (!this.settings.headerEncryption) {
+      const decoded = decodeMessage(datagram);
+      return decoded.ok ? ok({ message: decoded.value, stamp: undefined, staticKey: false, raw: datagram }) : err('undecodable', decoded.error);
+    }
+    let length = datagram.length;
+    let staticKey = false;
+    let result = decryptHeader(datagram, length, this.settings.communityField, this.dynamicKeys, this.plain);
+    if (!result.ok && length - AUTH_TRAILER_SIZE >= 24) {
+      // §6.3: the static attempt excludes the 16 appended bytes.
+      length -= AUTH_TRAILER_SIZE;
+      staticKey = true;
+      result = decryptHeader(datagram, length, this.settings.communityField, this.staticKeys, this.plain);
+    }
+    if (!result.ok) return err('undecryptable', result.error);
+    const decoded = decodeMessage(this.plain.subarray(0, length));
+    if (!decoded.ok) return err('undecodable', decoded.error);
+    const type = decoded.value.type;
+    if (staticKey && this.userPassword && type !== MessageType.RegisterSuperAck && type !== MessageType.RegisterSuperNak) {
+      return err('static-key-not-allowed');
+    }
+    return ok({ message: decoded.value, stamp: result.value.stamp, staticKey, raw: datagram });
+  }
+}
