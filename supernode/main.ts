@@ -3,15 +3,14 @@
 // (CONFIG.md §2.3, §2.5, §3, §9): `start [session]` loads /etc/kith/<session>.conf (or
 // $KITH_CONFIG_DIR), serves UDP/TCP and the management socket, and stops on SIGTERM/SIGINT or the
 // management `stop` call.
-import { join } from 'node:path';
+import { reportReady, startInBackground, takeDetachedMarker } from '../engine/cli/background.js';
 import { commonOptions } from '../engine/cli/command-line.js';
 import { processOutput, runDaemonCli, type CommandContext, type DaemonCli } from '../engine/cli/daemon-cli.js';
+import { listenManagement, managementSocketPath, stopRequests } from '../engine/cli/daemon-runtime.js';
+import { dropPrivileges } from '../engine/cli/privileges.js';
 import type { KithConfig } from '../engine/config/schema.js';
 import { Logger, type LogSink } from '../engine/log.js';
-import { defaultSocketPath, isValidSessionName, type Listener, type UnixListenError } from '../engine/mgmt/index.js';
-import { reportReady, startInBackground, takeDetachedMarker } from './background.js';
 import { createSupernodeManagement } from './management.js';
-import { dropPrivileges } from './privileges.js';
 import { Supernode } from './supernode.js';
 
 const PROGRAM = 'kith-supernode';
@@ -34,26 +33,6 @@ Some commands for more help:
  ${PROGRAM} help options
  ${PROGRAM} help config
 `;
-
-/**
- * MANAGEMENT.md §1.1 layout under Kith's name: `<rundir>/<session>/mgmt`. KITH_RUN_DIR replaces the
- * `/run/kith` (or `$XDG_RUNTIME_DIR/kith`) directory; the container image sets it.
- */
-function managementSocketPath(session: string, env: NodeJS.ProcessEnv): string | undefined {
-  const runDir = env['KITH_RUN_DIR'];
-  if (runDir !== undefined && runDir !== '') return isValidSessionName(session) ? join(runDir, session, 'mgmt') : undefined;
-  const path = defaultSocketPath(session);
-  return path.ok ? path.value : undefined;
-}
-
-const UNIX_LISTEN_PROBLEMS: Readonly<Record<UnixListenError, string>> = {
-  'socket-in-use': 'another daemon already serves this session',
-  'not-a-socket': 'something other than a socket is in the way',
-  'unsafe-directory': 'the directory belongs to another user',
-  'mkdir-failed': 'cannot create the directory',
-  'chmod-failed': 'cannot apply management.unix_sock_perms',
-  'bind-failed': 'cannot listen',
-};
 
 interface ErrnoError extends Error {
   readonly code: string;
@@ -80,19 +59,6 @@ function bindFailure(error: ErrnoError, config: KithConfig): string {
     default:
       return `${protocol} port ${port}: cannot open the socket (${error.code})`;
   }
-}
-
-/** First SIGTERM/SIGINT (or `stop`) asks for a graceful stop, a second signal exits at once (CONFIG.md §9). */
-function stopRequests(): { readonly requested: Promise<void>; request(): void; dispose(): void } {
-  let request: () => void = () => undefined;
-  const requested = new Promise<void>((resolve) => (request = resolve));
-  let signals = 0;
-  const onSignal = (): void => {
-    if (++signals > 1) process.exit(0);
-    request();
-  };
-  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
 }
 
 async function runSupernode(session: string, config: KithConfig, configFile: { path: string; found: boolean }, detached: boolean): Promise<number> {
@@ -126,23 +92,13 @@ async function runSupernode(session: string, config: KithConfig, configFile: { p
       await management.close();
       await supernode.close();
     };
-    const listeners: Listener[] = [];
-    const unix = await management.server.listenUnix(socketPath, { perms: config.management.unix_sock_perms });
-    if (!unix.ok) {
-      logger.error(`management socket ${socketPath}: ${UNIX_LISTEN_PROBLEMS[unix.error]}${unix.detail === undefined || unix.detail === socketPath ? '' : ` (${unix.detail})`}`);
+    const listening = await listenManagement(management.server, socketPath, config);
+    if (!listening.ok) {
+      logger.error(listening.detail ?? 'cannot open the management interface');
       await shutDown();
       return 1;
     }
-    listeners.push(unix.value);
-    if (config.management.port !== 0) {
-      const tcp = await management.server.listenTcp({ port: config.management.port });
-      if (!tcp.ok) {
-        logger.error(`management TCP port ${config.management.port}: ${tcp.error === 'port-in-use' ? 'already in use' : `cannot listen (${tcp.detail ?? tcp.error})`}`);
-        await shutDown();
-        return 1;
-      }
-      listeners.push(tcp.value);
-    }
+    const listeners = listening.value;
     dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
     logger.normal(`management interface on ${listeners.flatMap((listener) => listener.addresses).join(', ')}`);
     if (detached) reportReady(PROGRAM, (syslog) => (sink = syslog));

@@ -1,20 +1,28 @@
 // The supernode's management interface (MANAGEMENT.md §6, §7, §2.5): n3n's methods with the exact
 // result shapes n3n's supernode gives, its event topics plus Kith's own, and Prometheus metrics.
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { KithConfig } from '../engine/config/schema.js';
-import { parseUint } from '../engine/config/values.js';
 import {
   createManagementServer,
   defineMethod,
   MetricsRegistry,
   paginate,
-  RpcError,
   type ManagementServer,
   type MethodTable,
   type ServedMethods,
 } from '../engine/mgmt/index.js';
-import { err, ok, type Result } from '../engine/result.js';
+import {
+  buildDate,
+  flag,
+  levelOf,
+  NO_SOCKET,
+  parseLevelParams,
+  upperMac,
+  type EdgeRow,
+  type InfoResult,
+  type PacketStatsRow,
+  type SupernodeRow,
+  type TimestampsResult,
+} from '../engine/mgmt/n3n-shapes.js';
 import type { EdgeEvent, EdgeRemovalReason } from './events.js';
 import { DROP_REASONS } from './stats.js';
 import type { Supernode } from './supernode.js';
@@ -26,47 +34,11 @@ export type ManagedSupernode = Pick<
   'mac' | 'version' | 'verbose' | 'communities' | 'edges' | 'federationMembers' | 'associations' | 'packetStats' | 'timestamps' | 'reloadCommunities' | 'events'
 >;
 
-const NO_SOCKET = '0.0.0.0:0';
-
-/** MANAGEMENT.md §6: "All MAC addresses are upper-case hex". */
-const upperMac = (mac: string): string => mac.toUpperCase();
-const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
-
 export interface CommunityRow {
   readonly community: string;
   readonly purgeable: 0 | 1;
   readonly is_federation: 0 | 1;
   readonly ip4addr: string;
-}
-
-/** MANAGEMENT.md §6.4, members in n3n's emission order. */
-export interface EdgeRow {
-  readonly mode: 'sn';
-  readonly community: string;
-  readonly ip4addr: string;
-  readonly purgeable: 0 | 1;
-  readonly local: 0;
-  readonly macaddr: string;
-  readonly sockaddr: string;
-  readonly prefered_sockaddr: string;
-  readonly desc: string;
-  readonly version: string;
-  readonly timeout: number;
-  readonly uptime: number;
-  readonly time_alloc: number;
-  readonly last_p2p: number;
-  readonly last_sent_query: number;
-  readonly last_seen: number;
-}
-
-export interface InfoResult {
-  readonly version: string;
-  readonly builddate: string;
-  readonly is_edge: 0;
-  readonly is_supernode: 1;
-  readonly macaddr: string;
-  readonly ip4addr: string;
-  readonly sockaddr: string;
 }
 
 export interface AssociationRow {
@@ -75,33 +47,6 @@ export interface AssociationRow {
   readonly community: string;
   readonly dest: string;
   readonly last_seen: number;
-}
-
-export type PacketStatsRow =
-  | { readonly type: 'transop' | 'p2p' | 'super' | 'super_broadcast' | 'multicast_drop'; readonly tx_pkt: number; readonly rx_pkt: number }
-  | { readonly type: 'tuntap_error' | 'sn_fwd' | 'sn_broadcast' | 'sn_errors'; readonly tx_pkt: number }
-  | { readonly type: 'sn_reg'; readonly tx_pkt: number; readonly nak: number };
-
-export interface TimestampsResult {
-  readonly last_register_req: number;
-  readonly last_rx_p2p: number;
-  readonly last_rx_super: number;
-  readonly last_sweep: number;
-  readonly last_sn_fwd: number;
-  readonly last_sn_reg: number;
-  readonly start_time: number;
-}
-
-/** n3n's rows shape for get_supernodes; a supernode never has any (see `supernodeMethods`). */
-export interface SupernodeRow {
-  readonly version: string;
-  readonly purgeable: number;
-  readonly current: number;
-  readonly macaddr: string;
-  readonly sockaddr: string;
-  readonly selection: string;
-  readonly last_seen: number;
-  readonly uptime: number;
 }
 
 function edgeRow(edge: EdgeView): EdgeRow {
@@ -176,35 +121,6 @@ function packetStatsRows(supernode: ManagedSupernode): PacketStatsRow[] {
     { type: 'sn_reg', tx_pkt: stats.registerSuperAcks, nak: stats.registerSuperNaks },
     { type: 'sn_errors', tx_pkt: stats.sendErrors },
   ];
-}
-
-/** MANAGEMENT.md §6.11: `[3]` from the web UI, `["3"]` (also `["0x4"]`) from n3nctl. */
-function parseLevelParams(raw: unknown): Result<[number | string], string> {
-  if (raw === null || raw === undefined) return err('missing param');
-  if (!Array.isArray(raw)) return err('expecting array');
-  const first: unknown = raw[0];
-  if (first === undefined) return err('missing param');
-  return typeof first === 'number' || typeof first === 'string' ? ok([first]) : err('expecting a level');
-}
-
-/** n3n reads the level like C strtoul(…, 0): decimal, 0x hex or 0-prefixed octal. */
-function levelOf(value: number | string): number {
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 0 && value <= 0xffffffff) return value;
-  } else {
-    const level = parseUint(value.trim());
-    if (level.ok) return level.value;
-  }
-  throw new RpcError(400, 'expecting a level');
-}
-
-/** The build time of the running code: `builddate` is free text (MANAGEMENT.md §6.5). */
-function buildDate(): string {
-  try {
-    return statSync(fileURLToPath(import.meta.url)).mtime.toUTCString();
-  } catch {
-    return '';
-  }
 }
 
 export interface SupernodeMethodsOptions {

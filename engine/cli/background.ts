@@ -1,17 +1,18 @@
-// `--daemon` / daemon.background=true. Node cannot fork(), so the program starts a detached copy of
-// itself and returns once that copy reports its sockets ready, or with the copy's exit status when
-// start-up fails; n3n's tests rely on `start … --daemon` returning only when the sockets answer.
+// `--daemon` / daemon.background=true for both daemons. Node cannot fork(), so the program starts a
+// detached copy of itself and returns once that copy reports ready (supernode: sockets open; edge:
+// registered and the TAP configured), or with the copy's exit status when start-up fails; n3n's
+// tests rely on `start … --daemon` returning only then (N3N-TESTS.md §1).
 // Start-up messages of the copy are relayed to this terminal; afterwards it logs to syslog through
 // logger(1) when present, as n3n switches to syslog (CONFIG.md §10). Under systemd run in the
 // foreground instead (Type=simple, the shipped units).
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { Output } from '../engine/cli/daemon-cli.js';
-import type { LogSink } from '../engine/log.js';
+import type { Output } from './daemon-cli.js';
+import type { LogSink } from '../log.js';
 
 /** Set in the environment of the detached copy; internal to this module. */
-const DETACHED_ENV = 'KITH_SUPERNODE_DETACHED';
-const READY_MESSAGE = 'kith-supernode-ready';
+const DETACHED_ENV = 'KITH_DAEMON_DETACHED';
+const READY_MESSAGE = 'kith-daemon-ready';
 const READY_TIMEOUT_MS = 30_000;
 
 /** True in the detached copy; also removes the marker so nothing the daemon starts inherits it. */

@@ -1,10 +1,10 @@
-// Dropping root after the sockets are bound (CONFIG.md §6 [daemon], MANAGEMENT.md §1.1): the
+// Dropping root after the sockets are bound (and, for the edge, the TAP is configured) (CONFIG.md §6 [daemon], MANAGEMENT.md §1.1): the
 // management socket and its directory are handed to the target user first, so it can still remove
 // them on exit.
 import { execFileSync } from 'node:child_process';
 import { chownSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Logger } from '../engine/log.js';
+import type { Logger } from '../log.js';
 
 /** Kith's counterpart of n3n's `n3n` user: the packages and systemd units create it. */
 export const DEFAULT_RUN_AS_USER = 'kith';

@@ -1,0 +1,71 @@
+// Pieces of a running daemon shared by kith-edge and kith-supernode: where the management socket
+// lives, bringing up the management listeners, and the stop requests (signals or `stop`).
+import { join } from 'node:path';
+import type { KithConfig } from '../config/schema.js';
+import { defaultSocketPath, isValidSessionName, type EventPayloads, type Listener, type ManagementServer, type UnixListenError } from '../mgmt/index.js';
+import { err, ok, type Result } from '../result.js';
+
+/**
+ * MANAGEMENT.md §1.1 layout under Kith's name: `<rundir>/<session>/mgmt`. KITH_RUN_DIR replaces the
+ * `/run/kith` (or `$XDG_RUNTIME_DIR/kith`) directory; the container image sets it.
+ */
+export function managementSocketPath(session: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const runDir = env['KITH_RUN_DIR'];
+  if (runDir !== undefined && runDir !== '') return isValidSessionName(session) ? join(runDir, session, 'mgmt') : undefined;
+  const path = defaultSocketPath(session);
+  return path.ok ? path.value : undefined;
+}
+
+const UNIX_LISTEN_PROBLEMS: Readonly<Record<UnixListenError, string>> = {
+  'socket-in-use': 'another daemon already serves this session',
+  'not-a-socket': 'something other than a socket is in the way',
+  'unsafe-directory': 'the directory belongs to another user',
+  'mkdir-failed': 'cannot create the directory',
+  'chmod-failed': 'cannot apply management.unix_sock_perms',
+  'bind-failed': 'cannot listen',
+};
+
+/**
+ * The unix socket, then `management.port` on loopback when set. On failure the error detail is the
+ * one line to log; listeners opened so far stay with the server (its close() releases them).
+ */
+export async function listenManagement<E extends EventPayloads>(
+  server: ManagementServer<E>,
+  socketPath: string,
+  config: KithConfig,
+): Promise<Result<Listener[], 'listen'>> {
+  const unix = await server.listenUnix(socketPath, { perms: config.management.unix_sock_perms });
+  if (!unix.ok) {
+    const detail = unix.detail === undefined || unix.detail === socketPath ? '' : ` (${unix.detail})`;
+    return err('listen', `management socket ${socketPath}: ${UNIX_LISTEN_PROBLEMS[unix.error]}${detail}`);
+  }
+  const listeners = [unix.value];
+  if (config.management.port !== 0) {
+    const tcp = await server.listenTcp({ port: config.management.port });
+    if (!tcp.ok) {
+      return err('listen', `management TCP port ${config.management.port}: ${tcp.error === 'port-in-use' ? 'already in use' : `cannot listen (${tcp.detail ?? tcp.error})`}`);
+    }
+    listeners.push(tcp.value);
+  }
+  return ok(listeners);
+}
+
+export interface StopRequests {
+  /** Resolves on the first SIGTERM/SIGINT or request(). */
+  readonly requested: Promise<void>;
+  request(): void;
+  dispose(): void;
+}
+
+/** First SIGTERM/SIGINT (or `stop`) asks for a graceful stop, a second signal exits at once (CONFIG.md §9). */
+export function stopRequests(): StopRequests {
+  let request: () => void = () => undefined;
+  const requested = new Promise<void>((resolve) => (request = resolve));
+  let signals = 0;
+  const onSignal = (): void => {
+    if (++signals > 1) process.exit(0);
+    request();
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
+}

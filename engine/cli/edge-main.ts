@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// kith-edge: the headless edge, a drop-in for n3n-edge (CONFIG.md §2.2, §2.5, §3, §4, §9).
+// `start [session]` loads /etc/kith/<session>.conf (or $KITH_CONFIG_DIR), brings the TAP up,
+// joins the community and serves the management socket; `--daemon` returns once the edge is
+// registered and the TAP has its address, as n3n's tests expect (N3N-TESTS.md §1).
+import type { KithConfig } from '../config/schema.js';
+import { Edge } from '../edge/edge.js';
+import { createEdgeManagement } from '../edge/management.js';
+import { edgeSettings } from '../edge/settings.js';
+import { openTapPort, tapNameFor, type TapPort } from '../edge/tap-port.js';
+import { Logger, type LogSink } from '../log.js';
+import { reportReady, startInBackground, takeDetachedMarker } from './background.js';
+import { commonOptions, edgeOptions } from './command-line.js';
+import { kithVersion, processOutput, runDaemonCli, type CommandContext, type DaemonCli } from './daemon-cli.js';
+import { listenManagement, managementSocketPath, stopRequests } from './daemon-runtime.js';
+import { keygenCommand } from './keygen.js';
+import { dropPrivileges } from './privileges.js';
+
+const PROGRAM = 'kith-edge';
+
+const ABOUT = `${PROGRAM} - the Kith edge, speaking the n3n / n2n 3.x protocol
+
+usage: ${PROGRAM} [options...] [command] [command args]
+
+ e.g: ${PROGRAM} start [sessionname]
+
+  Loads /etc/kith/<sessionname>.conf ($KITH_CONFIG_DIR instead of /etc/kith
+  when set; session "edge" by default), creates the TAP device named after
+  the session (or tuntap.name) and joins the community. Any setting can also
+  be given as -O section.option=value.
+
+Some commands for more help:
+
+ ${PROGRAM} help commands
+ ${PROGRAM} help options
+ ${PROGRAM} help config
+`;
+
+/** CONFIG.md §4 start-time adjustments, each announced with a warning; no secret is logged. */
+function applyStartTimeAdjustments(config: KithConfig, logger: Logger): void {
+  const { community, auth } = config;
+  if (community.key !== undefined && community.key !== '' && community.cipher === 'null') {
+    community.cipher = 'AES';
+    logger.warn('community.key is set without community.cipher: using AES');
+  }
+  if (auth.password !== undefined) {
+    community.header_encryption = 'true';
+    if (auth.pubkey === undefined) logger.warn('auth.pubkey is not set: using the default federation key (for testing only)');
+  }
+}
+
+/** CONFIG.md §6 "Edge start-up validation", but with a one-line reason and a non-zero exit. */
+function startUpProblem(config: KithConfig): string | undefined {
+  if (config.community.name === undefined) return 'no community: set community.name (-c <name>)';
+  if (config.community.supernode.length === 0) return 'no supernode: set community.supernode (-l <host:port>)';
+  const settings = edgeSettings(config);
+  return settings.ok ? undefined : (settings.detail ?? 'invalid configuration');
+}
+
+/** Resolves once the edge is registered and, unless DHCP does it, the TAP carries its address. */
+function readiness(edge: Edge, addressConfigured: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let addressReady = edge.settings.addressMode === 'dhcp';
+    const check = (): void => {
+      if (!addressReady || edge.status().state !== 'registered') return;
+      edge.events.off('state-changed', check);
+      resolve();
+    };
+    edge.events.on('state-changed', check);
+    void addressConfigured.then(() => {
+      addressReady = true;
+      check();
+    });
+  });
+}
+
+async function runEdge(session: string, config: KithConfig, configFile: { path: string; found: boolean }, detached: boolean): Promise<number> {
+  let sink: LogSink = { write: (line) => process.stderr.write(line) };
+  const logger = new Logger(config.logging.verbose, { write: (line) => sink.write(line) });
+  const stop = stopRequests();
+  let tap: TapPort | undefined;
+  try {
+    if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
+    const socketPath = managementSocketPath(session, process.env);
+    if (socketPath === undefined) {
+      logger.error(`session name "${session}" cannot name a management socket directory`);
+      return 1;
+    }
+
+    let lost: string | undefined;
+    const opened = await openTapPort({
+      name: tapNameFor(session, config.tuntap.name),
+      mtu: config.tuntap.mtu,
+      mac: config.tuntap.macaddr,
+      onLost: (reason) => {
+        lost = reason;
+        stop.request();
+      },
+    });
+    if (!opened.ok) {
+      logger.error(opened.detail ?? 'cannot open the TAP device');
+      return 1;
+    }
+    tap = opened.value;
+    const port = tap;
+    logger.normal(`TAP ${port.name} is up (MTU ${port.mtu})`);
+
+    let markAddressConfigured: () => void = () => undefined;
+    const addressConfigured = new Promise<void>((resolve) => (markAddressConfigured = resolve));
+    const edge = new Edge({
+      config,
+      port,
+      logger,
+      configureAddress: async (address) => {
+        await port.configureAddress(address);
+        logger.normal(`TAP ${port.name} has address ${address.address}/${address.prefix}`);
+        markAddressConfigured();
+      },
+    });
+    const ready = readiness(edge, addressConfigured);
+
+    // `stop` answers first; the shutdown starts once the reply has been written.
+    const management = createEdgeManagement({
+      edge,
+      session,
+      config,
+      logger,
+      version: kithVersion(),
+      tapName: port.name,
+      requestStop: () => setImmediate(() => stop.request()),
+      log: (line) => logger.warn(line),
+    });
+    const shutDown = async (): Promise<void> => {
+      await edge.stop();
+      await management.close();
+      tap = undefined;
+    };
+    const listening = await listenManagement(management.server, socketPath, config);
+    if (!listening.ok) {
+      logger.error(listening.detail ?? 'cannot open the management interface');
+      await shutDown();
+      return 1;
+    }
+    logger.normal(`management interface on ${listening.value.flatMap((listener) => listener.addresses).join(', ')}`);
+
+    try {
+      await edge.connect();
+    } catch (error) {
+      logger.error(`cannot open the edge's sockets: ${(error as Error).message}`);
+      await shutDown();
+      return 1;
+    }
+
+    // CONFIG.md §9: a stop before the first registration (bootstrap) exits 1, as n3n does.
+    const bootstrapped = await Promise.race([ready.then(() => true), stop.requested.then(() => false)]);
+    if (bootstrapped) {
+      // The edge keeps root until the TAP is configured (CONFIG.md §6 [daemon]).
+      dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
+      if (detached) reportReady(PROGRAM, (syslog) => (sink = syslog));
+      await stop.requested;
+    }
+    if (lost !== undefined) logger.error(lost);
+    logger.normal('stopping');
+    await shutDown();
+    return bootstrapped && lost === undefined ? 0 : 1;
+  } finally {
+    tap?.close();
+    stop.dispose();
+  }
+}
+
+async function start({ args, loadSession, output }: CommandContext): Promise<number> {
+  const loaded = loadSession(args[0]);
+  if (!loaded.ok) {
+    output.err(`${loaded.detail ?? 'configuration error'}\n`);
+    return 1;
+  }
+  const { session, config, configFile } = loaded.value;
+  applyStartTimeAdjustments(config, new Logger(config.logging.verbose, { write: (line) => output.err(line) }));
+  const problem = startUpProblem(config);
+  if (problem !== undefined) {
+    output.err(`${PROGRAM}: ${problem}\n`);
+    return 1;
+  }
+  const detached = takeDetachedMarker();
+  if (config.daemon.background && !detached) return startInBackground(PROGRAM, output);
+  return runEdge(session, config, configFile, detached);
+}
+
+const edgeCli: DaemonCli = {
+  program: PROGRAM,
+  role: 'edge',
+  defaultSession: 'edge',
+  about: ABOUT,
+  options: [...commonOptions, ...edgeOptions],
+  commands: {
+    start: { summary: '[sessionname] - starts the session', run: start },
+    tools: { summary: '', sub: { keygen: { summary: 'generate public keys', run: keygenCommand } } },
+  },
+};
+
+process.exit(await runDaemonCli(edgeCli, process.argv.slice(2), processOutput));

@@ -1,0 +1,192 @@
+// The native TAP device as the edge's FramePort, plus the host side of the interface (MTU, up,
+// IPv4 address). DESIGN.md (privilege on Linux): kith-tap is the one privileged piece. Started as
+// root, the edge creates the TAP itself (it disappears when the edge closes it) and configures it
+// with kith-tap; started as a user, it attaches to a persistent TAP that user owns (made once with
+// `sudo kith-tap create <name> <user>`) and kith-tap, installed with cap_net_admin, configures it.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openTap, type TapDevice, type TapError } from '../../native/tap.js';
+import type { IpSubnet } from '../protocol/index.js';
+import { err, ok, type Result } from '../result.js';
+import type { FramePort } from './frame-port.js';
+
+export type TapPortErrorKind = 'permission' | 'missing' | 'busy' | 'unsupported' | 'invalid' | 'configure';
+
+export interface TapPort extends FramePort {
+  readonly name: string;
+  /** This process created the device, so it disappears when the port closes. */
+  readonly created: boolean;
+  /** Sets the host's IPv4 address of the interface; rejects with a one-line reason. */
+  configureAddress(address: IpSubnet): Promise<void>;
+}
+
+export interface TapPortOptions {
+  readonly name: string;
+  readonly mtu: number;
+  /** tuntap.macaddr; without it the device keeps the MAC the kernel gave it. */
+  readonly mac: Uint8Array | undefined;
+  /** Creates the device rather than attach to a persistent one (default: holds CAP_NET_ADMIN). */
+  readonly privileged?: boolean;
+  /** Path of kith-tap (default: $KITH_TAP_HELPER, the built copy in the tree, else PATH). */
+  readonly helper?: string;
+  /** The device vanished or failed while reading; the port is closed. */
+  readonly onLost?: (reason: string) => void;
+}
+
+const HELPER_TIMEOUT_MS = 10_000;
+
+/** kith-tap refuses names outside `kith[A-Za-z0-9_-]{0,11}` (kith-tap.c check_name). */
+const HELPER_NAMES = /^kith[A-Za-z0-9_-]{0,11}$/;
+
+const CAP_NET_ADMIN = 12;
+
+/** Root, or a service given CAP_NET_ADMIN as an ambient capability (build/systemd/kith-edge@.service). */
+export function holdsNetAdmin(): boolean {
+  if (process.getuid?.() === 0) return true;
+  try {
+    const effective = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return effective !== undefined && (BigInt(`0x${effective}`) & (1n << BigInt(CAP_NET_ADMIN))) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
+/** The TAP name for a session (CONFIG.md §3): tuntap.name, else the session name cut to 15 bytes. */
+export function tapNameFor(session: string, configured: string | undefined): string {
+  return configured ?? session.slice(0, 15);
+}
+
+function defaultHelper(): string {
+  const fromEnv = process.env['KITH_TAP_HELPER'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  // engine/edge/ (tsx) and dist/engine/edge/ (compiled) alike.
+  const built = ['../../native/build/kith-tap', '../../../native/build/kith-tap'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  return built.find((path) => existsSync(path)) ?? 'kith-tap';
+}
+
+function run(command: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: HELPER_TIMEOUT_MS, encoding: 'utf8' }, (error, _stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(stderr.trim().split('\n')[0] || error.message));
+    });
+  });
+}
+
+/**
+ * How the host side is configured: kith-tap, except where its policy (kith* names; a non-root caller
+ * only on TAPs it owns) refuses what a privileged edge may do itself, which iproute2 then does.
+ */
+interface HostInterface {
+  mtu(mtu: number): Promise<void>;
+  up(): Promise<void>;
+  address(address: IpSubnet): Promise<void>;
+}
+
+function kithTapHost(helper: string, name: string, privileged: boolean): HostInterface {
+  const call = async (args: string[]): Promise<void> => {
+    try {
+      await run(helper, args);
+    } catch (error) {
+      const hint = privileged ? '' : ` — kith-tap needs cap_net_admin: sudo setcap cap_net_admin=ep ${helper}`;
+      throw new Error(`${(error as Error).message}${/not permitted|ENOENT/.test((error as Error).message) ? hint : ''}`);
+    }
+  };
+  return {
+    mtu: (mtu) => call(['mtu', name, String(mtu)]),
+    up: () => call(['up', name]),
+    address: (address) => call(['addr', name, `${address.address}/${address.prefix}`]),
+  };
+}
+
+/** E.g. n3n's TAP named after the session (`ci_edge1`), or one created under an ambient CAP_NET_ADMIN. */
+function iproute2Host(name: string): HostInterface {
+  return {
+    mtu: (mtu) => run('ip', ['link', 'set', 'dev', name, 'mtu', String(mtu)]),
+    up: () => run('ip', ['link', 'set', 'dev', name, 'up']),
+    address: async (address) => {
+      await run('ip', ['-4', 'address', 'flush', 'dev', name]);
+      await run('ip', ['address', 'add', `${address.address}/${address.prefix}`, 'dev', name]);
+    },
+  };
+}
+
+function openFailure(name: string, privileged: boolean, error: TapError): Result<never, TapPortErrorKind> {
+  const create = `create it with: sudo kith-tap create ${name} $USER`;
+  if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
+  if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
+  switch (error.code) {
+    case 'EPERM':
+    case 'EACCES':
+      if (privileged) return err('permission', `cannot create TAP ${name}: permission denied (CAP_NET_ADMIN missing?)`);
+      return existsSync(`/sys/class/net/${name}`)
+        ? err('permission', `cannot open TAP ${name}: permission denied — it belongs to another user; ${create}`)
+        : err('missing', `cannot open TAP ${name}: it does not exist — ${create}`);
+    case 'EBUSY':
+      return err('busy', `cannot open TAP ${name}: in use by another process`);
+    case 'ENOENT':
+    case 'ENODEV':
+      return err('unsupported', `cannot open TAP ${name}: no /dev/net/tun (load the tun module)`);
+    default:
+      return err('configure', `cannot open TAP ${name}: ${error.message}`);
+  }
+}
+
+/** Opens the device, sets the MTU and brings it up. The address comes later (configureAddress). */
+export async function openTapPort(options: TapPortOptions): Promise<Result<TapPort, TapPortErrorKind>> {
+  const { name, mtu } = options;
+  const privileged = options.privileged ?? holdsNetAdmin();
+  const existed = existsSync(`/sys/class/net/${name}`);
+  const opened = openTap({ name, create: privileged, ...(options.mac === undefined ? {} : { mac: options.mac }) });
+  if (!opened.ok) return openFailure(name, privileged, opened.error);
+  const device = opened.value;
+  const helperAllowed = !privileged || (process.getuid?.() === 0 && HELPER_NAMES.test(name));
+  const host = helperAllowed ? kithTapHost(options.helper ?? defaultHelper(), name, privileged) : iproute2Host(name);
+  try {
+    if (device.mtu !== mtu) await host.mtu(mtu);
+    await host.up();
+  } catch (error) {
+    device.close();
+    return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
+  }
+  device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
+  return ok(framePortOf(device, privileged && !existed, host));
+}
+
+function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
+  const mac = device.mac;
+  const frames: Buffer[] = [];
+  return {
+    name: device.name,
+    created,
+    mac,
+    get mtu() {
+      return device.mtu;
+    },
+    onFrames(handler) {
+      // The views are only valid during the call; the engine encodes them before returning.
+      const started = device.onFrames((batch) => {
+        frames.length = batch.count;
+        for (let i = 0; i < batch.count; i++) frames[i] = batch.frame(i);
+        handler(frames);
+        frames.length = 0;
+      });
+      if (!started.ok) throw new Error(`cannot read TAP ${device.name}: ${started.error.message}`);
+    },
+    write(frame) {
+      // The engine counts a throw as a tuntap_error (MANAGEMENT.md §6.7).
+      if (!device.write(frame)) throw new Error(`TAP ${device.name} dropped a frame`);
+    },
+    close() {
+      device.close();
+    },
+    async configureAddress(address) {
+      try {
+        await host.address(address);
+      } catch (error) {
+        throw new Error(`cannot set ${address.address}/${address.prefix} on TAP ${device.name}: ${(error as Error).message}`);
+      }
+    },
+  };
+}
