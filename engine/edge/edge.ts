@@ -27,7 +27,7 @@ import type { EdgeSettings } from './settings.js';
 import { peerView, supernodeView } from './snapshot.js';
 import { findBySocket, newSupernodeRecord } from './supernode-selection.js';
 import { supAttempts, SupernodeRegistration } from './supernode-registration.js';
-import { UdpTransport } from './udp-transport.js';
+import { transportBind, UdpTransport } from './udp-transport.js';
 import type { Arrival, DatagramFilter } from './udp-transport.js';
 import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './views.js';
 import { EdgeWire } from './wire.js';
@@ -134,8 +134,11 @@ export class Edge {
   async connect(): Promise<void> {
     if (this.running) return;
     const { ctx } = this;
+    // Resolved before the socket opens: their address family decides its (transportBind).
+    const resolved: (Socket | undefined)[] = [];
+    for (const host of ctx.settings.supernodes) resolved.push(await this.resolve(host.host, host.port));
     ctx.transport = await UdpTransport.open(
-      { bind: ctx.settings.bind, localDiscovery: ctx.localDiscovery, drop: this.options.drop },
+      { bind: transportBind(ctx.settings.bind, resolved), localDiscovery: ctx.localDiscovery, drop: this.options.drop },
       {
         datagram: (bytes, source, arrival) => this.onDatagram(bytes, source, arrival),
         tcpClosed: () => {
@@ -149,8 +152,7 @@ export class Edge {
     this.startTime = ctx.clock.nowMs();
     this.lastPurge = this.startTime;
     ctx.supernodes.length = 0;
-    for (const host of ctx.settings.supernodes) ctx.supernodes.push(newSupernodeRecord(host.host, host.port, await this.resolve(host.host, host.port), false));
-    if (!this.running) return;
+    ctx.settings.supernodes.forEach((host, i) => ctx.supernodes.push(newSupernodeRecord(host.host, host.port, resolved[i], false)));
     this.registration.begin(ctx.clock.nowMs());
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.updateState();
@@ -236,7 +238,9 @@ export class Edge {
   private async resolve(host: string, port: number): Promise<Socket | undefined> {
     if (isIP(host) !== 0) return socketFromAddress(host, port);
     try {
-      const ipv4Only = this.ctx.transport !== undefined && !this.ctx.transport.localAddress.includes(':');
+      // Before the socket is open (connect), a configured IPv4 bind address already says IPv4 only.
+      const local = this.ctx.transport?.localAddress ?? this.ctx.settings.bind?.address;
+      const ipv4Only = local !== undefined && !local.includes(':');
       const found = await lookup(host, ipv4Only ? { family: 4 } : {});
       return socketFromAddress(found.address, port);
     } catch (error) {

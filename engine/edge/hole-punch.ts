@@ -4,9 +4,14 @@
 // PEER_INFO.
 //
 // Kith improvements over n3n:
-// * The first REGISTER towards a socket that only a supernode reported leaves with a small IP TTL:
-//   it opens our own NAT mapping but dies before the peer's router, so it cannot leave a stale
-//   "rejected" conntrack entry there. Full-TTL retries follow on a short schedule.
+// * REGISTERs towards a socket that only a supernode reported leave with a small IP TTL until the
+//   peer is known to have punched towards us: they open our own NAT mapping but die before the
+//   peer's router. A full-TTL REGISTER reaching a router with no input firewall before the peer's
+//   own punch left it is delivered to that router itself; conntrack confirms an entry for it, and
+//   the peer's outgoing mapping towards us then collides with that entry and gets another port —
+//   no direct path for as long as retries keep the entry alive. The peer's REGISTER relayed by the
+//   supernode is the sign: a Kith or n3n edge sends it right after its direct punch, so the full-TTL
+//   REGISTER answering it finds the peer's mapping open. Retries then follow on a short schedule.
 // * Sockets observed as the source of a peer's direct REGISTER / REGISTER_ACK / PACKET always win
 //   over what a supernode reports, and a direct REGISTER is answered with our own REGISTER to its
 //   source: a peer behind a symmetric NAT (whose supernode-reported port is useless) thereby still
@@ -73,6 +78,26 @@ export class HolePunch {
     this.registration.sendMulticastRegister();
   }
 
+  /** IP TTL of a punch to a supernode-reported socket: full once the peer punched, else the opener's. */
+  private punchTtl(record: PeerRecord): number | undefined {
+    return record.peerOpened || record.socketOrigin === 'direct' ? undefined : OPENER_TTL;
+  }
+
+  /**
+   * The peer's REGISTER arrived relayed by the supernode: it has just sent its direct punch, so our
+   * full-TTL REGISTER now gets through its NAT (a stateful firewall lets it in as the answer).
+   */
+  private peerPunched(record: PeerRecord): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p || ctx.settings.registerTtl !== 0 || ctx.peers.isKnown(record.mac) || record.socket === undefined) return;
+    record.peerOpened = true;
+    this.sendRegister(record, RegisterCookie.Regular, record.socket);
+    if (record.punchAttempt === 0) {
+      record.punchAttempt = 1;
+      record.nextPunchAt = ctx.clock.nowMs() + (punchDelay(1) ?? 0);
+    }
+  }
+
   /** Starts punching towards a socket a supernode reported (relayed PACKET/REGISTER or PEER_INFO). */
   private punchReported(record: PeerRecord, socket: Socket): void {
     const { ctx } = this;
@@ -95,7 +120,8 @@ export class HolePunch {
     if (!ctx.settings.allowP2p) return;
     for (const record of ctx.peers.pending.values()) {
       if (record.punchAttempt === 0 || record.socket === undefined || now < record.nextPunchAt) continue;
-      this.sendRegister(record, RegisterCookie.Regular, record.socket);
+      // Until the peer has punched, retries only keep our own mapping open (see the header).
+      this.sendRegister(record, RegisterCookie.Regular, record.socket, this.punchTtl(record));
       if (record.preferredSocket !== undefined) this.sendRegister(record, RegisterCookie.Local, record.preferredSocket);
       const delay = punchDelay(++record.punchAttempt);
       if (delay === undefined) record.punchAttempt = 0;
@@ -146,6 +172,7 @@ export class HolePunch {
       now: ctx.clock.nowMs(),
     });
     this.onSighting(outcome, fromSupernode);
+    if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);
   }
 
   /** §8.6 REGISTER_ACK → §8.7.3 path confirmation. */

@@ -45,6 +45,12 @@ export interface PeerRecord {
   /** Kith: position in the hole-punch retry schedule (hole-punch.ts); 0 = not punching. */
   punchAttempt: number;
   nextPunchAt: number;
+  /**
+   * Kith: the peer has sent its own punch towards us — a REGISTER from it arrived relayed by the
+   * supernode, which it sends right after its TTL-limited opener — so its NAT now expects us and
+   * full-TTL punches may go out (hole-punch.ts).
+   */
+  peerOpened: boolean;
   /** Kith: next REGISTER to a known peer, which keeps the path open and measures its RTT. */
   nextProbeAt: number;
   /** Kith display fields. */
@@ -140,6 +146,7 @@ export class PeerTable {
       stamp: inherit?.stamp,
       punchAttempt: 0,
       nextPunchAt: 0,
+      peerOpened: false,
       nextProbeAt: 0,
       vpnIpv4: inherit?.vpnIpv4,
       vpnIpv6: inherit?.vpnIpv6,

@@ -41,6 +41,20 @@ function literalLookup(hostname: string, _options: unknown, callback: (error: No
   callback(null, hostname, isIPv6(hostname) ? 6 : 4);
 }
 
+/**
+ * The address to bind when the configuration leaves it open ('::' or none): IPv4-only when every
+ * supernode is an IPv4 socket. A dual-stack socket cannot limit the IP TTL of IPv4 datagrams — Node's
+ * setTTL sets IPV6_UNICAST_HOPS on it, which IPv4-mapped traffic ignores (it uses IP_TTL) — and
+ * hole punching relies on that limit (hole-punch.ts OPENER_TTL). The peers' sockets the supernodes
+ * report are then IPv4 as well, so nothing reachable is lost; with an IPv6 (or unresolved)
+ * supernode the socket stays dual-stack.
+ */
+export function transportBind(bind: SockAddr | undefined, supernodes: readonly (Socket | undefined)[]): SockAddr | undefined {
+  if (bind !== undefined && bind.address !== '::') return bind;
+  if (supernodes.length === 0 || !supernodes.every((socket) => socket?.family === 'IPv4')) return bind;
+  return { address: '0.0.0.0', port: bind?.port ?? 0 };
+}
+
 /** The default unicast TTL restored after a TTL-limited send (Linux' default hop limit). */
 const DEFAULT_TTL = 64;
 
