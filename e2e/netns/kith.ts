@@ -2,7 +2,7 @@
 // entry points through `node --import tsx` (no build needed), a per-run directory for their
 // management sockets and (empty) config directory, management calls over those sockets, and ping
 // over the VPN. Every wait here is bounded.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
@@ -75,9 +75,9 @@ export class RunDir {
   }
 }
 
-function startProcess(topology: Topology, runDir: RunDir, host: Host, main: string, session: string, args: readonly string[], asUser?: { uid: number; gid: number }): KithProcess {
-  const child = topology.spawn(host.ns, process.execPath, ['--import', TSX_LOADER, main, 'start', session, ...args], {
-    env: runDir.env,
+function startProcess(topology: Topology, runDir: RunDir, host: Host, main: string, session: string, args: readonly string[], asUser?: { uid: number; gid: number }, env?: NodeJS.ProcessEnv, nodeOptions: readonly string[] = []): KithProcess {
+  const child = topology.spawn(host.ns, process.execPath, [...nodeOptions, '--import', TSX_LOADER, main, 'start', session, ...args], {
+    env: { ...runDir.env, ...env },
     cwd: REPO,
     ...(asUser === undefined ? {} : { asUser }),
   });
@@ -110,7 +110,12 @@ export interface EdgeSpec {
   readonly key?: string;
   /** Further `-O section.option=value` settings and other flags. */
   readonly extra?: readonly string[];
-  readonly asUser?: { uid: number; gid: number };
+  /** Runs the edge as this user; an explicit undefined in startPair's specB keeps edge b root. */
+  readonly asUser?: { uid: number; gid: number } | undefined;
+  /** Added to the run's environment, e.g. KITH_TAP_HELPER for an unprivileged edge. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Options for node itself before the entry point, e.g. `--cpu-prof` for the tunnel bench. */
+  readonly nodeOptions?: readonly string[];
 }
 
 export function startEdge(topology: Topology, runDir: RunDir, host: Host, session: string, spec: EdgeSpec): KithProcess {
@@ -120,7 +125,7 @@ export function startEdge(topology: Topology, runDir: RunDir, host: Host, sessio
   if (spec.key !== undefined) args.push('-k', spec.key);
   // The TAP is named after the session; short registration intervals keep the suite fast.
   args.push(`-Otuntap.name=${session}`, ...(spec.extra ?? []));
-  return startProcess(topology, runDir, host, main, session, args, spec.asUser);
+  return startProcess(topology, runDir, host, main, session, args, spec.asUser, spec.env, spec.nodeOptions);
 }
 
 /** A management call; undefined when the daemon does not answer (yet) or refuses. */
@@ -258,6 +263,39 @@ export async function pingBothWays(topology: Topology, pair: EdgePair): Promise<
   const ba = await ping(topology, pair.hostB.ns, VPN_A);
   if (!ab.ok || !ba.ok) throw new Error(`ping over the VPN failed:\n${ab.output}\n${ba.output}`);
   return { ab: ab.rttMs, ba: ba.rttMs };
+}
+
+/**
+ * The pid of the node process running a daemon: `ip netns exec` (and setpriv, for asUser) exec into
+ * it or stay its parent depending on the iproute2 version, so the spawned child's process tree is
+ * searched for the node binary. Undefined when it is gone.
+ */
+export function daemonPid(proc: KithProcess): number | undefined {
+  const root = proc.child.pid;
+  if (root === undefined) return undefined;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The field after the parenthesised comm (which may hold spaces) is the state, then the ppid.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Exited while listing.
+    }
+  }
+  const node = realpathSync(process.execPath);
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) === node) return pid;
+    } catch {
+      // Exited, or not readable: keep looking below it.
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return undefined;
 }
 
 /** Prints one observation line for the report (node:test shows diagnostics with the test). */
