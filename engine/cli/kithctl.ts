@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // kithctl: the management client for kith-edge and kith-supernode (and n3n's daemons): n3n's
 // methods everywhere (MANAGEMENT.md §6), Kith's `kith.*` methods on an edge when it has them.
-import { createManagementClient, type CallError, type ManagementTarget } from '../mgmt/index.js';
+import { createManagementClient, type CallError } from '../mgmt/index.js';
 import type { AnyMethodSpec } from '../mgmt/method-table.js';
 import { processOutput, type Output } from './daemon-cli.js';
-import { managementSocketPath } from './daemon-runtime.js';
+import { parseArguments, UsageError, type Invocation } from './kithctl-args.js';
 import { edgesTable, keyValues, peersTable, supernodesTable } from './kithctl-format.js';
 
 const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path] [-k password] [--json] <command>
@@ -30,65 +30,9 @@ commands:
 /** The methods are the daemon's; kithctl only reads plain JSON from them. */
 type AnyTable = Readonly<Record<string, AnyMethodSpec & { handler: (params: never) => unknown }>>;
 
-interface Invocation {
-  readonly target: ManagementTarget;
-  /** How to name the target in errors. */
-  readonly where: string;
-  readonly password: string | undefined;
-  readonly json: boolean;
-  readonly command: string;
-  readonly args: readonly string[];
-}
-
-class UsageError extends Error {}
 /** A failure already phrased for the user. */
 class CtlError extends Error {}
 
-function parseTarget(url: string): ManagementTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`-u ${url}: not a URL (want http://host:port)`);
-  }
-  if (parsed.protocol !== 'http:' || parsed.port === '') throw new UsageError(`-u ${url}: want http://host:port`);
-  return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) };
-}
-
-function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
-  let session = 'edge';
-  let target: ManagementTarget | undefined;
-  let where: string | undefined;
-  let password: string | undefined;
-  let json = false;
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value`);
-      return next;
-    };
-    if (words.length > 0) words.push(arg);
-    else if (arg === '-s') session = value();
-    else if (arg === '-u') [where, target] = ((url) => [url, parseTarget(url)])(value());
-    else if (arg === '--socket') [where, target] = ((path) => [path, { socketPath: path }])(value());
-    else if (arg === '-k') password = value();
-    else if (arg === '--json') json = true;
-    else if (arg === '-h' || arg === '--help') throw new UsageError('');
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-    else words.push(arg);
-  }
-  if (target === undefined) {
-    const path = managementSocketPath(session, env);
-    if (path === undefined) throw new UsageError(`bad session name "${session}"`);
-    target = { socketPath: path };
-    where = path;
-  }
-  const [command, ...args] = words;
-  if (command === undefined) throw new UsageError('no command');
-  return { target, where: where ?? '', password, json, command, args };
-}
 
 type Caller = (method: string, params?: unknown, auth?: boolean) => Promise<unknown>;
 

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseArguments, UsageError } from './kithctl-args.js';
+
+const env = { KITH_RUN_DIR: '/run/kith-test' };
+
+describe('kithctl arguments', () => {
+  it('takes options before or after the command', () => {
+    const before = parseArguments(['-s', 'family', '--json', 'peers'], env);
+    const after = parseArguments(['-s', 'family', 'peers', '--json', '-k', 'pw'], env);
+    assert.deepEqual(before.target, { socketPath: '/run/kith-test/family/mgmt' });
+    assert.equal(before.json, true);
+    assert.equal(after.json, true);
+    assert.equal(after.password, 'pw');
+    assert.equal(after.command, 'peers');
+  });
+
+  it('reads a TCP target and keeps raw arguments', () => {
+    const raw = parseArguments(['-u', 'http://[::1]:5644', 'raw', 'set_verbose', '[-1]'], env);
+    assert.deepEqual(raw.target, { host: '::1', port: 5644 });
+    assert.deepEqual(raw.args, ['set_verbose', '[-1]']);
+  });
+
+  it('refuses unknown options, missing values and a missing command', () => {
+    assert.throws(() => parseArguments(['-x', 'status'], env), UsageError);
+    assert.throws(() => parseArguments(['-s'], env), UsageError);
+    assert.throws(() => parseArguments(['--json'], env), UsageError);
+    assert.throws(() => parseArguments(['-u', 'ftp://x', 'status'], env), UsageError);
+  });
+});
