@@ -12,10 +12,9 @@ import {
 } from '../engine/mgmt/index.js';
 import {
   buildDate,
+  daemonControlMethods,
   flag,
-  levelOf,
   NO_SOCKET,
-  parseLevelParams,
   upperMac,
   type EdgeRow,
   type InfoResult,
@@ -135,6 +134,12 @@ export interface SupernodeMethodsOptions {
 /** n3n's 14 methods minus the framework's `help` and `help.events` (MANAGEMENT.md §6). */
 export function supernodeMethods({ supernode, config, requestStop, publishTest }: SupernodeMethodsOptions) {
   const builddate = buildDate();
+  const control = daemonControlMethods({
+    getVerbose: () => supernode.verbose,
+    setVerbose: (level) => (supernode.verbose = level),
+    publishTest,
+    requestStop,
+  });
   const advertised = config.connection.advertise_addr === 'auto' ? '0.0.0.0' : config.connection.advertise_addr;
   return {
     get_communities: defineMethod({
@@ -192,37 +197,15 @@ export function supernodeMethods({ supernode, config, requestStop, publishTest }
         };
       },
     }),
-    get_verbose: defineMethod({ description: 'Logging verbosity', needsAuth: false, handler: () => supernode.verbose }),
-    'post.test': defineMethod({
-      description: 'Send a test event',
-      needsAuth: false,
-      handler: (params) => {
-        publishTest(params);
-        return 'sent';
-      },
-    }),
+    get_verbose: control.get_verbose,
+    'post.test': control['post.test'],
     reload_communities: defineMethod({
       description: "Reloads communities and user's public keys",
       needsAuth: true,
       handler: () => supernode.reloadCommunities(),
     }),
-    set_verbose: defineMethod({
-      description: 'Set logging verbosity',
-      needsAuth: true,
-      parseParams: parseLevelParams,
-      handler: ([level]) => {
-        supernode.verbose = levelOf(level);
-        return supernode.verbose;
-      },
-    }),
-    stop: defineMethod({
-      description: 'Stop the daemon',
-      needsAuth: true,
-      handler: () => {
-        requestStop();
-        return 0;
-      },
-    }),
+    set_verbose: control.set_verbose,
+    stop: control.stop,
   } satisfies MethodTable;
 }
 

@@ -15,10 +15,9 @@ import {
 } from '../mgmt/index.js';
 import {
   buildDate,
+  daemonControlMethods,
   flag,
-  levelOf,
   NO_SOCKET,
-  parseLevelParams,
   seconds,
   upperMac,
   type EdgeRow,
@@ -119,6 +118,12 @@ export interface EdgeMethodsOptions {
 /** n3n's edge methods (minus the framework's `help`, `help.events`) and Kith's `kith.*` ones. */
 export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest }: EdgeMethodsOptions) {
   const builddate = buildDate();
+  const control = daemonControlMethods({
+    getVerbose: () => logger.level,
+    setVerbose: (level) => (logger.level = level),
+    publishTest,
+    requestStop,
+  });
   const advertised = config.connection.advertise_addr === 'auto' ? '0.0.0.0' : config.connection.advertise_addr;
   return {
     get_communities: defineMethod({
@@ -171,34 +176,12 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
         };
       },
     }),
-    get_verbose: defineMethod({ description: 'Logging verbosity', needsAuth: false, handler: () => logger.level }),
-    'post.test': defineMethod({
-      description: 'Send a test event',
-      needsAuth: false,
-      handler: (params) => {
-        publishTest(params);
-        return 'sent';
-      },
-    }),
+    get_verbose: control.get_verbose,
+    'post.test': control['post.test'],
     // MANAGEMENT.md §6.13: an edge has no community file.
     reload_communities: defineMethod({ description: "Reloads communities and user's public keys", needsAuth: true, handler: () => -1 }),
-    set_verbose: defineMethod({
-      description: 'Set logging verbosity',
-      needsAuth: true,
-      parseParams: parseLevelParams,
-      handler: ([level]) => {
-        logger.level = levelOf(level);
-        return logger.level;
-      },
-    }),
-    stop: defineMethod({
-      description: 'Stop the daemon',
-      needsAuth: true,
-      handler: () => {
-        requestStop();
-        return 0;
-      },
-    }),
+    set_verbose: control.set_verbose,
+    stop: control.stop,
     'kith.status': defineMethod({
       description: 'Kith: state, address and supernode of this edge',
       needsAuth: false,

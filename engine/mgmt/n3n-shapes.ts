@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseUint } from '../config/values.js';
 import { err, ok, type Result } from '../result.js';
-import { RpcError } from './method-table.js';
+import { defineMethod, RpcError } from './method-table.js';
 
 /** `sockaddr` of an unknown socket. */
 export const NO_SOCKET = '0.0.0.0:0';
@@ -102,4 +102,40 @@ export function buildDate(): string {
   } catch {
     return '';
   }
+}
+
+export interface DaemonControl {
+  readonly getVerbose: () => number;
+  readonly setVerbose: (level: number) => number;
+  readonly publishTest: (params: unknown) => void;
+  readonly requestStop: () => void;
+}
+
+/** The methods every n3n daemon answers the same way (MANAGEMENT.md §6.10–6.12, §6.14). */
+export function daemonControlMethods(control: DaemonControl) {
+  return {
+    get_verbose: defineMethod({ description: 'Logging verbosity', needsAuth: false, handler: () => control.getVerbose() }),
+    'post.test': defineMethod({
+      description: 'Send a test event',
+      needsAuth: false,
+      handler: (params) => {
+        control.publishTest(params);
+        return 'sent';
+      },
+    }),
+    set_verbose: defineMethod({
+      description: 'Set logging verbosity',
+      needsAuth: true,
+      parseParams: parseLevelParams,
+      handler: ([level]) => control.setVerbose(levelOf(level)),
+    }),
+    stop: defineMethod({
+      description: 'Stop the daemon',
+      needsAuth: true,
+      handler: () => {
+        control.requestStop();
+        return 0;
+      },
+    }),
+  };
 }
