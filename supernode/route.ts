@@ -26,7 +26,7 @@ export function tcpRoute(connection: TcpConnection): Route {
   return { kind: 'tcp', socket: connection.peer, connection };
 }
 
-/** 'a.b.c.d:port', with a 'TCP/' prefix for stream routes (MANAGEMENT.md §6.4 sockaddr). */
+/** 'a.b.c.d:port', with a 'TCP/' prefix for stream routes (logs and events; get_edges shows the bare socket, N3N-TESTS.md §4). */
 export function routeToString(route: Route): string {
   return route.kind === 'tcp' ? `TCP/${socketToString(route.socket)}` : socketToString(route.socket);
 }

@@ -210,7 +210,8 @@ export class Supernode {
           mode: 'sn',
           community: community.name,
           mac: macToString(edge.mac),
-          sockaddr: routeToString(edge.route),
+          // N3N-TESTS.md §4: a TCP edge shows as its connection's peer address, without 'TCP/'.
+          sockaddr: socketToString(edge.route.socket),
           tcp: edge.route.kind === 'tcp',
           preferredSockaddr: edge.preferredSocket === undefined ? undefined : socketToString(edge.preferredSocket),
           devAddr: ipv4ToNumber(edge.devAddr.address) === 0 ? undefined : { ...edge.devAddr },

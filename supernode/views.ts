@@ -22,7 +22,7 @@ export interface EdgeView {
   readonly community: string;
   /** 'aa:bb:cc:dd:ee:ff' */
   readonly mac: string;
-  /** Public socket, 'TCP/'-prefixed for TCP edges. */
+  /** Public socket; for a TCP edge its connection's peer address, unprefixed as in n3n (`tcp` tells). */
   readonly sockaddr: string;
   readonly tcp: boolean;
   /** Advertised LAN socket, undefined if none. */
