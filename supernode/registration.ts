@@ -30,8 +30,11 @@ export function authMatches(stored: Auth, presented: Auth, community: Community)
 }
 
 /** Unknown-edge scheme check: users require scheme 2 by a listed user; no users forbid scheme 2. */
-function schemeAllowed(community: Community, auth: Auth): boolean {
-  return community.hasUsers ? userOf(community, auth) !== undefined : auth.scheme !== AuthScheme.UserPassword;
+/** Why an unknown edge's auth block is refused (§7.3.3 step 3), or undefined when it is fine. */
+function authRefusal(community: Community, auth: Auth): string | undefined {
+  if (!community.hasUsers) return auth.scheme === AuthScheme.UserPassword ? 'user/password login in a community without users' : undefined;
+  if (auth.scheme !== AuthScheme.UserPassword) return `auth scheme ${auth.scheme} in a user/password community`;
+  return userOf(community, auth) === undefined ? 'public key of no listed user (wrong user name or password)' : undefined;
 }
 
 /** §7.3.3 step 4: the ACK's auth block. */
@@ -69,7 +72,8 @@ export function updateEdge(ctx: SupernodeContext, community: Community, inbound:
   }
 
   if (edge === undefined) {
-    if (!schemeAllowed(community, msg.auth)) return { kind: 'rejected', why: `auth scheme ${msg.auth.scheme} not allowed` };
+    const refusal = authRefusal(community, msg.auth);
+    if (refusal !== undefined) return { kind: 'rejected', why: refusal };
     if (recordable && !ctx.communities.addEdge(community, newEdge(ctx, inbound, msg, now))) return { kind: 'table-full' };
     return { kind: 'accepted', answer: answerFor(community, msg.auth) };
   }
