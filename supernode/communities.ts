@@ -1,12 +1,12 @@
 // The supernode's community table (PROTOCOL.md §9.1, §9.5, §9.7): admission of new names, the
 // community list file, edges and associations with Kith's size bounds, and purging.
-import { communityName, isNullMac } from '../engine/protocol/index.js';
+import { communityName, isNullMac, macKey } from '../engine/protocol/index.js';
 import { federationPrivateKey, sharedSecret, tokenCipher } from '../engine/crypto/user-password.js';
 import { communityField, dynamicKey } from '../engine/crypto/dynamic-key.js';
 import type { Mac, Socket } from '../engine/protocol/index.js';
 import { chooseCommunitySubnet } from './auto-ip.js';
 import type { Subnet } from './auto-ip.js';
-import { bytesKey, cleanCommunityField, Community, communityKey } from './community.js';
+import { cleanCommunityField, Community, communityKey } from './community.js';
 import type { CommunityUser, EdgeRecord } from './community.js';
 import type { CommunityList } from './community-file.js';
 import type { EdgeRemovalReason } from './events.js';
@@ -138,36 +138,36 @@ export class CommunityTable {
 
   addEdge(community: Community, edge: EdgeRecord): boolean {
     if (this.edgeTotal >= this.limits.maxEdges) return false;
-    community.edges.set(bytesKey(edge.mac), edge);
+    community.edges.set(macKey(edge.mac), edge);
     this.edgeTotal++;
     this.hooks.edgeAdded(community, edge);
     return true;
   }
 
   removeEdge(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
-    if (!community.edges.delete(bytesKey(edge.mac))) return;
+    if (!community.edges.delete(macKey(edge.mac))) return;
     this.edgeTotal--;
     this.hooks.edgeRemoved(community, edge, reason);
   }
 
   /** §9.3.1 step 9: the record moves to the new MAC; the old key disappears. */
   rekeyEdge(community: Community, edge: EdgeRecord, newMac: Mac): EdgeRecord {
-    community.edges.delete(bytesKey(edge.mac));
+    community.edges.delete(macKey(edge.mac));
     const moved: EdgeRecord = { ...edge, mac: newMac };
-    community.edges.set(bytesKey(newMac), moved);
+    community.edges.set(macKey(newMac), moved);
     return moved;
   }
 
   associate(community: Community, mac: Mac, supernode: Socket, nowMs: number): void {
     if (isNullMac(mac)) return;
-    const existing = community.associations.get(bytesKey(mac));
+    const existing = community.associations.get(macKey(mac));
     if (existing !== undefined) {
       existing.supernode = supernode;
       existing.lastSeenMs = nowMs;
       return;
     }
     if (this.associationTotal >= this.limits.maxAssociations) return;
-    community.associations.set(bytesKey(mac), { mac, supernode, lastSeenMs: nowMs });
+    community.associations.set(macKey(mac), { mac, supernode, lastSeenMs: nowMs });
     this.associationTotal++;
   }
 

@@ -1,7 +1,7 @@
 // One community as the supernode keeps it (PROTOCOL.md §9.1): header-encryption state and keys
 // (§6.5), user/password users (§7.3), registered edges, associations with other supernodes, and
 // the auto-IP subnet (§9.6.1).
-import { communityName } from '../engine/protocol/index.js';
+import { communityName, macKey } from '../engine/protocol/index.js';
 import type { Auth, IpSubnet, Mac, Socket } from '../engine/protocol/index.js';
 import { dynamicHeaderKeys, staticHeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { HeaderKeys } from '../engine/crypto/header-encryption.js';
@@ -45,7 +45,7 @@ export interface Association {
   lastSeenMs: number;
 }
 
-/** Map key of a MAC or a public key: its bytes as a string. */
+/** Map key of a public key: its bytes as a string (MACs use macKey). */
 export function bytesKey(bytes: Uint8Array): string {
   return String.fromCharCode(...bytes);
 }
@@ -82,8 +82,8 @@ export class Community {
   readonly isFederation: boolean;
   readonly purgeable: boolean;
   readonly subnet: Subnet;
-  readonly edges = new Map<string, EdgeRecord>();
-  readonly associations = new Map<string, Association>();
+  readonly edges = new Map<number, EdgeRecord>();
+  readonly associations = new Map<number, Association>();
   private state: HeaderEncryptionState;
   private readonly staticPair: HeaderKeys | undefined;
   private dynamicPair: HeaderKeys | undefined;
@@ -146,6 +146,6 @@ export class Community {
   }
 
   edge(mac: Mac): EdgeRecord | undefined {
-    return this.edges.get(bytesKey(mac));
+    return this.edges.get(macKey(mac));
   }
 }

@@ -1,9 +1,9 @@
 // Where forwarded PACKETs, REGISTERs and queries go (PROTOCOL.md §9.4).
-import { bytesKey } from './community.js';
 import type { Community } from './community.js';
 import type { SupernodeContext } from './context.js';
 import { udpRoute } from './route.js';
 import type { Route } from './route.js';
+import { macKey } from '../engine/protocol/index.js';
 import type { Mac } from '../engine/protocol/index.js';
 
 /** Active federation members (seen within 90 s). */
@@ -19,14 +19,14 @@ export function unicastRoutes(ctx: SupernodeContext, community: Community, dstMa
   const edge = community.edge(dstMac);
   if (edge !== undefined) return [edge.route];
   if (fromSupernode) return [];
-  const association = community.associations.get(bytesKey(dstMac));
+  const association = community.associations.get(macKey(dstMac));
   return association === undefined ? federationRoutes(ctx) : [udpRoute(association.supernode)];
 }
 
 /** §9.4.2: every local edge except the sender, plus the federation for traffic from an edge. */
 export function broadcastRoutes(ctx: SupernodeContext, community: Community, srcMac: Mac, fromSupernode: boolean): Route[] {
   const routes = fromSupernode ? [] : federationRoutes(ctx);
-  const sender = bytesKey(srcMac);
+  const sender = macKey(srcMac);
   for (const [key, edge] of community.edges) if (key !== sender) routes.push(edge.route);
   return routes;
 }

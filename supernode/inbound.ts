@@ -1,8 +1,8 @@
 // The inbound pipeline of PROTOCOL.md §9.2: from raw bytes (UDP datagram or TCP frame) to a
 // decoded message attributed to a community and, for FROM_SUPERNODE, to a federation member.
 // Every rejection is counted by reason; nothing here throws on hostile input.
-import { decodeMessage, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType } from '../engine/protocol/index.js';
-import type { DecodedMessage, Socket } from '../engine/protocol/index.js';
+import { decodeMessage, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType, readPacketHeader } from '../engine/protocol/index.js';
+import type { DecodedMessage, PacketHeaderView, Socket } from '../engine/protocol/index.js';
 import { decryptHeader, looksLikeClearHeader } from '../engine/crypto/header-encryption.js';
 import type { TimeStamp } from '../engine/crypto/timestamp.js';
 import { AUTH_TRAILER_SIZE } from '../engine/crypto/user-password.js';
@@ -17,6 +17,7 @@ export interface Decryption {
 }
 
 export interface InboundMessage {
+  readonly fast?: false;
   readonly message: DecodedMessage;
   /** The received bytes (user/password trailers are verified over them). */
   readonly raw: Uint8Array;
@@ -32,12 +33,21 @@ export interface InboundMessage {
   readonly member: FederationMember | undefined;
 }
 
+/**
+ * A PACKET read through the fast path (readPacketHeader): message is the reused view, valid only
+ * until the next datagram.
+ */
+export interface InboundPacket extends Omit<InboundMessage, 'fast' | 'message'> {
+  readonly fast: true;
+  readonly message: PacketHeaderView;
+}
+
 // Decrypted plaintext lands here; handlers run synchronously and copy what they keep.
 const scratch = new Uint8Array(MAX_DATAGRAM_SIZE);
 
 const REGISTRATION_TYPES: ReadonlySet<number> = new Set([MessageType.RegisterSuper, MessageType.RegisterSuperAck, MessageType.RegisterSuperNak]);
 
-export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | undefined {
+export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | InboundPacket | undefined {
   const { stats } = ctx;
   stats.received++;
   if (raw.length < HEADER_SIZE) return void stats.drop('too-short', () => `${raw.length} bytes from ${route.socket.address}`);
@@ -47,21 +57,49 @@ export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): I
   if (opened === undefined) return undefined;
   const { community, plain, decryption } = opened;
 
+  const packet = readPacketHeader(plain);
+  if (packet !== undefined) {
+    if (!packet.ok) return void stats.drop('undecodable', () => `${packet.error} ${packet.detail ?? ''}`);
+    const member = admitted(ctx, route, community, decryption, packet.type, packet.fromSupernode, packet.ttl);
+    if (member === false) return undefined;
+    return { fast: true, message: packet, raw, plain, route, sender: route.socket, community, decryption, member };
+  }
+
   const decoded = decodeMessage(plain);
   if (!decoded.ok) return void stats.drop('undecodable', () => `${decoded.error} ${decoded.detail ?? ''}`);
   const message = decoded.value;
+  const member = admitted(ctx, route, community, decryption, message.type, message.fromSupernode, message.ttl);
+  if (member === false) return undefined;
+  return { message, raw, plain, route, sender: route.socket, community, decryption, member };
+}
 
+/** §9.2 steps 4–6; false (counted as a drop) or the sending federation member, if any. */
+function admitted(
+  ctx: SupernodeContext,
+  route: Route,
+  community: Community | undefined,
+  decryption: Decryption | undefined,
+  type: MessageType,
+  fromSupernode: boolean,
+  ttl: number,
+): FederationMember | undefined | false {
+  const { stats } = ctx;
   // §9.2 step 4: with users, only registration messages may use the static key.
-  if (community?.hasUsers === true && decryption?.keys === 'static' && !REGISTRATION_TYPES.has(message.type)) {
-    return void stats.drop('static-key-in-user-community', () => `type ${message.type} in ${community.name}`);
+  if (community?.hasUsers === true && decryption?.keys === 'static' && !REGISTRATION_TYPES.has(type)) {
+    stats.drop('static-key-in-user-community', () => `type ${type} in ${community.name}`);
+    return false;
   }
   // §9.2 step 5 (§2.2): REGISTER_SUPER is how a supernode becomes known.
-  const member = message.fromSupernode ? ctx.federation.bySocket(route.socket) : undefined;
-  if (message.fromSupernode && member === undefined && message.type !== MessageType.RegisterSuper) {
-    return void stats.drop('from-unknown-supernode', () => `type ${message.type} from ${route.socket.address}:${route.socket.port}`);
+  const member = fromSupernode ? ctx.federation.bySocket(route.socket) : undefined;
+  if (fromSupernode && member === undefined && type !== MessageType.RegisterSuper) {
+    stats.drop('from-unknown-supernode', () => `type ${type} from ${route.socket.address}:${route.socket.port}`);
+    return false;
   }
-  if (message.ttl === 0) return void stats.drop('ttl-zero');
-  return { message, raw, plain, route, sender: route.socket, community, decryption, member };
+  if (ttl === 0) {
+    stats.drop('ttl-zero');
+    return false;
+  }
+  return member;
 }
 
 interface Opened {

@@ -2,8 +2,8 @@
 // encode, header-encrypt with the community's static or dynamic pair and a fresh stamp from the
 // process's single generator, append the user/password trailer, hand to the transport. Every send
 // gets its own buffer because the transport may still hold the previous one.
-import { encodeMessageInto, messageEncodingLength, MessageType, packetHeaderLength } from '../engine/protocol/index.js';
-import type { Message } from '../engine/protocol/index.js';
+import { encodeMessageInto, encodePacketHeaderInto, messageEncodingLength, MessageType, packetHeaderLength } from '../engine/protocol/index.js';
+import type { Message, PacketHeader, PacketHeaderView, Socket } from '../engine/protocol/index.js';
 import { encryptHeader } from '../engine/crypto/header-encryption.js';
 import type { TimeStampGenerator } from '../engine/crypto/timestamp.js';
 import type { SpeckKeySchedule } from '../engine/crypto/speck.js';
@@ -30,13 +30,26 @@ export function keyKindFor(type: Message['type']): KeyKind {
 }
 
 /** §6.2: the whole datagram, except a PACKET: its header plus, with users, up to 16 payload bytes. */
-function encryptedLength(message: Message, community: Community, length: number): number {
-  if (message.type !== MessageType.Packet) return length;
-  const header = packetHeaderLength(message);
-  return community.hasUsers ? Math.min(length, header + 16) : header;
+function encryptedLength(type: Message['type'], packetHeader: number, community: Community, length: number): number {
+  if (type !== MessageType.Packet) return length;
+  return community.hasUsers ? Math.min(length, packetHeader + 16) : packetHeader;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export class Outbound {
+  /** relayPacket's fields, reused (encodePacketHeaderInto does not keep them). */
+  private readonly relayHeader: PacketHeader = {
+    ttl: 0,
+    fromSupernode: true,
+    communityField: EMPTY,
+    srcMac: EMPTY,
+    dstMac: EMPTY,
+    socket: undefined,
+    compression: 0,
+    transform: 0,
+  };
+
   constructor(
     private readonly sender: Sender,
     private readonly stamps: TimeStampGenerator,
@@ -56,14 +69,56 @@ export class Outbound {
     return this.encrypt(bytes, bytes.length, message, community, undefined);
   }
 
+  /**
+   * §9.3.3: a PACKET from an edge, re-encoded with ttl − 1, FROM_SUPERNODE and the sender's public
+   * socket (what seal({ ...msg, ttl: msg.ttl − 1, fromSupernode: true, socket }) does), without a
+   * message object.
+   */
+  relayPacket(plain: Uint8Array, packet: PacketHeaderView, sender: Socket, community: Community): Uint8Array {
+    const header = this.relayHeader;
+    header.ttl = packet.ttl - 1;
+    header.communityField = packet.communityField;
+    header.srcMac = packet.srcMac;
+    header.dstMac = packet.dstMac;
+    header.socket = sender;
+    header.compression = packet.compression;
+    header.transform = packet.transform;
+    const headerLength = packetHeaderLength(header);
+    const length = headerLength + packet.payloadLength;
+    const bytes = new Uint8Array(length);
+    encodePacketHeaderInto(bytes, 0, header);
+    bytes.set(plain.subarray(packet.payloadOffset, packet.payloadOffset + packet.payloadLength), headerLength);
+    header.communityField = header.srcMac = header.dstMac = EMPTY;
+    header.socket = undefined;
+    return this.encryptAs(bytes, length, MessageType.Packet, headerLength, community, undefined);
+  }
+
+  /** resealReceived for a PACKET read through the fast path. */
+  resealPacket(plain: Uint8Array, packet: PacketHeaderView, community: Community): Uint8Array {
+    const bytes = Uint8Array.from(plain);
+    return this.encryptAs(bytes, bytes.length, MessageType.Packet, packetHeaderLength(packet), community, undefined);
+  }
+
   send(route: Route, bytes: Uint8Array): void {
     this.sender.send(route, bytes);
   }
 
   private encrypt(bytes: Uint8Array, length: number, message: Message, community: Community | undefined, trailer: Trailer): Uint8Array {
-    const keys = community?.encrypted === true ? community.keys(keyKindFor(message.type)) : undefined;
+    const packetHeader = message.type === MessageType.Packet ? packetHeaderLength(message) : 0;
+    return this.encryptAs(bytes, length, message.type, packetHeader, community, trailer);
+  }
+
+  private encryptAs(
+    bytes: Uint8Array,
+    length: number,
+    type: Message['type'],
+    packetHeader: number,
+    community: Community | undefined,
+    trailer: Trailer,
+  ): Uint8Array {
+    const keys = community?.encrypted === true ? community.keys(keyKindFor(type)) : undefined;
     if (community === undefined || keys === undefined) return bytes.subarray(0, length);
-    encryptHeader(bytes, length, encryptedLength(message, community, length), this.stamps.next(), keys);
+    encryptHeader(bytes, length, encryptedLength(type, packetHeader, community, length), this.stamps.next(), keys);
     if (trailer !== undefined && trailer !== 'zeros') appendAuthTrailer(trailer, bytes, length);
     return bytes;
   }

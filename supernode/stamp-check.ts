@@ -3,9 +3,9 @@
 // edge it names; an unknown sender gets only the ±16 s window check.
 import type { EdgeRecord } from './community.js';
 import type { SupernodeContext } from './context.js';
-import type { InboundMessage } from './inbound.js';
+import type { InboundMessage, InboundPacket } from './inbound.js';
 
-export function stampAccepted(ctx: SupernodeContext, inbound: InboundMessage, edge: EdgeRecord | undefined, allowJitter: boolean): boolean {
+export function stampAccepted(ctx: SupernodeContext, inbound: InboundMessage | InboundPacket, edge: EdgeRecord | undefined, allowJitter: boolean): boolean {
   if (inbound.decryption === undefined) return true;
   const record = inbound.message.fromSupernode ? inbound.member?.stamp : edge?.stamp;
   const result = ctx.verifier.check(inbound.decryption.stamp, record, allowJitter);

@@ -23,6 +23,7 @@ import type { EdgeRemovalReason } from './events.js';
 import { Federation } from './federation.js';
 import { registerWithMembers } from './federation-registration.js';
 import { dispatch } from './handlers/dispatch.js';
+import { handleRelayPacket } from './handlers/relay.js';
 import { receive } from './inbound.js';
 import { KeyTime } from './key-time.js';
 import { Outbound } from './outbound.js';
@@ -313,7 +314,8 @@ export class Supernode {
       const inbound = receive(this.ctx, bytes, route);
       if (inbound === undefined) return;
       const dropsBefore = this.stats.totalDrops();
-      dispatch(this.ctx, inbound);
+      if (inbound.fast === true) handleRelayPacket(this.ctx, inbound);
+      else dispatch(this.ctx, inbound);
       if (this.stats.totalDrops() === dropsBefore) this.stats.accepted++;
     } catch (error) {
       // Handlers do not throw on hostile input; if one ever does, the supernode keeps serving.

@@ -11,6 +11,7 @@ import {
   isBroadcastMac,
   isMultiBroadcast,
   macEquals,
+  macKey,
   macToString,
   MAX_DATAGRAM_SIZE,
   MessageType,
@@ -19,7 +20,7 @@ import {
   RegisterCookie,
   socketToString,
 } from '../protocol/index.js';
-import type { Mac, PacketHeader, PacketMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import type { Mac, PacketHeader, RegisterMessage, Socket } from '../protocol/index.js';
 import { learnPeerAddresses } from './addressing.js';
 import { reportedSocket, sendBytesToSupernode, sendToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
@@ -51,7 +52,7 @@ export class DataPath {
   private readonly decrypted = new Uint8Array(BUFFER_SIZE);
   private readonly frame = new Uint8Array(BUFFER_SIZE);
   /** §8.9: inner MAC → the edge it lives behind (routing/bridging only). */
-  private readonly hosts = new Map<string, { edge: Mac; seen: number }>();
+  private readonly hosts = new Map<number, { edge: Mac; seen: number }>();
 
   constructor(
     private readonly ctx: EdgeContext,
@@ -92,7 +93,7 @@ export class DataPath {
     let dstMac = destinationMac(frame);
     // Step 5: a host behind a remote bridge is addressed through that bridge's edge.
     if (ctx.settings.allowRouting && !isMultiBroadcast(dstMac)) {
-      const host = this.hosts.get(macToString(dstMac));
+      const host = this.hosts.get(macKey(dstMac));
       if (host !== undefined) dstMac = host.edge;
     }
     const length = this.encode(frame, dstMac);
@@ -189,7 +190,7 @@ export class DataPath {
   }
 
   /** §8.6 PACKET. supernode is the relaying supernode when FROM_SUPERNODE. */
-  receive(opened: Opened, message: PacketMessage, source: Socket, supernode: SupernodeRecord | undefined): void {
+  receive(opened: Opened, message: PacketHeader, payload: Uint8Array, source: Socket, supernode: SupernodeRecord | undefined): void {
     const { ctx } = this;
     const fromSupernode = message.fromSupernode;
     const holder = fromSupernode ? supernode : ctx.peers.get(message.srcMac);
@@ -207,7 +208,7 @@ export class DataPath {
     });
     this.holePunch.onSighting(outcome, fromSupernode);
 
-    const frameLength = this.decode(message);
+    const frameLength = this.decode(message, payload);
     if (typeof frameLength !== 'number') {
       this.undecryptable(frameLength, message.srcMac);
       return;
@@ -221,7 +222,7 @@ export class DataPath {
     }
     if (!ctx.settings.allowRouting && !acceptsInboundIpv4(frame, ctx.addressing.bytes)) return;
     if (ctx.settings.allowRouting && !macEquals(sourceMac(frame), message.srcMac)) {
-      this.hosts.set(macToString(sourceMac(frame)), { edge: Uint8Array.from(message.srcMac), seen: now });
+      this.hosts.set(macKey(frame, 6), { edge: Uint8Array.from(message.srcMac), seen: now });
     }
     ctx.counters.transop.rx++;
     if (fromSupernode) {
@@ -245,9 +246,9 @@ export class DataPath {
   }
 
   /** Transform and decompression; the frame lands in this.frame. */
-  private decode(message: PacketMessage): number | Undecryptable {
+  private decode(message: PacketHeader, payload: Uint8Array): number | Undecryptable {
     if (message.transform !== this.transform.id) return 'transform-mismatch';
-    const decrypted = this.transform.decrypt(message.payload, this.decrypted, 0);
+    const decrypted = this.transform.decrypt(payload, this.decrypted, 0);
     if (typeof decrypted !== 'number') return 'decrypt-failed';
     const length = decompressPayloadInto(message.compression, this.decrypted.subarray(0, decrypted), this.frame, 0);
     if (typeof length !== 'number') return 'decompress-failed';

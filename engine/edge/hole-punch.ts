@@ -16,7 +16,7 @@
 //   over what a supernode reports, and a direct REGISTER is answered with our own REGISTER to its
 //   source: a peer behind a symmetric NAT (whose supernode-reported port is useless) thereby still
 //   gets a direct path in both directions when our side's NAT is not symmetric (cf. §8.7.5).
-import { DEFAULT_TTL, isNullMac, macEquals, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
+import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
 import type { PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { reportedSocket, sendTo, sendToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
@@ -197,7 +197,7 @@ export class HolePunch {
     const { ctx } = this;
     const socket = reportedSocket(message.socket, supernodeSource);
     if (socket === undefined) return;
-    const record = ctx.peers.pending.get(macToString(message.targetMac)) ?? ctx.peers.known.get(macToString(message.targetMac));
+    const record = ctx.peers.pending.get(macKey(message.targetMac)) ?? ctx.peers.known.get(macKey(message.targetMac));
     if (record === undefined) return;
     record.relayRtt.replyReceived(ctx.clock.nowMs());
     if (record.socketOrigin !== 'direct' || record.socket === undefined) {

@@ -1,7 +1,7 @@
 // PROTOCOL.md §8.7 peer bookkeeping, path confirmation, idle expiry and purging on a manual clock.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegisterCookie } from '../protocol/index.js';
+import { macKey, RegisterCookie } from '../protocol/index.js';
 import type { Socket } from '../protocol/index.js';
 import { ManualClock } from './clock.js';
 import { PeerTable, PURGE_INTERVAL_MS, REGISTRATION_TIMEOUT_MS } from './peer-table.js';
@@ -80,7 +80,7 @@ describe('peer table', () => {
     const moved = peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: PUBLIC, now: clock.nowMs() });
     assert.equal(moved.kind, 'moved');
     assert.equal(peers.isKnown(PEER), false);
-    assert.deepEqual(peers.pending.get('02:00:00:00:00:22')?.socket, PUBLIC);
+    assert.deepEqual(peers.pending.get(macKey(PEER))?.socket, PUBLIC);
   });
 
   it('drops the direct path after register_interval/2 without direct traffic (§8.5 step 7)', () => {
@@ -92,7 +92,7 @@ describe('peer table', () => {
     clock.advance(1);
     assert.equal(peers.directPeer(PEER, clock.nowMs())?.expired, true);
     assert.equal(peers.isKnown(PEER), false);
-    assert.ok(peers.pending.has('02:00:00:00:00:22'), 'kept as pending (relayed)');
+    assert.ok(peers.pending.has(macKey(PEER)), 'kept as pending (relayed)');
   });
 
   it('sends a query at most once per register_interval', () => {

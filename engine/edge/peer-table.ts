@@ -2,7 +2,7 @@
 // them is relayed by the supernode) and known_peers (a REGISTER_ACK confirmed a direct path). The
 // rules of §8.7.2 (bookkeeping), §8.7.3 (path confirmation), §8.5 step 7 (idle direct paths) and
 // §8.7.4 (expiry) live here as pure state transitions on an injected time; sending is the caller's.
-import { isMultiBroadcast, macEquals, macToString, RegisterCookie, socketEquals } from '../protocol/index.js';
+import { isMultiBroadcast, macEquals, macKey, RegisterCookie, socketEquals } from '../protocol/index.js';
 import type { IpSubnet, Mac, Socket } from '../protocol/index.js';
 import { NO_IP_SUBNET } from '../protocol/index.js';
 import type { SenderStampRecord } from '../crypto/timestamp.js';
@@ -86,10 +86,6 @@ export type SightingOutcome =
   | { kind: 'pending-updated'; record: PeerRecord }
   | { kind: 'known-updated'; record: PeerRecord };
 
-export function macKey(mac: Mac): string {
-  return macToString(mac);
-}
-
 function isAllZeroAddress(socket: Socket): boolean {
   return socket.address === '0.0.0.0' || socket.address === '::';
 }
@@ -101,8 +97,8 @@ export interface PeerListener {
 }
 
 export class PeerTable {
-  readonly pending = new Map<string, PeerRecord>();
-  readonly known = new Map<string, PeerRecord>();
+  readonly pending = new Map<number, PeerRecord>();
+  readonly known = new Map<number, PeerRecord>();
 
   constructor(
     private readonly registerIntervalMs: number,
@@ -123,7 +119,7 @@ export class PeerTable {
     return [...this.pending.values(), ...this.known.values()];
   }
 
-  private static bySocket(table: Map<string, PeerRecord>, socket: Socket): PeerRecord | undefined {
+  private static bySocket(table: Map<number, PeerRecord>, socket: Socket): PeerRecord | undefined {
     for (const record of table.values()) if (record.socket !== undefined && socketEquals(record.socket, socket)) return record;
     return undefined;
   }
@@ -156,7 +152,7 @@ export class PeerTable {
     };
   }
 
-  private rekey(table: Map<string, PeerRecord>, record: PeerRecord, mac: Mac): void {
+  private rekey(table: Map<number, PeerRecord>, record: PeerRecord, mac: Mac): void {
     table.delete(macKey(record.mac));
     record.mac = Uint8Array.from(mac);
     record.lastCookie = RegisterCookie.None;

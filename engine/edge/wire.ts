@@ -6,15 +6,18 @@ import type { HeaderKeys } from '../crypto/header-encryption.js';
 import { randomBytes } from '../crypto/random.js';
 import type { TimeStamp, TimeStampGenerator } from '../crypto/timestamp.js';
 import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../crypto/user-password.js';
-import { decodeMessage, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType } from '../protocol/index.js';
-import type { DecodedMessage, Message } from '../protocol/index.js';
+import { decodeMessage, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType, readPacketHeader } from '../protocol/index.js';
+import type { DecodedMessage, DecodeError, Message, PacketHeaderView } from '../protocol/index.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import type { EdgeAuth } from './auth.js';
 import type { EdgeSettings } from './settings.js';
 
 export interface Opened {
-  readonly message: DecodedMessage;
+  /** A PACKET is read through the fast path: a reused view, valid until the next datagram is opened. */
+  readonly message: DecodedMessage | PacketHeaderView;
+  /** The decoded bytes (the plaintext with header encryption); a PACKET view's payload is in here. */
+  readonly plain: Uint8Array;
   /** Header-encryption time stamp; undefined without header encryption. */
   readonly stamp: TimeStamp | undefined;
   /** Decrypted with the static pair (only REGISTER_SUPER_ACK/NAK may be, in user/password mode). */
@@ -87,8 +90,8 @@ export class EdgeWire {
   /** §8.6 step 1–2: decrypts (if header encryption is on) and decodes one datagram. */
   open(datagram: Uint8Array): Result<Opened, OpenError> {
     if (!this.settings.headerEncryption) {
-      const decoded = decodeMessage(datagram);
-      return decoded.ok ? ok({ message: decoded.value, stamp: undefined, staticKey: false, raw: datagram }) : err('undecodable', decoded.error);
+      const decoded = decode(datagram);
+      return decoded.ok ? ok({ message: decoded.value, plain: datagram, stamp: undefined, staticKey: false, raw: datagram }) : err('undecodable', decoded.error);
     }
     let length = datagram.length;
     let staticKey = false;
@@ -100,12 +103,20 @@ export class EdgeWire {
       result = decryptHeader(datagram, length, this.settings.communityField, this.staticKeys, this.plain);
     }
     if (!result.ok) return err('undecryptable', result.error);
-    const decoded = decodeMessage(this.plain.subarray(0, length));
+    const plain = this.plain.subarray(0, length);
+    const decoded = decode(plain);
     if (!decoded.ok) return err('undecodable', decoded.error);
     const type = decoded.value.type;
     if (staticKey && this.userPassword && type !== MessageType.RegisterSuperAck && type !== MessageType.RegisterSuperNak) {
       return err('static-key-not-allowed');
     }
-    return ok({ message: decoded.value, stamp: result.value.stamp, staticKey, raw: datagram });
+    return ok({ message: decoded.value, plain, stamp: result.value.stamp, staticKey, raw: datagram });
   }
+}
+
+/** A PACKET through readPacketHeader, anything else through decodeMessage. */
+function decode(bytes: Uint8Array): Result<DecodedMessage | PacketHeaderView, DecodeError> {
+  const packet = readPacketHeader(bytes);
+  if (packet === undefined) return decodeMessage(bytes);
+  return packet.ok ? ok(packet) : packet;
 }

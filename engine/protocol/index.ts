@@ -1,7 +1,7 @@
 // Public API of the n3n v3 wire codec.
 export * from './constants.js';
 export type { Codec, Decoded, DecodeError } from './codec.js';
-export { NULL_MAC, BROADCAST_MAC, macCodec, macEquals, isNullMac, isBroadcastMac, isMultiBroadcast, macToString, parseMac } from './mac.js';
+export { NULL_MAC, BROADCAST_MAC, macCodec, macEquals, isNullMac, isBroadcastMac, isMultiBroadcast, macToString, macKey, macFromKey, parseMac } from './mac.js';
 export type { Mac } from './mac.js';
 export { communityFieldCodec, communityFieldFromName, communityName, communityFieldEquals } from './community.js';
 export { descriptionCodec, versionStringCodec } from './fixed-string.js';
@@ -17,6 +17,8 @@ export { headerCodec } from './header.js';
 export type { Header, MessageCommon } from './header.js';
 export { encodePacketHeaderInto, packetHeaderLength } from './messages/packet.js';
 export type { PacketHeader, PacketMessage } from './messages/packet.js';
+export { readPacketHeader } from './packet-view.js';
+export type { PacketHeaderView } from './packet-view.js';
 export type { RegisterMessage, RegisterAckMessage } from './messages/register.js';
 export type {
   RegisterSuperMessage,

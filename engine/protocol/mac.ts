@@ -58,6 +58,32 @@ export function macToString(mac: Mac): string {
   return text;
 }
 
+/**
+ * Map key of the 6 bytes at mac[offset..offset+6): the 48-bit big-endian value as a number (exact,
+ * below 2^53). Unlike macToString it does not allocate; use it for lookups on the packet path.
+ */
+export function macKey(mac: Uint8Array, offset = 0): number {
+  return (
+    (mac[offset]! * 0x100 + mac[offset + 1]!) * 0x1_0000_0000 +
+    ((mac[offset + 2]! << 24) >>> 0) +
+    ((mac[offset + 3]! << 16) | (mac[offset + 4]! << 8) | mac[offset + 5]!)
+  );
+}
+
+/** The MAC of a macKey value. */
+export function macFromKey(key: number): Mac {
+  const mac = new Uint8Array(MAC_SIZE);
+  const high = Math.floor(key / 0x1_0000_0000);
+  const low = key >>> 0;
+  mac[0] = high >>> 8;
+  mac[1] = high & 0xff;
+  mac[2] = low >>> 24;
+  mac[3] = (low >>> 16) & 0xff;
+  mac[4] = (low >>> 8) & 0xff;
+  mac[5] = low & 0xff;
+  return mac;
+}
+
 /** Parses 'aa:bb:cc:dd:ee:ff' (also with '-' separators, any case). */
 export function parseMac(text: string): Result<Mac, 'bad-mac'> {
   const match = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(

@@ -2,10 +2,12 @@
 // public socket inserted, FROM_SUPERNODE and ttl − 1; from a supernode, the received bytes
 // unchanged. Both are re-encrypted for header-encrypted communities (§6.5).
 import { isMultiBroadcast, macToString, MessageType } from '../../engine/protocol/index.js';
-import type { PacketMessage, RegisterMessage } from '../../engine/protocol/index.js';
+import type { Mac, PacketMessage, RegisterMessage } from '../../engine/protocol/index.js';
 import type { SupernodeContext } from '../context.js';
 import { broadcastRoutes, unicastRoutes } from '../forwarding.js';
-import type { InboundMessage } from '../inbound.js';
+import type { Community } from '../community.js';
+import type { InboundMessage, InboundPacket } from '../inbound.js';
+import type { Route } from '../route.js';
 import { stampAccepted } from '../stamp-check.js';
 
 export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg: PacketMessage | RegisterMessage): void {
@@ -30,4 +32,32 @@ export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg:
   if (broadcast) stats.broadcast += routes.length;
   else stats.forwarded += routes.length;
   stats.lastForwardMs = ctx.clock.nowMs();
+}
+
+/** handleRelay for a PACKET read through the fast path (no message object; same outcome and bytes). */
+export function handleRelayPacket(ctx: SupernodeContext, inbound: InboundPacket): void {
+  const { stats } = ctx;
+  const community = inbound.community;
+  const msg = inbound.message;
+  if (community === undefined) return stats.drop('unknown-community', () => `type ${msg.type}`);
+  if (!stampAccepted(ctx, inbound, community.edge(msg.srcMac), true)) return;
+
+  const broadcast = isMultiBroadcast(msg.dstMac);
+  const routes = routesFor(ctx, community, broadcast, msg.srcMac, msg.dstMac, msg.fromSupernode);
+  if (routes === undefined) return;
+
+  const bytes = msg.fromSupernode
+    ? ctx.outbound.resealPacket(inbound.plain, msg, community)
+    : ctx.outbound.relayPacket(inbound.plain, msg, inbound.sender, community);
+  for (const route of routes) ctx.outbound.send(route, bytes);
+  if (broadcast) stats.broadcast += routes.length;
+  else stats.forwarded += routes.length;
+  stats.lastForwardMs = ctx.clock.nowMs();
+}
+
+function routesFor(ctx: SupernodeContext, community: Community, broadcast: boolean, srcMac: Mac, dstMac: Mac, fromSupernode: boolean): Route[] | undefined {
+  const routes = broadcast ? broadcastRoutes(ctx, community, srcMac, fromSupernode) : unicastRoutes(ctx, community, dstMac, fromSupernode);
+  if (routes.length > 0) return routes;
+  ctx.stats.drop('unknown-destination', () => `${macToString(srcMac)} → ${macToString(dstMac)}`);
+  return undefined;
 }
