@@ -7,7 +7,6 @@ export type DecodeError =
   | 'truncated' // a field extends past the end of the datagram
   | 'bad-version' // version byte is not 3 (§2.1)
   | 'unknown-type' // message type above 12 (§3)
-  | 'unsupported-type' // PING, DEREGISTER or FEDERATION: defined but never sent (§3)
   | 'bad-community' // empty name or byte 19 not NUL (§2.1.1)
   | 'token-too-long' // auth token_size above 48 (§2.5)
   | 'too-many-supernodes'; // num_sn × 26 above 1166 (§4.7)

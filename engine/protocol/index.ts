@@ -28,6 +28,6 @@ export type {
 } from './messages/register-super.js';
 export type { QueryPeerMessage, PeerInfoMessage } from './messages/peer.js';
 export { decodeMessage, encodeMessage, encodeMessageInto, messageEncodingLength } from './message.js';
-export type { Message, DecodedMessage, ReRegisterSuperMessage } from './message.js';
+export type { Message, DecodedMessage, ReRegisterSuperMessage, UnusedTypeMessage } from './message.js';
 export { TcpDeframer, frameMessage } from './tcp-framing.js';
 export type { DeframeError } from './tcp-framing.js';

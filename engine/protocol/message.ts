@@ -1,10 +1,10 @@
 // The message union and the top-level codec (PROTOCOL.md §3, §4): header, then the body layout
 // chosen by the message type.
-import { err, ok } from '../result.js';
+import { ok } from '../result.js';
 import type { Result } from '../result.js';
 import { Reader, assertRoom } from './codec.js';
 import type { DecodeError } from './codec.js';
-import { HEADER_SIZE, MESSAGE_TYPE_NAMES, MessageType } from './constants.js';
+import { HEADER_SIZE, MessageType } from './constants.js';
 import { encodeHeaderInto, headerCodec } from './header.js';
 import type { MessageCommon } from './header.js';
 import type { MessageBodyCodec } from './messages/body.js';
@@ -32,6 +32,12 @@ export interface ReRegisterSuperMessage extends MessageCommon {
   type: typeof MessageType.ReRegisterSuper;
 }
 
+/** PING (0), DEREGISTER (2) and FEDERATION (9): defined but never sent (§3); no body. */
+type UnusedType = typeof MessageType.Ping | typeof MessageType.Deregister | typeof MessageType.Federation;
+export interface UnusedTypeMessage<T extends UnusedType = UnusedType> extends MessageCommon {
+  type: T;
+}
+
 export type Message =
   | RegisterMessage
   | PacketMessage
@@ -42,17 +48,23 @@ export type Message =
   | RegisterSuperNakMessage
   | PeerInfoMessage
   | QueryPeerMessage
-  | ReRegisterSuperMessage;
+  | ReRegisterSuperMessage
+  | UnusedTypeMessage<typeof MessageType.Ping>
+  | UnusedTypeMessage<typeof MessageType.Deregister>
+  | UnusedTypeMessage<typeof MessageType.Federation>;
 
 /** §4: bytes after the last field are ignored (user/password appends a 16-byte hash, §7.3). */
 export type DecodedMessage = Message & { trailingBytes: number };
 
-const reRegisterSuperCodec: MessageBodyCodec<ReRegisterSuperMessage> = {
-  bodyLength: () => 0,
-  socketFlag: () => false,
-  encodeBody: () => 0,
-  decodeBody: (_reader, header) => ({ ...header.common, type: MessageType.ReRegisterSuper }),
-};
+/** A message that is only the common header; bytes after it count as trailing. */
+function headerOnlyCodec<M extends ReRegisterSuperMessage | UnusedTypeMessage>(type: M['type']): MessageBodyCodec<M> {
+  return {
+    bodyLength: () => 0,
+    socketFlag: () => false,
+    encodeBody: () => 0,
+    decodeBody: (_reader, header) => ({ ...header.common, type }) as M,
+  };
+}
 
 type BodyCodecs = { [T in Message['type']]: MessageBodyCodec<Extract<Message, { type: T }>> };
 
@@ -66,7 +78,10 @@ const bodyCodecs: BodyCodecs = {
   [MessageType.RegisterSuperNak]: registerSuperNakCodec,
   [MessageType.PeerInfo]: peerInfoCodec,
   [MessageType.QueryPeer]: queryPeerCodec,
-  [MessageType.ReRegisterSuper]: reRegisterSuperCodec,
+  [MessageType.ReRegisterSuper]: headerOnlyCodec<ReRegisterSuperMessage>(MessageType.ReRegisterSuper),
+  [MessageType.Ping]: headerOnlyCodec<UnusedTypeMessage<typeof MessageType.Ping>>(MessageType.Ping),
+  [MessageType.Deregister]: headerOnlyCodec<UnusedTypeMessage<typeof MessageType.Deregister>>(MessageType.Deregister),
+  [MessageType.Federation]: headerOnlyCodec<UnusedTypeMessage<typeof MessageType.Federation>>(MessageType.Federation),
 };
 
 function bodyCodecOf<M extends Message>(msg: M): MessageBodyCodec<M> {
@@ -75,19 +90,13 @@ function bodyCodecOf<M extends Message>(msg: M): MessageBodyCodec<M> {
   return bodyCodecs[msg.type] as unknown as MessageBodyCodec<M>;
 }
 
-function isSupportedType(type: MessageType): type is Message['type'] {
-  return type in bodyCodecs;
-}
-
 /**
  * Decodes one UDP datagram or TCP frame body. Never throws. A PACKET's payload is a view of buf.
- * PING, DEREGISTER and FEDERATION are never sent and yield 'unsupported-type'.
  */
 export function decodeMessage(buf: Uint8Array): Result<DecodedMessage, DecodeError> {
   const header = headerCodec.decode(buf, 0);
   if (!header.ok) return header;
   const { type } = header.value.value;
-  if (!isSupportedType(type)) return err('unsupported-type', MESSAGE_TYPE_NAMES[type]);
   const reader = new Reader(buf, HEADER_SIZE);
   const message = bodyCodecs[type].decodeBody(reader, header.value.value);
   if (reader.error !== undefined) return reader.error;
