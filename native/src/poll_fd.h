@@ -3,7 +3,12 @@
 // a thread-pool worker.
 #pragma once
 
+#include <net/if.h>
+#include <unistd.h>
 #include <uv.h>
+
+#include <string>
+#include <utility>
 
 #include "backend.h"
 
@@ -49,6 +54,33 @@ class FdPoller {
   uv_poll_t* handle_ = nullptr;
   void (*ready_)(void*) = nullptr;
   void* arg_ = nullptr;
+};
+
+// What every fd-based backend shares: the descriptor, the interface's name and index, readiness
+// through FdPoller, and closing. Subclasses add Read/Write and the per-OS ioctls.
+class FdBackend : public Backend {
+ public:
+  FdBackend(int fd, std::string name) : fd_(fd), name_(std::move(name)), index_(if_nametoindex(name_.c_str())) {}
+  ~FdBackend() override { Close(); }
+
+  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override { return poller_.Start(loop, fd_, ready, arg); }
+  std::string Name() const override { return name_; }
+  unsigned IfIndex() const override { return index_; }
+
+  void Close() override {
+    if (fd_ < 0) return;
+    poller_.Stop();
+    close(fd_);
+    fd_ = -1;
+  }
+
+ protected:
+  int fd_;
+  const std::string name_;
+
+ private:
+  unsigned index_;
+  FdPoller poller_;
 };
 
 }  // namespace kith

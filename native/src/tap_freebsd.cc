@@ -12,12 +12,9 @@
 namespace kith {
 namespace {
 
-class FreeBsdTap final : public Backend {
+class FreeBsdTap final : public FdBackend {
  public:
-  FreeBsdTap(int fd, std::string name) : fd_(fd), name_(std::move(name)), index_(if_nametoindex(name_.c_str())) {}
-  ~FreeBsdTap() override { Close(); }
-
-  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override { return poller_.Start(loop, fd_, ready, arg); }
+  FreeBsdTap(int fd, std::string name) : FdBackend(fd, std::move(name)) {}
 
   long Read(uint8_t* buf, size_t cap, SysError* err) override {
     ssize_t n = read(fd_, buf, cap);  // tap(4): one frame per read
@@ -56,21 +53,6 @@ class FreeBsdTap final : public Backend {
     return e;
   }
 
-  std::string Name() const override { return name_; }
-  unsigned IfIndex() const override { return index_; }
-
-  void Close() override {
-    if (fd_ < 0) return;
-    poller_.Stop();
-    close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  std::string name_;
-  unsigned index_;
-  FdPoller poller_;
 };
 
 }  // namespace

@@ -18,14 +18,9 @@
 namespace kith {
 namespace {
 
-class LinuxTap final : public Backend {
+class LinuxTap final : public FdBackend {
  public:
-  LinuxTap(int fd, const char* name) : fd_(fd), name_(name), index_(if_nametoindex(name)) {}
-  ~LinuxTap() override { Close(); }
-
-  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override {
-    return poller_.Start(loop, fd_, ready, arg);
-  }
+  LinuxTap(int fd, const char* name) : FdBackend(fd, name) {}
 
   long Read(uint8_t* buf, size_t cap, SysError* err) override {
     for (int tries = 0; tries < 8; tries++) {  // bounded retry on EINTR only
@@ -94,16 +89,6 @@ class LinuxTap final : public Backend {
     return e;
   }
 
-  std::string Name() const override { return name_; }
-  unsigned IfIndex() const override { return index_; }
-
-  void Close() override {
-    if (fd_ < 0) return;
-    poller_.Stop();
-    close(fd_);
-    fd_ = -1;
-  }
-
  private:
   ifreq Req() const {
     ifreq ifr;
@@ -124,10 +109,6 @@ class LinuxTap final : public Backend {
     return e;
   }
 
-  int fd_;
-  std::string name_;
-  unsigned index_;
-  FdPoller poller_;
 };
 
 }  // namespace

@@ -19,13 +19,10 @@ namespace {
 
 constexpr u_int kBpfBuffer = 1 << 20;
 
-class MacFeth final : public Backend {
+class MacFeth final : public FdBackend {
  public:
   MacFeth(int fd, std::string name, size_t buflen)
-      : fd_(fd), name_(std::move(name)), index_(if_nametoindex(name_.c_str())), buf_(buflen) {}
-  ~MacFeth() override { Close(); }
-
-  SysError Start(uv_loop_t* loop, void (*ready)(void*), void* arg) override { return poller_.Start(loop, fd_, ready, arg); }
+      : FdBackend(fd, std::move(name)), buf_(buflen) {}
 
   // Hands out the frames of one BPF buffer one at a time, reading a new buffer when empty.
   long Read(uint8_t* out, size_t cap, SysError* err) override {
@@ -64,23 +61,10 @@ class MacFeth final : public Backend {
   SysError GetMtu(int* mtu) override { return GetIfMtu(name_, mtu); }
   SysError SetMtu(int mtu) override { return SetIfMtu(name_, mtu); }  // root: agent
   SysError SetIpv4(uint32_t, uint32_t) override { return SysError{ENOTSUP, "SetIpv4"}; }  // agent
-  std::string Name() const override { return name_; }
-  unsigned IfIndex() const override { return index_; }
-
-  void Close() override {
-    if (fd_ < 0) return;
-    poller_.Stop();
-    close(fd_);
-    fd_ = -1;
-  }
 
  private:
-  int fd_;
-  std::string name_;
-  unsigned index_;
   std::vector<uint8_t> buf_;
   size_t pos_ = 0, end_ = 0;
-  FdPoller poller_;
 };
 
 int OpenBpf(SysError* err) {
