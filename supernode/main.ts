@@ -3,10 +3,10 @@
 // (CONFIG.md §2.3, §2.5, §3, §9): `start [session]` loads /etc/kith/<session>.conf (or
 // $KITH_CONFIG_DIR), serves UDP/TCP and the management socket, and stops on SIGTERM/SIGINT or the
 // management `stop` call.
-import { reportReady, startInBackground, takeDetachedMarker } from '../engine/cli/background.js';
+import { reportReady } from '../engine/cli/background.js';
 import { commonOptions } from '../engine/cli/command-line.js';
-import { processOutput, runDaemonCli, type CommandContext, type DaemonCli } from '../engine/cli/daemon-cli.js';
-import { listenManagement, managementSocketPath, stopRequests } from '../engine/cli/daemon-runtime.js';
+import { processOutput, runDaemonCli, type DaemonCli } from '../engine/cli/daemon-cli.js';
+import { listenManagement, managementSocketPath, startCommand, stopRequests } from '../engine/cli/daemon-runtime.js';
 import { dropPrivileges } from '../engine/cli/privileges.js';
 import type { KithConfig } from '../engine/config/schema.js';
 import { Logger, type LogSink } from '../engine/log.js';
@@ -112,17 +112,7 @@ async function runSupernode(session: string, config: KithConfig, configFile: { p
   }
 }
 
-async function start({ args, loadSession, output }: CommandContext): Promise<number> {
-  const loaded = loadSession(args[0]);
-  if (!loaded.ok) {
-    output.err(`${loaded.detail ?? 'configuration error'}\n`);
-    return 1;
-  }
-  const { session, config, configFile } = loaded.value;
-  const detached = takeDetachedMarker();
-  if (config.daemon.background && !detached) return startInBackground(PROGRAM, output);
-  return runSupernode(session, config, configFile, detached);
-}
+const start = startCommand(PROGRAM, ({ session, config, configFile }, detached) => runSupernode(session, config, configFile, detached));
 
 const supernodeCli: DaemonCli = {
   program: PROGRAM,

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { KithConfig } from '../config/schema.js';
 import { defaultSocketPath, isValidSessionName, type EventPayloads, type Listener, type ManagementServer, type UnixListenError } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
+import { startInBackground, takeDetachedMarker } from './background.js';
+import type { CommandHandler, LoadedSession, Output } from './daemon-cli.js';
 
 /**
  * MANAGEMENT.md §1.1 layout under Kith's name: `<rundir>/<session>/mgmt`. KITH_RUN_DIR replaces the
@@ -68,4 +70,31 @@ export function stopRequests(): StopRequests {
   };
   process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
   return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
+}
+
+/**
+ * The `start [session]` command of both daemons (CONFIG.md §2.5): load the session, let the daemon
+ * vet its configuration (a one-line problem → exit 1), then run in the foreground, or start a
+ * detached copy that reports back once it is ready (`--daemon`).
+ */
+export function startCommand(
+  program: string,
+  run: (loaded: LoadedSession, detached: boolean) => Promise<number>,
+  vet: (config: KithConfig, output: Output) => string | undefined = () => undefined,
+): CommandHandler {
+  return ({ args, loadSession, output }) => {
+    const loaded = loadSession(args[0]);
+    if (!loaded.ok) {
+      output.err(`${loaded.detail ?? 'configuration error'}\n`);
+      return 1;
+    }
+    const problem = vet(loaded.value.config, output);
+    if (problem !== undefined) {
+      output.err(`${program}: ${problem}\n`);
+      return 1;
+    }
+    const detached = takeDetachedMarker();
+    if (loaded.value.config.daemon.background && !detached) return startInBackground(program, output);
+    return run(loaded.value, detached);
+  };
 }

@@ -9,10 +9,10 @@ import { createEdgeManagement } from '../edge/management.js';
 import { edgeSettings } from '../edge/settings.js';
 import { openTapPort, tapNameFor, type TapPort } from '../edge/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
-import { reportReady, startInBackground, takeDetachedMarker } from './background.js';
+import { reportReady } from './background.js';
 import { commonOptions, edgeOptions } from './command-line.js';
-import { kithVersion, processOutput, runDaemonCli, type CommandContext, type DaemonCli } from './daemon-cli.js';
-import { listenManagement, managementSocketPath, stopRequests } from './daemon-runtime.js';
+import { kithVersion, processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
+import { listenManagement, managementSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
 import { keygenCommand } from './keygen.js';
 import { dropPrivileges } from './privileges.js';
 
@@ -169,23 +169,14 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
   }
 }
 
-async function start({ args, loadSession, output }: CommandContext): Promise<number> {
-  const loaded = loadSession(args[0]);
-  if (!loaded.ok) {
-    output.err(`${loaded.detail ?? 'configuration error'}\n`);
-    return 1;
-  }
-  const { session, config, configFile } = loaded.value;
-  applyStartTimeAdjustments(config, new Logger(config.logging.verbose, { write: (line) => output.err(line) }));
-  const problem = startUpProblem(config);
-  if (problem !== undefined) {
-    output.err(`${PROGRAM}: ${problem}\n`);
-    return 1;
-  }
-  const detached = takeDetachedMarker();
-  if (config.daemon.background && !detached) return startInBackground(PROGRAM, output);
-  return runEdge(session, config, configFile, detached);
-}
+const start = startCommand(
+  PROGRAM,
+  ({ session, config, configFile }, detached) => runEdge(session, config, configFile, detached),
+  (config, output) => {
+    applyStartTimeAdjustments(config, new Logger(config.logging.verbose, { write: (line) => output.err(line) }));
+    return startUpProblem(config);
+  },
+);
 
 const edgeCli: DaemonCli = {
   program: PROGRAM,
