@@ -19,8 +19,9 @@ fi
 # Build tools for the native addons (node-gyp compiles against the installed Node headers), and
 # clang + lld (wasm-ld) for the test that rebuilds the committed WebAssembly crypto kernels, and
 # setcap (libcap2-bin) for the test that gives a copy of native/kith-tap cap_net_admin, and ip /
-# iptables and ping for the network-namespace tests (e2e/netns).
-packages=(python3 make g++ clang lld libcap2-bin iproute2 iptables iputils-ping)
+# iptables and ping for the network-namespace tests (e2e/netns), and Debian's chromium for the
+# Playwright UI tests (never a downloaded browser).
+packages=(python3 make g++ clang lld libcap2-bin iproute2 iptables iputils-ping chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
