@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KithClient, KithEventHandler } from '../client/client.js';
+import { ClientError } from '../client/errors.js';
+import type { LinkListener } from '../client/transport.js';
+import { peer, SETTINGS, STATUS, SUPERNODE } from '../model/fixtures.test-support.js';
+import { createKithStore, LIGHT_REFRESH_MS, TOPICS } from './store.js';
+
+function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
+  const calls: string[] = [];
+  let onEvent: KithEventHandler = () => undefined;
+  let onLink: LinkListener = () => undefined;
+  const client: KithClient = {
+    transport: 'http',
+    call: ((method: string, params?: unknown) => {
+      calls.push(method);
+      const answer = answers[method];
+      if (answer === undefined) return Promise.reject(new ClientError('refused', `no ${method}`));
+      try {
+        return Promise.resolve(answer(params));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }) as KithClient['call'],
+    listen: (topics, event, link) => {
+      assert.deepEqual(topics, TOPICS);
+      onEvent = event;
+      onLink = link;
+      return () => undefined;
+    },
+  };
+  return { client, calls, emit: (...args: Parameters<KithEventHandler>) => onEvent(...args), link: (up: 'up' | 'down') => onLink(up) };
+}
+
+const ENGINE = {
+  'kith.status': () => STATUS,
+  'kith.peers': () => [peer()],
+  'kith.supernodes': () => [SUPERNODE],
+  'kith.settings.get': () => SETTINGS,
+  'kith.profiles': () => [{ name: 'family', community: 'family', active: true }],
+  'kith.log': () => [{ time: 1, level: 'info', text: 'hello' }],
+};
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function manualTimers() {
+  const runs: (() => void)[] = [];
+  return { runs, timers: { every: (run: () => void, ms: number) => (assert.equal(ms, LIGHT_REFRESH_MS), runs.push(run), () => runs.splice(0)), visible: () => true } };
+}
+
+describe('window store', () => {
+  it('reads a full snapshot when the event link comes up, and again after a reconnect', async () => {
+    const fake = fakeClient(ENGINE);
+    const store = createKithStore(fake.client, manualTimers().timers);
+    store.getState().start();
+    fake.link('up');
+    await settle();
+    const state = store.getState();
+    assert.equal(state.link, 'up');
+    assert.equal(state.status?.state, 'registered');
+    assert.deepEqual(Object.keys(state.peers), ['02:00:00:00:00:01']);
+    assert.equal(state.settings?.profile, 'family');
+    assert.equal(state.profiles.length, 1);
+    assert.equal(state.log.length, 1);
+    fake.link('down');
+    assert.equal(store.getState().link, 'down');
+    fake.calls.length = 0;
+    fake.link('up');
+    await settle();
+    assert.deepEqual([...fake.calls].sort(), ['kith.log', 'kith.peers', 'kith.profiles', 'kith.settings.get', 'kith.status', 'kith.supernodes']);
+  });
+
+  it('applies events between snapshots', async () => {
+    const fake = fakeClient(ENGINE);
+    const store = createKithStore(fake.client, manualTimers().timers);
+    store.getState().start();
+    fake.link('up');
+    await settle();
+    fake.emit({ topic: 'kith.peer', payload: { action: 'added', peer: peer({ mac: '02:00:00:00:00:02', description: 'mum' }) } });
+    fake.emit({ topic: 'kith.path', payload: { mac: '02:00:00:00:00:01', path: 'relayed', via: 'sn1' } });
+    assert.equal(Object.keys(store.getState().peers).length, 2);
+    assert.equal(store.getState().peers['02:00:00:00:00:01']?.path, 'relayed');
+    fake.emit({ topic: 'kith.state', payload: { state: 'connecting', previous: 'registered' } });
+    assert.equal(store.getState().status?.state, 'connecting');
+    fake.emit({ topic: 'kith.settings', payload: { ...SETTINGS, profile: 'work' } });
+    assert.equal(store.getState().settings?.profile, 'work');
+  });
+
+  it('refreshes status, peers and supernodes only on the 2 s timer', async () => {
+    const fake = fakeClient(ENGINE);
+    const { runs, timers } = manualTimers();
+    const store = createKithStore(fake.client, timers);
+    const stop = store.getState().start();
+    assert.equal(runs.length, 1);
+    runs[0]?.();
+    await settle();
+    assert.deepEqual([...fake.calls].sort(), ['kith.peers', 'kith.status', 'kith.supernodes']);
+    stop();
+    assert.equal(runs.length, 0);
+  });
+
+  it('says the engine is not running when it cannot be reached, and the password is needed on 401', async () => {
+    const offline = fakeClient({ 'kith.status': () => { throw new ClientError('offline', "Kith's engine is not running"); } });
+    const store = createKithStore(offline.client, manualTimers().timers);
+    await store.getState().refreshLight();
+    assert.equal(store.getState().link, 'down');
+    assert.equal(store.getState().problem, "Kith's engine is not running");
+
+    const locked = fakeClient({ ...ENGINE, 'kith.connect': () => { throw new ClientError('auth', 'The management password is needed', 401); } });
+    const second = createKithStore(locked.client, manualTimers().timers);
+    await second.getState().connect();
+    assert.equal(second.getState().actionProblem, 'The management password is needed');
+    assert.equal(second.getState().switching, false);
+  });
+
+  it('saves settings and keeps the engine\'s field errors for the form', async () => {
+    const sent: unknown[] = [];
+    const fake = fakeClient({
+      ...ENGINE,
+      'kith.settings.set': (params) => {
+        sent.push(params);
+        return { ok: false, errors: [{ field: 'community', message: 'Up to 19 characters' }] };
+      },
+    });
+    const store = createKithStore(fake.client, manualTimers().timers);
+    const result = await store.getState().saveSettings({ community: 'x'.repeat(30) });
+    assert.deepEqual(sent, [[{ community: 'x'.repeat(30) }]]);
+    assert.deepEqual(result, { ok: false, errors: [{ field: 'community', message: 'Up to 19 characters' }] });
+  });
+});

@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import type { Invite, InviteImportResult } from '../../../engine/desktop/api.js';
+import { errorMessage } from '../client/errors.js';
+import { qrDataUrl } from '../model/qr.js';
+import { copyText } from './desktop.js';
+import { useKith } from './store-context.js';
+
+export function InviteScreen() {
+  const create = useKith((s) => s.createInvite);
+  const importInvite = useKith((s) => s.importInvite);
+  const [invite, setInvite] = useState<{ invite: Invite; qr: string } | undefined>(undefined);
+  const [createProblem, setCreateProblem] = useState<string | undefined>(undefined);
+  const [copied, setCopied] = useState('');
+  const [link, setLink] = useState('');
+  const [joining, setJoining] = useState(false);
+  const [joined, setJoined] = useState<InviteImportResult | undefined>(undefined);
+
+  const onCreate = async (): Promise<void> => {
+    setCreateProblem(undefined);
+    setCopied('');
+    try {
+      const made = await create();
+      setInvite({ invite: made, qr: await qrDataUrl(made.link) });
+    } catch (error) {
+      setCreateProblem(errorMessage(error));
+    }
+  };
+  const onJoin = async (): Promise<void> => {
+    setJoining(true);
+    try {
+      setJoined(await importInvite(link.trim()));
+    } catch (error) {
+      setJoined({ ok: false, message: errorMessage(error) });
+    } finally {
+      setJoining(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="invite-heading">
+      <h2 id="invite-heading">Invite</h2>
+      <div className="card">
+        <h3>Invite someone</h3>
+        <p className="muted">The invite holds everything needed to join this network, including its key: send it only to people you trust.</p>
+        <button type="button" className="primary" onClick={() => void onCreate()}>
+          Create invite
+        </button>
+        {createProblem !== undefined && (
+          <p className="problem" role="alert">
+            {createProblem}
+          </p>
+        )}
+        {invite !== undefined && (
+          <div className="invite">
+            <div className="field">
+              <label htmlFor="invite-link">Invite link</label>
+              <div className="with-button">
+                <textarea id="invite-link" readOnly rows={3} value={invite.invite.link} onFocus={(e) => e.target.select()} spellCheck={false} />
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() =>
+                    void copyText(invite.invite.link).then(
+                      () => setCopied('Link copied'),
+                      (error: unknown) => setCopied(`Could not copy: ${errorMessage(error)}`),
+                    )
+                  }
+                >
+                  Copy link
+                </button>
+              </div>
+              <span className="saved" aria-live="polite">
+                {copied}
+              </span>
+            </div>
+            <img className="qr" src={invite.qr} alt={`QR code of the invite to ${invite.invite.community}`} width={200} height={200} />
+          </div>
+        )}
+      </div>
+      <div className="card">
+        <h3>Join with an invite</h3>
+        <div className="field">
+          <label htmlFor="invite-import">Invite to join</label>
+          <div className="with-button">
+            <input id="invite-import" value={link} placeholder="kith://join?…" onChange={(e) => setLink(e.target.value)} spellCheck={false} autoComplete="off" />
+            <button type="button" className="primary" disabled={joining || link.trim() === ''} onClick={() => void onJoin()}>
+              Join
+            </button>
+          </div>
+        </div>
+        {joined !== undefined && (
+          <p className={joined.ok ? 'saved' : 'problem'} role={joined.ok ? undefined : 'alert'}>
+            {joined.ok ? `Joined: the network “${joined.profile}” is now active and connecting.` : `Could not join: ${joined.message}`}
+          </p>
+        )}
+      </div>
+      <aside className="hint">
+        <h3>Help a relative</h3>
+        <p>Create an invite here and send the link. On their computer they paste it into “Invite to join” and press Join — or simply open the link.</p>
+      </aside>
+    </section>
+  );
+}

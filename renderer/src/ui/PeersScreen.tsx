@@ -1,0 +1,174 @@
+import { useMemo, useState } from 'react';
+import type { PeerView, PingResult } from '../../../engine/desktop/api.js';
+import { errorMessage } from '../client/errors.js';
+import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName } from '../model/format.js';
+import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
+import { copyText, openExternal, platformName } from './desktop.js';
+import { useKith } from './store-context.js';
+import { useNow } from './use-now.js';
+
+const COLUMNS: readonly { readonly column: PeerColumn; readonly label: string }[] = [
+  { column: 'name', label: 'Name' },
+  { column: 'ip', label: 'VPN IP' },
+  { column: 'mac', label: 'MAC' },
+  { column: 'path', label: 'Path' },
+  { column: 'rtt', label: 'RTT' },
+  { column: 'traffic', label: 'Traffic' },
+  { column: 'lastSeen', label: 'Last seen' },
+];
+
+interface PingState {
+  readonly ip: string;
+  readonly result?: PingResult;
+  readonly problem?: string;
+}
+
+export function PeersScreen() {
+  const peersByMac = useKith((s) => s.peers);
+  const ping = useKith((s) => s.ping);
+  const now = useNow(5000);
+  const [sort, setSort] = useState<PeerSort>({ column: 'name', direction: 'ascending' });
+  const [filter, setFilter] = useState('');
+  const [pinging, setPinging] = useState<PingState | undefined>(undefined);
+  const [notice, setNotice] = useState('');
+  const rows = useMemo(() => sortPeers(filterPeers(Object.values(peersByMac), filter), sort), [peersByMac, filter, sort]);
+  const total = Object.keys(peersByMac).length;
+
+  const runPing = async (ip: string): Promise<void> => {
+    setPinging({ ip });
+    try {
+      setPinging({ ip, result: await ping(ip) });
+    } catch (error) {
+      setPinging({ ip, problem: errorMessage(error) });
+    }
+  };
+  const copyIp = async (ip: string): Promise<void> => {
+    try {
+      await copyText(ip);
+      setNotice(`Copied ${ip}`);
+    } catch (error) {
+      setNotice(`Could not copy: ${errorMessage(error)}`);
+    }
+  };
+
+  return (
+    <section aria-labelledby="peers-heading">
+      <h2 id="peers-heading">Peers</h2>
+      <div className="toolbar">
+        <label className="filter">
+          <span>Filter peers</span>
+          <input type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="Name, address or MAC" />
+        </label>
+        <span className="muted">
+          {rows.length === total ? `${total} ${total === 1 ? 'peer' : 'peers'}` : `${rows.length} of ${total} peers`}
+        </span>
+        <span className="notice" aria-live="polite">
+          {notice}
+        </span>
+      </div>
+      <div className="table-wrap">
+        <table aria-label="Peers" className="data">
+          <thead>
+            <tr>
+              {COLUMNS.map(({ column, label }) => (
+                <th key={column} scope="col" aria-sort={sort.column === column ? sort.direction : 'none'}>
+                  <button type="button" className="sort" onClick={() => setSort(nextSort(sort, column))}>
+                    {label}
+                    <span aria-hidden="true" className="sort-mark">
+                      {sort.column === column ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                </th>
+              ))}
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length + 1} className="empty">
+                  {total === 0 ? 'No peers yet. They appear here as soon as they join the network.' : 'No peer matches the filter.'}
+                </td>
+              </tr>
+            )}
+            {rows.map((peer) => (
+              <PeerRow key={peer.mac} peer={peer} now={now} onCopy={copyIp} onPing={runPing} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pinging !== undefined && (
+        <div className="card ping" aria-live="polite">
+          <h3>Ping {pinging.ip}</h3>
+          {pinging.result === undefined && pinging.problem === undefined && <p>Pinging…</p>}
+          {pinging.problem !== undefined && <p className="problem">{pinging.problem}</p>}
+          {pinging.result !== undefined && (
+            <>
+              <p>{pinging.result.ok ? 'The peer answered.' : 'No answer.'}</p>
+              <pre className="output">{pinging.result.output.join('\n')}</pre>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; onCopy: (ip: string) => Promise<void>; onPing: (ip: string) => Promise<void> }) {
+  const ip = peer.vpnIpv4;
+  const name = peerName(peer);
+  return (
+    <tr>
+      <th scope="row" className="name">
+        {name}
+      </th>
+      <td className="mono">{ip ?? '—'}</td>
+      <td className="mono">{peer.mac}</td>
+      <td>
+        <span className={`badge ${peer.path}`} title={pathSentence(peer)}>
+          {peer.path === 'direct' ? (
+            pathBadge(peer)
+          ) : (
+            <>
+              <span className="badge-part">Relayed</span>
+              <span className="badge-via">{pathBadge(peer).slice('Relayed'.length)}</span>
+            </>
+          )}
+        </span>
+        <span className="visually-hidden">{` — ${pathSentence(peer)}`}</span>
+      </td>
+      <td className="num">{formatRtt(peer.rttMs)}</td>
+      <td className="num traffic">
+        <span>
+          <span aria-hidden="true">↓ </span>
+          <span className="visually-hidden">in </span>
+          {formatBytes(peer.traffic.bytesIn)}
+        </span>
+        <span>
+          <span aria-hidden="true">↑ </span>
+          <span className="visually-hidden">out </span>
+          {formatBytes(peer.traffic.bytesOut)}
+        </span>
+      </td>
+      <td>{formatAgo(peer.lastSeen, now)}</td>
+      <td className="actions">
+        {ip !== undefined && (
+          <div className="action-grid">
+            <button type="button" className="small" onClick={() => void onCopy(ip)}>
+              Copy IP
+            </button>
+            <button type="button" className="small" aria-label={`Remote desktop to ${name}`} onClick={() => void openExternal(remoteDesktopUrl(ip, platformName()))}>
+              Remote desktop
+            </button>
+            <button type="button" className="small" aria-label={`SSH to ${name}`} onClick={() => void openExternal(sshUrl(ip))}>
+              SSH
+            </button>
+            <button type="button" className="small" aria-label={`Ping ${name}`} onClick={() => void onPing(ip)}>
+              Ping
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
