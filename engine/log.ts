@@ -15,7 +15,8 @@ function datePrefix(now: Date): string {
 }
 
 export interface LogSink {
-  write(line: string): void;
+  /** `line` is formatted for stderr; `entry` is the same message without date or tag. */
+  write(line: string, entry?: { readonly level: LogLevel; readonly text: string }): void;
 }
 
 export class Logger {
@@ -56,6 +57,6 @@ export class Logger {
     if (level > this.level) return;
     const tag = level === LogLevel.Error ? 'ERROR: ' : level === LogLevel.Warning ? 'WARNING: ' : '';
     const text = message.replace(/\n+$/, '').slice(0, MAX_LINE);
-    this.sink.write(`${this.withDate ? datePrefix(new Date()) : ''}${tag}${text}\n`);
+    this.sink.write(`${this.withDate ? datePrefix(new Date()) : ''}${tag}${text}\n`, { level, text });
   }
 }

@@ -4,10 +4,14 @@
 // joins the community and serves the management socket; `--daemon` returns once the edge is
 // registered and the TAP has its address, as n3n's tests expect (N3N-TESTS.md §1).
 import type { KithConfig } from '../config/schema.js';
-import { Edge } from '../edge/edge.js';
+import { dirname } from 'node:path';
+import { LogRing } from '../desktop/log-ring.js';
+import { NetworkController } from '../desktop/network-controller.js';
+import { ProfileStore } from '../desktop/profile-store.js';
+import { EdgeSession } from '../edge/edge-session.js';
 import { createEdgeManagement } from '../edge/management.js';
 import { edgeSettings } from '../edge/settings.js';
-import { openTapPort, tapNameFor, type TapPort } from '../edge/tap-port.js';
+import { openTapPort, tapNameFor } from '../edge/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
 import { reportReady } from './background.js';
 import { commonOptions, edgeOptions } from './command-line.js';
@@ -58,7 +62,7 @@ function startUpProblem(config: KithConfig): string | undefined {
 }
 
 /** Resolves once the edge is registered and, unless DHCP does it, the TAP carries its address. */
-function readiness(edge: Edge, addressConfigured: Promise<void>): Promise<void> {
+function readiness(edge: EdgeSession, addressConfigured: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     let addressReady = edge.settings.addressMode === 'dhcp';
     const check = (): void => {
@@ -76,9 +80,10 @@ function readiness(edge: Edge, addressConfigured: Promise<void>): Promise<void> 
 
 async function runEdge(session: string, config: KithConfig, configFile: { path: string; found: boolean }, detached: boolean): Promise<number> {
   let sink: LogSink = { write: (line) => process.stderr.write(line) };
-  const logger = new Logger(config.logging.verbose, { write: (line) => sink.write(line) });
+  let edge: EdgeSession | undefined;
+  const ring = new LogRing(500, () => [edge?.config.community.key, edge?.config.auth.password, edge?.config.management.password]);
+  const logger = new Logger(config.logging.verbose, ring.tee({ write: (line, entry) => sink.write(line, entry) }));
   const stop = stopRequests();
-  let tap: TapPort | undefined;
   try {
     if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
     const socketPath = managementSocketPath(session, process.env);
@@ -88,37 +93,37 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
     }
 
     let lost: string | undefined;
-    const opened = await openTapPort({
-      name: tapNameFor(session, config.tuntap.name),
-      mtu: config.tuntap.mtu,
-      mac: config.tuntap.macaddr,
-      onLost: (reason) => {
-        lost = reason;
-        stop.request();
+    let markAddressConfigured: () => void = () => undefined;
+    const addressConfigured = new Promise<void>((resolve) => (markAddressConfigured = resolve));
+    const opened = await EdgeSession.open({
+      config,
+      logger,
+      portName: (c) => tapNameFor(session, c.tuntap.name),
+      openPort: async (name, c) => {
+        const tap = await openTapPort({
+          name,
+          mtu: c.tuntap.mtu,
+          mac: c.tuntap.macaddr,
+          onLost: (reason) => {
+            lost = reason;
+            stop.request();
+          },
+        });
+        if (!tap.ok) return tap;
+        logger.normal(`TAP ${tap.value.name} is up (MTU ${tap.value.mtu})`);
+        return tap;
       },
+      onAddressConfigured: () => markAddressConfigured(),
     });
     if (!opened.ok) {
       logger.error(opened.detail ?? 'cannot open the TAP device');
       return 1;
     }
-    tap = opened.value;
-    const port = tap;
-    logger.normal(`TAP ${port.name} is up (MTU ${port.mtu})`);
-
-    let markAddressConfigured: () => void = () => undefined;
-    const addressConfigured = new Promise<void>((resolve) => (markAddressConfigured = resolve));
-    const edge = new Edge({
-      config,
-      port,
-      logger,
-      configureAddress: async (address) => {
-        await port.configureAddress(address);
-        logger.normal(`TAP ${port.name} has address ${address.address}/${address.prefix}`);
-        markAddressConfigured();
-      },
-    });
+    edge = opened.value;
     const ready = readiness(edge, addressConfigured);
 
+    // kith.settings.set writes back to the file this session was loaded from.
+    const network = new NetworkController({ session: edge, store: new ProfileStore(dirname(configFile.path)), profile: session, log: ring, logger });
     // `stop` answers first; the shutdown starts once the reply has been written.
     const management = createEdgeManagement({
       edge,
@@ -126,14 +131,16 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       config,
       logger,
       version: kithVersion(),
-      tapName: port.name,
+      tapName: edge.portName,
       requestStop: () => setImmediate(() => stop.request()),
       log: (line) => logger.warn(line),
+      network,
     });
+    const running = edge;
     const shutDown = async (): Promise<void> => {
-      await edge.stop();
+      await running.close();
       await management.close();
-      tap = undefined;
+      edge = undefined;
     };
     const listening = await listenManagement(management.server, socketPath, config);
     if (!listening.ok) {
@@ -164,7 +171,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
     await shutDown();
     return bootstrapped && lost === undefined ? 0 : 1;
   } finally {
-    tap?.close();
+    await edge?.close();
     stop.dispose();
   }
 }

@@ -2,6 +2,8 @@
 // so n3nctl works), Kith's own `kith.*` methods for kithctl and the desktop, n3n's `test`/`peer`
 // topics plus `kith.*` topics from the engine's events (§7), and Prometheus metrics (§2.5).
 import type { KithConfig } from '../config/schema.js';
+import type { NetworkController, SettingsChanged } from '../desktop/network-controller.js';
+import { networkMethods } from '../desktop/network-methods.js';
 import type { Logger } from '../log.js';
 import {
   createManagementServer,
@@ -113,10 +115,12 @@ export interface EdgeMethodsOptions {
   readonly tapName?: string;
   readonly requestStop: () => void;
   readonly publishTest: (params: unknown) => void;
+  /** Settings, profiles, invites, log and ping; without it those methods answer 501. */
+  readonly network?: NetworkController;
 }
 
 /** n3n's edge methods (minus the framework's `help`, `help.events`) and Kith's `kith.*` ones. */
-export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest }: EdgeMethodsOptions) {
+export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest, network }: EdgeMethodsOptions) {
   const builddate = buildDate();
   const control = daemonControlMethods({
     getVerbose: () => logger.level,
@@ -222,6 +226,7 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
         return edge.status().state;
       },
     }),
+    ...networkMethods(network),
   } satisfies MethodTable;
 }
 
@@ -239,6 +244,7 @@ export interface EdgeEventPayloads {
   readonly 'kith.state': { readonly state: EdgeState; readonly previous: EdgeState; readonly reason?: string };
   readonly 'kith.peer': { readonly action: 'added'; readonly peer: PeerView } | { readonly action: 'removed'; readonly mac: string; readonly reason: PeerRemovalReason };
   readonly 'kith.path': { readonly mac: string; readonly path: PeerPath; readonly via?: string };
+  readonly 'kith.settings': SettingsChanged;
 }
 
 export const EDGE_TOPICS = {
@@ -247,6 +253,7 @@ export const EDGE_TOPICS = {
   'kith.state': 'Edge state changes (connecting, registered, no-supernode, error, stopped)',
   'kith.peer': 'Peers appearing and disappearing',
   'kith.path': 'Peers switching between direct and relayed',
+  'kith.settings': 'Network settings saved or another profile chosen (re-read kith.settings.get)',
 } as const satisfies { readonly [K in keyof EdgeEventPayloads & string]: string };
 
 const REMOVAL_ACTION: Readonly<Record<PeerRemovalReason, PeerAction>> = { expired: 'p2p_expired', moved: 'p2p_changed', purged: 'purge', cleared: 'clear' };
@@ -318,6 +325,8 @@ export class EdgeMetrics extends MetricsRegistry {
 export interface EdgeManagementOptions extends Omit<EdgeMethodsOptions, 'publishTest'> {
   readonly session: string;
   readonly log: (line: string) => void;
+  /** The built desktop UI, served on the TCP listener behind the management password. */
+  readonly webUiDir?: string;
 }
 
 export interface EdgeManagement {
@@ -337,14 +346,18 @@ export function createEdgeManagement(options: EdgeManagementOptions): EdgeManage
     topics: EDGE_TOPICS,
     metrics: new EdgeMetrics(options.edge),
     enableDebugPages: options.config.management.enable_debug_pages,
+    ...(options.webUiDir === undefined ? {} : { webUiDir: options.webUiDir }),
     log: options.log,
   });
   publishTest = (params) => void server.publish('test', { params });
   const stopForwarding = forwardEdgeEvents(options.edge, server);
+  const onSettings = (change: SettingsChanged): void => void server.publish('kith.settings', change);
+  options.network?.changes.on('changed', onSettings);
   return {
     server,
     close: async () => {
       stopForwarding();
+      options.network?.changes.off('changed', onSettings);
       await server.close();
     },
   };

@@ -6,6 +6,8 @@ export interface HttpReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string | Buffer;
+  /** The 401's Basic realm; n3n's "n3n" unless a reply names another. */
+  readonly realm?: string;
 }
 
 /** n3n's reason words: clients only read the number, but they are cheap to reproduce. */
@@ -26,7 +28,7 @@ export const UNAUTHORISED = textReply(401, 'unauthorised\n');
 function headerFields(reply: HttpReply): [string, string][] {
   const fields: [string, string][] = [['Content-Type', reply.contentType]];
   // MANAGEMENT.md §2.7: the browser UI relies on this to show its login prompt.
-  if (reply.status === 401) fields.push(['WWW-Authenticate', 'Basic realm="n3n"']);
+  if (reply.status === 401) fields.push(['WWW-Authenticate', `Basic realm="${reply.realm ?? 'n3n'}"`]);
   fields.push(['Content-Length', String(Buffer.byteLength(reply.body))]);
   return fields;
 }

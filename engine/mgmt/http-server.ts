@@ -3,7 +3,8 @@
 // `help.events`, event streams, metrics and an optional web UI, on any number of listeners.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Result } from '../result.js';
+import { err, ok, type Result } from '../result.js';
+import { basicAuthorization, hasManagementPassword } from './auth.js';
 import { EventHub, type EventTopicRow, type PublishError } from './events.js';
 import { sendReply, serializeReply, textReply, type HttpReply } from './http-reply.js';
 import { DEFAULT_LIMITS, type ManagementLimits } from './limits.js';
@@ -58,10 +59,17 @@ export interface ManagementServer<E extends EventPayloads> {
   listenTcp(options: TcpListenOptions): Promise<Result<Listener, TcpListenError>>;
   /** Sends `{"event":topic,...payload}` to the topic's and `debug`'s subscribers; ok = how many. */
   publish<K extends keyof E & string>(topic: K, payload: E[K]): Result<number, PublishError>;
+  /** POST /v1's dispatch for a caller in this process (Electron's main process): same table, same checks. */
+  call(method: string, params: unknown, options: { readonly authorised: boolean }): Promise<InProcessReply>;
+  /** An event-stream subscription in this process; ok = the function that ends it. */
+  subscribe(topic: string, listener: (event: object) => void): Result<() => void, 'unknown-topic'>;
   readonly metrics: MetricsRegistry;
   /** Closes event streams, connections and listeners; unlinks unix sockets. */
   close(): Promise<void>;
 }
+
+/** A JSON-RPC answer without the HTTP around it; `code` is the HTTP status / JSON-RPC error code. */
+export type InProcessReply = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly code: number; readonly message: string };
 
 type Transport = 'unix' | 'tcp';
 
@@ -87,6 +95,15 @@ interface Route {
 }
 
 const UNKNOWN_ENDPOINT = textReply(404, 'unknown endpoint\n');
+/** The browser asks for the management password once for the whole UI (realm per the brief of §2.7). */
+const UI_UNAUTHORISED: HttpReply = { ...textReply(401, 'unauthorised\n'), realm: 'Kith' };
+
+function inProcessReply(reply: HttpReply): InProcessReply {
+  const text = reply.body.toString();
+  if (reply.contentType !== 'application/json') return { ok: false, code: reply.status, message: text.trim() };
+  const body = JSON.parse(text) as { result?: unknown; error?: { code: number; message: string } };
+  return body.error === undefined ? { ok: true, result: body.result } : { ok: false, code: body.error.code, message: body.error.message };
+}
 
 function errnoCode(error: Error): string | undefined {
   return 'code' in error && typeof error.code === 'string' ? error.code : undefined;
@@ -144,8 +161,13 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     'help.events': defineMethod({ description: 'Show available event topics', needsAuth: false, handler: () => hub.describe() }),
   };
 
-  const serveStatic = async (req: IncomingMessage): Promise<HttpReply> =>
-    (options.webUiDir === undefined ? undefined : await readStaticFile(options.webUiDir, req.url ?? '')) ?? UNKNOWN_ENDPOINT;
+  const serveStatic = async (req: IncomingMessage, connection: Connection): Promise<HttpReply> => {
+    if (options.webUiDir === undefined) return UNKNOWN_ENDPOINT;
+    // Any local process or web page can reach the TCP port; the UI (which holds keys) is the password's.
+    if (connection.transport === 'tcp' && !hasManagementPassword(req.headers.authorization, options.password)) return UI_UNAUTHORISED;
+    return (await readStaticFile(options.webUiDir, req.url ?? '')) ?? UNKNOWN_ENDPOINT;
+  };
+  const serveStaticRoute = (req: IncomingMessage, _res: ServerResponse, connection: Connection): Promise<HttpReply> => serveStatic(req, connection);
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<HttpReply> => {
     const body = await readBody(req, limits.maxRequestBodyBytes);
@@ -202,7 +224,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
   const page = (reply: () => HttpReply) => (): Promise<HttpReply> => Promise.resolve(reply());
   const routes: Route[] = [
     { method: 'POST', path: '/v1', exact: true, description: 'JsonRPC', handle: handleRpc },
-    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/', exact: true, description: 'Human interface', handle: serveStatic }]),
+    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/', exact: true, description: 'Human interface', handle: serveStaticRoute }]),
     { method: 'GET', path: '/debug/slots', exact: true, description: 'Internal slots dump', handle: page(debugSlots) },
     { method: 'GET', path: '/events/', exact: false, description: 'Subscribe to events', handle: subscribe },
     { method: 'GET', path: '/help', exact: true, description: 'Describe available endpoints', handle: page(() => helpPage) },
@@ -213,7 +235,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
       description: 'Fetch metrics data',
       handle: page(() => textReply(200, metrics.render(options.session))),
     },
-    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/script.js', exact: true, description: 'javascript helpers', handle: serveStatic }]),
+    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/script.js', exact: true, description: 'javascript helpers', handle: serveStaticRoute }]),
     // MANAGEMENT.md §2.4: n3n answers `TODO`; reaching this handler is itself the health signal.
     { method: 'GET', path: '/status', exact: true, description: 'Quick health check', handle: page(() => textReply(200, 'ok\n')) },
   ];
@@ -234,7 +256,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     if (matched?.method !== 'POST') req.resume();
     // Other GET paths may be assets of the web UI (a bundler's /assets/…).
     const reply =
-      matched !== undefined ? await matched.handle(req, res, connection) : req.method === 'GET' ? await serveStatic(req) : UNKNOWN_ENDPOINT;
+      matched !== undefined ? await matched.handle(req, res, connection) : req.method === 'GET' ? await serveStatic(req, connection) : UNKNOWN_ENDPOINT;
     if (reply === 'streaming') return;
     // sendReply drops Node's Connection header, which also drops Node's own close-after-last-reply
     // for a client that already half-closed; restore it for the last reply owed to such a client.
@@ -345,6 +367,32 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     listenUnix: async (path, unixOptions) => track(await listenUnix(makeServer('unix'), path, unixOptions)),
     listenTcp: async (tcpOptions) => track(await listenTcp(() => makeServer('tcp'), tcpOptions)),
     publish: (topic, payload) => hub.publish(topic, payload),
+    call: async (method, params, callOptions) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? null });
+      const authorization = callOptions.authorised ? basicAuthorization(options.password) : undefined;
+      const reply = await dispatchRpc(table, body, authorization, { transport: 'in-process', remoteAddress: '' }, { password: options.password, log });
+      return inProcessReply(reply);
+    },
+    subscribe: (topic, listener) => {
+      const sink = {
+        label: 'in-process',
+        // Records are RS + JSON + LF (§7.2); the JSON is what a stream client would parse.
+        write: (record: string): void => {
+          const event: unknown = JSON.parse(record.slice(1));
+          if (typeof event !== 'object' || event === null) return;
+          try {
+            listener(event);
+          } catch {
+            // The engine publishes synchronously; a failing listener must not break its caller.
+            log(`mgmt: an in-process listener of ${topic} failed`);
+          }
+        },
+        bufferedBytes: (): number => 0,
+        close: (): void => undefined,
+      };
+      if (!hub.subscribe(topic, sink)) return err('unknown-topic');
+      return ok(() => hub.unsubscribe(topic, sink));
+    },
     close: async () => {
       hub.closeAll();
       await Promise.all([...listeners].map((listener) => listener.close()));

@@ -3,8 +3,8 @@
 import type { Result } from '../result.js';
 
 export interface MethodContext {
-  readonly transport: 'unix' | 'tcp';
-  /** Peer IP address for TCP, `""` for the unix socket. */
+  readonly transport: 'unix' | 'tcp' | 'in-process';
+  /** Peer IP address for TCP, `""` for the unix socket and in-process calls. */
   readonly remoteAddress: string;
 }
 

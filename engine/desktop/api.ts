@@ -1,0 +1,78 @@
+// The desktop's one door to the engine (DESIGN.md "one method table, two transports, one typed
+// client"): the edge's method table and event topics, and the data shapes of the `kith.*` methods
+// the window needs beyond kithctl's. Types only, so the renderer may import this file.
+export type { EdgeApi, EdgeEventPayloads, KithStatus } from '../edge/management.js';
+export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/views.js';
+
+/** The network settings the window edits, in the config schema's terms (CONFIG.md §6). */
+export interface NetworkSettings {
+  /** community.name */
+  readonly community: string;
+  /** community.key; '' = no key (traffic not encrypted). */
+  readonly key: string;
+  /** community.cipher */
+  readonly cipher: 'null' | 'AES' | 'ChaCha20' | 'Speck' | 'Twofish';
+  /** community.compression */
+  readonly compression: 'none' | 'lzo' | 'zstd';
+  /** community.header_encryption */
+  readonly headerEncryption: boolean;
+  /** community.supernode, host[:port] each */
+  readonly supernodes: readonly string[];
+  /** 'auto' (the supernode assigns), 'static' (tuntap.address), 'dhcp' */
+  readonly addressMode: 'auto' | 'static' | 'dhcp';
+  /** tuntap.address 'a.b.c.d/len' when addressMode is 'static', else '' */
+  readonly address: string;
+  /** connection.description: the name other people see for this computer */
+  readonly description: string;
+}
+
+export type SettingsField = keyof NetworkSettings;
+
+/** A message for one form field, in plain words naming what is allowed. */
+export interface FieldError {
+  readonly field: SettingsField;
+  readonly message: string;
+}
+
+/** `kith.settings.get`: the active network (profile) and where it is stored. */
+export interface SettingsView {
+  /** The profile (session) name, e.g. "home". */
+  readonly profile: string;
+  /** The INI file the settings persist to, when there is one. */
+  readonly file?: string;
+  readonly settings: NetworkSettings;
+}
+
+/** `kith.settings.set`: saved and applied, or refused with a message per field. */
+export type SettingsSetResult = { readonly ok: true; readonly view: SettingsView } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+/** `kith.profiles`: the networks this computer knows, for the tray menu and the window. */
+export interface ProfileSummary {
+  readonly name: string;
+  readonly community: string;
+  readonly active: boolean;
+}
+
+/** `kith.invite.create`: everything needed to join, as a kith://join link. */
+export interface Invite {
+  readonly link: string;
+  readonly community: string;
+}
+
+/** `kith.invite.import`: the profile the link became (now active and connecting), or why not. */
+export type InviteImportResult = { readonly ok: true; readonly profile: string } | { readonly ok: false; readonly message: string };
+
+/** `kith.log`: recent log lines, newest last; never contains keys or passwords. */
+export interface LogLine {
+  /** ms since the epoch */
+  readonly time: number;
+  readonly level: 'error' | 'warn' | 'normal' | 'info' | 'debug';
+  readonly text: string;
+}
+
+/** `kith.ping`: the OS's ping run against a peer's VPN address. */
+export interface PingResult {
+  readonly ok: boolean;
+  /** ping's own output lines */
+  readonly output: readonly string[];
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The desktop app without Electron: runs the desktop host and serves the built UI to a browser on
+// loopback (DESIGN.md: one method table, two transports). The launcher says why with
+// `--reason "<text>"`; `--web-ui <dir>` and `--port <n>` override the defaults.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { kithVersion } from '../cli/daemon-cli.js';
+import { stopRequests } from '../cli/daemon-runtime.js';
+import { startDesktopHost } from './host.js';
+
+/** The renderer's Vite build (dist/renderer), from the source tree (tsx) or from dist/engine/desktop. */
+function defaultWebUiDir(): string | undefined {
+  const dir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/renderer' : '../../renderer', import.meta.url));
+  return existsSync(`${dir}/index.html`) ? dir : undefined;
+}
+
+const { values } = parseArgs({
+  options: { reason: { type: 'string' }, 'web-ui': { type: 'string' }, port: { type: 'string' } },
+  allowPositionals: false,
+  strict: false,
+});
+const text = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const port = text(values.port) === undefined ? undefined : Number(values.port);
+if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+  process.stderr.write('kith: --port must be a number from 0 to 65535\n');
+  process.exit(2);
+}
+const webUiDir = text(values['web-ui']) ?? defaultWebUiDir();
+
+const stop = stopRequests();
+const started = await startDesktopHost({
+  version: kithVersion(),
+  embeddedSupernode: true,
+  listen: { ...(port === undefined ? {} : { port }), ...(webUiDir === undefined ? {} : { webUiDir }) },
+  onStopRequested: () => setImmediate(() => stop.request()),
+});
+if (!started.ok) {
+  process.stderr.write(`kith: ${started.detail ?? started.error}\n`);
+  stop.dispose();
+  process.exit(1);
+}
+const host = started.value;
+const reason = text(values.reason) ?? text(process.env['KITH_BROWSER_REASON']);
+process.stdout.write(
+  [
+    `Kith is running. Open ${host.url ?? '(no URL)'} in your browser.`,
+    `Password: the contents of ${host.passwordFile} (any user name).`,
+    ...(reason === undefined ? [] : [`The browser UI is used because ${reason}.`]),
+    ...(webUiDir === undefined ? ['No built UI was found (npm run build:renderer?); the JSON-RPC API is served all the same.'] : []),
+    '',
+  ].join('\n'),
+);
+await stop.requested;
+await host.close();
+stop.dispose();

@@ -1,0 +1,157 @@
+// The desktop host end to end in one process: a real supernode, the edge session on a memory port,
+// the management server on loopback TCP with the web UI, called over HTTP and in-process.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startSupernode, waitFor, type RunningSupernode } from '../../e2e/edge-loopback/harness.js';
+import { createMemoryFramePort } from '../edge/frame-port.js';
+import { basicAuthorization } from '../mgmt/index.js';
+import { ok } from '../result.js';
+import type { NetworkSettings, SettingsSetResult, SettingsView } from './api.js';
+import { startDesktopHost, type DesktopHost } from './host.js';
+import { ProfileStore } from './profile-store.js';
+
+describe('desktop host', () => {
+  let dir: string;
+  let sn: RunningSupernode;
+  let host: DesktopHost;
+  let auth: string;
+  const key = 'sesame-0123456789';
+
+  const rpc = async (method: string, params: unknown = null, authorised = true): Promise<{ status: number; body: { result?: unknown; error?: { message: string } } }> => {
+    const response = await fetch(`${host.url ?? ''}v1`, {
+      method: 'POST',
+      headers: authorised ? { Authorization: auth } : {},
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: response.headers.get('content-type') === 'application/json' ? (JSON.parse(text) as { result?: unknown }) : {} };
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kith-host-'));
+    sn = await startSupernode();
+    const store = new ProfileStore(join(dir, 'profiles'));
+    const home: NetworkSettings = {
+      community: 'home',
+      key,
+      cipher: 'AES',
+      compression: 'none',
+      headerEncryption: false,
+      supernodes: [`127.0.0.1:${sn.port}`],
+      addressMode: 'auto',
+      address: '',
+      description: 'desk',
+    };
+    assert.ok((await store.save('home', home)).ok);
+    const ui = join(dir, 'ui');
+    await mkdir(ui);
+    await writeFile(join(ui, 'index.html'), '<!doctype html><title>Kith</title>');
+    let macs = 0;
+    const started = await startDesktopHost({
+      version: '0.0.0',
+      profilesDir: store.dir,
+      listen: { port: 0, webUiDir: ui },
+      openPort: (name) => Promise.resolve(ok(Object.assign(createMemoryFramePort(Uint8Array.from([2, 0, 0, 0x55, 0, ++macs])), { name }))),
+      edgeOptions: { localDiscovery: false },
+      logSink: () => undefined,
+    });
+    assert.ok(started.ok, started.ok ? '' : started.detail);
+    host = started.value;
+    auth = basicAuthorization((await readFile(host.passwordFile, 'utf8')).trim());
+    await waitFor(() => host.session.status().state === 'registered', 'the edge to register');
+  });
+
+  after(async () => {
+    await host?.close();
+    await sn.supernode.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('asks the browser for the password before serving the UI, on 127.0.0.1', async () => {
+    assert.match(host.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const refused = await fetch(host.url ?? '');
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Basic realm="Kith"');
+    const wrong = await fetch(host.url ?? '', { headers: { Authorization: basicAuthorization('guess') } });
+    assert.equal(wrong.status, 401);
+    const page = await fetch(host.url ?? '', { headers: { Authorization: auth } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Kith<\/title>/);
+    assert.equal((await fetch(`${host.url ?? ''}assets/x.js`)).status, 401);
+  });
+
+  it("keeps n3n's read-only methods open and the kith.* settings behind the password", async () => {
+    assert.equal((await rpc('get_edges', null, false)).status, 200);
+    assert.equal((await rpc('kith.status', null, false)).status, 200);
+    for (const method of ['kith.settings.get', 'kith.settings.set', 'kith.profiles', 'kith.invite.create', 'kith.log', 'kith.ping']) {
+      assert.equal((await rpc(method, null, false)).status, 401, method);
+    }
+    const view = (await rpc('kith.settings.get')).body.result as SettingsView;
+    assert.equal(view.profile, 'home');
+    assert.equal(view.settings.key, key);
+    assert.equal(view.file, join(dir, 'profiles', 'home.conf'));
+  });
+
+  it('refuses bad settings per field and leaves the file alone', async () => {
+    const before = await readFile(join(dir, 'profiles', 'home.conf'), 'utf8');
+    const answer = await rpc('kith.settings.set', [{ community: 'x'.repeat(20), supernodes: ['no port here:'] }]);
+    const result = answer.body.result as SettingsSetResult;
+    assert.equal(result.ok, false);
+    assert.deepEqual(result.ok ? [] : result.errors.map((error) => error.field), ['community', 'supernodes']);
+    assert.equal(await readFile(join(dir, 'profiles', 'home.conf'), 'utf8'), before);
+    assert.equal((await rpc('kith.settings.set', [{ community: 7 }])).status, 400);
+    assert.equal((await rpc('kith.settings.set', [{ colour: 'red' }])).status, 400);
+  });
+
+  it('saves valid settings to the 0600 profile, restarts the edge and tells subscribers', async () => {
+    const events: object[] = [];
+    const subscribed = host.subscribe('kith.settings', (event) => events.push(event));
+    assert.ok(subscribed.ok);
+    const answer = await host.call('kith.settings.set', [{ description: 'desk2', compression: 'lzo' }]);
+    assert.ok(answer.ok);
+    assert.equal((answer.result as SettingsSetResult).ok, true);
+    const file = join(dir, 'profiles', 'home.conf');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.match(await readFile(file, 'utf8'), /description = desk2\n/);
+    assert.deepEqual(events, [{ event: 'kith.settings', profile: 'home', community: 'home' }]);
+    subscribed.value();
+    await waitFor(() => host.session.status().state === 'registered' && host.session.status().description === 'desk2', 'the restarted edge');
+  });
+
+  it('creates an invite, imports one as a new active profile and switches back', async () => {
+    const invite = await host.call('kith.invite.create');
+    assert.ok(invite.ok);
+    const link = (invite.result as { link: string }).link;
+    assert.match(link, /^kith:\/\/join\?/);
+    const other = link.replace('c=home', 'c=office');
+    const imported = await host.call('kith.invite.import', [other]);
+    assert.deepEqual(imported, { ok: true, result: { ok: true, profile: 'office' } });
+    assert.equal(host.session.settings.communityName, 'office');
+    assert.deepEqual(await host.call('kith.profiles'), {
+      ok: true,
+      result: [
+        { name: 'home', community: 'home', active: false },
+        { name: 'office', community: 'office', active: true },
+      ],
+    });
+    assert.deepEqual(await host.call('kith.invite.import', ['kith://nonsense']), { ok: true, result: { ok: false, message: 'This is not a Kith invite link (it should start with kith://join?).' } });
+    const selected = await host.call('kith.profiles.select', ['home']);
+    assert.ok(selected.ok);
+    assert.equal(host.session.settings.communityName, 'home');
+    assert.deepEqual(await host.call('kith.profiles.select', ['nowhere']), { ok: false, code: 404, message: 'There is no profile named "nowhere".' });
+  });
+
+  it('keeps a log without the key, and pings only peers', async () => {
+    const log = await host.call('kith.log');
+    assert.ok(log.ok);
+    const lines = log.result as { text: string }[];
+    assert.ok(lines.some((line) => line.text.includes('switched to profile home')));
+    assert.ok(!JSON.stringify(lines).includes(key));
+    const ping = await host.call('kith.ping', ['10.1.2.3']);
+    assert.deepEqual(ping, { ok: false, code: 400, message: '10.1.2.3 is not the VPN address of a known peer' });
+    assert.equal((await host.call('kith.ping', ['not an address'])).ok, false);
+  });
+});

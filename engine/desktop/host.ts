@@ -1,0 +1,177 @@
+// What the desktop app runs, in Electron's main process or for the browser UI: the profiles, the
+// TAP, the edge session, the edge's management server (called in-process by Electron, over
+// loopback TCP by a browser) and, for the built-in first network, a local supernode.
+import { hostname } from 'node:os';
+import { defaultConfig } from '../config/load.js';
+import { DEFAULT_SUPERNODE_PORT, type KithConfig } from '../config/schema.js';
+import { EdgeSession, type EdgeSessionOptions } from '../edge/edge-session.js';
+import { createEdgeManagement, type EdgeManagement } from '../edge/management.js';
+import { openTapPort } from '../edge/tap-port.js';
+import { Logger, LogLevel } from '../log.js';
+import type { InProcessReply } from '../mgmt/http-server.js';
+import { err, ok, type Result } from '../result.js';
+import { Supernode } from '../../supernode/supernode.js';
+import type { NetworkSettings } from './api.js';
+import { LogRing } from './log-ring.js';
+import { NetworkController } from './network-controller.js';
+import { checkSettings } from './network-settings.js';
+import { defaultProfilesDir, ProfileStore } from './profile-store.js';
+
+/** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
+export const DESKTOP_MANAGEMENT_PORT = 5644;
+/** The TAP the desktop uses unless a profile names one (`sudo kith-tap create kith0 $USER`). */
+export const DESKTOP_TAP = 'kith0';
+const EMBEDDED_SUPERNODE_HOST = '127.0.0.1';
+
+export type HostError = 'profile' | 'tap' | 'listen';
+
+export interface DesktopHostOptions {
+  readonly version: string;
+  /** Default: defaultProfilesDir() ($KITH_PROFILES_DIR or the platform's config directory). */
+  readonly profilesDir?: string;
+  /** Listen for the browser UI on loopback TCP: the profile's management.port, else 5644; 0 = any free port. */
+  readonly listen?: { readonly port?: number; readonly webUiDir?: string };
+  /** Run a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
+  readonly embeddedSupernode?: boolean;
+  /** Tests: a port other than the TAP. */
+  readonly openPort?: EdgeSessionOptions['openPort'];
+  readonly edgeOptions?: EdgeSessionOptions['edgeOptions'];
+  /** Log lines for stderr (they are kept for `kith.log` as well). */
+  readonly logSink?: (line: string) => void;
+  /** `stop` was called. */
+  readonly onStopRequested?: () => void;
+}
+
+export interface DesktopHost {
+  readonly session: EdgeSession;
+  readonly network: NetworkController;
+  /** `http://127.0.0.1:<port>/` when listening for the browser. */
+  readonly url: string | undefined;
+  /** Where the management password is kept (never the password itself). */
+  readonly passwordFile: string;
+  /** The management table through POST /v1's dispatch; Electron passes authorised: true. */
+  call(method: string, params?: unknown, options?: { readonly authorised: boolean }): Promise<InProcessReply>;
+  subscribe(topic: string, listener: (event: object) => void): Result<() => void, 'unknown-topic'>;
+  close(): Promise<void>;
+}
+
+/** The first network on a fresh computer: a local supernode, auto addresses, the host's name. */
+export function firstNetworkSettings(computerName: string = hostname()): NetworkSettings {
+  const settings: NetworkSettings = {
+    community: 'kith-home',
+    key: '',
+    cipher: 'null',
+    compression: 'none',
+    headerEncryption: false,
+    supernodes: [`${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`],
+    addressMode: 'auto',
+    address: '',
+    description: Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''),
+  };
+  // A host name the schema refuses (odd characters) leaves the description to the edge's default.
+  return checkSettings(defaultConfig('edge'), settings).ok ? settings : { ...settings, description: '' };
+}
+
+async function activeProfile(store: ProfileStore): Promise<Result<string, HostError>> {
+  const remembered = await store.lastActive();
+  if (remembered !== undefined) return ok(remembered);
+  const [first] = await store.list();
+  if (first !== undefined) return ok(first.name);
+  const created = await store.save('kith-home', firstNetworkSettings());
+  return created.ok ? ok('kith-home') : err('profile', created.detail);
+}
+
+const tapOpener: EdgeSessionOptions['openPort'] = async (name, config) => {
+  const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr });
+  return opened.ok ? opened : err(opened.error, opened.detail);
+};
+
+function usesEmbeddedSupernode(config: KithConfig): boolean {
+  return config.community.supernode.some(({ host, port }) => host === EMBEDDED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
+}
+
+export async function startDesktopHost(options: DesktopHostOptions): Promise<Result<DesktopHost, HostError>> {
+  const store = new ProfileStore(options.profilesDir ?? defaultProfilesDir());
+  const profile = await activeProfile(store);
+  if (!profile.ok) return profile;
+  const loaded = store.load(profile.value);
+  if (!loaded.ok) return err('profile', loaded.detail);
+  const config = loaded.value;
+  const { password, file: passwordFile } = await store.managementPassword();
+
+  // The secrets to mask in the log follow the session's config across restarts.
+  const live: { session?: EdgeSession } = {};
+  const ring = new LogRing(500, () => [password, live.session?.config.community.key, live.session?.config.auth.password]);
+  const sink = options.logSink ?? ((line: string) => void process.stderr.write(line));
+  const logger = new Logger(config.logging.verbose, ring.tee({ write: sink }));
+
+  const supernode = options.embeddedSupernode === true && usesEmbeddedSupernode(config) ? await startEmbeddedSupernode(logger) : undefined;
+  const opened = await EdgeSession.open({
+    config,
+    logger,
+    portName: (c) => c.tuntap.name ?? DESKTOP_TAP,
+    openPort: options.openPort ?? tapOpener,
+    ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
+  });
+  if (!opened.ok) {
+    await supernode?.close();
+    return err(opened.error === 'port' ? 'tap' : 'profile', opened.detail);
+  }
+  const session = opened.value;
+  live.session = session;
+  const network = new NetworkController({ session, store, profile: profile.value, log: ring, logger, rememberActive: true });
+  const management: EdgeManagement = createEdgeManagement({
+    edge: session,
+    session: 'desktop',
+    config: { ...config, management: { ...config.management, password } },
+    logger,
+    version: options.version,
+    tapName: session.portName,
+    requestStop: () => options.onStopRequested?.(),
+    log: (line) => logger.warn(line),
+    network,
+    ...(options.listen?.webUiDir === undefined ? {} : { webUiDir: options.listen.webUiDir }),
+  });
+  const close = async (): Promise<void> => {
+    await management.close();
+    await session.close();
+    await supernode?.close();
+  };
+
+  let url: string | undefined;
+  if (options.listen !== undefined) {
+    const port = options.listen.port ?? (config.management.port !== 0 ? config.management.port : DESKTOP_MANAGEMENT_PORT);
+    const listening = await management.server.listenTcp({ port, host: '127.0.0.1' });
+    if (!listening.ok) {
+      await close();
+      return err('listen', `management port ${port}: ${listening.error === 'port-in-use' ? 'already in use (is Kith already running?)' : (listening.detail ?? listening.error)}`);
+    }
+    url = `http://${listening.value.addresses[0]?.replace(/^tcp:/, '') ?? `127.0.0.1:${port}`}/`;
+  }
+  await session.connect();
+  logger.normal(`profile ${profile.value}: joining community ${session.settings.communityName}`);
+
+  return ok({
+    session,
+    network,
+    url,
+    passwordFile,
+    call: (method, params, callOptions) => management.server.call(method, params, callOptions ?? { authorised: true }),
+    subscribe: (topic, listener) => management.server.subscribe(topic, listener),
+    close,
+  });
+}
+
+/** The first network's supernode; a busy port means one already runs here, which serves as well. */
+async function startEmbeddedSupernode(logger: Logger): Promise<Supernode | undefined> {
+  const config = defaultConfig('supernode');
+  config.connection.bind = { address: EMBEDDED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT };
+  try {
+    const supernode = await Supernode.start({ config, logger: new Logger(LogLevel.Warning, { write: (line, entry) => (entry === undefined ? undefined : logger.warn(`supernode: ${entry.text}`)) }) });
+    logger.normal(`local supernode on ${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`);
+    return supernode;
+  } catch (error) {
+    logger.warn(`no local supernode: ${(error as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,129 @@
+// What the `kith.*` settings, profile, invite, log and ping methods do, for kith-edge and the
+// desktop alike: check settings with the schema, persist them to the profile file the edge runs
+// from, and restart the edge session with them. Announces each change (without secrets) so every
+// window can re-read the settings.
+import { EventEmitter } from 'node:events';
+import { isIPv4 } from 'node:net';
+import type { EdgeSession } from '../edge/edge-session.js';
+import type { Logger } from '../log.js';
+import { err, ok, type Result } from '../result.js';
+import type { Invite, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import { decodeInvite, encodeInvite } from './invite-link.js';
+import type { LogRing } from './log-ring.js';
+import { checkSettings, configWith, settingsOf } from './network-settings.js';
+import { runPing } from './ping.js';
+import { profileNameFor, type ProfileStore } from './profile-store.js';
+
+/** The `kith.settings` event: which profile changed; the settings themselves hold the key. */
+export interface SettingsChanged {
+  readonly profile: string;
+  readonly community: string;
+}
+
+export type SelectError = 'unknown-profile' | 'unusable';
+export type PingError = 'not-a-peer';
+
+export interface NetworkControllerOptions {
+  readonly session: EdgeSession;
+  readonly store: ProfileStore;
+  /** The profile (session) the edge was started from. */
+  readonly profile: string;
+  readonly log: LogRing;
+  readonly logger: Logger;
+  /** The desktop remembers the chosen profile for its next start; kith-edge is told by its argv. */
+  readonly rememberActive?: boolean;
+}
+
+export class NetworkController {
+  readonly changes = new EventEmitter<{ changed: [SettingsChanged] }>();
+  private profile: string;
+
+  constructor(private readonly options: NetworkControllerOptions) {
+    this.profile = options.profile;
+  }
+
+  get activeProfile(): string {
+    return this.profile;
+  }
+
+  view(): SettingsView {
+    const file = this.options.store.pathOf(this.profile);
+    return { profile: this.profile, ...(file.ok ? { file: file.value } : {}), settings: settingsOf(this.options.session.config) };
+  }
+
+  async set(changes: Partial<NetworkSettings>): Promise<SettingsSetResult> {
+    const { session, store, logger } = this.options;
+    const checked = checkSettings(session.config, changes);
+    if (!checked.ok) return checked;
+    const saved = await store.save(this.profile, checked.settings);
+    if (!saved.ok) return { ok: false, errors: [{ field: 'community', message: `The settings cannot be saved: ${saved.detail ?? saved.error}.` }] };
+    const applied = await session.apply(configWith(session.config, checked.settings));
+    if (!applied.ok) return { ok: false, errors: [{ field: 'community', message: `Saved, but the edge cannot use them: ${applied.detail ?? applied.error}.` }] };
+    logger.normal(`settings of profile ${this.profile} saved and applied`);
+    this.announce();
+    return { ok: true, view: this.view() };
+  }
+
+  async profiles(): Promise<ProfileSummary[]> {
+    const files = await this.options.store.list();
+    const summaries = files.map(({ name }) => {
+      const loaded = this.options.store.load(name);
+      return { name, community: loaded.ok ? (loaded.value.community.name ?? '') : '', active: name === this.profile };
+    });
+    // kith-edge may run from defaults alone, with no file yet.
+    if (!summaries.some((summary) => summary.active)) summaries.unshift({ name: this.profile, community: this.options.session.settings.communityName, active: true });
+    return summaries;
+  }
+
+  async select(name: string): Promise<Result<SettingsView, SelectError>> {
+    const { session, store, logger } = this.options;
+    if (!(await store.list()).some((profile) => profile.name === name)) return err('unknown-profile', `There is no profile named "${name}".`);
+    const loaded = store.load(name);
+    if (!loaded.ok) return err('unusable', loaded.detail);
+    const applied = await session.apply(loaded.value);
+    if (!applied.ok) return err('unusable', applied.detail);
+    this.profile = name;
+    if (this.options.rememberActive === true) await store.rememberActive(name);
+    logger.normal(`switched to profile ${name}`);
+    this.announce();
+    return ok(this.view());
+  }
+
+  invite(): Invite {
+    // This computer's own name (description) stays out of the invite.
+    const settings = settingsOf(this.options.session.config);
+    return { link: encodeInvite(settings), community: settings.community };
+  }
+
+  /** A new profile from the link (named after its community), made active and connecting. */
+  async importInvite(link: string): Promise<InviteImportResult> {
+    const decoded = decodeInvite(link);
+    if (!decoded.ok) return { ok: false, message: decoded.detail ?? 'This invite link cannot be used.' };
+    const { session, store } = this.options;
+    // This computer keeps its own name; everything else comes from the link.
+    const checked = checkSettings(session.config, { ...decoded.value, description: settingsOf(session.config).description });
+    if (!checked.ok) return { ok: false, message: `The invite cannot be used: ${checked.errors.map((error) => error.message).join(' ')}` };
+    const name = await store.unusedName(profileNameFor(checked.settings.community));
+    const saved = await store.save(name, checked.settings);
+    if (!saved.ok) return { ok: false, message: `The new network cannot be saved: ${saved.detail ?? saved.error}.` };
+    const selected = await this.select(name);
+    if (!selected.ok) return { ok: false, message: `The new network was saved as "${name}" but cannot start: ${selected.detail ?? selected.error}.` };
+    await session.connect();
+    return { ok: true, profile: name };
+  }
+
+  recentLog(): LogLine[] {
+    return this.options.log.recent();
+  }
+
+  /** Pings only the VPN address of a peer the edge knows: no probing of arbitrary hosts. */
+  async ping(address: string): Promise<Result<PingResult, PingError>> {
+    const known = isIPv4(address) && this.options.session.peers().some((peer) => peer.devAddr?.address === address);
+    if (!known) return err('not-a-peer', `${address} is not the VPN address of a known peer`);
+    return ok(await runPing(address));
+  }
+
+  private announce(): void {
+    this.changes.emit('changed', { profile: this.profile, community: this.options.session.settings.communityName });
+  }
+}

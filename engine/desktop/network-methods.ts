@@ -1,0 +1,103 @@
+// The desktop's `kith.*` methods beyond kithctl's (api.ts): settings, profiles, invites, the recent
+// log and ping. Part of the edge's one method table (management.ts); every one of them reads a key
+// or changes state, or runs a program, so all ask for the management password.
+import { defineMethod, RpcError, type MethodTable } from '../mgmt/index.js';
+import { err, ok, type Result } from '../result.js';
+import type { Invite, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { NetworkController } from './network-controller.js';
+
+const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
+  community: 'string',
+  key: 'string',
+  cipher: 'string',
+  compression: 'string',
+  headerEncryption: 'boolean',
+  supernodes: 'strings',
+  addressMode: 'string',
+  address: 'string',
+  description: 'string',
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `[{…some NetworkSettings fields…}]`: the JSON types are checked here, the values by the controller. */
+export function parseSettingsParams(raw: unknown): Result<[Partial<NetworkSettings>], string> {
+  if (!Array.isArray(raw) || raw.length !== 1 || !isRecord(raw[0])) return err('expecting [settings object]');
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(raw[0])) {
+    const type = Object.hasOwn(FIELD_TYPES, field) ? FIELD_TYPES[field as keyof NetworkSettings] : undefined;
+    if (type === undefined) return err(`unknown setting ${JSON.stringify(field).slice(0, 40)}`);
+    const fits =
+      type === 'strings' ? Array.isArray(value) && value.length <= 64 && value.every((item) => typeof item === 'string') : typeof value === type;
+    if (!fits) return err(`setting ${field} must be ${type === 'strings' ? 'a list of strings' : `a ${type}`}`);
+    changes[field] = value;
+  }
+  return ok([changes as Partial<NetworkSettings>]);
+}
+
+/** `[text]`, e.g. a profile name, an invite link or an address. */
+function parseOneString(what: string) {
+  return (raw: unknown): Result<[string], string> =>
+    Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 8192 ? ok([raw[0]]) : err(`expecting [${what}]`);
+}
+
+export function networkMethods(network: NetworkController | undefined) {
+  const controller = (): NetworkController => {
+    if (network === undefined) throw new RpcError(501, 'not available on this daemon');
+    return network;
+  };
+  return {
+    'kith.settings.get': defineMethod({
+      description: 'Kith: the active network settings (includes the key)',
+      needsAuth: true,
+      handler: (): SettingsView => controller().view(),
+    }),
+    'kith.settings.set': defineMethod({
+      description: 'Kith: check, save and apply network settings; params [settings]',
+      needsAuth: true,
+      parseParams: parseSettingsParams,
+      handler: ([changes]): Promise<SettingsSetResult> => controller().set(changes),
+    }),
+    'kith.profiles': defineMethod({
+      description: 'Kith: the networks (profiles) of this computer',
+      needsAuth: true,
+      handler: (): Promise<ProfileSummary[]> => controller().profiles(),
+    }),
+    'kith.profiles.select': defineMethod({
+      description: 'Kith: switch to another profile; params [name]',
+      needsAuth: true,
+      parseParams: parseOneString('profile name'),
+      handler: async ([name]): Promise<SettingsView> => {
+        const selected = await controller().select(name);
+        if (!selected.ok) throw new RpcError(selected.error === 'unknown-profile' ? 404 : 409, selected.detail ?? selected.error);
+        return selected.value;
+      },
+    }),
+    'kith.invite.create': defineMethod({
+      description: 'Kith: a kith://join link for the active network (includes the key)',
+      needsAuth: true,
+      handler: (): Invite => controller().invite(),
+    }),
+    'kith.invite.import': defineMethod({
+      description: 'Kith: join the network of a kith://join link; params [link]',
+      needsAuth: true,
+      parseParams: parseOneString('invite link'),
+      handler: ([link]): Promise<InviteImportResult> => controller().importInvite(link),
+    }),
+    'kith.log': defineMethod({
+      description: 'Kith: recent log lines, oldest first',
+      needsAuth: true,
+      handler: (): LogLine[] => controller().recentLog(),
+    }),
+    'kith.ping': defineMethod({
+      description: "Kith: ping a peer's VPN address; params [ipv4]",
+      needsAuth: true,
+      parseParams: parseOneString('ipv4 address'),
+      handler: async ([address]): Promise<PingResult> => {
+        const pinged = await controller().ping(address);
+        if (!pinged.ok) throw new RpcError(400, pinged.detail ?? pinged.error);
+        return pinged.value;
+      },
+    }),
+  } satisfies MethodTable;
+}

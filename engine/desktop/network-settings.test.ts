@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultConfig } from '../config/load.js';
+import type { KithConfig } from '../config/schema.js';
+import { checkSettings, configWith, settingsOf } from './network-settings.js';
+
+function baseConfig(change?: (config: KithConfig) => void): KithConfig {
+  const config = defaultConfig('edge');
+  config.community.name = 'home';
+  config.community.supernode = [{ host: '127.0.0.1', port: 7654 }];
+  change?.(config);
+  return config;
+}
+
+const fieldsOf = (result: ReturnType<typeof checkSettings>): string[] => (result.ok ? [] : result.errors.map((error) => error.field));
+const messageOf = (result: ReturnType<typeof checkSettings>): string => (result.ok ? '' : (result.errors[0]?.message ?? ''));
+
+describe('network settings', () => {
+  it('reads the form fields out of a config', () => {
+    assert.deepEqual(settingsOf(baseConfig()), {
+      community: 'home',
+      key: '',
+      cipher: 'null',
+      compression: 'none',
+      headerEncryption: false,
+      supernodes: ['127.0.0.1:7654'],
+      addressMode: 'auto',
+      address: '',
+      description: '',
+    });
+  });
+
+  it('applies a valid change and leaves the rest of the config alone', () => {
+    const config = baseConfig((c) => (c.management.port = 5645));
+    const checked = checkSettings(config, { key: 'k', cipher: 'AES', supernodes: ['sn.example.org'], addressMode: 'static', address: '10.0.0.2/24' });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.settings.supernodes, ['sn.example.org']);
+    const next = configWith(config, checked.settings);
+    assert.deepEqual(next.community.supernode, [{ host: 'sn.example.org', port: 7654 }]);
+    assert.deepEqual(next.tuntap.address, { address: '10.0.0.2', prefix: 24 });
+    assert.equal(next.management.port, 5645);
+    assert.equal(config.community.key, undefined);
+  });
+
+  it('names what is allowed, per field', () => {
+    assert.match(messageOf(checkSettings(baseConfig(), { community: 'x'.repeat(20) })), /at most 19 bytes/);
+    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { community: '' })), ['community']);
+    assert.match(messageOf(checkSettings(baseConfig(), { supernodes: ['bad host:1'] })), /host\[:port\].*"bad host:1"/);
+    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { supernodes: [] })), ['supernodes']);
+    assert.match(messageOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1' })), /a\.b\.c\.d\/len/);
+    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1/33' })), ['address']);
+    assert.match(messageOf(checkSettings(baseConfig(), { cipher: 'rot13' as 'AES', key: 'k' })), /one of null, AES, ChaCha20, Speck, Twofish/);
+    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { key: 'k' })), ['cipher']);
+    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { cipher: 'AES' })), ['key']);
+    assert.match(messageOf(checkSettings(baseConfig(), { key: 'a#b', cipher: 'AES' })), /cannot contain #/);
+    assert.match(messageOf(checkSettings(baseConfig(), { description: 'a-very-long-computer-name' })), /at most 15 bytes/);
+  });
+
+  it('uses the edge start-up rules for combinations, e.g. user/password login', () => {
+    const config = baseConfig((c) => {
+      c.auth.password = 'pw';
+      c.connection.description = 'me';
+    });
+    const checked = checkSettings(config, { key: 'k', cipher: 'AES' });
+    assert.deepEqual(fieldsOf(checked), ['cipher']);
+    assert.match(messageOf(checked), /ChaCha20 or Speck/);
+    assert.ok(checkSettings(config, { key: 'k', cipher: 'Speck' }).ok);
+  });
+});

@@ -1,0 +1,200 @@
+// Networks as profile files: one n3n-dialect INI file per network (CONFIG.md §5), read through the
+// config loader like any session file and written with `ini`, mode 0600 (the key is inside), by
+// writing a temporary file and renaming it over the old one. The desktop keeps them in the user's
+// config directory; kith-edge's profile is its session file in /etc/kith.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'ini';
+import { parseIni } from '../config/ini-file.js';
+import { buildConfig, settingsFromFile } from '../config/load.js';
+import type { KithConfig } from '../config/schema.js';
+import { err, ok, type Result } from '../result.js';
+import type { NetworkSettings } from './api.js';
+import { iniOptionsOf } from './network-settings.js';
+
+export type ProfileError = 'invalid-name' | 'unreadable' | 'unwritable';
+
+const EXTENSION = '.conf';
+/** Names the profile in use; a dot file, so never taken for a profile. */
+const ACTIVE_MARKER = '.active';
+const PASSWORD_FILE = '.management-password';
+/** Profile names become file names (and kith-edge session names): no path characters. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function isValidProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name) && !name.endsWith(EXTENSION);
+}
+
+/**
+ * Where the desktop keeps its profiles: `$KITH_PROFILES_DIR` if set, else the platform's per-user
+ * config directory (XDG on Linux and the BSDs, %APPDATA% on Windows, Application Support on macOS).
+ */
+export function defaultProfilesDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  const override = env['KITH_PROFILES_DIR'];
+  if (override !== undefined && override !== '') return override;
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), 'Kith', 'profiles');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Kith', 'profiles');
+  const xdg = env['XDG_CONFIG_HOME'];
+  return join(xdg !== undefined && xdg.startsWith('/') ? xdg : join(home, '.config'), 'kith', 'profiles');
+}
+
+/** A profile name made from a community name: safe characters only, never empty. */
+export function profileNameFor(community: string): string {
+  const slug = community.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 48);
+  return slug === '' || !isValidProfileName(slug) ? 'network' : slug;
+}
+
+function readFileSafely(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+type IniDocument = Record<string, Record<string, string | string[]>>;
+
+/** The file's entries grouped as `ini` wants them; repeated options become lists. */
+function readDocument(path: string): Result<IniDocument, ProfileError> {
+  if (!existsSync(path)) return ok({});
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return err('unreadable', `${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot read'}`);
+  }
+  const entries = parseIni(text);
+  if (!entries.ok) return err('unreadable', `${path}: ${entries.detail ?? 'syntax error'}`);
+  const document: IniDocument = {};
+  for (const { section, option, value } of entries.value) {
+    const options = (document[section] ??= {});
+    const previous = options[option];
+    options[option] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return ok(document);
+}
+
+function withSettings(document: IniDocument, settings: NetworkSettings): IniDocument {
+  const next: IniDocument = structuredClone(document);
+  for (const [section, options] of Object.entries(iniOptionsOf(settings))) {
+    const target = (next[section] ??= {});
+    for (const [option, value] of Object.entries(options)) {
+      if (value === undefined) delete target[option];
+      else target[option] = typeof value === 'string' ? value : [...value];
+    }
+  }
+  return next;
+}
+
+function serialise(document: IniDocument): Result<string, ProfileError> {
+  const text = stringify(document, { whitespace: true, bracketedArray: false, platform: 'linux' });
+  // Only what n3n's reader gets back unchanged may be written (values the writer had to quote).
+  const reread = parseIni(text);
+  const expected = Object.entries(document).flatMap(([section, options]) =>
+    Object.entries(options).flatMap(([option, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${section}.${option}=${v}`)),
+  );
+  const actual = reread.ok ? reread.value.map((entry) => `${entry.section}.${entry.option}=${entry.value}`) : [];
+  return JSON.stringify(actual) === JSON.stringify(expected) ? ok(text) : err('unwritable', 'a value cannot be written in the INI dialect');
+}
+
+/** Write-then-rename, so a crash leaves the old file or the new one, never half of one. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(text, 'utf8');
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  try {
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+export interface ProfileFile {
+  readonly name: string;
+  readonly path: string;
+}
+
+export class ProfileStore {
+  constructor(readonly dir: string) {}
+
+  pathOf(name: string): Result<string, ProfileError> {
+    return isValidProfileName(name) ? ok(join(this.dir, `${name}${EXTENSION}`)) : err('invalid-name', `"${name}" cannot name a profile`);
+  }
+
+  async list(): Promise<ProfileFile[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names
+      .filter((file) => file.endsWith(EXTENSION) && isValidProfileName(file.slice(0, -EXTENSION.length)))
+      .sort()
+      .map((file) => ({ name: file.slice(0, -EXTENSION.length), path: join(this.dir, file) }));
+  }
+
+  /** The profile through the config loader and validator: the same schema as every session file. */
+  load(name: string): Result<KithConfig, ProfileError> {
+    const path = this.pathOf(name);
+    if (!path.ok) return path;
+    const settings = settingsFromFile(path.value, true);
+    const config = settings.ok ? buildConfig('edge', settings.value) : settings;
+    return config.ok ? config : err('unreadable', config.detail);
+  }
+
+  /** Writes the form's options into the profile, keeping every other option the file has. */
+  async save(name: string, settings: NetworkSettings): Promise<Result<string, ProfileError>> {
+    const path = this.pathOf(name);
+    if (!path.ok) return path;
+    const document = readDocument(path.value);
+    if (!document.ok) return document;
+    const text = serialise(withSettings(document.value, settings));
+    if (!text.ok) return text;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeAtomically(path.value, text.value);
+    } catch (error) {
+      return err('unwritable', `${path.value}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
+    }
+    return ok(path.value);
+  }
+
+  /** The profile the desktop used last, if it still exists. */
+  async lastActive(): Promise<string | undefined> {
+    const name = readFileSafely(join(this.dir, ACTIVE_MARKER))?.trim();
+    return name !== undefined && (await this.list()).some((profile) => profile.name === name) ? name : undefined;
+  }
+
+  async rememberActive(name: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeAtomically(join(this.dir, ACTIVE_MARKER), `${name}\n`);
+  }
+
+  /**
+   * The desktop's management password, made on first use: one per computer rather than per
+   * profile, since the window's management server outlives profile switches.
+   */
+  async managementPassword(): Promise<{ password: string; file: string }> {
+    const file = join(this.dir, PASSWORD_FILE);
+    const existing = readFileSafely(file)?.trim();
+    if (existing !== undefined && existing !== '') return { password: existing, file };
+    const password = randomBytes(18).toString('base64url');
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeAtomically(file, `${password}\n`);
+    return { password, file };
+  }
+
+  /** `base`, or `base-2`, `base-3`… whichever has no file yet. */
+  async unusedName(base: string): Promise<string> {
+    const taken = new Set((await this.list()).map((profile) => profile.name));
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}`;
+    return candidate;
+  }
+}
