@@ -2,7 +2,7 @@
 // the current supernode (UDP, or the TCP connection in TCP mode, PROTOCOL.md §1.2).
 import type { SenderStampRecord, TimeStamp, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { Logger } from '../log.js';
-import { isLoopback } from '../protocol/index.js';
+import { isLoopback, socketToString } from '../protocol/index.js';
 import type { Mac, Message, Socket } from '../protocol/index.js';
 import type { Addressing } from './addressing.js';
 import type { EdgeAuth } from './auth.js';
@@ -34,6 +34,13 @@ export interface RegistrationState {
   spreadNextRegistration: boolean;
   /** The current supernode stopped answering (attempts exhausted) and no other has answered yet. */
   unanswered: boolean;
+  /** Our public socket as the current supernode sees it (REGISTER_SUPER_ACK sock, §4.7); undefined before the first ACK. */
+  publicSocket: Socket | undefined;
+}
+
+/** Something datagrams can leave from: the main socket, or a peer's own socket (port-spray.ts). */
+export interface DatagramSender {
+  send(bytes: Uint8Array, to: Socket, ttl?: number): void;
 }
 
 export interface EdgeContext {
@@ -53,6 +60,11 @@ export interface EdgeContext {
   readonly registration: RegistrationState;
   current: SupernodeRecord | undefined;
   transport: UdpTransport | undefined;
+  /**
+   * Peer sockets (socketToString) that are reached from a socket other than the main one: the
+   * winner of a port spray (port-spray.ts). Empty on almost every edge.
+   */
+  readonly routes: Map<string, DatagramSender>;
   /** Local discovery by multicast is on (§8.8.1). */
   readonly localDiscovery: boolean;
   /** Why the edge is in error (authentication, keys); undefined when fine. */
@@ -66,8 +78,12 @@ export interface EdgeContext {
 /** Sends a control message directly to a socket (in TCP mode everything goes to the supernode). */
 export function sendTo(ctx: EdgeContext, message: Message, to: Socket, ttl?: number): void {
   const bytes = ctx.wire.encode(message);
-  if (ctx.settings.tcp) ctx.transport?.sendTcp(bytes);
-  else ctx.transport?.send(bytes, to, ttl);
+  if (ctx.settings.tcp) {
+    ctx.transport?.sendTcp(bytes);
+    return;
+  }
+  const via = ctx.routes.size === 0 ? undefined : ctx.routes.get(socketToString(to));
+  (via ?? ctx.transport)?.send(bytes, to, ttl);
 }
 
 /** Sends encoded bytes to the current supernode. */

@@ -16,6 +16,20 @@ export interface PacketCounters {
   tuntapError: { tx: number };
   /** Multicast frames dropped because filter.allow_multicast is off: tx = read from the TAP, rx = received. */
   multicastDrop: TxRx;
+  /** Kith's port spray (port-spray.ts); not part of get_packetstats. */
+  portSpray: PortSprayCounters;
+}
+
+export interface PortSprayCounters {
+  /** Rounds started (either role). */
+  rounds: number;
+  /** Extra sockets opened and TTL-limited openers sent from them (hard side). */
+  sockets: number;
+  openers: number;
+  /** Probes sent to random ports of a peer (easy side). */
+  probes: number;
+  /** Rounds that found a path (an extra socket received from the peer). */
+  hits: number;
 }
 
 export function newPacketCounters(): PacketCounters {
@@ -26,6 +40,7 @@ export function newPacketCounters(): PacketCounters {
     superBroadcast: { tx: 0, rx: 0 },
     tuntapError: { tx: 0 },
     multicastDrop: { tx: 0, rx: 0 },
+    portSpray: { rounds: 0, sockets: 0, openers: 0, probes: 0, hits: 0 },
   };
 }
 

@@ -150,7 +150,8 @@ export class DataPath {
 
   private sendDirect(record: PeerRecord, bytes: Uint8Array, frameLength: number): void {
     if (record.socket === undefined) return;
-    this.ctx.transport?.send(bytes, record.socket);
+    // Port spray (port-spray.ts): a peer may be reached from its own socket instead of the main one.
+    (record.via ?? this.ctx.transport)?.send(bytes, record.socket);
     this.ctx.counters.p2p.tx++;
     record.traffic.framesOut++;
     record.traffic.bytesOut += frameLength;

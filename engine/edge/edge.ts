@@ -22,6 +22,7 @@ import { EdgeEvents } from './events.js';
 import type { FramePort } from './frame-port.js';
 import { HolePunch } from './hole-punch.js';
 import { PeerTable, PURGE_INTERVAL_MS } from './peer-table.js';
+import { PortSpray } from './port-spray.js';
 import { edgeSettings } from './settings.js';
 import type { EdgeSettings } from './settings.js';
 import { peerView, supernodeView } from './snapshot.js';
@@ -64,6 +65,7 @@ export class Edge {
   private readonly registration: SupernodeRegistration;
   private readonly holePunch: HolePunch;
   private readonly dataPath: DataPath;
+  private readonly portSpray: PortSpray;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private state: EdgeState = 'stopped';
@@ -91,7 +93,10 @@ export class Edge {
       verifier: new TimeStampVerifier(() => clock.nowMs() * 1000),
       peers: new PeerTable(s.registerIntervalMs, {
         added: (record) => events.emit('peer-added', peerView(ctx, record)),
-        removed: (record, reason) => events.emit('peer-removed', { mac: macToString(record.mac), reason }),
+        removed: (record, reason) => {
+          this.portSpray.forget(record.mac);
+          events.emit('peer-removed', { mac: macToString(record.mac), reason });
+        },
       }),
       counters: newPacketCounters(),
       events,
@@ -108,9 +113,11 @@ export class Edge {
         pingsAllowed: 0,
         spreadNextRegistration: false,
         unanswered: false,
+        publicSocket: undefined,
       },
       current: undefined,
       transport: undefined,
+      routes: new Map(),
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       errors: { auth: undefined, keys: undefined },
       undecryptableStreak: 0,
@@ -119,7 +126,8 @@ export class Edge {
     };
     this.ctx = ctx;
     this.registration = new SupernodeRegistration(ctx, () => this.dataPath.sendGratuitousArp());
-    this.holePunch = new HolePunch(ctx, this.registration);
+    this.portSpray = new PortSpray(ctx, this.registration, (bytes, source) => this.onDatagram(bytes, source, 'udp'), options.drop);
+    this.holePunch = new HolePunch(ctx, this.registration, (mac) => this.portSpray.forget(mac));
     this.dataPath = new DataPath(ctx, options.port, this.holePunch);
     options.port.onFrames((frames) => {
       if (this.running) this.dataPath.transmitFrames(frames);
@@ -170,6 +178,9 @@ export class Edge {
     ctx.transport = undefined;
     await transport?.close();
     ctx.peers.clear();
+    this.portSpray.close();
+    ctx.routes.clear();
+    ctx.registration.publicSocket = undefined;
     ctx.current = undefined;
     ctx.registration.lastSup = 0;
     ctx.errors.auth = undefined;
@@ -255,6 +266,7 @@ export class Edge {
     try {
       this.registration.tick(now);
       this.holePunch.tick(now);
+      this.portSpray.tick(now);
       if (now - this.lastPurge >= PURGE_INTERVAL_MS) {
         this.lastPurge = now;
         // §8.7.4: known peers stay while the supernode does not answer.

@@ -16,8 +16,10 @@
 //   over what a supernode reports, and a direct REGISTER is answered with our own REGISTER to its
 //   source: a peer behind a symmetric NAT (whose supernode-reported port is useless) thereby still
 //   gets a direct path in both directions when our side's NAT is not symmetric (cf. §8.7.5).
+// * When our side's router also filters by the remote port, no punch of either side gets through
+//   to a peer behind a port-randomising NAT; port-spray.ts takes over after a few seconds.
 import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
-import type { PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import type { Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { reportedSocket, sendTo, sendToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord, SightingOutcome } from './peer-table.js';
@@ -44,6 +46,8 @@ export class HolePunch {
   constructor(
     private readonly ctx: EdgeContext,
     private readonly registration: SupernodeRegistration,
+    /** A peer moved (§8.7.2 step 3): whatever socket was dedicated to its old one goes (port-spray.ts). */
+    private readonly peerMoved: (mac: Mac) => void = () => undefined,
   ) {}
 
   private sendRegister(record: PeerRecord, cookie: number, to: Socket, ttl?: number): void {
@@ -61,6 +65,7 @@ export class HolePunch {
   onSighting(outcome: SightingOutcome, fromSupernode: boolean): void {
     const { ctx } = this;
     if (outcome.kind === 'moved') {
+      this.peerMoved(outcome.record.mac);
       ctx.events.emit('path-changed', { mac: macToString(outcome.record.mac), path: 'relayed', via: this.currentSupernode() });
     }
     if (outcome.kind !== 'new-peer' && outcome.kind !== 'moved') return;

@@ -6,6 +6,7 @@ import { isMultiBroadcast, macEquals, macKey, RegisterCookie, socketEquals } fro
 import type { IpSubnet, Mac, Socket } from '../protocol/index.js';
 import { NO_IP_SUBNET } from '../protocol/index.js';
 import type { SenderStampRecord } from '../crypto/timestamp.js';
+import type { DatagramSender } from './context.js';
 import { newTraffic } from './counters.js';
 import type { Traffic } from './counters.js';
 import { RttEstimator } from './rtt.js';
@@ -53,6 +54,8 @@ export interface PeerRecord {
   peerOpened: boolean;
   /** Kith: next REGISTER to a known peer, which keeps the path open and measures its RTT. */
   nextProbeAt: number;
+  /** Kith: the socket the peer is reached from when not the main one (a port spray's winner, port-spray.ts). */
+  via: DatagramSender | undefined;
   /** Kith display fields. */
   vpnIpv4: string | undefined;
   vpnIpv6: string | undefined;
@@ -144,6 +147,7 @@ export class PeerTable {
       nextPunchAt: 0,
       peerOpened: false,
       nextProbeAt: 0,
+      via: undefined,
       vpnIpv4: inherit?.vpnIpv4,
       vpnIpv6: inherit?.vpnIpv6,
       directRtt: inherit?.directRtt ?? new RttEstimator(),

@@ -301,6 +301,7 @@ export class SupernodeRegistration {
       this.announceSelected();
     }
     record.lastSeen = now;
+    state.publicSocket = message.socket;
     learnSupernodes(ctx.supernodes, message.supernodes);
     ctx.addressing.offerFromSupernode(message.devAddr);
     state.snWait = 0;
