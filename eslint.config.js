@@ -21,5 +21,10 @@ export default tseslint.config(
     files: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
+  {
+    // A sandboxed Electron preload is CommonJS; `import x = require()` is how a .cts file imports under verbatimModuleSyntax.
+    files: ['electron/**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,0 +1,28 @@
+// What the tray, the tooltip and the notifications are computed from: the engine's `kith.status`,
+// `kith.peers` and `kith.profiles` at one moment, plus the desktop's own facts. Plain data.
+import type { KithStatus, PeerView, ProfileSummary } from '../engine/desktop/api.js';
+
+export interface DesktopSnapshot {
+  /** 'starting' until the engine host is up; 'failed' when it could not start (see `error`). */
+  readonly engine: 'starting' | 'running' | 'failed';
+  /** Why the engine could not start, or why the last refresh failed. */
+  readonly error?: string;
+  readonly status?: KithStatus;
+  readonly peers: readonly PeerView[];
+  readonly profiles: readonly ProfileSummary[];
+  readonly startAtLogin: boolean;
+}
+
+export const INITIAL_SNAPSHOT: DesktopSnapshot = { engine: 'starting', peers: [], profiles: [], startAtLogin: false };
+
+/** The name a person knows a peer by: its description, else its VPN address, else its MAC. */
+export function peerName(peer: Pick<PeerView, 'description' | 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
+  const description = peer.description.trim();
+  if (description !== '') return description;
+  return peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac;
+}
+
+/** The address worth copying for a peer (what `ssh`, `ping` and friends take). */
+export function peerAddress(peer: Pick<PeerView, 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
+  return peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac;
+}

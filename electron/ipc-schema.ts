@@ -1,0 +1,70 @@
+// The one description of every IPC channel between the window and the main process (the typed
+// schema pattern of Mullvad's desktop app). Main's handlers, the preload's calls and listeners and
+// the renderer's `window.kith` type are all derived from these two interfaces, so renaming a channel
+// or changing its arguments is a compile error in every process at once.
+//
+// Types and plain data only: the sandboxed preload cannot load this module at run time (a sandboxed
+// preload may only require 'electron' and a few built-ins), so it uses the channel names as string
+// literals checked against `InvokeChannel` / `EventChannel`.
+import type { BridgeReply, KithAppBridge, KithBridge } from '../renderer/src/client/bridge.js';
+
+export type { BridgeReply, KithAppBridge, KithBridge };
+
+/** Renderer → main, answered: `ipcRenderer.invoke` in the preload, `ipcMain.handle` in main. */
+export interface InvokeChannels {
+  /** One engine method call, dispatched in-process through the edge's method table. */
+  readonly 'kith:call': { readonly args: readonly [method: string, params: unknown]; readonly result: BridgeReply };
+  /** Starts forwarding an event topic to this window on 'kith:event'; false for an unknown topic. */
+  readonly 'kith:subscribe': { readonly args: readonly [topic: string]; readonly result: boolean };
+  readonly 'kith:unsubscribe': { readonly args: readonly [topic: string]; readonly result: void };
+  readonly 'app:copy-text': { readonly args: readonly [text: string]; readonly result: void };
+  readonly 'app:open-external': { readonly args: readonly [url: string]; readonly result: void };
+  readonly 'app:start-at-login': { readonly args: readonly []; readonly result: boolean };
+  readonly 'app:set-start-at-login': { readonly args: readonly [on: boolean]; readonly result: void };
+}
+
+/** Main → renderer, one way: `webContents.send` in main, `ipcRenderer.on` in the preload. */
+export interface EventChannels {
+  /** An engine event on a topic this window subscribed to. */
+  readonly 'kith:event': { readonly topic: string; readonly payload: unknown };
+}
+
+export type InvokeChannel = keyof InvokeChannels;
+export type EventChannel = keyof EventChannels;
+export type InvokeArgs<K extends InvokeChannel> = InvokeChannels[K]['args'];
+export type InvokeResult<K extends InvokeChannel> = InvokeChannels[K]['result'];
+
+/** What main implements: one handler per invoke channel, arguments already validated. */
+export type MainHandlers = { readonly [K in InvokeChannel]: (...args: InvokeArgs<K>) => Promise<InvokeResult<K>> | InvokeResult<K> };
+
+/**
+ * Run-time argument checks for each invoke channel. Whatever arrives over IPC came from a web page,
+ * so main checks the shape before any handler sees it; the mapped type keeps the table complete.
+ */
+export const INVOKE_ARG_CHECKS: { readonly [K in InvokeChannel]: (args: readonly unknown[]) => args is InvokeArgs<K> } = {
+  'kith:call': (args): args is InvokeArgs<'kith:call'> => args.length <= 2 && typeof args[0] === 'string' && args[0].length > 0 && args[0].length <= 128,
+  'kith:subscribe': (args): args is InvokeArgs<'kith:subscribe'> => isTopic(args),
+  'kith:unsubscribe': (args): args is InvokeArgs<'kith:unsubscribe'> => isTopic(args),
+  'app:copy-text': (args): args is InvokeArgs<'app:copy-text'> => args.length === 1 && typeof args[0] === 'string' && args[0].length <= 64 * 1024,
+  'app:open-external': (args): args is InvokeArgs<'app:open-external'> => args.length === 1 && typeof args[0] === 'string' && args[0].length <= 2048,
+  'app:start-at-login': (args): args is InvokeArgs<'app:start-at-login'> => args.length === 0,
+  'app:set-start-at-login': (args): args is InvokeArgs<'app:set-start-at-login'> => args.length === 1 && typeof args[0] === 'boolean',
+};
+
+export const INVOKE_CHANNELS = Object.keys(INVOKE_ARG_CHECKS) as readonly InvokeChannel[];
+
+function isTopic(args: readonly unknown[]): boolean {
+  return args.length === 1 && typeof args[0] === 'string' && /^[a-z][a-z0-9._-]{0,63}$/.test(args[0]);
+}
+
+/** The URL schemes `app.openExternal` may hand to the OS (bridge.ts documents the same list). */
+export const EXTERNAL_SCHEMES: readonly string[] = ['https:', 'ssh:', 'vnc:', 'rdp:'];
+
+/** True when `url` parses and uses one of the allowed schemes. */
+export function isAllowedExternalUrl(url: string): boolean {
+  try {
+    return EXTERNAL_SCHEMES.includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,74 @@
+// The window's security rules as pure functions of URLs, applied by window.ts and ipc.ts:
+// the only page is the app's own index.html, it may load only the app's own files, and only
+// that page may talk to the main process.
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+/**
+ * Content-Security-Policy for the window, sent as a response header for every file the window loads
+ * (renderer/index.html should carry the same as a meta tag). No network at all: the UI reaches the
+ * engine through the preload, never through fetch or a WebSocket.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+  "worker-src 'none'",
+].join('; ');
+
+/** The renderer's file:// URL for an index.html path. */
+export function indexUrl(indexPath: string): string {
+  return pathToFileURL(indexPath).href;
+}
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for the app's own index page (any #route or ?query on it). */
+export function isAppPage(url: string, appIndexUrl: string): boolean {
+  const parsed = parse(url);
+  const index = parse(appIndexUrl);
+  return parsed !== undefined && index !== undefined && parsed.protocol === 'file:' && parsed.host === index.host && parsed.pathname === index.pathname;
+}
+
+/** True for a file inside the renderer's directory (its scripts, styles, images). */
+export function isAppFile(url: string, appIndexUrl: string): boolean {
+  const parsed = parse(url);
+  const index = parse(appIndexUrl);
+  if (parsed === undefined || index === undefined || parsed.protocol !== 'file:' || parsed.host !== index.host) return false;
+  const root = path.posix.dirname(index.pathname) + '/';
+  // URL parsing has already resolved '..' segments, so a prefix test cannot be escaped.
+  return parsed.pathname.startsWith(root);
+}
+
+/**
+ * Whether the window's session may load `url`: the app's own files, DevTools' own pages, and the
+ * in-memory schemes Chromium uses for the page's own data. Anything on the network is refused.
+ */
+export function isAllowedRequest(url: string, appIndexUrl: string): boolean {
+  const parsed = parse(url);
+  if (parsed === undefined) return false;
+  switch (parsed.protocol) {
+    case 'file:':
+      return isAppFile(url, appIndexUrl);
+    case 'devtools:':
+    case 'data:':
+    case 'blob:':
+      return true;
+    default:
+      return false;
+  }
+}
