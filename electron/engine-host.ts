@@ -18,6 +18,8 @@ export interface DesktopHost {
 export interface EngineStartOptions {
   /** The app's version, reported by kith.status. */
   readonly version: string;
+  /** kith-tap shipped with a packaged app (resources/bin); unpackaged, the tree's build or PATH. */
+  readonly tapHelper: string | undefined;
 }
 
 /** The engine's error code when no engine is running to answer (the bridge's 503). */
@@ -28,8 +30,8 @@ export const NOT_RUNNING: BridgeReply = { ok: false, code: 503, message: 'The Ki
  * own UI in this process, so its calls are authorised without the management password; the
  * first network's local supernode runs in-process as in the browser mode.
  */
-export async function startEngine({ version }: EngineStartOptions): Promise<DesktopHost> {
-  const started = await startDesktopHost({ version, embeddedSupernode: true });
+export async function startEngine({ version, tapHelper }: EngineStartOptions): Promise<DesktopHost> {
+  const started = await startDesktopHost({ version, embeddedSupernode: true, ...(tapHelper === undefined ? {} : { tapHelper }) });
   if (!started.ok) throw new Error(started.detail ?? `the engine could not start (${started.error})`);
   const host = started.value;
   return {

@@ -157,7 +157,7 @@ function run(): void {
     const atLogin = startedAtLogin(process.argv, app, process.platform);
     if (!atLogin) showWindow();
     try {
-      host = await startEngine({ version: app.getVersion() });
+      host = await startEngine({ version: app.getVersion(), tapHelper: app.isPackaged ? path.join(process.resourcesPath, 'bin', 'kith-tap') : undefined });
       await state.attach(host);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

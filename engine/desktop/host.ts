@@ -33,6 +33,8 @@ export interface DesktopHostOptions {
   readonly listen?: { readonly port?: number; readonly webUiDir?: string };
   /** Run a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
   readonly embeddedSupernode?: boolean;
+  /** Path of kith-tap when it is not in the tree or on PATH (a packaged app's resources/bin). */
+  readonly tapHelper?: string;
   /** Tests: a port other than the TAP. */
   readonly openPort?: EdgeSessionOptions['openPort'];
   readonly edgeOptions?: EdgeSessionOptions['edgeOptions'];
@@ -81,10 +83,12 @@ async function activeProfile(store: ProfileStore): Promise<Result<string, HostEr
   return created.ok ? ok('kith-home') : err('profile', created.detail);
 }
 
-const tapOpener: EdgeSessionOptions['openPort'] = async (name, config) => {
-  const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr });
-  return opened.ok ? opened : err(opened.error, opened.detail);
-};
+const tapOpener =
+  (helper: string | undefined): EdgeSessionOptions['openPort'] =>
+  async (name, config) => {
+    const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr, ...(helper === undefined ? {} : { helper }) });
+    return opened.ok ? opened : err(opened.error, opened.detail);
+  };
 
 function usesEmbeddedSupernode(config: KithConfig): boolean {
   return config.community.supernode.some(({ host, port }) => host === EMBEDDED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
@@ -110,7 +114,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     config,
     logger,
     portName: (c) => c.tuntap.name ?? DESKTOP_TAP,
-    openPort: options.openPort ?? tapOpener,
+    openPort: options.openPort ?? tapOpener(options.tapHelper),
     ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
   });
   if (!opened.ok) {
