@@ -44,7 +44,7 @@ describe('electron-builder config', () => {
     const config = await loadConfig();
     assert.deepEqual(config.linux?.target, ['AppImage', 'deb', 'rpm']);
     assert.deepEqual(config.win?.target, ['nsis']);
-    assert.deepEqual(config.mac?.target, ['dmg', 'pkg']);
+    assert.deepEqual(config.mac?.target, ['dmg']);
     assert.equal(config.deb?.afterInstall, 'build/linux/after-install.sh');
     const postinst = readFileSync(path.join(ROOT, 'build/linux/after-install.sh'), 'utf8');
     assert.match(postinst, /setcap cap_net_admin=ep "\$HELPER"/);
@@ -52,8 +52,6 @@ describe('electron-builder config', () => {
     assert.doesNotMatch(postinst, /chmod [0-7]*[4-7][0-7]{3} "\$HELPER"/, 'kith-tap is never setuid');
     assert.equal(config.nsis?.include, 'build/windows/installer.nsh');
     assert.match(readFileSync(path.join(ROOT, 'build/windows/installer.nsh'), 'utf8'), /!macro customInstall/);
-    const plist = readFileSync(path.join(ROOT, 'build/macos/net.kith.tapd.plist'), 'utf8');
-    assert.match(plist, /<key>Label<\/key>\s*<string>net\.kith\.tapd<\/string>/);
   });
 
   it('refers only to files in the repository (besides build outputs and the documented TAP-Windows6 installer)', async () => {
@@ -70,8 +68,6 @@ describe('electron-builder config', () => {
       config.deb?.afterRemove,
       config.rpm?.afterInstall,
       config.rpm?.afterRemove,
-      'build/macos/pkg-scripts/postinstall',
-      'build/macos/net.kith.tapd.plist',
     ];
     for (const file of named) {
       assert.equal(typeof file, 'string');
