@@ -26,5 +26,15 @@ export default tseslint.config(
     files: ['electron/**/*.cts'],
     rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
   },
+  {
+    // DESIGN.md: the renderer reaches the engine only through its client; it may share types.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/engine/**', '**/supernode/**', '**/native/**', '**/electron/**'], allowTypeImports: true, message: 'The renderer may import only types from engine/, supernode/, native/ and electron/.' }] },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );
