@@ -1,0 +1,74 @@
+// Issue 5, UI 2 and 4: two desktops on a plain underlay (no NAT). Once traffic has flowed, each
+// lists the other as a Direct peer with a measured round trip; Disconnect then changes the state
+// and the peer list no longer shows the peer as reachable.
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { openScreen, peerRows, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
+import type { Desktop } from './harness.js';
+
+const skip = uiSkipReason();
+
+/** The address the Connect screen shows once the supernode has assigned one. */
+async function assignedAddress(page: Page): Promise<string> {
+  await openScreen(page, 'Connect');
+  const address = page.getByLabel('Your address');
+  await expect(address).toHaveText(/^10\.\d+\.\d+\.\d+$/, { timeout: 30_000 });
+  return (await address.textContent()) ?? '';
+}
+
+test.describe.serial('UI: peers on a plain underlay', () => {
+  test.skip(skip !== undefined, skip);
+  let world: UiWorld;
+  let alice: Desktop;
+  let bob: Desktop;
+  let alicePage: Page;
+
+  test.beforeAll(async () => {
+    world = UiWorld.create();
+    const sn = await world.supernode();
+    const [hostA, hostB] = [await world.topology.publicHost('a'), await world.topology.publicHost('b')];
+    [alice, bob] = await Promise.all([
+      world.desktop('alice', hostA, { profiles: [{ name: 'home', community: 'ui-peers', supernodes: [sn], description: 'alice', tap: 'kitha' }] }),
+      world.desktop('bob', hostB, { profiles: [{ name: 'home', community: 'ui-peers', supernodes: [sn], description: 'bob', tap: 'kithb' }] }),
+    ]);
+  });
+
+  test.afterEach(async () => {
+    await world?.captureFailure(test.info());
+  });
+
+  test.afterAll(async () => {
+    await world?.destroy();
+  });
+
+  test('the peer appears as Direct with a round-trip time', async () => {
+    alicePage = await world.openUi(alice);
+    const bobPage = await world.openUi(bob);
+    await expect(statusLine(alicePage)).toHaveText(/Connected/, { timeout: 30_000 });
+    await expect(statusLine(bobPage)).toHaveText(/Connected/, { timeout: 30_000 });
+    const bobAddress = await assignedAddress(bobPage);
+    // Traffic is what makes the edges punch through to each other.
+    await world.pingUntil(alice.host.ns, bobAddress);
+
+    await openScreen(alicePage, 'Peers');
+    const row = peerRows(alicePage).filter({ hasText: 'bob' });
+    await expect(row).toHaveCount(1, { timeout: 30_000 });
+    await expect(row.getByRole('cell').filter({ hasText: bobAddress })).toHaveCount(1);
+    await expect(row.getByText(/^Direct/)).toBeVisible({ timeout: 30_000 });
+    await expect(row.getByRole('cell').filter({ hasText: /^(< 1|\d+) ms$/ })).toHaveCount(1, { timeout: 30_000 });
+    await shot(alicePage, 'peers-direct');
+  });
+
+  test('Disconnect changes the state and empties the peer list', async () => {
+    await openScreen(alicePage, 'Connect');
+    await alicePage.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await expect(statusLine(alicePage)).toHaveText(/Disconnected/, { timeout: 20_000 });
+    await expect(alicePage.getByRole('button', { name: 'Connect', exact: true })).toBeEnabled();
+    await shot(alicePage, 'disconnect-connect-screen');
+
+    await openScreen(alicePage, 'Peers');
+    await expect(peerRows(alicePage)).toHaveCount(0, { timeout: 20_000 });
+    await expect(alicePage.getByRole('table', { name: 'Peers' })).toContainText('No peers yet');
+    await shot(alicePage, 'disconnect-peers-empty');
+  });
+});
