@@ -51,12 +51,13 @@ export type KithParams<K extends KithMethod> = [Served<K>] extends [never]
 
 export type KithResult<K extends KithMethod> = [Served<K>] extends [never] ? DeclaredMethods[K]['result'] : MethodResult<EdgeApi, Served<K>>;
 
-/** Event topics the window listens to: the engine's own, plus settings changes. */
+/** Event topics the window listens to, as the engine publishes them. */
 export interface KithEvents {
   readonly 'kith.state': EdgeEventPayloads['kith.state'];
   readonly 'kith.peer': EdgeEventPayloads['kith.peer'];
   readonly 'kith.path': EdgeEventPayloads['kith.path'];
-  readonly 'kith.settings': SettingsView;
+  /** Only which network changed (no key): the settings are read again with kith.settings.get. */
+  readonly 'kith.settings': EdgeEventPayloads['kith.settings'];
 }
 
 export type KithTopic = keyof KithEvents;

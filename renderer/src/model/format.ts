@@ -72,3 +72,37 @@ export function pathSentence(peer: Pick<PeerView, 'path' | 'rttMs'>): string {
 export function peerName(peer: Pick<PeerView, 'description' | 'mac'>): string {
   return peer.description.trim() === '' ? peer.mac : peer.description;
 }
+
+/** "1 computer online", "3 computers online", "no other computers online yet". */
+export function computersOnline(count: number): string {
+  if (count <= 0) return 'no other computers online yet';
+  return `${count} ${count === 1 ? 'computer' : 'computers'} online`;
+}
+
+/**
+ * The Connect screen's one line on what is happening, for someone who does not know what a
+ * supernode is: "Connected to family · 3 computers online", "Connecting to family…".
+ */
+export function connectionSummary(status: Pick<KithStatus, 'state' | 'reason' | 'community'> | undefined, peerCount: number, engineDown: boolean): string {
+  if (engineDown) return "Kith's engine is not running, so this computer is not in any network.";
+  if (status === undefined) return 'Waiting for Kith…';
+  const network = status.community === '' ? 'your network' : status.community;
+  switch (status.state) {
+    case 'registered':
+      return `Connected to ${network} · ${computersOnline(peerCount)}`;
+    case 'connecting':
+      return `Connecting to ${network}…`;
+    case 'no-supernode':
+      return `Trying to reach ${network}: the supernode does not answer. Check the internet connection.`;
+    case 'stopped':
+      return `Not connected. Press Connect to join ${network}.`;
+    case 'error':
+      return `Could not connect to ${network}: ${status.reason ?? 'unknown error'}`;
+  }
+}
+
+/** The empty peers table: always starts "No peers yet", then says why in plain words. */
+export function peersEmptyText(state: EdgeState | undefined): string {
+  if (state === 'registered') return 'No peers yet. No other computers are online in this network yet: they appear here as soon as they join.';
+  return 'No peers yet. Connect to see the other computers in this network.';
+}

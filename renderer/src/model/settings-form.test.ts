@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changedSettings, draftFromSettings, errorsByField, fieldErrorProps, supernodeLines } from './settings-form.js';
+import { changedSettings, draftFromSettings, errorsByField, FIELD_LABELS, FIELD_ORDER, fieldErrorProps, invalidFields, supernodeLines } from './settings-form.js';
 import { SETTINGS } from './fixtures.test-support.js';
 
 describe('settings form', () => {
@@ -29,5 +29,22 @@ describe('settings form', () => {
     assert.deepEqual(fieldErrorProps('community', byField), { 'aria-invalid': true, 'aria-describedby': 'settings-error-community' });
     assert.deepEqual(fieldErrorProps('key', byField), {});
     assert.deepEqual(supernodeLines('a:1\r\n  \nb:2'), ['a:1', 'b:2']);
+  });
+
+  it('lists refused fields once each, in the order the form shows them', () => {
+    const errors = [
+      { field: 'description', message: 'too long' },
+      { field: 'community', message: 'at most 19 characters' },
+      { field: 'supernodes', message: 'bad port' },
+      { field: 'community', message: 'second message' },
+    ] as const;
+    assert.deepEqual(invalidFields(errors), ['community', 'supernodes', 'description']);
+    assert.deepEqual(invalidFields([]), []);
+  });
+
+  it('names every field, each once in the form order', () => {
+    assert.deepEqual([...FIELD_ORDER].sort(), Object.keys(FIELD_LABELS).sort());
+    assert.equal(new Set(FIELD_ORDER).size, FIELD_ORDER.length);
+    assert.deepEqual(Object.keys(changedSettings(SETTINGS.settings, { ...draftFromSettings(SETTINGS.settings), community: 'x' })), ['community']);
   });
 });

@@ -61,3 +61,24 @@ export function fieldErrorProps(field: SettingsField, errors: Partial<Record<Set
 export function errorId(field: SettingsField): string {
   return `settings-error-${field}`;
 }
+
+/** The fields in the order the form shows them. */
+export const FIELD_ORDER: readonly SettingsField[] = ['community', 'key', 'cipher', 'compression', 'headerEncryption', 'supernodes', 'addressMode', 'address', 'description'];
+
+export const FIELD_LABELS: Readonly<Record<SettingsField, string>> = {
+  community: 'Community',
+  key: 'Key',
+  cipher: 'Cipher',
+  compression: 'Compression',
+  headerEncryption: 'Header encryption',
+  supernodes: 'Supernodes',
+  addressMode: 'Address mode',
+  address: 'Static address',
+  description: 'Description',
+};
+
+/** The refused fields in form order (each once): the summary lists them, focus goes to the first. */
+export function invalidFields(errors: readonly FieldError[]): SettingsField[] {
+  const refused = new Set(errors.map((error) => error.field));
+  return FIELD_ORDER.filter((field) => refused.has(field));
+}

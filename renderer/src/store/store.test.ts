@@ -82,8 +82,13 @@ describe('window store', () => {
     assert.equal(store.getState().peers['02:00:00:00:00:01']?.path, 'relayed');
     fake.emit({ topic: 'kith.state', payload: { state: 'connecting', previous: 'registered' } });
     assert.equal(store.getState().status?.state, 'connecting');
-    fake.emit({ topic: 'kith.settings', payload: { ...SETTINGS, profile: 'work' } });
-    assert.equal(store.getState().settings?.profile, 'work');
+    // The event names only the network; the settings themselves (with the key) are read again.
+    const reads = (): number => fake.calls.filter((method) => method === 'kith.settings.get').length;
+    const before = reads();
+    fake.emit({ topic: 'kith.settings', payload: { profile: 'family', community: 'family' } });
+    await settle();
+    assert.equal(reads(), before + 1);
+    assert.equal(store.getState().settings?.profile, SETTINGS.profile);
   });
 
   it('refreshes status, peers and supernodes only on the 2 s timer', async () => {

@@ -104,13 +104,9 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
         case 'kith.path':
           set({ peers: applyPathEvent(state.peers, event.payload) });
           return;
-        case 'kith.settings': {
-          // The HTTP stream's records carry their topic in `event` (MANAGEMENT.md §7.4).
-          const view: SettingsView & { event?: string } = { ...event.payload };
-          delete view.event;
-          set({ settings: view });
+        case 'kith.settings':
+          void refreshSettings();
           return;
-        }
       }
     };
 
@@ -133,17 +129,16 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
       });
     };
 
-    const refreshFull = async (): Promise<void> => {
-      const [, settings, profiles] = await Promise.all([
-        refreshLight(),
-        attempt(() => client.call('kith.settings.get')),
-        attempt(() => client.call('kith.profiles')),
-        get().loadLog(),
-      ]);
+    const refreshSettings = async (): Promise<void> => {
+      const [settings, profiles] = await Promise.all([attempt(() => client.call('kith.settings.get')), attempt(() => client.call('kith.profiles'))]);
       set({
         ...(settings.ok ? { settings: settings.value, settingsProblem: undefined } : { settingsProblem: errorMessage(settings.error) }),
         ...(profiles.ok ? { profiles: profiles.value } : {}),
       });
+    };
+
+    const refreshFull = async (): Promise<void> => {
+      await Promise.all([refreshLight(), refreshSettings(), get().loadLog()]);
     };
 
     const switchTo = async (method: 'kith.connect' | 'kith.disconnect'): Promise<void> => {

@@ -1,17 +1,29 @@
-import { connectButton, formatRtt } from '../model/format.js';
+import { useMemo } from 'react';
+import { connectButton, connectionSummary, formatRtt, pathSentence, peerName } from '../model/format.js';
+import { sortPeers } from '../model/peers-table.js';
+import { StartAtLogin } from './StartAtLogin.js';
 import { useKith } from './store-context.js';
+
+/** How many peers the Connect screen names; the rest are on the Peers screen. */
+const PEERS_SHOWN = 5;
 
 export function ConnectScreen() {
   const status = useKith((s) => s.status);
+  const link = useKith((s) => s.link);
+  const peersByMac = useKith((s) => s.peers);
   const switching = useKith((s) => s.switching);
   const actionProblem = useKith((s) => s.actionProblem);
   const connect = useKith((s) => s.connect);
   const disconnect = useKith((s) => s.disconnect);
   const button = connectButton(status?.state, switching);
-  const address = status?.address;
+  // The TAP keeps its address after a disconnect, but nobody can reach it there until reconnected.
+  const address = status?.state === 'stopped' ? undefined : status?.address;
+  const peers = useMemo(() => sortPeers(Object.values(peersByMac), { column: 'name', direction: 'ascending' }), [peersByMac]);
+  const connected = status?.state === 'registered' && link !== 'down';
   return (
     <section aria-labelledby="connect-heading">
       <h2 id="connect-heading">Connect</h2>
+      <p className="summary">{connectionSummary(status, peers.length, link === 'down')}</p>
       <div className="card connect-card">
         <button type="button" className={`big-button ${button.label === 'Connect' ? 'primary' : 'secondary'}`} disabled={button.disabled} onClick={() => void (button.label === 'Connect' ? connect() : disconnect())}>
           {button.label}
@@ -23,7 +35,7 @@ export function ConnectScreen() {
         )}
         <dl className="facts">
           <dt id="your-address-label">Your address</dt>
-          <dd aria-labelledby="your-address-label">{address === undefined ? 'none yet' : address.split('/')[0]}</dd>
+          <dd aria-labelledby="your-address-label">{address === undefined ? (status?.state === 'stopped' ? 'none while disconnected' : 'none yet') : address.split('/')[0]}</dd>
           <dt>Network</dt>
           <dd>{status?.community ?? '—'}</dd>
           <dt>Supernode</dt>
@@ -32,11 +44,30 @@ export function ConnectScreen() {
           <dd>{formatRtt(status?.supernodeRttMs)}</dd>
         </dl>
       </div>
+      {connected && (
+        <div className="card online">
+          <h3>Computers online</h3>
+          {peers.length === 0 ? (
+            <p className="muted">No other computers are online in this network yet. Send someone an invite to add their computer.</p>
+          ) : (
+            <ul className="online-list">
+              {peers.slice(0, PEERS_SHOWN).map((peer) => (
+                <li key={peer.mac}>
+                  <span className="online-name">{peerName(peer)}</span>
+                  <span className={peer.path === 'direct' ? 'path-ok' : 'path-slow'}>{pathSentence(peer)}</span>
+                </li>
+              ))}
+              {peers.length > PEERS_SHOWN && <li className="muted">and {peers.length - PEERS_SHOWN} more: see Peers</li>}
+            </ul>
+          )}
+        </div>
+      )}
+      <StartAtLogin />
       <aside className="hint" aria-labelledby="help-relative-heading">
-        <h3 id="help-relative-heading">Help a relative</h3>
+        <h3 id="help-relative-heading">Helping a relative?</h3>
         <p>
-          Open <strong>Invite</strong>, create an invite and send them the link or let them scan the QR code. Once they join, they appear under <strong>Peers</strong>: choose
-          “Remote desktop” or “SSH” there to reach their computer.
+          Open <strong>Invite</strong>, create an invite and send them the link or let them scan the QR code. Once they join, their computer appears under <strong>Peers</strong>: choose
+          “Remote desktop” there to see their screen.
         </p>
       </aside>
     </section>

@@ -39,6 +39,13 @@ export function InviteScreen() {
   return (
     <section aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite</h2>
+      <aside className="hint intro" aria-labelledby="invite-help-heading">
+        <h3 id="invite-help-heading">Helping a relative?</h3>
+        <p>
+          Create an invite below and send them the link, or let them scan the QR code. They install Kith, paste the link under “Invite to join” and click Join. Their computer then
+          shows up under <strong>Peers</strong>, where “Remote desktop” lets you see their screen and help.
+        </p>
+      </aside>
       <div className="card">
         <h3>Invite someone</h3>
         <p className="muted">The invite holds everything needed to join this network, including its key: send it only to people you trust.</p>
@@ -94,10 +101,6 @@ export function InviteScreen() {
           </p>
         )}
       </div>
-      <aside className="hint">
-        <h3>Help a relative</h3>
-        <p>Create an invite here and send the link. On their computer they paste it into “Invite to join” and press Join — or simply open the link.</p>
-      </aside>
     </section>
   );
 }

@@ -1,16 +1,16 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import type { PeerView, PingResult } from '../../../engine/desktop/api.js';
 import { errorMessage } from '../client/errors.js';
-import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName } from '../model/format.js';
+import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName, peersEmptyText } from '../model/format.js';
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
+import { ActionsMenu } from './ActionsMenu.js';
 import { copyText, openExternal, platformName } from './desktop.js';
 import { useKith } from './store-context.js';
 import { useNow } from './use-now.js';
 
+/** The MAC shares the name's column (a second line under the name) and sorts from its header. */
 const COLUMNS: readonly { readonly column: PeerColumn; readonly label: string }[] = [
-  { column: 'name', label: 'Name' },
   { column: 'ip', label: 'VPN IP' },
-  { column: 'mac', label: 'MAC' },
   { column: 'path', label: 'Path' },
   { column: 'rtt', label: 'RTT' },
   { column: 'traffic', label: 'Traffic' },
@@ -25,6 +25,7 @@ interface PingState {
 
 export function PeersScreen() {
   const peersByMac = useKith((s) => s.peers);
+  const state = useKith((s) => s.status?.state);
   const ping = useKith((s) => s.ping);
   const now = useNow(5000);
   const [sort, setSort] = useState<PeerSort>({ column: 'name', direction: 'ascending' });
@@ -70,24 +71,28 @@ export function PeersScreen() {
         <table aria-label="Peers" className="data">
           <thead>
             <tr>
+              <th scope="col" className="name-col" aria-sort={sort.column === 'name' || sort.column === 'mac' ? sort.direction : 'none'}>
+                <SortButton column="name" label="Name" sort={sort} onSort={setSort} />
+                <span aria-hidden="true" className="muted">
+                  {' / '}
+                </span>
+                <SortButton column="mac" label="MAC" sort={sort} onSort={setSort} />
+              </th>
               {COLUMNS.map(({ column, label }) => (
                 <th key={column} scope="col" aria-sort={sort.column === column ? sort.direction : 'none'}>
-                  <button type="button" className="sort" onClick={() => setSort(nextSort(sort, column))}>
-                    {label}
-                    <span aria-hidden="true" className="sort-mark">
-                      {sort.column === column ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
-                    </span>
-                  </button>
+                  <SortButton column={column} label={label} sort={sort} onSort={setSort} />
                 </th>
               ))}
-              <th scope="col">Actions</th>
+              <th scope="col" className="actions-col">
+                Actions
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={COLUMNS.length + 1} className="empty">
-                  {total === 0 ? 'No peers yet. They appear here as soon as they join the network.' : 'No peer matches the filter.'}
+                <td colSpan={COLUMNS.length + 2} className="empty">
+                  {total === 0 ? peersEmptyText(state) : 'No peer matches the filter.'}
                 </td>
               </tr>
             )}
@@ -120,10 +125,15 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
   return (
     <tr>
       <th scope="row" className="name">
-        {name}
+        <span className={name === peer.mac ? 'name-main mono' : 'name-main'}>{name}</span>
+        {name !== peer.mac && (
+          <span className="name-sub mono">
+            <span className="visually-hidden">MAC </span>
+            {peer.mac}
+          </span>
+        )}
       </th>
       <td className="mono">{ip ?? '—'}</td>
-      <td className="mono">{peer.mac}</td>
       <td>
         <span className={`badge ${peer.path}`} title={pathSentence(peer)}>
           {peer.path === 'direct' ? (
@@ -131,7 +141,7 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
           ) : (
             <>
               <span className="badge-part">Relayed</span>
-              <span className="badge-via">{pathBadge(peer).slice('Relayed'.length)}</span>
+              <span className="badge-via">{breakable(pathBadge(peer).slice('Relayed'.length))}</span>
             </>
           )}
         </span>
@@ -153,22 +163,43 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
       <td>{formatAgo(peer.lastSeen, now)}</td>
       <td className="actions">
         {ip !== undefined && (
-          <div className="action-grid">
+          <div className="action-row">
             <button type="button" className="small" onClick={() => void onCopy(ip)}>
               Copy IP
             </button>
-            <button type="button" className="small" aria-label={`Remote desktop to ${name}`} onClick={() => void openExternal(remoteDesktopUrl(ip, platformName()))}>
-              Remote desktop
-            </button>
-            <button type="button" className="small" aria-label={`SSH to ${name}`} onClick={() => void openExternal(sshUrl(ip))}>
-              SSH
-            </button>
-            <button type="button" className="small" aria-label={`Ping ${name}`} onClick={() => void onPing(ip)}>
-              Ping
-            </button>
+            <ActionsMenu
+              label={`More actions for ${name}`}
+              actions={[
+                { text: 'Remote desktop', label: `Remote desktop to ${name}`, run: () => void openExternal(remoteDesktopUrl(ip, platformName())) },
+                { text: 'SSH', label: `SSH to ${name}`, run: () => void openExternal(sshUrl(ip)) },
+                { text: 'Ping', label: `Ping ${name}`, run: () => void onPing(ip) },
+              ]}
+            />
           </div>
         )}
       </td>
     </tr>
   );
+}
+
+function SortButton({ column, label, sort, onSort }: { column: PeerColumn; label: string; sort: PeerSort; onSort: (sort: PeerSort) => void }) {
+  return (
+    <button type="button" className="sort" onClick={() => onSort(nextSort(sort, column))}>
+      {label}
+      <span aria-hidden="true" className="sort-mark">
+        {sort.column === column ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
+      </span>
+    </button>
+  );
+}
+
+/** "via sn.example.net:7654" may wrap before the port and after dots, not in the middle of a word. */
+function breakable(text: string): ReactNode {
+  const parts = text.split(/(?<=\.)|(?=:)/);
+  return parts.map((part, index) => (
+    <Fragment key={index}>
+      {index > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
 }

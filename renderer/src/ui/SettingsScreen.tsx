@@ -1,7 +1,7 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
 import type { FieldError, NetworkSettings, SettingsField, SettingsView } from '../../../engine/desktop/api.js';
 import { errorMessage } from '../client/errors.js';
-import { changedSettings, CIPHER_LABELS, CIPHERS, COMPRESSIONS, draftFromSettings, errorId, errorsByField, fieldErrorProps, type SettingsDraft } from '../model/settings-form.js';
+import { changedSettings, CIPHER_LABELS, CIPHERS, COMPRESSIONS, draftFromSettings, errorId, errorsByField, FIELD_LABELS, fieldErrorProps, invalidFields, type SettingsDraft } from '../model/settings-form.js';
 import { useKith } from './store-context.js';
 
 export function SettingsScreen() {
@@ -44,8 +44,13 @@ function SettingsForm({ view }: { view: SettingsView }) {
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [saving, setSaving] = useState(false);
   const [showKey, setShowKey] = useState(false);
+  /** Bumped by each refused save, so focus moves to the first marked field after it renders. */
+  const [refusals, setRefusals] = useState(0);
+  const form = useRef<HTMLFormElement>(null);
+  const summary = useRef<HTMLDivElement>(null);
   const base = useId();
   const byField = errorsByField(errors);
+  const refused = invalidFields(errors);
 
   // A save or an event brought new settings: start over from them.
   useEffect(() => setDraft(draftFromSettings(view.settings)), [view.settings]);
@@ -54,6 +59,24 @@ function SettingsForm({ view }: { view: SettingsView }) {
     setDraft((old) => ({ ...old, [field]: value }));
     setOutcome(undefined);
   };
+
+  const id = (field: SettingsField): string => `${base}-${field}`;
+
+  /** The control to focus for a field: the checked radio stands for the address mode. */
+  const focusField = (field: SettingsField): void => {
+    const target = field === 'addressMode' ? form.current?.querySelector<HTMLInputElement>(`input[name="${base}-address-mode"]:checked`) : document.getElementById(id(field));
+    target?.focus({ preventScroll: true });
+    target?.scrollIntoView({ block: 'nearest' });
+  };
+
+  useEffect(() => {
+    const first = refused[0];
+    if (refusals === 0 || first === undefined) return;
+    // The summary first, then the field: both in view when they fit, the field in view always.
+    summary.current?.scrollIntoView({ block: 'start' });
+    focusField(first);
+    // Only a new refusal moves focus; editing a field must not pull it back.
+  }, [refusals]);
 
   const onSubmit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -67,7 +90,9 @@ function SettingsForm({ view }: { view: SettingsView }) {
     try {
       const result = await save(changes);
       setErrors(result.ok ? [] : result.errors);
-      setOutcome(result.ok ? { ok: true, text: 'Saved. The new settings are in use.' } : { ok: false, text: 'Not saved: please correct the fields marked below.' });
+      // A refusal is told by the summary at the top of the form, which lists the marked fields.
+      setOutcome(result.ok ? { ok: true, text: 'Saved. The new settings are in use.' } : undefined);
+      if (!result.ok) setRefusals((n) => n + 1);
     } catch (error) {
       setOutcome({ ok: false, text: `Not saved: ${errorMessage(error)}` });
     } finally {
@@ -75,7 +100,6 @@ function SettingsForm({ view }: { view: SettingsView }) {
     }
   };
 
-  const id = (field: SettingsField): string => `${base}-${field}`;
   const message = (field: SettingsField): ReactNode =>
     byField[field] === undefined ? null : (
       <p className="field-error" id={errorId(field)}>
@@ -84,8 +108,30 @@ function SettingsForm({ view }: { view: SettingsView }) {
     );
 
   return (
-    <form className="card settings" onSubmit={(event) => void onSubmit(event)} noValidate>
+    <form ref={form} className="card settings" onSubmit={(event) => void onSubmit(event)} noValidate>
       {view.file !== undefined && <p className="muted small-print">Stored in {view.file}</p>}
+      <div ref={summary} className={refused.length === 0 ? 'error-summary empty-summary' : 'error-summary'} aria-live="polite">
+        {refused.length > 0 && (
+          <>
+            <p className="problem">Not saved: please correct the fields marked below.</p>
+            <ul>
+              {refused.map((field) => (
+                <li key={field}>
+                  <a
+                    href={`#${id(field)}`}
+                    onClick={(event: MouseEvent) => {
+                      event.preventDefault();
+                      focusField(field);
+                    }}
+                  >
+                    {FIELD_LABELS[field]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
       <div className="field">
         <label htmlFor={id('community')}>Community</label>
         <input id={id('community')} value={draft.community} onChange={(e) => update('community', e.target.value)} autoComplete="off" spellCheck={false} {...fieldErrorProps('community', byField)} />

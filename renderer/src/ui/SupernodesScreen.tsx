@@ -24,7 +24,7 @@ export function SupernodesScreen() {
             {supernodes.length === 0 && (
               <tr>
                 <td colSpan={5} className="empty">
-                  No supernodes configured.
+                  No supernodes configured. Add one under Network settings, or join with an invite.
                 </td>
               </tr>
             )}
