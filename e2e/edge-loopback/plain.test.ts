@@ -33,6 +33,8 @@ describe('edge loopback: plain community', () => {
       assert.equal(supernodes[0]?.selected, true);
       assert.equal(supernodes[0]?.mac, '02:00:00:00:00:01');
       assert.equal(supernodes[0]?.socket, `${SUPERNODE_ADDRESS}:${sn.port}`);
+      // Measured from the REGISTER_SUPER that the ACK answered, before any PING sweep.
+      assert.equal(typeof supernodes[0]?.rttMs, 'number');
     } finally {
       await stopAll([a, b], sn);
     }

@@ -195,6 +195,9 @@ export class SupernodeRegistration {
     if (current?.socket === undefined) return;
     const cookie = randomUint32();
     current.lastCookie = cookie;
+    // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
+    // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
+    current.rtt.probeSent(now);
     sendToSupernode(ctx, {
       ...baseHeader(ctx),
       type: MessageType.RegisterSuper,
@@ -295,6 +298,7 @@ export class SupernodeRegistration {
     }
     if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
     const now = ctx.clock.nowMs();
+    record.rtt.replyReceived(now);
     // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
     if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
       record.mac = Uint8Array.from(message.srcMac);
