@@ -3,8 +3,13 @@
 // and the peer list no longer shows the peer as reachable.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { openScreen, peerRows, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
+import { join } from 'node:path';
+import type { KithStatus, PeerView, ProfileSummary } from '../../engine/desktop/api.js';
+import { trayIconState, trayMenu, trayTooltip } from '../../electron/tray-state.js';
+import { REPO } from '../netns/kith.js';
+import { openScreen, peerRows, rpc, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
 import type { Desktop } from './harness.js';
+import { trayMenuHtml } from './tray-menu-html.js';
 
 const skip = uiSkipReason();
 
@@ -57,6 +62,20 @@ test.describe.serial('UI: peers on a plain underlay', () => {
     await expect(row.getByText(/^Direct/)).toBeVisible({ timeout: 30_000 });
     await expect(row.getByRole('cell').filter({ hasText: /^(< 1|\d+) ms$/ })).toHaveCount(1, { timeout: 30_000 });
     await shot(alicePage, 'peers-direct');
+  });
+
+  test('the tray menu built from the engine state lists the peer as direct', async () => {
+    // The Electron shell's own menu model, fed the engine's real answers, drawn in HTML.
+    const [status, peers, profiles] = await Promise.all([rpc(world, alice, 'kith.status'), rpc(world, alice, 'kith.peers'), rpc(world, alice, 'kith.profiles')]);
+    const snapshot = { engine: 'running' as const, status: status as KithStatus, peers: peers as PeerView[], profiles: profiles as ProfileSummary[], startAtLogin: true };
+    expect(trayIconState(snapshot)).toBe('connected');
+    const page = await alicePage.context().newPage();
+    await page.setViewportSize({ width: 672, height: 300 });
+    await page.setContent(trayMenuHtml(trayMenu(snapshot), trayIconState(snapshot), trayTooltip(snapshot), join(REPO, 'build', 'icons'), 'Peers'));
+    await expect(page.getByRole('list', { name: 'Kith tray menu' })).toContainText(/bob — direct — [\d.]+ ms/);
+    await expect(page.getByRole('list', { name: 'Kith tray menu' })).toContainText('Connected to ui-peers · 1 peer');
+    await shot(page, 'tray-menu');
+    await page.close();
   });
 
   test('Disconnect changes the state and empties the peer list', async () => {
