@@ -15,12 +15,19 @@ function defaultWebUiDir(): string | undefined {
   return existsSync(`${dir}/index.html`) ? dir : undefined;
 }
 
-const { values } = parseArgs({
-  options: { reason: { type: 'string' }, 'web-ui': { type: 'string' }, port: { type: 'string' } },
-  allowPositionals: false,
-  strict: false,
-});
-const text = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const USAGE = 'usage: browser-main [--port <n>] [--web-ui <dir>] [--reason <text>]';
+
+function commandLine(): { reason?: string | undefined; 'web-ui'?: string | undefined; port?: string | undefined } {
+  try {
+    return parseArgs({ options: { reason: { type: 'string' }, 'web-ui': { type: 'string' }, port: { type: 'string' } }, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    process.stderr.write(`kith: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const values = commandLine();
+const text = (value: string | undefined): string | undefined => (value !== undefined && value !== '' ? value : undefined);
 const port = text(values.port) === undefined ? undefined : Number(values.port);
 if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
   process.stderr.write('kith: --port must be a number from 0 to 65535\n');
@@ -45,9 +52,9 @@ const reason = text(values.reason) ?? text(process.env['KITH_BROWSER_REASON']);
 process.stdout.write(
   [
     `Kith is running. Open ${host.url ?? '(no URL)'} in your browser.`,
-    `Password: the contents of ${host.passwordFile} (any user name).`,
+    `Password: the contents of ${host.passwordFile} (any user name; cat it to see it).`,
     ...(reason === undefined ? [] : [`The browser UI is used because ${reason}.`]),
-    ...(webUiDir === undefined ? ['No built UI was found (npm run build:renderer?); the JSON-RPC API is served all the same.'] : []),
+    ...(webUiDir === undefined ? ['No built UI was found (npm run build:ui); the JSON-RPC API is served all the same.'] : []),
     '',
   ].join('\n'),
 );
