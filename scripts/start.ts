@@ -29,8 +29,8 @@ function main(): void {
     run(binary, [path.join(ROOT, 'dist', 'electron', 'main.js'), ...process.argv.slice(2)]);
     return;
   }
-  const reason = "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set or it could not be downloaded); opening Kith in the browser instead";
-  console.log(reason);
+  // browser-main prints it as "The browser UI is used because <reason>."
+  const reason = "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set, or it could not be downloaded)";
   run(process.execPath, [path.join(ROOT, 'dist', 'engine', 'desktop', 'browser-main.js'), '--reason', reason, ...process.argv.slice(2)]);
 }
 
