@@ -9,6 +9,7 @@ import { LogRing } from '../desktop/log-ring.js';
 import { NetworkController } from '../desktop/network-controller.js';
 import { ProfileStore } from '../desktop/profile-store.js';
 import { EdgeSession } from '../edge/edge-session.js';
+import { builtWebUiDir } from '../desktop/web-ui-dir.js';
 import { createEdgeManagement } from '../edge/management.js';
 import { edgeSettings } from '../edge/settings.js';
 import { openTapPort, tapNameFor } from '../edge/tap-port.js';
@@ -125,6 +126,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
     // kith.settings.set writes back to the file this session was loaded from.
     const network = new NetworkController({ session: edge, store: new ProfileStore(dirname(configFile.path)), profile: session, log: ring, logger });
     // `stop` answers first; the shutdown starts once the reply has been written.
+    const webUiDir = builtWebUiDir();
     const management = createEdgeManagement({
       edge,
       session,
@@ -135,6 +137,8 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       requestStop: () => setImmediate(() => stop.request()),
       log: (line) => logger.warn(line),
       network,
+      // The desktop window for headless machines, on management.port behind the password.
+      ...(webUiDir === undefined ? {} : { webUiDir }),
     });
     const running = edge;
     const shutDown = async (): Promise<void> => {

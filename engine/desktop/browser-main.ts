@@ -2,18 +2,11 @@
 // The desktop app without Electron: runs the desktop host and serves the built UI to a browser on
 // loopback (DESIGN.md: one method table, two transports). The launcher says why with
 // `--reason "<text>"`; `--web-ui <dir>` and `--port <n>` override the defaults.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { kithVersion } from '../cli/daemon-cli.js';
 import { stopRequests } from '../cli/daemon-runtime.js';
 import { startDesktopHost } from './host.js';
-
-/** The renderer's Vite build (dist/renderer), from the source tree (tsx) or from dist/engine/desktop. */
-function defaultWebUiDir(): string | undefined {
-  const dir = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/renderer' : '../../renderer', import.meta.url));
-  return existsSync(`${dir}/index.html`) ? dir : undefined;
-}
+import { builtWebUiDir } from './web-ui-dir.js';
 
 const USAGE = 'usage: browser-main [--port <n>] [--web-ui <dir>] [--reason <text>]';
 
@@ -33,7 +26,7 @@ if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535
   process.stderr.write('kith: --port must be a number from 0 to 65535\n');
   process.exit(2);
 }
-const webUiDir = text(values['web-ui']) ?? defaultWebUiDir();
+const webUiDir = text(values['web-ui']) ?? builtWebUiDir();
 
 const stop = stopRequests();
 const started = await startDesktopHost({
