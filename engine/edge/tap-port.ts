@@ -156,7 +156,7 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
 
 function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
   const mac = device.mac;
-  const frames: Buffer[] = [];
+  const frames: Uint8Array[] = [];
   return {
     name: device.name,
     created,
@@ -167,8 +167,11 @@ function framePortOf(device: TapDevice, created: boolean, host: HostInterface): 
     onFrames(handler) {
       // The views are only valid during the call; the engine encodes them before returning.
       const started = device.onFrames((batch) => {
+        const { data, offsets, lengths } = batch;
+        // Plain Uint8Array views: cheaper to make than Buffer ones (no species lookup).
+        const base = data.byteOffset;
         frames.length = batch.count;
-        for (let i = 0; i < batch.count; i++) frames[i] = batch.frame(i);
+        for (let i = 0; i < batch.count; i++) frames[i] = new Uint8Array(data.buffer, base + offsets[i]!, lengths[i]);
         handler(frames);
         frames.length = 0;
       });

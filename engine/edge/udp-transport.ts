@@ -2,6 +2,11 @@
 // IPv4 address), the optional TCP connection to the supernode with length-prefix framing (§1.2),
 // and the multicast sockets of local discovery (§8.8.1). Sources are normalised to Socket with
 // IPv4-mapped addresses turned into IPv4.
+//
+// The main socket is the addon's batched UDP socket where there is one (Linux: recvmmsg/sendmmsg,
+// native/udp.ts): one callback per wake-up for up to a batch of datagrams, and the datagrams sent
+// while handling a batch (of TAP frames, of received datagrams) leave in one system call. Elsewhere,
+// or with KITH_UDP=dgram in the environment, it is a node:dgram socket; both behave the same.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -9,7 +14,10 @@ import { connect } from 'node:net';
 import type { Socket as TcpSocket } from 'node:net';
 import { frameMessage, LOCAL_DISCOVERY_PORT, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../protocol/index.js';
 import type { Socket } from '../protocol/index.js';
+import { socketFromAddressBytes } from '../protocol/sock.js';
 import type { SockAddr } from '../config/values.js';
+import { openUdpBatch, parseAddress } from '../../native/udp.js';
+import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../native/udp.js';
 
 export type Arrival = 'udp' | 'tcp' | 'multicast';
 
@@ -38,7 +46,7 @@ export interface TransportOptions {
  * TTL (setTTL around the send) apply to exactly that datagram.
  */
 function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  callback(null, hostname, isIPv6(hostname) ? 6 : 4);
+  callback(null, hostname, hostname.includes(':') ? 6 : 4);
 }
 
 /**
@@ -58,13 +66,63 @@ export function transportBind(bind: SockAddr | undefined, supernodes: readonly (
 /** The default unicast TTL restored after a TTL-limited send (Linux' default hop limit). */
 const DEFAULT_TTL = 64;
 
+/**
+ * Kernel socket buffers of the batched socket. A receiving edge that falls behind for a moment
+ * otherwise drops datagrams at the socket (the default ~200 KiB is ~140 full-size PACKETs), and
+ * every drop halves the window of the TCP flows inside the tunnel. Capped by net.core.rmem_max
+ * unless the edge holds CAP_NET_ADMIN.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
+const ADDRESS_CACHE_LIMIT = 4096;
+
+interface Destination {
+  readonly family: UdpFamily;
+  readonly bytes: Uint8Array;
+}
+
+/** The main socket: the batched native one, or node:dgram. */
+type MainSocket = { readonly kind: 'batch'; readonly socket: UdpBatchSocket } | { readonly kind: 'dgram'; readonly socket: UdpSocket };
+
+function bindDgram(dualStack: boolean, address: string, port: number): Promise<UdpSocket> {
+  const udp = createSocket({ type: dualStack ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup });
+  return new Promise<UdpSocket>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind({ address, port }, () => {
+      udp.off('error', reject);
+      resolve(udp);
+    });
+  });
+}
+
+function openMain(dualStack: boolean, address: string, port: number): Promise<MainSocket> {
+  if (process.env['KITH_UDP'] !== 'dgram') {
+    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES });
+    if (opened !== undefined && 'send' in opened) return Promise.resolve({ kind: 'batch', socket: opened });
+    if (opened !== undefined) {
+      const error = new Error(`bind ${opened.code} ${address}:${port}`) as NodeJS.ErrnoException;
+      error.code = opened.code;
+      if (opened.errno !== undefined) error.errno = opened.errno;
+      if (opened.syscall !== undefined) error.syscall = opened.syscall;
+      return Promise.reject(error);
+    }
+  }
+  return bindDgram(dualStack, address, port).then((socket) => ({ kind: 'dgram', socket }));
+}
+
 export class UdpTransport {
   private tcp: TcpSocket | undefined;
   private readonly multicast: UdpSocket[] = [];
   private closed = false;
 
+  /** IPv4 sources by address << 16 | port, IPv6 ones by text and port. */
+  private readonly sources4 = new Map<number, Socket>();
+  private readonly sources6 = new Map<string, Socket>();
+  private readonly destinations = new Map<string, Destination | null>();
+
   private constructor(
-    private readonly udp: UdpSocket,
+    private readonly main: MainSocket,
     private readonly dualStack: boolean,
     private readonly handlers: TransportHandlers,
     private readonly drop: DatagramFilter | undefined,
@@ -73,27 +131,37 @@ export class UdpTransport {
   static async open(options: TransportOptions, handlers: TransportHandlers): Promise<UdpTransport> {
     const address = options.bind?.address ?? '::';
     const dualStack = isIPv6(address);
-    const udp = createSocket({ type: dualStack ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup });
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address, port: options.bind?.port ?? 0 }, () => {
-        udp.off('error', reject);
-        resolve();
-      });
-    });
-    const transport = new UdpTransport(udp, dualStack, handlers, options.drop);
-    udp.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
-    udp.on('error', (error) => handlers.sendFailed('udp', error));
+    const main = await openMain(dualStack, address, options.bind?.port ?? 0);
+    const transport = new UdpTransport(main, dualStack, handlers, options.drop);
+    if (main.kind === 'batch') {
+      const started = main.socket.onDatagrams(
+        (batch) => transport.receiveBatch(batch),
+        (error) => handlers.sendFailed('udp', new Error(error.message)),
+      );
+      if (started !== undefined) {
+        main.socket.close();
+        throw new Error(`cannot receive on the UDP socket: ${started.message}`);
+      }
+      main.socket.onSendError((error, to) => handlers.sendFailed(socketToString(to as Socket), new Error(error.message)));
+    } else {
+      main.socket.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
+      main.socket.on('error', (error) => handlers.sendFailed('udp', error));
+    }
     if (options.localDiscovery) await transport.openMulticast();
     return transport;
   }
 
   get localPort(): number {
-    return this.udp.address().port;
+    return this.main.kind === 'batch' ? this.main.socket.localAddress.port : this.main.socket.address().port;
   }
 
   get localAddress(): string {
-    return this.udp.address().address;
+    return this.main.kind === 'batch' ? this.main.socket.localAddress.address : this.main.socket.address().address;
+  }
+
+  /** Statistics of the batched socket (undefined with node:dgram). */
+  get batchStats(): ReturnType<UdpBatchSocket['stats']> | undefined {
+    return this.main.kind === 'batch' ? this.main.socket.stats() : undefined;
   }
 
   /** Binds port 1968 with address reuse and joins the discovery groups; failures only disable discovery. */
@@ -121,6 +189,58 @@ export class UdpTransport {
     }
   }
 
+  /** One wake-up's datagrams from the batched socket; the views are valid during this call only. */
+  private receiveBatch(batch: DatagramBatch): void {
+    const { meta, addrs, data } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      if (this.closed) return;
+      const m = 4 * i;
+      const offset = meta[m]!;
+      const familyPort = meta[m + 2]!;
+      const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
+      if (this.drop?.('in', source) === true) continue;
+      this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+    }
+  }
+
+  /** The Socket of a source, one object per address and port (nothing mutates a Socket). */
+  private sourceOf(ipv4: boolean, addrs: Uint8Array, offset: number, port: number): Socket {
+    if (ipv4) {
+      const key = ((addrs[offset]! << 24) | (addrs[offset + 1]! << 16) | (addrs[offset + 2]! << 8) | addrs[offset + 3]!) >>> 0;
+      const full = key * 65536 + port;
+      let source = this.sources4.get(full);
+      if (source === undefined) {
+        if (this.sources4.size >= ADDRESS_CACHE_LIMIT) this.sources4.clear();
+        source = socketFromAddressBytes(addrs, offset, 4, port);
+        this.sources4.set(full, source);
+      }
+      return source;
+    }
+    const fresh = socketFromAddressBytes(addrs, offset, 16, port);
+    const key = `${fresh.address}|${port}`;
+    const known = this.sources6.get(key);
+    if (known !== undefined) return known;
+    if (this.sources6.size >= ADDRESS_CACHE_LIMIT) this.sources6.clear();
+    this.sources6.set(key, fresh);
+    return fresh;
+  }
+
+  /** The destination's address bytes for the batched socket; null when the text is no literal address. */
+  private destinationOf(address: string): Destination | null {
+    let destination = this.destinations.get(address);
+    if (destination === undefined) {
+      const parsed = parseAddress(address);
+      destination = parsed ?? null;
+      // IPv4-mapped text is an IPv4 destination (§1.1).
+      if (parsed !== undefined && parsed.family === 6 && parsed.bytes.subarray(0, 10).every((b) => b === 0) && parsed.bytes[10] === 0xff && parsed.bytes[11] === 0xff) {
+        destination = { family: 4, bytes: parsed.bytes.slice(12) };
+      }
+      if (this.destinations.size >= ADDRESS_CACHE_LIMIT) this.destinations.clear();
+      this.destinations.set(address, destination);
+    }
+    return destination;
+  }
+
   private receive(bytes: Uint8Array, address: string, port: number, arrival: Arrival): void {
     if (this.closed) return;
     const source = socketFromAddress(address, port);
@@ -143,17 +263,31 @@ export class UdpTransport {
     if (this.closed) return;
     if (this.drop?.('out', to) === true) return;
     if (!this.dualStack && to.family === 'IPv6') return;
+    const main = this.main;
+    if (main.kind === 'batch') {
+      const destination = this.destinationOf(to.address);
+      if (destination === null || (destination.family === 6 && !this.dualStack)) {
+        this.handlers.sendFailed(socketToString(to), new Error(`not an address this socket can reach: ${to.address}`));
+        return;
+      }
+      // Queued (a copy) and sent with the others of this batch; a per-datagram TTL travels along.
+      if (!main.socket.send(bytes, destination.family, destination.bytes, to.port, ttl ?? 0, to)) {
+        this.handlers.sendFailed(socketToString(to), new Error('send queue full'));
+      }
+      return;
+    }
+    const udp = main.socket;
     const copy = Buffer.from(bytes);
     const limited = ttl !== undefined && ttl > 0;
     try {
-      if (limited) this.udp.setTTL(ttl);
-      this.udp.send(copy, to.port, this.target(to), (error) => {
+      if (limited) udp.setTTL(ttl);
+      udp.send(copy, to.port, this.target(to), (error) => {
         if (error) this.handlers.sendFailed(socketToString(to), error);
       });
     } catch (error) {
       this.handlers.sendFailed(socketToString(to), error as Error);
     } finally {
-      if (limited) this.udp.setTTL(DEFAULT_TTL);
+      if (limited) udp.setTTL(DEFAULT_TTL);
     }
   }
 
@@ -208,7 +342,13 @@ export class UdpTransport {
     if (this.closed) return;
     this.closed = true;
     this.closeTcp();
-    const sockets = [this.udp, ...this.multicast];
+    const main = this.main;
+    if (main.kind === 'batch') {
+      // Whatever is still queued leaves first.
+      main.socket.flush();
+      main.socket.close();
+    }
+    const sockets = main.kind === 'dgram' ? [main.socket, ...this.multicast] : [...this.multicast];
     await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
   }
 }

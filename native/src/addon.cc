@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "backend.h"
+#include "udp.h"
 
 namespace kith {
 namespace {
@@ -346,10 +347,6 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
   Stats stats_;
 };
 
-struct AddonData {
-  Napi::FunctionReference ctor;
-};
-
 // open({ name, create }) -> TapHandle | { code, errno, syscall, message }
 Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -370,6 +367,9 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ctor = Napi::Persistent(TapHandle::Define(env));
   env.SetInstanceData(data);
+#ifdef __linux__
+  InitUdp(env, exports, data);
+#endif
   exports.Set("open", Napi::Function::New(env, Open));
 #if defined(_WIN32)
   exports.Set("platform", "win32");

@@ -1,0 +1,195 @@
+// The addon's batched UDP socket (native/udp.ts, src/udp_linux.cc): batches both ways on 127.0.0.1
+// and ::1, per-datagram TTL (seen by a receiver that reports it), oversized and odd input, and
+// closing while datagrams are queued or a batch is being handled.
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { test } from 'node:test';
+import { openUdpBatch, parseAddress, udpBatchSupported } from './udp.js';
+import type { DatagramBatch, UdpBatchSocket, UdpBatchOptions } from './udp.js';
+
+const skip = udpBatchSupported() ? false : 'no batched UDP socket on this platform (or the addon is not built)';
+
+function open(options: UdpBatchOptions): UdpBatchSocket {
+  const socket = openUdpBatch(options);
+  assert.ok(socket !== undefined && 'send' in socket, `open failed: ${JSON.stringify(socket)}`);
+  return socket;
+}
+
+interface Received {
+  payload: Buffer;
+  family: number;
+  port: number;
+  ttl: number;
+  address: Uint8Array;
+}
+
+/** Collects datagrams until `count` arrived (or the timeout), copying them out of the reused slab. */
+function collect(socket: UdpBatchSocket, count: number, timeoutMs = 3_000): { done: Promise<Received[]>; batches: number[] } {
+  const got: Received[] = [];
+  const batches: number[] = [];
+  let finish: (value: Received[]) => void = () => undefined;
+  const done = new Promise<Received[]>((resolve, reject) => {
+    finish = resolve;
+    setTimeout(() => reject(new Error(`received ${got.length} of ${count}`)), timeoutMs).unref();
+  });
+  const error = socket.onDatagrams(
+    (batch: DatagramBatch) => {
+      batches.push(batch.count);
+      for (let i = 0; i < batch.count; i++) {
+        const [offset, length, familyPort, ttl] = batch.meta.subarray(4 * i, 4 * i + 4);
+        got.push({
+          payload: Buffer.from(batch.data.subarray(offset, offset! + length!)),
+          family: familyPort! >>> 16,
+          port: familyPort! & 0xffff,
+          ttl: ttl!,
+          address: batch.addrs.slice(16 * i, 16 * i + 16),
+        });
+      }
+      if (got.length >= count) finish(got);
+    },
+    (e) => assert.fail(e.message),
+  );
+  assert.equal(error, undefined);
+  return { done, batches };
+}
+
+test('parseAddress: IPv4, IPv6 with ::, embedded IPv4, and rejects', () => {
+  assert.deepEqual(parseAddress('10.1.2.3'), { family: 4, bytes: Uint8Array.from([10, 1, 2, 3]) });
+  assert.deepEqual(parseAddress('::1')?.bytes, Uint8Array.from([...Array<number>(15).fill(0), 1]));
+  assert.deepEqual(parseAddress('fe80::1:2')?.bytes, Uint8Array.from([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2]));
+  assert.deepEqual(parseAddress('::ffff:1.2.3.4')?.bytes, Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4]));
+  for (const bad of ['256.1.1.1', 'host', '1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', '12345::', '']) assert.equal(parseAddress(bad), undefined, bad);
+});
+
+test('a batch of datagrams to 127.0.0.1 leaves in one queue and arrives in order with sources', { skip }, async () => {
+  const receiver = open({ address: '127.0.0.1', port: 0 });
+  const sender = open({ address: '127.0.0.1', port: 0 });
+  try {
+    const { done, batches } = collect(receiver, 50);
+    const to = parseAddress('127.0.0.1')!;
+    for (let i = 0; i < 50; i++) assert.ok(sender.send(Buffer.from(`datagram ${i}`.padEnd(100 + i, '.')), 4, to.bytes, receiver.localAddress.port, 0, i));
+    const got = await done;
+    assert.deepEqual(got.map((d) => d.payload.toString().split('.')[0]), Array.from({ length: 50 }, (_, i) => `datagram ${i}`));
+    assert.ok(got.every((d) => d.family === 4 && d.port === sender.localAddress.port && d.address.subarray(0, 4).join('.') === '127.0.0.1'));
+    assert.ok(batches.length < 50, `50 datagrams in ${batches.length} wake-ups`);
+    assert.equal(sender.stats().sent, 50);
+  } finally {
+    sender.close();
+    receiver.close();
+  }
+});
+
+test('IPv6 ::1, and a dual-stack socket sends to IPv4 and reports IPv4 sources as IPv4', { skip }, async () => {
+  const v6 = open({ address: '::1', port: 0 });
+  const dual = open({ address: '::', port: 0 });
+  const v4 = open({ address: '127.0.0.1', port: 0 });
+  try {
+    const six = collect(v6, 3);
+    for (let i = 0; i < 3; i++) dual.send(Buffer.from([i]), 6, parseAddress('::1')!.bytes, v6.localAddress.port, 0, undefined);
+    const got6 = await six.done;
+    assert.deepEqual(got6.map((d) => [d.family, d.payload[0]]), [[6, 0], [6, 1], [6, 2]]);
+    assert.deepEqual(got6[0]!.address, parseAddress('::1')!.bytes);
+
+    const four = collect(dual, 1);
+    v4.send(Buffer.from('to dual'), 4, parseAddress('127.0.0.1')!.bytes, dual.localAddress.port, 0, undefined);
+    const [fromV4] = await four.done;
+    assert.equal(fromV4!.family, 4);
+    assert.equal(fromV4!.address.subarray(0, 4).join('.'), '127.0.0.1');
+    // An IPv4 socket cannot reach IPv6.
+    assert.equal(v4.send(Buffer.from('x'), 6, parseAddress('::1')!.bytes, 9, 0, undefined), false);
+  } finally {
+    v6.close();
+    dual.close();
+    v4.close();
+  }
+});
+
+test('per-datagram TTL: set for exactly the datagrams that ask, IPv4, IPv4 through a dual-stack socket, and IPv6', { skip }, async () => {
+  for (const [senderAddress, receiverAddress, family] of [
+    ['127.0.0.1', '127.0.0.1', 4],
+    ['::', '127.0.0.1', 4],
+    ['::1', '::1', 6],
+  ] as const) {
+    const receiver = open({ address: receiverAddress, port: 0, recvTtl: true });
+    const sender = open({ address: senderAddress, port: 0 });
+    try {
+      const { done } = collect(receiver, 3);
+      const to = parseAddress(receiverAddress)!.bytes;
+      sender.send(Buffer.from([1]), family, to, receiver.localAddress.port, 3, undefined);
+      sender.send(Buffer.from([2]), family, to, receiver.localAddress.port, 0, undefined);
+      sender.send(Buffer.from([3]), family, to, receiver.localAddress.port, 200, undefined);
+      const got = await done;
+      assert.deepEqual(
+        got.map((d) => [d.payload[0], d.ttl]),
+        [
+          [1, 3],
+          [2, 64],
+          [3, 200],
+        ],
+        `${senderAddress} → ${receiverAddress}`,
+      );
+    } finally {
+      sender.close();
+      receiver.close();
+    }
+  }
+});
+
+test('oversized datagrams are dropped and counted; failed sends are reported with their tag; bad batches throw', { skip }, async () => {
+  const receiver = open({ address: '127.0.0.1', port: 0, maxDatagram: 256 });
+  const sender = createSocket('udp4');
+  try {
+    const { done } = collect(receiver, 1);
+    await new Promise<void>((resolve) => sender.send(Buffer.alloc(1000), receiver.localAddress.port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => sender.send(Buffer.from('small'), receiver.localAddress.port, '127.0.0.1', () => resolve()));
+    const [small] = await done;
+    assert.equal(small!.payload.toString(), 'small');
+    assert.equal(receiver.stats().truncated, 1);
+
+    const failures: unknown[] = [];
+    receiver.onSendError((_error, tag) => failures.push(tag));
+    // Port 0 is not a destination: the kernel refuses it, the others still leave.
+    const self = parseAddress('127.0.0.1')!.bytes;
+    receiver.send(Buffer.from('a'), 4, self, 0, 0, 'bad');
+    receiver.send(Buffer.from('b'), 4, self, receiver.localAddress.port, 0, 'good');
+    receiver.flush();
+    assert.deepEqual(failures, ['bad']);
+    assert.equal(receiver.stats().sent, 1);
+    assert.equal(receiver.send(Buffer.alloc(70_000), 4, self, 1, 0, undefined), false);
+  } finally {
+    sender.close();
+    receiver.close();
+  }
+});
+
+test('close while busy: inside the receive handler, with sends queued, twice; sends after close are refused', { skip }, async () => {
+  const receiver = open({ address: '127.0.0.1', port: 0 });
+  const sender = open({ address: '127.0.0.1', port: 0 });
+  const to = parseAddress('127.0.0.1')!.bytes;
+  let calls = 0;
+  const closedInHandler = new Promise<void>((resolve) => {
+    receiver.onDatagrams(
+      () => {
+        calls++;
+        // Queue replies and close in the middle of the batch.
+        receiver.send(Buffer.from('reply'), 4, to, sender.localAddress.port, 0, undefined);
+        receiver.close();
+        receiver.close();
+        resolve();
+      },
+      () => undefined,
+    );
+  });
+  for (let i = 0; i < 200; i++) sender.send(Buffer.alloc(1200, i), 4, to, receiver.localAddress.port, 0, undefined);
+  await closedInHandler;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(calls, 1);
+  assert.equal(receiver.closed, true);
+  assert.equal(receiver.send(Buffer.from('late'), 4, to, 9, 0, undefined), false);
+  receiver.flush();
+  // Closing with a queue that has not left yet.
+  for (let i = 0; i < 10; i++) sender.send(Buffer.from('queued'), 4, to, 9, 0, undefined);
+  sender.close();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sender.closed, true);
+});

@@ -1,0 +1,336 @@
+// A UDP socket that moves datagrams in batches (Linux: recvmmsg/sendmmsg in the kith_tap addon,
+// native/src/udp_linux.cc). Received datagrams arrive as one handler call per kernel wake-up, laid
+// out in a slab that is reused for the next batch (copy what you keep). Sends are copied into a
+// queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
+// otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
+// one system call. Where the addon has no such socket, openUdpBatch says so and callers use dgram.
+import { constants } from 'node:os';
+import { loadAddon } from './tap.js';
+
+const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
+
+export interface UdpError {
+  readonly code: string;
+  readonly errno?: number;
+  readonly syscall?: string;
+  readonly message: string;
+}
+
+export type UdpFamily = 4 | 6;
+
+/** Datagrams from one wake-up; valid only during the handler call. */
+export interface DatagramBatch {
+  readonly count: number;
+  /** Datagram i is data[meta[4i] .. meta[4i] + meta[4i + 1]). */
+  readonly data: Uint8Array;
+  /** Per datagram: offset, length, family << 16 | port, TTL (0 unless recvTtl). */
+  readonly meta: Uint32Array;
+  /** Per datagram 16 bytes: an IPv4 source in the first 4 (IPv4-mapped ones included), else IPv6. */
+  readonly addrs: Uint8Array;
+}
+
+export interface UdpBatchStats {
+  readonly received: number;
+  readonly bytesReceived: number;
+  readonly wakeups: number;
+  /** Datagrams larger than a slot (or without a usable source), dropped. */
+  readonly truncated: number;
+  readonly receiveErrors: number;
+  readonly sent: number;
+  readonly bytesSent: number;
+  readonly sendErrors: number;
+  /** Times the socket would have blocked; the queue was retried later. */
+  readonly blocked: number;
+  /** Datagrams dropped because the send queue was full while the socket blocked. */
+  readonly queueDrops: number;
+}
+
+export interface UdpBatchOptions {
+  /** Local address: an IPv6 one (also '::') makes a dual-stack socket. */
+  readonly address: string;
+  readonly port: number;
+  /** Report each datagram's IP TTL / hop limit (tests). */
+  readonly recvTtl?: boolean;
+  /** Kernel receive and send buffer size in bytes (best effort; default: the system's). */
+  readonly bufferBytes?: number;
+  /** Largest datagram received; bigger ones are dropped and counted (default 2048 + 64). */
+  readonly maxDatagram?: number;
+  /** Datagrams per receive batch and per send queue (1..256, default 64). */
+  readonly batchSize?: number;
+}
+
+export interface UdpBatchSocket {
+  readonly localAddress: { readonly address: string; readonly port: number; readonly family: 'IPv4' | 'IPv6' };
+  /** A dual-stack (IPv6) socket; an IPv4 one cannot send to IPv6 destinations. */
+  readonly ipv6: boolean;
+  /** Sets the one handler and starts receiving. error: a failed receive (the socket keeps going). */
+  onDatagrams(handler: (batch: DatagramBatch) => void, onError: (error: UdpError) => void): UdpError | undefined;
+  /** Called for a queued datagram the kernel refused; tag is what send() was given. */
+  onSendError(handler: (error: UdpError, tag: unknown) => void): void;
+  /**
+   * Queues a copy of bytes for address (4 or 16 bytes, see parseAddress) and port; ttl > 0 limits
+   * the IP TTL of this datagram only. False if it was dropped (queue full while blocked, closed).
+   */
+  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown): boolean;
+  /** Hands the queue to the kernel now. */
+  flush(): void;
+  stats(): UdpBatchStats;
+  close(): void;
+  readonly closed: boolean;
+}
+
+interface NativeError {
+  code: string;
+  errno: number;
+  syscall: string;
+  message: string;
+}
+interface NativeUdpHandle {
+  localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
+  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void): NativeError | undefined;
+  send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array): number;
+  stats(): Omit<UdpBatchStats, 'queueDrops'>;
+  close(): void;
+}
+interface NativeUdpAddon {
+  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; bufferBytes: number }) => NativeUdpHandle | NativeError;
+}
+
+const DEFAULT_BATCH = 64;
+const DEFAULT_MAX_DATAGRAM = 2048 + 64;
+/** Room per queued datagram; a larger one goes through its own slot run (see send). */
+const SEND_SLOT = 2048 + 64;
+
+const isNativeError = (value: unknown): value is NativeError => typeof value === 'object' && value !== null && 'syscall' in value && 'code' in value;
+const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
+
+/** True where the addon offers the batched socket (Linux, built). */
+export function udpBatchSupported(): boolean {
+  const loaded = loadAddon();
+  return loaded.ok && typeof (loaded.value as NativeUdpAddon).udpOpen === 'function';
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A literal address as wire bytes: 4 for IPv4, 16 for IPv6 (IPv4-mapped stays 16). undefined if not a literal. */
+export function parseAddress(text: string): { family: UdpFamily; bytes: Uint8Array } | undefined {
+  const v4 = IPV4.exec(text);
+  if (v4 !== null) {
+    const bytes = new Uint8Array(4);
+    for (let i = 0; i < 4; i++) {
+      const part = Number(v4[i + 1]);
+      if (part > 255) return undefined;
+      bytes[i] = part;
+    }
+    return { family: 4, bytes };
+  }
+  if (!text.includes(':') || text.includes('%')) return undefined;
+  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two groups.
+  let body = text;
+  const lastColon = body.lastIndexOf(':');
+  const tail = IPV4.exec(body.slice(lastColon + 1));
+  if (tail !== null) {
+    const b = tail.slice(1).map(Number);
+    if (b.some((x) => x > 255)) return undefined;
+    body = `${body.slice(0, lastColon + 1)}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const halves = body.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const head = groups(halves[0]!);
+  const rest = halves.length === 2 ? groups(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const group = all[i]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    const value = parseInt(group, 16);
+    bytes[2 * i] = value >> 8;
+    bytes[2 * i + 1] = value & 0xff;
+  }
+  return { family: 6, bytes };
+}
+
+class BatchSocket implements UdpBatchSocket {
+  readonly localAddress: { address: string; port: number; family: 'IPv4' | 'IPv6' };
+  readonly ipv6: boolean;
+  #handle: NativeUdpHandle;
+  #closed = false;
+  #started = false;
+  readonly #batchSize: number;
+  readonly #maxDatagram: number;
+  #onSendError: ((error: UdpError, tag: unknown) => void) | undefined;
+  // The send queue: entries [head, count) wait; their bytes live in #out at #meta[4i].
+  readonly #out: Uint8Array;
+  readonly #meta: Uint32Array;
+  readonly #addrs: Uint8Array;
+  readonly #status: Int32Array;
+  readonly #tags: unknown[];
+  #head = 0;
+  #count = 0;
+  #used = 0;
+  #scheduled = false;
+  #retry: NodeJS.Immediate | undefined;
+  #queueDrops = 0;
+  readonly #flushNow = (): void => {
+    this.#scheduled = false;
+    this.flush();
+  };
+
+  constructor(handle: NativeUdpHandle, local: { address: string; port: number; family: 'IPv4' | 'IPv6' }, batchSize: number, maxDatagram: number) {
+    this.#handle = handle;
+    this.localAddress = local;
+    this.ipv6 = local.family === 'IPv6';
+    this.#batchSize = batchSize;
+    this.#maxDatagram = maxDatagram;
+    this.#out = new Uint8Array(batchSize * SEND_SLOT);
+    this.#meta = new Uint32Array(batchSize * 4);
+    this.#addrs = new Uint8Array(batchSize * 16);
+    this.#status = new Int32Array(batchSize);
+    this.#tags = new Array<unknown>(batchSize).fill(undefined);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  onDatagrams(handler: (batch: DatagramBatch) => void, onError: (error: UdpError) => void): UdpError | undefined {
+    if (this.#closed) return { code: 'EBADF', message: 'socket is closed' };
+    if (this.#started) return { code: 'EINVAL', message: 'onDatagrams may be called once' };
+    const slot = this.#maxDatagram;
+    const batch = { count: 0, data: new Uint8Array(slot * this.#batchSize), meta: new Uint32Array(this.#batchSize * 4), addrs: new Uint8Array(this.#batchSize * 16) };
+    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
+      if (n > 0) {
+        batch.count = n;
+        try {
+          handler(batch);
+        } finally {
+          batch.count = 0;
+        }
+      }
+      if (error !== undefined) onError(fromNative(error));
+    });
+    if (e !== undefined) return fromNative(e);
+    this.#started = true;
+    return undefined;
+  }
+
+  onSendError(handler: (error: UdpError, tag: unknown) => void): void {
+    this.#onSendError = handler;
+  }
+
+  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown): boolean {
+    if (this.#closed || bytes.length > 65507) return false;
+    if (family === 6 && !this.ipv6) return false;
+    if (this.#count === this.#batchSize || this.#used + bytes.length > this.#out.length) {
+      this.flush();
+      this.#compact();
+      if (this.#count === this.#batchSize || this.#used + bytes.length > this.#out.length) {
+        this.#queueDrops++;
+        return false;
+      }
+    }
+    const i = this.#count++;
+    const m = 4 * i;
+    this.#meta[m] = this.#used;
+    this.#meta[m + 1] = bytes.length;
+    this.#meta[m + 2] = (family << 16) | (port & 0xffff);
+    this.#meta[m + 3] = ttl > 0 && ttl < 256 ? ttl : 0;
+    this.#out.set(bytes, this.#used);
+    this.#used += bytes.length;
+    this.#addrs.set(address.length > 16 ? address.subarray(0, 16) : address, 16 * i);
+    this.#tags[i] = tag;
+    if (!this.#scheduled && this.#retry === undefined) {
+      this.#scheduled = true;
+      process.nextTick(this.#flushNow);
+    }
+    return true;
+  }
+
+  flush(): void {
+    if (this.#closed || this.#head === this.#count) return;
+    const pending = this.#count - this.#head;
+    const start = this.#head;
+    // The native side sees the waiting entries from index 0 of these views.
+    const meta = start === 0 ? this.#meta : this.#meta.subarray(4 * start);
+    const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
+    const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status);
+    for (let j = 0; j < done; j++) {
+      const status = this.#status[j]!;
+      if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);
+      this.#tags[start + j] = undefined;
+    }
+    this.#head += done;
+    if (this.#head === this.#count) {
+      this.#head = this.#count = this.#used = 0;
+      return;
+    }
+    // Would block: try again once the loop has turned (the kernel frees buffer space meanwhile).
+    this.#retry ??= setImmediate(() => {
+      this.#retry = undefined;
+      this.flush();
+    });
+  }
+
+  /** Moves the waiting entries to the front of the queue. */
+  #compact(): void {
+    if (this.#head === 0) return;
+    const from = this.#meta[4 * this.#head]!;
+    this.#out.copyWithin(0, from, this.#used);
+    for (let i = this.#head; i < this.#count; i++) {
+      const to = i - this.#head;
+      this.#meta[4 * to] = this.#meta[4 * i]! - from;
+      this.#meta[4 * to + 1] = this.#meta[4 * i + 1]!;
+      this.#meta[4 * to + 2] = this.#meta[4 * i + 2]!;
+      this.#meta[4 * to + 3] = this.#meta[4 * i + 3]!;
+      this.#addrs.copyWithin(16 * to, 16 * i, 16 * i + 16);
+      this.#tags[to] = this.#tags[i];
+      this.#tags[i] = undefined;
+    }
+    this.#count -= this.#head;
+    this.#used -= from;
+    this.#head = 0;
+  }
+
+  #reportFailure(errno: number, tag: unknown): void {
+    const handler = this.#onSendError;
+    if (handler === undefined) return;
+    const code = errnoNames.get(errno) ?? `E${errno}`;
+    handler({ code, errno, syscall: 'sendmmsg', message: `sendmmsg: ${code}` }, tag);
+  }
+
+  stats(): UdpBatchStats {
+    return { ...this.#handle.stats(), queueDrops: this.#queueDrops };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#retry !== undefined) clearImmediate(this.#retry);
+    this.#retry = undefined;
+    this.#handle.close();
+    this.#tags.fill(undefined);
+  }
+}
+
+/** Opens a batched UDP socket; undefined where there is none (use dgram), an error if it failed. */
+export function openUdpBatch(options: UdpBatchOptions): UdpBatchSocket | UdpError | undefined {
+  const loaded = loadAddon();
+  if (!loaded.ok) return undefined;
+  const open = (loaded.value as NativeUdpAddon).udpOpen;
+  if (typeof open !== 'function') return undefined;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const maxDatagram = options.maxDatagram ?? DEFAULT_MAX_DATAGRAM;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) return { code: 'EINVAL', message: 'batchSize must be 1..256' };
+  if (!Number.isInteger(maxDatagram) || maxDatagram < 64 || maxDatagram > 65536) return { code: 'EINVAL', message: 'maxDatagram must be 64..65536' };
+  const handle = open({ address: options.address, port: options.port, recvTtl: options.recvTtl === true, bufferBytes: options.bufferBytes ?? 0 });
+  if (isNativeError(handle)) return fromNative(handle);
+  const local = handle.localAddress();
+  if (isNativeError(local)) {
+    handle.close();
+    return fromNative(local);
+  }
+  return new BatchSocket(handle, local, batchSize, maxDatagram);
+}
