@@ -33,6 +33,12 @@ export interface Transform {
    */
   encrypt(src: Uint8Array, dst: Uint8Array, dstOffset: number): number;
   /**
+   * Optional: the plaintexts about to be encrypted, in this order (a batch of TAP frames). A
+   * transform may then do the work for all of them at once; encrypt() with exactly these views, in
+   * this order, returns the results, and anything else simply works as without the hint.
+   */
+  prepare?(plains: readonly Uint8Array[]): void;
+  /**
    * Decrypts a received PACKET payload into dst at dstOffset. Returns the plaintext length, or an
    * error for input that cannot be a valid payload. Never throws on any input.
    */

@@ -74,6 +74,8 @@ export class DataPath {
 
   /** Frames read from the TAP device. */
   transmitFrames(frames: readonly Uint8Array[]): void {
+    // Uncompressed, the frames are the transform's plaintexts: it may encrypt them all in one go.
+    if (this.compression === CompressionId.None && frames.length > 1 && this.ctx.registration.lastSup !== 0) this.transform.prepare?.(frames);
     for (const frame of frames) this.transmit(frame);
   }
 

@@ -144,9 +144,12 @@ for (const name of ['null', 'twofish', 'aes', 'chacha20', 'speck'] as const) {
     let checked = 0;
     for (const keyEntry of n3n.transforms[name].keys) {
       assert.equal(toHex(pearson256(ascii(keyEntry.key_ascii))), keyEntry.pearson256_of_key);
-      const replayed = new ReplayedTransform(FACTORIES[name], ascii(keyEntry.key_ascii));
+      let replayed = new ReplayedTransform(FACTORIES[name], ascii(keyEntry.key_ascii));
       for (const v of keyEntry.vectors) {
         assert.equal(v.plaintext.length / 2, v.plaintext_len);
+        // A ChaCha20 sender draws a random IV per OpenSSL context and counts up from it; the vectors
+        // are first packets of a context (chacha20.test.ts checks the packets after it).
+        if (name === 'chacha20') replayed = new ReplayedTransform(FACTORIES[name], ascii(keyEntry.key_ascii));
         replayed.check(fromHex(v.random16), fromHex(v.plaintext), fromHex(v.output));
         checked++;
       }
