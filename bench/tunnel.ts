@@ -153,7 +153,7 @@ async function measureCipher(topology: Topology, runDir: RunDir, sn: string, hos
 const fmt = (value: number | undefined, digits: number, width: number): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits)).padStart(width);
 
 function printTable(rows: readonly Row[], underlay: Row | undefined): void {
-  const header = `${'cipher'.padEnd(10)}${'Mbit/s'.padStart(9)}${'RTT ms'.padStart(8)}${'CPU s a'.padStart(9)}${'CPU s b'.padStart(9)}${'CPU s/Gbit'.padStart(11)}${'n3n Mbit/s'.padStart(12)}${'ratio'.padStart(7)}  note`;
+  const header = `${'cipher'.padEnd(10)}${'Mbit/s'.padStart(9)}${'RTT ms'.padStart(8)}${'CPU s a'.padStart(9)}${'CPU s b'.padStart(9)}${'s/Gbit a'.padStart(10)}${'s/Gbit b'.padStart(10)}${'CPU s/Gbit'.padStart(11)}${'n3n Mbit/s'.padStart(12)}${'ratio'.padStart(7)}  note`;
   process.stdout.write(`\n${header}\n${'-'.repeat(header.length + 10)}\n`);
   for (const row of rows) {
     const gbit = row.mbits === undefined ? undefined : (row.mbits * IPERF_SECONDS) / 1_000;
@@ -162,14 +162,17 @@ function printTable(rows: readonly Row[], underlay: Row | undefined): void {
     const reference = N3N_MBITS[row.label as Cipher];
     const ratio = reference === undefined || row.mbits === undefined ? undefined : row.mbits / reference;
     const note = [N3N_NOTE[row.label as Cipher], row.note].filter((part) => part !== undefined).join('; ');
-    process.stdout.write(`${row.label.padEnd(10)}${fmt(row.mbits, 0, 9)}${fmt(row.rttMs, 3, 8)}${fmt(row.cpuA, 2, 9)}${fmt(row.cpuB, 2, 9)}${fmt(perGbit, 2, 11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ${note}\n`);
+    const per = (cpu: number | undefined): number | undefined => (gbit === undefined || cpu === undefined || gbit === 0 ? undefined : cpu / gbit);
+    process.stdout.write(`${row.label.padEnd(10)}${fmt(row.mbits, 0, 9)}${fmt(row.rttMs, 3, 8)}${fmt(row.cpuA, 2, 9)}${fmt(row.cpuB, 2, 9)}${fmt(per(row.cpuA), 2, 10)}${fmt(per(row.cpuB), 2, 10)}${fmt(perGbit, 2, 11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ${note}\n`);
   }
   if (underlay !== undefined) {
     const reference = N3N_MBITS.underlay;
     const ratio = reference === undefined || underlay.mbits === undefined ? undefined : underlay.mbits / reference;
-    process.stdout.write(`${'underlay'.padEnd(10)}${fmt(underlay.mbits, 0, 9)}${fmt(underlay.rttMs, 3, 8)}${'-'.padStart(9)}${'-'.padStart(9)}${'-'.padStart(11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ceiling: bare veth/bridge, no tunnel${underlay.note === undefined ? '' : `; ${underlay.note}`}\n`);
+    process.stdout.write(`${'underlay'.padEnd(10)}${fmt(underlay.mbits, 0, 9)}${fmt(underlay.rttMs, 3, 8)}${'-'.padStart(9)}${'-'.padStart(9)}${'-'.padStart(10)}${'-'.padStart(10)}${'-'.padStart(11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ceiling: bare veth/bridge, no tunnel${underlay.note === undefined ? '' : `; ${underlay.note}`}\n`);
   }
-  process.stdout.write(`\nCPU s a/b: CPU time of each edge process during the ${IPERF_SECONDS} s iperf3 run (a sends); CPU s/Gbit: (a + b) per Gbit carried. ratio: ours / n3n's.\n`);
+  process.stdout.write(
+    `\nCPU s a/b: CPU time of each edge process during the ${IPERF_SECONDS} s iperf3 run (a sends); s/Gbit a/b: the same per Gbit carried; CPU s/Gbit: (a + b) per Gbit. ratio: ours / n3n's. UDP socket: ${process.env['KITH_UDP'] === 'dgram' ? 'node:dgram (KITH_UDP=dgram)' : 'batched where the addon has one (KITH_UDP=dgram: node:dgram)'}.\n`,
+  );
 }
 
 async function main(): Promise<void> {
