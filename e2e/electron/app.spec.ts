@@ -1,23 +1,11 @@
 // The real desktop app under Playwright's Electron driver: the window's first screen and the tray's
 // state, read through the main process's test hook (KITH_E2E=1, electron/main.ts). Runs wherever
 // Electron's binary is installed; elsewhere every test reports itself skipped, with the reason.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { _electron as electron, type ElectronApplication, expect, type Page, test } from '@playwright/test';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'electron', 'main.js');
-
-function missing(): string | undefined {
-  const pathFile = path.join(ROOT, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile) || !existsSync(path.join(ROOT, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()))) {
-    return "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); the desktop app cannot be launched here";
-  }
-  if (!existsSync(MAIN) || !existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'))) return 'the app is not built (npm run build)';
-  return undefined;
-}
+import { ELECTRON_MAIN as MAIN, electronSkipReason } from './availability.js';
 
 interface TrayShown {
   readonly icon: string;
@@ -26,7 +14,7 @@ interface TrayShown {
 }
 
 test.describe('desktop app', () => {
-  const reason = missing();
+  const reason = electronSkipReason();
   test.skip(reason !== undefined, reason ?? '');
 
   let app: ElectronApplication;
