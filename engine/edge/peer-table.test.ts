@@ -46,6 +46,17 @@ describe('peer table', () => {
     assert.deepEqual(peers.get(PEER)?.socket, REAL, 'the supernode cannot overwrite it');
   });
 
+  it('names a known peer from a later REGISTER when a PACKET made its record', () => {
+    const { peers, clock } = table();
+    peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs() });
+    peers.confirmPath(PEER, REAL, RegisterCookie.Regular, clock.nowMs());
+    assert.equal(peers.get(PEER)?.description, '');
+    const devAddr = { address: '10.0.0.2', prefix: 24 };
+    peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs(), description: 'bob', devAddr });
+    assert.equal(peers.get(PEER)?.description, 'bob');
+    assert.deepEqual(peers.get(PEER)?.devAddr, devAddr);
+  });
+
   it('confirms a path on REGISTER_ACK with the ACK source and ranks cookies', () => {
     const { peers, clock } = table();
     peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });

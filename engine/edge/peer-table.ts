@@ -178,8 +178,10 @@ export class PeerTable {
     }
     if (record === undefined) return this.registerWithNewPeer(input);
 
-    // Step 3: a known peer.
+    // Step 3: a known peer. A REGISTER names it even when a PACKET made the record first.
     if (direct) record.lastP2p = now;
+    if (input.description !== undefined) record.description = input.description;
+    if (input.devAddr !== undefined) record.devAddr = input.devAddr;
     if (input.viaMulticast) record.local = true;
     if (now - record.lastSeen >= SOCKET_CHECK_INTERVAL_MS || input.cookie > record.lastCookie) {
       if (isAllZeroAddress(socket) || isMultiBroadcast(mac)) return { kind: 'known-updated', record };
