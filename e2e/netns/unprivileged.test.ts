@@ -63,13 +63,6 @@ describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
 
-    // The one-time setup step, done by the user through the capability-carrying copy: no root.
-    const asUser = ['setpriv', `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, '--clear-groups', '--inh-caps=-all'];
-    const created = await topology.tryExec(hostA.ns, asUser[0]!, [...asUser.slice(1), helper, 'create', USER_TAP, String(NOBODY.uid)]);
-    assert.equal(created.code, 0, `kith-tap create as nobody: ${created.stderr}`);
-    const owner = (await topology.exec(hostA.ns, 'cat', [`/sys/class/net/${USER_TAP}/owner`])).trim();
-    assert.equal(owner, String(NOBODY.uid), 'the persistent TAP belongs to the user');
-
     pair = await startPair(
       topology,
       runDir,
@@ -79,6 +72,9 @@ describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with
       // kithb: root, creating its own TAP as usual.
       { asUser: undefined, env: {} },
     );
+    // No setup step: the edge, as the user, had kith-tap make the persistent TAP on first use.
+    const owner = (await topology.exec(hostA.ns, 'cat', [`/sys/class/net/${USER_TAP}/owner`])).trim();
+    assert.equal(owner, String(NOBODY.uid), 'the persistent TAP belongs to the user');
   });
 
   after(async () => {

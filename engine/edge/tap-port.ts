@@ -1,8 +1,9 @@
 // The native TAP device as the edge's FramePort, plus the host side of the interface (MTU, up,
 // IPv4 address). DESIGN.md (privilege on Linux): kith-tap is the one privileged piece. Started as
 // root, the edge creates the TAP itself (it disappears when the edge closes it) and configures it
-// with kith-tap; started as a user, it attaches to a persistent TAP that user owns (made once with
-// `sudo kith-tap create <name> <user>`) and kith-tap, installed with cap_net_admin, configures it.
+// with kith-tap; started as a user, it attaches to a persistent TAP that user owns, which kith-tap,
+// installed with cap_net_admin, creates on first use (or `sudo kith-tap create <name> <user>` made)
+// and configures.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -112,8 +113,8 @@ function iproute2Host(name: string): HostInterface {
   };
 }
 
-function openFailure(name: string, privileged: boolean, error: TapError): Result<never, TapPortErrorKind> {
-  const create = `create it with: sudo kith-tap create ${name} $USER`;
+function openFailure(name: string, privileged: boolean, helper: string, error: TapError): Result<never, TapPortErrorKind> {
+  const create = `give kith-tap the capability to make it (sudo setcap cap_net_admin=ep ${helper}) or create it with: sudo kith-tap create ${name} $USER`;
   if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
   switch (error.code) {
@@ -138,11 +139,16 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   const { name, mtu } = options;
   const privileged = options.privileged ?? holdsNetAdmin();
   const existed = existsSync(`/sys/class/net/${name}`);
+  const helper = options.helper ?? defaultHelper();
+  // As a user, the persistent TAP is made on first use by kith-tap (which the packages install with
+  // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
+  const uid = process.getuid?.();
+  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
   const opened = openTap({ name, create: privileged, ...(options.mac === undefined ? {} : { mac: options.mac }) });
-  if (!opened.ok) return openFailure(name, privileged, opened.error);
+  if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
   const device = opened.value;
   const helperAllowed = !privileged || (process.getuid?.() === 0 && HELPER_NAMES.test(name));
-  const host = helperAllowed ? kithTapHost(options.helper ?? defaultHelper(), name, privileged) : iproute2Host(name);
+  const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
   try {
     if (device.mtu !== mtu) await host.mtu(mtu);
     await host.up();
