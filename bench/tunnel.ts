@@ -40,6 +40,9 @@ interface Row {
   rttMs?: number;
   cpuA?: number;
   cpuB?: number;
+  /** kith.peers answered by the receiving edge during the iperf run: median and slowest, ms. */
+  mgmtP50?: number;
+  mgmtMax?: number;
   note?: string;
 }
 
@@ -84,6 +87,29 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Asks the edge for kith.peers every 200 ms until stopped and times each answer: how quickly the
+ * engine's event loop serves the desktop window (IPC or HTTP) while the tunnel runs at full speed.
+ */
+function pollManagement(proc: KithProcess): { stop(): Promise<number[]> } {
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const began = performance.now();
+      if ((await call(proc, 'kith.peers')) !== undefined) samples.push(performance.now() - began);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return samples.sort((x, y) => x - y);
+    },
+  };
 }
 
 interface IperfOutcome {
@@ -135,8 +161,15 @@ async function measureCipher(topology: Topology, runDir: RunDir, sn: string, hos
     const [pidA, pidB] = [daemonPid(a), daemonPid(b)];
     if (profileDir !== undefined) process.stdout.write(`  ${cipher}: edge a pid ${pidA ?? '?'}, edge b pid ${pidB ?? '?'}\n`);
     const [beforeA, beforeB] = [cpuSeconds(pidA), cpuSeconds(pidB)];
+    const poller = pollManagement(b);
     const outcome = await iperf(topology, hostA.ns, hostB.ns, VPN_B);
     const [afterA, afterB] = [cpuSeconds(pidA), cpuSeconds(pidB)];
+    const answered = await poller.stop();
+    const [median, slowest] = [answered[Math.floor(answered.length / 2)], answered.at(-1)];
+    if (median !== undefined && slowest !== undefined) {
+      row.mgmtP50 = median;
+      row.mgmtMax = slowest;
+    }
     if (outcome.mbits !== undefined) row.mbits = outcome.mbits;
     if (outcome.error !== undefined) row.note = outcome.error;
     if (beforeA !== undefined && afterA !== undefined) row.cpuA = afterA - beforeA;
@@ -153,7 +186,7 @@ async function measureCipher(topology: Topology, runDir: RunDir, sn: string, hos
 const fmt = (value: number | undefined, digits: number, width: number): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits)).padStart(width);
 
 function printTable(rows: readonly Row[], underlay: Row | undefined): void {
-  const header = `${'cipher'.padEnd(10)}${'Mbit/s'.padStart(9)}${'RTT ms'.padStart(8)}${'CPU s a'.padStart(9)}${'CPU s b'.padStart(9)}${'s/Gbit a'.padStart(10)}${'s/Gbit b'.padStart(10)}${'CPU s/Gbit'.padStart(11)}${'n3n Mbit/s'.padStart(12)}${'ratio'.padStart(7)}  note`;
+  const header = `${'cipher'.padEnd(10)}${'Mbit/s'.padStart(9)}${'RTT ms'.padStart(8)}${'CPU s a'.padStart(9)}${'CPU s b'.padStart(9)}${'s/Gbit a'.padStart(10)}${'s/Gbit b'.padStart(10)}${'CPU s/Gbit'.padStart(11)}${'n3n Mbit/s'.padStart(12)}${'ratio'.padStart(7)}${'mgmt ms'.padStart(12)}  note`;
   process.stdout.write(`\n${header}\n${'-'.repeat(header.length + 10)}\n`);
   for (const row of rows) {
     const gbit = row.mbits === undefined ? undefined : (row.mbits * IPERF_SECONDS) / 1_000;
@@ -163,7 +196,7 @@ function printTable(rows: readonly Row[], underlay: Row | undefined): void {
     const ratio = reference === undefined || row.mbits === undefined ? undefined : row.mbits / reference;
     const note = [N3N_NOTE[row.label as Cipher], row.note].filter((part) => part !== undefined).join('; ');
     const per = (cpu: number | undefined): number | undefined => (gbit === undefined || cpu === undefined || gbit === 0 ? undefined : cpu / gbit);
-    process.stdout.write(`${row.label.padEnd(10)}${fmt(row.mbits, 0, 9)}${fmt(row.rttMs, 3, 8)}${fmt(row.cpuA, 2, 9)}${fmt(row.cpuB, 2, 9)}${fmt(per(row.cpuA), 2, 10)}${fmt(per(row.cpuB), 2, 10)}${fmt(perGbit, 2, 11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ${note}\n`);
+    process.stdout.write(`${row.label.padEnd(10)}${fmt(row.mbits, 0, 9)}${fmt(row.rttMs, 3, 8)}${fmt(row.cpuA, 2, 9)}${fmt(row.cpuB, 2, 9)}${fmt(per(row.cpuA), 2, 10)}${fmt(per(row.cpuB), 2, 10)}${fmt(perGbit, 2, 11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}${`${fmt(row.mgmtP50, 1, 0)}/${fmt(row.mgmtMax, 0, 0)}`.padStart(12)}  ${note}\n`);
   }
   if (underlay !== undefined) {
     const reference = N3N_MBITS.underlay;
@@ -171,7 +204,7 @@ function printTable(rows: readonly Row[], underlay: Row | undefined): void {
     process.stdout.write(`${'underlay'.padEnd(10)}${fmt(underlay.mbits, 0, 9)}${fmt(underlay.rttMs, 3, 8)}${'-'.padStart(9)}${'-'.padStart(9)}${'-'.padStart(10)}${'-'.padStart(10)}${'-'.padStart(11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ceiling: bare veth/bridge, no tunnel${underlay.note === undefined ? '' : `; ${underlay.note}`}\n`);
   }
   process.stdout.write(
-    `\nCPU s a/b: CPU time of each edge process during the ${IPERF_SECONDS} s iperf3 run (a sends); s/Gbit a/b: the same per Gbit carried; CPU s/Gbit: (a + b) per Gbit. ratio: ours / n3n's. UDP socket: ${process.env['KITH_UDP'] === 'dgram' ? 'node:dgram (KITH_UDP=dgram)' : 'batched where the addon has one (KITH_UDP=dgram: node:dgram)'}.\n`,
+    `\nCPU s a/b: CPU time of each edge process during the ${IPERF_SECONDS} s iperf3 run (a sends); s/Gbit a/b: the same per Gbit carried; CPU s/Gbit: (a + b) per Gbit. ratio: ours / n3n's. mgmt ms: median/slowest answer of the receiving edge to kith.peers, asked every 200 ms during the run (what the desktop window waits for). UDP socket: ${process.env['KITH_UDP'] === 'dgram' ? 'node:dgram (KITH_UDP=dgram)' : 'batched where the addon has one (KITH_UDP=dgram: node:dgram)'}.\n`,
   );
 }
 
