@@ -28,6 +28,7 @@ import type { EdgeSettings } from './settings.js';
 import { peerView, supernodeView } from './snapshot.js';
 import { findBySocket, newSupernodeRecord } from './supernode-selection.js';
 import { supAttempts, SupernodeRegistration } from './supernode-registration.js';
+import { SupernodeResolver } from './supernode-resolver.js';
 import { transportBind, UdpTransport } from './udp-transport.js';
 import type { Arrival, DatagramFilter } from './udp-transport.js';
 import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './views.js';
@@ -71,6 +72,7 @@ export class Edge {
   private state: EdgeState = 'stopped';
   private startTime = 0;
   private lastPurge = 0;
+  private resolver: SupernodeResolver | undefined;
 
   constructor(private readonly options: EdgeOptions) {
     const settings = edgeSettings(options.config);
@@ -161,6 +163,7 @@ export class Edge {
     this.lastPurge = this.startTime;
     ctx.supernodes.length = 0;
     ctx.settings.supernodes.forEach((host, i) => ctx.supernodes.push(newSupernodeRecord(host.host, host.port, resolved[i], false)));
+    this.resolver = new SupernodeResolver(ctx, (host, port) => this.resolve(host, port), this.startTime);
     this.registration.begin(ctx.clock.nowMs());
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.updateState();
@@ -174,6 +177,7 @@ export class Edge {
     this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
+    this.resolver = undefined;
     const transport = ctx.transport;
     ctx.transport = undefined;
     await transport?.close();
@@ -264,6 +268,7 @@ export class Edge {
     const { ctx } = this;
     const now = ctx.clock.nowMs();
     try {
+      this.resolver?.tick(now);
       this.registration.tick(now);
       this.holePunch.tick(now);
       this.portSpray.tick(now);
