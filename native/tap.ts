@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
@@ -13,7 +14,8 @@ export type TapErrorKind =
   | 'not-built' // the addon is missing: run npm run build:native
   | 'invalid-argument' // rejected before any system call
   | 'system' // a system call failed; code/errno/syscall say which
-  | 'closed'; // the device was closed
+  | 'closed' // the device was closed
+  | 'refused'; // kith-tap's agent said no; message is its reason
 
 export interface TapError {
   readonly kind: TapErrorKind;
@@ -107,6 +109,7 @@ interface NativeAddon {
   platform: string;
   maxFrame: number;
   open(opts: { name?: string; create: boolean }): NativeHandle | NativeError;
+  agentOpen(socketPath: string, name: string): NativeHandle | NativeError | { refused: string };
 }
 
 export const MIN_MTU = 68;
@@ -329,4 +332,102 @@ export function openTap(opts: TapOptions): Result<TapDevice, TapError> {
     }
   }
   return { ok: true, value: dev };
+}
+
+// kith-tap's agent (`kith-tap serve <socket>`, native/kith-tap/kith-tap.c): a root process that
+// creates the caller's device and hands over its descriptor, and configures its host side. One
+// request per connection; the reply is one line, "ok[ <ifname>]" or "error <reason>".
+
+export interface AgentTapOptions {
+  /** The agent's unix socket. */
+  readonly socket: string;
+  /** The kith name the agent knows the device by (it accepts kith[A-Za-z0-9_-]{0,11}). */
+  readonly name: string;
+  readonly mac?: Uint8Array;
+  readonly batchSize?: number;
+}
+
+const AGENT_TIMEOUT_MS = 5000;
+const AGENT_REPLY_MAX = 256;
+
+const refused = (reason: string): TapError => ({ kind: 'refused', code: 'EPERM', message: `kith-tap agent: ${reason}` });
+
+/**
+ * The device from the agent, created for this user on first use. Its name is the OS interface the
+ * descriptor is attached to (the kith name on Linux, the engine's feth on macOS). Never throws.
+ */
+export function openTapFromAgent(opts: AgentTapOptions): Result<TapDevice, TapError> {
+  const bad = validateTapName(opts.name) ?? (opts.mac === undefined ? undefined : validateMac(opts.mac));
+  if (bad) return { ok: false, error: bad };
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) return { ok: false, error: invalid('batchSize must be 1..1024') };
+  const loaded = loadAddon();
+  if (!loaded.ok) return loaded;
+  const h = loaded.value.agentOpen(opts.socket, opts.name);
+  if ('refused' in h) return { ok: false, error: refused(h.refused) };
+  if (isNativeError(h)) return { ok: false, error: fromNative(h) };
+  const dev = new Device(h, batchSize, loaded.value.maxFrame);
+  if (opts.mac !== undefined) {
+    const r = dev.setMac(opts.mac);
+    if (!r.ok) {
+      dev.close();
+      return r;
+    }
+  }
+  return { ok: true, value: dev };
+}
+
+export type AgentRequest =
+  | { readonly op: 'addr'; readonly name: string; readonly address: string; readonly prefix: number }
+  | { readonly op: 'mtu'; readonly name: string; readonly mtu: number }
+  | { readonly op: 'up' | 'down'; readonly name: string };
+
+function requestLine(r: AgentRequest): string | TapError {
+  const bad = validateTapName(r.name);
+  if (bad) return bad;
+  switch (r.op) {
+    case 'addr':
+      return /^[0-9.]{7,15}$/.test(r.address) && Number.isInteger(r.prefix) ? `addr ${r.name} ${r.address}/${r.prefix}\n` : invalid('bad IPv4 address');
+    case 'mtu':
+      return validateMtu(r.mtu) ?? `mtu ${r.name} ${r.mtu}\n`;
+    default:
+      return `${r.op} ${r.name}\n`;
+  }
+}
+
+/** Configures the host side through the agent (the same checks as kith-tap's commands). Never rejects. */
+export function agentRequest(socketPath: string, request: AgentRequest): Promise<Result<void, TapError>> {
+  const line = requestLine(request);
+  if (typeof line !== 'string') return Promise.resolve({ ok: false, error: line });
+  return new Promise((resolve) => {
+    let reply = '';
+    let done = false;
+    const sock = connect(socketPath);
+    const finish = (r: Result<void, TapError>): void => {
+      if (done) return;
+      done = true;
+      sock.destroy();
+      resolve(r);
+    };
+    const protocol = (what: string): Result<void, TapError> => ({ ok: false, error: { kind: 'system', code: 'EPROTO', syscall: 'agent', message: `kith-tap agent: ${what}` } });
+    sock.setEncoding('latin1');
+    sock.setTimeout(AGENT_TIMEOUT_MS, () => finish({ ok: false, error: { kind: 'system', code: 'ETIMEDOUT', syscall: 'agent', message: 'kith-tap agent: no reply' } }));
+    sock.on('connect', () => sock.write(line));
+    sock.on('data', (chunk: string) => {
+      reply += chunk;
+      const nl = reply.indexOf('\n');
+      if (nl < 0) {
+        if (reply.length > AGENT_REPLY_MAX) finish(protocol('reply too long'));
+        return;
+      }
+      const text = reply.slice(0, nl);
+      if (text === 'ok') finish({ ok: true, value: undefined });
+      else if (text.startsWith('error ')) finish({ ok: false, error: refused(text.slice(6)) });
+      else finish(protocol(`unexpected reply ${JSON.stringify(text.slice(0, 80))}`));
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) =>
+      finish({ ok: false, error: { kind: 'system', code: e.code ?? 'EIO', syscall: e.syscall ?? 'connect', message: `kith-tap agent at ${socketPath}: ${e.message}` } }),
+    );
+    sock.on('close', () => finish(protocol('closed without a reply')));
+  });
 }

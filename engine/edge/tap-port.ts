@@ -3,11 +3,13 @@
 // root, the edge creates the TAP itself (it disappears when the edge closes it) and configures it
 // with kith-tap; started as a user, it attaches to a persistent TAP that user owns, which kith-tap,
 // installed with cap_net_admin, creates on first use (or `sudo kith-tap create <name> <user>` made)
-// and configures.
+// and configures. Or, with an agent (`kith-tap serve`, root: launchd on macOS, optionally systemd
+// on Linux), an unprivileged edge gets the device's descriptor and its configuration from the
+// agent instead: openAgentPort below.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openTap, type TapDevice, type TapError } from '../../native/tap.js';
+import { agentRequest, openTap, openTapFromAgent, type AgentRequest, type TapDevice, type TapError } from '../../native/tap.js';
 import type { IpSubnet } from '../protocol/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { FramePort } from './frame-port.js';
@@ -33,6 +35,8 @@ export interface TapPortOptions {
   readonly helper?: string;
   /** The device vanished or failed while reading; the port is closed. */
   readonly onLost?: (reason: string) => void;
+  /** kith-tap's agent socket for an unprivileged edge (default: agentSocket()). */
+  readonly agent?: string;
 }
 
 const HELPER_TIMEOUT_MS = 10_000;
@@ -138,6 +142,8 @@ function openFailure(name: string, privileged: boolean, helper: string, error: T
 export async function openTapPort(options: TapPortOptions): Promise<Result<TapPort, TapPortErrorKind>> {
   const { name, mtu } = options;
   const privileged = options.privileged ?? holdsNetAdmin();
+  const agent = options.agent ?? agentSocket();
+  if (!privileged && agent !== undefined) return openAgentPort(options, agent);
   const existed = existsSync(`/sys/class/net/${name}`);
   const helper = options.helper ?? defaultHelper();
   // As a user, the persistent TAP is made on first use by kith-tap (which the packages install with
@@ -158,6 +164,58 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   }
   device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
   return ok(framePortOf(device, privileged && !existed, host));
+}
+
+// ---- Through kith-tap's agent (kith-tap serve) ----
+
+/** The macOS pkg's agent (build/macos/net.kith.tapd.plist). */
+const MAC_AGENT_SOCKET = '/var/run/kith-tapd.sock';
+
+/** $KITH_TAP_AGENT (empty: none), else the agent the macOS pkg installs; none by default on Linux. */
+export function agentSocket(platform: NodeJS.Platform = process.platform): string | undefined {
+  const configured = process.env['KITH_TAP_AGENT'];
+  if (configured !== undefined) return configured === '' ? undefined : configured;
+  return platform === 'darwin' ? MAC_AGENT_SOCKET : undefined;
+}
+
+function agentHost(socket: string, name: string): HostInterface {
+  const call = async (request: AgentRequest): Promise<void> => {
+    const r = await agentRequest(socket, request);
+    if (!r.ok) throw new Error(r.error.message);
+  };
+  return {
+    mtu: (mtu) => call({ op: 'mtu', name, mtu }),
+    up: () => call({ op: 'up', name }),
+    address: (address) => call({ op: 'addr', name, address: address.address, prefix: address.prefix }),
+  };
+}
+
+function agentFailure(name: string, socket: string, error: TapError): Result<never, TapPortErrorKind> {
+  const start = `start it (macOS: the Kith pkg installs it; Linux: kith-tap serve ${socket} as root) or unset KITH_TAP_AGENT`;
+  if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
+  if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
+  if (error.kind === 'refused') return err('permission', `cannot open TAP ${name}: ${error.message}`);
+  if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') return err('unsupported', `cannot open TAP ${name}: no kith-tap agent at ${socket} — ${start}`);
+  if (error.code === 'EACCES') return err('permission', `cannot open TAP ${name}: no access to the kith-tap agent at ${socket}`);
+  return err('configure', `cannot open TAP ${name}: ${error.message}`);
+}
+
+/** The agent creates (on first use) and opens the caller's device, then sets its MTU and link. */
+async function openAgentPort(options: TapPortOptions, socket: string): Promise<Result<TapPort, TapPortErrorKind>> {
+  const { name, mtu } = options;
+  const opened = openTapFromAgent({ socket, name, ...(options.mac === undefined ? {} : { mac: options.mac }) });
+  if (!opened.ok) return agentFailure(name, socket, opened.error);
+  const device = opened.value;
+  const host = agentHost(socket, name);
+  try {
+    if (device.mtu !== mtu) await host.mtu(mtu);
+    await host.up();
+  } catch (error) {
+    device.close();
+    return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
+  }
+  device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
+  return ok(framePortOf(device, false, host));
 }
 
 function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {

@@ -19,6 +19,9 @@
 
 #include "backend.h"
 #include "udp.h"
+#ifndef _WIN32
+#include "agent_client.h"
+#endif
 
 namespace kith {
 namespace {
@@ -363,6 +366,32 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   return env.GetInstanceData<AddonData>()->ctor.New({ext});
 }
 
+// agentOpen(socketPath, name) -> TapHandle | { code, errno, syscall, message } | { refused: reason }
+// Asks kith-tap's agent for the device and adopts the descriptor it sends (agent_client.h).
+Napi::Value AgentOpenFn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 2 || !info[0].IsString() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "agentOpen(socketPath, name)");
+  }
+#ifdef _WIN32
+  return ErrorValue(env, SysError{50 /* ERROR_NOT_SUPPORTED */, "agentOpen"});
+#else
+  std::string path = info[0].As<Napi::String>().Utf8Value(), name = info[1].As<Napi::String>().Utf8Value();
+  AgentReply reply;
+  SysError err = AgentOpen(path, name, &reply);
+  if (err) return ErrorValue(env, err);
+  if (!reply.refused.empty()) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("refused", reply.refused);
+    return o;
+  }
+  Backend* be = AdoptBackend(reply.fd, reply.ifname, &err);  // closes the fd on failure
+  if (be == nullptr) return ErrorValue(env, err);
+  auto ext = Napi::External<Backend>::New(env, be);
+  return env.GetInstanceData<AddonData>()->ctor.New({ext});
+#endif
+}
+
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ctor = Napi::Persistent(TapHandle::Define(env));
@@ -371,6 +400,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   InitUdp(env, exports, data);
 #endif
   exports.Set("open", Napi::Function::New(env, Open));
+  exports.Set("agentOpen", Napi::Function::New(env, AgentOpenFn));
 #if defined(_WIN32)
   exports.Set("platform", "win32");
 #elif defined(__APPLE__)

@@ -53,6 +53,13 @@ class Backend {
 // Implemented once per OS (tap_linux.cc, tap_freebsd.cc, tap_macos.cc, tap_win.cc).
 Backend* OpenBackend(const OpenOptions& opts, SysError* err);
 
+#ifndef _WIN32
+// Takes over a descriptor some other process opened on the device (kith-tap serve hands it over
+// a unix socket): checks it is what `name` says (where the OS can tell) and makes it
+// non-blocking. On failure the descriptor is closed. Linux, FreeBSD, macOS.
+Backend* AdoptBackend(int fd, const std::string& name, SysError* err);
+#endif
+
 // Largest frame any backend hands out: 64 KiB MTU + Ethernet + VLAN headers, rounded up.
 constexpr size_t kMaxFrame = 65536 + 64;
 

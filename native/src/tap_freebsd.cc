@@ -78,4 +78,17 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
   return new FreeBsdTap(fd, ifr.ifr_name);
 }
 
+Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TAPGIFNAME, &ifr) < 0) *err = SysError{errno, "TAPGIFNAME"};
+  else if (name != ifr.ifr_name) *err = SysError{ENODEV, "TAPGIFNAME"};
+  else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
+  if (*err) {
+    close(fd);
+    return nullptr;
+  }
+  return new FreeBsdTap(fd, ifr.ifr_name);
+}
+
 }  // namespace kith

@@ -138,4 +138,19 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
   return new LinuxTap(fd, ifr.ifr_name);
 }
 
+Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
+  // TUNGETIFF: the device this tun fd is attached to, and its mode; nothing else will do.
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TUNGETIFF, &ifr) < 0) *err = SysError{errno, "TUNGETIFF"};
+  else if ((ifr.ifr_flags & (IFF_TAP | IFF_TUN)) != IFF_TAP || name != ifr.ifr_name) *err = SysError{ENODEV, "TUNGETIFF"};
+  else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
+  else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) *err = SysError{errno, "fcntl"};
+  if (*err) {
+    close(fd);
+    return nullptr;
+  }
+  return new LinuxTap(fd, ifr.ifr_name);
+}
+
 }  // namespace kith

@@ -3,7 +3,9 @@
 // We attach to the other end (the `name` given, e.g. "feth1") with BPF: frames the host sends on
 // feth0 arrive on feth1 and are captured; frames we write through BPF leave feth1 and arrive on
 // feth0. One BPF read returns many frames, which suits the batch loop.
-// `create` is refused: creating feth needs root, which the agent has and we do not.
+// `create` is refused: creating feth needs root, which the agent has and we do not. The agent
+// (kith-tap serve, native/kith-tap/feth-macos.c) also opens and binds the BPF descriptor with the
+// settings below and hands it over, so the user needs no /dev/bpf* access: AdoptBackend.
 // Written against bpf(4) and the xnu feth sources; not compiled here (no macOS SDK).
 // The utun fallback (layer-3 with Ethernet/ARP emulation) is not implemented.
 #include <fcntl.h>
@@ -118,6 +120,22 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
     return nullptr;
   }
   return new MacFeth(fd, opts.name, blen);
+}
+
+Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
+  u_int blen = 0;
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, BIOCGETIF, &ifr) < 0) *err = SysError{errno, "BIOCGETIF"};  // bound, and to `name`
+  else if (name != ifr.ifr_name) *err = SysError{ENODEV, "BIOCGETIF"};
+  else if (ioctl(fd, BIOCGBLEN, &blen) < 0) *err = SysError{errno, "BIOCGBLEN"};
+  else if (blen == 0) *err = SysError{EINVAL, "BIOCGBLEN"};
+  else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
+  if (*err) {
+    close(fd);
+    return nullptr;
+  }
+  return new MacFeth(fd, name, blen);
 }
 
 }  // namespace kith

@@ -1,14 +1,15 @@
 // Runs inside a test network namespace (and possibly as an unprivileged user): opens a TAP, talks
 // to the kernel's own address on it through raw frames, and prints one JSON line with what it saw.
 //   tap-worker.ts <name> <create|attach> <kernel-ip> [kith-tap path to configure addr/up]
+//   tap-worker.ts <name> agent <kernel-ip> <agent socket>   (device and addr/up from kith-tap serve)
 
 import { execFileSync } from 'node:child_process';
-import { openTap } from '../tap.js';
+import { agentRequest, openTap, openTapFromAgent } from '../tap.js';
 import { arpReplySender, arpRequest, echoReplySeq, icmpEcho, parseIp, parseMac, waitFor } from './frames.js';
 
 const [name, mode, kernelIp, kithTap] = process.argv.slice(2);
-if (name === undefined || (mode !== 'create' && mode !== 'attach') || kernelIp === undefined) {
-  throw new Error('usage: tap-worker.ts <name> <create|attach> <kernel-ip> [kith-tap]');
+if (name === undefined || (mode !== 'create' && mode !== 'attach' && mode !== 'agent') || kernelIp === undefined || (mode === 'agent' && kithTap === undefined)) {
+  throw new Error('usage: tap-worker.ts <name> <create|attach|agent> <kernel-ip> [kith-tap | agent socket]');
 }
 
 const ours = parseMac('02:4b:49:54:00:01'); // the TAP's MAC, set from here
@@ -18,7 +19,7 @@ const peer = Uint8Array.from([kernel[0]!, kernel[1]!, kernel[2]!, 2]);
 const ECHO_ID = 0x4b54;
 const BURST = 256;
 
-const opened = openTap({ name, create: mode === 'create', ...(mode === 'create' ? { mtu: 1400 } : {}) });
+const opened = mode === 'agent' ? openTapFromAgent({ socket: kithTap!, name }) : openTap({ name, create: mode === 'create', ...(mode === 'create' ? { mtu: 1400 } : {}) });
 if (!opened.ok) {
   console.log(JSON.stringify({ ok: false, error: opened.error }));
   process.exit(0);
@@ -33,7 +34,11 @@ try {
   const setMtu = tap.setMtu(1400);
   result.setMtu = setMtu.ok ? 'ok' : setMtu.error.code;
   result.mtu = tap.mtu;
-  if (kithTap !== undefined) {
+  if (mode === 'agent') {
+    for (const r of [await agentRequest(kithTap!, { op: 'addr', name, address: kernelIp, prefix: 24 }), await agentRequest(kithTap!, { op: 'up', name })]) {
+      if (!r.ok) throw new Error(r.error.message);
+    }
+  } else if (kithTap !== undefined) {
     execFileSync(kithTap, ['addr', tap.name, `${kernelIp}/24`]);
     execFileSync(kithTap, ['up', tap.name]);
   }
