@@ -2,7 +2,7 @@
 // where Electron's binary for the target OS is available: electron-builder's own loader and schema
 // validation, the fields the app depends on, and every file the config and the app refer to.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -40,11 +40,22 @@ describe('electron-builder config', () => {
     assert.deepEqual(protocols.flatMap((protocol) => protocol.schemes), ['kith']);
   });
 
-  it('builds AppImage, deb and rpm with the kith-tap post-install, NSIS with the TAP-Windows6 include, dmg and pkg', async () => {
+  it('builds AppImage, deb and rpm with the kith-tap post-install, NSIS with the TAP-Windows6 include, dmg and pkg with the launchd agent', async () => {
     const config = await loadConfig();
     assert.deepEqual(config.linux?.target, ['AppImage', 'deb', 'rpm']);
     assert.deepEqual(config.win?.target, ['nsis']);
-    assert.deepEqual(config.mac?.target, ['dmg']);
+    assert.deepEqual(config.mac?.target, ['dmg', 'pkg']);
+    assert.equal(config.pkg?.scripts, 'macos/pkg-scripts');
+    const macResources = [config.mac?.extraResources ?? []].flat().map((r) => (typeof r === 'string' ? { from: r, to: r } : r));
+    assert.ok(macResources.some((r) => r.from === 'native/build/kith-tap' && r.to === 'bin/kith-tap'), 'kith-tap in Resources/bin');
+    assert.ok(macResources.some((r) => r.from === 'build/macos/net.kith.tapd.plist' && r.to === 'net.kith.tapd.plist'));
+    const plist = readFileSync(path.join(ROOT, 'build/macos/net.kith.tapd.plist'), 'utf8');
+    assert.match(plist, /<key>Label<\/key>\s*<string>net\.kith\.tapd<\/string>/);
+    assert.match(plist, /<string>\/Applications\/Kith\.app\/Contents\/Resources\/bin\/kith-tap<\/string>\s*<string>serve<\/string>\s*<string>\/var\/run\/kith-tapd\.sock<\/string>/);
+    assert.match(plist, /<key>UserName<\/key>\s*<string>root<\/string>/);
+    const postinstall = readFileSync(path.join(ROOT, 'build/macos/pkg-scripts/postinstall'), 'utf8');
+    assert.match(postinstall, /launchctl bootstrap system "\$TARGET"/);
+    assert.ok((statSync(path.join(ROOT, 'build/macos/pkg-scripts/postinstall')).mode & 0o111) !== 0, 'postinstall is executable');
     assert.equal(config.deb?.afterInstall, 'build/linux/after-install.sh');
     const postinst = readFileSync(path.join(ROOT, 'build/linux/after-install.sh'), 'utf8');
     assert.match(postinst, /setcap cap_net_admin=ep "\$HELPER"/);
@@ -68,6 +79,8 @@ describe('electron-builder config', () => {
       config.deb?.afterRemove,
       config.rpm?.afterInstall,
       config.rpm?.afterRemove,
+      'build/macos/pkg-scripts/postinstall',
+      'build/macos/net.kith.tapd.plist',
     ];
     for (const file of named) {
       assert.equal(typeof file, 'string');
