@@ -27,6 +27,11 @@ export class RttEstimator {
     this.probeSentAt = now;
   }
 
+  /** Forgets the outstanding probe: its answer is no measure of the path. */
+  cancelProbe(): void {
+    this.probeSentAt = undefined;
+  }
+
   /** Takes a sample from the outstanding probe, if there is a fresh one. */
   replyReceived(now: number): void {
     const sent = this.probeSentAt;

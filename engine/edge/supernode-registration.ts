@@ -298,7 +298,9 @@ export class SupernodeRegistration {
     }
     if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
     const now = ctx.clock.nowMs();
-    record.rtt.replyReceived(now);
+    // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path.
+    if (state.phase === 'bootstrap') record.rtt.cancelProbe();
+    else record.rtt.replyReceived(now);
     // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
     if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
       record.mac = Uint8Array.from(message.srcMac);
