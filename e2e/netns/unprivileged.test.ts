@@ -107,3 +107,56 @@ describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with
     observe(`unprivileged: edge uid ${uids[1]} CapEff ${capEff ?? '-'}; TAP ${USER_TAP} MTU ${mtu}; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
   });
 });
+
+describe('netns: scenario 7 through the kith-tap agent (kith-tap serve, as on macOS)', { skip }, () => {
+  let topology: Topology;
+  let runDir: RunDir;
+  let pair: EdgePair;
+  let agentDir = '';
+
+  before(async () => {
+    topology = Topology.create();
+    runDir = new RunDir(topology);
+    mkdirSync(join(runDir.root, 'run', USER_TAP), { recursive: true });
+    chownSync(join(runDir.root, 'run', USER_TAP), NOBODY.uid, NOBODY.gid);
+    const snHost = await topology.publicHost('sn');
+    const sn = startSupernode(topology, runDir, snHost, 'sn');
+    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
+
+    // The agent runs as root in the edge's namespace; its socket's directory is root's, not
+    // writable by others (the agent refuses anything else).
+    agentDir = mkdtempSync(join(tmpdir(), 'kith-agent-'));
+    chmodSync(agentDir, 0o755);
+    const socket = join(agentDir, 'tapd.sock');
+    topology.spawn(hostA.ns, BUILT_HELPER, ['serve', socket]);
+    await waitFor('the agent socket', () => (existsSync(socket) ? true : undefined), SETTLE_MS, 100);
+
+    pair = await startPair(
+      topology,
+      runDir,
+      hostA,
+      hostB,
+      // No capability anywhere on the user's side: the descriptor comes from the agent.
+      { community: 'agent', supernodes: [`${snHost.address}:${SUPERNODE_PORT}`], asUser: NOBODY, env: { KITH_TAP_AGENT: socket } },
+      { asUser: undefined, env: {} },
+    );
+  });
+
+  after(async () => {
+    try {
+      await topology?.destroy();
+      runDir?.remove();
+    } finally {
+      if (agentDir !== '') rmSync(agentDir, { recursive: true, force: true });
+    }
+  });
+
+  it('7 (agent): pings over the VPN both ways; the TAP belongs to the user', async () => {
+    const owner = (await topology.exec(pair.hostA.ns, 'cat', [`/sys/class/net/${USER_TAP}/owner`])).trim();
+    assert.equal(owner, String(NOBODY.uid));
+    const rtt = await pingBothWays(topology, pair);
+    const peerOfA = await waitForPeerPath(pair.a, 'direct', SETTLE_MS);
+    observe(`agent: TAP ${USER_TAP} from kith-tap serve; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
+  });
+});
