@@ -274,8 +274,6 @@ export class SupernodeMetrics extends MetricsRegistry {
   private readonly edgeGauge = this.gauge('kith_supernode_edges', 'Edges registered with this supernode');
   private readonly communityGauge = this.gauge('kith_supernode_communities', 'Communities, the federation not counted');
   private readonly memberGauge = this.gauge('kith_supernode_federation_members', 'Other supernodes of the federation');
-  /** Counters only go up, so each scrape adds what the engine counted since the previous one. */
-  private readonly reported = new Map<string, number>();
 
   constructor(private readonly supernode: ManagedSupernode) {
     super();
@@ -292,19 +290,13 @@ export class SupernodeMetrics extends MetricsRegistry {
       ['tx', 'sn_reg_nak', stats.registerSuperNaks],
       ['tx', 'sn_errors', stats.sendErrors],
     ];
-    for (const [direction, event, total] of packets) this.packets.inc({ direction, event }, this.sinceLastScrape(`packets/${event}`, total));
-    for (const reason of DROP_REASONS) this.drops.inc({ reason }, this.sinceLastScrape(`drops/${reason}`, stats.drops[reason]));
+    for (const [direction, event, total] of packets) this.packets.follow({ direction, event }, total);
+    for (const reason of DROP_REASONS) this.drops.follow({ reason }, stats.drops[reason]);
     const communities = this.supernode.communities();
     this.edgeGauge.set({}, communities.reduce((sum, community) => sum + community.edges, 0));
     this.communityGauge.set({}, communities.filter((community) => !community.isFederation).length);
     this.memberGauge.set({}, this.supernode.federationMembers().length);
     return super.render(session);
-  }
-
-  private sinceLastScrape(key: string, total: number): number {
-    const delta = total - (this.reported.get(key) ?? 0);
-    this.reported.set(key, total);
-    return Math.max(0, delta);
   }
 }
 

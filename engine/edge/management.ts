@@ -297,8 +297,6 @@ export class EdgeMetrics extends MetricsRegistry {
   private readonly packets = this.counter('kith_edge_packets', 'Edge data packets (the get_packetstats counters)', ['direction', 'type']);
   private readonly peerGauge = this.gauge('kith_edge_peers', 'Known peers by path', ['path']);
   private readonly registeredGauge = this.gauge('kith_edge_registered', '1 while registered with a supernode');
-  /** Counters only go up, so each scrape adds what the engine counted since the previous one. */
-  private readonly reported = new Map<string, number>();
 
   constructor(private readonly edge: ManagedEdge) {
     super();
@@ -306,19 +304,13 @@ export class EdgeMetrics extends MetricsRegistry {
 
   override render(session: string): string {
     for (const row of packetStatsRows(this.edge).slice(0, 6)) {
-      this.packets.inc({ direction: 'tx', type: row.type }, this.sinceLastScrape(`tx/${row.type}`, row.tx_pkt));
-      if ('rx_pkt' in row) this.packets.inc({ direction: 'rx', type: row.type }, this.sinceLastScrape(`rx/${row.type}`, row.rx_pkt));
+      this.packets.follow({ direction: 'tx', type: row.type }, row.tx_pkt);
+      if ('rx_pkt' in row) this.packets.follow({ direction: 'rx', type: row.type }, row.rx_pkt);
     }
     const peers = this.edge.peers();
     for (const path of ['direct', 'relayed'] as const) this.peerGauge.set({ path }, peers.filter((peer) => peer.path === path).length);
     this.registeredGauge.set({}, this.edge.status().state === 'registered' ? 1 : 0);
     return super.render(session);
-  }
-
-  private sinceLastScrape(key: string, total: number): number {
-    const delta = total - (this.reported.get(key) ?? 0);
-    this.reported.set(key, total);
-    return Math.max(0, delta);
   }
 }
 

@@ -20,6 +20,17 @@ describe('metrics registry', () => {
     );
   });
 
+  it('follows an engine total: adds its growth, and a total that went down starts a new base', () => {
+    const registry = new MetricsRegistry();
+    const drops = registry.counter('drops', 'Drops', ['reason']);
+    drops.follow({ reason: 'a' }, 4);
+    drops.follow({ reason: 'a' }, 7);
+    drops.follow({ reason: 'b' }, 2);
+    drops.follow({ reason: 'a' }, 1);
+    drops.follow({ reason: 'a' }, 3);
+    assert.equal(registry.render('s'), '# HELP drops Drops\n# TYPE drops counter\ndrops{session="s",reason="a"} 9\ndrops{session="s",reason="b"} 2\n');
+  });
+
   it('escapes label values and help text', () => {
     const registry = new MetricsRegistry();
     registry.gauge('g', 'line one\nback\\slash', ['desc']).set({ desc: 'a"b\\c\nd' }, Infinity);

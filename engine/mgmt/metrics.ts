@@ -32,8 +32,12 @@ class Family<L extends string> {
     private readonly labelNames: readonly L[],
   ) {}
 
+  protected keyOf(labels: Labels<L>): string {
+    return JSON.stringify(this.labelNames.map((name) => labels[name]));
+  }
+
   protected update(labels: Labels<L>, change: (value: number) => number): void {
-    const key = JSON.stringify(this.labelNames.map((name) => labels[name]));
+    const key = this.keyOf(labels);
     const sample = this.samples.get(key);
     if (sample === undefined) this.samples.set(key, { labels: { ...labels }, value: change(0) });
     else sample.value = change(sample.value);
@@ -51,10 +55,24 @@ class Family<L extends string> {
 }
 
 export class Counter<L extends string> extends Family<L> {
+  /** The engine's totals at the previous follow() of each sample. */
+  private readonly followed = new Map<string, number>();
+
   /** Counters only go up; a negative or non-finite amount is a programming error. */
   inc(labels: Labels<L>, amount = 1): void {
     if (!(amount >= 0 && Number.isFinite(amount))) throw new RangeError(`counter ${this.name}: bad increment`);
     this.update(labels, (value) => value + amount);
+  }
+
+  /**
+   * Follows a total the engine keeps, read at scrape time: adds what it grew by since the previous
+   * call. A total that went down (the engine started over) adds nothing and becomes the new base.
+   */
+  follow(labels: Labels<L>, total: number): void {
+    const key = this.keyOf(labels);
+    const delta = total - (this.followed.get(key) ?? 0);
+    this.followed.set(key, total);
+    this.inc(labels, Math.max(0, delta));
   }
 }
 
