@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { err, ok } from '../result.js';
 import { createManagementServer, type ManagementServer, type ManagementServerOptions } from './http-server.js';
 import { defineMethod, RpcError, type MethodTable } from './method-table.js';
+import { daemonControlMethods } from './n3n-shapes.js';
 import { paginate } from './pagination.js';
 
 export const PASSWORD = 'n3n';
@@ -39,23 +39,14 @@ export function edgeRow(index: number): Record<string, string | number> {
   };
 }
 
-/** MANAGEMENT.md §6.11: `[3]` from the web UI, `["3"]` from n3nctl. */
-function parseLevelParams(raw: unknown) {
-  if (raw === null) return err('missing param');
-  if (!Array.isArray(raw)) return err('expecting array');
-  const first: unknown = raw[0];
-  return typeof first === 'number' || typeof first === 'string' ? ok<[number | string]>([first]) : err('expecting a level');
-}
-
-/** Like n3n's strtoul(…, 0): `"0x4"` is 4. */
-function levelOf(value: number | string): number {
-  const level = Number(value);
-  if (!Number.isInteger(level) || level < 0) throw new RpcError(400, 'expecting a level');
-  return level;
-}
-
 export function fakeMethods(state: { verbosity: number; stops: number; publish?: (params: unknown) => void }, edgeCount = 34) {
   const edges = Array.from({ length: edgeCount }, (_, i) => edgeRow(i));
+  const control = daemonControlMethods({
+    getVerbose: () => state.verbosity,
+    setVerbose: (level) => (state.verbosity = level),
+    publishTest: (params) => state.publish?.(params),
+    requestStop: () => void state.stops++,
+  });
   return {
     get_communities: defineMethod({
       description: 'Show current communities',
@@ -81,30 +72,11 @@ export function fakeMethods(state: { verbosity: number; stops: number; publish?:
     }),
     get_supernodes: defineMethod({ description: 'List current supernodes', needsAuth: false, handler: () => [] }),
     get_timestamps: defineMethod({ description: 'Event timestamps', needsAuth: false, handler: () => 10n }),
-    get_verbose: defineMethod({ description: 'Logging verbosity', needsAuth: false, handler: () => state.verbosity }),
-    'post.test': defineMethod({
-      description: 'Send a test event',
-      needsAuth: false,
-      handler: (params) => {
-        state.publish?.(params);
-        return 'sent';
-      },
-    }),
+    get_verbose: control.get_verbose,
+    'post.test': control['post.test'],
     reload_communities: defineMethod({ description: "Reloads communities and user's public keys", needsAuth: true, handler: () => -1 }),
-    set_verbose: defineMethod({
-      description: 'Set logging verbosity',
-      needsAuth: true,
-      parseParams: parseLevelParams,
-      handler: ([level]) => (state.verbosity = levelOf(level)),
-    }),
-    stop: defineMethod({
-      description: 'Stop the daemon',
-      needsAuth: true,
-      handler: () => {
-        state.stops++;
-        return 0;
-      },
-    }),
+    set_verbose: control.set_verbose,
+    stop: control.stop,
   } satisfies MethodTable;
 }
 
