@@ -140,7 +140,7 @@ function openFailure(name: string, privileged: boolean, helper: string, error: T
 
 /** Opens the device, sets the MTU and brings it up. The address comes later (configureAddress). */
 export async function openTapPort(options: TapPortOptions): Promise<Result<TapPort, TapPortErrorKind>> {
-  const { name, mtu } = options;
+  const { name } = options;
   const privileged = options.privileged ?? holdsNetAdmin();
   const agent = options.agent ?? agentSocket();
   if (!privileged && agent !== undefined) return openAgentPort(options, agent);
@@ -152,9 +152,14 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
   const opened = openTap({ name, create: privileged, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
-  const device = opened.value;
-  const helperAllowed = !privileged || (process.getuid?.() === 0 && HELPER_NAMES.test(name));
+  const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
+  return bringUp(opened.value, host, options, privileged && !existed);
+}
+
+/** Sets the MTU (when it differs) and the link up; a failure closes the device. */
+async function bringUp(device: TapDevice, host: HostInterface, options: TapPortOptions, created: boolean): Promise<Result<TapPort, TapPortErrorKind>> {
+  const { name, mtu } = options;
   try {
     if (device.mtu !== mtu) await host.mtu(mtu);
     await host.up();
@@ -163,7 +168,7 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
     return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
   }
   device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
-  return ok(framePortOf(device, privileged && !existed, host));
+  return ok(framePortOf(device, created, host));
 }
 
 // ---- Through kith-tap's agent (kith-tap serve) ----
@@ -202,20 +207,10 @@ function agentFailure(name: string, socket: string, error: TapError): Result<nev
 
 /** The agent creates (on first use) and opens the caller's device, then sets its MTU and link. */
 async function openAgentPort(options: TapPortOptions, socket: string): Promise<Result<TapPort, TapPortErrorKind>> {
-  const { name, mtu } = options;
+  const { name } = options;
   const opened = openTapFromAgent({ socket, name, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return agentFailure(name, socket, opened.error);
-  const device = opened.value;
-  const host = agentHost(socket, name);
-  try {
-    if (device.mtu !== mtu) await host.mtu(mtu);
-    await host.up();
-  } catch (error) {
-    device.close();
-    return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
-  }
-  device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
-  return ok(framePortOf(device, false, host));
+  return bringUp(opened.value, agentHost(socket, name), options, false);
 }
 
 function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
