@@ -36,14 +36,13 @@
 //   starts over.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
 import { macKey, macToString, RegisterCookie, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { Mac, Socket } from '../protocol/index.js';
 import type { DatagramSender, EdgeContext } from './context.js';
 import { OPENER_TTL } from './hole-punch.js';
 import type { PeerRecord } from './peer-table.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
-import type { DatagramFilter } from './udp-transport.js';
+import { literalLookup, sendDgram, type DatagramFilter } from './udp-transport.js';
 
 /** Extra sockets the hard side opens per round. */
 export const SPRAY_SOCKETS = 256;
@@ -64,8 +63,6 @@ export const EASY_START_MS = 7_000;
 const OPENER_REPEAT_MS = HARD_WINDOW_MS / 2;
 /** The lowest port probed: below it are system ports that NATs rarely hand out. */
 export const MIN_PROBE_PORT = 1024;
-/** Linux' default hop limit, restored after a TTL-limited send. */
-const DEFAULT_TTL = 64;
 
 export type SprayRole = 'hard' | 'easy';
 
@@ -130,14 +127,10 @@ class ExtraSocket implements DatagramSender {
       return;
     }
     if (this.drop?.('out', to) === true) return;
-    const limited = ttl !== undefined && ttl > 0;
     try {
-      if (limited) this.udp.setTTL(ttl);
-      this.udp.send(Buffer.from(bytes), to.port, to.address);
+      sendDgram(this.udp, bytes, to.port, to.address, ttl);
     } catch {
       // A closed socket: the peer's traffic falls back to the relay once the path expires.
-    } finally {
-      if (limited) this.udp.setTTL(DEFAULT_TTL);
     }
   }
 }
@@ -149,11 +142,6 @@ function closeQuietly(udp: UdpSocket): void {
   } catch {
     // Already closed.
   }
-}
-
-/** Synchronous lookup of literal addresses, so a per-send TTL applies to exactly that datagram (udp-transport.ts). */
-function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  callback(null, hostname, isIPv6(hostname) ? 6 : 4);
 }
 
 interface SprayState {

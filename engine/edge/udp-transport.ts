@@ -43,9 +43,9 @@ export interface TransportOptions {
 /**
  * dgram resolves even literal addresses asynchronously through dns.lookup; a synchronous lookup
  * makes send() hand the datagram to the kernel before it returns, which is what lets a per-send IP
- * TTL (setTTL around the send) apply to exactly that datagram.
+ * TTL (setTTL around the send, sendDgram) apply to exactly that datagram.
  */
-function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+export function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
   callback(null, hostname, hostname.includes(':') ? 6 : 4);
 }
 
@@ -65,6 +65,20 @@ export function transportBind(bind: SockAddr | undefined, supernodes: readonly (
 
 /** The default unicast TTL restored after a TTL-limited send (Linux' default hop limit). */
 const DEFAULT_TTL = 64;
+
+/**
+ * Sends a copy of bytes from a node:dgram socket made with literalLookup; ttl (when above 0) limits
+ * the IP TTL of this datagram only. Throws what dgram throws; send errors go to callback.
+ */
+export function sendDgram(udp: UdpSocket, bytes: Uint8Array, port: number, address: string, ttl?: number, callback?: (error: Error | null) => void): void {
+  const limited = ttl !== undefined && ttl > 0;
+  try {
+    if (limited) udp.setTTL(ttl);
+    udp.send(Buffer.from(bytes), port, address, callback);
+  } finally {
+    if (limited) udp.setTTL(DEFAULT_TTL);
+  }
+}
 
 /**
  * Kernel socket buffers of the batched socket. A receiving edge that falls behind for a moment
@@ -276,18 +290,12 @@ export class UdpTransport {
       }
       return;
     }
-    const udp = main.socket;
-    const copy = Buffer.from(bytes);
-    const limited = ttl !== undefined && ttl > 0;
     try {
-      if (limited) udp.setTTL(ttl);
-      udp.send(copy, to.port, this.target(to), (error) => {
+      sendDgram(main.socket, bytes, to.port, this.target(to), ttl, (error) => {
         if (error) this.handlers.sendFailed(socketToString(to), error);
       });
     } catch (error) {
       this.handlers.sendFailed(socketToString(to), error as Error);
-    } finally {
-      if (limited) udp.setTTL(DEFAULT_TTL);
     }
   }
 
