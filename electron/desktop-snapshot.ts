@@ -18,8 +18,7 @@ export const INITIAL_SNAPSHOT: DesktopSnapshot = { engine: 'starting', peers: []
 /** The name a person knows a peer by: its description, else its VPN address, else its MAC. */
 export function peerName(peer: Pick<PeerView, 'description' | 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
   const description = peer.description.trim();
-  if (description !== '') return description;
-  return peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac;
+  return description !== '' ? description : peerAddress(peer);
 }
 
 /** The address worth copying for a peer (what `ssh`, `ping` and friends take). */

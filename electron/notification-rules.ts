@@ -2,7 +2,7 @@
 // person last saw and the new one). Snapshots rather than raw events: the engine's events and the
 // periodic refresh both end in a new snapshot, and a diff cannot double-report a change.
 import type { PeerView } from '../engine/desktop/api.js';
-import { type DesktopSnapshot, peerName } from './desktop-snapshot.js';
+import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
 
 export interface Notice {
   readonly kind: 'connected' | 'disconnected' | 'peer-online' | 'peer-offline' | 'relayed';
@@ -24,7 +24,7 @@ function network(snapshot: DesktopSnapshot): string {
 
 function peerNotices(kind: 'peer-online' | 'peer-offline', peers: readonly PeerView[]): Notice[] {
   const verb = kind === 'peer-online' ? 'is online' : 'went offline';
-  if (peers.length <= PEER_NOTICE_LIMIT) return peers.map((peer) => ({ kind, title: `${peerName(peer)} ${verb}`, body: peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac }));
+  if (peers.length <= PEER_NOTICE_LIMIT) return peers.map((peer) => ({ kind, title: `${peerName(peer)} ${verb}`, body: peerAddress(peer) }));
   const names = peers.slice(0, PEER_NOTICE_LIMIT).map(peerName).join(', ');
   return [{ kind, title: `${peers.length} peers ${kind === 'peer-online' ? 'came online' : 'went offline'}`, body: `${names} and ${peers.length - PEER_NOTICE_LIMIT} more` }];
 }
