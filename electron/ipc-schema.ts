@@ -34,9 +34,6 @@ export type EventChannel = keyof EventChannels;
 export type InvokeArgs<K extends InvokeChannel> = InvokeChannels[K]['args'];
 export type InvokeResult<K extends InvokeChannel> = InvokeChannels[K]['result'];
 
-/** What main implements: one handler per invoke channel, arguments already validated. */
-export type MainHandlers = { readonly [K in InvokeChannel]: (...args: InvokeArgs<K>) => Promise<InvokeResult<K>> | InvokeResult<K> };
-
 /**
  * Run-time argument checks for each invoke channel. Whatever arrives over IPC came from a web page,
  * so main checks the shape before any handler sees it; the mapped type keeps the table complete.
