@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 /**
- * Content-Security-Policy for the window, sent as a response header for every file the window loads
- * (renderer/index.html should carry the same as a meta tag). No network at all: the UI reaches the
- * engine through the preload, never through fetch or a WebSocket.
+ * Content-Security-Policy for the window, sent as a response header for every file the window loads.
+ * No network at all: the UI reaches the engine through the preload, never through fetch or a
+ * WebSocket. renderer/index.html's meta tag is looser (the browser UI fetches from its own origin);
+ * in the window both apply, and a load must pass each.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
