@@ -3,6 +3,7 @@
 // timer (RTTs change without events). The window keeps its own store through the preload; this
 // one only feeds what main shows itself.
 import type { KithStatus, PeerView, ProfileSummary } from '../engine/desktop/api.js';
+import type { EDGE_TOPICS } from '../engine/edge/management.js';
 import { type DesktopSnapshot, INITIAL_SNAPSHOT } from './desktop-snapshot.js';
 import type { BridgeReply } from './ipc-schema.js';
 
@@ -11,8 +12,8 @@ export interface EngineClient {
   subscribe(topic: string, listener: (payload: unknown) => void): () => void;
 }
 
-/** Events that change what the tray shows. */
-export const SNAPSHOT_TOPICS: readonly string[] = ['kith.state', 'kith.peer', 'kith.path', 'kith.profiles'];
+/** Events that change what the tray shows (kith.settings: another network chosen or edited). */
+export const SNAPSHOT_TOPICS: readonly (keyof typeof EDGE_TOPICS)[] = ['kith.state', 'kith.peer', 'kith.path', 'kith.settings'];
 /** Between event-driven re-reads: a burst of peer events becomes one refresh. */
 export const EVENT_DEBOUNCE_MS = 150;
 /** The light periodic re-read, for RTTs in the tooltip and menu. */
