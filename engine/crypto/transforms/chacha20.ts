@@ -149,6 +149,8 @@ export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof rand
     iv[2] = (counter >>> 16) & 0xff;
     iv[3] = (counter >>> 24) & 0xff;
   };
+  /** Whether the next `blocks` blocks would run past the sending counter span (or it is used up). */
+  const outOfRoom = (blocks: number): boolean => sendCounter >= COUNTER_SPAN || sendCounter + blocks > COUNTER_SPAN;
   /** Starts a context with a fresh random IV that has room for bytes; false if none was drawn. */
   const freshContext = (bytes: number): boolean => {
     // PROTOCOL.md §5.1.3: no counter wrap inside a packet, so n3n builds with and without OpenSSL agree.
@@ -163,21 +165,20 @@ export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof rand
     return false;
   };
 
-  const receivingFor = (src: Uint8Array): { stream: Keystream; skip: number } => {
+  /** Brings a context that can decrypt src (IV first) to receiving[0]; returns the bytes it skips. */
+  const receivingFor = (src: Uint8Array): number => {
     for (let i = 0; i < receiving.length; i++) {
       const stream = receiving[i]!;
       const skip = stream.distance(src, 0);
       if (skip < 0) continue;
-      if (i > 0) {
-        receiving.splice(i, 1);
-        receiving.unshift(stream);
-      }
-      return { stream, skip };
+      for (let j = i; j > 0; j--) receiving[j] = receiving[j - 1]!;
+      receiving[0] = stream;
+      return skip;
     }
     const stream = receiving.length < RECEIVE_CONTEXTS ? new Keystream(cipherKey) : receiving.pop()!;
     stream.reset(src, 0);
     receiving.unshift(stream);
-    return { stream, skip: 0 };
+    return 0;
   };
 
   return {
@@ -189,9 +190,7 @@ export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof rand
       if (plains.length < 2) return;
       let total = 0;
       for (const plain of plains) total += Math.ceil(plain.length / BLOCK) * BLOCK;
-      if (sendCounter >= COUNTER_SPAN || sendCounter + total / BLOCK > COUNTER_SPAN) {
-        if (!freshContext(total)) return;
-      }
+      if (outOfRoom(total / BLOCK) && !freshContext(total)) return;
       writeIv(sendCounter);
       const skip = sending.distance(iv, 0);
       if (skip < 0) return;
@@ -224,14 +223,8 @@ export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof rand
         // Not part of the batch (or already used): the rest of the batch is given up.
         dropPrepared();
       }
-      const blocks = Math.ceil(src.length / BLOCK);
-      if (sendCounter >= COUNTER_SPAN || sendCounter + blocks > COUNTER_SPAN) {
-        // A fresh random nonce and starting counter, with room for this packet.
-        do fillRandom(iv, 0, IV_BYTES);
-        while (bytesBeforeWrap(iv, 0) < src.length);
-        sending.reset(iv, 0);
-        sendCounter = readCounter(iv, 0);
-      }
+      // A fresh random nonce and starting counter when this packet does not fit the current span.
+      if (outOfRoom(Math.ceil(src.length / BLOCK))) while (!freshContext(src.length));
       writeIv(sendCounter);
       let skip = sending.distance(iv, 0);
       if (skip < 0) {
@@ -253,8 +246,8 @@ export function createChaCha20Transform(key: Uint8Array, fillRandom: typeof rand
         chacha20Xor(cipherKey, src, 0, src, IV_BYTES, length, dst, dstOffset);
         return length;
       }
-      const { stream, skip } = receivingFor(src);
-      stream.xor(skip, src.subarray(IV_BYTES), dst, dstOffset);
+      const skip = receivingFor(src);
+      receiving[0]!.xor(skip, src.subarray(IV_BYTES), dst, dstOffset);
       return length;
     },
   };
