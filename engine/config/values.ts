@@ -1,6 +1,7 @@
 // Parsers for the value types of n3n's configuration registry (CONFIG.md §6, "type legend").
 // Each returns a typed result; the message says what is allowed, so errors can name it.
 import { isIPv4, isIPv6 } from 'node:net';
+import { macToString, parseMac as parseProtocolMac } from '../protocol/mac.js';
 import { err, ok, type Result } from '../result.js';
 
 export type ValueResult<T> = Result<T, 'invalid-value'>;
@@ -50,10 +51,6 @@ export function parseEnum<T extends string>(text: string, words: readonly T[]): 
   return (words as readonly string[]).includes(text) ? ok(text as T) : invalid(`one of ${words.join(', ')}`);
 }
 
-function ipv4ToInt(address: string): number {
-  return address.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
-}
-
 /** a.b.c.d[/len], prefix length default 24. */
 export function parseIpv4Net(text: string, defaultPrefix = 24): ValueResult<Ipv4Net> {
   const [address = '', prefixText, extra] = text.split('/');
@@ -61,14 +58,6 @@ export function parseIpv4Net(text: string, defaultPrefix = 24): ValueResult<Ipv4
   if (prefixText === undefined) return ok({ address, prefix: defaultPrefix });
   if (!/^[0-9]{1,2}$/.test(prefixText) || Number(prefixText) > 32) return invalid('a prefix length from 0 to 32');
   return ok({ address, prefix: Number(prefixText) });
-}
-
-export function ipv4NetworkInt(net: Ipv4Net): number {
-  return net.prefix === 0 ? 0 : (ipv4ToInt(net.address) & (~0 << (32 - net.prefix))) >>> 0;
-}
-
-export function ipv4ToNumber(address: string): number {
-  return ipv4ToInt(address);
 }
 
 function parsePort(text: string): number | undefined {
@@ -121,10 +110,11 @@ export function parseSockAddr(text: string): ValueResult<SockAddr> {
 
 /** AA:BB:CC:DD:EE:FF (also with dashes). */
 export function parseMac(text: string): ValueResult<Uint8Array> {
-  if (!/^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(text)) return invalid('a MAC address like 02:00:00:00:00:01');
-  return ok(Uint8Array.from(text.split(/[:-]/), (h) => parseInt(h, 16)));
+  const mac = parseProtocolMac(text);
+  return mac.ok ? mac : invalid('a MAC address like 02:00:00:00:00:01');
 }
 
+/** AA:BB:CC:DD:EE:FF, uppercase as n3n dumps it. */
 export function formatMac(mac: Uint8Array): string {
-  return Array.from(mac, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  return macToString(mac).toUpperCase();
 }
