@@ -56,7 +56,28 @@ function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueRes
   };
 }
 
+function list<Element>(
+  type: string,
+  c: { readonly description: string; readonly help?: string },
+  parse: (text: string) => ValueResult<Element>,
+  format: (value: readonly Element[]) => string | undefined,
+): OptionSpec<readonly Element[], Element> {
+  return {
+    type: `${type}, repeatable`,
+    description: c.description,
+    ...(c.help === undefined ? {} : { help: c.help }),
+    defaults: { edge: [], supernode: [] },
+    repeatable: true,
+    secret: false,
+    parse,
+    format,
+  };
+}
+
 const text = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+/** host:port, with an IPv6 literal in brackets. */
+const hostPortText = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 export const option = {
   bool: (c: Common<boolean>) => single('bool', c, parseBool, String),
@@ -68,33 +89,15 @@ export const option = {
     single<W | undefined>(words.join('|'), c, (t) => parseEnum(t, words), (v) => v),
   ipv4Net: (c: Common<Ipv4Net>) => single('ipnet', c, (t) => parseIpv4Net(t), (v) => `${v.address}/${v.prefix}`),
   sockAddr: (c: Common<SockAddr | undefined>) =>
-    single<SockAddr | undefined>('sockaddr', c, parseSockAddr, (v) =>
-      v === undefined ? undefined : v.address.includes(':') ? `[${v.address}]:${v.port}` : `${v.address}:${v.port}`,
-    ),
+    single<SockAddr | undefined>('sockaddr', c, parseSockAddr, (v) => (v === undefined ? undefined : hostPortText(v.address, v.port))),
   ipv4OrAuto: (c: Common<string>) =>
     single('auto|ipv4', c, (t) => (t === 'auto' || isIPv4(t) ? ok(t) : err('invalid-value', 'auto or an IPv4 address')), (v) => v),
   mac: (c: Common<Uint8Array | undefined>) =>
     single<Uint8Array | undefined>('mac', c, parseMac, (v) => (v === undefined ? undefined : formatMac(v))),
-  hostList: (c: { readonly description: string; readonly help?: string; readonly defaultPort: number }): OptionSpec<readonly HostPort[], HostPort> => ({
-    type: 'host[:port], repeatable',
-    description: c.description,
-    ...(c.help === undefined ? {} : { help: c.help }),
-    defaults: { edge: [], supernode: [] },
-    repeatable: true,
-    secret: false,
-    parse: (t) => parseHostPort(t, c.defaultPort),
-    format: (v) => v.map((h) => (h.host.includes(':') ? `[${h.host}]:${h.port}` : `${h.host}:${h.port}`)).join(','),
-  }),
-  stringList: (c: { readonly description: string; readonly help?: string }): OptionSpec<readonly string[], string> => ({
-    type: 'string, repeatable',
-    description: c.description,
-    ...(c.help === undefined ? {} : { help: c.help }),
-    defaults: { edge: [], supernode: [] },
-    repeatable: true,
-    secret: false,
-    parse: (t) => parseString(t),
-    format: () => undefined,
-  }),
+  hostList: (c: { readonly description: string; readonly help?: string; readonly defaultPort: number }) =>
+    list<HostPort>('host[:port]', c, (t) => parseHostPort(t, c.defaultPort), (v) => v.map((h) => hostPortText(h.host, h.port)).join(',')),
+  stringList: (c: { readonly description: string; readonly help?: string }) =>
+    list<string>('string', c, (t) => parseString(t), () => undefined),
 };
 
 /** The value type an option spec produces. */
