@@ -24,11 +24,7 @@
 #endif
 
 namespace kith {
-namespace {
 
-constexpr uint32_t kMaxBatch = 1024;  // hard upper bound, whatever the JS side passes
-
-// Every failure becomes a plain object { code: 'EPERM', errno, syscall, message }.
 Napi::Object ErrorValue(Napi::Env env, const SysError& e) {
   int uverr = uv_translate_sys_error(e.code);
   char name[64];
@@ -42,6 +38,10 @@ Napi::Object ErrorValue(Napi::Env env, const SysError& e) {
   o.Set("message", msg);
   return o;
 }
+
+namespace {
+
+constexpr uint32_t kMaxBatch = 1024;  // hard upper bound, whatever the JS side passes
 
 Napi::Object Closed(Napi::Env env) {
 #ifdef _WIN32
@@ -202,15 +202,13 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     Napi::Env env(env_);
     Napi::HandleScope scope(env);
     Napi::Value errv = err ? Napi::Value(ErrorValue(env, err)) : env.Undefined();
-    // A read error means the device is gone (deleted, fd revoked): stop, so a dead fd that keeps
-    // polling readable cannot spin the loop. The callback still gets this batch and the error.
-    Napi::FunctionReference cb;
-    if (err) {
-      cb = Napi::Persistent(cb_.Value());
-    }
     Napi::Value recv = Value();
     try {
       if (err) {
+        // A read error means the device is gone (deleted, fd revoked): stop, so a dead fd that
+        // keeps polling readable cannot spin the loop. The callback still gets this batch and the
+        // error, through the reference and context taken over from the handle.
+        Napi::FunctionReference cb = std::move(cb_);
         std::unique_ptr<Napi::AsyncContext> ctx = std::move(ctx_);
         Shutdown();
         cb.MakeCallback(recv, {Napi::Number::New(env, n), errv}, *ctx);

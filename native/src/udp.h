@@ -1,10 +1,15 @@
 // What addon.cc and the batched UDP socket (udp_linux.cc) share: the per-environment data that
-// holds the classes' constructors.
+// holds the classes' constructors, and the error values both hand to JavaScript.
 #pragma once
 
 #include <napi.h>
 
+#include "backend.h"
+
 namespace kith {
+
+// Every failure becomes a plain object { code: 'EPERM', errno, syscall, message } (addon.cc).
+Napi::Object ErrorValue(Napi::Env env, const SysError& e);
 
 struct AddonData {
   Napi::FunctionReference ctor;

@@ -34,20 +34,6 @@ namespace {
 constexpr uint32_t kMaxUdpBatch = 256;
 constexpr size_t kCmsgSpace = 64;  // room for one IP_TTL / IPV6_HOPLIMIT message, with alignment
 
-Napi::Object UdpError(Napi::Env env, int code, const char* syscall) {
-  int uverr = uv_translate_sys_error(code);
-  char name[64];
-  uv_err_name_r(uverr, name, sizeof name);
-  char msg[256];
-  uv_strerror_r(uverr, msg, sizeof msg);
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("code", name);
-  o.Set("errno", code);
-  o.Set("syscall", syscall);
-  o.Set("message", msg);
-  return o;
-}
-
 struct UdpStats {
   double received = 0, bytesReceived = 0, wakeups = 0, truncated = 0, receiveErrors = 0;
   double sent = 0, bytesSent = 0, sendErrors = 0, blocked = 0;
@@ -84,10 +70,10 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
  private:
   Napi::Value LocalAddress(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (fd_ < 0) return UdpError(env, EBADF, "closed");
+    if (fd_ < 0) return ErrorValue(env, SysError{EBADF, "closed"});
     sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return UdpError(env, errno, "getsockname");
+    if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return ErrorValue(env, SysError{errno, "getsockname"});
     char text[INET6_ADDRSTRLEN] = "";
     int port = 0;
     if (ss.ss_family == AF_INET6) {
@@ -109,7 +95,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void)
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (fd_ < 0) return UdpError(env, EBADF, "closed");
+    if (fd_ < 0) return ErrorValue(env, SysError{EBADF, "closed"});
     if (started_) throw Napi::Error::New(env, "already started");
     if (info.Length() != 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
         !info[3].IsNumber() || !info[4].IsFunction()) {
@@ -141,7 +127,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     SysError e = poller_.Start(loop, fd_, &UdpHandle::OnReady, this);
     if (e) {
       ReleaseReceive();
-      return UdpError(env, e.code, e.syscall);
+      return ErrorValue(env, e);
     }
     started_ = true;
     return env.Undefined();
@@ -231,7 +217,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
 
     Napi::Env env(env_);
     Napi::HandleScope scope(env);
-    Napi::Value errv = err != 0 ? Napi::Value(UdpError(env, err, "recvmmsg")) : env.Undefined();
+    Napi::Value errv = err != 0 ? Napi::Value(ErrorValue(env, SysError{err, "recvmmsg"})) : env.Undefined();
     try {
       // The handler may call close(); nothing below touches `this` after the call.
       cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv}, *ctx_);
@@ -461,15 +447,15 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
     s4.sin_family = AF_INET;
     s4.sin_port = htons(static_cast<uint16_t>(port));
   } else {
-    return UdpError(env, EINVAL, "inet_pton");
+    return ErrorValue(env, SysError{EINVAL, "inet_pton"});
   }
   int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return UdpError(env, errno, "socket");
+  if (fd < 0) return ErrorValue(env, SysError{errno, "socket"});
   int zero = 0, one = 1;
   if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) != 0) {
     int e = errno;
     close(fd);
-    return UdpError(env, e, "setsockopt");
+    return ErrorValue(env, SysError{e, "setsockopt"});
   }
   if (recvTtl) {
     // Best effort: the TTL is then reported with each datagram (0 where the kernel does not say).
@@ -490,7 +476,7 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   if (rc != 0) {
     int e = errno;
     close(fd);
-    return UdpError(env, e, "bind");
+    return ErrorValue(env, SysError{e, "bind"});
   }
   return env.GetInstanceData<AddonData>()->udpCtor.New({Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl)});
 }
