@@ -85,8 +85,8 @@ export interface TapDevice {
   close(): void;
 }
 
-// The addon's shape (native/src/addon.cc).
-interface NativeError {
+// The addon's shape (native/src/addon.cc). Every handle reports failures as this value.
+export interface NativeError {
   code: string;
   errno: number;
   syscall: string;
@@ -126,7 +126,7 @@ const fromNative = (e: NativeError): TapError => ({
   syscall: e.syscall,
   message: `${e.syscall}: ${e.message}`,
 });
-const isNativeError = (v: unknown): v is NativeError =>
+export const isNativeError = (v: unknown): v is NativeError =>
   typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && 'code' in v && 'syscall' in v;
 
 let addon: Result<NativeAddon, TapError> | undefined;

@@ -5,7 +5,7 @@
 // otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
 // one system call. Where the addon has no such socket, openUdpBatch says so and callers use dgram.
 import { constants } from 'node:os';
-import { loadAddon } from './tap.js';
+import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
 const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
 
@@ -79,12 +79,6 @@ export interface UdpBatchSocket {
   readonly closed: boolean;
 }
 
-interface NativeError {
-  code: string;
-  errno: number;
-  syscall: string;
-  message: string;
-}
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
   start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void): NativeError | undefined;
@@ -101,7 +95,6 @@ const DEFAULT_MAX_DATAGRAM = 2048 + 64;
 /** Room per queued datagram; a larger one goes through its own slot run (see send). */
 const SEND_SLOT = 2048 + 64;
 
-const isNativeError = (value: unknown): value is NativeError => typeof value === 'object' && value !== null && 'syscall' in value && 'code' in value;
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
 /** True where the addon offers the batched socket (Linux, built). */
