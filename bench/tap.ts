@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { openTap } from '../native/tap.js';
-import { arpRequest, echoReplySeq, icmpEcho, parseIp, parseMac } from '../native/test-fixtures/frames.js';
+import { arpRequest, echoReplySeq, icmpEcho, packFrames, parseIp, parseMac } from '../native/test-fixtures/frames.js';
 
 const seconds = Math.min(Math.max(Number(process.argv[2] ?? 2) || 2, 0.5), 30);
 const self = fileURLToPath(import.meta.url);
@@ -45,13 +45,7 @@ if (process.env.KITH_BENCH_INNER !== '1') {
   const BATCH = 64;
   const IN_FLIGHT = 512; // below the TAP's 1000-frame queue, so the kernel never drops replies
   const frames = Array.from({ length: BATCH }, (_, i) => icmpEcho(ours, peerMac, peer, kernel, 0x4b54, i));
-  const buf = Buffer.concat(frames);
-  const offsets = new Uint32Array(BATCH);
-  const lengths = new Uint32Array(BATCH);
-  for (let i = 0, off = 0; i < BATCH; off += frames[i]!.length, i++) {
-    offsets[i] = off;
-    lengths[i] = frames[i]!.length;
-  }
+  const { buf, offsets, lengths } = packFrames(frames);
   let replies = 0;
   tap.onFrames((b) => {
     for (let i = 0; i < b.count; i++) if (echoReplySeq(b.frame(i), 0x4b54) !== undefined) replies++;

@@ -3,35 +3,18 @@
 // other users' devices, non-kith names and malformed requests without passing a descriptor, and
 // keep serving after a bad or silent client. Needs root (CI runs these as root).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { asNobody, fixture, haveIp, isRoot, kithTap, must, NOBODY, run } from './test-fixtures/host.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..');
-const kithTap = join(here, 'build', 'kith-tap');
-const worker = join(here, 'test-fixtures', 'tap-worker.ts');
-const client = join(here, 'test-fixtures', 'agent-client.ts');
-const NOBODY = 65534;
-const asNobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--'];
-const isRoot = process.getuid?.() === 0;
-const haveIp = spawnSync('ip', ['-V']).status === 0;
+const worker = fixture('tap-worker.ts');
+const client = fixture('agent-client.ts');
 const skip = !isRoot || !haveIp ? 'needs root and iproute2' : !existsSync(kithTap) ? 'kith-tap not built: run npm run build:native' : false;
-
-function run(cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, cwd: repo });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function must(cmd: string, args: string[]): string {
-  const r = run(cmd, args);
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 function lastJson<T>(out: string): T {
   return JSON.parse(out.trim().split('\n').at(-1) ?? '') as T;
 }

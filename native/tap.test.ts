@@ -9,33 +9,11 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadAddon, openTap, validateTapName } from './tap.js';
+import { asNobody, fixture, haveIp, isRoot, kithTap, must, NOBODY, run, type Run } from './test-fixtures/host.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..');
-const kithTap = join(here, 'build', 'kith-tap');
-const worker = join(here, 'test-fixtures', 'tap-worker.ts');
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
-const haveIp = spawnSync('ip', ['-V']).status === 0;
+const worker = fixture('tap-worker.ts');
 const rootSkip = !isRoot || !haveIp ? 'needs root and iproute2' : false;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-function run(cmd: string, args: string[]): Run {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000, cwd: repo });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function must(cmd: string, args: string[]): string {
-  const r = run(cmd, args);
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const asNobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--'];
 
 interface WorkerResult {
   ok: boolean;

@@ -76,6 +76,17 @@ export function echoReplySeq(f: Uint8Array, id: number): number | undefined {
   return (f[icmp + 6]! << 8) | f[icmp + 7]!;
 }
 
+/** The frames laid out for TapDevice.writeBatch: one buffer, and each frame's offset and length in it. */
+export function packFrames(frames: readonly Uint8Array[]): { buf: Buffer; offsets: Uint32Array; lengths: Uint32Array } {
+  const offsets = new Uint32Array(frames.length);
+  const lengths = new Uint32Array(frames.length);
+  for (let i = 0, off = 0; i < frames.length; off += frames[i]!.length, i++) {
+    offsets[i] = off;
+    lengths[i] = frames[i]!.length;
+  }
+  return { buf: Buffer.concat(frames), offsets, lengths };
+}
+
 /** Resolves when `done()` is true, checking every 10 ms, or rejects after `ms` (a bound, not an assertion). */
 export async function waitFor(done: () => boolean, ms: number, what: string): Promise<void> {
   const limit = Math.ceil(ms / 10);

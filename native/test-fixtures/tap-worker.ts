@@ -5,7 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { agentRequest, openTap, openTapFromAgent } from '../tap.js';
-import { arpReplySender, arpRequest, echoReplySeq, icmpEcho, parseIp, parseMac, waitFor } from './frames.js';
+import { arpReplySender, arpRequest, echoReplySeq, icmpEcho, packFrames, parseIp, parseMac, waitFor } from './frames.js';
 
 const [name, mode, kernelIp, kithTap] = process.argv.slice(2);
 if (name === undefined || (mode !== 'create' && mode !== 'attach' && mode !== 'agent') || kernelIp === undefined || (mode === 'agent' && kithTap === undefined)) {
@@ -83,13 +83,7 @@ try {
 
   // Burst: BURST echo requests in one writeBatch, then count handler calls for the replies.
   const frames = Array.from({ length: BURST }, (_, i) => icmpEcho(ours, peerMac, peer, kernel, ECHO_ID, 1000 + i));
-  const buf = Buffer.concat(frames);
-  const offsets = new Uint32Array(BURST);
-  const lengths = new Uint32Array(BURST);
-  for (let i = 0, off = 0; i < BURST; off += frames[i]!.length, i++) {
-    offsets[i] = off;
-    lengths[i] = frames[i]!.length;
-  }
+  const { buf, offsets, lengths } = packFrames(frames);
   inBurst = true;
   result.burstWritten = tap.writeBatch(buf, offsets, lengths);
   await waitFor(() => replies.size >= BURST + 1, 5000, 'burst replies');
