@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { call, daemonPid, edgeSkipReason, FAST, pingUntil, ping, RunDir, SETTLE_MS, startEdge, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForPeerPath, waitForRegistered } from '../e2e/netns/kith.js';
+import { call, daemonPid, FAST, pingUntil, ping, RunDir, SETTLE_MS, startEdge, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForPeerPath, waitForRegistered } from '../e2e/netns/kith.js';
 import type { KithProcess } from '../e2e/netns/kith.js';
 import { netnsSkipReason, run, Topology } from '../e2e/netns/topology.js';
 import type { Host } from '../e2e/netns/topology.js';
@@ -211,7 +211,7 @@ function printTable(rows: readonly Row[], underlay: Row | undefined): void {
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((arg): arg is Cipher => (CIPHERS as readonly string[]).includes(arg));
   const ciphers = wanted.length > 0 ? wanted : [...CIPHERS];
-  const skip = netnsSkipReason() ?? edgeSkipReason() ?? ensureIperf();
+  const skip = netnsSkipReason() ?? ensureIperf();
   if (skip !== undefined) {
     process.stdout.write(`bench:tunnel skipped: ${skip}\n`);
     return;

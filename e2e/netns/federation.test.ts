@@ -1,10 +1,10 @@
 // Scenario 4: two federated supernodes, one edge registered at each: they reach each other.
 import { after, before, describe, it } from 'node:test';
-import { call, describePeer, edgePeers, edgeSkipReason, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor } from './kith.js';
+import { call, describePeer, edgePeers, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor } from './kith.js';
 import type { EdgePair } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
-const skip = netnsSkipReason() ?? edgeSkipReason();
+const skip = netnsSkipReason();
 
 describe('netns: two federated supernodes', { skip }, () => {
   let topology: Topology;

@@ -14,18 +14,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const TSX_LOADER = join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 export const SUPERNODE_MAIN = join(REPO, 'supernode', 'main.ts');
 export const SUPERNODE_PORT = 7654;
-
-/** Where the other half of the work puts the edge program; whichever exists is used. */
-const EDGE_MAIN_CANDIDATES = [join(REPO, 'engine', 'edge', 'main.ts'), join(REPO, 'engine', 'cli', 'edge-main.ts')];
-
-export function edgeMain(): string | undefined {
-  return EDGE_MAIN_CANDIDATES.find((path) => existsSync(path));
-}
-
-/** Why edge scenarios cannot run (on top of netnsSkipReason), or undefined. */
-export function edgeSkipReason(): string | undefined {
-  return edgeMain() === undefined ? 'the kith-edge program (engine/edge/main.ts or engine/cli/edge-main.ts) does not exist yet' : undefined;
-}
+export const EDGE_MAIN = join(REPO, 'engine', 'cli', 'edge-main.ts');
 
 /** The management tables are the daemons' own; the tests only read plain JSON from them. */
 type LooseTable = Readonly<Record<string, AnyMethodSpec & { handler: (params: never) => unknown }>>;
@@ -75,11 +64,27 @@ export class RunDir {
   }
 }
 
-function startProcess(topology: Topology, runDir: RunDir, host: Host, main: string, session: string, args: readonly string[], asUser?: { uid: number; gid: number }, env?: NodeJS.ProcessEnv, nodeOptions: readonly string[] = []): KithProcess {
-  const child = topology.spawn(host.ns, process.execPath, [...nodeOptions, '--import', TSX_LOADER, main, 'start', session, ...args], {
-    env: { ...runDir.env, ...env },
+/** A program run through `node --import tsx` inside a Topology host. */
+export interface NodeProgram {
+  /** The TypeScript entry point. */
+  readonly main: string;
+  readonly args: readonly string[];
+  /** Added to the run's environment (RunDir.env). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly asUser?: { uid: number; gid: number } | undefined;
+  /** Options for node itself before the entry point. */
+  readonly nodeOptions?: readonly string[] | undefined;
+}
+
+/**
+ * Starts program in host.ns, keeping its output (bounded) for failure messages and echoing it with
+ * KITH_TEST_LOG set. `name` labels that output and names the management socket's session directory.
+ */
+export function startProgram(topology: Topology, runDir: RunDir, host: Host, name: string, program: NodeProgram): KithProcess {
+  const child = topology.spawn(host.ns, process.execPath, [...(program.nodeOptions ?? []), '--import', TSX_LOADER, program.main, ...program.args], {
+    env: { ...runDir.env, ...program.env },
     cwd: REPO,
-    ...(asUser === undefined ? {} : { asUser }),
+    ...(program.asUser === undefined ? {} : { asUser: program.asUser }),
   });
   const chunks: string[] = [];
   let size = 0;
@@ -92,14 +97,14 @@ function startProcess(topology: Topology, runDir: RunDir, host: Host, main: stri
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   if (process.env['KITH_TEST_LOG'] !== undefined) {
-    child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(`[${session}] ${chunk.toString('utf8')}`));
-    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${session}] ${chunk.toString('utf8')}`));
+    child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString('utf8')}`));
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString('utf8')}`));
   }
-  return { child, ns: host.ns, session, socketPath: runDir.socketPath(session), output: () => chunks.join('') };
+  return { child, ns: host.ns, session: name, socketPath: runDir.socketPath(name), output: () => chunks.join('') };
 }
 
 export function startSupernode(topology: Topology, runDir: RunDir, host: Host, session: string, options: readonly string[] = []): KithProcess {
-  return startProcess(topology, runDir, host, SUPERNODE_MAIN, session, [`-Oconnection.bind=${SUPERNODE_PORT}`, '-Osupernode.version=3.4.5', ...options]);
+  return startProgram(topology, runDir, host, session, { main: SUPERNODE_MAIN, args: ['start', session, `-Oconnection.bind=${SUPERNODE_PORT}`, '-Osupernode.version=3.4.5', ...options] });
 }
 
 export interface EdgeSpec {
@@ -119,13 +124,11 @@ export interface EdgeSpec {
 }
 
 export function startEdge(topology: Topology, runDir: RunDir, host: Host, session: string, spec: EdgeSpec): KithProcess {
-  const main = edgeMain();
-  if (main === undefined) throw new Error(edgeSkipReason());
   const args = ['-c', spec.community, '-a', spec.address, ...spec.supernodes.flatMap((sn) => ['-l', sn])];
   if (spec.key !== undefined) args.push('-k', spec.key);
   // The TAP is named after the session; short registration intervals keep the suite fast.
   args.push(`-Otuntap.name=${session}`, ...(spec.extra ?? []));
-  return startProcess(topology, runDir, host, main, session, args, spec.asUser, spec.env, spec.nodeOptions);
+  return startProgram(topology, runDir, host, session, { main: EDGE_MAIN, args: ['start', session, ...args], asUser: spec.asUser, env: spec.env, nodeOptions: spec.nodeOptions });
 }
 
 /** A management call; undefined when the daemon does not answer (yet) or refuses. */

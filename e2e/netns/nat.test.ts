@@ -10,12 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../../engine/crypto/user-password.js';
-import { call, describePeer, edgeSkipReason, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath, edgePeers } from './kith.js';
+import { call, describePeer, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath, edgePeers } from './kith.js';
 import type { EdgePair, EdgeSpec } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 import type { NatVariant } from './topology.js';
 
-const skip = netnsSkipReason() ?? edgeSkipReason();
+const skip = netnsSkipReason();
 /** Port-spray rounds start seconds after normal punching failed and repeat after a backoff (port-spray.ts ROUND_STARTS_MS). */
 const DIRECT_BY_SPRAY_MS = 50_000;
 

@@ -2,11 +2,11 @@
 // report the other as a direct peer with a measured RTT.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { describePeer, edgeSkipReason, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, call, waitForPeerPath } from './kith.js';
+import { describePeer, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, call, waitForPeerPath } from './kith.js';
 import type { EdgePair } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
-const skip = netnsSkipReason() ?? edgeSkipReason();
+const skip = netnsSkipReason();
 
 describe('netns: two edges on a plain underlay', { skip }, () => {
   let topology: Topology;

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, edgeSkipReason, edgeStatus, FAST, observe, pingBothWays, pingUntil, RunDir, SETTLE_MS, startEdge, startPair, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForRegistered, waitForSupernodeEdges } from './kith.js';
+import { call, edgeStatus, FAST, observe, pingBothWays, pingUntil, RunDir, SETTLE_MS, startEdge, startPair, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForRegistered, waitForSupernodeEdges } from './kith.js';
 import type { EdgePair } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 import type { Host } from './topology.js';
 
-const skip = netnsSkipReason() ?? edgeSkipReason();
+const skip = netnsSkipReason();
 
 describe('netns: supernode restart', { skip }, () => {
   let topology: Topology;

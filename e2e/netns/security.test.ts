@@ -6,12 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../../engine/crypto/user-password.js';
-import { assertAlive, call, describePeer, edgePeers, edgeSkipReason, edgeStatus, observe, ping, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor } from './kith.js';
+import { assertAlive, call, describePeer, edgePeers, edgeStatus, observe, ping, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor } from './kith.js';
 import type { KithProcess } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 import type { Host } from './topology.js';
 
-const skip = netnsSkipReason() ?? edgeSkipReason();
+const skip = netnsSkipReason();
 
 function publicKey(user: string, password: string): string {
   const key = publicKeyOf(edgePrivateKey(user, password));

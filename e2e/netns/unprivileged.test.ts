@@ -9,7 +9,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, daemonPid, describePeer, edgeSkipReason, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
+import { call, daemonPid, describePeer, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
 import type { EdgePair } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
@@ -26,7 +26,7 @@ function setcapSkipReason(): string | undefined {
   return undefined;
 }
 
-const skip = netnsSkipReason() ?? edgeSkipReason() ?? setcapSkipReason();
+const skip = netnsSkipReason() ?? setcapSkipReason();
 
 describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with cap_net_admin', { skip }, () => {
   let topology: Topology;

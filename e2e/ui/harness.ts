@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
-import { edgeSkipReason, REPO, RunDir, SETTLE_MS, startSupernode, SUPERNODE_PORT, waitFor, call } from '../netns/kith.js';
+import { assertAlive, call, pingUntil, REPO, RunDir, SETTLE_MS, startProgram, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
 import type { KithProcess } from '../netns/kith.js';
 import { netnsSkipReason, Topology } from '../netns/topology.js';
 import type { Host } from '../netns/topology.js';
@@ -20,7 +20,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const UI_DIR = join(REPO, 'dist', 'renderer');
 export const BROWSER_MAIN = join(REPO, 'engine', 'desktop', 'browser-main.ts');
 export const SCREENSHOTS = join(REPO, 'e2e', 'ui', 'screenshots');
-const TSX_LOADER = join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 /** n3n's management port; each edge has its own namespace, so they can all use it. */
 export const MGMT_PORT = 5644;
 /** Where run ids are recorded for global-teardown.ts; one file per run, holding the worker's pid. */
@@ -30,7 +29,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 
 /** Why the UI specs cannot run here, or undefined when they can (CI: root, chromium installed). */
 export function uiSkipReason(): string | undefined {
-  const reason = netnsSkipReason() ?? edgeSkipReason();
+  const reason = netnsSkipReason();
   if (reason !== undefined) return reason;
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
   if (!existsSync(BROWSER_MAIN)) return 'the browser-mode host engine/desktop/browser-main.ts does not exist';
@@ -207,24 +206,7 @@ export class UiWorld {
     const password = randomBytes(12).toString('base64url');
     writeFileSync(join(profilesDir, '.management-password'), `${password}\n`, { mode: 0o600 });
     const args = ['--port', String(MGMT_PORT), '--web-ui', UI_DIR, '--reason', 'the UI specs drive it'];
-    const child = this.topology.spawn(host.ns, process.execPath, ['--import', TSX_LOADER, BROWSER_MAIN, ...args], {
-      cwd: REPO,
-      env: { ...this.runDir.env, KITH_PROFILES_DIR: profilesDir },
-    });
-    const chunks: string[] = [];
-    let size = 0;
-    const keep = (chunk: Buffer): void => {
-      if (size > 256 * 1024) return;
-      size += chunk.length;
-      chunks.push(chunk.toString('utf8'));
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    if (process.env['KITH_TEST_LOG'] !== undefined) {
-      child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString('utf8')}`));
-      child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString('utf8')}`));
-    }
-    const proc: KithProcess = { child, ns: host.ns, session: name, socketPath: this.runDir.socketPath(name), output: () => chunks.join('') };
+    const proc = startProgram(this.topology, this.runDir, host, name, { main: BROWSER_MAIN, args, env: { KITH_PROFILES_DIR: profilesDir } });
     const desktop: Desktop = {
       name,
       host,
@@ -238,7 +220,7 @@ export class UiWorld {
     await waitFor(
       `${name}'s web UI`,
       async () => {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${proc.output().slice(-4_000)}`);
+        assertAlive(proc);
         const reply = await httpInNs(this.topology, host.ns, MGMT_PORT, '/', password);
         return reply?.status === 200 ? true : undefined;
       },
@@ -289,14 +271,9 @@ export class UiWorld {
     return this.desktops.map((d) => `--- ${d.name}\n${d.proc.output().slice(-3_000)}`).join('\n');
   }
 
-  /** `ping -c 3` inside ns until one reply comes (traffic that makes edges punch), bounded. */
+  /** Pings inside ns until one reply comes (traffic that makes edges punch), bounded. */
   async pingUntil(ns: string, address: string, timeoutMs = SETTLE_MS): Promise<void> {
-    await waitFor(
-      `${address} to answer ping from ${ns}`,
-      async () => ((await this.topology.tryExec(ns, 'ping', ['-n', '-c', '1', '-W', '1', address], 5_000)).code === 0 ? true : undefined),
-      timeoutMs,
-      100,
-    );
+    await pingUntil(this.topology, ns, address, timeoutMs);
   }
 
   async destroy(): Promise<void> {
