@@ -9,9 +9,10 @@ import type { EdgeOptions } from '../../engine/edge/edge.js';
 import { createMemoryFramePort } from '../../engine/edge/frame-port.js';
 import type { MemoryFramePort } from '../../engine/edge/frame-port.js';
 import { Logger } from '../../engine/log.js';
-import { parseMac } from '../../engine/protocol/index.js';
-import { Supernode } from '../../supernode/supernode.js';
-import { quietLogger, testConfig } from '../supernode/start.js';
+import { bytesEqual } from '../../engine/protocol/codec.js';
+import type { Supernode } from '../../supernode/supernode.js';
+import { mac } from '../supernode/messages.js';
+import { quietLogger, startSupernode as startLoopbackSupernode, testConfig } from '../supernode/start.js';
 
 export const SUPERNODE_ADDRESS = '127.0.0.1';
 
@@ -21,24 +22,18 @@ export interface RunningSupernode {
 }
 
 export async function startSupernode(change?: (config: KithConfig) => void, port = 0): Promise<RunningSupernode> {
-  const config = testConfig((c) => {
-    c.connection.bind = { address: SUPERNODE_ADDRESS, port };
-    change?.(c);
-  });
-  const supernode = await Supernode.start({ config, logger: quietLogger() });
-  return { supernode, port: supernode.address().port };
+  return startLoopbackSupernode(
+    testConfig((c) => {
+      c.connection.bind = { address: SUPERNODE_ADDRESS, port };
+      change?.(c);
+    }),
+  );
 }
 
 export interface TestEdge {
   edge: Edge;
   port: MemoryFramePort;
   mac: Uint8Array;
-}
-
-export function mac(text: string): Uint8Array {
-  const parsed = parseMac(text);
-  if (!parsed.ok) throw new Error(`bad MAC ${text}`);
-  return parsed.value;
 }
 
 export function edgeConfig(community: string, supernodePort: number, bindAddress: string, change?: (config: KithConfig) => void): KithConfig {
@@ -114,10 +109,6 @@ export function ipv4Frame(srcMac: Uint8Array, dstMac: Uint8Array, srcIp: string,
     0x30, 0x39, 0x30, 0x39, (8 + data.length) >> 8, (8 + data.length) & 0xff, 0, 0,
     ...data,
   ]);
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
 export function isGratuitousArpFrom(frame: Uint8Array, from: Uint8Array): boolean {
