@@ -11,6 +11,7 @@ import { fromHex, parseHexdumps, readVectorJson, readVectorText, toHex } from '.
 import type { Supernode } from '../../supernode/supernode.js';
 import { LOOPBACK, SimPeer } from './sim-peer.js';
 import { startSupernode } from './start.js';
+import { ipv4SocketHex } from './vector-replay.js';
 
 interface CapturedPacket {
   seq: number;
@@ -35,12 +36,9 @@ function stabilised(reply: Uint8Array): Uint8Array {
   return encodeMessage({ ...decoded.value, load: 0xffffffff, uptime: 0xffffffff, version: '_stabilised_' });
 }
 
-/** The generator's address as a socket field: sock_flags 0, port, 127.0.0.1. */
-const socketField = (port: number): string => `0000${port.toString(16).padStart(4, '0')}7f000001`;
-
 /** Captured hex with n3n's generator port replaced by ours. */
 function withPort(hex: string, port: number): string {
-  return hex.split(socketField(N3N_GENERATOR_PORT)).join(socketField(port));
+  return hex.split(ipv4SocketHex(N3N_GENERATOR_PORT)).join(ipv4SocketHex(port));
 }
 
 describe('n3n test_integration_packets against kith-supernode', () => {
