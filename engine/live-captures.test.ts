@@ -44,10 +44,7 @@ interface KeyCandidate {
   readonly hasTrailer: boolean;
 }
 
-const REGISTER_SUPER = 5;
-const REGISTER_SUPER_ACK = 7;
-const REGISTER_SUPER_NAK = 8;
-const STATIC_KEY_TYPES = new Set([REGISTER_SUPER, REGISTER_SUPER_ACK, REGISTER_SUPER_NAK]);
+const STATIC_KEY_TYPES = new Set<number>([MessageType.RegisterSuper, MessageType.RegisterSuperAck, MessageType.RegisterSuperNak]);
 
 function readCapture(file: string): CaptureRecord[] {
   return readVectorText(`crypto/${file}`)
@@ -226,8 +223,8 @@ function replay(records: readonly CaptureRecord[], options: ReplayOptions): Map<
     assert.ok(verifier.check(match.stamp, senderRecord, true).ok, `${where}: monotony`);
 
     if (options.auth !== undefined && match.c.hasTrailer) {
-      if (type === REGISTER_SUPER) options.auth.registerSuper(wire, match.plain, match.length);
-      if (type === REGISTER_SUPER_ACK) options.auth.registerSuperAck(wire, match.plain);
+      if (type === MessageType.RegisterSuper) options.auth.registerSuper(wire, match.plain, match.length);
+      if (type === MessageType.RegisterSuperAck) options.auth.registerSuperAck(wire, match.plain);
     }
   }
   return counts;
