@@ -1,18 +1,15 @@
 // Whether the Electron spec can launch the real app here: Electron's binary (absent when installed
 // with ELECTRON_SKIP_BINARY_DOWNLOAD) and the built main process and window.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from '../../scripts/start.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ELECTRON_MAIN = path.join(ROOT, 'dist', 'electron', 'main.js');
 
 export function electronBinaryMissing(): string | undefined {
-  const pathFile = path.join(ROOT, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile) || !existsSync(path.join(ROOT, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()))) {
-    return "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); the desktop app cannot be launched here";
-  }
-  return undefined;
+  return electronBinary(ROOT) === undefined ? "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD); the desktop app cannot be launched here" : undefined;
 }
 
 /** Why the Electron spec skips, or undefined when it runs. */
