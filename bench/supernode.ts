@@ -53,6 +53,7 @@ import {
 } from '../engine/protocol/index.js';
 import type { Mac, Message } from '../engine/protocol/index.js';
 import { TransformId } from '../engine/crypto/transform.js';
+import { cpuSeconds, ticksPerSecond } from './proc-cpu.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOOPBACK = '127.0.0.1';
@@ -263,31 +264,6 @@ function rssKiB(pid: number | undefined, key: 'VmRSS' | 'VmHWM' = 'VmRSS'): numb
   try {
     const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-let clockTicks: number | undefined;
-function ticksPerSecond(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 2000 }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
-
-/** utime + stime of the process (all threads), in seconds. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
   } catch {
     return undefined;
   }

@@ -14,12 +14,13 @@
 // namespaces and processes are always removed, and it exits 0 printing whatever it could measure.
 // The community key is a fixed bench value, passed on the command line and never printed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { call, daemonPid, FAST, pingUntil, ping, RunDir, SETTLE_MS, startEdge, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForPeerPath, waitForRegistered } from '../e2e/netns/kith.js';
 import type { KithProcess } from '../e2e/netns/kith.js';
 import { netnsSkipReason, run, Topology } from '../e2e/netns/topology.js';
 import type { Host } from '../e2e/netns/topology.js';
+import { cpuSeconds, ticksPerSecond } from './proc-cpu.js';
 
 const CIPHERS = ['null', 'AES', 'ChaCha20', 'Speck'] as const;
 type Cipher = (typeof CIPHERS)[number];
@@ -66,27 +67,6 @@ function ensureIperf(): string | undefined {
     // Reported below.
   }
   return hasIperf() ? undefined : 'iperf3 is not installed and apt-get install -y iperf3 failed';
-}
-
-const CLK_TCK = ((): number => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process in seconds (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the parenthesised comm: state is field 3, so utime/stime are at offsets 11 and 12.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -238,7 +218,7 @@ async function main(): Promise<void> {
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
     const kernel = (await run('uname', ['-r'])).stdout.trim();
-    process.stdout.write(`bench:tunnel: ${ciphers.join(', ')} — iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${CLK_TCK} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the edges in ${profileDir}`}\n`);
+    process.stdout.write(`bench:tunnel: ${ciphers.join(', ')} — iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${ticksPerSecond()} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the edges in ${profileDir}`}\n`);
     for (const cipher of ciphers) {
       // Leave room for the underlay ceiling (about IPERF_SECONDS) after the ciphers.
       if (left() < PER_CIPHER_MS + (IPERF_SECONDS + 5) * 1_000) {
