@@ -16,7 +16,7 @@
 //   record's credit, each datagram sent on its behalf to an address nobody vouched for — or to the
 //   supernode, for a peer it has not vouched for — spends its size, both counted as whole IP packets.
 //   A spoofed datagram buys at most its own size in replies; a real peer's traffic keeps its credit up.
-import type { SocketFamily } from '../protocol/index.js';
+import type { Socket, SocketFamily } from '../protocol/index.js';
 import type { PeerRecord } from './peer-table.js';
 
 /** IP and UDP headers: credit and cost are counted as whole IP packets, as a victim's link sees them. */
@@ -61,7 +61,7 @@ function afford(record: PeerRecord, length: number, family: SocketFamily, free: 
 }
 
 /** May length bytes go to the peer at `to`? Free to a vouched address, otherwise paid from its credit. */
-export function affordToPeer(record: PeerRecord, to: { readonly family: SocketFamily; readonly address: string }, length: number): boolean {
+export function affordToPeer(record: PeerRecord, to: Socket, length: number): boolean {
   return afford(record, length, to.family, isVouched(record, to.address));
 }
 
