@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, daemonPid, edgeStatus, FAST, observe, RunDir, SETTLE_MS, startEdge, startSupernode, SUPERNODE_PORT, waitFor, waitForRegistered, waitForSupernodeEdges } from './kith.js';
-import type { EdgeSpec, KithProcess } from './kith.js';
-import { netnsSkipReason, Topology } from './topology.js';
+import { call, daemonPid, edgeStatus, FAST, observe, SETTLE_MS, startEdge, startNetwork, stopNetwork, waitFor, waitForRegistered, waitForSupernodeEdges } from './kith.js';
+import type { EdgeSpec, Network } from './kith.js';
+import { netnsSkipReason } from './topology.js';
 import type { Host } from './topology.js';
 
 const skip = netnsSkipReason();
@@ -18,28 +18,20 @@ const SESSION = 'kithr';
 const REREGISTER_MS = 15_000;
 
 describe('netns: an edge with a static address restarted after SIGKILL', { skip }, () => {
-  let topology: Topology;
-  let runDir: RunDir;
+  let net: Network;
   let host: Host;
-  let sn: KithProcess;
   let spec: EdgeSpec;
 
   before(async () => {
-    topology = Topology.create();
-    runDir = new RunDir(topology);
-    const snHost = await topology.publicHost('sn');
-    sn = startSupernode(topology, runDir, snHost, 'sn');
-    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
-    host = await topology.publicHost('edge');
-    spec = { community: 'restart', supernodes: [`${snHost.address}:${SUPERNODE_PORT}`], address: '10.99.0.1/24', extra: FAST };
+    net = await startNetwork();
+    host = await net.topology.publicHost('edge');
+    spec = { community: 'restart', supernodes: [net.supernode], address: '10.99.0.1/24', extra: FAST };
   });
 
-  after(async () => {
-    await topology?.destroy();
-    runDir?.remove();
-  });
+  after(() => stopNetwork(net));
 
   it('registers again at once with the same MAC', async () => {
+    const { topology, runDir, sn } = net;
     const first = startEdge(topology, runDir, host, SESSION, spec);
     const before = await waitForRegistered(first, SETTLE_MS);
     const mac = ((await call(first, 'kith.status')) as { mac?: string } | undefined)?.mac;

@@ -4,10 +4,10 @@
 // sends to an address. Counters count whole IP packets, so the bounds compare like with like.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeMessage } from '../../engine/protocol/index.js';
-import type { Message } from '../../engine/protocol/index.js';
-import { REPO, startProgram, waitFor } from '../netns/kith.js';
-import type { RunDir } from '../netns/kith.js';
+import { encodeMessage, parseMac } from '../../engine/protocol/index.js';
+import type { Mac, Message } from '../../engine/protocol/index.js';
+import { call, REPO, startNetwork, startPair, startProgram, stopNetwork, waitFor } from '../netns/kith.js';
+import type { EdgePair, KithProcess, Network, RunDir } from '../netns/kith.js';
 import type { Host, Topology } from '../netns/topology.js';
 
 const SENDER_MAIN = join(REPO, 'e2e', 'security', 'send-datagrams.ts');
@@ -62,4 +62,34 @@ export async function bytesSentTo(topology: Topology, ns: string, destination: s
   const counted = line === undefined ? undefined : /^\[(\d+):(\d+)\]/.exec(line);
   if (counted === undefined || counted === null) throw new Error(`no counter for ${destination} in ${ns}:\n${rules}`);
   return { packets: Number(counted[1]), bytes: Number(counted[2]) };
+}
+
+/** The network of an attack on two edges: a supernode, edges a and b straight on the internet, the attacker's host. */
+export interface Scene {
+  readonly net: Network;
+  readonly pair: EdgePair;
+  readonly attacker: Host;
+}
+
+/** Builds the scene with both edges registered in community (payload key `key`). */
+export async function startScene(community: string, key: string): Promise<Scene> {
+  const net = await startNetwork();
+  try {
+    const { topology, runDir } = net;
+    const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
+    const attacker = await topology.publicHost('attacker');
+    const pair = await startPair(topology, runDir, hostA, hostB, { community, supernodes: [net.supernode], key });
+    return { net, pair, attacker };
+  } catch (error) {
+    await stopNetwork(net);
+    throw error;
+  }
+}
+
+/** An edge's MAC and UDP port, from its status. */
+export async function edgeAddress(proc: KithProcess): Promise<{ mac: Mac; port: number }> {
+  const status = (await call(proc, 'kith.status')) as { mac?: string; localPort?: number } | undefined;
+  const parsed = parseMac(status?.mac ?? '');
+  if (!parsed.ok || status?.localPort === undefined) throw new Error(`no MAC or port in ${proc.session}'s status`);
+  return { mac: parsed.value, port: status.localPort };
 }

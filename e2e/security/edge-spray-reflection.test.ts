@@ -10,15 +10,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TransformId } from '../../engine/crypto/transform.js';
-import { BROADCAST_MAC, parseMac } from '../../engine/protocol/index.js';
+import { BROADCAST_MAC } from '../../engine/protocol/index.js';
 import type { Mac } from '../../engine/protocol/index.js';
 import { mac, packet, register } from '../supernode/messages.js';
-import { call, edgePeers, edgeStatus, observe, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
-import type { EdgePair, KithProcess } from '../netns/kith.js';
-import { netnsSkipReason, Topology } from '../netns/topology.js';
+import { edgePeers, edgeStatus, observe, SETTLE_MS, stopNetwork, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
+import type { KithProcess } from '../netns/kith.js';
+import { netnsSkipReason } from '../netns/topology.js';
 import type { Host } from '../netns/topology.js';
-import { bytesSentTo, countSentTo, IPV4_UDP_OVERHEAD, RELAY_SOCKET_BYTES, sendDatagrams, spoofSource, wireBytes } from './attack.js';
-import type { Datagram } from './attack.js';
+import { bytesSentTo, countSentTo, edgeAddress, IPV4_UDP_OVERHEAD, RELAY_SOCKET_BYTES, sendDatagrams, spoofSource, startScene, wireBytes } from './attack.js';
+import type { Datagram, Scene } from './attack.js';
 
 const skip = netnsSkipReason();
 const COMMUNITY = 'reflect';
@@ -42,45 +42,30 @@ interface EdgeTarget {
 }
 
 async function target(proc: KithProcess, host: Host): Promise<EdgeTarget> {
-  const status = (await call(proc, 'kith.status')) as { mac?: string; localPort?: number } | undefined;
-  const parsed = parseMac(status?.mac ?? '');
-  if (!parsed.ok || status?.localPort === undefined) throw new Error(`no MAC or port in ${proc.session}'s status`);
-  return { proc, host, mac: parsed.value, port: status.localPort };
+  return { proc, host, ...(await edgeAddress(proc)) };
 }
 
 describe('security: edges reflect nothing learned from spoofed datagrams', { skip, concurrency: false }, () => {
-  let topology: Topology;
-  let runDir: RunDir;
-  let snHost: Host;
+  let scene: Scene;
   let victim: Host;
-  let attacker: Host;
-  let pair: EdgePair;
 
   before(async () => {
-    topology = Topology.create();
-    runDir = new RunDir(topology);
-    snHost = await topology.publicHost('sn');
-    const sn = startSupernode(topology, runDir, snHost, 'sn');
-    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     // Edges straight on the internet: their public port is their local one, the port spray's
     // "easy" side, which probes random ports of a peer's address from its main socket.
-    const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
-    victim = await topology.publicHost('victim');
-    attacker = await topology.publicHost('attacker');
-    pair = await startPair(topology, runDir, hostA, hostB, { community: COMMUNITY, supernodes: [`${snHost.address}:${SUPERNODE_PORT}`], key: 'reflect-test-key' });
+    scene = await startScene(COMMUNITY, 'reflect-test-key');
+    victim = await scene.net.topology.publicHost('victim');
   });
 
-  after(async () => {
-    await topology?.destroy();
-    runDir?.remove();
-  });
+  after(() => stopNetwork(scene?.net));
 
   it('spoofed relayed and direct PACKETs and REGISTERs: no edge sends the victim more than the attack delivered to it', async () => {
+    const { net, pair, attacker } = scene;
+    const { topology, runDir } = net;
     const edges = [await target(pair.a, pair.hostA), await target(pair.b, pair.hostB)];
     for (const edge of edges) await countSentTo(topology, edge.host.ns, victim.address);
     await spoofSource(topology, attacker.ns, victim.address);
 
-    const sn = { to: snHost.address, port: SUPERNODE_PORT };
+    const sn = { to: net.snHost.address, port: SUPERNODE_PORT };
     const datagrams: Datagram[] = [];
     /** What reached each edge: relayed datagrams carry the inserted socket. */
     const delivered = new Map<EdgeTarget, number>(edges.map((edge) => [edge, 0]));

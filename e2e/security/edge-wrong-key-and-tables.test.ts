@@ -9,15 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TransformId } from '../../engine/crypto/transform.js';
 import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS } from '../../engine/edge/peer-table.js';
-import { BROADCAST_MAC, parseMac } from '../../engine/protocol/index.js';
+import { BROADCAST_MAC, macToString } from '../../engine/protocol/index.js';
 import type { Mac } from '../../engine/protocol/index.js';
 import { mac, packet } from '../supernode/messages.js';
-import { call, edgePeers, edgeStatus, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
-import type { EdgePair, KithProcess } from '../netns/kith.js';
-import { INTERNET_LEN, INTERNET_PREFIX, netnsSkipReason, Topology } from '../netns/topology.js';
-import type { Host } from '../netns/topology.js';
-import { addAliases, sendDatagrams } from './attack.js';
-import type { Datagram } from './attack.js';
+import { edgePeers, edgeStatus, observe, pingBothWays, SETTLE_MS, stopNetwork, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
+import type { KithProcess } from '../netns/kith.js';
+import { INTERNET_LEN, INTERNET_PREFIX, netnsSkipReason } from '../netns/topology.js';
+import { addAliases, edgeAddress, sendDatagrams, startScene } from './attack.js';
+import type { Datagram, Scene } from './attack.js';
 
 const skip = netnsSkipReason();
 const COMMUNITY = 'tables';
@@ -37,9 +36,7 @@ function fakeMac(n: number): Mac {
 }
 
 async function macOf(proc: KithProcess): Promise<Mac> {
-  const parsed = parseMac(((await call(proc, 'kith.status')) as { mac?: string } | undefined)?.mac ?? '');
-  if (!parsed.ok) throw new Error(`no MAC in ${proc.session}'s status`);
-  return parsed.value;
+  return (await edgeAddress(proc)).mac;
 }
 
 /** An undecryptable PACKET (random bytes where the AES payload belongs), broadcast from srcMac. */
@@ -48,38 +45,25 @@ function garbage(srcMac: Mac): Datagram['message'] {
 }
 
 describe('security: spoofed PACKETs neither fake a wrong key nor fill the peer table', { skip, concurrency: false }, () => {
-  let topology: Topology;
-  let runDir: RunDir;
-  let snHost: Host;
-  let attacker: Host;
-  let pair: EdgePair;
+  let scene: Scene;
 
   before(async () => {
-    topology = Topology.create();
-    runDir = new RunDir(topology);
-    snHost = await topology.publicHost('sn');
-    const sn = startSupernode(topology, runDir, snHost, 'sn');
-    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
-    const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
-    attacker = await topology.publicHost('attacker');
-    pair = await startPair(topology, runDir, hostA, hostB, { community: COMMUNITY, supernodes: [`${snHost.address}:${SUPERNODE_PORT}`], key: 'tables-test-key' });
+    scene = await startScene(COMMUNITY, 'tables-test-key');
     // Real traffic first: each edge knows the other as a vouched, direct peer.
-    await pingBothWays(topology, pair);
+    await pingBothWays(scene.net.topology, scene.pair);
   });
 
-  after(async () => {
-    await topology?.destroy();
-    runDir?.remove();
-  });
+  after(() => stopNetwork(scene?.net));
 
   async function waitForPeer(proc: KithProcess, wanted: Mac): Promise<void> {
-    const text = [...wanted].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
+    const text = macToString(wanted);
     await waitFor(`${proc.session} to list ${text}`, async () => ((await edgePeers(proc))?.some((peer) => peer.mac === text) === true ? true : undefined), SETTLE_MS);
   }
 
   it('undecryptable PACKETs relayed from made-up and from real MACs leave the edges out of the wrong-key state', async () => {
+    const { net, pair, attacker } = scene;
     const [macA, macB] = [await macOf(pair.a), await macOf(pair.b)];
-    const sn = { to: snHost.address, port: SUPERNODE_PORT };
+    const sn = { to: net.snHost.address, port: SUPERNODE_PORT };
     const datagrams: Datagram[] = [];
     for (let i = 0; i < 10; i++) {
       // Made-up senders, and the real edges' MACs from the attacker's address.
@@ -89,7 +73,7 @@ describe('security: spoofed PACKETs neither fake a wrong key nor fill the peer t
     }
     const last = fakeMac(0xffff);
     datagrams.push({ ...sn, message: garbage(last) });
-    await sendDatagrams(topology, runDir, attacker, 'garbage', datagrams);
+    await sendDatagrams(net.topology, net.runDir, attacker, 'garbage', datagrams);
     await Promise.all([waitForPeer(pair.a, last), waitForPeer(pair.b, last)]);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_AFTER_ATTACK_MS));
     for (const proc of [pair.a, pair.b]) {
@@ -100,8 +84,10 @@ describe('security: spoofed PACKETs neither fake a wrong key nor fill the peer t
   });
 
   it('relayed made-up MACs from one and from many addresses stay within the table bounds; the real peer stays', async () => {
+    const { net, pair, attacker } = scene;
+    const { topology, runDir } = net;
     await addAliases(topology, attacker.ns, ALIASES, INTERNET_LEN);
-    const sn = { to: snHost.address, port: SUPERNODE_PORT };
+    const sn = { to: net.snHost.address, port: SUPERNODE_PORT };
     const datagrams: Datagram[] = [];
     let n = 0x10000;
     for (let i = 0; i < FROM_ONE_ADDRESS; i++) datagrams.push({ ...sn, message: garbage(fakeMac(n++)) });
@@ -122,7 +108,7 @@ describe('security: spoofed PACKETs neither fake a wrong key nor fill the peer t
         const address = peer.socket?.slice(0, peer.socket.lastIndexOf(':')) ?? '-';
         perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       }
-      const otherText = [...other].map((byte) => byte.toString(16).padStart(2, '0')).join(':');
+      const otherText = macToString(other);
       const real = peers.find((peer) => peer.mac === otherText);
       observe(`${proc.session} after ${datagrams.length} relayed made-up MACs from ${ALIASES.length + 1} addresses: ${peers.length} peers, at most ${Math.max(...perAddress.values())} per address; the real peer ${real?.path ?? 'gone'}`);
       assert.ok(peers.length <= MAX_PEERS, `${peers.length} peer records`);
