@@ -1,0 +1,118 @@
+// Issue 9, item 1 (High): kith-tap let any local user route the host's traffic into their own TAP.
+// As `nobody`, with the copy of kith-tap the packages install (cap_net_admin=ep), in a namespace
+// with a LAN and a default route: each hijack below must be refused with one line naming what is
+// allowed (exit 3) and leave every route as it was, through the command and through the agent
+// (`kith-tap serve`); the desktop's own flow (its kith<uid> TAP, a 10.x/24) must still work.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { kithTap } from '../../native/test-fixtures/host.js';
+import { waitFor } from '../netns/kith.js';
+import { Topology } from '../netns/topology.js';
+import { asUser, capableKithTap, kithTapSkipReason, NOBODY, type CapableCopy } from './kith-tap-host.js';
+
+const skip = kithTapSkipReason();
+
+/** The hijacks: prefixes that would take the host's traffic, or its LAN's, away from it. */
+const HIJACKS = [
+  '8.0.0.1/5',
+  '0.0.0.1/1',
+  '128.0.0.1/1',
+  '10.0.0.1/7',
+  '192.168.0.1/15',
+  '192.168.50.7/24', // the namespace's own LAN
+  '192.168.0.1/16', // broader than the LAN
+  '127.0.0.2/8',
+  '169.254.1.1/16',
+  '224.0.0.1/4',
+];
+/** Where the host's traffic goes; none of it may move. */
+const DESTINATIONS = ['8.8.8.8', '1.1.1.1', '9.9.9.9', '128.0.0.1', '200.1.2.3', '192.168.50.7', '10.0.0.5', '11.1.1.1'];
+const REFUSAL = /^kith-tap: [^\n]*(allowed: inside 10\.0\.0\.0\/8 \(\/8 or longer\), 172\.16\.0\.0\/12, 192\.168\.0\.0\/16, 100\.64\.0\.0\/10 \(\/16 or longer\) or \/etc\/kith\/tap-allow\.conf|overlaps the route to 192\.168\.50\.0\/24 via lan0; use a prefix no other interface routes)\n$/;
+const AGENT_REFUSAL = new RegExp(`^error ${REFUSAL.source.slice('^kith-tap: '.length, -'\\n$'.length)}\\n$`);
+
+describe('security: kith-tap gives no user the host’s traffic (issue 9, item 1)', { skip }, () => {
+  let topology: Topology;
+  let ns = '';
+  let helper: CapableCopy | undefined;
+  let agent: ChildProcess | undefined;
+  let agentDir = '';
+  let socket = '';
+
+  /** Where each destination is routed now (ip route get), and the whole table. */
+  const routing = async (): Promise<string> => {
+    const gets = await Promise.all(DESTINATIONS.map((d) => topology.tryExec(ns, 'ip', ['-4', '-o', 'route', 'get', d])));
+    const table = await topology.exec(ns, 'ip', ['-4', 'route', 'show', 'table', 'all']);
+    return [...gets.map((g) => g.stdout.replace(/\s+uid \d+.*$/s, '')), table].join('\n');
+  };
+  const asNobody = (args: string[]) => topology.tryExec(ns, 'setpriv', [...asUser(NOBODY.uid).slice(1), ...args]);
+  /** One request to the agent as `nobody` (its peer credentials decide what it may do); the reply line. */
+  const askAgent = async (line: string): Promise<string> => {
+    const client = `const s = require('node:net').connect(process.argv[1], () => s.write(process.argv[2] + '\\n')); let r = ''; s.setEncoding('latin1'); s.on('data', (d) => (r += d)); s.on('close', () => process.stdout.write(r));`;
+    return (await asNobody([process.execPath, '-e', client, socket, line])).stdout;
+  };
+
+  before(async () => {
+    topology = Topology.create();
+    ns = await topology.namespace('hijack');
+    await topology.exec(ns, 'ip', ['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1']);
+    await topology.exec(ns, 'ip', ['address', 'add', '192.168.50.1/24', 'dev', 'lan0']);
+    for (const link of ['lan0', 'lan1']) await topology.exec(ns, 'ip', ['link', 'set', link, 'up']);
+    await topology.exec(ns, 'ip', ['route', 'add', 'default', 'via', '192.168.50.254']);
+    helper = capableKithTap();
+    agentDir = mkdtempSync(join(tmpdir(), 'kith-agent-'));
+    chmodSync(agentDir, 0o755);
+    socket = join(agentDir, 'tapd.sock');
+    agent = topology.spawn(ns, kithTap, ['serve', socket]);
+    await waitFor('the agent socket', () => (existsSync(socket) ? true : undefined), 10_000, 50);
+  });
+
+  after(async () => {
+    await topology?.destroy();
+    helper?.remove();
+    if (agentDir !== '') rmSync(agentDir, { recursive: true, force: true });
+  });
+
+  it('the command refuses every hijack with one line naming what is allowed, and no route moves', async () => {
+    const copy = helper!.path;
+    for (const args of [['create', 'kithw3', 'nobody'], ['up', 'kithw3']]) {
+      const r = await asNobody([copy, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const before = await routing();
+    for (const prefix of HIJACKS) {
+      const r = await asNobody([copy, 'addr', 'kithw3', prefix]);
+      assert.equal(r.code, 3, `${prefix}: ${r.stderr}`);
+      assert.match(r.stderr, REFUSAL, prefix);
+    }
+    assert.equal(await routing(), before);
+    assert.doesNotMatch(await topology.exec(ns, 'ip', ['-4', 'address', 'show', 'dev', 'kithw3']), /inet /);
+  });
+
+  it('the agent refuses the same hijacks to its clients, and no route moves', async () => {
+    assert.match(await askAgent('open kithw4'), /^ok kithw4\n$/);
+    assert.equal(await askAgent('up kithw4'), 'ok\n');
+    const before = await routing();
+    for (const prefix of HIJACKS) assert.match(await askAgent(`addr kithw4 ${prefix}`), AGENT_REFUSAL, prefix);
+    assert.equal(await routing(), before);
+    assert.equal(agent?.exitCode, null, 'the agent is still serving');
+  });
+
+  it('the desktop’s flow still works: a 10.x/24 on the user’s own kith<uid> TAP, the rest of the table untouched', async () => {
+    const copy = helper!.path;
+    const tap = `kith${NOBODY.uid}`;
+    const defaultRoute = (await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '8.8.8.8'])).replace(/\s+uid \d+.*$/s, '');
+    for (const args of [['create', tap, 'nobody'], ['mtu', tap, '1400'], ['addr', tap, '10.66.0.1/24'], ['up', tap]]) {
+      const r = await asNobody([copy, ...args]);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    assert.match(await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '10.66.0.9']), new RegExp(`dev ${tap} `));
+    assert.equal((await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '8.8.8.8'])).replace(/\s+uid \d+.*$/s, ''), defaultRoute);
+    // Through the agent, as the desktop on macOS (or with kith-tapd on Linux) does it.
+    assert.equal(await askAgent('addr kithw4 10.67.0.1/24'), 'ok\n');
+    assert.match(await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '10.67.0.9']), /dev kithw4 /);
+  });
+});
