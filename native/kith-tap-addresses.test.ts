@@ -4,24 +4,12 @@
 // a file of the test's own; the routing-table rule on a real TAP in a network namespace with a LAN.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildKithTapReading, fixture, haveIp, isRoot, kithTap, must, run, type Run } from './test-fixtures/host.js';
-
-interface Case {
-  readonly address: string;
-  readonly refused?: string;
-  readonly says?: string;
-}
-interface Table {
-  readonly shape: readonly Case[];
-  readonly allowList: { readonly lines: readonly string[]; readonly cases: readonly Case[] };
-  readonly badAllowLists: readonly { readonly lines: readonly string[]; readonly says: string }[];
-  readonly routes: { readonly elsewhere: readonly { readonly destination: string; readonly via: string }[]; readonly cases: readonly Case[] };
-}
-const table = JSON.parse(readFileSync(fixture('tap-addresses.json'), 'utf8')) as Table;
+import { buildKithTapReading, haveIp, isRoot, kithTap, must, run, type Run } from './test-fixtures/host.js';
+import { tapAddressTable as table, type TapAddressCase as Case } from './test-fixtures/tap-addresses.js';
 const rootSkip = !isRoot || !haveIp ? 'needs root and iproute2' : !existsSync(kithTap) ? 'kith-tap not built: run npm run build:native' : false;
 
 /** kith-tap's verdict on an address for a device that does not exist: exit 1 means the rules let it through. */

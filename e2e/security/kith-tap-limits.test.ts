@@ -4,16 +4,10 @@
 // agent alike; the agent serves clients side by side, at most 8 connections per user, so idle
 // ones cannot keep anyone else waiting; and what it logs is escaped.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kithTap } from '../../native/test-fixtures/host.js';
 import { waitFor } from '../netns/kith.js';
-import { Topology } from '../netns/topology.js';
-import { asUser, capableKithTap, kithTapSkipReason, NOBODY, type CapableCopy } from './kith-tap-host.js';
+import { asUser, kithTapSkipReason, kithTapWorld, NOBODY, type KithTapWorld } from './kith-tap-host.js';
 
 const skip = kithTapSkipReason();
 /** A second unprivileged user (no passwd entry needed: setpriv takes the number). */
@@ -49,75 +43,58 @@ function ask(socket: string, bytes: Buffer): Promise<string> {
 }
 
 describe('security: kith-tap limits what one user can take (issue 9, item 13)', { skip }, () => {
-  let topology: Topology;
-  let ns = '';
-  let helper: CapableCopy | undefined;
-  let agent: ChildProcess | undefined;
-  let agentDir = '';
-  let socket = '';
-  let log = '';
-  const asUid = (uid: number, args: string[]) => topology.tryExec(ns, 'setpriv', [...asUser(uid).slice(1), ...args]);
+  let world: KithTapWorld;
 
   before(async () => {
-    topology = Topology.create();
-    ns = await topology.namespace('limits');
-    helper = capableKithTap();
-    agentDir = mkdtempSync(join(tmpdir(), 'kith-agent-'));
-    chmodSync(agentDir, 0o755);
-    socket = join(agentDir, 'tapd.sock');
-    agent = topology.spawn(ns, kithTap, ['serve', socket]);
-    agent.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('latin1')));
-    await waitFor('the agent socket', () => (existsSync(socket) ? true : undefined), 10_000, 50);
+    world = await kithTapWorld('limits');
   });
 
   after(async () => {
-    await topology?.destroy();
-    helper?.remove();
-    if (agentDir !== '') rmSync(agentDir, { recursive: true, force: true });
+    await world?.destroy();
   });
 
   it('a user gets 8 TAPs and no 9th, from the command or from the agent', async () => {
     for (let i = 1; i <= 8; i++) {
-      const r = await asUid(NOBODY.uid, [helper!.path, 'create', `kithmany${i}`, 'nobody']);
+      const r = await world.asUser(NOBODY.uid, [world.helper, 'create', `kithmany${i}`, 'nobody']);
       assert.equal(r.code, 0, `TAP ${i}: ${r.stderr}`);
     }
-    const ninth = await asUid(NOBODY.uid, [helper!.path, 'create', 'kithmany9', 'nobody']);
+    const ninth = await world.asUser(NOBODY.uid, [world.helper, 'create', 'kithmany9', 'nobody']);
     assert.equal(ninth.code, 3, ninth.stderr);
     assert.equal(ninth.stderr, 'kith-tap: uid 65534 already owns 8 TAP devices, the most a user may; remove one first (kith-tap delete <name>)\n');
-    const client = `const s = require('node:net').connect(process.argv[1], () => s.write('open kithmany9\\n')); let r = ''; s.on('data', (d) => (r += d)); s.on('close', () => process.stdout.write(r));`;
-    assert.match((await asUid(NOBODY.uid, [process.execPath, '-e', client, socket])).stdout, /^error uid 65534 already owns 8 TAP devices/);
-    const owned = (await topology.exec(ns, 'ip', ['-o', 'link', 'show'])).split('\n').filter((line) => /kithmany/.test(line));
+    assert.match(await world.askAgent(NOBODY.uid, 'open kithmany9'), /^error uid 65534 already owns 8 TAP devices/);
+    const owned = (await world.topology.exec(world.ns, 'ip', ['-o', 'link', 'show'])).split('\n').filter((line) => /kithmany/.test(line));
     assert.equal(owned.length, 8);
     // Others are not held back by it.
-    assert.equal((await asUid(OTHER, [helper!.path, 'create', 'kithother1', String(OTHER)])).code, 0);
+    assert.equal((await world.asUser(OTHER, [world.helper, 'create', 'kithother1', String(OTHER)])).code, 0);
   });
 
   it('16 idle clients do not keep a legitimate one waiting; one user gets 8 connections at once', async () => {
     const idle = [NOBODY.uid, OTHER].map((uid) => {
-      const child = topology.spawn(ns, 'setpriv', [...asUser(uid).slice(1), process.execPath, '-e', IDLE_CLIENTS, socket, '8']);
+      const child = world.topology.spawn(world.ns, 'setpriv', [...asUser(uid).slice(1), process.execPath, '-e', IDLE_CLIENTS, world.socket, '8']);
       let out = '';
       child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
       return { child, out: () => out };
     });
     await waitFor('16 idle connections', () => (idle.every((c) => c.out().includes('connected')) ? true : undefined), 10_000, 20);
     // The legitimate request is answered while all 16 are still connected and waiting.
-    const reply = await ask(socket, Buffer.from('open kithlegit\n'));
+    const reply = await ask(world.socket, Buffer.from('open kithlegit\n'));
     const meanwhile = idle.map((c) => c.out());
     assert.equal(reply, 'ok kithlegit\n');
     for (const out of meanwhile) assert.equal(out, 'connected\n', 'the idle clients were still connected, unanswered');
     // A 9th connection of the same user is turned away at once.
-    const ninth = (await asUid(NOBODY.uid, [process.execPath, '-e', IDLE_CLIENTS, socket, '1'])).stdout;
+    const ninth = (await world.asUser(NOBODY.uid, [process.execPath, '-e', IDLE_CLIENTS, world.socket, '1'])).stdout;
     assert.match(ninth, /reply "error too many connections from uid 65534 \(at most 8 at once\)\\n"/);
     // The idle ones end at their deadline, each with its own answer.
     await waitFor('the idle clients to time out', () => (idle.every((c) => c.out().split('closed').length - 1 === 8) ? true : undefined), 10_000, 50);
     for (const c of idle) assert.equal(c.out().split('reply "error request timed out\\n"').length - 1, 8);
-    assert.equal(agent?.exitCode, null, 'the agent is still serving');
+    assert.equal(world.agent.exitCode, null, 'the agent is still serving');
   });
 
   it('logs what a client sent escaped, never its raw control bytes', async () => {
     const hostile = Buffer.from('\x1b[2J\x1b]0;pwned\x07open kithx\n', 'latin1');
-    assert.equal(await ask(socket, hostile), 'error bad request\n');
-    await waitFor('the log line', () => (log.includes('pwned') ? true : undefined), 5_000, 20);
+    assert.equal(await ask(world.socket, hostile), 'error bad request\n');
+    await waitFor('the log line', () => (world.agentLog().includes('pwned') ? true : undefined), 5_000, 20);
+    const log = world.agentLog();
     const line = log.split('\n').find((l) => l.includes('pwned')) ?? '';
     assert.equal(line, 'kith-tap: uid 0 "\\x1b[2J\\x1b]0;pwned\\x07open kithx": error bad request');
     // Nothing but printable text and line ends in the whole log.

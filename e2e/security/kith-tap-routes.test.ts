@@ -4,15 +4,8 @@
 // allowed (exit 3) and leave every route as it was, through the command and through the agent
 // (`kith-tap serve`); the desktop's own flow (its kith<uid> TAP, a 10.x/24) must still work.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kithTap } from '../../native/test-fixtures/host.js';
-import { waitFor } from '../netns/kith.js';
-import { Topology } from '../netns/topology.js';
-import { asUser, capableKithTap, kithTapSkipReason, NOBODY, type CapableCopy } from './kith-tap-host.js';
+import { kithTapSkipReason, kithTapWorld, NOBODY, type KithTapWorld } from './kith-tap-host.js';
 
 const skip = kithTapSkipReason();
 
@@ -35,84 +28,66 @@ const REFUSAL = /^kith-tap: [^\n]*(allowed: inside 10\.0\.0\.0\/8 \(\/8 or longe
 const AGENT_REFUSAL = new RegExp(`^error ${REFUSAL.source.slice('^kith-tap: '.length, -'\\n$'.length)}\\n$`);
 
 describe('security: kith-tap gives no user the host’s traffic (issue 9, item 1)', { skip }, () => {
-  let topology: Topology;
-  let ns = '';
-  let helper: CapableCopy | undefined;
-  let agent: ChildProcess | undefined;
-  let agentDir = '';
-  let socket = '';
+  let world: KithTapWorld;
 
   /** Where each destination is routed now (ip route get), and the whole table. */
   const routing = async (): Promise<string> => {
-    const gets = await Promise.all(DESTINATIONS.map((d) => topology.tryExec(ns, 'ip', ['-4', '-o', 'route', 'get', d])));
-    const table = await topology.exec(ns, 'ip', ['-4', 'route', 'show', 'table', 'all']);
+    const gets = await Promise.all(DESTINATIONS.map((d) => world.topology.tryExec(world.ns, 'ip', ['-4', '-o', 'route', 'get', d])));
+    const table = await world.topology.exec(world.ns, 'ip', ['-4', 'route', 'show', 'table', 'all']);
     return [...gets.map((g) => g.stdout.replace(/\s+uid \d+.*$/s, '')), table].join('\n');
   };
-  const asNobody = (args: string[]) => topology.tryExec(ns, 'setpriv', [...asUser(NOBODY.uid).slice(1), ...args]);
-  /** One request to the agent as `nobody` (its peer credentials decide what it may do); the reply line. */
-  const askAgent = async (line: string): Promise<string> => {
-    const client = `const s = require('node:net').connect(process.argv[1], () => s.write(process.argv[2] + '\\n')); let r = ''; s.setEncoding('latin1'); s.on('data', (d) => (r += d)); s.on('close', () => process.stdout.write(r));`;
-    return (await asNobody([process.execPath, '-e', client, socket, line])).stdout;
-  };
+  const inNs = (args: string[]): Promise<string> => world.topology.exec(world.ns, args[0]!, args.slice(1));
+  const asNobody = (args: string[]) => world.asUser(NOBODY.uid, args);
 
   before(async () => {
-    topology = Topology.create();
-    ns = await topology.namespace('hijack');
-    await topology.exec(ns, 'ip', ['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1']);
-    await topology.exec(ns, 'ip', ['address', 'add', '192.168.50.1/24', 'dev', 'lan0']);
-    for (const link of ['lan0', 'lan1']) await topology.exec(ns, 'ip', ['link', 'set', link, 'up']);
-    await topology.exec(ns, 'ip', ['route', 'add', 'default', 'via', '192.168.50.254']);
-    helper = capableKithTap();
-    agentDir = mkdtempSync(join(tmpdir(), 'kith-agent-'));
-    chmodSync(agentDir, 0o755);
-    socket = join(agentDir, 'tapd.sock');
-    agent = topology.spawn(ns, kithTap, ['serve', socket]);
-    await waitFor('the agent socket', () => (existsSync(socket) ? true : undefined), 10_000, 50);
+    world = await kithTapWorld('hijack');
+    await inNs(['ip', 'link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1']);
+    await inNs(['ip', 'address', 'add', '192.168.50.1/24', 'dev', 'lan0']);
+    for (const link of ['lan0', 'lan1']) await inNs(['ip', 'link', 'set', link, 'up']);
+    await inNs(['ip', 'route', 'add', 'default', 'via', '192.168.50.254']);
   });
 
   after(async () => {
-    await topology?.destroy();
-    helper?.remove();
-    if (agentDir !== '') rmSync(agentDir, { recursive: true, force: true });
+    await world?.destroy();
   });
 
   it('the command refuses every hijack with one line naming what is allowed, and no route moves', async () => {
-    const copy = helper!.path;
     for (const args of [['create', 'kithw3', 'nobody'], ['up', 'kithw3']]) {
-      const r = await asNobody([copy, ...args]);
+      const r = await asNobody([world.helper, ...args]);
       assert.equal(r.code, 0, r.stderr);
     }
     const before = await routing();
     for (const prefix of HIJACKS) {
-      const r = await asNobody([copy, 'addr', 'kithw3', prefix]);
+      const r = await asNobody([world.helper, 'addr', 'kithw3', prefix]);
       assert.equal(r.code, 3, `${prefix}: ${r.stderr}`);
       assert.match(r.stderr, REFUSAL, prefix);
     }
     assert.equal(await routing(), before);
-    assert.doesNotMatch(await topology.exec(ns, 'ip', ['-4', 'address', 'show', 'dev', 'kithw3']), /inet /);
+    assert.doesNotMatch(await inNs(['ip', '-4', 'address', 'show', 'dev', 'kithw3']), /inet /);
   });
 
   it('the agent refuses the same hijacks to its clients, and no route moves', async () => {
-    assert.match(await askAgent('open kithw4'), /^ok kithw4\n$/);
-    assert.equal(await askAgent('up kithw4'), 'ok\n');
+    const ask = (line: string): Promise<string> => world.askAgent(NOBODY.uid, line);
+    assert.match(await ask('open kithw4'), /^ok kithw4\n$/);
+    assert.equal(await ask('up kithw4'), 'ok\n');
     const before = await routing();
-    for (const prefix of HIJACKS) assert.match(await askAgent(`addr kithw4 ${prefix}`), AGENT_REFUSAL, prefix);
+    for (const prefix of HIJACKS) assert.match(await ask(`addr kithw4 ${prefix}`), AGENT_REFUSAL, prefix);
     assert.equal(await routing(), before);
-    assert.equal(agent?.exitCode, null, 'the agent is still serving');
+    assert.equal(world.agent.exitCode, null, 'the agent is still serving');
   });
 
   it('the desktop’s flow still works: a 10.x/24 on the user’s own kith<uid> TAP, the rest of the table untouched', async () => {
-    const copy = helper!.path;
     const tap = `kith${NOBODY.uid}`;
-    const defaultRoute = (await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '8.8.8.8'])).replace(/\s+uid \d+.*$/s, '');
+    const routeGet = async (to: string): Promise<string> => (await inNs(['ip', '-4', '-o', 'route', 'get', to])).replace(/\s+uid \d+.*$/s, '');
+    const defaultRoute = await routeGet('8.8.8.8');
     for (const args of [['create', tap, 'nobody'], ['mtu', tap, '1400'], ['addr', tap, '10.66.0.1/24'], ['up', tap]]) {
-      const r = await asNobody([copy, ...args]);
+      const r = await asNobody([world.helper, ...args]);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     }
-    assert.match(await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '10.66.0.9']), new RegExp(`dev ${tap} `));
-    assert.equal((await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '8.8.8.8'])).replace(/\s+uid \d+.*$/s, ''), defaultRoute);
+    assert.match(await routeGet('10.66.0.9'), new RegExp(`dev ${tap} `));
+    assert.equal(await routeGet('8.8.8.8'), defaultRoute);
     // Through the agent, as the desktop on macOS (or with kith-tapd on Linux) does it.
-    assert.equal(await askAgent('addr kithw4 10.67.0.1/24'), 'ok\n');
-    assert.match(await topology.exec(ns, 'ip', ['-4', '-o', 'route', 'get', '10.67.0.9']), /dev kithw4 /);
+    assert.equal(await world.askAgent(NOBODY.uid, 'addr kithw4 10.67.0.1/24'), 'ok\n');
+    assert.match(await routeGet('10.67.0.9'), /dev kithw4 /);
   });
 });

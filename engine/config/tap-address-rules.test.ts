@@ -2,24 +2,10 @@
 // (native/test-fixtures/tap-addresses.json; native/kith-tap-addresses.test.ts runs it through the
 // built kith-tap), so the two rule sets cannot drift apart.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { checkTapAddress, parseTapAddress, parseTapAllowList, routeOverlap, type Ipv4Prefix, type TapAddressRefusal, type TapAddressRule } from './tap-address-rules.js';
-
-interface Case {
-  readonly address: string;
-  readonly refused?: TapAddressRule;
-  readonly says?: string;
-}
-interface Table {
-  readonly shape: readonly Case[];
-  readonly allowList: { readonly lines: readonly string[]; readonly cases: readonly Case[] };
-  readonly badAllowLists: readonly { readonly lines: readonly string[]; readonly says: string }[];
-  readonly routes: { readonly elsewhere: readonly { readonly destination: string; readonly via: string }[]; readonly cases: readonly Case[] };
-}
-
-const table = JSON.parse(readFileSync(new URL('../../native/test-fixtures/tap-addresses.json', import.meta.url), 'utf8')) as Table;
+import { tapAddressTable as table, type TapAddressCase as Case } from '../../native/test-fixtures/tap-addresses.js';
+import { checkTapAddress, parseTapAddress, parseTapAllowList, routeOverlap, type Ipv4Prefix, type TapAddressRefusal } from './tap-address-rules.js';
 
 /** The outcome for one address text: parse, then the rule under test. */
 function outcome(text: string, rule: (subnet: Ipv4Prefix) => TapAddressRefusal | undefined): TapAddressRefusal | undefined {
