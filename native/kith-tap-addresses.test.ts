@@ -127,4 +127,20 @@ describe('kith-tap addr: no overlap with a route through another interface', { s
       }
     }
   });
+
+  it('lets a prefix overlap the caller’s own VPN devices, never another user’s', () => {
+    for (const [tap, owner, address] of [
+      ['kithmine', 'root', '10.30.0.1/24'],
+      ['kiththeirs', 'nobody', '10.31.0.1/24'],
+    ] as const) {
+      must('ip', ['netns', 'exec', ns, kithTap, 'create', tap, owner]);
+      must('ip', ['netns', 'exec', ns, kithTap, 'up', tap]);
+      must('ip', ['netns', 'exec', ns, kithTap, 'addr', tap, address]);
+    }
+    const mine = inNs([kithTap, 'addr', 'kithroutes', '10.30.0.9/24']);
+    assert.equal(mine.status, 0, mine.stderr);
+    const theirs = inNs([kithTap, 'addr', 'kithroutes', '10.31.0.9/24']);
+    assert.equal(theirs.status, 3, theirs.stderr);
+    assert.match(theirs.stderr, /overlaps the route to 10\.31\.0\.0\/24 via kiththeirs/);
+  });
 });

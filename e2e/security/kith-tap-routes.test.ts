@@ -66,6 +66,26 @@ describe('security: kith-tap gives no user the host’s traffic (issue 9, item 1
     assert.doesNotMatch(await inNs(['ip', '-4', 'address', 'show', 'dev', 'kithw3']), /inet /);
   });
 
+  it('a user’s prefix may overlap their own VPN’s, never another user’s', async () => {
+    const other = 65533;
+    for (const args of [['create', 'kithother', String(other)], ['up', 'kithother'], ['addr', 'kithother', '10.70.0.1/24']]) {
+      const r = await world.asUser(other, [world.helper, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    for (const args of [['create', 'kithmine', 'nobody'], ['up', 'kithmine'], ['addr', 'kithmine', '10.71.0.1/24']]) {
+      const r = await asNobody([world.helper, ...args]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const before = await routing();
+    const theirs = await asNobody([world.helper, 'addr', 'kithw3', '10.70.0.129/25']);
+    assert.equal(theirs.code, 3, theirs.stderr);
+    assert.equal(theirs.stderr, 'kith-tap: 10.70.0.129/25 overlaps the route to 10.70.0.0/24 via kithother; use a prefix no other interface routes\n');
+    assert.equal(await routing(), before);
+    const mine = await asNobody([world.helper, 'addr', 'kithw3', '10.71.0.129/25']);
+    assert.equal(mine.code, 0, mine.stderr);
+    for (const tap of ['kithw3', 'kithmine', 'kithother']) await world.asUser(0, [world.helper, 'delete', tap]);
+  });
+
   it('the agent refuses the same hijacks to its clients, and no route moves', async () => {
     const ask = (line: string): Promise<string> => world.askAgent(NOBODY.uid, line);
     assert.match(await ask('open kithw4'), /^ok kithw4\n$/);

@@ -113,7 +113,22 @@ interface RouteRow {
   readonly nexthops?: readonly { readonly dev?: unknown }[];
 }
 
-/** IPv4 routes of every table that leave through an interface other than `name` (iproute2's JSON). */
+/** A TUN/TAP device of this user (root: also an ownerless one), whose routes are this user's own VPN's. */
+function ownTunDevice(device: string): boolean {
+  try {
+    readFileSync(`/sys/class/net/${device}/tun_flags`);
+    const owner = Number(readFileSync(`/sys/class/net/${device}/owner`, 'utf8').trim());
+    const me = process.geteuid?.();
+    return owner === me || (me === 0 && owner === -1);
+  } catch {
+    return false; // not a TUN/TAP device, or gone
+  }
+}
+
+/**
+ * IPv4 routes of every table (iproute2's JSON) that leave through an interface other than `name`
+ * and this user's own TUN/TAP devices: kith-tap's route_conflict, for devices it does not configure.
+ */
 async function routesElsewhere(name: string): Promise<RouteElsewhere[]> {
   const text = await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all']);
   let rows: unknown;
@@ -125,9 +140,10 @@ async function routesElsewhere(name: string): Promise<RouteElsewhere[]> {
   if (!Array.isArray(rows)) throw new Error('cannot read the routing table (ip -j route)');
   return (rows as RouteRow[]).flatMap((row) => {
     const devices = typeof row.dev === 'string' ? [row.dev] : (row.nexthops ?? []).map((hop) => String(hop.dev));
-    if (typeof row.dst !== 'string' || row.dst === 'default' || (devices.length > 0 && devices.every((dev) => dev === name))) return [];
+    const others = devices.filter((dev) => dev !== name && !ownTunDevice(dev));
+    if (typeof row.dst !== 'string' || row.dst === 'default' || (devices.length > 0 && others.length === 0)) return [];
     const [address = '', prefix = '32'] = row.dst.split('/');
-    return [{ destination: { address, prefix: Number(prefix) }, via: devices.find((dev) => dev !== name) ?? 'no interface' }];
+    return [{ destination: { address, prefix: Number(prefix) }, via: others[0] ?? 'no interface' }];
   });
 }
 

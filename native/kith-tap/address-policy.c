@@ -8,7 +8,7 @@
  *     100.64.0.0/10 with /16 or longer; or inside a prefix the administrator lists in the allow-list
  *     file (KITH_TAP_ALLOW_FILE, format in `kith-tap help`);
  *   - and, checked against the live routing table (route_conflict), overlapping no route through
- *     another interface.
+ *     another interface: one that is not the caller's own TUN/TAP device.
  * engine/config/tap-address-rules.ts applies the same rules to addresses before they reach
  * kith-tap; native/test-fixtures/tap-addresses.json holds the cases both are tested against.
  */

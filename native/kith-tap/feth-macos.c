@@ -95,7 +95,8 @@ int resolve(const char *name, uid_t caller, struct dev *d) {
 
 /* ifconfig without `alias` replaces the interface's address, as kith-tap does on Linux. The routing
  * table is not read here (Linux's route_conflict has no macOS twin yet): check_address's rules hold. */
-int set_addr(const struct dev *d, struct prefix p) {
+int set_addr(const struct dev *d, struct prefix p, uid_t caller) {
+  (void)caller;
   char addr[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
   struct in_addr a = {htonl(p.addr)}, m = {htonl(prefix_mask(p.len))};
   inet_ntop(AF_INET, &a, addr, sizeof addr);

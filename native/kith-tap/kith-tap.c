@@ -86,7 +86,8 @@ static const char help_text[] =
     "    192.168.0.0/16 or 100.64.0.0/10 with /16 or longer, or inside a prefix the allow-list holds;\n"
     "  - it touches none of 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4, and is\n"
     "    not the network or broadcast address of its prefix (up to /30);\n"
-    "  - it overlaps no route through another interface (the default route aside).\n"
+    "  - it overlaps no route (the default route aside) through another interface: any but your own\n"
+    "    TUN/TAP devices (for root: also ownerless ones), so also not another user's VPN.\n"
     "\n"
     "The allow-list, " KITH_TAP_ALLOW_FILE ", lets an administrator accept more: one a.b.c.d/len\n"
     "per line, '#' starts a comment, at most 1024 lines. It is read only while it and its directory\n"
@@ -201,10 +202,10 @@ static int cmd_delete(const char *name, uid_t caller) {
 
 /* Checked against the routes before and again after: of two devices given overlapping prefixes at
  * the same moment, each then sees the other's route, and neither keeps its address. */
-int set_addr(const struct dev *d, struct prefix p) {
-  TRY(route_conflict(p, d->index));
+int set_addr(const struct dev *d, struct prefix p, uid_t caller) {
+  TRY(route_conflict(p, d->index, caller));
   TRY(rtnl_set_addr(d->index, p));
-  int rc = route_conflict(p, d->index);
+  int rc = route_conflict(p, d->index, caller);
   if (rc != 0) rtnl_clear_addr(d->index);
   return rc;
 }
@@ -253,7 +254,7 @@ static int cmd_addr(const char *name, const char *cidr, uid_t caller) {
   TRY(parse_cidr(cidr, &p));
   TRY(check_address(p));
   TRY(resolve(name, caller, &d));
-  return set_addr(&d, p);
+  return set_addr(&d, p, caller);
 }
 
 static int cmd_mtu(const char *name, const char *arg, uid_t caller) {

@@ -48,7 +48,7 @@ struct dev {
 
 /* Per OS. caller is the uid asking: 0 may use any kith device, others only their own. */
 int resolve(const char *name, uid_t caller, struct dev *d);
-int set_addr(const struct dev *d, struct prefix p);
+int set_addr(const struct dev *d, struct prefix p, uid_t caller);
 /* The caller's device, created for it on first use; *fd is for frame I/O on interface ifname. */
 int tap_open(const char *name, uid_t caller, int *fd, char ifname[IFNAMSIZ]);
 /* Refuses (EXIT_POLICY) a device kith-tap may not make for owner at caller's request. */
@@ -66,8 +66,9 @@ struct tap_info {
 };
 int tap_info(const char *name, struct tap_info *out);
 int count_owned_taps(uid_t uid, int *count);
-/* EXIT_POLICY when p overlaps a route through any interface but `index` (the default route aside). */
-int route_conflict(struct prefix p, unsigned index);
+/* EXIT_POLICY when p overlaps a route (the default route aside) through any interface but `index`
+ * and the caller's own TUN/TAP devices (root: also ownerless ones). */
+int route_conflict(struct prefix p, unsigned index, uid_t caller);
 int rtnl_set_addr(unsigned index, struct prefix p);
 void rtnl_clear_addr(unsigned index);
 #endif

@@ -23,7 +23,7 @@
 
 #include "kith-tap.h"
 
-enum { NL_TIMEOUT_S = 5, NL_BUF = 1 << 16, ADDRS_MAX = 64 };
+enum { NL_TIMEOUT_S = 5, NL_BUF = 1 << 16, ADDRS_MAX = 64, OWN_MAX = 64 };
 
 typedef int (*nl_each)(const struct nlmsghdr *h, void *ctx);
 
@@ -169,23 +169,48 @@ int count_owned_taps(uid_t uid, int *count) {
 
 /* ---- routes ---- */
 
+/* The caller's own tun/tap devices (root: also ownerless ones, which only root can make): a prefix
+ * overlapping their routes takes only the caller's own VPN traffic, as two edges of one community
+ * on one host do. Beyond OWN_MAX the rest count as others' (refusing rather than allowing). */
+struct own_links {
+  uid_t caller;
+  int n;
+  unsigned index[OWN_MAX];
+};
+
+static int collect_own(const struct nlmsghdr *h, void *ctx) {
+  struct own_links *own = ctx;
+  struct tap_info t;
+  if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) return 0;
+  read_link(h, &t);
+  if (t.tun_driver && (t.owner == (long)own->caller || (own->caller == 0 && t.owner == -1)) && own->n < OWN_MAX) own->index[own->n++] = t.index;
+  return 0;
+}
+
+static int is_own(const struct own_links *own, unsigned index) {
+  for (int i = 0; i < own->n; i++)
+    if (own->index[i] == index) return 1;
+  return 0;
+}
+
 struct conflict {
   struct prefix want;
-  unsigned index;
+  const struct own_links *own; /* the device being configured is among them */
   struct prefix found;
   unsigned found_index; /* 0: a route through no interface (blackhole, unreachable, prohibit) */
   int hit;
 };
 
-/* The interface a route leaves through that is not ours: its own, or any of its next hops'. */
-static int other_interface(const struct rtmsg *rt, int len, unsigned ours, unsigned *which) {
+/* Whether a route leaves through an interface not the caller's own: its own, or any of its next
+ * hops'; a route through no interface at all counts too. */
+static int other_interface(const struct rtmsg *rt, int len, const struct own_links *own, unsigned *which) {
   int any = 0;
   *which = 0;
   for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
     if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) >= 4) {
       any = 1;
       *which = *(const uint32_t *)RTA_DATA(a);
-      if (*which != ours) return 1;
+      if (!is_own(own, *which)) return 1;
     }
     if (a->rta_type == RTA_MULTIPATH) {
       int left = (int)RTA_PAYLOAD(a);
@@ -193,7 +218,7 @@ static int other_interface(const struct rtmsg *rt, int len, unsigned ours, unsig
            left -= RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh)) {
         any = 1;
         *which = (unsigned)nh->rtnh_ifindex;
-        if (*which != ours) return 1;
+        if (!is_own(own, *which)) return 1;
       }
     }
   }
@@ -212,16 +237,20 @@ static int check_route(const struct nlmsghdr *h, void *ctx) {
   for (const struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len))
     if (a->rta_type == RTA_DST && RTA_PAYLOAD(a) >= 4) dst.addr = ntohl(*(const uint32_t *)RTA_DATA(a));
   unsigned which;
-  if (!prefixes_overlap(c->want, dst) || !other_interface(rt, (int)RTM_PAYLOAD(h), c->index, &which)) return 0;
+  if (!prefixes_overlap(c->want, dst) || !other_interface(rt, (int)RTM_PAYLOAD(h), c->own, &which)) return 0;
   c->hit = 1;
   c->found = dst;
   c->found_index = which;
   return 0;
 }
 
-int route_conflict(struct prefix p, unsigned index) {
+int route_conflict(struct prefix p, unsigned index, uid_t caller) {
   struct request r;
-  struct conflict c = {.want = p, .index = index};
+  struct own_links own = {.caller = caller, .n = 1, .index = {index}};
+  struct conflict c = {.want = p, .own = &own};
+  request_init(&r, RTM_GETLINK, NLM_F_DUMP, sizeof r.u.link);
+  r.u.link.ifi_family = AF_UNSPEC;
+  if (nl_talk(&r.h, collect_own, &own) != 0) return fail(EXIT_SYS, "netlink links: %s", strerror(errno));
   request_init(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof r.u.route);
   r.u.route.rtm_family = AF_INET; /* every table */
   if (nl_talk(&r.h, check_route, &c) != 0) return fail(EXIT_SYS, "netlink routes: %s", strerror(errno));
