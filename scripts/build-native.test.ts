@@ -1,0 +1,82 @@
+// scripts/build-native.ts on a copy of native/: a second build with nothing changed touches nothing,
+// so kith-tap keeps the cap_net_admin a person gave it; a changed addon source rebuilds the addon
+// alone; a changed kith-tap source relinks kith-tap and gives the capability back (as root) or
+// prints the exact setcap command (as anyone else). Runs through `npm run build:native`, which puts
+// node-gyp and npm's node headers configuration in place.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const isRoot = process.getuid?.() === 0;
+
+function skipReason(): string | undefined {
+  if (process.platform !== 'linux') return 'kith-tap and file capabilities are Linux-only';
+  for (const tool of ['make', 'cc', 'getcap']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (scripts/setup.sh installs it)`;
+  }
+  return undefined;
+}
+
+function build(copy: string): string {
+  const run = spawnSync('npm', ['run', '--silent', 'build:native', '--', copy], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, `build:native failed:\n${run.stdout}${run.stderr}`);
+  return run.stdout;
+}
+
+/** Inode and modification time: what changes when a file is written or replaced. */
+function identity(file: string): string {
+  const info = statSync(file, { bigint: true });
+  return `${info.ino}:${info.mtimeNs}`;
+}
+
+const capability = (file: string): string => spawnSync('getcap', [file], { encoding: 'utf8' }).stdout;
+
+describe('npm run build:native', { skip: skipReason() ?? false }, () => {
+  it('rebuilds only what changed and keeps kith-tap’s capability', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'kith-build-native-'));
+    try {
+      const native = path.join(copy, 'native');
+      for (const part of ['binding.gyp', 'src', 'kith-tap']) cpSync(path.join(ROOT, 'native', part), path.join(native, part), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+      const addon = path.join(native, 'build', 'Release', 'kith_tap.node');
+      const helper = path.join(native, 'build', 'kith-tap');
+      const fix = `sudo setcap cap_net_admin=ep ${helper}`;
+
+      const first = build(copy);
+      assert.match(first, /native: built the addon/);
+      if (!isRoot) {
+        // Without root nothing here can give a capability: the exact command is printed instead.
+        assert.ok(first.includes(`run: ${fix}\n`), first);
+        return;
+      }
+      assert.match(first, /built native\/build\/kith-tap and gave it cap_net_admin/);
+      assert.match(capability(helper), /cap_net_admin=ep/);
+      const [addonBefore, helperBefore] = [identity(addon), identity(helper)];
+
+      assert.equal(build(copy), '', 'nothing changed: nothing built, nothing said');
+      assert.equal(identity(addon), addonBefore);
+      assert.equal(identity(helper), helperBefore);
+      assert.match(capability(helper), /cap_net_admin=ep/);
+
+      appendFileSync(path.join(native, 'src', 'addon.cc'), '\n// changed\n');
+      assert.match(build(copy), /^native: built the addon[^\n]*\n$/);
+      assert.notEqual(identity(addon), addonBefore);
+      assert.equal(identity(helper), helperBefore, 'an addon change leaves kith-tap alone');
+      assert.match(capability(helper), /cap_net_admin=ep/);
+
+      const source = path.join(native, 'kith-tap', 'kith-tap.c');
+      const later = new Date(Date.now() + 5_000);
+      utimesSync(source, later, later);
+      assert.match(build(copy), /built native\/build\/kith-tap and gave it cap_net_admin/);
+      assert.notEqual(identity(helper), helperBefore);
+      assert.match(capability(helper), /cap_net_admin=ep/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
