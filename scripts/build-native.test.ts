@@ -5,7 +5,7 @@
 // node-gyp and npm's node headers configuration in place.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -42,7 +42,8 @@ describe('npm run build:native', { skip: skipReason() ?? false }, () => {
     try {
       const native = path.join(copy, 'native');
       for (const part of ['binding.gyp', 'src', 'kith-tap']) cpSync(path.join(ROOT, 'native', part), path.join(native, part), { recursive: true });
-      symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+      // A copy, not a link: gyp writes build files beside node-addon-api's .gyp, by its real path.
+      cpSync(path.join(ROOT, 'node_modules', 'node-addon-api'), path.join(copy, 'node_modules', 'node-addon-api'), { recursive: true });
       const addon = path.join(native, 'build', 'Release', 'kith_tap.node');
       const helper = path.join(native, 'build', 'kith-tap');
       const fix = `sudo setcap cap_net_admin=ep ${helper}`;
