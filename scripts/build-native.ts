@@ -45,15 +45,29 @@ function buildKithTap(native: string): boolean {
   return true;
 }
 
-/** After a relink: the capability back (root), or the exact command that gives it back. */
-function restoreCapability(helper: string, shown: string): void {
+/** Whether kith-tap carries cap_net_admin now (false too where getcap is missing). */
+function hasCapability(helper: string): boolean {
+  return /cap_net_admin/.test(spawnSync('getcap', [helper], { encoding: 'utf8' }).stdout ?? '');
+}
+
+/**
+ * After a relink: a capability the old kith-tap had is given back when running as root, or the exact
+ * command is printed. One it never had is not given: a person decides that once (README), and tests
+ * rely on the built kith-tap being the plain one.
+ */
+function restoreCapability(helper: string, shown: string, had: boolean): void {
+  const command = `sudo setcap cap_net_admin=ep ${helper}`;
+  if (!had) {
+    process.stdout.write(`native: built ${shown}; to let Kith make its network device without root, run once: ${command}\n`);
+    return;
+  }
   if (process.getuid?.() !== 0) {
-    process.stdout.write(`native: built ${shown}, which clears its cap_net_admin; to let Kith make its network device without root, run: sudo setcap cap_net_admin=ep ${helper}\n`);
+    process.stdout.write(`native: rebuilt ${shown}, which cleared its cap_net_admin; give it back with: ${command}\n`);
     return;
   }
   const setcap = spawnSync('setcap', ['cap_net_admin=ep', helper], { encoding: 'utf8' });
-  if (setcap.status === 0) process.stdout.write(`native: built ${shown} and gave it cap_net_admin (setcap cap_net_admin=ep; a new build clears it)\n`);
-  else process.stderr.write(`native: built ${shown}; setcap cap_net_admin=ep failed: ${setcap.error?.message ?? setcap.stderr.trim()} (apt-get install libcap2-bin)\n`);
+  if (setcap.status === 0) process.stdout.write(`native: rebuilt ${shown} and gave it back its cap_net_admin (setcap cap_net_admin=ep)\n`);
+  else process.stderr.write(`native: rebuilt ${shown}; setcap cap_net_admin=ep failed: ${setcap.error?.message ?? setcap.stderr.trim()}\n`);
 }
 
 function main(): void {
@@ -62,10 +76,12 @@ function main(): void {
   buildAddon(native);
   // Windows uses the TAP-Windows6 driver and has no helper to build.
   if (process.platform === 'win32') return;
-  if (!buildKithTap(native)) return;
   const helper = path.join(native, 'build', 'kith-tap');
   // File capabilities are Linux's; macOS runs kith-tap as a root launchd agent instead.
-  if (process.platform === 'linux') restoreCapability(helper, path.relative(root, helper));
+  const linux = process.platform === 'linux';
+  const had = linux && hasCapability(helper);
+  if (!buildKithTap(native)) return;
+  if (linux) restoreCapability(helper, path.relative(root, helper), had);
   else process.stdout.write('native: built native/build/kith-tap\n');
 }
 
