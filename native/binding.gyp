@@ -7,7 +7,7 @@
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"],
       "conditions": [
-        ["OS=='linux'", {"sources": ["src/tap_linux.cc", "src/udp_linux.cc"]}],
+        ["OS=='linux'", {"sources": ["src/tap_linux.cc", "src/udp_linux.cc", "src/vnet_linux.cc", "src/offload.cc", "src/offload_napi.cc"]}],
         ["OS=='freebsd'", {"sources": ["src/tap_freebsd.cc"]}],
         ["OS=='mac'", {
           "sources": ["src/tap_macos.cc"],

@@ -11,18 +11,38 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <string>
 
 #include "backend.h"
 #include "poll_fd.h"
+#include "vnet_linux.h"
 
 namespace kith {
 namespace {
 
 class LinuxTap final : public FdBackend {
  public:
-  LinuxTap(int fd, const char* name) : FdBackend(fd, name) {}
+  // vnet: the descriptor was attached with IFF_VNET_HDR (frames behind virtio-net headers).
+  LinuxTap(int fd, const char* name, bool vnet) : FdBackend(fd, name), vnet_(vnet ? new VnetIo() : nullptr) {}
+  ~LinuxTap() override { Close(); }
+
+  void Close() override {
+    // Offloads outlive the descriptor on a persistent device: leave it as a plain reader expects.
+    if (vnet_ && fd_ >= 0 && vnet_->Stats().flags != 0) vnet_->SetOffload(fd_, false);
+    FdBackend::Close();
+  }
+
+  unsigned SetOffload(bool on) override { return vnet_ && fd_ >= 0 ? vnet_->SetOffload(fd_, on) : 0; }
+  OffloadStats Offload() const override { return vnet_ ? vnet_->Stats() : OffloadStats{}; }
+  bool Pending() const override { return vnet_ && vnet_->Pending(); }
+
+  WriteTally WriteFrames(const uint8_t* const* frames, const size_t* lens, uint32_t count, SysError* err) override {
+    return vnet_ ? vnet_->WriteFrames(fd_, frames, lens, count, err) : Backend::WriteFrames(frames, lens, count, err);
+  }
 
   long Read(uint8_t* buf, size_t cap, SysError* err) override {
+    if (vnet_) return vnet_->Read(fd_, buf, cap, err);
     for (int tries = 0; tries < 8; tries++) {  // bounded retry on EINTR only
       ssize_t n = read(fd_, buf, cap);
       if (n >= 0) return n == 0 ? kNoFrame : static_cast<long>(n);
@@ -35,6 +55,7 @@ class LinuxTap final : public FdBackend {
   }
 
   bool Write(const uint8_t* buf, size_t len, SysError* err) override {
+    if (vnet_) return vnet_->Write(fd_, buf, len, err);
     ssize_t n = write(fd_, buf, len);
     if (n == static_cast<ssize_t>(len)) return true;
     // EIO: the interface is down; EAGAIN/ENOBUFS: the kernel's queue is full. All are drops.
@@ -109,7 +130,29 @@ class LinuxTap final : public FdBackend {
     return e;
   }
 
+  std::unique_ptr<VnetIo> vnet_;
 };
+
+// Attaches a fresh descriptor to the device with these TUNSETIFF flags; -1 with *err on failure.
+int Attach(const std::string& name, short flags, char* ifname, SysError* err) {
+  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *err = SysError{errno, "open"};
+    return -1;
+  }
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  ifr.ifr_flags = flags;
+  // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
+  std::strncpy(ifr.ifr_name, name.empty() ? "kith%d" : name.c_str(), IFNAMSIZ - 1);
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    *err = SysError{errno, "TUNSETIFF"};
+    close(fd);
+    return -1;
+  }
+  std::memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+  return fd;
+}
 
 }  // namespace
 
@@ -120,22 +163,23 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
     *err = SysError{ENODEV, "if_nametoindex"};
     return nullptr;
   }
-  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    *err = SysError{errno, "open"};
-    return nullptr;
+  char ifname[IFNAMSIZ] = {};
+  if (opts.offload) {
+    // IFF_VNET_HDR is chosen when attaching; a kernel that refuses it or the 12-byte header gets
+    // a plain descriptor instead.
+    int fd = Attach(opts.name, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, ifname, err);
+    if (fd >= 0 && VnetIo::SetHeaderSize(fd)) {
+      auto* tap = new LinuxTap(fd, ifname, true);
+      tap->SetOffload(true);
+      return tap;
+    }
+    if (fd >= 0) close(fd);
+    *err = SysError{};
   }
-  ifreq ifr;
-  std::memset(&ifr, 0, sizeof ifr);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-  // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
-  std::strncpy(ifr.ifr_name, opts.name.empty() ? "kith%d" : opts.name.c_str(), IFNAMSIZ - 1);
-  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-    *err = SysError{errno, "TUNSETIFF"};
-    close(fd);
-    return nullptr;
-  }
-  return new LinuxTap(fd, ifr.ifr_name);
+  int fd = Attach(opts.name, IFF_TAP | IFF_NO_PI, ifname, err);
+  if (fd < 0) return nullptr;
+  VnetIo::ClearOffload(fd);
+  return new LinuxTap(fd, ifname, false);
 }
 
 Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
@@ -146,11 +190,17 @@ Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
   else if ((ifr.ifr_flags & (IFF_TAP | IFF_TUN)) != IFF_TAP || name != ifr.ifr_name) *err = SysError{ENODEV, "TUNGETIFF"};
   else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
   else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) *err = SysError{errno, "fcntl"};
+  // Whoever opened it chose IFF_VNET_HDR or not; frames then carry the header either way.
+  bool vnet = (ifr.ifr_flags & IFF_VNET_HDR) != 0;
+  if (!*err && vnet && !VnetIo::SetHeaderSize(fd)) *err = SysError{errno, "TUNSETVNETHDRSZ"};
   if (*err) {
     close(fd);
     return nullptr;
   }
-  return new LinuxTap(fd, ifr.ifr_name);
+  auto* tap = new LinuxTap(fd, ifr.ifr_name, vnet);
+  if (vnet) tap->SetOffload(false);
+  else VnetIo::ClearOffload(fd);
+  return tap;
 }
 
 }  // namespace kith

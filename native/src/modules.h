@@ -1,0 +1,14 @@
+// The addon's parts beyond the TAP handle (addon.cc), each adding its functions to exports.
+#pragma once
+
+#include <napi.h>
+
+namespace kith {
+
+#ifdef __linux__
+// vnetSplit / vnetCoalesce: the TAP offload's segmentation and coalescing on plain bytes, for
+// tests and benchmarks (offload_napi.cc).
+void InitOffload(Napi::Env env, Napi::Object exports);
+#endif
+
+}  // namespace kith
