@@ -430,6 +430,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ctor = Napi::Persistent(TapHandle::Define(env));
   env.SetInstanceData(data);
+  InitCrypto(env, exports);
 #ifdef __linux__
   InitUdp(env, exports, data);
   InitOffload(env, exports);

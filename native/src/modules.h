@@ -5,6 +5,9 @@
 
 namespace kith {
 
+// Payload transforms over batches and the Pearson/Speck/Twofish kernels (crypto_napi.cc).
+void InitCrypto(Napi::Env env, Napi::Object exports);
+
 #ifdef __linux__
 // vnetSplit / vnetCoalesce: the TAP offload's segmentation and coalescing on plain bytes, for
 // tests and benchmarks (offload_napi.cc).
