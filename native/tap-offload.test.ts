@@ -3,11 +3,10 @@
 // (super-frames split on read, coalesced on write), the kernel judging our coalesced checksums,
 // and offloads never left behind on a persistent device.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { offloadSupported } from './offload.js';
 import { TunOffload, type TapStats } from './tap.js';
-import { fixture, haveIp, isRoot, must, run } from './test-fixtures/host.js';
+import { fixture, haveIp, isRoot, must, namespacePair, run } from './test-fixtures/host.js';
 
 const worker = fixture('offload-worker.ts');
 const haveIperf = run('iperf3', ['--version']).status === 0;
@@ -27,17 +26,7 @@ function inNamespace(ns: string, args: string[]): Result {
 }
 
 describe('TAP offload in the kernel', { skip }, () => {
-  const id = randomBytes(4).toString('hex');
-  const nsA = `kith-off-${id}-a`;
-  const nsB = `kith-off-${id}-b`;
-  before(() => {
-    must('ip', ['netns', 'add', nsA]);
-    must('ip', ['netns', 'add', nsB]);
-  });
-  after(() => {
-    run('ip', ['netns', 'del', nsA]);
-    run('ip', ['netns', 'del', nsB]);
-  });
+  const { a: nsA, b: nsB } = namespacePair('off');
 
   it('carries TCP through two offloading TAPs and our own loop, intact', { skip: haveIperf ? false : 'iperf3 is not installed', timeout: 180_000 }, () => {
     const r = inNamespace(nsA, ['loop', nsB]) as Result & {

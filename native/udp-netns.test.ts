@@ -4,10 +4,9 @@
 // one and still arrives whole.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { udpBatchSupported, type UdpBatchStats } from './udp.js';
-import { fixture, haveIp, isRoot, must, run } from './test-fixtures/host.js';
+import { fixture, haveIp, isRoot, must, namespacePair } from './test-fixtures/host.js';
 
 const worker = fixture('udp-worker.ts');
 const skip = !isRoot || !haveIp ? 'needs root and iproute2' : !udpBatchSupported() ? 'no batched UDP socket here' : false;
@@ -38,12 +37,8 @@ async function exchange(nsA: string, nsB: string, address: string, size: number,
 }
 
 describe('UDP GSO/GRO across namespaces', { skip }, () => {
-  const id = randomBytes(4).toString('hex');
-  const nsA = `kith-udp-${id}-a`;
-  const nsB = `kith-udp-${id}-b`;
+  const { a: nsA, b: nsB } = namespacePair('udp');
   before(() => {
-    must('ip', ['netns', 'add', nsA]);
-    must('ip', ['netns', 'add', nsB]);
     must('ip', ['-n', nsA, 'link', 'add', 'kudpa', 'type', 'veth', 'peer', 'name', 'kudpb', 'netns', nsB]);
     for (const [ns, dev, v4, v6] of [
       [nsA, 'kudpa', '10.96.0.1/24', 'fd96::1/64'],
@@ -53,10 +48,6 @@ describe('UDP GSO/GRO across namespaces', { skip }, () => {
       must('ip', ['-n', ns, 'address', 'add', v4, 'dev', dev]);
       must('ip', ['-n', ns, 'address', 'add', v6, 'dev', dev, 'nodad']);
     }
-  });
-  after(() => {
-    run('ip', ['netns', 'del', nsA]);
-    run('ip', ['netns', 'del', nsB]);
   });
 
   for (const address of ['10.96.0.2', 'fd96::2']) {

@@ -243,6 +243,28 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return fd_ >= 0 && started_;
   }
 
+  // One recvmmsg of up to n datagrams into base + i * size, each with room for control messages
+  // when control is given. Returns what recvmmsg did; *err is its failure (0 also for would-block).
+  int Receive(mmsghdr* msgs, iovec* iov, sockaddr_in6* from, uint8_t (*control)[kCmsgSpace], uint32_t n, uint8_t* base, size_t size, int* err) {
+    std::memset(msgs, 0, sizeof(mmsghdr) * n);
+    for (uint32_t i = 0; i < n; i++) {
+      iov[i] = {base + i * size, size};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+      if (control != nullptr) {
+        msgs[i].msg_hdr.msg_control = control[i];
+        msgs[i].msg_hdr.msg_controllen = kCmsgSpace;
+      }
+    }
+    int r;
+    do r = recvmmsg(fd_, msgs, n, MSG_DONTWAIT, nullptr);
+    while (r < 0 && errno == EINTR);
+    *err = r < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+    return r;
+  }
+
   void Drain() {
     if (fd_ < 0 || !started_) return;
     if (gro_) {
@@ -253,23 +275,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     iovec iov[kMaxUdpBatch];
     sockaddr_in6 from[kMaxUdpBatch];
     alignas(cmsghdr) static thread_local uint8_t control[kMaxUdpBatch][kCmsgSpace];
-    std::memset(msgs, 0, sizeof(mmsghdr) * batch_);
-    for (uint32_t i = 0; i < batch_; i++) {
-      iov[i].iov_base = slab_ + i * slot_;
-      iov[i].iov_len = slot_;
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-      msgs[i].msg_hdr.msg_name = &from[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      if (recvTtl_) {
-        msgs[i].msg_hdr.msg_control = control[i];
-        msgs[i].msg_hdr.msg_controllen = kCmsgSpace;
-      }
-    }
-    int r;
-    do r = recvmmsg(fd_, msgs, batch_, MSG_DONTWAIT, nullptr);
-    while (r < 0 && errno == EINTR);
-    int err = r < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+    int err = 0;
+    int r = Receive(msgs, iov, from, recvTtl_ ? control : nullptr, batch_, slab_, slot_, &err);
     if (r <= 0 && err == 0) return;  // spurious wake-up
     stats_.wakeups++;
     uint32_t n = 0;
@@ -301,20 +308,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     iovec iov[kGroBuffers];
     sockaddr_in6 from[kGroBuffers];
     alignas(cmsghdr) uint8_t control[kGroBuffers][kCmsgSpace];
-    std::memset(msgs, 0, sizeof msgs);
-    for (uint32_t i = 0; i < kGroBuffers; i++) {
-      iov[i] = {g.data.get() + i * kGroBufferBytes, kGroBufferBytes};
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-      msgs[i].msg_hdr.msg_name = &from[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      msgs[i].msg_hdr.msg_control = control[i];
-      msgs[i].msg_hdr.msg_controllen = kCmsgSpace;
-    }
-    int r;
-    do r = recvmmsg(fd_, msgs, kGroBuffers, MSG_DONTWAIT, nullptr);
-    while (r < 0 && errno == EINTR);
-    int err = r < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+    int err = 0;
+    int r = Receive(msgs, iov, from, control, kGroBuffers, g.data.get(), kGroBufferBytes, &err);
     if (r <= 0 && err == 0) return;
     stats_.wakeups++;
     if (err != 0) stats_.receiveErrors++;

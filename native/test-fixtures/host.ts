@@ -2,6 +2,8 @@
 // fixtures are, the unprivileged user they act as, and running a command to completion.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,4 +30,22 @@ export function must(cmd: string, args: string[]): string {
   const r = run(cmd, args);
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * Two network namespaces with per-run names (kith-<prefix>-<id>-a/-b), made before the calling
+ * suite's tests and deleted after them (which takes everything inside along).
+ */
+export function namespacePair(prefix: string): { readonly a: string; readonly b: string } {
+  const id = randomBytes(4).toString('hex');
+  const pair = { a: `kith-${prefix}-${id}-a`, b: `kith-${prefix}-${id}-b` };
+  before(() => {
+    must('ip', ['netns', 'add', pair.a]);
+    must('ip', ['netns', 'add', pair.b]);
+  });
+  after(() => {
+    run('ip', ['netns', 'del', pair.a]);
+    run('ip', ['netns', 'del', pair.b]);
+  });
+  return pair;
 }
