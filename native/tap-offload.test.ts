@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { offloadSupported } from './offload.js';
 import { TunOffload, type TapStats } from './tap.js';
-import { fixture, haveIp, isRoot, must, namespacePair, run } from './test-fixtures/host.js';
+import { asNobody, fixture, haveIp, isRoot, kithTap, must, namespacePair, NOBODY, run } from './test-fixtures/host.js';
 
 const worker = fixture('offload-worker.ts');
 const haveIperf = run('iperf3', ['--version']).status === 0;
@@ -18,8 +18,8 @@ interface Result {
   [key: string]: unknown;
 }
 
-function inNamespace(ns: string, args: string[]): Result {
-  const out = must('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', worker, ...args]);
+function inNamespace(ns: string, args: string[], prefix: string[] = []): Result {
+  const out = must('ip', ['netns', 'exec', ns, ...prefix, process.execPath, '--import', 'tsx', worker, ...args]);
   const r = JSON.parse(out.trim().split('\n').at(-1) ?? '') as Result;
   assert.ok(r.ok, out);
   return r;
@@ -60,6 +60,13 @@ describe('TAP offload in the kernel', { skip }, () => {
     assert.equal(r.stats.superFramesWritten, 2);
     assert.deepEqual(r.resets, [41001], 'RST for the intact one only');
     assert.equal(r.csumErrors, 1, 'the damaged one failed the kernel’s checksum');
+  });
+
+  it('lets the unprivileged owner of a persistent TAP attach with offload (IFF_VNET_HDR needs no privilege)', { timeout: 60_000 }, () => {
+    must('ip', ['netns', 'exec', nsA, kithTap, 'create', 'kithofo0', String(NOBODY)]);
+    const r = inNamespace(nsA, ['owner', 'kithofo0'], asNobody) as Result & { uid: number; flags: number };
+    assert.equal(r.uid, NOBODY);
+    assert.equal(r.flags & (TunOffload.Csum | TunOffload.Tso4 | TunOffload.Tso6), TunOffload.Csum | TunOffload.Tso4 | TunOffload.Tso6);
   });
 
   it('leaves no offload behind on a persistent TAP, also after a reader was killed', { skip: haveEthtool ? false : 'ethtool is not installed', timeout: 60_000 }, () => {

@@ -8,6 +8,7 @@
 //                   as a checksum error.
 //   persist         a persistent TAP: offloads on while open with offload, off after closing, off
 //                   for a plain reader after one that never closed (killed).
+//   owner <name>    (as the device's unprivileged owner) attaches with offload: the flags in force.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
@@ -177,7 +178,14 @@ async function persist(): Promise<object> {
   return { open, closed, orphaned, plain: afterPlain };
 }
 
-const modes: Record<string, () => Promise<object> | object> = { loop, checksum, persist };
+function owner(): object {
+  const tap = must(openTap({ name: nsB!, create: false, offload: true }));
+  const flags = tap.offload;
+  tap.close();
+  return { uid: process.getuid?.(), flags };
+}
+
+const modes: Record<string, () => Promise<object> | object> = { loop, checksum, persist, owner };
 const chosen = modes[mode ?? ''];
 if (chosen === undefined) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify({ ok: true, ...(await chosen()) }));
