@@ -73,8 +73,13 @@ try {
   });
   if (!started.ok) throw new Error(started.error.message);
 
-  tap.write(arpRequest(peerMac, peer, kernel));
-  await waitFor(() => arpFrom !== undefined, 5000, 'ARP reply');
+  // Asked again every half second, as a host would: what the kernel sends in the first moments
+  // after a reader attaches to a persistent TAP may be dropped before its queue runs.
+  for (let attempt = 0; attempt < 10 && arpFrom === undefined; attempt++) {
+    tap.write(arpRequest(peerMac, peer, kernel));
+    await waitFor(() => arpFrom !== undefined, 500, 'ARP reply').catch(() => undefined);
+  }
+  if (arpFrom === undefined) throw new Error('timed out waiting for ARP reply');
   result.arpReplyFrom = arpFrom;
 
   tap.write(icmpEcho(ours, peerMac, peer, kernel, ECHO_ID, 1));
