@@ -3,7 +3,9 @@
 // out in a slab that is reused for the next batch (copy what you keep). Sends are copied into a
 // queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
 // otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
-// one system call. Where the addon has no such socket, openUdpBatch says so and callers use dgram.
+// one system call (with gso, runs of equal-size datagrams to one peer even leave as one message,
+// and with gro the kernel may hand over several at once: udp_linux.cc). Where the addon has no
+// such socket, openUdpBatch says so and callers use dgram.
 import { constants } from 'node:os';
 import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
@@ -41,6 +43,12 @@ export interface UdpBatchStats {
   readonly sendErrors: number;
   /** Times the socket would have blocked; the queue was retried later. */
   readonly blocked: number;
+  /** Messages that carried several datagrams with UDP_SEGMENT (gso). */
+  readonly gsoSends: number;
+  /** Such messages the kernel refused; their datagrams went again one by one. */
+  readonly gsoRefused: number;
+  /** Receives that brought several datagrams in one buffer (gro). */
+  readonly groBuffers: number;
   /** Datagrams dropped because the send queue was full while the socket blocked. */
   readonly queueDrops: number;
 }
@@ -57,12 +65,21 @@ export interface UdpBatchOptions {
   readonly maxDatagram?: number;
   /** Datagrams per receive batch and per send queue (1..256, default 64). */
   readonly batchSize?: number;
+  /**
+   * Linux: queued datagrams to one destination, of one size but the last, leave as one message
+   * with UDP_SEGMENT (where the kernel has it; else one by one as without).
+   */
+  readonly gso?: boolean;
+  /** Linux: let the kernel hand over several datagrams of one sender at once (UDP_GRO), cut apart here. */
+  readonly gro?: boolean;
 }
 
 export interface UdpBatchSocket {
   readonly localAddress: { readonly address: string; readonly port: number; readonly family: 'IPv4' | 'IPv6' };
   /** A dual-stack (IPv6) socket; an IPv4 one cannot send to IPv6 destinations. */
   readonly ipv6: boolean;
+  /** The offloads the kernel took at open (both false unless asked for). */
+  readonly offload: { readonly gso: boolean; readonly gro: boolean };
   /** Sets the one handler and starts receiving. error: a failed receive (the socket keeps going). */
   onDatagrams(handler: (batch: DatagramBatch) => void, onError: (error: UdpError) => void): UdpError | undefined;
   /** Called for a queued datagram the kernel refused; tag is what send() was given. */
@@ -81,19 +98,22 @@ export interface UdpBatchSocket {
 
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
+  offload(): { gso: boolean; gro: boolean };
   start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void): NativeError | undefined;
   send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array): number;
   stats(): Omit<UdpBatchStats, 'queueDrops'>;
   close(): void;
 }
 interface NativeUdpAddon {
-  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; bufferBytes: number }) => NativeUdpHandle | NativeError;
+  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; bufferBytes: number; gso: boolean; gro: boolean }) => NativeUdpHandle | NativeError;
 }
 
 const DEFAULT_BATCH = 64;
 const DEFAULT_MAX_DATAGRAM = 2048 + 64;
 /** Room per queued datagram; a larger one goes through its own slot run (see send). */
 const SEND_SLOT = 2048 + 64;
+/** Receive slab with gro: room for a few coalesced buffers (up to 64 KiB each) per handler call. */
+const GRO_SLAB_BYTES = 512 * 1024;
 
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
@@ -149,6 +169,7 @@ export function parseAddress(text: string): { family: UdpFamily; bytes: Uint8Arr
 class BatchSocket implements UdpBatchSocket {
   readonly localAddress: { address: string; port: number; family: 'IPv4' | 'IPv6' };
   readonly ipv6: boolean;
+  readonly offload: { readonly gso: boolean; readonly gro: boolean };
   #handle: NativeUdpHandle;
   #closed = false;
   #started = false;
@@ -176,6 +197,7 @@ class BatchSocket implements UdpBatchSocket {
     this.#handle = handle;
     this.localAddress = local;
     this.ipv6 = local.family === 'IPv6';
+    this.offload = handle.offload();
     this.#batchSize = batchSize;
     this.#maxDatagram = maxDatagram;
     this.#out = new Uint8Array(batchSize * SEND_SLOT);
@@ -193,7 +215,8 @@ class BatchSocket implements UdpBatchSocket {
     if (this.#closed) return { code: 'EBADF', message: 'socket is closed' };
     if (this.#started) return { code: 'EINVAL', message: 'onDatagrams may be called once' };
     const slot = this.#maxDatagram;
-    const batch = { count: 0, data: new Uint8Array(slot * this.#batchSize), meta: new Uint32Array(this.#batchSize * 4), addrs: new Uint8Array(this.#batchSize * 16) };
+    const slabBytes = this.offload.gro ? Math.max(GRO_SLAB_BYTES, slot * this.#batchSize) : slot * this.#batchSize;
+    const batch = { count: 0, data: new Uint8Array(slabBytes), meta: new Uint32Array(this.#batchSize * 4), addrs: new Uint8Array(this.#batchSize * 16) };
     const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
       if (n > 0) {
         batch.count = n;
@@ -318,7 +341,14 @@ export function openUdpBatch(options: UdpBatchOptions): UdpBatchSocket | UdpErro
   const maxDatagram = options.maxDatagram ?? DEFAULT_MAX_DATAGRAM;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) return { code: 'EINVAL', message: 'batchSize must be 1..256' };
   if (!Number.isInteger(maxDatagram) || maxDatagram < 64 || maxDatagram > 65536) return { code: 'EINVAL', message: 'maxDatagram must be 64..65536' };
-  const handle = open({ address: options.address, port: options.port, recvTtl: options.recvTtl === true, bufferBytes: options.bufferBytes ?? 0 });
+  const handle = open({
+    address: options.address,
+    port: options.port,
+    recvTtl: options.recvTtl === true,
+    bufferBytes: options.bufferBytes ?? 0,
+    gso: options.gso === true,
+    gro: options.gro === true,
+  });
   if (isNativeError(handle)) return fromNative(handle);
   const local = handle.localAddress();
   if (isNativeError(local)) {

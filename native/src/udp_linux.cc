@@ -5,6 +5,14 @@
 // sendmmsg(), each with its own destination and, when asked, its own IP TTL / hop limit (a control
 // message, so it applies to exactly that datagram — also to IPv4 destinations of a dual-stack socket).
 //
+// Offloads (Linux 4.18 / 5.0, asked for at open and probed once): with gso, a run of queued
+// datagrams to one destination, all of one size but the last (which may be shorter) and without a
+// TTL of their own, leaves as ONE message with UDP_SEGMENT, so the stack handles it once and the
+// device or the kernel's software GSO cuts it into the same datagrams; a run the kernel refuses
+// goes again one datagram at a time. With gro, the kernel may hand over several datagrams of one
+// sender as one buffer with their size (UDP_GRO); they are cut apart here into the same layout,
+// so JavaScript still sees one datagram per entry (offsets are then not slot-aligned).
+//
 // Layouts (all host order):
 //   recv meta[4*i ..]: offset, length, family << 16 | port, ttl (0 unless recvTtl and the kernel said)
 //   send meta[4*i ..]: offset, length, family << 16 | port, ttl (0: the socket's default)
@@ -15,6 +23,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,11 +41,37 @@ namespace kith {
 namespace {
 
 constexpr uint32_t kMaxUdpBatch = 256;
-constexpr size_t kCmsgSpace = 64;  // room for one IP_TTL / IPV6_HOPLIMIT message, with alignment
+constexpr size_t kCmsgSpace = 64;  // room for one IP_TTL / IPV6_HOPLIMIT or UDP_SEGMENT message, with alignment
+// UDP_SEGMENT: the kernel takes at most 64 segments per send (UDP_MAX_SEGMENTS before 6.x) and
+// at most one IP packet's worth of payload.
+constexpr uint32_t kMaxGsoSegments = 64;
+constexpr size_t kMaxGsoBytes = 65507;
+constexpr uint32_t kGroBuffers = 16;    // buffers of one receive with UDP_GRO
+constexpr size_t kGroBufferBytes = 65536;
 
 struct UdpStats {
   double received = 0, bytesReceived = 0, wakeups = 0, truncated = 0, receiveErrors = 0;
   double sent = 0, bytesSent = 0, sendErrors = 0, blocked = 0;
+  double gsoSends = 0, gsoRefused = 0, groBuffers = 0;
+};
+
+// A datagram's source, as the meta layout carries it.
+struct Source {
+  uint32_t familyPort = 0;
+  uint8_t addr[16] = {};
+};
+
+// A receive with UDP_GRO: buffers cut into datagrams across as many handler calls as they need.
+struct GroReceive {
+  std::unique_ptr<uint8_t[]> data;  // kGroBuffers * kGroBufferBytes
+  uint32_t count = 0;                // buffers received
+  uint32_t next = 0;                 // buffer being cut
+  size_t offset = 0;                 // next datagram in it
+  size_t len[kGroBuffers] = {};
+  size_t segment[kGroBuffers] = {};  // UDP_GRO size, or the whole length
+  uint32_t ttl[kGroBuffers] = {};
+  Source source[kGroBuffers];
+  bool Pending() const { return next < count; }
 };
 
 class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
@@ -45,6 +80,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return DefineClass(env, "UdpHandle",
                        {
                            InstanceMethod<&UdpHandle::LocalAddress>("localAddress"),
+                           InstanceMethod<&UdpHandle::Offload>("offload"),
                            InstanceMethod<&UdpHandle::Start>("start"),
                            InstanceMethod<&UdpHandle::Send>("send"),
                            InstanceMethod<&UdpHandle::GetStats>("stats"),
@@ -53,13 +89,19 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   }
 
   explicit UdpHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpHandle>(info) {
-    if (info.Length() != 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean()) {
+    if (info.Length() != 5 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsBoolean() ||
+        !info[4].IsBoolean()) {
       Napi::TypeError::New(info.Env(), "UdpHandle is created by udpOpen()").ThrowAsJavaScriptException();
       return;
     }
     fd_ = info[0].As<Napi::Number>().Int32Value();
     family_ = info[1].As<Napi::Number>().Int32Value();
     recvTtl_ = info[2].As<Napi::Boolean>().Value();
+    gso_ = info[3].As<Napi::Boolean>().Value();
+    if (info[4].As<Napi::Boolean>().Value()) {
+      gro_ = std::make_unique<GroReceive>();
+      gro_->data.reset(new uint8_t[kGroBuffers * kGroBufferBytes]);
+    }
     env_ = info.Env();
     napi_add_env_cleanup_hook(env_, &UdpHandle::OnCleanup, this);
     hooked_ = true;
@@ -92,6 +134,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return o;
   }
 
+  // offload() -> { gso, gro }: what the kernel took at open.
+  Napi::Value Offload(const Napi::CallbackInfo& info) {
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("gso", gso_);
+    o.Set("gro", gro_ != nullptr);
+    return o;
+  }
+
   // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void)
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -111,6 +161,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     }
     size_t batch = std::min<size_t>({slab.ByteLength() / static_cast<size_t>(slot), meta.ElementLength() / 4,
                                      addrs.ByteLength() / 16, kMaxUdpBatch});
+    slabBytes_ = slab.ByteLength();
+    entries_ = static_cast<uint32_t>(std::min<size_t>({meta.ElementLength() / 4, addrs.ByteLength() / 16, 65536}));
     if (batch == 0) throw Napi::RangeError::New(env, "buffers too small for one datagram");
     slabRef_ = Napi::Persistent(slab.As<Napi::Uint8Array>());
     metaRef_ = Napi::Persistent(meta.As<Napi::Uint32Array>());
@@ -135,95 +187,218 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
 
   static void OnReady(void* arg) { static_cast<UdpHandle*>(arg)->Drain(); }
 
-  void Drain() {
-    if (fd_ < 0 || !started_) return;
-    mmsghdr msgs[kMaxUdpBatch];
-    iovec iov[kMaxUdpBatch];
-    sockaddr_in6 from[kMaxUdpBatch];
-    alignas(cmsghdr) static thread_local uint8_t control[kMaxUdpBatch][kCmsgSpace];
-    std::memset(msgs, 0, sizeof(mmsghdr) * batch_);
-    for (uint32_t i = 0; i < batch_; i++) {
-      iov[i].iov_base = slab_ + i * slot_;
-      iov[i].iov_len = slot_;
+  // The datagram's source in the meta layout; false if the kernel gave none we can use.
+  static bool DecodeSource(const msghdr& h, const sockaddr_in6& from, Source* out) {
+    if (from.sin6_family == AF_INET6 && h.msg_namelen >= sizeof(sockaddr_in6)) {
+      const uint8_t* b = from.sin6_addr.s6_addr;
+      static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+      bool mapped = std::memcmp(b, kMapped, 12) == 0;
+      std::memcpy(out->addr, mapped ? b + 12 : b, mapped ? 4 : 16);
+      out->familyPort = static_cast<uint32_t>((mapped ? 4 : 6) << 16 | ntohs(from.sin6_port));
+      return true;
+    }
+    if (from.sin6_family == AF_INET && h.msg_namelen >= sizeof(sockaddr_in)) {
+      const auto* s4 = reinterpret_cast<const sockaddr_in*>(&from);
+      std::memcpy(out->addr, &s4->sin_addr, 4);
+      out->familyPort = static_cast<uint32_t>(4 << 16 | ntohs(s4->sin_port));
+      return true;
+    }
+    return false;
+  }
+
+  // The TTL / hop limit and the UDP_GRO segment size among a message's control messages.
+  static void ReadControl(msghdr& h, uint32_t* ttl, size_t* segment) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_len < CMSG_LEN(sizeof(int))) continue;
+      int value = 0;
+      std::memcpy(&value, CMSG_DATA(c), sizeof value);
+      bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL;
+      bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT;
+      if ((v4 || v6) && value > 0 && value < 256) *ttl = static_cast<uint32_t>(value);
+      if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO && value > 0) *segment = static_cast<size_t>(value);
+    }
+  }
+
+  void WriteEntry(uint32_t n, uint32_t offset, size_t len, const Source& src, uint32_t ttl) {
+    uint32_t* m = meta_ + 4 * n;
+    m[0] = offset;
+    m[1] = static_cast<uint32_t>(len);
+    m[2] = src.familyPort;
+    m[3] = ttl;
+    std::memcpy(addrs_ + 16 * n, src.addr, 16);
+    stats_.received++;
+    stats_.bytesReceived += static_cast<double>(len);
+  }
+
+  // One handler call; false if the handler closed the socket.
+  bool Deliver(uint32_t n, int err, const char* syscall) {
+    Napi::Env env(env_);
+    Napi::HandleScope scope(env);
+    Napi::Value errv = err != 0 ? Napi::Value(ErrorValue(env, SysError{err, syscall})) : env.Undefined();
+    try {
+      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv}, *ctx_);
+    } catch (const Napi::Error& e) {
+      napi_fatal_exception(env_, e.Value());
+    }
+    return fd_ >= 0 && started_;
+  }
+
+  // One recvmmsg of up to n datagrams into base + i * size, each with room for control messages
+  // when control is given. Returns what recvmmsg did; *err is its failure (0 also for would-block).
+  int Receive(mmsghdr* msgs, iovec* iov, sockaddr_in6* from, uint8_t (*control)[kCmsgSpace], uint32_t n, uint8_t* base, size_t size, int* err) {
+    std::memset(msgs, 0, sizeof(mmsghdr) * n);
+    for (uint32_t i = 0; i < n; i++) {
+      iov[i] = {base + i * size, size};
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      if (recvTtl_) {
+      if (control != nullptr) {
         msgs[i].msg_hdr.msg_control = control[i];
         msgs[i].msg_hdr.msg_controllen = kCmsgSpace;
       }
     }
     int r;
-    do r = recvmmsg(fd_, msgs, batch_, MSG_DONTWAIT, nullptr);
+    do r = recvmmsg(fd_, msgs, n, MSG_DONTWAIT, nullptr);
     while (r < 0 && errno == EINTR);
-    int err = r < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+    *err = r < 0 && errno != EAGAIN && errno != EWOULDBLOCK ? errno : 0;
+    return r;
+  }
+
+  void Drain() {
+    if (fd_ < 0 || !started_) return;
+    if (gro_) {
+      DrainGro();
+      return;
+    }
+    mmsghdr msgs[kMaxUdpBatch];
+    iovec iov[kMaxUdpBatch];
+    sockaddr_in6 from[kMaxUdpBatch];
+    alignas(cmsghdr) static thread_local uint8_t control[kMaxUdpBatch][kCmsgSpace];
+    int err = 0;
+    int r = Receive(msgs, iov, from, recvTtl_ ? control : nullptr, batch_, slab_, slot_, &err);
     if (r <= 0 && err == 0) return;  // spurious wake-up
     stats_.wakeups++;
     uint32_t n = 0;
     for (int i = 0; i < r; i++) {
-      const msghdr& h = msgs[i].msg_hdr;
+      msghdr& h = msgs[i].msg_hdr;
+      Source src;
       // Larger than a slot: not a datagram of ours (PACKETs are at most 2048 bytes). Dropped here.
-      if ((h.msg_flags & MSG_TRUNC) != 0 || msgs[i].msg_len > slot_) {
-        stats_.truncated++;
-        continue;
-      }
-      uint32_t* m = meta_ + 4 * n;
-      uint8_t* a = addrs_ + 16 * n;
-      int family = 0, port = 0;
-      if (from[i].sin6_family == AF_INET6 && h.msg_namelen >= sizeof(sockaddr_in6)) {
-        const uint8_t* b = from[i].sin6_addr.s6_addr;
-        static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-        if (std::memcmp(b, kMapped, 12) == 0) {
-          family = 4;
-          std::memcpy(a, b + 12, 4);
-        } else {
-          family = 6;
-          std::memcpy(a, b, 16);
-        }
-        port = ntohs(from[i].sin6_port);
-      } else if (from[i].sin6_family == AF_INET && h.msg_namelen >= sizeof(sockaddr_in)) {
-        const auto* s4 = reinterpret_cast<const sockaddr_in*>(&from[i]);
-        family = 4;
-        std::memcpy(a, &s4->sin_addr, 4);
-        port = ntohs(s4->sin_port);
-      } else {
+      if ((h.msg_flags & MSG_TRUNC) != 0 || msgs[i].msg_len > slot_ || !DecodeSource(h, from[i], &src)) {
         stats_.truncated++;
         continue;
       }
       uint32_t ttl = 0;
-      if (recvTtl_) {
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c != nullptr; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
-          bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL;
-          bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT;
-          if ((v4 || v6) && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-            int value = 0;
-            std::memcpy(&value, CMSG_DATA(c), sizeof value);
-            if (value > 0 && value < 256) ttl = static_cast<uint32_t>(value);
-          }
-        }
-      }
+      size_t segment = 0;
+      if (recvTtl_) ReadControl(h, &ttl, &segment);
       // Slots are compacted: datagram n lives in slot i (i >= n), at offset i * slot.
-      m[0] = static_cast<uint32_t>(i * slot_);
-      m[1] = msgs[i].msg_len;
-      m[2] = static_cast<uint32_t>(family << 16 | port);
-      m[3] = ttl;
-      stats_.received++;
-      stats_.bytesReceived += msgs[i].msg_len;
-      n++;
+      WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, ttl);
     }
     if (err != 0) stats_.receiveErrors++;
     if (n == 0 && err == 0) return;
+    // The handler may call close(); nothing below touches `this` after the call.
+    Deliver(n, err, "recvmmsg");
+  }
 
-    Napi::Env env(env_);
-    Napi::HandleScope scope(env);
-    Napi::Value errv = err != 0 ? Napi::Value(ErrorValue(env, SysError{err, "recvmmsg"})) : env.Undefined();
-    try {
-      // The handler may call close(); nothing below touches `this` after the call.
-      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv}, *ctx_);
-    } catch (const Napi::Error& e) {
-      napi_fatal_exception(env_, e.Value());
+  // With UDP_GRO: one recvmmsg into the GRO buffers, then their datagrams, copied into the slab,
+  // in as many handler calls as they need (the socket will not signal them again).
+  void DrainGro() {
+    GroReceive& g = *gro_;
+    mmsghdr msgs[kGroBuffers];
+    iovec iov[kGroBuffers];
+    sockaddr_in6 from[kGroBuffers];
+    alignas(cmsghdr) uint8_t control[kGroBuffers][kCmsgSpace];
+    int err = 0;
+    int r = Receive(msgs, iov, from, control, kGroBuffers, g.data.get(), kGroBufferBytes, &err);
+    if (r <= 0 && err == 0) return;
+    stats_.wakeups++;
+    if (err != 0) stats_.receiveErrors++;
+    g.count = g.next = 0;
+    g.offset = 0;
+    for (int i = 0; i < r; i++) {
+      msghdr& h = msgs[i].msg_hdr;
+      uint32_t b = g.count;
+      if ((h.msg_flags & MSG_TRUNC) != 0 || !DecodeSource(h, from[i], &g.source[b])) {
+        stats_.truncated++;
+        continue;
+      }
+      g.len[b] = msgs[i].msg_len;
+      g.ttl[b] = 0;
+      g.segment[b] = 0;
+      ReadControl(h, &g.ttl[b], &g.segment[b]);
+      if (!recvTtl_) g.ttl[b] = 0;
+      if (g.segment[b] == 0 || g.segment[b] >= g.len[b]) g.segment[b] = g.len[b];
+      else stats_.groBuffers++;
+      g.count++;
     }
+    bool first = true;
+    while (first || g.Pending()) {
+      uint32_t n = 0;
+      size_t used = 0;
+      while (g.Pending() && n < entries_) {
+        uint32_t b = g.next;
+        size_t len = std::min(g.segment[b], g.len[b] - g.offset);
+        if (len > slot_) {
+          stats_.truncated++;  // larger than a slot: dropped, as without GRO
+        } else if (slabBytes_ - used < len) {
+          break;
+        } else {
+          std::memcpy(slab_ + used, g.data.get() + b * kGroBufferBytes + g.offset, len);
+          WriteEntry(n++, static_cast<uint32_t>(used), len, g.source[b], g.ttl[b]);
+          used += len;
+        }
+        g.offset += len;
+        if (g.offset >= g.len[b]) {
+          g.next++;
+          g.offset = 0;
+        }
+      }
+      if (n == 0 && !(first && err != 0)) return;
+      if (!Deliver(n, first ? err : 0, "recvmmsg")) return;
+      first = false;
+    }
+  }
+
+  // The destination of send-queue entry mi/ai as the socket's family wants it; returns its length.
+  socklen_t FillDestination(sockaddr_in6* to, const uint32_t* mi, const uint8_t* ai) const {
+    std::memset(to, 0, sizeof *to);
+    uint32_t family = mi[2] >> 16;
+    uint16_t port = static_cast<uint16_t>(mi[2] & 0xffff);
+    if (family_ == AF_INET6) {
+      to->sin6_family = AF_INET6;
+      to->sin6_port = htons(port);
+      if (family == 4) {
+        uint8_t* b = to->sin6_addr.s6_addr;
+        b[10] = b[11] = 0xff;
+        std::memcpy(b + 12, ai, 4);
+      } else {
+        std::memcpy(to->sin6_addr.s6_addr, ai, 16);
+      }
+      return sizeof(sockaddr_in6);
+    }
+    auto* s4 = reinterpret_cast<sockaddr_in*>(to);
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(port);
+    std::memcpy(&s4->sin_addr, ai, 4);
+    return sizeof(sockaddr_in);
+  }
+
+  // How many queue entries from i on can leave as one UDP_SEGMENT message: same destination, no
+  // TTL of their own, all of entry i's size but the last, within the kernel's limits.
+  uint32_t TrainLength(const uint32_t* m, const uint8_t* a, int64_t i, int64_t count, uint32_t room) const {
+    const uint32_t* first = m + 4 * i;
+    if (!gso_ || first[3] != 0 || first[1] == 0) return 1;
+    const size_t addrLen = (first[2] >> 16) == 4 ? 4 : 16;
+    uint32_t n = 1;
+    size_t bytes = first[1];
+    while (i + n < count && n < kMaxGsoSegments && n < room) {
+      const uint32_t* next = m + 4 * (i + n);
+      if (next[3] != 0 || next[2] != first[2] || std::memcmp(a + 16 * (i + n), a + 16 * i, addrLen) != 0) break;
+      if (m[4 * (i + n - 1) + 1] != first[1] || next[1] > first[1] || next[1] == 0 || bytes + next[1] > kMaxGsoBytes) break;
+      bytes += next[1];
+      n++;
+    }
+    return n;
   }
 
   // send(buf, meta, addrs, count, status: Int32Array) -> messages done (sent or failed, see
@@ -265,70 +440,71 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       stats_.sendErrors += static_cast<double>(count);
       return Napi::Number::New(env, static_cast<double>(count));
     }
-    constexpr int kChunk = 64;
+    constexpr int kChunk = 64;   // messages per sendmmsg
+    constexpr int kIovs = 256;   // datagrams per sendmmsg
     mmsghdr msgs[kChunk];
-    iovec iov[kChunk];
+    iovec iov[kIovs];
     sockaddr_in6 to[kChunk];
     alignas(cmsghdr) uint8_t control[kChunk][kCmsgSpace];
+    int64_t first[kChunk];
+    uint32_t datagrams[kChunk];
     int64_t done = 0;
+    int64_t singlesUntil = 0;  // entries of a refused train, sent again one per message
     while (done < count) {
-      int chunk = static_cast<int>(std::min<int64_t>(kChunk, count - done));
       int prepared = 0;
-      for (int j = 0; j < chunk; j++) {
-        int64_t i = done + j;
+      uint32_t iovs = 0;
+      for (int64_t i = done; prepared < kChunk && i < count && iovs < static_cast<uint32_t>(kIovs);) {
         const uint32_t* mi = m + 4 * i;
-        const uint8_t* ai = a + 16 * i;
+        uint32_t n = i < singlesUntil ? 1 : TrainLength(m, a, i, count, kIovs - iovs);
+        int j = prepared;
         std::memset(&msgs[j], 0, sizeof msgs[j]);
-        std::memset(&to[j], 0, sizeof to[j]);
-        iov[j].iov_base = const_cast<uint8_t*>(data + mi[0]);
-        iov[j].iov_len = mi[1];
-        uint32_t family = mi[2] >> 16;
-        uint16_t port = static_cast<uint16_t>(mi[2] & 0xffff);
-        socklen_t len;
-        if (family_ == AF_INET6) {
-          to[j].sin6_family = AF_INET6;
-          to[j].sin6_port = htons(port);
-          if (family == 4) {
-            uint8_t* b = to[j].sin6_addr.s6_addr;
-            b[10] = b[11] = 0xff;
-            std::memcpy(b + 12, ai, 4);
-          } else {
-            std::memcpy(to[j].sin6_addr.s6_addr, ai, 16);
-          }
-          len = sizeof(sockaddr_in6);
-        } else {
-          auto* s4 = reinterpret_cast<sockaddr_in*>(&to[j]);
-          s4->sin_family = AF_INET;
-          s4->sin_port = htons(port);
-          std::memcpy(&s4->sin_addr, ai, 4);
-          len = sizeof(sockaddr_in);
-        }
         msgs[j].msg_hdr.msg_name = &to[j];
-        msgs[j].msg_hdr.msg_namelen = len;
-        msgs[j].msg_hdr.msg_iov = &iov[j];
-        msgs[j].msg_hdr.msg_iovlen = 1;
+        msgs[j].msg_hdr.msg_namelen = FillDestination(&to[j], mi, a + 16 * i);
+        for (uint32_t k = 0; k < n; k++) {
+          const uint32_t* mk = m + 4 * (i + k);
+          iov[iovs + k] = {const_cast<uint8_t*>(data + mk[0]), mk[1]};
+        }
+        msgs[j].msg_hdr.msg_iov = &iov[iovs];
+        msgs[j].msg_hdr.msg_iovlen = n;
         int ttl = static_cast<int>(mi[3]);
-        if (ttl > 0) {
+        if (n > 1 || ttl > 0) {
           std::memset(control[j], 0, kCmsgSpace);
           msgs[j].msg_hdr.msg_control = control[j];
-          msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(int));
-          cmsghdr* c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
-          // The IPv4 option also applies to IPv4-mapped destinations of a dual-stack socket.
-          c->cmsg_level = family == 4 ? IPPROTO_IP : IPPROTO_IPV6;
-          c->cmsg_type = family == 4 ? IP_TTL : IPV6_HOPLIMIT;
-          c->cmsg_len = CMSG_LEN(sizeof(int));
-          std::memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+          cmsghdr* c;
+          if (n > 1) {
+            uint16_t segment = static_cast<uint16_t>(mi[1]);
+            msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof segment);
+            c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof segment);
+            std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
+          } else {
+            msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(int));
+            c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
+            // The IPv4 option also applies to IPv4-mapped destinations of a dual-stack socket.
+            bool v4 = (mi[2] >> 16) == 4;
+            c->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
+            c->cmsg_type = v4 ? IP_TTL : IPV6_HOPLIMIT;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            std::memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+          }
         }
+        first[j] = i;
+        datagrams[j] = n;
         prepared++;
+        iovs += n;
+        i += n;
       }
       int r = sendmmsg(fd_, msgs, prepared, MSG_DONTWAIT);
       if (r > 0) {
         for (int j = 0; j < r; j++) {
-          st[done + j] = 0;
-          stats_.sent++;
+          for (uint32_t k = 0; k < datagrams[j]; k++) st[first[j] + k] = 0;
+          stats_.sent += datagrams[j];
           stats_.bytesSent += msgs[j].msg_len;
+          if (datagrams[j] > 1) stats_.gsoSends++;
         }
-        done += r;
+        done = first[r - 1] + datagrams[r - 1];
         continue;
       }
       int e = errno;
@@ -338,7 +514,12 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         break;
       }
       // The first message of the chunk failed (a partial send returns the count and the next call
-      // fails on the culprit): report it and go on with the rest.
+      // fails on the culprit). A train goes again datagram by datagram, each with its own status.
+      if (datagrams[0] > 1) {
+        stats_.gsoRefused++;
+        singlesUntil = done + datagrams[0];
+        continue;
+      }
       st[done] = r < 0 ? e : EIO;
       stats_.sendErrors++;
       done++;
@@ -357,6 +538,9 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     o.Set("bytesSent", stats_.bytesSent);
     o.Set("sendErrors", stats_.sendErrors);
     o.Set("blocked", stats_.blocked);
+    o.Set("gsoSends", stats_.gsoSends);
+    o.Set("gsoRefused", stats_.gsoRefused);
+    o.Set("groBuffers", stats_.groBuffers);
     return o;
   }
 
@@ -400,6 +584,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   int fd_ = -1;
   int family_ = AF_INET;
   bool recvTtl_ = false;
+  bool gso_ = false;
+  std::unique_ptr<GroReceive> gro_;  // set when the kernel took UDP_GRO
   napi_env env_ = nullptr;
   bool hooked_ = false;
   bool started_ = false;
@@ -414,10 +600,12 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   uint8_t* addrs_ = nullptr;
   size_t slot_ = 0;
   uint32_t batch_ = 0;
+  size_t slabBytes_ = 0;
+  uint32_t entries_ = 0;  // meta / addrs entries
   UdpStats stats_;
 };
 
-// udpOpen({ address, port, recvTtl?, bufferBytes? }) -> UdpHandle | { code, errno, syscall, message }.
+// udpOpen({ address, port, recvTtl?, bufferBytes?, gso?, gro? }) -> UdpHandle | { code, errno, syscall, message }.
 // An IPv6 address (also '::') gives a dual-stack socket.
 Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -430,6 +618,8 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   int64_t port = portValue.As<Napi::Number>().Int64Value();
   if (port < 0 || port > 65535) throw Napi::RangeError::New(env, "port out of range");
   bool recvTtl = o.Get("recvTtl").ToBoolean().Value();
+  bool wantGso = o.Get("gso").ToBoolean().Value();
+  bool wantGro = o.Get("gro").ToBoolean().Value();
   Napi::Value bufferValue = o.Get("bufferBytes");
   int bufferBytes = bufferValue.IsNumber() ? bufferValue.As<Napi::Number>().Int32Value() : 0;
 
@@ -478,7 +668,13 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
     close(fd);
     return ErrorValue(env, SysError{e, "bind"});
   }
-  return env.GetInstanceData<AddonData>()->udpCtor.New({Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl)});
+  // Probed once: UDP_SEGMENT is readable where the kernel has it (4.18); UDP_GRO is set (5.0).
+  int segment = 0;
+  socklen_t segmentLen = sizeof segment;
+  bool gso = wantGso && getsockopt(fd, SOL_UDP, UDP_SEGMENT, &segment, &segmentLen) == 0;
+  bool gro = wantGro && setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one) == 0;
+  return env.GetInstanceData<AddonData>()->udpCtor.New({Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl),
+                                                        Napi::Boolean::New(env, gso), Napi::Boolean::New(env, gro)});
 }
 
 }  // namespace
