@@ -45,8 +45,11 @@ function explain(error: CallError, detail: string | undefined, method: string, i
       return `no daemon at ${invocation.where}: is kith-edge (or kith-supernode) running?`;
     case 'timeout':
       return `the daemon at ${invocation.where} did not answer in time`;
-    case 'unauthorised':
-      return invocation.password === undefined ? `${method} needs the management password: add -k <password>` : 'wrong management password';
+    case 'unauthorised': {
+      const problem = invocation.password === undefined ? `${method} needs the management password: add --password-file <file> (or -k <password>)` : 'wrong management password';
+      // A TCP port never takes n3n's default password (engine/cli/daemon-runtime.ts).
+      return 'socketPath' in invocation.target ? problem : `${problem}; without management.password set, the daemon's TCP port uses the random one in <rundir>/<session>/mgmt-password`;
+    }
     case 'unknown-method':
       return `the daemon does not know the method ${method}`;
     default:
