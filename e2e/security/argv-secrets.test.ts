@@ -3,14 +3,14 @@
 // no longer holds the secret (the daemon still uses it), and secrets can come from files that only
 // their owner may read (-K, KITH_KEY_FILE, management.password_file, kithctl --password-file).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { daemonPid, observe, SUPERNODE_MAIN } from '../netns/kith.js';
 import { netnsSkipReason } from '../netns/topology.js';
-import { edgeWorld, REPO, startSupernodeDaemon, waitFor, type EdgeWorld } from './daemons.js';
+import { edgeWorld, REPO, runToEnd as run, startSupernodeDaemon, waitFor, type EdgeWorld } from './daemons.js';
 
 const KITHCTL = join(REPO, 'engine', 'cli', 'kithctl.ts');
 
@@ -26,21 +26,6 @@ function assertHidden(pid: number, secrets: readonly string[]): void {
   for (const secret of secrets) assert.ok(!visible.includes(secret), `${secret} is visible: ${visible}`);
   assert.match(visible, /\*\*\*/);
   observe(`pid ${pid} shows: ${visible.split('\n')[1]?.trim() ?? ''}`);
-}
-
-/** Runs a program to its end (bounded) and returns its status and output. */
-function run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  return new Promise((resolve) => {
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, output });
-    });
-  });
 }
 
 describe('secrets on the command line of kith-supernode', () => {

@@ -201,3 +201,19 @@ export async function edgeWorld(communities: readonly string[] = []): Promise<Ed
     },
   };
 }
+
+/** Runs a TypeScript entry point (`node --import tsx …`) to its end, killed after 30 s; status and output. */
+export function runToEnd(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  return new Promise((resolve) => {
+    // A run that outlives this (a daemon that kept running) is stopped and reported as code null.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output });
+    });
+  });
+}

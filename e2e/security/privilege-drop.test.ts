@@ -2,31 +2,15 @@
 // that fails, left the daemon running as root with a warning. It now stops with one clear line
 // and a non-zero status; a user that exists is switched to.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SUPERNODE_MAIN } from '../netns/kith.js';
-import { REPO, startSupernodeDaemon } from './daemons.js';
+import { runToEnd, startSupernodeDaemon } from './daemons.js';
 
 function start(args: readonly string[], scratch: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SUPERNODE_MAIN, 'start', 'priv', '-Oconnection.bind=127.0.0.1:0', ...args], {
-    cwd: REPO,
-    env: { ...process.env, KITH_RUN_DIR: join(scratch, 'run'), KITH_CONFIG_DIR: scratch },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  return new Promise((resolve) => {
-    // A daemon that kept running is the failure this test is about: stop it and say so.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, output });
-    });
-  });
+  return runToEnd([SUPERNODE_MAIN, 'start', 'priv', '-Oconnection.bind=127.0.0.1:0', ...args], { KITH_RUN_DIR: join(scratch, 'run'), KITH_CONFIG_DIR: scratch });
 }
 
 describe('privilege drop fails closed', { skip: process.getuid?.() === 0 ? false : 'needs root' }, () => {
