@@ -36,6 +36,7 @@ test.describe.serial('security: the management API against a real browser', () =
   let alice: Desktop;
   let context: BrowserContext;
   let profileBefore: string;
+  const consoleErrors: string[] = [];
 
   test.beforeAll(async () => {
     world = UiWorld.create();
@@ -52,9 +53,15 @@ test.describe.serial('security: the management API against a real browser', () =
     });
     // And signed in to Kith, as the user is: a session cookie for 127.0.0.1.
     const page = await context.newPage();
+    page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(message.text())));
     await page.goto(alice.loginLink);
     await page.waitForURL(alice.url);
+    await expect(page.getByRole('status').first()).toContainText(/Connect/);
     await page.close();
+  });
+
+  test('the signed-in UI runs under its strict page policy without a violation', () => {
+    expect(consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
   });
 
   test.afterEach(async () => {
