@@ -11,20 +11,19 @@ import { basicAuthorization, createManagementClient } from '../../engine/mgmt/in
 import type { AnyMethodSpec } from '../../engine/mgmt/method-table.js';
 import { exchange, parseResponses, type ParsedResponse, type Target } from '../../engine/mgmt/test-support.js';
 import {
-  call,
   REPO,
-  RunDir,
   SETTLE_MS,
   startEdge as startNetnsEdge,
-  startSupernode as startNetnsSupernode,
+  startNetwork,
+  stopNetwork,
   SUPERNODE_MAIN,
-  SUPERNODE_PORT,
   waitFor,
   waitForRegistered,
   type EdgeSpec,
   type KithProcess,
+  type Network,
 } from '../netns/kith.js';
-import { Topology, type Host } from '../netns/topology.js';
+import type { Host, Topology } from '../netns/topology.js';
 
 export { basicAuthorization, REPO, waitFor };
 export type { ParsedResponse, Target };
@@ -165,40 +164,30 @@ export interface WorldEdge extends KithProcess {
   call(method: string, params?: unknown, password?: string): Promise<unknown>;
 }
 
-export interface EdgeWorld {
-  readonly topology: Topology;
-  readonly runDir: RunDir;
-  readonly supernode: string;
+export interface EdgeWorld extends Network {
   /** A kith-edge in a namespace of its own, registered with the world's supernode. */
   edge(session: string, spec: Omit<EdgeSpec, 'supernodes'> & { readonly role?: string }): Promise<WorldEdge>;
   destroy(): Promise<void>;
 }
 
-/** A topology with one kith-supernode (its community file lists `communities`). */
+/** e2e/netns's network of one kith-supernode (its community file lists `communities`), and edges in it. */
 export async function edgeWorld(communities: readonly string[] = []): Promise<EdgeWorld> {
-  const topology = Topology.create();
-  const runDir = new RunDir(topology);
-  const list = runDir.file('communities.list');
-  writeFileSync(list, communities.map((name) => `${name}\n`).join(''));
-  const snHost = await topology.publicHost('sn');
-  const sn = startNetnsSupernode(topology, runDir, snHost, 'sn', communities.length === 0 ? [] : [`-Osupernode.community_file=${list}`]);
-  await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
-  const supernode = `${snHost.address}:${SUPERNODE_PORT}`;
+  const network = await startNetwork((runDir) => {
+    if (communities.length === 0) return [];
+    const list = runDir.file('communities.list');
+    writeFileSync(list, communities.map((name) => `${name}\n`).join(''));
+    return [`-Osupernode.community_file=${list}`];
+  });
   let hosts = 0;
   return {
-    topology,
-    runDir,
-    supernode,
+    ...network,
     edge: async (session, spec) => {
-      const host = await topology.publicHost(spec.role ?? `e${++hosts}`);
-      const proc = startNetnsEdge(topology, runDir, host, session, { ...spec, supernodes: [supernode], extra: ['-Oconnection.register_interval=3', ...(spec.extra ?? [])] });
+      const host = await network.topology.publicHost(spec.role ?? `e${++hosts}`);
+      const proc = startNetnsEdge(network.topology, network.runDir, host, session, { ...spec, supernodes: [network.supernode], extra: ['-Oconnection.register_interval=3', ...(spec.extra ?? [])] });
       await waitForRegistered(proc, SETTLE_MS);
       return { ...proc, host, call: (method, params, password) => managementCall(proc.socketPath, method, params, password) };
     },
-    destroy: async () => {
-      await topology.destroy();
-      runDir.remove();
-    },
+    destroy: () => stopNetwork(network),
   };
 }
 
