@@ -121,6 +121,7 @@ const STATIC_HEADERS: readonly (readonly [string, string])[] = [
   ['Referrer-Policy', 'no-referrer'],
 ];
 const STREAM_STALL_CHECK_MS = 5_000;
+const SOCKET_SILENCE_MS = 60_000;
 
 function inProcessReply(reply: HttpReply): InProcessReply {
   const text = reply.body.toString();
@@ -344,6 +345,8 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     // for a client that already half-closed; restore it for the last reply owed to such a client.
     if (connection.inFlight === 1 && req.socket.readableEnded) res.shouldKeepAlive = false;
     sendReply(res, reply);
+    // Answered: a client that does not read its reply holds no slot that cannot be taken back.
+    connection.busy = false;
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -444,7 +447,9 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
       },
       onRequest,
     );
-    server.timeout = limits.idleTimeoutMs;
+    // The last resort for a socket gone silent in any state (n3n: 60 s); the timeouts above end
+    // idle and slow clients much sooner, and a handler may take longer than the idle timeout.
+    server.timeout = SOCKET_SILENCE_MS;
     // Still answer clients that half-close after sending (`printf … | nc -N -U mgmt`); Node's
     // default drops their in-flight replies. Not in @types/node, but a long-standing server field.
     Object.assign(server, { httpAllowHalfOpen: true });

@@ -16,7 +16,7 @@ export interface ManagementLimits {
   readonly maxEventStreams: number;
   /** Event streams of one client; its oldest is closed for a new one. */
   readonly maxEventStreamsPerClient: number;
-  /** A connection silent this long between requests is closed (n3n: 60 s). */
+  /** A connection silent this long between requests is closed (n3n: 60 s, for anything silent). */
   readonly idleTimeoutMs: number;
   /** Deadline for a request's head, from the connection's start or the previous reply. */
   readonly headersTimeoutMs: number;
