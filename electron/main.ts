@@ -29,7 +29,8 @@ function refuseRoot(): boolean {
 
 function run(): void {
   app.setName('Kith');
-  const windows = createWindowManager({ preload: PRELOAD_PATH, indexPath: RENDERER_INDEX, icon: APP_ICON });
+  // DevTools only when running from the sources: a packaged app gives the page no inspector.
+  const windows = createWindowManager({ preload: PRELOAD_PATH, indexPath: RENDERER_INDEX, icon: APP_ICON, devTools: !app.isPackaged });
   const showWindow = (): void => void windows.show().catch((error: unknown) => console.error('kith: cannot open the window:', error));
   const state = createDesktopState();
   const autostart = createAutostart(app);

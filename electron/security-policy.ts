@@ -4,26 +4,43 @@
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
+/** Directive by directive: nothing the UI does not use, no inline code, nothing from elsewhere. */
+const STRICT_DIRECTIVES: readonly (readonly [string, string])[] = [
+  ['default-src', "'none'"],
+  ['script-src', "'self'"],
+  ['style-src', "'self'"],
+  ['img-src', "'self' data:"],
+  ['font-src', "'self'"],
+  ['connect-src', "'none'"],
+  ['object-src', "'none'"],
+  ['base-uri', "'none'"],
+  ['form-action', "'none'"],
+  ['frame-src', "'none'"],
+  ['frame-ancestors', "'none'"],
+  ['worker-src', "'none'"],
+];
+
+function policy(directives: readonly (readonly [string, string])[]): string {
+  return directives.map(([name, value]) => `${name} ${value}`).join('; ');
+}
+
 /**
- * Content-Security-Policy for the window, sent as a response header for every file the window loads.
- * No network at all: the UI reaches the engine through the preload, never through fetch or a
- * WebSocket. renderer/index.html's meta tag is looser (the browser UI fetches from its own origin);
- * in the window both apply, and a load must pass each.
+ * Content-Security-Policy for the window, sent as a response header for every file the window
+ * loads. No network at all: the UI reaches the engine through the preload, never through fetch or
+ * a WebSocket.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "worker-src 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = policy(STRICT_DIRECTIVES);
+
+/**
+ * The same policy in the page itself (renderer/vite.config.ts puts it in index.html's <meta>), for
+ * loads the header may not reach (file://). One difference: the browser UI calls the engine on its
+ * own origin, so connect-src is 'self'; and frame-ancestors, which a <meta> cannot set, comes as a
+ * header from the engine (engine/mgmt/http-server.ts). In the window both policies apply, so a
+ * load must pass each.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY = policy(
+  STRICT_DIRECTIVES.filter(([name]) => name !== 'frame-ancestors').map(([name, value]) => [name, name === 'connect-src' ? "'self'" : value] as const),
+);
 
 /** The renderer's file:// URL for an index.html path. */
 export function indexUrl(indexPath: string): string {

@@ -5,7 +5,7 @@ import { windowOptions } from './window-options.js';
 
 describe('windowOptions', () => {
   it('isolates the page: context isolation, OS sandbox, no Node.js anywhere', () => {
-    const options = windowOptions({ preload: '/opt/Kith/resources/app.asar/dist/electron/preload.cjs' });
+    const options = windowOptions({ preload: '/opt/Kith/resources/app.asar/dist/electron/preload.cjs', devTools: false });
     const web = options.webPreferences;
     assert.ok(web);
     assert.equal(web.contextIsolation, true);
@@ -20,14 +20,16 @@ describe('windowOptions', () => {
     assert.equal(web.navigateOnDragDrop, false);
     assert.equal(web.preload, '/opt/Kith/resources/app.asar/dist/electron/preload.cjs');
     assert.match(web.preload, /\.cjs$/, 'a sandboxed preload must be CommonJS');
+    assert.equal(web.devTools, false);
+    assert.equal(windowOptions({ preload: '/p.cjs', devTools: true }).webPreferences?.devTools, true);
   });
 
   it('is titled Kith and waits for the first frame before showing', () => {
-    const options = windowOptions({ preload: '/p.cjs', icon: '/i.png' });
+    const options = windowOptions({ preload: '/p.cjs', icon: '/i.png', devTools: false });
     assert.equal(options.title, 'Kith');
     assert.equal(options.show, false);
     assert.equal(options.icon, '/i.png');
-    assert.equal('icon' in windowOptions({ preload: '/p.cjs' }), false);
+    assert.equal('icon' in windowOptions({ preload: '/p.cjs', devTools: false }), false);
   });
 });
 

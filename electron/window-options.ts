@@ -7,9 +7,11 @@ export interface WindowOptionsInput {
   readonly preload: string;
   /** Absolute path of the window icon (Linux and Windows; macOS uses the bundle's). */
   readonly icon?: string;
+  /** Developer tools: in a development run only (main.ts: `!app.isPackaged`), never in the packaged app. */
+  readonly devTools: boolean;
 }
 
-export function windowOptions({ preload, icon }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function windowOptions({ preload, icon, devTools }: WindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     title: 'Kith',
     width: 960,
@@ -37,7 +39,7 @@ export function windowOptions({ preload, icon }: WindowOptionsInput): BrowserWin
       spellcheck: false,
       // The window stays a live client when hidden to the tray; events keep its store current.
       backgroundThrottling: true,
-      devTools: true,
+      devTools,
     },
   };
 }

@@ -35,6 +35,7 @@ export interface WindowManagerOptions {
   readonly preload: string;
   readonly indexPath: string;
   readonly icon?: string;
+  readonly devTools: boolean;
 }
 
 export interface WindowManager {
@@ -43,12 +44,12 @@ export interface WindowManager {
   current(): BrowserWindow | undefined;
 }
 
-export function createWindowManager({ preload, indexPath, icon }: WindowManagerOptions): WindowManager {
+export function createWindowManager({ preload, indexPath, icon, devTools }: WindowManagerOptions): WindowManager {
   let window: BrowserWindow | undefined;
   let loading: Promise<BrowserWindow> | undefined;
 
   const create = async (): Promise<BrowserWindow> => {
-    const created = new BrowserWindow(windowOptions({ preload, ...(icon === undefined ? {} : { icon }) }));
+    const created = new BrowserWindow(windowOptions({ preload, devTools, ...(icon === undefined ? {} : { icon }) }));
     window = created;
     created.on('closed', () => {
       if (window === created) window = undefined;

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "kith_tap",
-      "sources": ["src/addon.cc", "src/crypto_napi.cc", "src/payload.cc", "src/kernels.cc", "src/openssl_api.cc", "src/random.cc"],
+      "sources": ["src/addon.cc", "src/crypto_napi.cc", "src/payload.cc", "src/kernels.cc", "src/openssl_api.cc", "src/random.cc", "src/peer_cred.cc"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"],

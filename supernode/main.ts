@@ -8,6 +8,7 @@ import { commonOptions } from '../engine/cli/command-line.js';
 import { processOutput, runDaemonCli, type DaemonCli } from '../engine/cli/daemon-cli.js';
 import { listenManagement, managementSocketPath, startCommand, stopRequests } from '../engine/cli/daemon-runtime.js';
 import { dropPrivileges } from '../engine/cli/privileges.js';
+import { daemonArguments } from '../engine/cli/secret-arguments.js';
 import type { KithConfig } from '../engine/config/schema.js';
 import { Logger, type LogSink } from '../engine/log.js';
 import { createSupernodeManagement } from './management.js';
@@ -92,14 +93,19 @@ async function runSupernode(session: string, config: KithConfig, configFile: { p
       await management.close();
       await supernode.close();
     };
-    const listening = await listenManagement(management.server, socketPath, config);
+    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.normal(line));
     if (!listening.ok) {
       logger.error(listening.detail ?? 'cannot open the management interface');
       await shutDown();
       return 1;
     }
     const listeners = listening.value;
-    dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
+    const refused = dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
+    if (refused !== undefined) {
+      logger.error(refused);
+      await shutDown();
+      return 1;
+    }
     logger.normal(`management interface on ${listeners.flatMap((listener) => listener.addresses).join(', ')}`);
     if (detached) reportReady(PROGRAM, (syslog) => (sink = syslog));
 
@@ -123,4 +129,4 @@ const supernodeCli: DaemonCli = {
   commands: { start: { summary: '[sessionname] - starts session', run: start } },
 };
 
-process.exit(await runDaemonCli(supernodeCli, process.argv.slice(2), processOutput));
+process.exit(await runDaemonCli(supernodeCli, daemonArguments(), processOutput));

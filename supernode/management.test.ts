@@ -232,7 +232,7 @@ describe('supernode management methods (MANAGEMENT.md §6)', () => {
 
   it('publishes post.test, n3n peer events and Kith edge/community events', async () => {
     const received: object[] = [];
-    const subscription = client.subscribe('debug', (event) => received.push(event));
+    const subscription = client.subscribe('debug', (event) => received.push(event), { password: PASSWORD });
     const polls = async (count: number): Promise<boolean> => {
       for (let turn = 0; turn < 400 && received.length < count; turn++) await new Promise((resolve) => setTimeout(resolve, 5));
       return received.length >= count;

@@ -131,12 +131,13 @@ export interface Network {
   readonly supernode: string;
 }
 
-export async function startNetwork(): Promise<Network> {
+/** `supernodeOptions` gives the supernode's further options, e.g. a community file it writes in runDir. */
+export async function startNetwork(supernodeOptions: (runDir: RunDir) => readonly string[] = () => []): Promise<Network> {
   const topology = Topology.create();
   const runDir = new RunDir(topology);
   try {
     const snHost = await topology.publicHost('sn');
-    const sn = startSupernode(topology, runDir, snHost, 'sn');
+    const sn = startSupernode(topology, runDir, snHost, 'sn', supernodeOptions(runDir));
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     return { topology, runDir, snHost, sn, supernode: `${snHost.address}:${SUPERNODE_PORT}` };
   } catch (error) {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, test } from '@playwright/test';
-import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
+import type { Browser, BrowserContext, HTTPCredentials, Locator, Page, TestInfo } from '@playwright/test';
 import { assertAlive, call, pingUntil, REPO, RunDir, SETTLE_MS, startProgram, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
 import type { KithProcess } from '../netns/kith.js';
 import { netnsSkipReason, Topology } from '../netns/topology.js';
@@ -65,7 +65,14 @@ export interface Desktop {
   readonly profilesDir: string;
   readonly proc: KithProcess;
   readonly url: string;
+  /** The one-time sign-in link browser-main printed (a browser signs in with it once). */
+  readonly loginLink: string;
   profileFile(profile: string): string;
+}
+
+/** browser-main's sign-in link in its output (engine/desktop/browser-main.ts). */
+export function printedLoginLink(output: string): string | undefined {
+  return /http:\/\/127\.0\.0\.1:\d+\/login#[A-Za-z0-9_-]+/.exec(output)?.[0];
 }
 
 /** The seed as a profile file in the n3n INI dialect (CONFIG.md §5). */
@@ -212,16 +219,6 @@ export class UiWorld {
     writeFileSync(join(profilesDir, '.management-password'), `${password}\n`, { mode: 0o600 });
     const args = ['--port', String(MGMT_PORT), '--web-ui', UI_DIR, '--reason', 'the UI specs drive it'];
     const proc = startProgram(this.topology, this.runDir, host, name, { main: BROWSER_MAIN, args, env: { KITH_PROFILES_DIR: profilesDir } });
-    const desktop: Desktop = {
-      name,
-      host,
-      password,
-      profilesDir,
-      proc,
-      url: `http://127.0.0.1:${MGMT_PORT}/`,
-      profileFile: (profile) => join(profilesDir, `${profile}.conf`),
-    };
-    this.desktops.push(desktop);
     await waitFor(
       `${name}'s web UI`,
       async () => {
@@ -232,29 +229,48 @@ export class UiWorld {
       SETTLE_MS,
       300,
     );
+    const loginLink = await waitFor(`${name}'s login link`, () => printedLoginLink(proc.output()), SETTLE_MS);
+    const desktop: Desktop = {
+      name,
+      host,
+      password,
+      profilesDir,
+      proc,
+      url: `http://127.0.0.1:${MGMT_PORT}/`,
+      loginLink,
+      profileFile: (profile) => join(profilesDir, `${profile}.conf`),
+    };
+    this.desktops.push(desktop);
     return desktop;
   }
 
-  /** Chromium inside the desktop's namespace, logged in with its management password, on its UI. */
-  async openUi(desktop: Desktop): Promise<Page> {
+  /** Chromium inside the desktop's namespace (extra flags, cached credentials), not signed in yet. */
+  async browserIn(desktop: Desktop, options: { readonly args?: readonly string[]; readonly httpCredentials?: HTTPCredentials } = {}): Promise<BrowserContext> {
     const wrapper = this.runDir.file(`chromium-${desktop.host.ns}`);
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${desktop.host.ns} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, timeout: 30_000 });
+    const browser = await chromium.launch({ executablePath: wrapper, args: [...CHROMIUM_ARGS, ...(options.args ?? [])], timeout: 30_000 });
     this.browsers.push(browser);
-    const context: BrowserContext = await browser.newContext({
+    return browser.newContext({
       baseURL: desktop.url,
-      httpCredentials: { username: 'kith', password: desktop.password, send: 'always' },
       viewport: { width: 1100, height: 760 },
       colorScheme: 'light',
+      ...(options.httpCredentials === undefined ? {} : { httpCredentials: options.httpCredentials }),
     });
+  }
+
+  /** Chromium inside the desktop's namespace, signed in through its login link, on its UI. */
+  async openUi(desktop: Desktop): Promise<Page> {
+    const context = await this.browserIn(desktop);
     const page = await context.newPage();
     this.pages.push({ name: desktop.name, page });
     page.on('pageerror', (error) => this.consoleLines.push(`[${desktop.name}] uncaught: ${error.stack ?? error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') this.consoleLines.push(`[${desktop.name}] console.${message.type()}: ${message.text()}`);
     });
-    await page.goto('/');
+    // The sign-in page trades the link's one-time token for a session cookie and opens the UI.
+    await page.goto(desktop.loginLink);
+    await page.waitForURL(desktop.url);
     return page;
   }
 

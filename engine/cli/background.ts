@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Output } from './daemon-cli.js';
 import type { LogSink } from '../log.js';
+import { argumentHandover } from './secret-arguments.js';
 
 /** Set in the environment of the detached copy; internal to this module. */
 const DETACHED_ENV = 'KITH_DAEMON_DETACHED';
@@ -22,12 +23,16 @@ export function takeDetachedMarker(env: NodeJS.ProcessEnv = process.env): boolea
   return detached;
 }
 
-/** Parent side: starts the detached copy and resolves to this command's exit status. */
-export function startInBackground(program: string, output: Output): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+/**
+ * Parent side: starts the detached copy and resolves to this command's exit status. `secrets` are
+ * the command line's secret values: the copy's visible arguments never carry them.
+ */
+export function startInBackground(program: string, output: Output, secrets: readonly string[]): Promise<number> {
+  const handover = argumentHandover(process.argv.slice(2), secrets);
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...handover.args], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, [DETACHED_ENV]: '1' },
+    env: { ...process.env, ...handover.env, [DETACHED_ENV]: '1' },
   });
   child.stderr?.on('data', (chunk: Buffer) => output.err(chunk.toString('utf8')));
   return new Promise((resolve) => {

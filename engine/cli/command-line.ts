@@ -62,7 +62,9 @@ export const edgeOptions: readonly OptionSpecCli[] = [
     },
   },
   { short: 'c', long: 'community', argument: '<arg>', summary: 'community.name=<arg>', apply: (a, s) => ok([set(s, 'community', 'name', a)]) },
-  { short: 'k', argument: '<arg>', summary: 'community.key=<arg>', apply: (a, s) => ok([set(s, 'community', 'key', a)]) },
+  { short: 'K', argument: '<file>', summary: 'community.key_file=<file> (the key, readable by you alone)', apply: (a, s) => ok([set(s, 'community', 'key_file', a)]) },
+  // Other local users can read a command line until the daemon masks it: -K is the safe form.
+  { short: 'k', argument: '<arg>', summary: 'community.key=<arg> (visible to others while starting: prefer -K)', apply: (a, s) => ok([set(s, 'community', 'key', a)]) },
   { short: 'l', long: 'supernode-list', argument: '<arg>', summary: 'community.supernode=<arg>', apply: (a, s) => ok([set(s, 'community', 'supernode', a)]) },
   { short: 'r', summary: 'filter.allow_routing=true', apply: (_a, s) => ok([set(s, 'filter', 'allow_routing', 'true')]) },
   // Legacy n2n options n3n still accepts and ignores.

@@ -6,6 +6,7 @@ import { dumpConfig } from '../config/dump.js';
 import { applySetting, buildConfig, environmentDefaults, resolveSessionFile, settingsFromEnvironment, settingsFromFile } from '../config/load.js';
 import type { Role } from '../config/option.js';
 import type { KithConfig } from '../config/schema.js';
+import { applySecretFiles } from '../config/secret-files.js';
 import { ok, type Result } from '../result.js';
 import { describeOptions, parseCommandLine, type OptionAction, type OptionSpecCli, type ParsedCommandLine } from './command-line.js';
 
@@ -87,6 +88,8 @@ export function loadSession(cli: DaemonCli, sessionWord: string, actions: readon
     const applied = applySetting(config, action.setting);
     if (!applied.ok) return applied;
   }
+  const secrets = applySecretFiles(config);
+  if (!secrets.ok) return secrets;
   return ok({ session: file.session, config, configFile: { path: file.path, found: fromFile.value.length > 0 || file.required } });
 }
 

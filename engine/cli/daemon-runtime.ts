@@ -1,10 +1,13 @@
 // Pieces of a running daemon shared by kith-edge and kith-supernode: where the management socket
 // lives, bringing up the management listeners, and the stop requests (signals or `stop`).
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { KithConfig } from '../config/schema.js';
 import { defaultSocketPath, isValidSessionName, type EventPayloads, type Listener, type ManagementServer, type UnixListenError } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import { startInBackground, takeDetachedMarker } from './background.js';
+import { hideSecretArguments, secretValues } from './secret-arguments.js';
 import type { CommandHandler, LoadedSession, Output } from './daemon-cli.js';
 
 /**
@@ -27,6 +30,35 @@ const UNIX_LISTEN_PROBLEMS: Readonly<Record<UnixListenError, string>> = {
   'bind-failed': 'cannot listen',
 };
 
+/** MANAGEMENT.md §4: n3n's default management password, which every local user knows. */
+export const DEFAULT_MANAGEMENT_PASSWORD = 'n3n';
+/** Beside the management socket: the random password of the TCP port, when none was set. */
+export const TCP_PASSWORD_FILE = 'mgmt-password';
+
+/**
+ * The TCP port is open to every local user and to every page their browsers open, so it never
+ * accepts n3n's well-known default: without a password of the operator's, it gets a random one,
+ * written 0600 beside the socket (a directory listenUnix has checked is ours) and removed at exit.
+ */
+function randomTcpPassword(socketPath: string, log: (line: string) => void): string {
+  const directory = dirname(socketPath);
+  const file = join(directory, TCP_PASSWORD_FILE);
+  const password = randomBytes(18).toString('base64url');
+  rmSync(file, { force: true });
+  writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  process.once('exit', () => {
+    rmSync(file, { force: true });
+    // The socket is gone by now; the directory goes too once it is empty, as on a run without it.
+    try {
+      rmdirSync(directory);
+    } catch {
+      // Not empty or already gone.
+    }
+  });
+  log(`management.password is not set: the management TCP port asks for a random password, kept in ${file} (the unix socket keeps n3n's default)`);
+  return password;
+}
+
 /**
  * The unix socket, then `management.port` on loopback when set. On failure the error detail is the
  * one line to log; listeners opened so far stay with the server (its close() releases them).
@@ -35,6 +67,7 @@ export async function listenManagement<E extends EventPayloads>(
   server: ManagementServer<E>,
   socketPath: string,
   config: KithConfig,
+  log: (line: string) => void,
 ): Promise<Result<Listener[], 'listen'>> {
   const unix = await server.listenUnix(socketPath, { perms: config.management.unix_sock_perms });
   if (!unix.ok) {
@@ -43,7 +76,15 @@ export async function listenManagement<E extends EventPayloads>(
   }
   const listeners = [unix.value];
   if (config.management.port !== 0) {
-    const tcp = await server.listenTcp({ port: config.management.port });
+    let password: string | undefined;
+    if (config.management.password === DEFAULT_MANAGEMENT_PASSWORD) {
+      try {
+        password = randomTcpPassword(socketPath, log);
+      } catch (error) {
+        return err('listen', `management TCP port ${config.management.port}: cannot write its password file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    const tcp = await server.listenTcp({ port: config.management.port, ...(password === undefined ? {} : { password }) });
     if (!tcp.ok) {
       return err('listen', `management TCP port ${config.management.port}: ${tcp.error === 'port-in-use' ? 'already in use' : `cannot listen (${tcp.detail ?? tcp.error})`}`);
     }
@@ -82,7 +123,10 @@ export function startCommand(
   run: (loaded: LoadedSession, detached: boolean) => Promise<number>,
   vet: (config: KithConfig, output: Output) => string | undefined = () => undefined,
 ): CommandHandler {
-  return ({ args, loadSession, output }) => {
+  return ({ args, loadSession, output, commandLine }) => {
+    // First, before the daemon runs for long: no secret stays visible in its command line.
+    const secrets = secretValues(commandLine.actions);
+    hideSecretArguments(program, secrets);
     const loaded = loadSession(args[0]);
     if (!loaded.ok) {
       output.err(`${loaded.detail ?? 'configuration error'}\n`);
@@ -94,7 +138,7 @@ export function startCommand(
       return 1;
     }
     const detached = takeDetachedMarker();
-    if (loaded.value.config.daemon.background && !detached) return startInBackground(program, output);
+    if (loaded.value.config.daemon.background && !detached) return startInBackground(program, output, secrets);
     return run(loaded.value, detached);
   };
 }

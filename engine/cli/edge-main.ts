@@ -20,6 +20,7 @@ import { commonOptions, edgeOptions } from './command-line.js';
 import { kithVersion, processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
 import { listenManagement, managementSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
 import { keygenCommand } from './keygen.js';
+import { daemonArguments } from './secret-arguments.js';
 import { dropPrivileges } from './privileges.js';
 
 const PROGRAM = 'kith-edge';
@@ -155,7 +156,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       await management.close();
       edge = undefined;
     };
-    const listening = await listenManagement(management.server, socketPath, config);
+    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.normal(line));
     if (!listening.ok) {
       logger.error(listening.detail ?? 'cannot open the management interface');
       await shutDown();
@@ -173,16 +174,18 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
 
     // CONFIG.md §9: a stop before the first registration (bootstrap) exits 1, as n3n does.
     const bootstrapped = await Promise.race([ready.then(() => true), stop.requested.then(() => false)]);
-    if (bootstrapped) {
-      // The edge keeps root until the TAP is configured (CONFIG.md §6 [daemon]).
-      dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger);
+    // The edge keeps root until the TAP is configured (CONFIG.md §6 [daemon]).
+    const refused = bootstrapped ? dropPrivileges(config.daemon.userid, config.daemon.groupid, socketPath, logger) : undefined;
+    if (refused !== undefined) {
+      logger.error(refused);
+    } else if (bootstrapped) {
       if (detached) reportReady(PROGRAM, (syslog) => (sink = syslog));
       await stop.requested;
     }
     if (lost !== undefined) logger.error(lost);
     logger.normal('stopping');
     await shutDown();
-    return bootstrapped && lost === undefined ? 0 : 1;
+    return bootstrapped && lost === undefined && refused === undefined ? 0 : 1;
   } finally {
     await edge?.close();
     stop.dispose();
@@ -210,4 +213,4 @@ const edgeCli: DaemonCli = {
   },
 };
 
-process.exit(await runDaemonCli(edgeCli, process.argv.slice(2), processOutput));
+process.exit(await runDaemonCli(edgeCli, daemonArguments(), processOutput));

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArguments, UsageError } from './kithctl-args.js';
 
@@ -26,5 +29,17 @@ describe('kithctl arguments', () => {
     assert.throws(() => parseArguments(['-s'], env), UsageError);
     assert.throws(() => parseArguments(['--json'], env), UsageError);
     assert.throws(() => parseArguments(['-u', 'ftp://x', 'status'], env), UsageError);
+  });
+
+  it('reads the password from an owner-only file with --password-file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kithctl-'));
+    try {
+      writeFileSync(join(dir, 'pw'), 's3cret\n', { mode: 0o600 });
+      writeFileSync(join(dir, 'open'), 's3cret\n', { mode: 0o644 });
+      assert.equal(parseArguments(['--password-file', join(dir, 'pw'), 'stop'], env).password, 's3cret');
+      assert.throws(() => parseArguments(['--password-file', join(dir, 'open'), 'stop'], env), /group or others may read it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

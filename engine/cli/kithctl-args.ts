@@ -1,4 +1,5 @@
 // kithctl's command line: target (session, URL or socket), password, output format, command.
+import { readSecretFile } from '../config/secret-files.js';
 import type { ManagementTarget } from '../mgmt/index.js';
 import { managementSocketPath } from './daemon-runtime.js';
 
@@ -26,6 +27,13 @@ function parseTarget(url: string): ManagementTarget {
   return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) };
 }
 
+/** The password from a file only its owner can read, as the daemons read theirs. */
+function passwordFrom(path: string): string {
+  const read = readSecretFile(path, '--password-file');
+  if (!read.ok) throw new UsageError(read.detail ?? `--password-file ${path}: cannot read it`);
+  return read.value;
+}
+
 export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
   let session = 'edge';
   let target: ManagementTarget | undefined;
@@ -45,6 +53,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     else if (arg === '-u') [where, target] = ((url) => [url, parseTarget(url)])(value());
     else if (arg === '--socket') [where, target] = ((path) => [path, { socketPath: path }])(value());
     else if (arg === '-k') password = value();
+    else if (arg === '--password-file') password = passwordFrom(value());
     else if (arg === '--json') json = true;
     else if (arg === '-h' || arg === '--help') throw new UsageError('');
     else if (arg.startsWith('-') && words.length === 0) throw new UsageError(`unknown option ${arg}`);

@@ -7,12 +7,15 @@ import { processOutput, type Output } from './daemon-cli.js';
 import { parseArguments, UsageError, type Invocation } from './kithctl-args.js';
 import { edgesTable, keyValues, peersTable, supernodesTable } from './kithctl-format.js';
 
-const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path] [-k password] [--json] <command>
+const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path] [-k password | --password-file path] [--json] <command>
 
   -s session    the daemon's session (default "edge"): socket <rundir>/<session>/mgmt
   -u url        the daemon's management TCP port (management.port), e.g. http://[::1]:5644
   --socket path the management socket itself
   -k password   the management password (management.password), for the commands marked *
+  --password-file path
+                the same, read from a file (e.g. <rundir>/<session>/mgmt-password), so it is
+                not in this command line for other users to see
   --json        print the results as JSON instead of tables
 
 commands:
@@ -42,8 +45,11 @@ function explain(error: CallError, detail: string | undefined, method: string, i
       return `no daemon at ${invocation.where}: is kith-edge (or kith-supernode) running?`;
     case 'timeout':
       return `the daemon at ${invocation.where} did not answer in time`;
-    case 'unauthorised':
-      return invocation.password === undefined ? `${method} needs the management password: add -k <password>` : 'wrong management password';
+    case 'unauthorised': {
+      const problem = invocation.password === undefined ? `${method} needs the management password: add --password-file <file> (or -k <password>)` : 'wrong management password';
+      // A TCP port never takes n3n's default password (engine/cli/daemon-runtime.ts).
+      return 'socketPath' in invocation.target ? problem : `${problem}; without management.password set, the daemon's TCP port uses the random one in <rundir>/<session>/mgmt-password`;
+    }
     case 'unknown-method':
       return `the daemon does not know the method ${method}`;
     default:

@@ -49,19 +49,23 @@ export function resolveRunAs(userid: string, groupid: string | undefined): RunAs
 }
 
 /**
- * Only a process started as root changes identity. A configured user or group that does not exist
- * is a warning and the daemon keeps running as root (n3n would fall back to `nobody`); without
- * `daemon.userid` the `kith` user is used when the system has one.
+ * Only a process started as root changes identity. Without `daemon.userid` the `kith` user is used
+ * when the system has one, and root is kept (with a warning) when it has none. A configured user
+ * or group that does not exist, or a switch that fails, is the daemon's end: the returned line says
+ * why, and the caller stops with a non-zero status rather than keep running as root.
  */
-export function dropPrivileges(userid: string | undefined, groupid: string | undefined, socketPath: string, logger: Logger): void {
+export function dropPrivileges(userid: string | undefined, groupid: string | undefined, socketPath: string, logger: Logger): string | undefined {
   if (process.getuid?.() !== 0) {
     if (userid !== undefined) logger.info(`daemon.userid=${userid} not applied: not started as root`);
-    return;
+    return undefined;
   }
   const runAs = resolveRunAs(userid ?? DEFAULT_RUN_AS_USER, groupid);
   if (typeof runAs === 'string') {
-    logger.warn(userid === undefined ? 'running as root: set daemon.userid to run as another user' : `daemon.userid/groupid: ${runAs}; keeping root`);
-    return;
+    if (userid === undefined && groupid === undefined) {
+      logger.warn('running as root: set daemon.userid to run as another user');
+      return undefined;
+    }
+    return `daemon.userid/daemon.groupid: ${runAs}; not running on as root`;
   }
   try {
     chownSync(dirname(socketPath), runAs.uid, runAs.gid);
@@ -69,9 +73,11 @@ export function dropPrivileges(userid: string | undefined, groupid: string | und
     process.setgroups?.([runAs.gid]);
     process.setgid?.(runAs.gid);
     process.setuid?.(runAs.uid);
-    logger.info(`running as user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid})`);
   } catch (error) {
-    // CONFIG.md §9: n3n's supernode only logs a failed privilege drop.
-    logger.warn(`cannot switch to user ${runAs.user}: ${(error as Error).message}`);
+    return `cannot switch to user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid}): ${(error as Error).message}; not running on as root`;
   }
+  // Belt and braces: a platform without these calls must not pass for having switched.
+  if (process.getuid?.() !== runAs.uid || process.getgid?.() !== runAs.gid) return `the switch to user ${runAs.user} did not take effect; not running on as root`;
+  logger.info(`running as user ${runAs.user} (uid ${runAs.uid}, gid ${runAs.gid})`);
+  return undefined;
 }

@@ -111,6 +111,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): Setting[] {
     }
     return undefined;
   };
+  // Kith's own: the key from a file, so it is not in the environment either (secret-files.ts).
+  const keyFile = env['KITH_KEY_FILE'];
+  if (keyFile !== undefined && keyFile !== '') settings.push({ section: 'community', option: 'key_file', value: keyFile, origin: { env: 'KITH_KEY_FILE' } });
   const key = pick('KEY');
   if (key) {
     settings.push({ section: 'community', option: 'key', value: key.value, origin: { env: key.name } });

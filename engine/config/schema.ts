@@ -47,7 +47,16 @@ export const schema = {
         edge: 'false',
         supernode: 'unknown',
       }),
-      key: option.secret({ description: 'Shared payload key; without one traffic is not encrypted', edge: undefined }),
+      key: option.secret({
+        description: 'Shared payload key; without one traffic is not encrypted',
+        help: 'Given on the command line (-k), other local users can read it until the edge has started; community.key_file (-K) keeps it off the command line.',
+        edge: undefined,
+      }),
+      key_file: option.string({
+        description: 'File holding community.key (first line), readable by its owner only',
+        help: 'Instead of community.key, so the key is in no command line or config file. The file must not be readable by group or others (chmod 600).',
+        edge: undefined,
+      }),
       name: option.string({ description: 'Community (network) name, at most 19 bytes', edge: undefined, maxBytes: 19 }),
       supernode: option.hostList({
         description: 'Supernode to use (repeatable), host[:port], port 7654 by default',
@@ -117,7 +126,16 @@ export const schema = {
     description: 'The management API (JSON-RPC over HTTP)',
     options: {
       enable_debug_pages: option.bool({ description: 'Serve the debug pages', edge: false }),
-      password: option.secret({ description: 'Password for management calls that change state', edge: 'n3n' }),
+      password: option.secret({
+        description: 'Password for management calls that change state',
+        help: 'With the default n3n, a management TCP port asks for a random password instead, kept 0600 beside the management socket.',
+        edge: 'n3n',
+      }),
+      password_file: option.string({
+        description: 'File holding management.password (first line), readable by its owner only',
+        help: 'Instead of management.password, so the password is in no command line or config file. The file must not be readable by group or others (chmod 600).',
+        edge: undefined,
+      }),
       port: option.uint({ description: 'TCP port of the management API on the loopback address (0 = off)', edge: 0, max: 65535 }),
       unix_sock_perms: option.uint({ description: 'File mode of the management socket, octal with a leading 0 (0 = as created)', edge: 0 }),
     },

@@ -42,10 +42,12 @@ if (!started.ok) {
 }
 const host = started.value;
 const reason = text(values.reason) ?? text(process.env['KITH_BROWSER_REASON']);
+// The link goes to this terminal only: its token signs one browser in, once (engine/mgmt/access.ts).
 process.stdout.write(
   [
-    `Kith is running. Open ${host.url ?? '(no URL)'} in your browser.`,
-    `Password: the contents of ${host.passwordFile} (any user name; cat it to see it).`,
+    'Kith is running. Open this link in your browser to sign in (it works once):',
+    `  ${host.loginLink() ?? '(not listening)'}`,
+    `Another browser, or signed out? Sign in there with the password in ${host.passwordFile}.`,
     ...(reason === undefined ? [] : [`The browser UI is used because ${reason}.`]),
     ...(webUiDir === undefined ? ['No built UI was found (npm run build:ui); the JSON-RPC API is served all the same.'] : []),
     '',

@@ -25,7 +25,7 @@ describe('desktop host', () => {
   const rpc = async (method: string, params: unknown = null, authorised = true): Promise<{ status: number; body: { result?: unknown; error?: { message: string } } }> => {
     const response = await fetch(`${host.url ?? ''}v1`, {
       method: 'POST',
-      headers: authorised ? { Authorization: auth } : {},
+      headers: { 'Content-Type': 'application/json', ...(authorised ? { Authorization: auth } : {}) },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
     });
     const text = await response.text();
@@ -72,17 +72,35 @@ describe('desktop host', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('asks the browser for the password before serving the UI, on 127.0.0.1', async () => {
-    assert.match(host.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const refused = await fetch(host.url ?? '');
-    assert.equal(refused.status, 401);
-    assert.equal(refused.headers.get('www-authenticate'), 'Basic realm="Kith"');
-    const wrong = await fetch(host.url ?? '', { headers: { Authorization: basicAuthorization('guess') } });
-    assert.equal(wrong.status, 401);
-    const page = await fetch(host.url ?? '', { headers: { Authorization: auth } });
+  it('serves the UI on 127.0.0.1 and signs a browser in with its one-time link, never with Basic credentials', async () => {
+    const url = host.url ?? '';
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(url);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>Kith<\/title>/);
-    assert.equal((await fetch(`${host.url ?? ''}assets/x.js`)).status, 401);
+    assert.equal((await fetch(`${url}login`)).status, 200);
+    const origin = url.replace(/\/$/, '');
+    const browser = { Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' };
+    const settingsGet = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'kith.settings.get', params: null });
+    // A browser's cached Basic credentials are no way in, and its 401 does not ask for them.
+    const basic = await fetch(`${url}v1`, { method: 'POST', headers: { ...browser, Authorization: auth }, body: settingsGet });
+    assert.equal(basic.status, 401);
+    assert.doesNotMatch(basic.headers.get('www-authenticate') ?? '', /^Basic/);
+
+    const link = host.loginLink() ?? '';
+    assert.match(link, new RegExp(`^${url}login#[A-Za-z0-9_-]{43}$`));
+    const token = link.slice(link.indexOf('#') + 1);
+    const signIn = await fetch(`${url}login`, { method: 'POST', headers: browser, body: JSON.stringify({ token }) });
+    assert.equal(signIn.status, 200);
+    const cookie = signIn.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /^kith_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
+    const again = await fetch(`${url}login`, { method: 'POST', headers: browser, body: JSON.stringify({ token }) });
+    assert.equal(again.status, 401, 'the link works once');
+
+    const session = cookie.split(';')[0] ?? '';
+    const view = await fetch(`${url}v1`, { method: 'POST', headers: { ...browser, Cookie: session }, body: settingsGet });
+    assert.equal(view.status, 200);
+    assert.equal(((await view.json()) as { result: SettingsView }).result.settings.key, key);
   });
 
   it("keeps n3n's read-only methods open and the kith.* settings behind the password", async () => {

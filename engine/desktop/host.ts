@@ -57,6 +57,11 @@ export interface DesktopHost {
   readonly url: string | undefined;
   /** Where the management password is kept (never the password itself). */
   readonly passwordFile: string;
+  /**
+   * A new one-time link that signs a browser in (`<url>login#<token>`), when listening for one; the
+   * previous link stops working. For the terminal that started Kith, never for a log.
+   */
+  loginLink(): string | undefined;
   /** The management table through POST /v1's dispatch; Electron passes authorised: true. */
   call(method: string, params?: unknown, options?: { readonly authorised: boolean }): Promise<InProcessReply>;
   subscribe(topic: string, listener: (event: object) => void): Result<() => void, 'unknown-topic'>;
@@ -166,6 +171,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     network,
     url,
     passwordFile,
+    loginLink: () => (url === undefined ? undefined : `${url}login#${management.server.issueLoginToken()}`),
     call: (method, params, callOptions) => management.server.call(method, params, callOptions ?? { authorised: true }),
     subscribe: (topic, listener) => management.server.subscribe(topic, listener),
     close,

@@ -11,6 +11,7 @@ import { stringify } from 'ini';
 import { parseIni } from '../config/ini-file.js';
 import { buildConfig, settingsFromFile } from '../config/load.js';
 import type { KithConfig } from '../config/schema.js';
+import { applySecretFiles } from '../config/secret-files.js';
 import { err, ok, type Result } from '../result.js';
 import type { NetworkSettings } from './api.js';
 import { iniOptionsOf } from './network-settings.js';
@@ -145,7 +146,9 @@ export class ProfileStore {
     if (!path.ok) return path;
     const settings = settingsFromFile(path.value, true);
     const config = settings.ok ? buildConfig('edge', settings.value) : settings;
-    return config.ok ? config : err('unreadable', config.detail);
+    if (!config.ok) return err('unreadable', config.detail);
+    const secrets = applySecretFiles(config.value);
+    return secrets.ok ? config : err('unreadable', secrets.detail);
   }
 
   /** Writes the form's options into the profile, keeping every other option the file has. */

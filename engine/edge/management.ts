@@ -12,6 +12,7 @@ import {
   paginate,
   RpcError,
   type ManagementServer,
+  type MethodContext,
   type MethodTable,
   type ServedMethods,
 } from '../mgmt/index.js';
@@ -37,10 +38,18 @@ export type ManagedEdge = Pick<Edge, 'settings' | 'status' | 'peers' | 'supernod
 
 const subnetText = (subnet: { address: string; prefix: number } | undefined): string => (subnet === undefined ? '' : `${subnet.address}/${subnet.prefix}`);
 
-function peerRow(edge: ManagedEdge, peer: PeerView): EdgeRow {
+/**
+ * MANAGEMENT.md §6.3: with header encryption the community name is the header key, so only the
+ * password's holder sees it; other callers get `""` wherever it would appear.
+ */
+function communityFor(edge: ManagedEdge, context: MethodContext): string {
+  return edge.settings.headerEncryption && !context.authorised ? '' : edge.settings.communityName;
+}
+
+function peerRow(edge: ManagedEdge, peer: PeerView, community: string): EdgeRow {
   return {
     mode: peer.path === 'direct' ? 'p2p' : 'pSp',
-    community: edge.settings.communityName,
+    community,
     ip4addr: subnetText(peer.devAddr),
     purgeable: 1,
     local: flag(peer.local),
@@ -93,6 +102,7 @@ function packetStatsRows(edge: ManagedEdge): PacketStatsRow[] {
 export interface KithStatus {
   readonly state: EdgeState;
   readonly reason?: string;
+  /** `""` under header encryption unless the caller has the management password. */
   readonly community: string;
   readonly description: string;
   readonly mac: string;
@@ -143,7 +153,7 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
       description: 'List current edges/peers',
       needsAuth: false,
       paginated: true,
-      handler: (params): EdgeRow[] => paginate(edge.peers().map((peer) => peerRow(edge, peer)), params),
+      handler: (params, context): EdgeRow[] => paginate(edge.peers().map((peer) => peerRow(edge, peer, communityFor(edge, context))), params),
     }),
     get_info: defineMethod({
       description: 'Provide basic edge information',
@@ -189,13 +199,13 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
     'kith.status': defineMethod({
       description: 'Kith: state, address and supernode of this edge',
       needsAuth: false,
-      handler: (): KithStatus => {
+      handler: (_params, context): KithStatus => {
         const status = edge.status();
         const selected = edge.supernodes().find((supernode) => supernode.selected);
         return {
           state: status.state,
           ...(status.reason === undefined ? {} : { reason: status.reason }),
-          community: status.community,
+          community: communityFor(edge, context),
           description: status.description,
           mac: status.mac,
           ...(status.address === undefined ? {} : { address: subnetText(status.address) }),

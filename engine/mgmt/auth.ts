@@ -7,8 +7,7 @@ function digest(text: string): Buffer {
 
 /**
  * MANAGEMENT.md §4 recommendation: header name in any case (Node lowercases it), scheme `Basic`,
- * user ignored, password = everything after the first `:`. Comparing digests keeps the compare
- * constant-time even when the lengths differ.
+ * user ignored, password = everything after the first `:`.
  */
 export function hasManagementPassword(authorization: string | undefined, password: string): boolean {
   if (authorization === undefined) return false;
@@ -17,7 +16,12 @@ export function hasManagementPassword(authorization: string | undefined, passwor
   const credentials = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = credentials.indexOf(':');
   if (colon < 0) return false;
-  return timingSafeEqual(digest(credentials.slice(colon + 1)), digest(password));
+  return passwordMatches(credentials.slice(colon + 1), password);
+}
+
+/** Comparing digests keeps the compare constant-time even when the lengths differ. */
+export function passwordMatches(candidate: string, password: string): boolean {
+  return timingSafeEqual(digest(candidate), digest(password));
 }
 
 export function basicAuthorization(password: string, user = 'unused'): string {

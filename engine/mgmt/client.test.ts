@@ -45,14 +45,15 @@ describe('management client', () => {
   it('subscribes to a topic and receives typed events until closed', async () => {
     const client = createManagementClient<ServedMethods<FakeMethods>, FakeEvents>({ socketPath: running.socketPath });
     const events: FakeEvents['peer'][] = [];
-    const subscription = client.subscribe('peer', (event) => events.push(event));
+    assert.deepEqual(await client.subscribe('peer', () => undefined).ended, { ok: false, error: 'unauthorised', detail: '401' });
+    const subscription = client.subscribe('peer', (event) => events.push(event), { password: PASSWORD });
     const purge = { action: 'purge', macaddr: '', age: 3, sockaddr: '0.0.0.0:0' };
     assert.ok(await eventually(() => isDelivered(running.server.publish('peer', purge))));
     assert.ok(await eventually(() => events.length >= 1));
     assert.deepEqual(events[0], { event: 'peer', action: 'purge', macaddr: '', age: 3, sockaddr: '0.0.0.0:0' });
     subscription.close();
     assert.deepEqual(await subscription.ended, { ok: true, value: undefined });
-    const unknown = client.subscribe('nope' as 'peer', () => undefined);
+    const unknown = client.subscribe('nope' as 'peer', () => undefined, { password: PASSWORD });
     assert.deepEqual(await unknown.ended, { ok: false, error: 'unknown-topic', detail: '404' });
   });
 });

@@ -17,7 +17,7 @@ export type CallError =
   | 'http-error'
   | 'bad-response';
 
-export type SubscribeError = 'connect-failed' | 'unknown-topic' | 'http-error' | 'bad-response';
+export type SubscribeError = 'connect-failed' | 'unauthorised' | 'unknown-topic' | 'http-error' | 'bad-response';
 
 export interface CallOptions {
   readonly password?: string;
@@ -44,8 +44,8 @@ export interface ManagementClient<T extends MethodTable, E extends EventPayloads
     params?: MethodParams<T, K>,
     options?: CallOptions,
   ): Promise<Result<MethodResult<T, K>, CallError>>;
-  /** `debug` receives every topic's events. */
-  subscribe<K extends keyof E & string>(topic: K | 'debug', onEvent: (event: EventOf<E, K>) => void): EventSubscription;
+  /** `debug` receives every topic's events. Streams need the management password. */
+  subscribe<K extends keyof E & string>(topic: K | 'debug', onEvent: (event: EventOf<E, K>) => void, options?: CallOptions): EventSubscription;
 }
 
 const RS = '\x1e';
@@ -131,16 +131,17 @@ export function createManagementClient<T extends MethodTable, E extends EventPay
     });
   };
 
-  const subscribe = <K extends keyof E & string>(topic: K | 'debug', onEvent: (event: EventOf<E, K>) => void): EventSubscription => {
+  const subscribe = <K extends keyof E & string>(topic: K | 'debug', onEvent: (event: EventOf<E, K>) => void, options: CallOptions = {}): EventSubscription => {
     let finish: (result: Result<void, SubscribeError>) => void = () => undefined;
     const ended = new Promise<Result<void, SubscribeError>>((resolve) => (finish = resolve));
-    const req = request({ ...targetOptions(target), method: 'GET', path: `/events/${encodeURIComponent(topic)}`, agent: false });
+    const headers = options.password === undefined ? {} : { Authorization: basicAuthorization(options.password) };
+    const req = request({ ...targetOptions(target), method: 'GET', path: `/events/${encodeURIComponent(topic)}`, headers, agent: false });
     let closedByUs = false;
     req.once('error', (error) => finish(closedByUs ? ok(undefined) : err('connect-failed', error.message)));
     req.once('response', (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        finish(err(res.statusCode === 404 ? 'unknown-topic' : 'http-error', String(res.statusCode)));
+        finish(err(res.statusCode === 404 ? 'unknown-topic' : res.statusCode === 401 ? 'unauthorised' : 'http-error', String(res.statusCode)));
         return;
       }
       let pending = '';

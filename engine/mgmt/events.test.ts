@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { eventually, exchange, openSocket, postV1, startServer, unixTarget, type RunningServer, type Target } from './test-support.js';
+import { basicAuthorization } from './auth.js';
+import { eventually, exchange, openSocket, parseResponses, PASSWORD, postV1, startServer, unixTarget, type RunningServer, type Target } from './test-support.js';
 
 interface Subscriber {
   readonly socket: Socket;
@@ -14,7 +15,8 @@ async function subscribe(target: Target, topic: string): Promise<Subscriber> {
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   socket.on('error', () => undefined);
   const text = (): string => Buffer.concat(chunks).toString('latin1');
-  socket.write(`GET /events/${topic} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  const host = 'port' in target ? `${target.host}:${target.port}` : 'x';
+  socket.write(`GET /events/${topic} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${basicAuthorization(PASSWORD)}\r\n\r\n`);
   assert.ok(await eventually(() => text().includes('\r\n\r\n')), 'subscription headers');
   return { socket, text };
 }
@@ -66,6 +68,14 @@ describe('event streams (MANAGEMENT.md §7)', () => {
     const expected = '\x1e{"event":"peer","action":"p2p_add","macaddr":"02:00:00:77:00:02","age":0,"sockaddr":"127.0.0.1:7702"}\n';
     assert.ok(await eventually(() => peer.text() === HEADERS + expected));
     peer.socket.destroy();
+  });
+
+  it('streams only to clients with the management password', async () => {
+    for (const authorization of ['', `Authorization: ${basicAuthorization('wrong')}\r\n`]) {
+      const replies = parseResponses(await exchange(unixTarget(running), `GET /events/test HTTP/1.1\r\nHost: x\r\n${authorization}\r\n`));
+      assert.deepEqual(replies?.map((r) => r.status), [401]);
+    }
+    assert.ok((await helpEvents(running)).includes('{"topic":"test","sockaddr":"?:?"'));
   });
 
   it('refuses an unknown topic and ends a stream that is sent another request', async () => {

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { basicAuthorization } from './auth.js';
 import { successBody } from './jsonrpc.js';
+import { defineMethod } from './method-table.js';
 import {
   edgeRow,
   eventually,
   exchange,
+  fakeMethods,
   openSocket,
   parseResponses,
   PASSWORD,
@@ -74,8 +76,9 @@ describe('management HTTP server: MANAGEMENT.md Appendix A, byte-exact', () => {
 
   it("answers n3nctl's captured TCP request with Connection: close", async () => {
     const body = '{"jsonrpc": "2.0", "id": 1, "method": "set_verbose", "params": ["2"]}';
+    // Captured against port 18080; n3nctl names the port it connects to.
     const request =
-      `POST /v1 HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Length: 69\r\nHost: 127.0.0.1:18080\r\nUser-Agent: Python-urllib/3.11\r\n` +
+      `POST /v1 HTTP/1.1\r\nAccept-Encoding: identity\r\nContent-Length: 69\r\nHost: 127.0.0.1:${running.tcp.port}\r\nUser-Agent: Python-urllib/3.11\r\n` +
       `Content-Type: application/json\r\nAuthorization: Basic dW51c2VkOm4zbg==\r\nConnection: close\r\n\r\n${body}`;
     const reply = await one(running.tcp, request);
     assert.equal(reply.status, 200);
@@ -320,14 +323,39 @@ describe('management HTTP server: connections, framing and limits', () => {
     assert.deepEqual(responses?.map((r) => r.status), [200, 400]);
   });
 
-  it('answers connections beyond the limit with 503 and serves again once one closes', async () => {
+  it('closes the quietest idle connection to make room for a newcomer', async () => {
     const small = await startServer({ limits: { maxConnections: 2 } });
     try {
       const held = await Promise.all([openSocket(unixTarget(small)), openSocket(small.tcp)]);
-      assert.ok(await eventually(async () => (await one(unixTarget(small), get('/status'))).status === 503));
-      held[0]?.destroy();
-      held[1]?.destroy();
+      const closed = held.map(() => false);
+      held.forEach((socket, index) => socket.once('close', () => (closed[index] = true)));
+      assert.equal((await one(unixTarget(small), get('/status'))).status, 200);
+      assert.ok(await eventually(() => closed.includes(true)));
+      for (const socket of held) socket.destroy();
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('answers 503 only while every connection is answering a request', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
+    const slow = (): Promise<{ version: string }> => {
+      started = true;
+      return released.then(() => ({ version: '3.4.5' }));
+    };
+    const methods = { ...fakeMethods({ verbosity: 2, stops: 0 }), get_info: defineMethod({ description: 'slow', needsAuth: false, handler: slow }) };
+    const small = await startServer({ limits: { maxConnections: 1 }, methods });
+    try {
+      const busy = await openSocket(unixTarget(small));
+      busy.on('error', () => undefined);
+      busy.write(postV1('{"method":"get_info","id":1}'));
+      assert.ok(await eventually(() => started));
+      assert.equal((await one(unixTarget(small), get('/status'))).status, 503);
+      release();
       assert.ok(await eventually(async () => (await one(unixTarget(small), get('/status'))).status === 200));
+      busy.destroy();
     } finally {
       await small.stop();
     }
@@ -336,7 +364,7 @@ describe('management HTTP server: connections, framing and limits', () => {
   it('shows connections on /debug/slots when debug pages are enabled', async () => {
     const debug = await startServer({ enableDebugPages: true });
     try {
-      const reply = await one(debug.tcp, get('/debug/slots'));
+      const reply = await one(debug.tcp, `GET /debug/slots HTTP/1.1\r\nHost: 127.0.0.1:${debug.tcp.port}\r\n\r\n`);
       assert.equal(reply.status, 200);
       assert.match(reply.body.toString(), /tcp 127\.0\.0\.1 requests=1/);
     } finally {

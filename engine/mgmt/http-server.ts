@@ -3,8 +3,11 @@
 // `help.events`, event streams, metrics and an optional web UI, on any number of listeners.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { peerUid } from '../../native/peer-credentials.js';
 import { err, ok, type Result } from '../result.js';
-import { basicAuthorization, hasManagementPassword } from './auth.js';
+import { LOGIN_BODY_LIMIT, ManagementAccess, tooManyAttempts, unauthorisedFor, type AccessOptions, type Caller } from './access.js';
+import { acceptedHosts, guardRefusal } from './browser-guard.js';
+import { ConnectionPool, type Pooled } from './connection-pool.js';
 import { EventHub, type EventTopicRow, type PublishError } from './events.js';
 import { sendReply, serializeReply, textReply, type HttpReply } from './http-reply.js';
 import { DEFAULT_LIMITS, type ManagementLimits } from './limits.js';
@@ -38,7 +41,7 @@ export interface ManagementServerOptions<T extends MethodTable, E extends EventP
   /** Printed as the `session` label of every metric. */
   readonly session: string;
   readonly methods: T;
-  /** `management.password`; never logged. */
+  /** `management.password`; never logged. A TCP listener may be given its own (listenTcp). */
   readonly password: string;
   /** Description per topic, shown by `help.events`; `debug` is built in and mirrors them all. */
   readonly topics: { readonly [K in keyof E & string]: string };
@@ -51,12 +54,24 @@ export interface ManagementServerOptions<T extends MethodTable, E extends EventP
   /** See `RpcDispatchOptions.replyLimitBytes`. */
   readonly replyLimitBytes?: number;
   readonly limits?: Partial<ManagementLimits>;
+  /** Password throttling and browser sessions; tests shorten them. */
+  readonly access?: Pick<AccessOptions, 'throttle' | 'sessions'>;
   readonly log?: (line: string) => void;
+}
+
+export interface ManagementTcpOptions extends TcpListenOptions {
+  /** The password this listener accepts instead of the server's (daemon-runtime.ts). */
+  readonly password?: string;
 }
 
 export interface ManagementServer<E extends EventPayloads> {
   listenUnix(path: string, options?: UnixListenOptions): Promise<Result<Listener, UnixListenError>>;
-  listenTcp(options: TcpListenOptions): Promise<Result<Listener, TcpListenError>>;
+  listenTcp(options: ManagementTcpOptions): Promise<Result<Listener, TcpListenError>>;
+  /**
+   * A new one-time token for a browser's login link (`http://<listener>/login#<token>`); the
+   * previous one stops working. The link is for a terminal, never for a log.
+   */
+  issueLoginToken(): string;
   /** Sends `{"event":topic,...payload}` to the topic's and `debug`'s subscribers; ok = how many. */
   publish<K extends keyof E & string>(topic: K, payload: E[K]): Result<number, PublishError>;
   /** POST /v1's dispatch for a caller in this process (Electron's main process): same table, same checks. */
@@ -73,10 +88,12 @@ export type InProcessReply = { readonly ok: true; readonly result: unknown } | {
 
 type Transport = 'unix' | 'tcp';
 
-interface Connection {
+interface Connection extends Pooled, Caller {
   readonly transport: Transport;
   readonly remoteAddress: string;
   readonly openedAt: number;
+  /** The Host values a TCP listener answers to; undefined on the unix socket. */
+  readonly hosts: ReadonlySet<string> | undefined;
   requests: number;
   inFlight: number;
   topic: string | undefined;
@@ -91,12 +108,20 @@ interface Route {
   readonly exact: boolean;
   readonly description: string;
   /** `streaming` when the handler took over the response (event streams). */
-  readonly handle: (req: IncomingMessage, res: ServerResponse, connection: Connection) => Promise<HttpReply | 'streaming'>;
+  readonly handle: (req: IncomingMessage, res: ServerResponse, connection: Connection, authorised: boolean) => Promise<HttpReply | 'streaming'>;
 }
 
 const UNKNOWN_ENDPOINT = textReply(404, 'unknown endpoint\n');
-/** The browser asks for the management password once for the whole UI (realm per the brief of §2.7). */
-const UI_UNAUTHORISED: HttpReply = { ...textReply(401, 'unauthorised\n'), realm: 'Kith' };
+/** The browser's sign-in page: the web UI's page, which sees the token in its URL fragment. */
+const LOGIN_PATH = '/login';
+/** The web UI's files may be fetched by anyone who names the host, but never framed by another page. */
+const STATIC_HEADERS: readonly (readonly [string, string])[] = [
+  ['Content-Security-Policy', "frame-ancestors 'none'"],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+];
+const STREAM_STALL_CHECK_MS = 5_000;
+const SOCKET_SILENCE_MS = 60_000;
 
 function inProcessReply(reply: HttpReply): InProcessReply {
   const text = reply.body.toString();
@@ -146,11 +171,14 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     maxSubscribersPerTopic: limits.maxSubscribersPerTopic,
     maxBufferedBytes: limits.maxSubscriberBufferBytes,
   });
+  const access = new ManagementAccess({ ...options.access, log });
+  const pool = new ConnectionPool<Connection>(limits);
   const metrics = options.metrics ?? new MetricsRegistry();
   const requestCount = metrics.counter('kith_mgmt_requests', 'Management requests by endpoint', ['endpoint']);
   const connectionGauge = metrics.gauge('kith_mgmt_connections', 'Open management connections');
   const connections = new Map<Socket, Connection>();
   const listeners = new Set<Listener>();
+  let unixConnections = 0;
 
   for (const builtin of ['help', 'help.events']) {
     if (Object.hasOwn(options.methods, builtin)) throw new Error(`method ${builtin} is built in`);
@@ -161,34 +189,50 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     'help.events': defineMethod({ description: 'Show available event topics', needsAuth: false, handler: () => hub.describe() }),
   };
 
-  const serveStatic = async (req: IncomingMessage, connection: Connection): Promise<HttpReply> => {
+  /** `/login` is the UI's page: the page reads the token from the URL fragment, which no server sees. */
+  const serveStatic = async (req: IncomingMessage): Promise<HttpReply> => {
     if (options.webUiDir === undefined) return UNKNOWN_ENDPOINT;
-    // Any local process or web page can reach the TCP port; the UI (which holds keys) is the password's.
-    if (connection.transport === 'tcp' && !hasManagementPassword(req.headers.authorization, options.password)) return UI_UNAUTHORISED;
-    return (await readStaticFile(options.webUiDir, req.url ?? '')) ?? UNKNOWN_ENDPOINT;
+    const target = req.url === LOGIN_PATH ? '/' : (req.url ?? '');
+    const file = await readStaticFile(options.webUiDir, target);
+    return file === undefined ? UNKNOWN_ENDPOINT : { ...file, headers: STATIC_HEADERS };
   };
-  const serveStaticRoute = (req: IncomingMessage, _res: ServerResponse, connection: Connection): Promise<HttpReply> => serveStatic(req, connection);
 
-  const handleRpc = async (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<HttpReply> => {
-    const body = await readBody(req, limits.maxRequestBodyBytes);
-    if (body === 'aborted') return textReply(400, 'request aborted\n');
-    if (body === 'too-large') {
+  /** The body of a POST, or the reply that refuses it (413 closes the connection afterwards). */
+  const body = async (req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | HttpReply> => {
+    const read = await readBody(req, limit);
+    if (read === 'aborted') return textReply(400, 'request aborted\n');
+    if (read === 'too-large') {
       // The unread rest of the body cannot be told apart from a next request: close afterwards.
       res.shouldKeepAlive = false;
       req.resume();
       return textReply(413, 'request too large\n');
     }
-    const context = { transport: connection.transport, remoteAddress: connection.remoteAddress };
-    return dispatchRpc(table, body.toString('utf8'), req.headers.authorization, context, {
-      password: options.password,
+    return read;
+  };
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, connection: Connection, authorised: boolean): Promise<HttpReply> => {
+    const read = await body(req, res, limits.maxRequestBodyBytes);
+    if (!Buffer.isBuffer(read)) return read;
+    connection.busy = true;
+    const context = { transport: connection.transport, remoteAddress: connection.remoteAddress, authorised };
+    const reply = await dispatchRpc(table, read.toString('utf8'), context, {
       log,
       ...(options.replyLimitBytes === undefined ? {} : { replyLimitBytes: options.replyLimitBytes }),
     });
+    return reply.status === 401 ? unauthorisedFor(req) : reply;
   };
 
-  const subscribe = (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<HttpReply | 'streaming'> => {
+  const login = async (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<HttpReply> => {
+    if (connection.transport !== 'tcp' || req.method !== 'POST') return UNKNOWN_ENDPOINT;
+    const read = await body(req, res, LOGIN_BODY_LIMIT);
+    return Buffer.isBuffer(read) ? access.login(read, connection) : read;
+  };
+
+  const subscribe = (req: IncomingMessage, res: ServerResponse, connection: Connection, authorised: boolean): Promise<HttpReply | 'streaming'> => {
     const topic = (req.url ?? '').slice('/events/'.length);
     if (!hub.hasTopic(topic)) return Promise.resolve(textReply(404, 'unknown topic\n'));
+    // A stream holds a connection for as long as the client likes: only for the password's holders.
+    if (!authorised) return Promise.resolve(unauthorisedFor(req));
     // MANAGEMENT.md §7.1: headers without Content-Length, then records until either side closes.
     res.sendDate = false;
     res.removeHeader('Connection');
@@ -197,6 +241,10 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     res.flushHeaders();
     req.socket.setTimeout(0);
     connection.topic = topic;
+    connection.busy = false;
+    connection.lastActive = Date.now();
+    pool.toStream(connection);
+    let stalledSince: number | undefined;
     const sink = {
       label: connection.transport === 'unix' ? 'AF(1)' : connection.remoteAddress,
       write: (record: string): void => void res.write(record),
@@ -204,7 +252,17 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
       close: (): void => void res.destroy(),
     };
     hub.subscribe(topic, sink);
-    res.once('close', () => hub.unsubscribe(topic, sink));
+    // A subscriber that stops reading is closed once its pending bytes have waited too long.
+    const stallCheck = setInterval(() => {
+      if (res.writableLength === 0) stalledSince = undefined;
+      else if (stalledSince === undefined) stalledSince = Date.now();
+      else if (Date.now() - stalledSince > limits.subscriberStallMs) res.destroy();
+    }, Math.min(STREAM_STALL_CHECK_MS, limits.subscriberStallMs));
+    stallCheck.unref();
+    res.once('close', () => {
+      clearInterval(stallCheck);
+      hub.unsubscribe(topic, sink);
+    });
     // The client's EOF ends the stream now rather than at the next failed write.
     req.socket.once('end', () => res.destroy());
     return Promise.resolve('streaming');
@@ -222,9 +280,10 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
   };
 
   const page = (reply: () => HttpReply) => (): Promise<HttpReply> => Promise.resolve(reply());
+  const staticRoute = (req: IncomingMessage): Promise<HttpReply> => serveStatic(req);
   const routes: Route[] = [
     { method: 'POST', path: '/v1', exact: true, description: 'JsonRPC', handle: handleRpc },
-    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/', exact: true, description: 'Human interface', handle: serveStaticRoute }]),
+    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/', exact: true, description: 'Human interface', handle: staticRoute }]),
     { method: 'GET', path: '/debug/slots', exact: true, description: 'Internal slots dump', handle: page(debugSlots) },
     { method: 'GET', path: '/events/', exact: false, description: 'Subscribe to events', handle: subscribe },
     { method: 'GET', path: '/help', exact: true, description: 'Describe available endpoints', handle: page(() => helpPage) },
@@ -235,7 +294,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
       description: 'Fetch metrics data',
       handle: page(() => textReply(200, metrics.render(options.session))),
     },
-    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/script.js', exact: true, description: 'javascript helpers', handle: serveStaticRoute }]),
+    ...(options.webUiDir === undefined ? [] : [{ method: 'GET', path: '/script.js', exact: true, description: 'javascript helpers', handle: staticRoute }]),
     // MANAGEMENT.md §2.4: n3n answers `TODO`; reaching this handler is itself the health signal.
     { method: 'GET', path: '/status', exact: true, description: 'Quick health check', handle: page(() => textReply(200, 'ok\n')) },
   ];
@@ -250,18 +309,44 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     return routes.find((r) => r.method === req.method && (r.exact ? url === r.path : url.startsWith(r.path)));
   };
 
+  /** What answers a request that no n3n route matched: the sign-in exchange, or one of the UI's files. */
+  const unrouted = (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<HttpReply> => {
+    if (req.method === 'POST' && req.url === LOGIN_PATH) return login(req, res, connection);
+    // Other GET paths may be assets of the web UI (a bundler's /assets/…).
+    return req.method === 'GET' ? serveStatic(req) : Promise.resolve(UNKNOWN_ENDPOINT);
+  };
+
   const handleRequest = async (req: IncomingMessage, res: ServerResponse, connection: Connection): Promise<void> => {
     const matched = route(req);
     requestCount.inc({ endpoint: matched === undefined ? 'other' : matched.path });
-    if (matched?.method !== 'POST') req.resume();
-    // Other GET paths may be assets of the web UI (a bundler's /assets/…).
-    const reply =
-      matched !== undefined ? await matched.handle(req, res, connection) : req.method === 'GET' ? await serveStatic(req, connection) : UNKNOWN_ENDPOINT;
+    const isStatic = req.method === 'GET' && (matched === undefined || matched.handle === staticRoute);
+    const posting = req.method === 'POST' && (matched !== undefined || req.url === LOGIN_PATH);
+    if (!posting) {
+      req.resume();
+      connection.busy = true;
+    }
+    // The unix socket is n3n's (a browser cannot reach it); TCP is open to every page the user opens.
+    const refusal = connection.hosts === undefined ? undefined : guardRefusal(req, connection.hosts, !isStatic);
+    if (refusal !== undefined && posting) {
+      res.shouldKeepAlive = false;
+      req.resume();
+    }
+    let reply: HttpReply | 'streaming';
+    if (refusal !== undefined) {
+      reply = refusal;
+    } else if (matched === undefined) {
+      reply = await unrouted(req, res, connection);
+    } else {
+      const credentials = access.credentials(req, connection);
+      reply = typeof credentials === 'object' ? tooManyAttempts(credentials.retryAfterMs) : await matched.handle(req, res, connection, credentials === 'authorised');
+    }
     if (reply === 'streaming') return;
     // sendReply drops Node's Connection header, which also drops Node's own close-after-last-reply
     // for a client that already half-closed; restore it for the last reply owed to such a client.
     if (connection.inFlight === 1 && req.socket.readableEnded) res.shouldKeepAlive = false;
     sendReply(res, reply);
+    // Answered: a client that does not read its reply holds no slot that cannot be taken back.
+    connection.busy = false;
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -277,6 +362,10 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     connection.inFlight++;
     res.once('close', () => {
       connection.inFlight--;
+      if (connection.inFlight === 0) {
+        connection.busy = false;
+        connection.lastActive = Date.now();
+      }
       if (connection.inFlight === 0 && connection.pendingError !== undefined) req.socket.end(connection.pendingError);
     });
     handleRequest(req, res, connection).catch(() => {
@@ -285,23 +374,39 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     });
   };
 
-  const onConnection = (transport: Transport, socket: Socket): void => {
-    if (connections.size >= limits.maxConnections) {
-      socket.end(serializeReply(textReply(503, 'full\n')));
-      return;
-    }
-    connections.set(socket, {
+  /** Per uid where the kernel tells it (SO_PEERCRED), else each unix connection counts alone. */
+  const unixClient = (socket: Socket): string => {
+    const uid = peerUid(socket);
+    return uid === undefined ? `unix:#${++unixConnections}` : `uid:${uid}`;
+  };
+
+  const onConnection = (transport: Transport, password: string, socket: Socket): void => {
+    const now = Date.now();
+    const local = transport === 'tcp' && socket.localAddress !== undefined && socket.localPort !== undefined ? { address: socket.localAddress, port: socket.localPort } : undefined;
+    const connection: Connection = {
       transport,
+      client: transport === 'tcp' ? `tcp:${socket.remoteAddress ?? '?'}` : unixClient(socket),
+      password,
       remoteAddress: transport === 'tcp' ? (socket.remoteAddress ?? '') : '',
-      openedAt: Date.now(),
+      hosts: transport === 'tcp' ? acceptedHosts(local ?? { address: '127.0.0.1', port: 0 }) : undefined,
+      openedAt: now,
+      lastActive: now,
+      busy: false,
+      evict: () => socket.destroy(),
       requests: 0,
       inFlight: 0,
       topic: undefined,
       pendingError: undefined,
-    });
+    };
+    if (!pool.admit(connection)) {
+      socket.end(serializeReply(textReply(503, 'full\n')));
+      return;
+    }
+    connections.set(socket, connection);
     connectionGauge.set({}, connections.size);
     socket.once('close', () => {
       connections.delete(socket);
+      pool.remove(connection);
       connectionGauge.set({}, connections.size);
     });
   };
@@ -327,23 +432,28 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     else connection.pendingError = bytes;
   };
 
-  const makeServer = (transport: Transport): Server => {
+  const makeServer = (transport: Transport, password: string): Server => {
     const server = createServer(
       {
         maxHeaderSize: limits.maxHeaderBytes,
         // MANAGEMENT.md §3.1: the munin plugin sends no Host header.
         requireHostHeader: false,
-        headersTimeout: limits.requestTimeoutMs,
+        // Also the deadline for a connection that sends nothing at all; checked every second, so
+        // silent and trickling sockets go within about a second of their deadline.
+        headersTimeout: limits.headersTimeoutMs,
         requestTimeout: limits.requestTimeoutMs,
         keepAliveTimeout: limits.idleTimeoutMs,
+        connectionsCheckingInterval: 1_000,
       },
       onRequest,
     );
-    server.timeout = limits.idleTimeoutMs;
+    // The last resort for a socket gone silent in any state (n3n: 60 s); the timeouts above end
+    // idle and slow clients much sooner, and a handler may take longer than the idle timeout.
+    server.timeout = SOCKET_SILENCE_MS;
     // Still answer clients that half-close after sending (`printf … | nc -N -U mgmt`); Node's
     // default drops their in-flight replies. Not in @types/node, but a long-standing server field.
     Object.assign(server, { httpAllowHalfOpen: true });
-    server.on('connection', (socket: Socket) => onConnection(transport, socket));
+    server.on('connection', (socket: Socket) => onConnection(transport, password, socket));
     server.on('clientError', onClientError);
     return server;
   };
@@ -364,13 +474,13 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
 
   return {
     metrics,
-    listenUnix: async (path, unixOptions) => track(await listenUnix(makeServer('unix'), path, unixOptions)),
-    listenTcp: async (tcpOptions) => track(await listenTcp(() => makeServer('tcp'), tcpOptions)),
+    listenUnix: async (path, unixOptions) => track(await listenUnix(makeServer('unix', options.password), path, unixOptions)),
+    listenTcp: async ({ password, ...tcpOptions }) => track(await listenTcp(() => makeServer('tcp', password ?? options.password), tcpOptions)),
+    issueLoginToken: () => access.issueLoginToken(),
     publish: (topic, payload) => hub.publish(topic, payload),
     call: async (method, params, callOptions) => {
       const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: params ?? null });
-      const authorization = callOptions.authorised ? basicAuthorization(options.password) : undefined;
-      const reply = await dispatchRpc(table, body, authorization, { transport: 'in-process', remoteAddress: '' }, { password: options.password, log });
+      const reply = await dispatchRpc(table, body, { transport: 'in-process', remoteAddress: '', authorised: callOptions.authorised }, { log });
       return inProcessReply(reply);
     },
     subscribe: (topic, listener) => {

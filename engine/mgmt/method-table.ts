@@ -6,6 +6,11 @@ export interface MethodContext {
   readonly transport: 'unix' | 'tcp' | 'in-process';
   /** Peer IP address for TCP, `""` for the unix socket and in-process calls. */
   readonly remoteAddress: string;
+  /**
+   * The caller proved it holds the management password (or a browser session opened with it).
+   * Methods open to everyone use it to leave out what only the password's holder may see.
+   */
+  readonly authorised: boolean;
 }
 
 export interface MethodSpec<P, R> {

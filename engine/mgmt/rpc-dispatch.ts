@@ -1,12 +1,11 @@
 // One POST /v1 body in, one HTTP reply out (MANAGEMENT.md §3, §4, §5). Pure apart from the
-// handlers it calls, so the fuzz tests can drive it directly.
-import { hasManagementPassword } from './auth.js';
+// handlers it calls, so the fuzz tests can drive it directly. Whether the caller is authorised was
+// decided by the server from the request's credentials (context.authorised).
 import { errorBody, parseRpcRequest, successBody, toJson } from './jsonrpc.js';
 import { RpcError, type AnyMethodSpec, type MethodContext, type MethodTable } from './method-table.js';
 import { jsonReply, textReply, UNAUTHORISED, type HttpReply } from './http-reply.js';
 
 export interface RpcDispatchOptions {
-  readonly password: string;
   /**
    * MANAGEMENT.md §5: emulate n3n's reply cap for paginated methods (507 "overflow" with the count
    * of rows that fit) so n3nctl's pagination can be exercised. Unset: no cap, never a 507.
@@ -56,7 +55,6 @@ async function runHandler(spec: AnyMethodSpec, params: unknown, context: MethodC
 export async function dispatchRpc(
   table: MethodTable,
   body: string,
-  authorization: string | undefined,
   context: MethodContext,
   options: RpcDispatchOptions,
 ): Promise<HttpReply> {
@@ -65,7 +63,7 @@ export async function dispatchRpc(
   const { id, method } = request.value;
   const spec = Object.hasOwn(table, method) ? table[method] : undefined;
   if (spec === undefined) return UNKNOWN_METHOD;
-  if (spec.needsAuth && !hasManagementPassword(authorization, options.password)) return UNAUTHORISED;
+  if (spec.needsAuth && !context.authorised) return UNAUTHORISED;
 
   let params: unknown = request.value.params;
   if (spec.parseParams !== undefined) {

@@ -20,6 +20,7 @@
 
 #include "backend.h"
 #include "modules.h"
+#include "peer_cred.h"
 #include "udp.h"
 #ifndef _WIN32
 #include "agent_client.h"
@@ -437,6 +438,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
 #endif
   exports.Set("open", Napi::Function::New(env, Open));
   exports.Set("agentOpen", Napi::Function::New(env, AgentOpenFn));
+  InitPeerCred(env, exports);
 #if defined(_WIN32)
   exports.Set("platform", "win32");
 #elif defined(__APPLE__)

@@ -26,6 +26,6 @@ export function createClient(transport: Transport): KithClient {
 }
 
 /** IPC inside Electron (the preload put `window.kith` there), HTTP in a browser. */
-export function connectClient(bridge: KithBridge | undefined = findBridge()): KithClient {
-  return createClient(bridge === undefined ? httpTransport() : ipcTransport(bridge));
+export function connectClient(bridge: KithBridge | undefined = findBridge(), onUnauthorised?: () => void): KithClient {
+  return createClient(bridge === undefined ? httpTransport(onUnauthorised === undefined ? {} : { onUnauthorised }) : ipcTransport(bridge));
 }

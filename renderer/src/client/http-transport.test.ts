@@ -41,6 +41,17 @@ describe('httpTransport calls (MANAGEMENT.md §3)', () => {
     await assert.rejects(transport.call('kith.connect', null), (error: unknown) => error instanceof ClientError && error.kind === 'auth' && error.message === 'The management password is needed');
   });
 
+  it('tells its owner about a 401, from a call or from the event stream, so the page can sign in', async () => {
+    let told = 0;
+    const refusing = httpTransport({ fetch: () => Promise.resolve(new Response('unauthorised\n', { status: 401 })), onUnauthorised: () => void told++, setTimer: () => undefined });
+    await assert.rejects(refusing.call('kith.status', null));
+    assert.equal(told, 1);
+    const stop = refusing.listen(['kith.state'], () => undefined, () => undefined);
+    for (let turn = 0; turn < 100 && told < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    stop();
+    assert.equal(told, 2);
+  });
+
   it('turns a failed fetch into "Kith\'s engine is not running"', async () => {
     const transport = httpTransport({ fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
     await assert.rejects(transport.call('kith.status', null), (error: unknown) => error instanceof ClientError && error.kind === 'offline' && error.message === "Kith's engine is not running");

@@ -1,6 +1,7 @@
 // The browser transport: JSON-RPC 2.0 over `POST /v1` (MANAGEMENT.md §3) and the RFC 7464 event
-// stream `GET /events/<topic>` (§7). The page is served by the engine behind HTTP Basic auth, so
-// the browser already holds the management password and re-sends it with same-origin credentials.
+// stream `GET /events/<topic>` (§7). The browser proves who it is with the session cookie it got
+// at sign-in (login.ts), which it sends with same-origin requests only; without one the engine
+// answers 401 and the page goes to the sign-in page.
 import { AUTH_MESSAGE, ClientError, errorFromCode, OFFLINE_MESSAGE } from './errors.js';
 import { JsonSeqParser } from './json-seq.js';
 import type { Transport } from './transport.js';
@@ -13,6 +14,8 @@ export interface HttpTransportOptions {
   readonly backoff?: { readonly first: number; readonly max: number };
   readonly setTimer?: (run: () => void, ms: number) => unknown;
   readonly clearTimer?: (timer: unknown) => void;
+  /** The engine answered 401: the browser has no session (yet, or any more). */
+  readonly onUnauthorised?: () => void;
 }
 
 /**
@@ -33,6 +36,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
   const backoff = options.backoff ?? { first: 500, max: 10_000 };
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
+  const onUnauthorised = options.onUnauthorised ?? (() => undefined);
   let nextId = 1;
 
   async function call(method: string, params: unknown): Promise<unknown> {
@@ -49,7 +53,10 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       throw new ClientError('offline', OFFLINE_MESSAGE);
     }
     const text = await response.text().catch(() => '');
-    if (response.status === 401) throw new ClientError('auth', AUTH_MESSAGE, 401);
+    if (response.status === 401) {
+      onUnauthorised();
+      throw new ClientError('auth', AUTH_MESSAGE, 401);
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -90,6 +97,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         const response = await doFetch(`${base}/events/${EVENT_STREAM_TOPIC}`, { credentials: 'same-origin', signal: abort.signal });
         if (!response.ok || response.body === null) {
           await response.body?.cancel().catch(() => undefined);
+          if (response.status === 401) onUnauthorised();
           retry();
           return;
         }

@@ -33,6 +33,14 @@ describe('diagnostic report', () => {
     assert.ok(report.includes('[hidden]'));
   });
 
+  it('leaves out the community name when header encryption makes it the header key', () => {
+    const encrypted = { ...input, settings: { ...SETTINGS, settings: { ...SETTINGS.settings, headerEncryption: true } } };
+    const report = buildReport(encrypted);
+    assert.ok(!report.includes(STATUS.community), report);
+    assert.ok(report.includes('header encryption: on'));
+    assert.ok(!buildReport({ ...input, settings: undefined }).includes(STATUS.community));
+  });
+
   it('scrubs key=… and password: … forms', () => {
     assert.equal(scrub('key=abc password: "x y" token=zzz', []), 'key=[hidden] password: [hidden] token=[hidden]');
   });

@@ -22,15 +22,26 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * With header encryption the community name is the header key (CRYPTO.md), so it is a secret like
+ * the key; when the settings could not be read it is not known to be safe, so it is left out too.
+ */
+function communityIsSecret(settings: SettingsView | undefined): boolean {
+  return settings === undefined || settings.settings.headerEncryption;
+}
+
 export function buildReport(input: ReportInput): string {
   const { status, settings } = input;
-  const secrets = settings === undefined || settings.settings.key === '' ? [] : [settings.settings.key];
+  const hideCommunity = communityIsSecret(settings);
+  const community = status?.community ?? settings?.settings.community ?? '';
+  const secrets = [settings?.settings.key ?? '', hideCommunity ? community : '', hideCommunity ? (settings?.settings.community ?? '') : ''].filter((secret) => secret !== '');
   const lines: string[] = [];
   lines.push('Kith diagnostic report', `Created: ${new Date(input.now).toISOString()}`, `App: ${input.appVersion}`, `Engine: ${status?.version ?? 'unknown'}`, `Browser: ${input.userAgent}`, '');
   lines.push('Status');
   lines.push(`  State: ${stateText(status)}`);
   if (status !== undefined) {
-    lines.push(`  Community: ${status.community}`, `  This computer: ${status.description} (${status.mac})`, `  Address: ${status.address ?? 'none'} (${status.addressMode})`);
+    const shown = hideCommunity ? '(left out: with header encryption, or unknown settings, the name is a key)' : status.community;
+    lines.push(`  Community: ${shown}`, `  This computer: ${status.description} (${status.mac})`, `  Address: ${status.address ?? 'none'} (${status.addressMode})`);
     lines.push(`  Supernode: ${status.supernode ?? 'none'} ${formatRtt(status.supernodeRttMs)}`);
   }
   if (settings !== undefined) {
