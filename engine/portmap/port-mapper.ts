@@ -68,6 +68,8 @@ export interface PinholeRequest {
 export interface PortMapperEvents {
   /** A renewal or re-creation changed the external address or port (or restored a lost mapping). */
   changed: [mapping: PortMapping | Pinhole];
+  /** A lease was renewed (unchanged). */
+  renewed: [mapping: PortMapping | Pinhole];
   /** The router no longer holds the mapping; it is retried in the background. */
   lost: [id: number, failure: MapFailure];
   /** The router's epoch showed a restart; its mappings were made again. */
@@ -320,6 +322,8 @@ export class PortMapper extends EventEmitter<PortMapperEvents> {
     if (wasLost || !sameMapping(next, entry.current)) {
       entry.current = next;
       this.emit('changed', next);
+    } else {
+      this.emit('renewed', next);
     }
     if (restarted) {
       this.emit('router-restarted', entry.method);
