@@ -114,7 +114,8 @@ describe('NAT-PMP codec', () => {
 describe('XML from the router', () => {
   it('refuses document type declarations, so no entity is ever defined or fetched', () => {
     const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>';
-    assert.equal(parseXml(xxe).ok === false && parseXml(xxe).error, 'doctype');
+    const parsed = parseXml(xxe);
+    assert.equal(parsed.ok ? '' : parsed.error, 'doctype');
   });
 
   it('refuses oversized, too deep and malformed documents', () => {
