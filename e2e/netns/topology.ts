@@ -151,9 +151,9 @@ export class Topology {
 
   /**
    * A veth pair between two namespaces, created with both ends already inside them (so the root
-   * namespace never holds our interfaces), addressed and up.
+   * namespace never holds our interfaces), addressed and up. Interface names are per namespace.
    */
-  private async link(nsA: string, nameA: string, addressA: string | undefined, nsB: string, nameB: string, addressB: string | undefined): Promise<void> {
+  async link(nsA: string, nameA: string, addressA: string | undefined, nsB: string, nameB: string, addressB: string | undefined): Promise<void> {
     await must('ip', ['link', 'add', 'name', nameA, 'netns', nsA, 'type', 'veth', 'peer', 'name', nameB, 'netns', nsB]);
     for (const [ns, name, address] of [
       [nsA, nameA, addressA],

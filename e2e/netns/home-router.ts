@@ -1,0 +1,181 @@
+// Home routers running Debian's miniupnpd (UPnP IGD, NAT-PMP and PCP) on a simulated Internet, for
+// the port-mapping tests here and the end-to-end tests of homes that invite each other.
+//
+// miniupnpd refuses to map when its WAN address is private or reserved (10/8, 100.64/10, the
+// TEST-NETs, 198.18/15 …), so this Internet uses public-looking blocks: 192.0.3.0/24 for IPv4 (an
+// ordinary unicast block next to TEST-NET-1, chosen because it is no special-purpose range) and
+// 2a0b:7a00::/32 for IPv6 (likewise). That is safe: the namespaces have no link to the host's own
+// network, so nothing here can reach, or be reached from, the real holders of those blocks.
+//
+// miniupnpd 2.3.1 uses the nftables backend, and the package's nft_init.sh is broken (it expects
+// variables its companion script does not set), so the router's ruleset is written here: miniupnpd's
+// chains in `table inet filter`, reached from a home router's forward, prerouting and postrouting.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Host, Topology } from './topology.js';
+
+export const PUBLIC_V4_PREFIX = '192.0.3';
+export const PUBLIC_V6_PREFIX = '2a0b:7a00';
+const CGNAT_V4_PREFIX = '100.64.3';
+const WAIT_MS = 10_000;
+
+export interface PublicInternet {
+  readonly ns: string;
+  /** A host on the Internet side: the far end of reachability checks. */
+  readonly far: Host & { readonly address6: string };
+}
+
+/** The Internet: a bridge namespace with one far host on it. */
+export async function publicInternet(topology: Topology): Promise<PublicInternet> {
+  const ns = await topology.namespace('pinet');
+  await topology.exec(ns, 'ip', ['link', 'add', 'br0', 'type', 'bridge']);
+  await topology.exec(ns, 'ip', ['link', 'set', 'br0', 'up']);
+  const farNs = await topology.namespace('far');
+  await topology.link(farNs, 'eth0', `${PUBLIC_V4_PREFIX}.200/24`, ns, 'pfar', undefined);
+  await topology.exec(ns, 'ip', ['link', 'set', 'pfar', 'master', 'br0']);
+  await topology.exec(farNs, 'ip', ['-6', 'addr', 'add', `${PUBLIC_V6_PREFIX}::200/64`, 'dev', 'eth0', 'nodad']);
+  return { ns, far: { ns: farNs, address: `${PUBLIC_V4_PREFIX}.200`, address6: `${PUBLIC_V6_PREFIX}::200` } };
+}
+
+export interface HomeRouterOptions {
+  /** UPnP IGD (HTTP on the LAN, SSDP). */
+  readonly upnp: boolean;
+  /** NAT-PMP and PCP, which miniupnpd serves on one socket and enables together. */
+  readonly natpmp: boolean;
+  /** Drop the other protocol on port 5351 before miniupnpd sees it: a NAT-PMP-only or a PCP-only router. */
+  readonly only5351?: 'natpmp' | 'pcp';
+  /** Describe the router as IGDv1 (WANIPConnection:1, no IPv6 firewall service). */
+  readonly igd1?: boolean;
+  /** The WAN address: public (default) or in 100.64.0.0/10, behind the provider's carrier-grade NAT. */
+  readonly wan?: 'public' | 'cgnat';
+  /** Shortest and longest lease miniupnpd grants for NAT-PMP/PCP (default 120 and 86400 s). */
+  readonly minLifetime?: number;
+  /** No miniupnpd at all: a router without any mapping protocol. */
+  readonly noDaemon?: boolean;
+}
+
+export interface HomeRouter {
+  readonly routerNs: string;
+  readonly host: Host & { readonly address6: string };
+  readonly wanAddress: string;
+  readonly wanAddress6: string;
+  readonly lanAddress: string;
+  /** The DNAT rules miniupnpd made (nft's text of prerouting_miniupnpd). */
+  natRules(): Promise<string>;
+  /** The filter rules miniupnpd made, IPv6 pinholes among them (chain miniupnpd). */
+  filterRules(): Promise<string>;
+  /** miniupnpd's output so far. */
+  log(): string;
+}
+
+let nextHome = 1;
+
+/**
+ * A home router on `internet` (WAN .N, LAN 10.79.N.0/24 and 2a0b:7a00:N::/64) with one host behind
+ * it, the router's stateful firewall (inbound only what belongs to a connection or what miniupnpd
+ * opened), IPv4 masquerading, and miniupnpd started with its own configuration file.
+ */
+export async function homeRouter(topology: Topology, internet: PublicInternet, role: string, options: HomeRouterOptions): Promise<HomeRouter> {
+  const n = nextHome++;
+  const routerNs = await topology.namespace(`${role}r`);
+  const hostNs = await topology.namespace(role);
+  const wanAddress = options.wan === 'cgnat' ? `${CGNAT_V4_PREFIX}.${n}` : `${PUBLIC_V4_PREFIX}.${n}`;
+  const wanLength = options.wan === 'cgnat' ? 10 : 24;
+  const wanAddress6 = `${PUBLIC_V6_PREFIX}::${n}`;
+  const lan = `10.79.${n}`;
+  const lan6 = `${PUBLIC_V6_PREFIX}:${n}`;
+  const port = `ph${n}`;
+  await topology.link(routerNs, 'wan', `${wanAddress}/${wanLength}`, internet.ns, port, undefined);
+  await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
+  await topology.link(routerNs, 'lan', `${lan}.1/24`, hostNs, 'eth0', `${lan}.2/24`);
+  const ip6 = (ns: string, ...args: string[]): Promise<string> => topology.exec(ns, 'ip', ['-6', ...args]);
+  await ip6(routerNs, 'addr', 'add', `${wanAddress6}/64`, 'dev', 'wan', 'nodad');
+  await ip6(routerNs, 'addr', 'add', `${lan6}::1/64`, 'dev', 'lan', 'nodad');
+  await ip6(hostNs, 'addr', 'add', `${lan6}::2/64`, 'dev', 'eth0', 'nodad');
+  await topology.exec(hostNs, 'ip', ['route', 'add', 'default', 'via', `${lan}.1`]);
+  await ip6(hostNs, 'route', 'add', 'default', 'via', `${lan6}::1`);
+  await ip6(internet.far.ns, 'route', 'add', `${lan6}::/64`, 'via', wanAddress6);
+  if (options.wan !== 'cgnat') await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
+  await topology.exec(routerNs, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+  const dir = mkdtempSync(join(tmpdir(), `kith-miniupnpd-${topology.run}-`));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  await topology.exec(routerNs, 'nft', ['-f', writeRuleset(dir, options)]);
+  const output: string[] = [];
+  if (options.noDaemon !== true) {
+    const conf = join(dir, 'miniupnpd.conf');
+    writeFileSync(
+      conf,
+      [
+        'ext_ifname=wan',
+        'listening_ip=lan',
+        'http_port=5000',
+        `enable_upnp=${options.upnp ? 'yes' : 'no'}`,
+        `enable_natpmp=${options.natpmp ? 'yes' : 'no'}`,
+        `force_igd_desc_v1=${options.igd1 === true ? 'yes' : 'no'}`,
+        'secure_mode=yes',
+        'system_uptime=no',
+        `uuid=7c1e4f3a-0b5d-4e8f-9a21-${String(n).padStart(12, '0')}`,
+        `min_lifetime=${options.minLifetime ?? 120}`,
+        'max_lifetime=86400',
+        `lease_file=${join(dir, 'leases')}`,
+        'clean_ruleset_interval=0',
+        `allow 1024-65535 ${lan}.0/24 1024-65535`,
+        'deny 0-65535 0.0.0.0/0 0-65535',
+        '',
+      ].join('\n'),
+    );
+    const child = topology.spawn(routerNs, 'miniupnpd', ['-f', conf, '-d', '-P', join(dir, 'miniupnpd.pid')]);
+    const keep = (chunk: Buffer): void => {
+      if (output.length < 2000) output.push(chunk.toString('utf8'));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitListening(topology, routerNs, options, () => output.join(''));
+  }
+  return {
+    routerNs,
+    host: { ns: hostNs, address: `${lan}.2`, address6: `${lan6}::2` },
+    wanAddress,
+    wanAddress6,
+    lanAddress: `${lan}.1`,
+    natRules: () => topology.exec(routerNs, 'nft', ['list', 'chain', 'inet', 'filter', 'prerouting_miniupnpd']),
+    filterRules: () => topology.exec(routerNs, 'nft', ['list', 'chain', 'inet', 'filter', 'miniupnpd']),
+    log: () => output.join(''),
+  };
+}
+
+/** Writes the router's nftables ruleset into dir and returns the file's path. */
+function writeRuleset(dir: string, options: HomeRouterOptions): string {
+  const file = join(dir, 'ruleset.nft');
+  // On port 5351 NAT-PMP requests start with version 0 and PCP requests with version 2 (the first
+  // byte after the UDP header): dropping one makes a router that speaks only the other.
+  const isolate = options.only5351 === undefined ? '' : `udp dport 5351 @th,64,8 ${options.only5351 === 'natpmp' ? 2 : 0} drop;`;
+  writeFileSync(
+    file,
+    `table inet filter {
+  chain miniupnpd {}
+  chain prerouting_miniupnpd {}
+  chain postrouting_miniupnpd {}
+  chain input { type filter hook input priority 0; policy accept; ${isolate} }
+  chain forward { type filter hook forward priority 0; policy accept; ct state established,related accept; jump miniupnpd; iifname "wan" drop; }
+  chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
+  chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; oifname "wan" meta nfproto ipv4 masquerade; }
+}
+`,
+  );
+  return file;
+}
+
+async function waitListening(topology: Topology, ns: string, options: HomeRouterOptions, log: () => string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const sockets = await topology.tryExec(ns, 'ss', ['-lnut']);
+    const upnpReady = !options.upnp || /:5000\b/.test(sockets.stdout);
+    const pmpReady = !options.natpmp || /:5351\b/.test(sockets.stdout);
+    if (upnpReady && pmpReady) return;
+    if (Date.now() > deadline) throw new Error(`miniupnpd did not start listening within ${WAIT_MS} ms:\n${log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
