@@ -12,6 +12,8 @@ export interface TcpConnection {
   /** Sends one message (the length prefix is added here). */
   send(message: Uint8Array): void;
   close(): void;
+  /** An edge registered over it: the transport stops counting it as idle before registration. */
+  markRegistered(): void;
 }
 
 export type Route =
@@ -24,6 +26,12 @@ export function udpRoute(socket: Socket): Route {
 
 export function tcpRoute(connection: TcpConnection): Route {
   return { kind: 'tcp', socket: connection.peer, connection };
+}
+
+/** Same transport, peer socket and (TCP) connection. */
+export function routeEquals(a: Route, b: Route): boolean {
+  if (a.kind !== b.kind || a.socket.port !== b.socket.port || a.socket.address !== b.socket.address) return false;
+  return a.kind !== 'tcp' || b.kind !== 'tcp' || a.connection === b.connection;
 }
 
 /** 'a.b.c.d:port', with a 'TCP/' prefix for stream routes (logs and events; get_edges shows the bare socket, N3N-TESTS.md §4). */

@@ -13,9 +13,14 @@ import { tcpRoute, udpRoute } from './route.js';
 import type { Route, TcpConnection } from './route.js';
 
 export interface TransportLimits {
+  /** When full, the oldest connection that has not registered an edge makes room for a new one. */
   readonly maxTcpConnections: number;
   /** A connection that sends nothing for this long is closed (live edges re-register every 20 s). */
   readonly tcpIdleMs: number;
+  /** A connection over which no edge registered within this long is closed (issue 9 item 14). */
+  readonly tcpRegisterWithinMs: number;
+  /** Connections one source address may hold open (0 = no limit). */
+  readonly tcpConnectionsPerAddress: number;
 }
 
 export interface TransportHandlers {
@@ -33,6 +38,7 @@ const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 class Connection implements TcpConnection {
   private readonly deframer = new TcpDeframer(TCP_MAX_FRAME_SUPERNODE);
+  registered = false;
 
   constructor(
     readonly id: number,
@@ -42,6 +48,10 @@ class Connection implements TcpConnection {
 
   get closed(): boolean {
     return this.stream.destroyed;
+  }
+
+  markRegistered(): void {
+    this.registered = true;
   }
 
   send(message: Uint8Array): void {
@@ -61,6 +71,9 @@ class Connection implements TcpConnection {
 
 export class Transport {
   private readonly connections = new Set<Connection>();
+  // Oldest first; registered ones are skipped (and dropped) lazily.
+  private readonly waiting = new Set<Connection>();
+  private readonly perAddress = new Map<string, number>();
   private nextConnectionId = 1;
 
   private constructor(
@@ -125,25 +138,39 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    for (const connection of this.connections) connection.close();
-    this.connections.clear();
+    for (const connection of [...this.connections]) {
+      connection.close();
+      this.release(connection);
+    }
     await Promise.all([
       new Promise<void>((resolve) => this.udp.close(() => resolve())),
       new Promise<void>((resolve) => this.tcp.close(() => resolve())),
     ]);
   }
 
+  /**
+   * Issue 9 item 14: one source address holds at most tcpConnectionsPerAddress connections, a
+   * connection must register an edge within tcpRegisterWithinMs, and a full table closes the
+   * oldest connection still waiting to register rather than refusing everyone.
+   */
   private accept(stream: NetSocket): void {
     const peer = stream.remoteAddress === undefined ? undefined : socketFromAddress(stream.remoteAddress, stream.remotePort ?? 0);
-    if (peer === undefined || this.connections.size >= this.limits.maxTcpConnections) {
+    const { tcpConnectionsPerAddress, maxTcpConnections } = this.limits;
+    const held = peer === undefined ? 0 : (this.perAddress.get(peer.address) ?? 0);
+    if (peer === undefined || (tcpConnectionsPerAddress > 0 && held >= tcpConnectionsPerAddress) || !this.roomFor(maxTcpConnections)) {
       stream.destroy();
       return;
     }
     const connection = new Connection(this.nextConnectionId++, peer, stream);
     this.connections.add(connection);
+    this.waiting.add(connection);
+    this.perAddress.set(peer.address, held + 1);
     const route = tcpRoute(connection);
     stream.setNoDelay(true);
     stream.setTimeout(this.limits.tcpIdleMs, () => stream.destroy());
+    const registerBy = setTimeout(() => {
+      if (!connection.registered) stream.destroy();
+    }, this.limits.tcpRegisterWithinMs);
     stream.on('data', (chunk: Buffer) => {
       const frames = connection.frames(chunk);
       if (frames === undefined) {
@@ -155,9 +182,32 @@ export class Transport {
     });
     stream.on('error', () => undefined);
     stream.on('close', () => {
-      this.connections.delete(connection);
+      clearTimeout(registerBy);
+      this.release(connection);
       this.handlers.connectionClosed(connection);
     });
+  }
+
+  /** Whether a new connection fits, after closing the oldest one still waiting to register if needed. */
+  private roomFor(max: number): boolean {
+    if (this.connections.size < max) return true;
+    for (const connection of this.waiting) {
+      this.waiting.delete(connection);
+      if (connection.registered) continue;
+      connection.close();
+      this.release(connection);
+      return true;
+    }
+    return false;
+  }
+
+  /** Forgets a closed (or closing) connection; idempotent. */
+  private release(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    this.waiting.delete(connection);
+    const count = (this.perAddress.get(connection.peer.address) ?? 1) - 1;
+    if (count > 0) this.perAddress.set(connection.peer.address, count);
+    else this.perAddress.delete(connection.peer.address);
   }
 }
 
