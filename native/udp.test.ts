@@ -135,6 +135,56 @@ test('per-datagram TTL: set for exactly the datagrams that ask, IPv4, IPv4 throu
   }
 });
 
+test('local addresses: reported per datagram and used as the source of the answer (IPv4, dual-stack, IPv6)', { skip }, async () => {
+  const mapped = (v4: string): number[] => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4.split('.').map(Number)];
+  // 127.0.0.0/8 is all local: a wildcard socket receives on 127.0.0.1 and 127.0.0.2 alike.
+  for (const [bind, family, targets] of [
+    ['0.0.0.0', 'udp4', ['127.0.0.1', '127.0.0.2']],
+    ['::', 'udp4', ['127.0.0.1', '127.0.0.2']],
+    ['::', 'udp6', ['::1']],
+  ] as const) {
+    const server = open({ address: bind, port: 0, recvLocalAddress: true });
+    const client = createSocket(family);
+    try {
+      await new Promise<void>((resolve) => client.bind(0, family === 'udp6' ? '::1' : '127.0.0.1', resolve));
+      const locals: number[][] = [];
+      const answeredFrom: string[] = [];
+      const answers = new Promise<void>((resolve) => {
+        client.on('message', (_bytes, remote) => {
+          answeredFrom.push(remote.address);
+          if (answeredFrom.length === targets.length) resolve();
+        });
+      });
+      assert.equal(
+        server.onDatagrams(
+          (batch) => {
+            for (let i = 0; i < batch.count; i++) {
+              const local = batch.locals!.slice(16 * i, 16 * i + 16);
+              locals.push([...local]);
+              const familyPort = batch.meta[4 * i + 2]!;
+              const v4 = familyPort >>> 16 === 4;
+              server.send(Buffer.from('answer'), v4 ? 4 : 6, batch.addrs.slice(16 * i, 16 * i + (v4 ? 4 : 16)), familyPort & 0xffff, 0, undefined, local);
+            }
+          },
+          (e) => assert.fail(e.message),
+        ),
+        undefined,
+      );
+      for (const target of targets) client.send(Buffer.from('ask'), server.localAddress.port, target);
+      await Promise.race([answers, new Promise((_, reject) => setTimeout(() => reject(new Error(`answers from ${answeredFrom.join(', ')}`)), 3000).unref())]);
+      assert.deepEqual(
+        locals,
+        targets.map((t) => (t.includes(':') ? [...parseAddress(t)!.bytes] : mapped(t))),
+        `${bind}: the address each datagram came to`,
+      );
+      assert.deepEqual(answeredFrom, [...targets], `${bind}: each answer from the address asked`);
+    } finally {
+      client.close();
+      server.close();
+    }
+  }
+});
+
 test('oversized datagrams are dropped and counted; failed sends are reported with their tag; bad batches throw', { skip }, async () => {
   const receiver = open({ address: '127.0.0.1', port: 0, maxDatagram: 256 });
   const sender = createSocket('udp4');

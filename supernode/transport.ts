@@ -1,16 +1,14 @@
-// The supernode's sockets (PROTOCOL.md §1.1, §1.2, §13): one UDP socket (dual-stack udp6 unless the
-// bind address is an IPv4 literal) and a TCP listener on the same port whose connections carry
-// length-prefixed messages.
-import { createSocket } from 'node:dgram';
-import type { Socket as UdpSocket } from 'node:dgram';
+// The supernode's sockets (PROTOCOL.md §1.1, §1.2, §13): the UDP endpoint (udp-endpoint.ts) and a
+// TCP listener on the same port whose connections carry length-prefixed messages.
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket as NetSocket } from 'node:net';
-import { isIPv4 } from 'node:net';
 import { frameMessage, socketFromAddress, TCP_MAX_FRAME_SUPERNODE, TcpDeframer } from '../engine/protocol/index.js';
 import type { Socket } from '../engine/protocol/index.js';
 import type { SockAddr } from '../engine/config/values.js';
-import { tcpRoute, udpRoute } from './route.js';
+import { tcpRoute } from './route.js';
 import type { Route, TcpConnection } from './route.js';
+import { openUdpEndpoint } from './udp-endpoint.js';
+import type { UdpEndpoint } from './udp-endpoint.js';
 
 export interface TransportLimits {
   /** When full, the oldest connection that has not registered an edge makes room for a new one. */
@@ -34,7 +32,6 @@ export interface TransportHandlers {
 // When binding to port 0 the TCP listener takes the port the kernel gave the UDP socket; if that
 // TCP port is taken, try another pair.
 const PORT_ATTEMPTS = 8;
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 class Connection implements TcpConnection {
   private readonly deframer = new TcpDeframer(TCP_MAX_FRAME_SUPERNODE);
@@ -77,38 +74,23 @@ export class Transport {
   private nextConnectionId = 1;
 
   private constructor(
-    private readonly udp: UdpSocket,
+    private readonly udp: UdpEndpoint,
     private readonly tcp: Server,
-    private readonly udpFamily: 'udp4' | 'udp6',
     private readonly limits: TransportLimits,
     private readonly handlers: TransportHandlers,
   ) {
-    udp.on('message', (bytes, remote) => {
-      const socket = socketFromAddress(remote.address, remote.port);
-      if (socket !== undefined) handlers.message(bytes, udpRoute(socket));
-    });
-    // A UDP socket reports ICMP errors of earlier sends here; they must not stop the supernode.
-    udp.on('error', () => undefined);
     tcp.on('connection', (stream) => this.accept(stream));
     tcp.on('error', () => undefined);
   }
 
   static async open(bind: SockAddr, limits: TransportLimits, handlers: TransportHandlers): Promise<Transport> {
-    const family = isIPv4(bind.address) ? 'udp4' : 'udp6';
     for (let attempt = 1; ; attempt++) {
-      const udp = createSocket({ type: family, ipv6Only: false });
-      await bindUdp(udp, bind);
+      const udp = await openUdpEndpoint(bind, handlers);
       try {
-        udp.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
-      } catch {
-        // The kernel caps the size (net.core.rmem_max); the default still works.
-      }
-      const port = (udp.address()).port;
-      try {
-        const tcp = await listenTcp(bind.address, port, limits.maxTcpConnections);
-        return new Transport(udp, tcp, family, limits, handlers);
+        const tcp = await listenTcp(bind.address, udp.address().port, limits.maxTcpConnections);
+        return new Transport(udp, tcp, limits, handlers);
       } catch (error) {
-        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        await udp.close();
         if (bind.port !== 0 || attempt >= PORT_ATTEMPTS) throw error;
       }
     }
@@ -119,22 +101,14 @@ export class Transport {
     return this.udp.address();
   }
 
-  /** Whether sends to IPv6 addresses are possible (DNS lookups of peers ask for IPv4 otherwise). */
+  /** Whether sends to IPv6 addresses are impossible (DNS lookups of peers ask for IPv4 then). */
   get ipv4Only(): boolean {
-    return this.udpFamily === 'udp4';
+    return this.udp.ipv4Only;
   }
 
   send(route: Route, bytes: Uint8Array): void {
-    if (route.kind === 'tcp') {
-      route.connection.send(bytes);
-      return;
-    }
-    const { address, port, family } = route.socket;
-    // A dual-stack socket reaches IPv4 peers through their IPv4-mapped address.
-    const target = this.udpFamily === 'udp6' && family === 'IPv4' ? `::ffff:${address}` : address;
-    this.udp.send(bytes, port, target, (error) => {
-      if (error) this.handlers.sendFailed(route, error);
-    });
+    if (route.kind === 'tcp') route.connection.send(bytes);
+    else this.udp.send(route, bytes);
   }
 
   async close(): Promise<void> {
@@ -142,10 +116,7 @@ export class Transport {
       connection.close();
       this.release(connection);
     }
-    await Promise.all([
-      new Promise<void>((resolve) => this.udp.close(() => resolve())),
-      new Promise<void>((resolve) => this.tcp.close(() => resolve())),
-    ]);
+    await Promise.all([this.udp.close(), new Promise<void>((resolve) => this.tcp.close(() => resolve()))]);
   }
 
   /**
@@ -209,16 +180,6 @@ export class Transport {
     if (count > 0) this.perAddress.set(connection.peer.address, count);
     else this.perAddress.delete(connection.peer.address);
   }
-}
-
-function bindUdp(udp: UdpSocket, bind: SockAddr): Promise<void> {
-  return new Promise((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind({ address: bind.address, port: bind.port, exclusive: true }, () => {
-      udp.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function listenTcp(address: string, port: number, backlog: number): Promise<Server> {

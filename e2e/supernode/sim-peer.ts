@@ -15,6 +15,7 @@ import { keyKindFor } from '../../supernode/outbound.js';
 
 export const LOOPBACK = '127.0.0.1';
 const DEFAULT_WAIT_MS = 3000;
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 const stamps = new TimeStampGenerator();
 
@@ -54,7 +55,8 @@ export class SimPeer {
 
   /** address: another loopback address (127.0.0.0/8) stands for another host. */
   static async open(crypto?: EdgeCrypto, port = 0, address = LOOPBACK): Promise<SimPeer> {
-    const socket = createSocket('udp4');
+    // Room for a burst of answers (the supernode sends them in batches) while the test is busy.
+    const socket = createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, address, () => resolve());

@@ -5,10 +5,16 @@
 // sendmmsg(), each with its own destination and, when asked, its own IP TTL / hop limit (a control
 // message, so it applies to exactly that datagram — also to IPv4 destinations of a dual-stack socket).
 //
+// With recvLocal, each received datagram also reports the local address it was sent to
+// (IP_PKTINFO / IPV6_PKTINFO), and a send may name the local address it leaves from: a host with
+// several addresses then answers from the one the request came to, not the routing table's choice.
+//
 // Layouts (all host order):
 //   recv meta[4*i ..]: offset, length, family << 16 | port, ttl (0 unless recvTtl and the kernel said)
 //   send meta[4*i ..]: offset, length, family << 16 | port, ttl (0: the socket's default)
 //   addrs[16*i ..]:   IPv4: the 4 address bytes first; IPv6: all 16. IPv4-mapped sources become IPv4.
+//   locals[16*i ..]:  a local address as 16 IPv6 bytes, IPv4 as ::ffff:a.b.c.d; all zero = unknown
+//                     (receive) or the kernel's choice (send).
 #include <napi.h>
 #include <uv.h>
 
@@ -32,7 +38,26 @@ namespace kith {
 namespace {
 
 constexpr uint32_t kMaxUdpBatch = 256;
-constexpr size_t kCmsgSpace = 64;  // room for one IP_TTL / IPV6_HOPLIMIT message, with alignment
+// Room for a TTL / hop limit and the packet-info messages of both families, with alignment.
+constexpr size_t kCmsgSpace = 128;
+
+bool IsZero16(const uint8_t* b) {
+  for (int i = 0; i < 16; i++) {
+    if (b[i] != 0) return false;
+  }
+  return true;
+}
+
+bool IsMapped(const uint8_t* b) {
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(b, kMapped, 12) == 0;
+}
+
+void MapIpv4(const void* v4, uint8_t* out16) {
+  std::memset(out16, 0, 10);
+  out16[10] = out16[11] = 0xff;
+  std::memcpy(out16 + 12, v4, 4);
+}
 
 struct UdpStats {
   double received = 0, bytesReceived = 0, wakeups = 0, truncated = 0, receiveErrors = 0;
@@ -53,13 +78,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   }
 
   explicit UdpHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpHandle>(info) {
-    if (info.Length() != 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean()) {
+    if (info.Length() != 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsBoolean()) {
       Napi::TypeError::New(info.Env(), "UdpHandle is created by udpOpen()").ThrowAsJavaScriptException();
       return;
     }
     fd_ = info[0].As<Napi::Number>().Int32Value();
     family_ = info[1].As<Napi::Number>().Int32Value();
     recvTtl_ = info[2].As<Napi::Boolean>().Value();
+    recvLocal_ = info[3].As<Napi::Boolean>().Value();
     env_ = info.Env();
     napi_add_env_cleanup_hook(env_, &UdpHandle::OnCleanup, this);
     hooked_ = true;
@@ -92,14 +118,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return o;
   }
 
-  // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void)
+  // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void, locals?: Uint8Array)
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (fd_ < 0) return ErrorValue(env, SysError{EBADF, "closed"});
     if (started_) throw Napi::Error::New(env, "already started");
-    if (info.Length() != 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
-        !info[3].IsNumber() || !info[4].IsFunction()) {
-      throw Napi::TypeError::New(env, "start(slab, meta, addrs, slot, cb)");
+    if (info.Length() < 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
+        !info[3].IsNumber() || !info[4].IsFunction() || (info.Length() > 5 && !info[5].IsTypedArray())) {
+      throw Napi::TypeError::New(env, "start(slab, meta, addrs, slot, cb, locals?)");
     }
     auto slab = info[0].As<Napi::TypedArray>();
     auto meta = info[1].As<Napi::TypedArray>();
@@ -111,6 +137,13 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     }
     size_t batch = std::min<size_t>({slab.ByteLength() / static_cast<size_t>(slot), meta.ElementLength() / 4,
                                      addrs.ByteLength() / 16, kMaxUdpBatch});
+    if (info.Length() > 5) {
+      auto locals = info[5].As<Napi::TypedArray>();
+      if (locals.TypedArrayType() != napi_uint8_array) throw Napi::TypeError::New(env, "locals: Uint8Array");
+      batch = std::min<size_t>(batch, locals.ByteLength() / 16);
+      localRef_ = Napi::Persistent(locals.As<Napi::Uint8Array>());
+      locals_ = localRef_.Value().Data();
+    }
     if (batch == 0) throw Napi::RangeError::New(env, "buffers too small for one datagram");
     slabRef_ = Napi::Persistent(slab.As<Napi::Uint8Array>());
     metaRef_ = Napi::Persistent(meta.As<Napi::Uint32Array>());
@@ -149,7 +182,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       msgs[i].msg_hdr.msg_iovlen = 1;
       msgs[i].msg_hdr.msg_name = &from[i];
       msgs[i].msg_hdr.msg_namelen = sizeof from[i];
-      if (recvTtl_) {
+      if (recvTtl_ || recvLocal_) {
         msgs[i].msg_hdr.msg_control = control[i];
         msgs[i].msg_hdr.msg_controllen = kCmsgSpace;
       }
@@ -173,8 +206,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       int family = 0, port = 0;
       if (from[i].sin6_family == AF_INET6 && h.msg_namelen >= sizeof(sockaddr_in6)) {
         const uint8_t* b = from[i].sin6_addr.s6_addr;
-        static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-        if (std::memcmp(b, kMapped, 12) == 0) {
+        if (IsMapped(b)) {
           family = 4;
           std::memcpy(a, b + 12, 4);
         } else {
@@ -192,7 +224,9 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         continue;
       }
       uint32_t ttl = 0;
-      if (recvTtl_) {
+      uint8_t* local = locals_ == nullptr ? nullptr : locals_ + 16 * n;
+      if (local != nullptr) std::memset(local, 0, 16);
+      if (recvTtl_ || recvLocal_) {
         for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c != nullptr; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
           bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL;
           bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT;
@@ -200,6 +234,18 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
             int value = 0;
             std::memcpy(&value, CMSG_DATA(c), sizeof value);
             if (value > 0 && value < 256) ttl = static_cast<uint32_t>(value);
+          } else if (local != nullptr && c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+                     c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
+            // The local address the kernel would answer from (the destination of a unicast datagram).
+            in_pktinfo pi;
+            std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            MapIpv4(&pi.ipi_spec_dst, local);
+          } else if (local != nullptr && c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+                     c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo)) && IsZero16(local)) {
+            // Dual-stack sockets report IPv4 datagrams here too (as mapped addresses); IP_PKTINFO wins.
+            in6_pktinfo pi;
+            std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+            std::memcpy(local, pi.ipi6_addr.s6_addr, 16);
           }
         }
       }
@@ -226,13 +272,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     }
   }
 
-  // send(buf, meta, addrs, count, status: Int32Array) -> messages done (sent or failed, see
-  // status: 0 or an errno); fewer than count when the socket would block (the rest stays queued).
+  // send(buf, meta, addrs, count, status: Int32Array, sources?: Uint8Array) -> messages done (sent
+  // or failed, see status: 0 or an errno); fewer than count when the socket would block (the rest
+  // stays queued). sources: per datagram the local address to send from (see locals above).
   Napi::Value Send(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (info.Length() != 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
-        !info[3].IsNumber() || !info[4].IsTypedArray()) {
-      throw Napi::TypeError::New(env, "send(buf, meta, addrs, count, status)");
+    if (info.Length() < 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
+        !info[3].IsNumber() || !info[4].IsTypedArray() || (info.Length() > 5 && !info[5].IsTypedArray())) {
+      throw Napi::TypeError::New(env, "send(buf, meta, addrs, count, status, sources?)");
     }
     auto buf = info[0].As<Napi::TypedArray>();
     auto meta = info[1].As<Napi::TypedArray>();
@@ -246,6 +293,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     if (count < 0 || static_cast<size_t>(count) > meta.ElementLength() / 4 ||
         static_cast<size_t>(count) > addrs.ByteLength() / 16 || static_cast<size_t>(count) > status.ElementLength()) {
       throw Napi::RangeError::New(env, "count out of range");
+    }
+    const uint8_t* sources = nullptr;
+    if (info.Length() > 5) {
+      auto s = info[5].As<Napi::TypedArray>();
+      if (s.TypedArrayType() != napi_uint8_array || static_cast<size_t>(count) > s.ByteLength() / 16) {
+        throw Napi::RangeError::New(env, "sources: Uint8Array with 16 bytes per datagram");
+      }
+      sources = s.As<Napi::Uint8Array>().Data();
     }
     const uint8_t* data = buf.As<Napi::Uint8Array>().Data();
     const uint32_t* m = meta.As<Napi::Uint32Array>().Data();
@@ -308,16 +363,40 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         msgs[j].msg_hdr.msg_iov = &iov[j];
         msgs[j].msg_hdr.msg_iovlen = 1;
         int ttl = static_cast<int>(mi[3]);
-        if (ttl > 0) {
+        const uint8_t* source = sources == nullptr || IsZero16(sources + 16 * i) ? nullptr : sources + 16 * i;
+        // An IPv4 source for an IPv6 destination (or the reverse) cannot be: let the kernel choose.
+        if (source != nullptr && IsMapped(source) != (family == 4)) source = nullptr;
+        if (ttl > 0 || source != nullptr) {
           std::memset(control[j], 0, kCmsgSpace);
           msgs[j].msg_hdr.msg_control = control[j];
-          msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(int));
+          msgs[j].msg_hdr.msg_controllen = (ttl > 0 ? CMSG_SPACE(sizeof(int)) : 0) +
+              (source == nullptr ? 0 : family == 4 ? CMSG_SPACE(sizeof(in_pktinfo)) : CMSG_SPACE(sizeof(in6_pktinfo)));
           cmsghdr* c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
-          // The IPv4 option also applies to IPv4-mapped destinations of a dual-stack socket.
-          c->cmsg_level = family == 4 ? IPPROTO_IP : IPPROTO_IPV6;
-          c->cmsg_type = family == 4 ? IP_TTL : IPV6_HOPLIMIT;
-          c->cmsg_len = CMSG_LEN(sizeof(int));
-          std::memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+          if (ttl > 0) {
+            // The IPv4 option also applies to IPv4-mapped destinations of a dual-stack socket.
+            c->cmsg_level = family == 4 ? IPPROTO_IP : IPPROTO_IPV6;
+            c->cmsg_type = family == 4 ? IP_TTL : IPV6_HOPLIMIT;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            std::memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+            c = CMSG_NXTHDR(&msgs[j].msg_hdr, c);
+          }
+          if (source != nullptr && family == 4) {
+            in_pktinfo pi;
+            std::memset(&pi, 0, sizeof pi);
+            std::memcpy(&pi.ipi_spec_dst, source + 12, 4);
+            c->cmsg_level = IPPROTO_IP;
+            c->cmsg_type = IP_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof pi);
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+          } else if (source != nullptr) {
+            in6_pktinfo pi;
+            std::memset(&pi, 0, sizeof pi);
+            std::memcpy(pi.ipi6_addr.s6_addr, source, 16);
+            c->cmsg_level = IPPROTO_IPV6;
+            c->cmsg_type = IPV6_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof pi);
+            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+          }
         }
         prepared++;
       }
@@ -375,9 +454,11 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     slab_ = nullptr;
     meta_ = nullptr;
     addrs_ = nullptr;
+    locals_ = nullptr;
     slabRef_.Reset();
     metaRef_.Reset();
     addrRef_.Reset();
+    localRef_.Reset();
     cb_.Reset();
     ctx_.reset();
   }
@@ -400,6 +481,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   int fd_ = -1;
   int family_ = AF_INET;
   bool recvTtl_ = false;
+  bool recvLocal_ = false;
   napi_env env_ = nullptr;
   bool hooked_ = false;
   bool started_ = false;
@@ -407,17 +489,19 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   Napi::Reference<Napi::Uint8Array> slabRef_;
   Napi::Reference<Napi::Uint32Array> metaRef_;
   Napi::Reference<Napi::Uint8Array> addrRef_;
+  Napi::Reference<Napi::Uint8Array> localRef_;
   Napi::FunctionReference cb_;
   std::unique_ptr<Napi::AsyncContext> ctx_;
   uint8_t* slab_ = nullptr;
   uint32_t* meta_ = nullptr;
   uint8_t* addrs_ = nullptr;
+  uint8_t* locals_ = nullptr;
   size_t slot_ = 0;
   uint32_t batch_ = 0;
   UdpStats stats_;
 };
 
-// udpOpen({ address, port, recvTtl?, bufferBytes? }) -> UdpHandle | { code, errno, syscall, message }.
+// udpOpen({ address, port, recvTtl?, recvLocal?, bufferBytes? }) -> UdpHandle | { code, errno, syscall, message }.
 // An IPv6 address (also '::') gives a dual-stack socket.
 Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -430,6 +514,7 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   int64_t port = portValue.As<Napi::Number>().Int64Value();
   if (port < 0 || port > 65535) throw Napi::RangeError::New(env, "port out of range");
   bool recvTtl = o.Get("recvTtl").ToBoolean().Value();
+  bool recvLocal = o.Get("recvLocal").ToBoolean().Value();
   Napi::Value bufferValue = o.Get("bufferBytes");
   int bufferBytes = bufferValue.IsNumber() ? bufferValue.As<Napi::Number>().Int32Value() : 0;
 
@@ -462,6 +547,16 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
     setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
     if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one);
   }
+  if (recvLocal) {
+    // IP_PKTINFO also covers the IPv4 datagrams of a dual-stack socket.
+    bool ok = setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0;
+    if (ok && family == AF_INET6) ok = setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) == 0;
+    if (!ok) {
+      int e = errno;
+      close(fd);
+      return ErrorValue(env, SysError{e, "setsockopt"});
+    }
+  }
   if (bufferBytes > 0) {
     // Best effort: beyond net.core.[rw]mem_max only with CAP_NET_ADMIN (the FORCE options).
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferBytes, sizeof bufferBytes) != 0) {
@@ -478,7 +573,8 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
     close(fd);
     return ErrorValue(env, SysError{e, "bind"});
   }
-  return env.GetInstanceData<AddonData>()->udpCtor.New({Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl)});
+  return env.GetInstanceData<AddonData>()->udpCtor.New(
+      {Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl), Napi::Boolean::New(env, recvLocal)});
 }
 
 }  // namespace
