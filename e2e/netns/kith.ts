@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { createManagementClient } from '../../engine/mgmt/client.js';
 import type { AnyMethodSpec } from '../../engine/mgmt/method-table.js';
-import type { Host, Topology } from './topology.js';
+import { Topology } from './topology.js';
+import type { Host } from './topology.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSX_LOADER = join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -105,6 +106,37 @@ export function startProgram(topology: Topology, runDir: RunDir, host: Host, nam
 
 export function startSupernode(topology: Topology, runDir: RunDir, host: Host, session: string, options: readonly string[] = []): KithProcess {
   return startProgram(topology, runDir, host, session, { main: SUPERNODE_MAIN, args: ['start', session, `-Oconnection.bind=${SUPERNODE_PORT}`, '-Osupernode.version=3.4.5', ...options] });
+}
+
+/** A topology, its run directory and a supernode (session `sn`) on the internet that answers. */
+export interface Network {
+  readonly topology: Topology;
+  readonly runDir: RunDir;
+  readonly snHost: Host;
+  readonly sn: KithProcess;
+  /** `address:port` for an edge's `-l`. */
+  readonly supernode: string;
+}
+
+export async function startNetwork(): Promise<Network> {
+  const topology = Topology.create();
+  const runDir = new RunDir(topology);
+  try {
+    const snHost = await topology.publicHost('sn');
+    const sn = startSupernode(topology, runDir, snHost, 'sn');
+    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    return { topology, runDir, snHost, sn, supernode: `${snHost.address}:${SUPERNODE_PORT}` };
+  } catch (error) {
+    await topology.destroy();
+    runDir.remove();
+    throw error;
+  }
+}
+
+/** Tears down what startNetwork built (and everything started in it). */
+export async function stopNetwork(network: Network | undefined): Promise<void> {
+  await network?.topology.destroy();
+  network?.runDir.remove();
 }
 
 export interface EdgeSpec {

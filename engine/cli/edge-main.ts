@@ -11,6 +11,7 @@ import { ProfileStore } from '../desktop/profile-store.js';
 import { EdgeSession } from '../edge/edge-session.js';
 import { builtWebUiDir } from '../desktop/web-ui-dir.js';
 import { createEdgeManagement } from '../edge/management.js';
+import { loadSessionIdentity, removeSessionIdentity, sessionIdentityFile } from '../edge/session-identity.js';
 import { edgeSettings } from '../edge/settings.js';
 import { openTapPort, tapNameFor } from '../edge/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
@@ -93,6 +94,11 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       return 1;
     }
 
+    // The MAC and token survive a crash, so a restart registers at once (session-identity.ts).
+    const identityFile = sessionIdentityFile(socketPath);
+    const { identity, problem } = loadSessionIdentity(identityFile);
+    if (problem !== undefined) logger.warn(problem);
+
     let lost: string | undefined;
     let markAddressConfigured: () => void = () => undefined;
     const addressConfigured = new Promise<void>((resolve) => (markAddressConfigured = resolve));
@@ -104,7 +110,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
         const tap = await openTapPort({
           name,
           mtu: c.tuntap.mtu,
-          mac: c.tuntap.macaddr,
+          mac: c.tuntap.macaddr ?? identity.mac,
           onLost: (reason) => {
             lost = reason;
             stop.request();
@@ -115,6 +121,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
         return tap;
       },
       onAddressConfigured: () => markAddressConfigured(),
+      edgeOptions: { authToken: identity.token },
     });
     if (!opened.ok) {
       logger.error(opened.detail ?? 'cannot open the TAP device');
@@ -142,7 +149,9 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
     });
     const running = edge;
     const shutDown = async (): Promise<void> => {
+      // close() unregisters: the supernode frees MAC and address, and the pair is not needed again.
       await running.close();
+      removeSessionIdentity(identityFile);
       await management.close();
       edge = undefined;
     };

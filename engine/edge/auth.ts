@@ -1,4 +1,5 @@
-// The edge's side of authentication (PROTOCOL.md §7): the simple-id token drawn once per process,
+// The edge's side of authentication (PROTOCOL.md §7): the simple-id token (the session's own, kept
+// across restarts by session-identity.ts, or drawn once per process),
 // or user/password (§7.3.2, §7.3.4): a fresh challenge per REGISTER_SUPER, the appended trailer,
 // and the dynamic key unwrapped from the supernode's answer.
 import { randomBytes } from '../crypto/random.js';
@@ -27,12 +28,12 @@ export interface EdgeAuth {
   acceptAnswer(auth: Auth): Result<Uint8Array | undefined, AnswerError>;
 }
 
-const SIMPLE_ID_TOKEN_SIZE = 16;
+export const SIMPLE_ID_TOKEN_SIZE = 16;
 const CHALLENGE_SIZE = 16;
 
-/** §7.2: one random 16-byte token for the lifetime of the process. */
-function simpleIdAuth(): EdgeAuth {
-  const auth: Auth = { scheme: AuthScheme.SimpleId, token: randomBytes(SIMPLE_ID_TOKEN_SIZE) };
+/** §7.2: one 16-byte token, the same for every registration of this edge. */
+function simpleIdAuth(token: Uint8Array): EdgeAuth {
+  const auth: Auth = { scheme: AuthScheme.SimpleId, token };
   return {
     scheme: AuthScheme.SimpleId,
     registerAuth: () => auth,
@@ -67,6 +68,8 @@ function userPasswordAuth(settings: UserPasswordSettings): Result<EdgeAuth, 'bad
   });
 }
 
-export function createEdgeAuth(userPassword: UserPasswordSettings | undefined): Result<EdgeAuth, 'bad-key'> {
-  return userPassword === undefined ? ok(simpleIdAuth()) : userPasswordAuth(userPassword);
+/** token: the simple-id token to use (SIMPLE_ID_TOKEN_SIZE bytes); a random one when absent. */
+export function createEdgeAuth(userPassword: UserPasswordSettings | undefined, token?: Uint8Array): Result<EdgeAuth, 'bad-key'> {
+  if (userPassword !== undefined) return userPasswordAuth(userPassword);
+  return ok(simpleIdAuth(token?.length === SIMPLE_ID_TOKEN_SIZE ? Uint8Array.from(token) : randomBytes(SIMPLE_ID_TOKEN_SIZE)));
 }

@@ -9,7 +9,8 @@ import type { EdgeAuth } from './auth.js';
 import type { EdgeClock } from './clock.js';
 import type { PacketCounters } from './counters.js';
 import type { EdgeEvents } from './events.js';
-import type { PeerTable } from './peer-table.js';
+import type { PeerRecord, PeerTable } from './peer-table.js';
+import { affordToPeer, affordViaSupernode } from './peer-trust.js';
 import type { EdgeSettings } from './settings.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { UdpTransport } from './udp-transport.js';
@@ -69,21 +70,39 @@ export interface EdgeContext {
   readonly localDiscovery: boolean;
   /** Why the edge is in error (authentication, keys); undefined when fine. */
   errors: { auth: string | undefined; keys: string | undefined };
-  /** Consecutive PACKETs from peers that did not decrypt to a plausible frame (wrong key detection). */
-  undecryptableStreak: number;
   lastRxP2p: number;
   lastRxSuper: number;
 }
 
-/** Sends a control message directly to a socket (in TCP mode everything goes to the supernode). */
-export function sendTo(ctx: EdgeContext, message: Message, to: Socket, ttl?: number): void {
+/**
+ * Sends a control message directly to a socket on record's behalf (in TCP mode everything goes to
+ * the supernode), within what peer-trust.ts allows: free to an address the supernode vouched for,
+ * else paid from the peer's credit. Returns whether it was sent.
+ */
+export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: Message, to: Socket, ttl?: number): boolean {
   const bytes = ctx.wire.encode(message);
+  if (!affordToPeer(record, to, bytes.length)) {
+    ctx.counters.withheld++;
+    return false;
+  }
   if (ctx.settings.tcp) {
     ctx.transport?.sendTcp(bytes);
-    return;
+    return true;
   }
   const via = ctx.routes.size === 0 ? undefined : ctx.routes.get(socketToString(to));
   (via ?? ctx.transport)?.send(bytes, to, ttl);
+  return true;
+}
+
+/** sendToSupernode on record's behalf, within what peer-trust.ts allows. Returns whether it was sent. */
+export function sendToSupernodeFor(ctx: EdgeContext, record: PeerRecord, message: Message): boolean {
+  const bytes = ctx.wire.encode(message);
+  if (!affordViaSupernode(record, bytes.length, ctx.current?.socket?.family ?? 'IPv4')) {
+    ctx.counters.withheld++;
+    return false;
+  }
+  sendBytesToSupernode(ctx, bytes);
+  return true;
 }
 
 /** Sends encoded bytes to the current supernode. */

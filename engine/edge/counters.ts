@@ -18,6 +18,8 @@ export interface PacketCounters {
   multicastDrop: TxRx;
   /** Kith's port spray (port-spray.ts); not part of get_packetstats. */
   portSpray: PortSprayCounters;
+  /** Kith: datagrams for a peer not sent because its credit did not cover them (peer-trust.ts). */
+  withheld: number;
 }
 
 export interface PortSprayCounters {
@@ -30,6 +32,8 @@ export interface PortSprayCounters {
   probes: number;
   /** Rounds that found a path (an extra socket received from the peer). */
   hits: number;
+  /** Probes and openers not sent: the edge's spray budget per minute was spent (port-spray.ts). */
+  throttled: number;
 }
 
 export function newPacketCounters(): PacketCounters {
@@ -40,7 +44,8 @@ export function newPacketCounters(): PacketCounters {
     superBroadcast: { tx: 0, rx: 0 },
     tuntapError: { tx: 0 },
     multicastDrop: { tx: 0, rx: 0 },
-    portSpray: { rounds: 0, sockets: 0, openers: 0, probes: 0, hits: 0 },
+    portSpray: { rounds: 0, sockets: 0, openers: 0, probes: 0, hits: 0, throttled: 0 },
+    withheld: 0,
   };
 }
 

@@ -14,33 +14,31 @@ import {
   macKey,
   macToString,
   MAX_DATAGRAM_SIZE,
-  MessageType,
   NULL_MAC,
   PACKET_HEADER_SIZE,
   RegisterCookie,
   socketToString,
 } from '../protocol/index.js';
-import type { Mac, PacketHeader, RegisterMessage, Socket } from '../protocol/index.js';
+import type { Mac, PacketHeader, Socket } from '../protocol/index.js';
 import { learnPeerAddresses } from './addressing.js';
-import { reportedSocket, sendBytesToSupernode, sendToSupernode, stampAccepted } from './context.js';
+import { reportedSocket, sendBytesToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { FramePort } from './frame-port.js';
 import { acceptsInboundIpv4, destinationMac, ETHERNET_HEADER_SIZE, gratuitousArp, ipv4SourceIs, isIpv4Frame, isMulticastFrame, sourceMac } from './frames.js';
 import type { HolePunch } from './hole-punch.js';
 import type { PeerRecord } from './peer-table.js';
+import { earn } from './peer-trust.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { Opened } from './wire.js';
+import { noteDecrypted, noteUndecryptable } from './wrong-key.js';
+import type { Undecryptable } from './wrong-key.js';
 
 /** §8.9 HOSTINFO_TIMEOUT: bridged hosts are forgotten after 300 s. */
 const HOST_TABLE_TIMEOUT_MS = 300_000;
-/** Consecutive undecryptable PACKETs from peers before the edge reports a key problem. */
-export const WRONG_KEY_THRESHOLD = 3;
-export const WRONG_KEY_REASON = 'wrong key: packets from peers do not decrypt';
+/** Kith (DESIGN.md: every table has a bound): bridged hosts remembered, the oldest forgotten first. */
+export const MAX_BRIDGED_HOSTS = 4096;
 
 const BUFFER_SIZE = MAX_DATAGRAM_SIZE + 64;
-
-/** Why a received payload is not a frame of ours: a wrong key or cipher most likely. */
-type Undecryptable = 'transform-mismatch' | 'decrypt-failed' | 'decompress-failed' | 'implausible-frame';
 
 export class DataPath {
   private readonly transform: Transform;
@@ -145,9 +143,10 @@ export class DataPath {
     }
     this.sendViaSupernode(bytes, false);
     const query = ctx.peers.query(dstMac, now);
+    if (query === undefined) return;
     query.record.traffic.framesOut++;
     query.record.traffic.bytesOut += frame.length;
-    if (query.due) this.queryPeer(query.record, now);
+    if (query.due) this.holePunch.query(query.record, now);
   }
 
   private sendDirect(record: PeerRecord, bytes: Uint8Array, frameLength: number): void {
@@ -163,26 +162,6 @@ export class DataPath {
     sendBytesToSupernode(this.ctx, bytes);
     this.ctx.counters.super.tx++;
     if (broadcast) this.ctx.counters.superBroadcast.tx++;
-  }
-
-  /** §8.5 step 7 query procedure: REGISTER via the supernode and QUERY_PEER. */
-  private queryPeer(record: PeerRecord, now: number): void {
-    const { ctx } = this;
-    const base = { ttl: DEFAULT_TTL, fromSupernode: false as const, communityField: ctx.settings.communityField };
-    if (ctx.settings.allowP2p) {
-      const register: RegisterMessage = {
-        ...base,
-        type: MessageType.Register,
-        cookie: RegisterCookie.Forwarded,
-        srcMac: ctx.mac,
-        dstMac: record.mac,
-        devAddr: ctx.addressing.announced(),
-        description: ctx.settings.description,
-      };
-      sendToSupernode(ctx, register);
-    }
-    record.relayRtt.probeSent(now);
-    sendToSupernode(ctx, { ...base, type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: record.mac, aflags: 0 });
   }
 
   /** §8.3 ACK step 8 / Appendix D: two gratuitous ARPs through the normal transmit path. */
@@ -209,24 +188,25 @@ export class DataPath {
       socket,
       now,
     });
+    // A full table of vouched peers (peer-table.ts) leaves a newcomer unrecorded; its frame still counts.
+    const record = outcome.kind === 'refused' ? undefined : outcome.record;
+    if (record !== undefined) earn(record, opened.raw.length, source.family);
     this.holePunch.onSighting(outcome, fromSupernode);
 
     const frameLength = this.decode(message, payload);
     if (typeof frameLength !== 'number') {
-      this.undecryptable(frameLength, message.srcMac);
+      ctx.logger.debug(() => `PACKET from ${macToString(message.srcMac)} dropped: ${frameLength}`);
+      if (record !== undefined && noteUndecryptable(ctx, record, socket.address, frameLength)) this.holePunch.askSupernode(record);
       return;
     }
-    ctx.undecryptableStreak = 0;
-    if (ctx.errors.keys !== undefined) ctx.errors.keys = undefined;
+    noteDecrypted(ctx, record);
     const frame = this.frame.subarray(0, frameLength);
     if (!ctx.settings.allowMulticast && isMulticastFrame(frame)) {
       ctx.counters.multicastDrop.rx++;
       return;
     }
     if (!ctx.settings.allowRouting && !acceptsInboundIpv4(frame, ctx.addressing.bytes)) return;
-    if (ctx.settings.allowRouting && !macEquals(sourceMac(frame), message.srcMac)) {
-      this.hosts.set(macKey(frame, 6), { edge: Uint8Array.from(message.srcMac), seen: now });
-    }
+    if (ctx.settings.allowRouting && !macEquals(sourceMac(frame), message.srcMac)) this.learnHost(macKey(frame, 6), message.srcMac, now);
     ctx.counters.transop.rx++;
     if (fromSupernode) {
       ctx.counters.super.rx++;
@@ -236,10 +216,11 @@ export class DataPath {
       ctx.counters.p2p.rx++;
       ctx.lastRxP2p = now;
     }
-    const record = outcome.record;
-    record.traffic.framesIn++;
-    record.traffic.bytesIn += frameLength;
-    if (macEquals(sourceMac(frame), message.srcMac)) learnPeerAddresses(record, frame);
+    if (record !== undefined) {
+      record.traffic.framesIn++;
+      record.traffic.bytesIn += frameLength;
+      if (macEquals(sourceMac(frame), message.srcMac)) learnPeerAddresses(record, frame);
+    }
     try {
       this.port.write(frame);
     } catch (error) {
@@ -263,13 +244,13 @@ export class DataPath {
     return length;
   }
 
-  private undecryptable(reason: Undecryptable, srcMac: Mac): void {
-    const { ctx } = this;
-    ctx.logger.debug(() => `PACKET from ${macToString(srcMac)} dropped: ${reason}`);
-    if (++ctx.undecryptableStreak >= WRONG_KEY_THRESHOLD && ctx.errors.keys === undefined) {
-      ctx.errors.keys = reason === 'transform-mismatch' ? 'wrong cipher: peers use a different community.cipher' : WRONG_KEY_REASON;
-      ctx.logger.error(ctx.errors.keys);
+  /** §8.9: inner MAC key → the edge it lives behind; a full table forgets its oldest entry. */
+  private learnHost(key: number, edge: Mac, now: number): void {
+    if (!this.hosts.has(key) && this.hosts.size >= MAX_BRIDGED_HOSTS) {
+      const oldest = this.hosts.keys().next();
+      if (oldest.done !== true) this.hosts.delete(oldest.value);
     }
+    this.hosts.set(key, { edge: Uint8Array.from(edge), seen: now });
   }
 
   /** §8.9: forgets bridged hosts not seen for 300 s. */

@@ -30,8 +30,8 @@ export interface EdgeSessionOptions {
   readonly openPort: (name: string, config: KithConfig) => Promise<Result<SessionPort, string>>;
   /** Called after the host side of the port got its address. */
   readonly onAddressConfigured?: (address: IpSubnet) => void;
-  /** Passed to every Edge (tests: local discovery off, bind addresses). */
-  readonly edgeOptions?: Partial<Pick<EdgeOptions, 'localDiscovery' | 'drop' | 'clock' | 'stampGenerator'>>;
+  /** Passed to every Edge (the session's auth token; tests: local discovery off, bind addresses). */
+  readonly edgeOptions?: Partial<Pick<EdgeOptions, 'localDiscovery' | 'drop' | 'clock' | 'stampGenerator' | 'authToken'>>;
 }
 
 const EVENT_NAMES: readonly (keyof EdgeEventMap)[] = ['state-changed', 'peer-added', 'peer-removed', 'path-changed', 'supernode-selected', 'address-assigned'];

@@ -48,6 +48,8 @@ export interface EdgeOptions {
   readonly localDiscovery?: boolean;
   /** Test hook: drop datagrams to or from a remote socket (e.g. to block direct paths). */
   readonly drop?: DatagramFilter;
+  /** The simple-id token (PROTOCOL.md §7.2) the session keeps across restarts (session-identity.ts); random when absent. */
+  readonly authToken?: Uint8Array;
 }
 
 /** Raised by the constructor for a configuration the edge cannot run with; the message says why. */
@@ -77,7 +79,7 @@ export class Edge {
   constructor(private readonly options: EdgeOptions) {
     const settings = edgeSettings(options.config);
     if (!settings.ok) throw new EdgeConfigError(settings.detail ?? 'invalid configuration');
-    const auth = createEdgeAuth(settings.value.userPassword);
+    const auth = createEdgeAuth(settings.value.userPassword, options.authToken);
     if (!auth.ok) throw new EdgeConfigError(auth.detail ?? 'unusable authentication settings');
     if (isNullMac(options.port.mac)) throw new EdgeConfigError('the frame port has a null MAC');
     const clock = options.clock ?? systemClock;
@@ -122,7 +124,6 @@ export class Edge {
       routes: new Map(),
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       errors: { auth: undefined, keys: undefined },
-      undecryptableStreak: 0,
       lastRxP2p: 0,
       lastRxSuper: 0,
     };
@@ -189,7 +190,6 @@ export class Edge {
     ctx.registration.lastSup = 0;
     ctx.errors.auth = undefined;
     ctx.errors.keys = undefined;
-    ctx.undecryptableStreak = 0;
     this.updateState();
   }
 

@@ -18,11 +18,18 @@
 //   gets a direct path in both directions when our side's NAT is not symmetric (cf. §8.7.5).
 // * When our side's router also filters by the remote port, no punch of either side gets through
 //   to a peer behind a port-randomising NAT; port-spray.ts takes over after a few seconds.
+// * Every datagram sent on a peer's behalf goes through peer-trust.ts: to an address the supernode
+//   vouched for (a PEER_INFO answering our QUERY_PEER), or paid from what the peer's own datagrams
+//   brought in. A peer the supernode has not vouched for is asked about first (QUERY_PEER, smaller
+//   than any datagram that creates a record); its PEER_INFO then lets the punching run in full.
 import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
-import type { Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
-import { reportedSocket, sendTo, sendToSupernode, stampAccepted } from './context.js';
+import type { Mac, Message, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import { reportedSocket, sendToPeer, sendToSupernode, sendToSupernodeFor, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord, SightingOutcome } from './peer-table.js';
+import { earn, isRegistered, isVouched, vouch } from './peer-trust.js';
+import { MAX_PROBE_AGE_MS } from './rtt.js';
+import { review } from './wrong-key.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { Arrival } from './udp-transport.js';
@@ -36,6 +43,8 @@ export const PUNCH_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 2_000, 4_00
 const PORT_SPRAY = 16;
 /** Kith: a REGISTER to each known peer this often keeps the path (last_p2p) fresh on both sides and measures the RTT. */
 export const DIRECT_PROBE_INTERVAL_MS = 4_000;
+/** Kith: a PEER_INFO counts only as the answer to our QUERY_PEER for its MAC sent at most this long ago. */
+export const PEER_INFO_WINDOW_MS = MAX_PROBE_AGE_MS;
 
 /** When the next full-TTL punch of attempt (1-based) is due, or undefined when the schedule is over. */
 export function punchDelay(attempt: number): number | undefined {
@@ -51,14 +60,41 @@ export class HolePunch {
   ) {}
 
   private sendRegister(record: PeerRecord, cookie: number, to: Socket, ttl?: number): void {
-    const now = this.ctx.clock.nowMs();
-    record.directRtt.probeSent(now);
-    sendTo(this.ctx, this.registration.registerTo(record.mac, cookie), to, ttl);
+    if (sendToPeer(this.ctx, record, this.registration.registerTo(record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs());
   }
 
   /** REGISTER (FORWARDED) through the supernode, which relays it with our public socket (§4.1). */
   private sendForwardedRegister(record: PeerRecord): void {
-    sendToSupernode(this.ctx, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
+    sendToSupernodeFor(this.ctx, record, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
+  }
+
+  private queryMessage(record: PeerRecord): Message {
+    const { ctx } = this;
+    return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField, type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: record.mac, aflags: 0 };
+  }
+
+  /**
+   * §8.5 step 7 query procedure, for a frame of ours to a peer without a direct path: REGISTER via
+   * the supernode and QUERY_PEER. Our own traffic asks, so nothing is paid from the peer's credit.
+   */
+  query(record: PeerRecord, now: number): void {
+    const { ctx } = this;
+    if (ctx.settings.allowP2p) sendToSupernode(ctx, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
+    record.relayRtt.probeSent(now);
+    sendToSupernode(ctx, this.queryMessage(record));
+  }
+
+  /**
+   * Kith: asks the supernode where record's MAC is registered (QUERY_PEER, at most once per
+   * register_interval, paid from the peer's credit): its PEER_INFO vouches for the address (peer-trust.ts).
+   */
+  askSupernode(record: PeerRecord): void {
+    const { ctx } = this;
+    const now = ctx.clock.nowMs();
+    if (record.lastSentQuery !== 0 && now - record.lastSentQuery <= ctx.settings.registerIntervalMs) return;
+    if (!sendToSupernodeFor(ctx, record, this.queryMessage(record))) return;
+    record.lastSentQuery = now;
+    record.relayRtt.probeSent(now);
   }
 
   /** §8.7.2 step 2 "register with new peer", after bookkeeping decided so. */
@@ -73,14 +109,16 @@ export class HolePunch {
     const record = outcome.record;
     const socket = record.socket;
     if (socket === undefined) return;
+    if (!isVouched(record, socket.address)) this.askSupernode(record);
     if (fromSupernode) {
-      this.punchReported(record, socket);
       this.sendForwardedRegister(record);
+      this.punchReported(record, socket);
     } else {
       // The peer's datagram just came from there, so its NAT lets ours in: no TTL games needed.
       this.sendRegister(record, RegisterCookie.Regular, socket);
     }
-    this.registration.sendMulticastRegister();
+    // For a peer nobody vouched for, the multicast REGISTERs of each registration refresh suffice.
+    if (isRegistered(record)) this.registration.sendMulticastRegister();
   }
 
   /** IP TTL of a punch to a supernode-reported socket: full once the peer punched, else the opener's. */
@@ -154,18 +192,6 @@ export class HolePunch {
     if (viaMulticast && macEquals(message.srcMac, ctx.mac)) return;
     if (!viaMulticast && !macEquals(message.dstMac, ctx.mac)) return;
     const socket = (fromSupernode ? reportedSocket(message.socket, source) : undefined) ?? source;
-    if (!fromSupernode && ctx.settings.allowP2p) {
-      const ack: RegisterAckMessage = {
-        ttl: DEFAULT_TTL,
-        fromSupernode: false,
-        communityField: ctx.settings.communityField,
-        type: MessageType.RegisterAck,
-        cookie: message.cookie,
-        dstMac: message.srcMac,
-        srcMac: ctx.mac,
-      };
-      sendTo(ctx, ack, socket);
-    }
     const outcome = ctx.peers.sighting({
       fromSupernode,
       viaMulticast,
@@ -176,6 +202,21 @@ export class HolePunch {
       description: message.description,
       now: ctx.clock.nowMs(),
     });
+    if (outcome.kind === 'refused') return;
+    earn(outcome.record, opened.raw.length, source.family);
+    if (!fromSupernode && ctx.settings.allowP2p) {
+      const ack: RegisterAckMessage = {
+        ttl: DEFAULT_TTL,
+        fromSupernode: false,
+        communityField: ctx.settings.communityField,
+        type: MessageType.RegisterAck,
+        cookie: message.cookie,
+        dstMac: message.srcMac,
+        srcMac: ctx.mac,
+      };
+      // Smaller than the REGISTER it answers: always within the credit that REGISTER brought.
+      sendToPeer(ctx, outcome.record, ack, socket);
+    }
     this.onSighting(outcome, fromSupernode);
     if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);
   }
@@ -186,6 +227,7 @@ export class HolePunch {
     if (message.fromSupernode || !macEquals(message.dstMac, ctx.mac)) return;
     const existing = ctx.peers.get(message.srcMac);
     if (!stampAccepted(ctx, opened.stamp, existing, false)) return;
+    if (existing !== undefined) earn(existing, opened.raw.length, source.family);
     const now = ctx.clock.nowMs();
     existing?.directRtt.replyReceived(now);
     const wasKnown = existing !== undefined && ctx.peers.isKnown(message.srcMac);
@@ -197,25 +239,37 @@ export class HolePunch {
     ctx.events.emit('path-changed', { mac: macToString(record.mac), path: 'direct', via: undefined });
   }
 
-  /** §8.6 PEER_INFO answering our QUERY_PEER (PONGs go to the registration). */
+  /**
+   * §8.6 PEER_INFO answering our QUERY_PEER (PONGs go to the registration). Kith: only an answer to
+   * a query of ours (the supernode sends PEER_INFO for nothing else), and it vouches for the
+   * addresses it names (peer-trust.ts); a peer it vouches for the first time gets the REGISTERs of
+   * §8.7.2 step 2 that its credit did not cover.
+   */
   handlePeerInfo(message: PeerInfoMessage, supernodeSource: Socket): void {
     const { ctx } = this;
     const socket = reportedSocket(message.socket, supernodeSource);
     if (socket === undefined) return;
     const record = ctx.peers.pending.get(macKey(message.targetMac)) ?? ctx.peers.known.get(macKey(message.targetMac));
     if (record === undefined) return;
-    record.relayRtt.replyReceived(ctx.clock.nowMs());
+    const now = ctx.clock.nowMs();
+    if (record.lastSentQuery === 0 || now - record.lastSentQuery > PEER_INFO_WINDOW_MS) return;
+    record.relayRtt.replyReceived(now);
+    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
+    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
+    const fresh = vouch(record, socket.address);
+    if (preferred !== undefined) vouch(record, preferred.address);
     if (record.socketOrigin !== 'direct' || record.socket === undefined) {
       record.socket = socket;
       record.socketOrigin = 'supernode';
     }
-    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
-    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
+    review(ctx, record);
     if (!ctx.settings.allowP2p) return;
     if (preferred !== undefined) {
       record.preferredSocket = preferred;
       this.sendRegister(record, RegisterCookie.Local, preferred);
     }
-    if (!ctx.peers.isKnown(record.mac)) this.punchReported(record, record.socket);
+    if (ctx.peers.isKnown(record.mac)) return;
+    if (fresh) this.sendForwardedRegister(record);
+    this.punchReported(record, record.socket);
   }
 }

@@ -2,6 +2,8 @@
 // them is relayed by the supernode) and known_peers (a REGISTER_ACK confirmed a direct path). The
 // rules of §8.7.2 (bookkeeping), §8.7.3 (path confirmation), §8.5 step 7 (idle direct paths) and
 // §8.7.4 (expiry) live here as pure state transitions on an injected time; sending is the caller's.
+// Kith bounds both tables together and per source address, with an eviction order an attacker
+// cannot turn against real peers (see makeRoom).
 import { isMultiBroadcast, macEquals, macKey, RegisterCookie, socketEquals } from '../protocol/index.js';
 import type { IpSubnet, Mac, Socket } from '../protocol/index.js';
 import { NO_IP_SUBNET } from '../protocol/index.js';
@@ -9,6 +11,7 @@ import type { SenderStampRecord } from '../crypto/timestamp.js';
 import type { DatagramSender } from './context.js';
 import { newTraffic } from './counters.js';
 import type { Traffic } from './counters.js';
+import { isVouched } from './peer-trust.js';
 import { RttEstimator } from './rtt.js';
 
 /** §10.2 REGISTRATION_TIMEOUT: records not seen for this long are purged. */
@@ -19,6 +22,10 @@ export const PURGE_INTERVAL_MS = 30_000;
 export const PATH_RESELECTION_GUARD_MS = REGISTRATION_TIMEOUT_MS / 4;
 /** §8.7.2 step 3: the socket-change check runs at most once a second unless the cookie improves. */
 const SOCKET_CHECK_INTERVAL_MS = 1_000;
+/** Kith (DESIGN.md: every table has a bound): peer records, pending and known together. */
+export const MAX_PEERS = 1024;
+/** Kith: records at one address that the supernode has not vouched for (a per-source limit). */
+export const MAX_UNVOUCHED_PER_ADDRESS = 8;
 
 /** Where a record's socket was learned: observed as a datagram's source, or reported by a supernode. */
 export type SocketOrigin = 'direct' | 'supernode';
@@ -56,6 +63,12 @@ export interface PeerRecord {
   nextProbeAt: number;
   /** Kith: the socket the peer is reached from when not the main one (a port spray's winner, port-spray.ts). */
   via: DatagramSender | undefined;
+  /** Kith (peer-trust.ts): addresses the supernode named for this MAC answering our QUERY_PEER. */
+  vouched: string[];
+  /** Kith (peer-trust.ts): bytes the peer's datagrams paid for datagrams to addresses nobody vouched for. */
+  credit: number;
+  /** Kith (wrong-key.ts): the peer's latest PACKETs that did not decrypt. */
+  keyTrouble: KeyTrouble | undefined;
   /** Kith display fields. */
   vpnIpv4: string | undefined;
   vpnIpv6: string | undefined;
@@ -64,6 +77,14 @@ export interface PeerRecord {
   /** QUERY_PEER → PEER_INFO through the supernode. */
   relayRtt: RttEstimator;
   traffic: Traffic;
+}
+
+/** PACKETs from one peer in a row that did not decrypt, all from one address. */
+export interface KeyTrouble {
+  count: number;
+  address: string;
+  /** The last one named another transform (community.cipher differs), rather than failing to decrypt. */
+  cipher: boolean;
 }
 
 export interface SightingInput {
@@ -87,10 +108,26 @@ export type SightingOutcome =
   | { kind: 'new-peer'; record: PeerRecord }
   | { kind: 'moved'; record: PeerRecord; oldSocket: Socket | undefined }
   | { kind: 'pending-updated'; record: PeerRecord }
-  | { kind: 'known-updated'; record: PeerRecord };
+  | { kind: 'known-updated'; record: PeerRecord }
+  /** Kith: no room for a new peer (the table is full of vouched ones); nothing was recorded. */
+  | { kind: 'refused' };
 
 function isAllZeroAddress(socket: Socket): boolean {
   return socket.address === '0.0.0.0' || socket.address === '::';
+}
+
+function leastRecentlySeen(records: readonly PeerRecord[]): PeerRecord | undefined {
+  let oldest: PeerRecord | undefined;
+  for (const record of records) if (oldest === undefined || record.lastSeen < oldest.lastSeen) oldest = record;
+  return oldest;
+}
+
+/**
+ * Kith: a relayed PACKET or REGISTER claiming a pending peer at an address the supernode never named
+ * for it does not move the peer away from one it did (anyone can send such a claim, peer-trust.ts).
+ */
+function keepsVouchedSocket(record: PeerRecord, reported: Socket): boolean {
+  return record.socket !== undefined && isVouched(record, record.socket.address) && !isVouched(record, reported.address);
 }
 
 /** Told when a MAC enters or leaves the peer list (pending ∪ known). */
@@ -116,6 +153,10 @@ export class PeerTable {
 
   isKnown(mac: Mac): boolean {
     return this.known.has(macKey(mac));
+  }
+
+  get size(): number {
+    return this.pending.size + this.known.size;
   }
 
   all(): PeerRecord[] {
@@ -148,6 +189,10 @@ export class PeerTable {
       peerOpened: false,
       nextProbeAt: 0,
       via: undefined,
+      // What the supernode said about the MAC stays true at a new socket; credit was the old one's.
+      vouched: inherit === undefined ? [] : [...inherit.vouched],
+      credit: 0,
+      keyTrouble: undefined,
       vpnIpv4: inherit?.vpnIpv4,
       vpnIpv6: inherit?.vpnIpv6,
       directRtt: inherit?.directRtt ?? new RttEstimator(),
@@ -160,7 +205,43 @@ export class PeerTable {
     table.delete(macKey(record.mac));
     record.mac = Uint8Array.from(mac);
     record.lastCookie = RegisterCookie.None;
+    // Kith: what was vouched for (and counted) was the old MAC's.
+    record.vouched = [];
+    record.keyTrouble = undefined;
     table.set(macKey(mac), record);
+  }
+
+  /**
+   * Kith: room for one more record; address is where it will be unless it has no socket yet or the
+   * supernode already vouched for it (then the per-address limit does not apply). Only records
+   * the supernode has not vouched for are evicted, least recently seen first — at the same address
+   * first (per-source limit), then pending before known — so made-up MACs push out each other, never
+   * a registered peer; with the table full of vouched peers the newcomer is refused.
+   */
+  private makeRoom(address: string | undefined): boolean {
+    if (address !== undefined) {
+      const sameAddress = this.unvouched((record) => record.socket?.address === address);
+      if (sameAddress.length >= MAX_UNVOUCHED_PER_ADDRESS) this.evict(leastRecentlySeen(sameAddress));
+    }
+    if (this.size < MAX_PEERS) return true;
+    const victim = leastRecentlySeen(this.unvouched((record) => this.pending.get(macKey(record.mac)) === record)) ?? leastRecentlySeen(this.unvouched(() => true));
+    if (victim === undefined) return false;
+    this.evict(victim);
+    return true;
+  }
+
+  private unvouched(matches: (record: PeerRecord) => boolean): PeerRecord[] {
+    const found: PeerRecord[] = [];
+    for (const table of [this.pending, this.known]) for (const record of table.values()) if (record.vouched.length === 0 && matches(record)) found.push(record);
+    return found;
+  }
+
+  private evict(record: PeerRecord | undefined): void {
+    if (record === undefined) return;
+    const key = macKey(record.mac);
+    if (this.pending.get(key) === record) this.pending.delete(key);
+    if (this.known.get(key) === record) this.known.delete(key);
+    this.listener?.removed(record, 'purged');
   }
 
   /** §8.7.2: a PACKET or REGISTER from (or relayed for) a peer. */
@@ -189,9 +270,9 @@ export class PeerTable {
       if (differs && direct) {
         // The peer moved: forget the direct path and register again at the new socket.
         this.known.delete(macKey(mac));
-        const oldSocket = record.socket;
         const moved = this.registerWithNewPeer(input, record);
-        return { kind: 'moved', record: moved.record, oldSocket };
+        if (moved.kind === 'refused') this.listener?.removed(record, 'purged');
+        return moved;
       }
       // §8.7.5: a supernode's view may differ behind a symmetric NAT; direct evidence wins.
       if (!differs) record.lastSeen = now;
@@ -206,6 +287,7 @@ export class PeerTable {
     let record = this.pending.get(macKey(mac));
     let kind: 'new-peer' | 'pending-updated' = 'pending-updated';
     if (record === undefined) {
+      if (!this.makeRoom(inherit !== undefined && inherit.vouched.length > 0 ? undefined : socket.address)) return { kind: 'refused' };
       record = this.create(mac, socket, origin, now, inherit);
       record.local = input.viaMulticast;
       this.pending.set(macKey(mac), record);
@@ -218,7 +300,7 @@ export class PeerTable {
       record.socketOrigin = 'direct';
       if (input.viaMulticast) record.local = true;
       kind = 'new-peer';
-    } else if (record.socketOrigin !== 'direct' || record.socket === undefined) {
+    } else if ((record.socketOrigin !== 'direct' || record.socket === undefined) && !keepsVouchedSocket(record, socket)) {
       // Kith (§8.7.5): a socket observed directly is never replaced by one a supernode reports.
       record.socket = socket;
       record.socketOrigin = 'supernode';
@@ -286,9 +368,10 @@ export class PeerTable {
    * §8.5 step 7 query procedure: ensures a pending record for mac and tells whether a REGISTER via
    * the supernode and a QUERY_PEER are due (at most once per register_interval).
    */
-  query(mac: Mac, now: number): { record: PeerRecord; due: boolean } {
+  query(mac: Mac, now: number): { record: PeerRecord; due: boolean } | undefined {
     let record = this.pending.get(macKey(mac));
     if (record === undefined) {
+      if (!this.makeRoom(undefined)) return undefined;
       record = this.create(mac, undefined, 'supernode', now);
       this.pending.set(macKey(mac), record);
       this.listener?.added(record);

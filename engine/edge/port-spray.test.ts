@@ -1,5 +1,6 @@
-// Port spray (port-spray.ts): the role rule, the probe port generator, pacing and the per-round
-// bounds on a manual clock, and the hard side's sockets on loopback.
+// Port spray (port-spray.ts): the role rule, the probe port generator, pacing, the per-round bounds
+// and the budget per minute on a manual clock, only towards vouched addresses, and the hard side's
+// sockets on loopback.
 import { createSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { ManualClock } from './clock.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
 import { PeerTable } from './peer-table.js';
+import { vouch } from './peer-trust.js';
 import {
   EASY_START_MS,
   HARD_START_MS,
@@ -19,6 +21,7 @@ import {
   probesDue,
   ROUND_STARTS_MS,
   roundStart,
+  SPRAY_BUDGET_PER_MINUTE,
   SPRAY_DURATION_MS,
   SPRAY_PROBES,
   SPRAY_SOCKETS,
@@ -45,14 +48,15 @@ interface Harness {
   ctx: EdgeContext;
   clock: ManualClock;
   peers: PeerTable;
-  sent: { to: Socket; ttl: number | undefined }[];
+  sent: { to: Socket; ttl: number | undefined; at: number }[];
   delivered: Socket[];
 }
 
-function harness(publicSocket: Socket, localPort: number, peerSocket: Socket): Harness {
+/** An edge with one pending peer at peerSocket, which the supernode vouched for unless told otherwise. */
+function harness(publicSocket: Socket, localPort: number, peerSocket: Socket, vouched = true): Harness {
   const clock = new ManualClock();
   const peers = new PeerTable(20_000);
-  const sent: { to: Socket; ttl: number | undefined }[] = [];
+  const sent: { to: Socket; ttl: number | undefined; at: number }[] = [];
   const delivered: Socket[] = [];
   const ctx = {
     settings: { allowP2p: true, tcp: false, registerTtl: 0 },
@@ -62,12 +66,13 @@ function harness(publicSocket: Socket, localPort: number, peerSocket: Socket): H
     peers,
     counters: newPacketCounters(),
     registration: { publicSocket },
-    transport: { localPort, localAddress: '127.0.0.1', send: (_bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, ttl }) },
+    transport: { localPort, localAddress: '127.0.0.1', send: (_bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, ttl, at: clock.nowMs() }) },
     routes: new Map(),
   } as unknown as EdgeContext;
   const registration = { registerTo: () => ({}) } as unknown as SupernodeRegistration;
   const spray = new PortSpray(ctx, registration, (_bytes, source) => delivered.push(source), undefined, seeded(7));
-  peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: peerSocket, now: clock.nowMs() });
+  const seen = peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: peerSocket, now: clock.nowMs() });
+  if (vouched && seen.kind !== 'refused') vouch(seen.record, peerSocket.address);
   return { spray, ctx, clock, peers, sent, delivered };
 }
 
@@ -128,12 +133,17 @@ describe('port spray', () => {
     assert.ok(EASY_START_MS > HARD_START_MS && EASY_START_MS + SPRAY_DURATION_MS < HARD_START_MS + HARD_WINDOW_MS);
   });
 
-  it('only considers pending peers known at a supernode-reported IPv4 socket', () => {
+  it('only considers pending peers known at a supernode-reported IPv4 socket the supernode vouched for', () => {
     const peers = new PeerTable(20_000);
-    const { record } = peers.query(PEER, 0);
+    const record = peers.query(PEER, 0)?.record;
+    assert.ok(record !== undefined);
     assert.equal(sprayEligible(record, false), false, 'no socket yet');
     record.socket = sock('203.0.113.9', 5000);
     record.socketOrigin = 'supernode';
+    assert.equal(sprayEligible(record, false), false, 'only claimed by a relayed datagram');
+    vouch(record, '198.51.100.200');
+    assert.equal(sprayEligible(record, false), false, 'vouched at another address');
+    vouch(record, '203.0.113.9');
     assert.equal(sprayEligible(record, false), true);
     assert.equal(sprayEligible(record, true), false, 'a known peer');
     record.socketOrigin = 'direct';
@@ -166,6 +176,35 @@ describe('port spray', () => {
     h.peers.confirmPath(PEER, sock('203.0.113.9', 23456), RegisterCookie.Regular, h.clock.nowMs());
     run(h, 120_000);
     assert.equal(h.sent.length, before);
+  });
+
+  it('never probes an address the supernode has not vouched for', () => {
+    const h = harness(sock('198.51.100.1', 7000), 7000, sock('203.0.113.9', 40000), false);
+    run(h, (ROUND_STARTS_MS.at(-1) ?? 0) + 60_000);
+    assert.equal(h.sent.length, 0);
+    assert.equal(h.ctx.counters.portSpray.rounds, 0);
+  });
+
+  it('sends at most SPRAY_BUDGET_PER_MINUTE probes a minute, all peers together', () => {
+    const h = harness(sock('198.51.100.1', 7000), 7000, sock('203.0.113.9', 40000));
+    // Many vouched peers at once: without the budget, each would get its own rounds.
+    for (let i = 1; i <= 8; i++) {
+      const mac = Uint8Array.from([2, 0, 0, 0, 1, i]);
+      const address = `203.0.113.${10 + i}`;
+      const seen = h.peers.sighting({ fromSupernode: true, viaMulticast: false, mac, cookie: RegisterCookie.Forwarded, socket: sock(address, 40000), now: h.clock.nowMs() });
+      if (seen.kind !== 'refused') vouch(seen.record, address);
+    }
+    run(h, (ROUND_STARTS_MS.at(-1) ?? 0) + 60_000);
+    // The most probes in any 60 s window.
+    let most = 0;
+    for (let first = 0, last = 0; last < h.sent.length; last++) {
+      while ((h.sent[last]?.at ?? 0) - (h.sent[first]?.at ?? 0) >= 60_000) first++;
+      most = Math.max(most, last - first + 1);
+    }
+    assert.ok(most <= SPRAY_BUDGET_PER_MINUTE, `${most} probes in one minute`);
+    assert.ok(h.sent.length < 9 * SPRAY_PROBES * ROUND_STARTS_MS.length, 'not every round went out in full');
+    assert.ok(h.ctx.counters.portSpray.throttled > 0, 'the rest was throttled');
+    assert.equal(h.ctx.counters.portSpray.probes, h.sent.length);
   });
 
   it('two hard sides never probe', () => {

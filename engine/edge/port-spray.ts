@@ -5,7 +5,7 @@
 //
 // The hard side opens SPRAY_SOCKETS extra UDP sockets and sends from each a TTL-limited REGISTER
 // (hole-punch.ts OPENER_TTL) to the peer's public socket as the supernode reports it (§4.9 PEER_INFO
-// sock, or the socket a supernode inserts into a relayed PACKET/REGISTER, §8.6): each opens a mapping
+// sock): each opens a mapping
 // on its own router at a random external port, and dies before the peer's router, so that router is
 // never poisoned. The easy side sends SPRAY_PROBES REGISTERs from its main socket to random ports of
 // the peer's public address: each opens an entry on its own router, and a probe that hits one of the
@@ -34,13 +34,21 @@
 //   EASY_START_MS for SPRAY_DURATION_MS, well inside that window. At most ROUND_STARTS_MS.length
 //   rounds per peer record, with a growing backoff; a peer that is purged, moves or disconnects
 //   starts over.
+// * A round is a thousand datagrams at one address, so it goes only to an address the supernode
+//   vouched for (peer-trust.ts: named for the peer's MAC in a PEER_INFO answering our QUERY_PEER),
+//   never to one that a relayed PACKET or REGISTER merely claims — anyone who knows the community's
+//   name can have the supernode relay those, with any source address (a 130-byte spoofed broadcast
+//   used to draw ~2,000 probes at a victim). And whatever the number of peers, at most
+//   SPRAY_BUDGET_PER_MINUTE probes and openers leave the edge in any minute.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { macKey, macToString, RegisterCookie, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { Mac, Socket } from '../protocol/index.js';
+import { TokenBucket } from '../token-bucket.js';
 import type { DatagramSender, EdgeContext } from './context.js';
 import { OPENER_TTL } from './hole-punch.js';
 import type { PeerRecord } from './peer-table.js';
+import { isVouched } from './peer-trust.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
 import { literalLookup, sendDgram, type DatagramFilter } from './udp-transport.js';
 
@@ -63,6 +71,10 @@ export const EASY_START_MS = 7_000;
 const OPENER_REPEAT_MS = HARD_WINDOW_MS / 2;
 /** The lowest port probed: below it are system ports that NATs rarely hand out. */
 export const MIN_PROBE_PORT = 1024;
+/** Probes and openers at once, all peers together: one peer's first two rounds (20 s apart) fit. */
+export const SPRAY_BURST = 2 * SPRAY_PROBES;
+/** The burst refills at one round a minute, so no 60 s sees more than this. */
+export const SPRAY_BUDGET_PER_MINUTE = SPRAY_BURST + SPRAY_PROBES;
 
 export type SprayRole = 'hard' | 'easy';
 
@@ -104,9 +116,13 @@ export function roundStart(round: number): number | undefined {
   return ROUND_STARTS_MS[round];
 }
 
-/** A peer's record may take part: pending, reachable only at a supernode-reported IPv4 socket. */
+/**
+ * A peer's record may take part: pending, reachable only at a supernode-reported IPv4 socket whose
+ * address the supernode vouched for (see the header).
+ */
 export function sprayEligible(record: PeerRecord, known: boolean): boolean {
-  return !known && record.via === undefined && record.socket?.family === 'IPv4' && record.socketOrigin === 'supernode';
+  const socket = record.socket;
+  return !known && record.via === undefined && socket?.family === 'IPv4' && record.socketOrigin === 'supernode' && isVouched(record, socket.address);
 }
 
 /** One extra IPv4 socket; once it wins, the sender of everything for its peer. */
@@ -165,6 +181,8 @@ export class PortSpray {
   private readonly states = new Map<number, SprayState>();
   /** Extra sockets bound and not yet closed, plus those being bound. */
   private openCount = 0;
+  /** SPRAY_BURST refilled at SPRAY_PROBES a minute, across peers and rounds. */
+  private readonly budget: TokenBucket;
 
   constructor(
     private readonly ctx: EdgeContext,
@@ -173,7 +191,16 @@ export class PortSpray {
     private readonly deliver: (bytes: Uint8Array, source: Socket) => void,
     private readonly drop: DatagramFilter | undefined,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.budget = new TokenBucket(SPRAY_BURST, (60_000 * SPRAY_BURST) / SPRAY_PROBES, ctx.clock.nowMs());
+  }
+
+  /** How many of wanted probes or openers may leave now; the rest are counted as throttled. */
+  private grant(wanted: number): number {
+    const granted = this.budget.take(wanted, this.ctx.clock.nowMs());
+    this.ctx.counters.portSpray.throttled += wanted - granted;
+    return granted;
+  }
 
   private role(): SprayRole | undefined {
     const { ctx } = this;
@@ -249,13 +276,12 @@ export class PortSpray {
     if (target === undefined || transport === undefined) return;
     const due = probesDue(elapsedMs, state.ports.length, SPRAY_DURATION_MS);
     if (due <= state.probesSent) return;
+    const granted = this.grant(due - state.probesSent);
     const bytes = ctx.wire.encode(this.registration.registerTo(state.record.mac, RegisterCookie.Regular));
-    ctx.counters.portSpray.probes += due - state.probesSent;
-    for (; state.probesSent < due; state.probesSent++) {
-      const port = state.ports[state.probesSent];
-      if (port !== undefined) transport.send(bytes, { family: 'IPv4', address: target.address, port });
-    }
-    state.record.directRtt.probeSent(ctx.clock.nowMs());
+    ctx.counters.portSpray.probes += granted;
+    for (const port of state.ports.slice(state.probesSent, state.probesSent + granted)) transport.send(bytes, { family: 'IPv4', address: target.address, port });
+    state.probesSent = due;
+    if (granted > 0) state.record.directRtt.probeSent(ctx.clock.nowMs());
   }
 
   /** Hard side: opens the round's sockets and sends the first openers. */
@@ -301,9 +327,10 @@ export class PortSpray {
     const target = state.target;
     if (target === undefined || state.winner !== undefined) return;
     state.openersSent++;
+    const granted = this.grant(state.sockets.length);
     const bytes = ctx.wire.encode(this.registration.registerTo(state.record.mac, RegisterCookie.Regular));
-    for (const socket of state.sockets) socket.send(bytes, target, OPENER_TTL);
-    ctx.counters.portSpray.openers += state.sockets.length;
+    for (const socket of state.sockets.slice(0, granted)) socket.send(bytes, target, OPENER_TTL);
+    ctx.counters.portSpray.openers += granted;
   }
 
   /** A datagram on an extra socket: the first one from the peer's public socket makes it the winner. */

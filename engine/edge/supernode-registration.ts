@@ -15,7 +15,7 @@ import {
   socketToString,
 } from '../protocol/index.js';
 import type { Mac, PeerInfoMessage, RegisterMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../protocol/index.js';
-import { sendBytesToSupernode, sendTo, sendToSupernode, stampAccepted } from './context.js';
+import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext, SnWait } from './context.js';
 import {
   commonValue,
@@ -233,7 +233,7 @@ export class SupernodeRegistration {
     if (!ctx.settings.allowP2p) return;
     for (const record of ctx.peers.known.values()) {
       if (record.socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
-      sendTo(ctx, this.registerTo(record.mac, record.lastCookie), record.socket);
+      sendToPeer(ctx, record, this.registerTo(record.mac, record.lastCookie), record.socket);
     }
   }
 
