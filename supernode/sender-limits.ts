@@ -1,8 +1,8 @@
 // What one sender may make the supernode create or send (issue 9 items 6, 16 and 18). n3n has no
 // such limits; each is a supernode.* option (CONFIG.md schema) where 0 lifts it. Source addresses
 // are the UDP source or TCP peer address: edges behind one NAT router share one.
-import { perMinute, perSecond, TokenBuckets } from '../engine/rate-limit.js';
-import type { Rate } from '../engine/rate-limit.js';
+import { KeyedTokenBuckets, perMinute, perSecond } from '../engine/keyed-token-buckets.js';
+import type { Rate } from '../engine/keyed-token-buckets.js';
 
 export interface SenderLimitSettings {
   /** Edges one source address may hold in one community (0 = no limit). */
@@ -22,22 +22,22 @@ export interface SenderLimitSettings {
  * address: an edge probing supernodes sends a few PINGs every 30 s (PROTOCOL.md §8.4); a spoofed
  * flood reflects at most this many answers a second to its victim.
  */
-const ANSWERS_TO_STRANGERS: Rate = { burst: 8, perSecond: 4 };
+const ANSWERS_TO_STRANGERS: Rate = { capacity: 8, refillMs: 2_000 };
 
 export class SenderLimits {
   readonly edgesPerAddress: number;
-  readonly registrations: TokenBuckets<string>;
-  readonly communityRegistrations: TokenBuckets<string>;
-  readonly communities: TokenBuckets<string>;
-  readonly broadcastBytes: TokenBuckets<string>;
-  readonly answers = new TokenBuckets<string>(ANSWERS_TO_STRANGERS);
+  readonly registrations: KeyedTokenBuckets<string>;
+  readonly communityRegistrations: KeyedTokenBuckets<string>;
+  readonly communities: KeyedTokenBuckets<string>;
+  readonly broadcastBytes: KeyedTokenBuckets<string>;
+  readonly answers = new KeyedTokenBuckets<string>(ANSWERS_TO_STRANGERS);
 
   constructor(settings: SenderLimitSettings) {
     this.edgesPerAddress = settings.edgesPerAddress;
-    this.registrations = new TokenBuckets(perMinute(settings.registrationsPerAddress));
-    this.communityRegistrations = new TokenBuckets(perMinute(settings.registrationsPerCommunity));
-    this.communities = new TokenBuckets(perMinute(settings.communitiesPerAddress));
-    this.broadcastBytes = new TokenBuckets(perSecond(settings.broadcastBytesPerAddress));
+    this.registrations = new KeyedTokenBuckets(perMinute(settings.registrationsPerAddress));
+    this.communityRegistrations = new KeyedTokenBuckets(perMinute(settings.registrationsPerCommunity));
+    this.communities = new KeyedTokenBuckets(perMinute(settings.communitiesPerAddress));
+    this.broadcastBytes = new KeyedTokenBuckets(perSecond(settings.broadcastBytesPerAddress));
   }
 
   /** Whether a source address holding `held` edges of a community may register one more. */
