@@ -83,50 +83,57 @@ async function broadcast(peer: SimPeer, community: string, port: number, count: 
   return count * encodeMessage(message).length;
 }
 
+interface Outcome {
+  /** Bytes the attacker sent, spoofed ones included. */
+  readonly sent: number;
+  /** Bytes that reached the victim's address. */
+  readonly received: number;
+  /** The victim's ports a broadcast reached. */
+  readonly reached: number;
+  /** Edges registered in the victim's name. */
+  readonly edgesAtVictim: number;
+}
+
+/**
+ * 500 registrations in the victim's name (each followed by a PING from the same port when
+ * speakForEdges: a spoofer that answers for every fake edge), then 10 broadcasts from a real edge.
+ */
+async function spoofAndBroadcast(community: string, speakForEdges: boolean): Promise<Outcome> {
+  const { supernode, port } = await startSupernode();
+  const victim = await Victim.open(SPOOFED_REGISTRATIONS);
+  const { peer, sent: setup } = await attacker(community, port);
+  try {
+    let sent = setup;
+    for (let i = 0; i < SPOOFED_REGISTRATIONS; i++) {
+      sent += await victim.send(i, registerSuper(community, victimMac(i), { auth: simpleId(1), devAddr: victimAddress(i) }), port);
+      if (speakForEdges) sent += await victim.send(i, ping(community, victimMac(i)), port);
+    }
+    await sleep(300);
+    sent += await broadcast(peer, community, port, BROADCASTS);
+    await sleep(SETTLE_MS);
+    const edgesAtVictim = supernode.edges().filter((edge) => edge.sockaddr.startsWith(`${VICTIM}:`)).length;
+    return { sent, received: victim.received, reached: victim.reached.size, edgesAtVictim };
+  } finally {
+    await peer.close();
+    await victim.close();
+    await supernode.close();
+  }
+}
+
+const ratio = ({ received, sent }: Outcome): string => `the victim received ${received} bytes for the attacker's ${sent} (${(received / sent).toFixed(1)}×)`;
+
 describe('security: broadcast fan-out amplification', () => {
   it('500 registrations in the name of one address, then 10 broadcasts, send the victim less than the attacker sent', { timeout: 60_000 }, async () => {
-    const { supernode, port } = await startSupernode();
-    const victim = await Victim.open(SPOOFED_REGISTRATIONS);
-    let sent = 0;
-    const { peer, sent: setup } = await attacker('amp', port);
-    try {
-      sent += setup;
-      for (let i = 0; i < SPOOFED_REGISTRATIONS; i++) sent += await victim.send(i, registerSuper('amp', victimMac(i), { auth: simpleId(1), devAddr: victimAddress(i) }), port);
-      await sleep(300);
-      sent += await broadcast(peer, 'amp', port, BROADCASTS);
-      await sleep(SETTLE_MS);
-      assert.ok(victim.received < sent, `the victim received ${victim.received} bytes for the attacker's ${sent} (${(victim.received / sent).toFixed(1)}×)`);
-      assert.equal(victim.reached.size, 0, 'no broadcast reached an address that never answered');
-    } finally {
-      await peer.close();
-      await victim.close();
-      await supernode.close();
-    }
+    const outcome = await spoofAndBroadcast('amp', false);
+    assert.ok(outcome.received < outcome.sent, ratio(outcome));
+    assert.equal(outcome.reached, 0, 'no broadcast reached an address that never answered');
   });
 
   it('an attacker that also speaks for every spoofed edge reaches at most the per-address edge limit', { timeout: 60_000 }, async () => {
-    const { supernode, port } = await startSupernode();
-    const victim = await Victim.open(SPOOFED_REGISTRATIONS);
-    let sent = 0;
-    const { peer, sent: setup } = await attacker('amp2', port);
-    try {
-      sent += setup;
-      for (let i = 0; i < SPOOFED_REGISTRATIONS; i++) {
-        sent += await victim.send(i, registerSuper('amp2', victimMac(i), { auth: simpleId(1), devAddr: victimAddress(i) }), port);
-        sent += await victim.send(i, ping('amp2', victimMac(i)), port);
-      }
-      await sleep(300);
-      sent += await broadcast(peer, 'amp2', port, BROADCASTS);
-      await sleep(SETTLE_MS);
-      const perAddress = supernode.edges().filter((edge) => edge.sockaddr.startsWith(`${VICTIM}:`)).length;
-      assert.ok(perAddress <= 32, `${perAddress} edges registered in the name of one address`);
-      assert.ok(victim.reached.size <= 32, `broadcasts reached ${victim.reached.size} of the victim's ports`);
-      assert.ok(victim.received < 8 * sent, `the victim received ${victim.received} bytes for the attacker's ${sent} (${(victim.received / sent).toFixed(1)}×)`);
-    } finally {
-      await peer.close();
-      await victim.close();
-      await supernode.close();
-    }
+    const outcome = await spoofAndBroadcast('amp2', true);
+    assert.ok(outcome.edgesAtVictim <= 32, `${outcome.edgesAtVictim} edges registered in the name of one address`);
+    assert.ok(outcome.reached <= 32, `broadcasts reached ${outcome.reached} of the victim's ports`);
+    assert.ok(outcome.received < 8 * outcome.sent, ratio(outcome));
   });
 
   it("caps the bytes one sender's broadcasts fan out to", { timeout: 60_000 }, async () => {

@@ -3,9 +3,9 @@
 // real kith-supernode process in a network namespace; a client namespace PINGs each address.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, RunDir, SETTLE_MS, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
-import type { KithProcess } from '../netns/kith.js';
-import { INTERNET_LEN, INTERNET_PREFIX, netnsSkipReason, Topology } from '../netns/topology.js';
+import { startNetwork, stopNetwork, SUPERNODE_PORT } from '../netns/kith.js';
+import type { Network } from '../netns/kith.js';
+import { INTERNET_LEN, INTERNET_PREFIX, netnsSkipReason } from '../netns/topology.js';
 import type { Host } from '../netns/topology.js';
 
 const skip = netnsSkipReason();
@@ -27,28 +27,20 @@ socket.bind(0, () => {
 `;
 
 describe('security: a supernode with two addresses', { skip }, () => {
-  let topology: Topology;
-  let runDir: RunDir;
-  let sn: KithProcess;
-  let snHost: Host;
+  let network: Network;
   let client: Host;
 
   before(async () => {
-    topology = Topology.create();
-    runDir = new RunDir(topology);
-    snHost = await topology.publicHost('sn');
-    await topology.exec(snHost.ns, 'ip', ['addr', 'add', `${SECOND_ADDRESS}/${INTERNET_LEN}`, 'dev', 'eth0']);
-    client = await topology.publicHost('c');
-    sn = startSupernode(topology, runDir, snHost, 'sn');
-    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    network = await startNetwork();
+    // Added while the supernode runs: it answers from addresses it did not know at start too.
+    await network.topology.exec(network.snHost.ns, 'ip', ['addr', 'add', `${SECOND_ADDRESS}/${INTERNET_LEN}`, 'dev', 'eth0']);
+    client = await network.topology.publicHost('c');
   });
 
-  after(async () => {
-    await topology?.destroy();
-    runDir?.remove();
-  });
+  after(() => stopNetwork(network));
 
   it('answers each PING from the address it was sent to', async () => {
+    const { topology, snHost, sn } = network;
     for (const target of [snHost.address, SECOND_ADDRESS]) {
       const output = await topology.exec(client.ns, process.execPath, ['-e', CLIENT, String(SUPERNODE_PORT), target]);
       assert.deepEqual(JSON.parse(output.trim()), { [target]: 1 }, `PING to ${target}: answers from ${output.trim()} (supernode log: ${sn.output()})`);
