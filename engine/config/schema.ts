@@ -149,11 +149,7 @@ export const schema = {
       }),
       macaddr: option.mac({ description: "The supernode's MAC address (random when unset)", edge: undefined }),
       peer: option.hostList({ description: 'Another supernode of the federation (repeatable)', defaultPort: DEFAULT_SUPERNODE_PORT }),
-      registrations_per_address: option.uint({
-        description: 'New edges and address requests one source address may register per minute (0 = no limit)',
-        edge: 0,
-        supernode: 60,
-      }),
+      registrations_per_address: option.uint({ description: 'New edges or address requests per source address per minute (0 = no limit)', edge: 0, supernode: 60 }),
       registrations_per_community: option.uint({ description: 'New edges one community may gain per minute (0 = no limit)', edge: 0, supernode: 1200 }),
       spoofing_protection: option.bool({ description: 'Refuse registrations that reuse another edge\'s MAC or address', edge: false, supernode: true }),
       tcp_connections_per_address: option.uint({ description: 'TCP connections one source address may hold open (0 = no limit)', edge: 0, supernode: 16 }),
