@@ -16,7 +16,8 @@ export default defineConfig({
   expect: { timeout: 20_000 },
   globalSetup: './e2e/ui/global-setup.ts',
   globalTeardown: './e2e/ui/global-teardown.ts',
-  reporter: 'list',
+  // test-results/ holds what a failure leaves to look at; a passing run removes it.
+  reporter: [['list'], ['./e2e/ui/output-cleanup.ts']],
   outputDir: 'test-results',
   use: {
     actionTimeout: 15_000,

@@ -36,6 +36,18 @@ describe('invite links', () => {
     assert.doesNotMatch(`${facts.message}${facts.detail}`, /secret-key/);
     assert.equal(describeInvite('kith://join?c=x').usable, false);
   });
+
+  it('shows the address and encryption the invite brings, and makes bidi overrides visible', () => {
+    const facts = describeInvite(
+      encodeInvite({ community: 'fam\u202Eylimaf', key: 'k', cipher: 'AES', compression: 'none', headerEncryption: false, supernodes: ['sn.example.net'], addressMode: 'static', address: '10.9.8.7/24' }),
+    );
+    assert.equal(facts.message, 'Join the network “fam[U+202E]ylimaf”?');
+    assert.match(facts.detail, /This computer's address: 10\.9\.8\.7\/24, fixed by the invite/);
+    assert.match(facts.detail, /Encryption: AES, with the key in the link\./);
+    const hostile = describeInvite(encodeInvite({ community: 'x', key: '', cipher: 'null', compression: 'none', headerEncryption: false, supernodes: ['127.0.0.1:7654'], addressMode: 'auto', address: '' }));
+    assert.equal(hostile.usable, false);
+    assert.match(hostile.detail, /supernode on this computer itself/);
+  });
 });
 
 describe('createInviteQueue', () => {

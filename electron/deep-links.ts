@@ -3,7 +3,7 @@
 // 'open-url' (macOS, which must be listened to before 'ready'). Every route ends in one queue; a
 // link is imported (engine method `kith.invite.import`) only after the person confirms it in the window.
 import type { App, BrowserWindow, Dialog } from 'electron';
-import { decodeInvite } from '../engine/desktop/invite-link.js';
+import { decodeInvite, inviteSummary } from '../engine/desktop/invite-link.js';
 
 export const PROTOCOL = 'kith';
 /** Longer than any invite the engine creates; a guard against pasting a whole document. */
@@ -30,16 +30,24 @@ export function findInviteLink(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The confirmation's words: the network and its supernodes (never the key), or why the link cannot be used. */
+/**
+ * The confirmation's words (invite-link.ts inviteSummary, as the window shows them): the network,
+ * its supernodes, the address this computer will use and the encryption, never the key; or why the
+ * link cannot be used.
+ */
 export function describeInvite(link: string): { readonly usable: boolean; readonly message: string; readonly detail: string } {
   const decoded = decodeInvite(link);
   if (!decoded.ok) return { usable: false, message: 'This invite link cannot be used.', detail: decoded.detail ?? 'The link is not a Kith invite.' };
-  const { community, supernodes, key } = decoded.value;
-  const encryption = key === '' ? 'Traffic in this network is not encrypted.' : 'Traffic in this network is encrypted with the key in the link.';
+  const summary = inviteSummary(decoded.value);
   return {
     usable: true,
-    message: `Join the network “${community}”?`,
-    detail: [`Supernodes: ${supernodes.join(', ')}`, encryption, 'Accept invites only from people you trust: everyone in the network can reach this computer.'].join('\n\n'),
+    message: `Join the network “${summary.community}”?`,
+    detail: [
+      `Supernodes: ${summary.supernodes}`,
+      `This computer's address: ${summary.address}`,
+      `Encryption: ${summary.encryption}`,
+      'Accept invites only from people you trust: everyone in the network can reach this computer.',
+    ].join('\n\n'),
   };
 }
 

@@ -21,6 +21,12 @@ interface ConfigModule {
   validateConfiguration(this: void, config: Configuration, logger: unknown): Promise<void>;
 }
 
+// electron-builder logs through builder-util's logger, to stdout and in several writes per line;
+// node:test's file runner reads this process's stdout as its own serialized reports, and those
+// writes interleaved with them intermittently corrupt the stream ("Unable to deserialize cloned
+// data"). The logger writes to stderr here instead.
+(requireFromBuilder('builder-util') as { log: { stream: NodeJS.WritableStream } }).log.stream = process.stderr;
+
 async function loadConfig(): Promise<Configuration> {
   const { getConfig, validateConfiguration } = requireFromBuilder('app-builder-lib/out/util/config/config.js') as ConfigModule;
   const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };

@@ -130,7 +130,7 @@ describe('kith-tap serve: the agent hands a user its own TAP and nothing else', 
       ['delete kithagent0\n', /bad request/], // only open/addr/mtu/up/down
       ['create kithx root\n', /bad request/],
       ['mtu kithagent0 70000\n', /bad MTU/],
-      ['addr kithagent0 127.0.0.1/8\n', /unicast/],
+      ['addr kithagent0 127.0.0.1/8\n', /overlaps loopback/],
       ['\n', /bad request/],
     ];
     for (const [line, msg] of bad) {

@@ -15,7 +15,8 @@ export type TapErrorKind =
   | 'invalid-argument' // rejected before any system call
   | 'system' // a system call failed; code/errno/syscall say which
   | 'closed' // the device was closed
-  | 'refused'; // kith-tap's agent said no; message is its reason
+  | 'refused' // kith-tap's agent said no; message is its reason
+  | 'foreign'; // the device belongs to another user: the engine uses only its own user's
 
 export interface TapError {
   readonly kind: TapErrorKind;
@@ -29,7 +30,10 @@ export interface TapError {
 export interface TapOptions {
   /** Device name. Optional only with create (the OS picks one, e.g. kith0 on Linux). */
   readonly name?: string;
-  /** Create the device (privileged) or attach to an existing one (its owner needs no privilege). */
+  /**
+   * Create the device (privileged) or attach to an existing one (its owner needs no privilege).
+   * Either way an existing device must belong to this user (root: or to nobody), else 'foreign'.
+   */
   readonly create: boolean;
   readonly mtu?: number;
   readonly mac?: Uint8Array;
@@ -119,13 +123,10 @@ const SLAB_BYTES = 1 << 20; // 64 full-size Ethernet frames need ~97 KiB; jumbo 
 
 const invalid = (message: string): TapError => ({ kind: 'invalid-argument', code: 'EINVAL', message });
 const closedError = (): TapError => ({ kind: 'closed', code: 'EBADF', message: 'device is closed' });
-const fromNative = (e: NativeError): TapError => ({
-  kind: 'system',
-  code: e.code,
-  errno: e.errno,
-  syscall: e.syscall,
-  message: `${e.syscall}: ${e.message}`,
-});
+const fromNative = (e: NativeError): TapError =>
+  e.syscall === 'owner'
+    ? { kind: 'foreign', code: e.code, errno: e.errno, syscall: e.syscall, message: 'the device belongs to another user' }
+    : { kind: 'system', code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` };
 export const isNativeError = (v: unknown): v is NativeError =>
   typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && 'code' in v && 'syscall' in v;
 

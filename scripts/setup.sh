@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu machine to build, run and test Kith: system packages, then the npm
-# dependencies from the lockfile. Safe to run again. Needs Node.js >= 20.19 already installed.
+# dependencies from the lockfile, then the native code. Safe and quick to run again: each step is
+# skipped when nothing it depends on changed. Needs Node.js >= 20.19 already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,29 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Electron's and Playwright's own downloads are never needed: the UI tests use Debian's chromium,
-# and the desktop shell falls back to the browser UI where no Electron binary can be fetched.
-export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm ci --no-audit --no-fund
+# npm ci only when node_modules was not installed from this very lockfile by this Node version
+# (packages with install scripts build for the Node that ran them). The stamp is Kith's own, written
+# after npm ci succeeded and kept inside node_modules, so a failed or interrupted install, or a
+# removed node_modules, never looks current; npm's node_modules/.package-lock.json is npm's internal
+# cache in another format, not a copy of package-lock.json that could be compared.
+lock_id=$({ sha256sum package-lock.json; node -v; } | sha256sum | cut -d' ' -f1)
+lock_stamp=node_modules/.kith-lock-hash
+if [[ -f $lock_stamp && $(<"$lock_stamp") == "$lock_id" ]]; then
+  echo "setup: node_modules already matches package-lock.json (remove node_modules to reinstall)"
+  # Native code is rebuilt only when its sources changed (npm ci's install hook does it otherwise).
+  npm run --silent build:native
+else
+  # Electron's and Playwright's own downloads are never needed: the UI tests use Debian's chromium,
+  # and the desktop shell falls back to the browser UI where no Electron binary can be fetched.
+  export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  echo "setup: installing the npm packages of package-lock.json (npm ci)"
+  # electron-builder's native-module rebuilder (@electron/rebuild 4, node-abi 4) declares Node >=
+  # 22.12; its releases for older Node pull a git dependency or a deprecated node-gyp 9 tree, so it
+  # is not pinned back. It only builds the desktop installers: say so once instead of npm's warning.
+  if (( major < 22 || (major == 22 && minor < 12) )); then
+    echo "setup: Node.js $(node -v) builds, runs and tests Kith; building the desktop installers (npm run dist:desktop) needs Node.js 22.12 or newer"
+  fi
+  # npm's warnings here are deprecation and engine notices about build tools; errors show in full.
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_id" >"$lock_stamp"
+fi

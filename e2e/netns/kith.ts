@@ -82,10 +82,23 @@ export interface NodeProgram {
  * KITH_TEST_LOG set. `name` labels that output and names the management socket's session directory.
  */
 export function startProgram(topology: Topology, runDir: RunDir, host: Host, name: string, program: NodeProgram): KithProcess {
-  const child = topology.spawn(host.ns, process.execPath, [...(program.nodeOptions ?? []), '--import', TSX_LOADER, program.main, ...program.args], {
-    env: { ...runDir.env, ...program.env },
+  return startCommand(topology, runDir, host, name, process.execPath, [...(program.nodeOptions ?? []), '--import', TSX_LOADER, program.main, ...program.args], program);
+}
+
+/** The same for any executable, e.g. a daemon as a package installed it. */
+export function startCommand(
+  topology: Topology,
+  runDir: RunDir,
+  host: Host,
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: Pick<NodeProgram, 'env' | 'asUser'> = {},
+): KithProcess {
+  const child = topology.spawn(host.ns, command, args, {
+    env: { ...runDir.env, ...options.env },
     cwd: REPO,
-    ...(program.asUser === undefined ? {} : { asUser: program.asUser }),
+    ...(options.asUser === undefined ? {} : { asUser: options.asUser }),
   });
   const chunks: string[] = [];
   let size = 0;
@@ -155,12 +168,17 @@ export interface EdgeSpec {
   readonly nodeOptions?: readonly string[];
 }
 
-export function startEdge(topology: Topology, runDir: RunDir, host: Host, session: string, spec: EdgeSpec): KithProcess {
-  const args = ['-c', spec.community, '-a', spec.address, ...spec.supernodes.flatMap((sn) => ['-l', sn])];
+/** kith-edge's command line for spec: `start <session> -c … -a … -l …`. */
+export function edgeArgs(session: string, spec: EdgeSpec): string[] {
+  const args = ['start', session, '-c', spec.community, '-a', spec.address, ...spec.supernodes.flatMap((sn) => ['-l', sn])];
   if (spec.key !== undefined) args.push('-k', spec.key);
   // The TAP is named after the session; short registration intervals keep the suite fast.
   args.push(`-Otuntap.name=${session}`, ...(spec.extra ?? []));
-  return startProgram(topology, runDir, host, session, { main: EDGE_MAIN, args: ['start', session, ...args], asUser: spec.asUser, env: spec.env, nodeOptions: spec.nodeOptions });
+  return args;
+}
+
+export function startEdge(topology: Topology, runDir: RunDir, host: Host, session: string, spec: EdgeSpec): KithProcess {
+  return startProgram(topology, runDir, host, session, { main: EDGE_MAIN, args: edgeArgs(session, spec), asUser: spec.asUser, env: spec.env, nodeOptions: spec.nodeOptions });
 }
 
 /** A management call; undefined when the daemon does not answer (yet) or refuses. */

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, test } from '@playwright/test';
 import type { Browser, BrowserContext, Locator, Page, TestInfo } from '@playwright/test';
 import { assertAlive, call, pingUntil, REPO, RunDir, SETTLE_MS, startProgram, startSupernode, SUPERNODE_PORT, waitFor } from '../netns/kith.js';
 import type { KithProcess } from '../netns/kith.js';
@@ -151,10 +151,15 @@ export async function rpc(world: UiWorld, desktop: Desktop, method: string, para
   }
 }
 
-/** Saves a full-page screenshot as e2e/ui/screenshots/<name>.png (committed; the README shows them). */
+/**
+ * Saves a full-page screenshot `<name>.png` in the test's output folder, which a passing run removes
+ * (e2e/ui/output-cleanup.ts); with KITH_UPDATE_SCREENSHOTS set (`npm run screenshots`) in
+ * e2e/ui/screenshots/ instead, the committed pictures the README shows.
+ */
 export async function shot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const path = join(SCREENSHOTS, `${name}.png`);
+  const dir = process.env['KITH_UPDATE_SCREENSHOTS'] !== undefined ? SCREENSHOTS : test.info().outputDir;
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
   // Fonts and the last event-driven re-render settle before the picture is taken.
   await page.evaluate('document.fonts.ready.then(() => true)');
   await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });

@@ -51,6 +51,11 @@ test.describe('UI: invite', () => {
     await expect(bobPage.getByRole('definition').filter({ hasText: 'kith-home' })).toHaveCount(1, { timeout: 20_000 });
     await openScreen(bobPage, 'Invite');
     await bobPage.getByRole('textbox', { name: 'Invite to join' }).fill(link);
+    // Before Join, what joining does: the network, the address this computer will use, the encryption.
+    const confirmation = bobPage.getByLabel('What joining this network does');
+    await expect(confirmation).toContainText(COMMUNITY);
+    await expect(confirmation).toContainText('one the supernode assigns');
+    await expect(confirmation).toContainText('AES, with the key in the link.');
     await bobPage.getByRole('button', { name: 'Join', exact: true }).click();
     await expect(bobPage.getByText(/^Joined:/)).toBeVisible({ timeout: 20_000 });
     await shot(bobPage, 'invite-joined');

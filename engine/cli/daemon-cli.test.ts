@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { commonOptions } from './command-line.js';
 import { runDaemonCli, type DaemonCli, type Output } from './daemon-cli.js';
 
@@ -42,6 +42,8 @@ const cli: DaemonCli = {
 };
 
 describe('daemon command line', () => {
+  after(() => rmSync(configDir, { recursive: true, force: true }));
+
   it('starts a session with file, then command-line settings in order', async () => {
     assert.equal(await runDaemonCli(cli, ['start', 'home', '-v', '-Osupernode.federation=clifed', '-v'], capture()), 0);
     assert.deepEqual(started, { session: 'home', verbose: 3, federation: 'clifed' });

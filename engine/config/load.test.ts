@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -51,8 +51,9 @@ describe('INI dialect', () => {
 });
 
 describe('loading', () => {
-  it('applies file, environment and command line in that order', () => {
+  it('applies file, environment and command line in that order', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'kith-config-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'home.conf');
     writeFileSync(file, '[community]\nname=fromfile\nkey=filekey\nsupernode=a.example:1234\nsupernode=b.example\n');
     const fromFile = settingsFromFile(file, true);
@@ -88,8 +89,9 @@ describe('loading', () => {
     if (!bad.ok) assert.match(bad.detail ?? '', /community\.cipher: invalid value "aes"; allowed: one of null, AES, ChaCha20, Speck, Twofish/);
   });
 
-  it('never repeats a secret value in an error', () => {
+  it('never repeats a secret value in an error', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'kith-config-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'x.conf');
     writeFileSync(file, '[management]\npassword=hunter2\n[tuntap]\nmtu=big\n');
     const settings = settingsFromFile(file, true);

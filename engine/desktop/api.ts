@@ -59,6 +59,19 @@ export interface Invite {
   readonly community: string;
 }
 
+/** What joining with an invite does, in words for its confirmation; never the key (invite-link.ts inviteSummary). */
+export interface InviteSummary {
+  /** The community name, with hidden characters (bidi overrides, controls) shown as [U+XXXX]. */
+  readonly community: string;
+  readonly supernodes: string;
+  /** The address this computer will use in the network. */
+  readonly address: string;
+  readonly encryption: string;
+}
+
+/** `kith.invite.describe`: what importing the link would do, or why it cannot be used; changes nothing. */
+export type InviteDescription = { readonly ok: true; readonly summary: InviteSummary } | { readonly ok: false; readonly message: string };
+
 /** `kith.invite.import`: the profile the link became (now active and connecting), or why not. */
 export type InviteImportResult = { readonly ok: true; readonly profile: string } | { readonly ok: false; readonly message: string };
 

@@ -19,6 +19,8 @@ describe('desktop host', () => {
   let host: DesktopHost;
   let auth: string;
   const key = 'sesame-0123456789';
+  /** A supernode elsewhere (TEST-NET-2) for invites, which may not name this computer; nothing is ever sent there. */
+  const elsewhere = '198.51.100.7';
 
   const rpc = async (method: string, params: unknown = null, authorised = true): Promise<{ status: number; body: { result?: unknown; error?: { message: string } } }> => {
     const response = await fetch(`${host.url ?? ''}v1`, {
@@ -55,7 +57,7 @@ describe('desktop host', () => {
       profilesDir: store.dir,
       listen: { port: 0, webUiDir: ui },
       openPort: (name) => Promise.resolve(ok(Object.assign(createMemoryFramePort(Uint8Array.from([2, 0, 0, 0x55, 0, ++macs])), { name }))),
-      edgeOptions: { localDiscovery: false },
+      edgeOptions: { localDiscovery: false, drop: (direction, remote) => direction === 'out' && remote.address === elsewhere },
       logSink: () => undefined,
     });
     assert.ok(started.ok, started.ok ? '' : started.detail);
@@ -126,7 +128,16 @@ describe('desktop host', () => {
     assert.ok(invite.ok);
     const link = (invite.result as { link: string }).link;
     assert.match(link, /^kith:\/\/join\?/);
-    const other = link.replace('c=home', 'c=office');
+    // This network's supernode runs on this computer: an invite to it would point the joiner at their own.
+    const local = await host.call('kith.invite.import', [link.replace('c=home', 'c=office')]);
+    assert.deepEqual(local, { ok: true, result: { ok: false, message: `The invite points at a supernode on this computer itself (127.0.0.1:${sn.port}); an invite must name a supernode elsewhere.` } });
+    const other = link.replace('c=home', 'c=office').replace(/sn=[^&]*/, `sn=${elsewhere}%3A7654`);
+    // What the window shows before Join; nothing changes yet.
+    assert.deepEqual(await host.call('kith.invite.describe', [other]), {
+      ok: true,
+      result: { ok: true, summary: { community: 'office', supernodes: `${elsewhere}:7654`, address: 'one the supernode assigns', encryption: 'AES, with the key in the link.' } },
+    });
+    assert.equal(host.session.settings.communityName, 'home');
     const imported = await host.call('kith.invite.import', [other]);
     assert.deepEqual(imported, { ok: true, result: { ok: true, profile: 'office' } });
     assert.equal(host.session.settings.communityName, 'office');

@@ -19,8 +19,14 @@ import { defaultProfilesDir, ProfileStore } from './profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
 export const DESKTOP_MANAGEMENT_PORT = 5644;
-/** The TAP the desktop uses unless a profile names one (`sudo kith-tap create kith0 $USER`). */
-export const DESKTOP_TAP = 'kith0';
+/**
+ * The TAP the desktop uses unless a profile names one: kith<uid>, each user their own (a name
+ * shared by all would let one user's device stand in another's way), which kith-tap reserves for
+ * that uid. Windows has no uids: its one TAP-Windows adapter is kith0.
+ */
+export function desktopTapName(uid: number | undefined = process.getuid?.()): string {
+  return `kith${uid ?? 0}`;
+}
 const EMBEDDED_SUPERNODE_HOST = '127.0.0.1';
 
 export type HostError = 'profile' | 'tap' | 'listen';
@@ -113,7 +119,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const opened = await EdgeSession.open({
     config,
     logger,
-    portName: (c) => c.tuntap.name ?? DESKTOP_TAP,
+    portName: (c) => c.tuntap.name ?? desktopTapName(),
     openPort: options.openPort ?? tapOpener(options.tapHelper),
     ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
   });

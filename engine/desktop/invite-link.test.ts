@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeInvite, encodeInvite, type InviteContents } from './invite-link.js';
+import { decodeInvite, encodeInvite, inviteSummary, isLoopbackSupernode, visibleText, type InviteContents } from './invite-link.js';
 
 const home: InviteContents = {
   community: 'kith-home',
@@ -14,15 +14,22 @@ const home: InviteContents = {
   address: '',
 };
 
+/** Invites decoding keeps as they are: supernodes elsewhere, static addresses the TAP may take. */
 const contents = fc.record({
   community: fc.string({ minLength: 1 }),
   key: fc.string(),
   cipher: fc.constantFrom('null', 'AES', 'ChaCha20', 'Speck', 'Twofish' as const),
   compression: fc.constantFrom('none', 'lzo', 'zstd' as const),
   headerEncryption: fc.boolean(),
-  supernodes: fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 16 }),
+  supernodes: fc.array(
+    fc.oneof(
+      fc.domain().filter((d) => !isLoopbackSupernode(d)),
+      fc.ipV4().filter((a) => !/^(0|127)\./.test(a)).map((a) => `${a}:7654`),
+    ),
+    { minLength: 1, maxLength: 16 },
+  ),
   addressMode: fc.constantFrom('auto', 'static', 'dhcp' as const),
-  address: fc.string(),
+  address: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 254 }), fc.integer({ min: 16, max: 24 })).map(([b, h, len]) => `10.${b}.0.${h}/${len}`),
 });
 
 describe('invite links', () => {
@@ -54,6 +61,37 @@ describe('invite links', () => {
         if (!decoded.ok) assert.ok((decoded.detail ?? '').length > 10);
       }),
     );
+  });
+
+  it('refuses a supernode on this computer, in any spelling (issue 9, item 23)', () => {
+    for (const sn of ['127.0.0.1:7654', '127.0.0.1:1', '127.1:7654', '0x7f.0.0.1', '2130706433:7654', '0.0.0.0:7654', 'localhost', 'LocalHost.:7654', 'x.localhost:1', '[::1]:7654', '::1', '[::]:7654', '[::ffff:127.0.0.1]:7654']) {
+      const decoded = decodeInvite(encodeInvite({ ...home, supernodes: ['sn.example.org:7654', sn] }));
+      assert.equal(decoded.ok, false, sn);
+      assert.equal(decoded.ok ? '' : decoded.error, 'unsafe');
+      assert.match(decoded.ok ? '' : (decoded.detail ?? ''), /supernode on this computer itself/);
+    }
+    for (const sn of ['sn.example.org:7654', '10.77.0.10:7654', '[2001:db8::1]:7654', 'localhost.example.org']) assert.equal(isLoopbackSupernode(sn), false, sn);
+  });
+
+  it('refuses a static address the TAP may not take (issue 9, item 8)', () => {
+    for (const address of ['128.0.0.1/1', '127.0.0.2/8', '10.0.0.1/0', '8.0.0.1/5', '10.0.0.0/24', 'me']) {
+      const decoded = decodeInvite(encodeInvite({ ...home, addressMode: 'static', address }));
+      assert.equal(decoded.ok, false, address);
+      assert.match(decoded.ok ? '' : (decoded.detail ?? ''), /^The invite's address cannot be used: /);
+    }
+  });
+
+  it('sums up what joining does, hidden characters made visible, never the key', () => {
+    const summary = inviteSummary({ ...home, community: 'fam\u202Eily\u200B', addressMode: 'static', address: '10.1.2.3/24' });
+    assert.deepEqual(summary, {
+      community: 'fam[U+202E]ily[U+200B]',
+      supernodes: 'sn.example.org:7654, [2001:db8::1]:7654',
+      address: '10.1.2.3/24, fixed by the invite',
+      encryption: 'ChaCha20, with the key in the link. Packet headers are encrypted too.',
+    });
+    assert.equal(inviteSummary({ ...home, key: '', cipher: 'null' }).encryption, 'none: traffic in this network is not encrypted.');
+    assert.equal(inviteSummary(home).address, 'one the supernode assigns');
+    assert.equal(visibleText('a\u0000b\u2028c\u061Cd'), 'a[U+0000]b[U+2028]c[U+061C]d');
   });
 
   it('refuses links that are not invites, incomplete or from a newer version', () => {

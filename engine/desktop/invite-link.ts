@@ -1,15 +1,20 @@
 // Invite links (DESIGN.md "Invites"): `kith://join?...` carries everything a computer needs to join
 // a community, key included — the key is the point of an invite, so links are never logged. Pure
 // (URL and URLSearchParams only) so the renderer can use it for QR codes as well. Decoding checks
-// the link's shape; the option values are checked like any other settings (network-settings.ts).
+// the link's shape and what a link from a stranger must not do to this computer: point the edge at
+// a supernode on this computer itself, or give its TAP an address that would route the host's own
+// traffic into the VPN (tap-address-rules.ts); the option values are then checked like any other
+// settings (network-settings.ts). inviteSummary words it for the confirmations people see first (the
+// window's, through kith.invite.describe, and Electron's for kith:// links).
+import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
 import { err, ok, type Result } from '../result.js';
-import type { NetworkSettings } from './api.js';
+import type { InviteSummary, NetworkSettings } from './api.js';
 import { ADDRESS_MODES, CIPHERS, COMPRESSIONS, oneOf } from './setting-choices.js';
 
 /** What an invite carries: the network settings minus this computer's own name. */
 export type InviteContents = Omit<NetworkSettings, 'description'>;
 
-export type InviteDecodeError = 'not-an-invite' | 'newer-version' | 'malformed';
+export type InviteDecodeError = 'not-an-invite' | 'newer-version' | 'malformed' | 'unsafe';
 
 export const INVITE_VERSION = 1;
 
@@ -33,6 +38,37 @@ export function encodeInvite(invite: InviteContents): string {
   params.set(P.addressMode, invite.addressMode);
   if (invite.addressMode === 'static' && invite.address !== '') params.set(P.address, invite.address);
   return `kith://join?${params.toString()}`;
+}
+
+/** The host of `host[:port]`, `[v6]:port` or a bare IPv6 address. */
+function hostOf(supernode: string): string {
+  const bracketed = /^\[([^\]]*)\]/.exec(supernode);
+  if (bracketed) return bracketed[1] ?? '';
+  const colons = supernode.split(':').length - 1;
+  return colons === 1 ? supernode.slice(0, supernode.indexOf(':')) : supernode;
+}
+
+const inLoopbackOrThisNetwork = (firstOctet: number): boolean => firstOctet === 127 || firstOctet === 0;
+
+/**
+ * A supernode on this computer itself: localhost names, 127/8 and 0/8 (which reach this host too)
+ * in any spelling the resolver accepts (127.1, 0x7f.0.0.1, 2130706433: the URL parser reads them
+ * as the resolver does), ::1, :: and IPv4-mapped forms of those.
+ */
+export function isLoopbackSupernode(supernode: string): boolean {
+  const host = hostOf(supernode.trim());
+  let name: string;
+  try {
+    name = new URL(`http://${host.includes(':') ? `[${host}]` : host}/`).hostname.replace(/\.$/, '');
+  } catch {
+    return false; // not a host at all: the settings check refuses it
+  }
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const v4 = /^(\d+)\.\d+\.\d+\.\d+$/.exec(name);
+  if (v4) return inLoopbackOrThisNetwork(Number(v4[1]));
+  if (name === '[::1]' || name === '[::]') return true;
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}\]$/.exec(name);
+  return mapped !== null && inLoopbackOrThisNetwork(Number.parseInt(mapped[1] ?? '', 16) >> 8);
 }
 
 /** An absent parameter takes the schema default; a present but unknown one is refused. */
@@ -61,6 +97,8 @@ export function decodeInvite(link: string): Result<InviteContents, InviteDecodeE
   const supernodes = params.getAll(P.supernode).filter((supernode) => supernode !== '');
   if (supernodes.length === 0) return err('malformed', 'The invite link is incomplete: it names no supernode.');
   if (supernodes.length > MAX_SUPERNODES) return err('malformed', `The invite link names more than ${MAX_SUPERNODES} supernodes.`);
+  const local = supernodes.find(isLoopbackSupernode);
+  if (local !== undefined) return err('unsafe', `The invite points at a supernode on this computer itself (${visibleText(local)}); an invite must name a supernode elsewhere.`);
   const cipher = chosen(CIPHERS, params.get(P.cipher), 'null');
   if (cipher === undefined) return err('malformed', `The invite's cipher is unknown; Kith knows ${CIPHERS.join(', ')}.`);
   const compression = chosen(COMPRESSIONS, params.get(P.compression), 'none');
@@ -71,6 +109,13 @@ export function decodeInvite(link: string): Result<InviteContents, InviteDecodeE
   }
   const addressMode = chosen(ADDRESS_MODES, params.get(P.addressMode), 'auto');
   if (addressMode === undefined) return err('malformed', `The invite's address mode is unknown; Kith knows ${ADDRESS_MODES.join(', ')}.`);
+  const address = addressMode === 'static' ? (params.get(P.address) ?? '') : '';
+  if (addressMode === 'static') {
+    // Without the administrator's allow-list, which only the engine reads: invites keep to the private ranges.
+    const parsed = parseTapAddress(address);
+    const refused = parsed.ok ? checkTapAddress(parsed.value) : { message: 'it must be a.b.c.d/len, e.g. 10.0.0.1/24' };
+    if (refused !== undefined) return err('unsafe', `The invite's address cannot be used: ${visibleText(refused.message)}.`);
+  }
   return ok({
     community,
     key: params.get(P.key) ?? '',
@@ -79,6 +124,31 @@ export function decodeInvite(link: string): Result<InviteContents, InviteDecodeE
     headerEncryption: headerEncryption === '1',
     supernodes,
     addressMode,
-    address: addressMode === 'static' ? (params.get(P.address) ?? '') : '',
+    address,
   });
+}
+
+/**
+ * Text from a link as people should see it: control, format (bidi overrides, zero-width) and
+ * line/paragraph separator characters shown as [U+XXXX], so nothing hides or reorders what follows.
+ */
+export function visibleText(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** What joining with an invite does, in words for its confirmation (never the key). */
+export function inviteSummary(invite: InviteContents): InviteSummary {
+  const cipher = invite.cipher === 'null' ? 'none' : invite.cipher;
+  const header = invite.headerEncryption ? ' Packet headers are encrypted too.' : '';
+  return {
+    community: visibleText(invite.community),
+    supernodes: invite.supernodes.map(visibleText).join(', '),
+    address:
+      invite.addressMode === 'static'
+        ? `${invite.address}, fixed by the invite`
+        : invite.addressMode === 'dhcp'
+          ? 'one from a DHCP server in the network'
+          : 'one the supernode assigns',
+    encryption: invite.key === '' ? 'none: traffic in this network is not encrypted.' : `${cipher}, with the key in the link.${header}`,
+  };
 }

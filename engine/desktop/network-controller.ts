@@ -7,8 +7,8 @@ import { isIPv4 } from 'node:net';
 import type { EdgeSession } from '../edge/edge-session.js';
 import type { Logger } from '../log.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
-import { decodeInvite, encodeInvite } from './invite-link.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import { decodeInvite, encodeInvite, inviteSummary } from './invite-link.js';
 import type { LogRing } from './log-ring.js';
 import { checkSettings, configWith, settingsOf } from './network-settings.js';
 import { runPing } from './ping.js';
@@ -95,16 +95,30 @@ export class NetworkController {
     return { link: encodeInvite(settings), community: settings.community };
   }
 
+  /** The settings a link would give this computer, checked as any settings are, or why it cannot be used. */
+  private settingsFromInvite(link: string): Result<NetworkSettings, 'unusable'> {
+    const decoded = decodeInvite(link);
+    if (!decoded.ok) return err('unusable', decoded.detail ?? 'This invite link cannot be used.');
+    // This computer keeps its own name; everything else comes from the link.
+    const { config } = this.options.session;
+    const checked = checkSettings(config, { ...decoded.value, description: settingsOf(config).description });
+    if (!checked.ok) return err('unusable', `The invite cannot be used: ${checked.errors.map((error) => error.message).join(' ')}`);
+    return ok(checked.settings);
+  }
+
+  /** What importing the link would do, for the confirmation before it; changes nothing. */
+  describeInvite(link: string): InviteDescription {
+    const settings = this.settingsFromInvite(link);
+    return settings.ok ? { ok: true, summary: inviteSummary(settings.value) } : { ok: false, message: settings.detail ?? 'This invite link cannot be used.' };
+  }
+
   /** A new profile from the link (named after its community), made active and connecting. */
   async importInvite(link: string): Promise<InviteImportResult> {
-    const decoded = decodeInvite(link);
-    if (!decoded.ok) return { ok: false, message: decoded.detail ?? 'This invite link cannot be used.' };
+    const checked = this.settingsFromInvite(link);
+    if (!checked.ok) return { ok: false, message: checked.detail ?? 'This invite link cannot be used.' };
     const { session, store } = this.options;
-    // This computer keeps its own name; everything else comes from the link.
-    const checked = checkSettings(session.config, { ...decoded.value, description: settingsOf(session.config).description });
-    if (!checked.ok) return { ok: false, message: `The invite cannot be used: ${checked.errors.map((error) => error.message).join(' ')}` };
-    const name = await store.unusedName(profileNameFor(checked.settings.community));
-    const saved = await store.save(name, checked.settings);
+    const name = await store.unusedName(profileNameFor(checked.value.community));
+    const saved = await store.save(name, checked.value);
     if (!saved.ok) return { ok: false, message: `The new network cannot be saved: ${saved.detail ?? saved.error}.` };
     const selected = await this.select(name);
     if (!selected.ok) return { ok: false, message: `The new network was saved as "${name}" but cannot start: ${selected.detail ?? selected.error}.` };

@@ -3,7 +3,7 @@
 // or changes state, or runs a program, so all ask for the management password.
 import { defineMethod, RpcError, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
 import type { NetworkController } from './network-controller.js';
 
 const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
@@ -77,6 +77,12 @@ export function networkMethods(network: NetworkController | undefined) {
       description: 'Kith: a kith://join link for the active network (includes the key)',
       needsAuth: true,
       handler: (): Invite => controller().invite(),
+    }),
+    'kith.invite.describe': defineMethod({
+      description: 'Kith: what joining with a kith://join link would do (network, address, encryption), or why not; params [link]',
+      needsAuth: true,
+      parseParams: parseOneString('invite link'),
+      handler: ([link]): InviteDescription => controller().describeInvite(link),
     }),
     'kith.invite.import': defineMethod({
       description: 'Kith: join the network of a kith://join link; params [link]',

@@ -49,6 +49,12 @@ describe('network settings', () => {
     assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { supernodes: [] })), ['supernodes']);
     assert.match(messageOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1' })), /a\.b\.c\.d\/len/);
     assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1/33' })), ['address']);
+    // The TAP address rules (tap-address-rules.ts): nothing that would take the host's traffic.
+    for (const address of ['128.0.0.1/1', '127.0.0.2/8', '8.0.0.1/5', '10.0.0.0/24']) {
+      const checked = checkSettings(baseConfig(), { addressMode: 'static', address });
+      assert.deepEqual(fieldsOf(checked), ['address'], address);
+      assert.match(messageOf(checked), new RegExp(`^The static address ${address.replace(/\./g, '\\.')} (overlaps|is not a private prefix|is the network)`));
+    }
     assert.match(messageOf(checkSettings(baseConfig(), { cipher: 'rot13' as 'AES', key: 'k' })), /one of null, AES, ChaCha20, Speck, Twofish/);
     assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { key: 'k' })), ['cipher']);
     assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { cipher: 'AES' })), ['key']);

@@ -3,6 +3,8 @@
 // them back. Every refusal is a sentence naming what is allowed, for the form to show by the field.
 import type { KithConfig } from '../config/schema.js';
 import { DEFAULT_SUPERNODE_PORT, optionSpec } from '../config/schema.js';
+import { checkHostTapAddress } from '../config/tap-allow-list.js';
+import { parseTapAddress } from '../config/tap-address-rules.js';
 import { edgeSettings } from '../edge/settings.js';
 import type { FieldError, NetworkSettings, SettingsField } from './api.js';
 import { ADDRESS_MODES, CIPHERS, COMPRESSIONS, oneOf } from './setting-choices.js';
@@ -74,6 +76,14 @@ function parseWith(field: SettingsField, text: string): string | undefined {
   return `${LABELS[field]} must be ${parsed.detail ?? 'valid'}.`;
 }
 
+/** The rules kith-tap applies (tap-address-rules.ts): the form says no before the device would. */
+function staticAddressProblem(text: string): string | undefined {
+  const parsed = parseTapAddress(text);
+  if (!parsed.ok) return 'The static address must be a.b.c.d/len, e.g. 10.0.0.1/24.';
+  const refused = checkHostTapAddress(parsed.value);
+  return refused === undefined ? undefined : `The static address ${refused.message}.`;
+}
+
 function fieldErrors(settings: NetworkSettings): FieldError[] {
   const errors: FieldError[] = [];
   const add = (field: SettingsField, message: string | undefined): void => void (message === undefined ? undefined : errors.push({ field, message }));
@@ -100,7 +110,7 @@ function fieldErrors(settings: NetworkSettings): FieldError[] {
   }
   add('addressMode', parseWith('addressMode', settings.addressMode));
   if (settings.addressMode === 'static') {
-    add('address', /^[0-9.]+\/[0-9]+$/.test(settings.address) ? parseWith('address', settings.address) : 'The static address must be a.b.c.d/len, e.g. 10.0.0.1/24.');
+    add('address', staticAddressProblem(settings.address));
   } else if (settings.address !== '') {
     add('address', 'Leave the static address empty unless the address mode is static.');
   }

@@ -1,6 +1,7 @@
 // The TAP address (PROTOCOL.md §8.1 address modes): static from tuntap.address, auto from the
 // bootstrap REGISTER_SUPER_ACK (§8.2 step 3), dhcp left to the host (the caller reports what it
 // sees). Also what the edge learns about peers' VPN addresses from their frames, for display.
+import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import { parseAddress } from '../protocol/address.js';
 import type { IpSubnet } from '../protocol/index.js';
 import type { PeerRecord } from './peer-table.js';
@@ -11,6 +12,8 @@ export type AddressHook = (address: IpSubnet) => void | Promise<void>;
 
 export class Addressing {
   private current: IpSubnet | undefined;
+  /** The last offer refused, so a supernode repeating it on every ACK is reported once. */
+  private lastRefused = '';
   /** The IPv4 address as 4 bytes for the per-frame filters; 0.0.0.0 while there is none. */
   readonly bytes = new Uint8Array(16);
 
@@ -19,6 +22,8 @@ export class Addressing {
     private readonly requestedPrefix: number,
     staticAddress: IpSubnet,
     private readonly changed: (address: IpSubnet) => void,
+    /** An offer the TAP address rules refuse (tap-address-rules.ts), with the reason. */
+    private readonly refused: (reason: string) => void = () => undefined,
   ) {
     if (mode === 'static') this.set(staticAddress);
   }
@@ -32,10 +37,21 @@ export class Addressing {
     return this.current ?? { address: '0.0.0.0', prefix: this.requestedPrefix };
   }
 
-  /** §8.3 ACK step 6: auto mode takes a non-zero dev_addr/prefix from the supernode. */
+  /**
+   * §8.3 ACK step 6: auto mode takes a non-zero dev_addr/prefix from the supernode, if this edge's
+   * TAP may have it: a hostile supernode must not route the host's traffic into the VPN.
+   */
   offerFromSupernode(offer: IpSubnet): void {
     if (this.mode !== 'auto' || offer.address === '0.0.0.0' || offer.prefix === 0) return;
-    this.set(offer);
+    const problem = checkHostTapAddress(offer);
+    if (problem === undefined) {
+      this.set(offer);
+      return;
+    }
+    const shown = `${offer.address}/${offer.prefix}`;
+    if (shown === this.lastRefused) return;
+    this.lastRefused = shown;
+    this.refused(`refused the address the supernode offered: ${problem.message}`);
   }
 
   /** dhcp mode: the caller reports the address the host's DHCP client configured. */

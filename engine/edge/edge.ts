@@ -104,7 +104,13 @@ export class Edge {
       }),
       counters: newPacketCounters(),
       events,
-      addressing: new Addressing(s.addressMode, s.staticAddress.prefix, s.staticAddress, (address) => this.addressChanged(address)),
+      addressing: new Addressing(
+        s.addressMode,
+        s.staticAddress.prefix,
+        s.staticAddress,
+        (address) => this.addressChanged(address),
+        (reason) => logger.warn(reason),
+      ),
       supernodes: [],
       registration: {
         phase: 'register',

@@ -28,6 +28,19 @@ describe('edge settings', () => {
     assert.equal(result.value.headerEncryption, false);
   });
 
+  it('refuses a static address the TAP may not take (tap-address-rules.ts), naming the option', () => {
+    const staticAt = (address: string, prefix: number) => (c: KithConfig) => {
+      c.tuntap.address_mode = 'static';
+      c.tuntap.address = { address, prefix };
+    };
+    assert.match(refusal(staticAt('128.0.0.1', 1)), /^tuntap\.address: 128\.0\.0\.1\/1 overlaps link-local 169\.254\.0\.0\/16; allowed: inside 10\.0\.0\.0\/8/);
+    assert.match(refusal(staticAt('127.0.0.2', 8)), /^tuntap\.address: .*loopback/);
+    assert.match(refusal(staticAt('10.0.0.1', 0)), /^tuntap\.address: .*this-network/);
+    assert.ok(edgeSettings(config(staticAt('10.200.175.20', 24))).ok);
+    // In auto mode tuntap.address only asks for a prefix length.
+    assert.ok(edgeSettings(config((c) => (c.tuntap.address = { address: '0.0.0.0', prefix: 24 }))).ok);
+  });
+
   it('refuses incomplete or contradictory settings with a clear message', () => {
     assert.match(refusal((c) => (c.community.name = undefined)), /community\.name/);
     assert.match(refusal((c) => (c.community.supernode = [])), /community\.supernode/);

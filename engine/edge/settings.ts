@@ -9,6 +9,7 @@ import { federationPrivateKey, publicKeyOf } from '../crypto/user-password.js';
 import type { CompressionName } from '../compress/index.js';
 import { parseCompressionName } from '../compress/index.js';
 import type { KithConfig } from '../config/schema.js';
+import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import type { HostPort, SockAddr } from '../config/values.js';
 import { communityFieldFromName } from '../protocol/index.js';
 import type { IpSubnet } from '../protocol/index.js';
@@ -112,6 +113,10 @@ export function edgeSettings(config: KithConfig): Result<EdgeSettings, SettingsE
     userPassword = { username: description, password: auth.password, federationPublicKey: fedKey.value };
   }
   if (community.header_encryption === 'unknown') return err('config', 'community.header_encryption must be true or false on an edge');
+  const addressMode = ADDRESS_MODES.find((mode) => mode === tuntap.address_mode) ?? 'auto';
+  // The TAP gets this address and, with it, a route (tap-address-rules.ts).
+  const refused = addressMode === 'static' ? checkHostTapAddress(tuntap.address) : undefined;
+  if (refused !== undefined) return err('config', `tuntap.address: ${refused.message}`);
 
   return ok({
     communityName: community.name,
@@ -123,7 +128,7 @@ export function edgeSettings(config: KithConfig): Result<EdgeSettings, SettingsE
     headerEncryption: community.header_encryption === 'true' || userPassword !== undefined,
     supernodes: community.supernode,
     description,
-    addressMode: ADDRESS_MODES.find((mode) => mode === tuntap.address_mode) ?? 'auto',
+    addressMode,
     staticAddress: { address: tuntap.address.address, prefix: tuntap.address.prefix },
     registerIntervalMs: connection.register_interval * 1000,
     registerTtl: connection.register_pkt_ttl,

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { agentRequest, openTap, openTapFromAgent, type AgentRequest, type TapDevice, type TapError } from '../../native/tap.js';
+import { routeOverlap, type RouteElsewhere } from '../config/tap-address-rules.js';
 import type { IpSubnet } from '../protocol/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { FramePort } from './frame-port.js';
@@ -70,10 +71,11 @@ function defaultHelper(): string {
   return built.find((path) => existsSync(path)) ?? 'kith-tap';
 }
 
-function run(command: string, args: readonly string[]): Promise<void> {
+/** Runs a command to completion; resolves with its output, rejects with its first line of errors. */
+function run(command: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: HELPER_TIMEOUT_MS, encoding: 'utf8' }, (error, _stdout, stderr) => {
-      if (error === null) resolve();
+    execFile(command, args, { timeout: HELPER_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) resolve(stdout);
       else reject(new Error(stderr.trim().split('\n')[0] || error.message));
     });
   });
@@ -84,9 +86,9 @@ function run(command: string, args: readonly string[]): Promise<void> {
  * only on TAPs it owns) refuses what a privileged edge may do itself, which iproute2 then does.
  */
 interface HostInterface {
-  mtu(mtu: number): Promise<void>;
-  up(): Promise<void>;
-  address(address: IpSubnet): Promise<void>;
+  mtu(mtu: number): Promise<unknown>;
+  up(): Promise<unknown>;
+  address(address: IpSubnet): Promise<unknown>;
 }
 
 function kithTapHost(helper: string, name: string, privileged: boolean): HostInterface {
@@ -105,20 +107,81 @@ function kithTapHost(helper: string, name: string, privileged: boolean): HostInt
   };
 }
 
-/** E.g. n3n's TAP named after the session (`ci_edge1`), or one created under an ambient CAP_NET_ADMIN. */
+interface RouteRow {
+  readonly dst?: unknown;
+  readonly dev?: unknown;
+  readonly nexthops?: readonly { readonly dev?: unknown }[];
+}
+
+/** A TUN/TAP device of this user (root: also an ownerless one), whose routes are this user's own VPN's. */
+function ownTunDevice(device: string): boolean {
+  try {
+    readFileSync(`/sys/class/net/${device}/tun_flags`);
+    const owner = Number(readFileSync(`/sys/class/net/${device}/owner`, 'utf8').trim());
+    const me = process.geteuid?.();
+    return owner === me || (me === 0 && owner === -1);
+  } catch {
+    return false; // not a TUN/TAP device, or gone
+  }
+}
+
+/**
+ * IPv4 routes of every table (iproute2's JSON) that leave through an interface other than `name`
+ * and this user's own TUN/TAP devices: kith-tap's route_conflict, for devices it does not configure.
+ */
+async function routesElsewhere(name: string): Promise<RouteElsewhere[]> {
+  const text = await run('ip', ['-j', '-4', 'route', 'show', 'table', 'all']);
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch {
+    throw new Error('cannot read the routing table (ip -j route)');
+  }
+  if (!Array.isArray(rows)) throw new Error('cannot read the routing table (ip -j route)');
+  return (rows as RouteRow[]).flatMap((row) => {
+    const devices = typeof row.dev === 'string' ? [row.dev] : (row.nexthops ?? []).map((hop) => String(hop.dev));
+    const others = devices.filter((dev) => dev !== name && !ownTunDevice(dev));
+    if (typeof row.dst !== 'string' || row.dst === 'default' || (devices.length > 0 && others.length === 0)) return [];
+    const [address = '', prefix = '32'] = row.dst.split('/');
+    return [{ destination: { address, prefix: Number(prefix) }, via: others[0] ?? 'no interface' }];
+  });
+}
+
+/**
+ * E.g. n3n's TAP named after the session (`ci_edge1`), or one created under an ambient
+ * CAP_NET_ADMIN. kith-tap is not involved, so its live-route rule is applied here.
+ */
 function iproute2Host(name: string): HostInterface {
   return {
     mtu: (mtu) => run('ip', ['link', 'set', 'dev', name, 'mtu', String(mtu)]),
     up: () => run('ip', ['link', 'set', 'dev', name, 'up']),
     address: async (address) => {
+      const overlap = routeOverlap(address, await routesElsewhere(name));
+      if (overlap !== undefined) throw new Error(overlap.message);
       await run('ip', ['-4', 'address', 'flush', 'dev', name]);
       await run('ip', ['address', 'add', `${address.address}/${address.prefix}`, 'dev', name]);
     },
   };
 }
 
+/** The addon refused a device another user owns (native/src/tap_linux.cc CheckOwner): whose it is, and what to do. */
+function foreignFailure(name: string): Result<never, TapPortErrorKind> {
+  let owner = 'another user';
+  try {
+    const uid = readFileSync(`/sys/class/net/${name}/owner`, 'utf8').trim();
+    owner = uid === '-1' ? 'no user' : `uid ${uid}`;
+  } catch {
+    // Gone meanwhile: "another user" says enough.
+  }
+  return err(
+    'permission',
+    `cannot open TAP ${name}: it belongs to ${owner}, not to this user (uid ${process.geteuid?.() ?? '?'}), and Kith uses only its own user's TAP; choose another tuntap.name, or have its owner remove it (kith-tap delete ${name})`,
+  );
+}
+
 function openFailure(name: string, privileged: boolean, helper: string, error: TapError): Result<never, TapPortErrorKind> {
   const create = `give kith-tap the capability to make it (sudo setcap cap_net_admin=ep ${helper}) or create it with: sudo kith-tap create ${name} $USER`;
+  if (error.kind === 'foreign') return foreignFailure(name);
   if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
   switch (error.code) {
@@ -197,6 +260,7 @@ function agentHost(socket: string, name: string): HostInterface {
 
 function agentFailure(name: string, socket: string, error: TapError): Result<never, TapPortErrorKind> {
   const start = `start it (macOS: the Kith pkg installs it; Linux: kith-tap serve ${socket} as root) or unset KITH_TAP_AGENT`;
+  if (error.kind === 'foreign') return foreignFailure(name);
   if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'refused') return err('permission', `cannot open TAP ${name}: ${error.message}`);

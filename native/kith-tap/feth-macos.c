@@ -88,16 +88,26 @@ int resolve(const char *name, uid_t caller, struct dev *d) {
   if (caller != 0 && slot[i].owner != caller) return fail(EXIT_POLICY, "%s: not owned by you", name);
   feth_name(i, 0, d->ifs[0]);
   feth_name(i, 1, d->ifs[1]);
+  d->index = if_nametoindex(d->ifs[0]);
   d->n = 2;
   return 0;
 }
 
-/* ifconfig without `alias` replaces the interface's address, as SIOCSIFADDR does on Linux. */
-int set_addr(const char *ifname, struct in_addr a, struct in_addr m) {
+/* ifconfig without `alias` replaces the interface's address, as kith-tap does on Linux. The routing
+ * table is not read here (Linux's route_conflict has no macOS twin yet): check_address's rules hold. */
+int set_addr(const struct dev *d, struct prefix p, uid_t caller) {
+  (void)caller;
   char addr[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+  struct in_addr a = {htonl(p.addr)}, m = {htonl(prefix_mask(p.len))};
   inet_ntop(AF_INET, &a, addr, sizeof addr);
   inet_ntop(AF_INET, &m, mask, sizeof mask);
-  return ifconfig(ifname, "inet", addr, "netmask", mask);
+  return ifconfig(d->ifs[0], "inet", addr, "netmask", mask);
+}
+
+int owned_devices(uid_t uid, int *count) {
+  *count = 0;
+  for (int i = 0; i < SLOTS; i++) *count += slot[i].name[0] != '\0' && slot[i].owner == uid;
+  return 0;
 }
 
 /* The same settings as native/src/tap_macos.cc, which adopts this descriptor. */
@@ -126,6 +136,7 @@ static int bpf_open(const char *ifname, int *out) {
 int tap_open(const char *name, uid_t caller, int *fd, char ifname[IFNAMSIZ]) {
   int i = find_slot(name);
   if (i < 0) {
+    TRY(may_create(name, caller, caller));
     for (i = 0; i < SLOTS && slot[i].name[0] != '\0'; i++) continue;
     if (i == SLOTS) return fail(EXIT_SYS, "too many kith devices");
     TRY(feth_make(i));

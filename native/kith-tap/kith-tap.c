@@ -5,8 +5,10 @@
  *
  * As a command (Linux): install with file capabilities, never setuid:  setcap cap_net_admin=ep kith-tap
  * Anyone who can run it gets CAP_NET_ADMIN for these few operations, so a non-root caller may only
- * create TAPs for itself and only touch TAPs it owns; root may touch any kith* TAP. The engine
- * attaches to its persistent TAP itself (TUNSETIFF works for the owner without privilege).
+ * create TAPs for itself (MAX_DEVICES_PER_USER at most) and only touch TAPs it owns; root may touch
+ * any kith* TAP. No caller, root included, gives a device an address that could take traffic away
+ * from the host (address-policy.c, and route_conflict in rtnl-linux.c). The engine attaches to its
+ * persistent TAP itself (TUNSETIFF works for the owner without privilege).
  *
  * As an agent, `kith-tap serve <socket>`, run as root: by launchd on macOS (the only way there,
  * DESIGN.md "Privilege per OS"), by systemd on Linux as an alternative to file capabilities. The same
@@ -42,7 +44,7 @@
 
 #include "kith-tap.h"
 
-char errmsg[160];
+char errmsg[200];
 
 int fail(int code, const char *fmt, ...) {
   va_list ap;
@@ -64,8 +66,35 @@ __attribute__((noreturn, format(printf, 2, 3))) static void die(int code, const 
 
 __attribute__((noreturn)) static void usage(void) {
   die(EXIT_USAGE, "usage: kith-tap create <name> <user> | delete <name> | addr <name> <a.b.c.d/len>"
-                  " | mtu <name> <576-9000> | up <name> | down <name> | serve <socket>");
+                  " | mtu <name> <576-9000> | up <name> | down <name> | serve <socket> | help");
 }
+
+static const char help_text[] =
+    "kith-tap: Kith's privileged helper for its TAP devices (cap_net_admin, or root as an agent).\n"
+    "\n"
+    "  kith-tap create <name> <user>    a persistent TAP owned by <user> (non-root: only yourself)\n"
+    "  kith-tap delete <name>           removes it\n"
+    "  kith-tap addr <name> <a.b.c.d/len>  sets its one IPv4 address\n"
+    "  kith-tap mtu <name> <576-9000> | up <name> | down <name>\n"
+    "  kith-tap serve <socket>          the agent: the same operations for the users who connect\n"
+    "\n"
+    "Names are kith[A-Za-z0-9_-]{0,11}; kith<N> is reserved for uid N. A user may own at most 8\n"
+    "TAP devices and only change their own; root may use any kith device.\n"
+    "\n"
+    "Addresses must not be able to take traffic away from the host. An address/len is accepted when\n"
+    "  - its prefix lies inside 10.0.0.0/8 with a length of /8 or longer, or inside 172.16.0.0/12,\n"
+    "    192.168.0.0/16 or 100.64.0.0/10 with /16 or longer, or inside a prefix the allow-list holds;\n"
+    "  - it touches none of 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4, and is\n"
+    "    not the network or broadcast address of its prefix (up to /30);\n"
+    "  - it overlaps no route (the default route aside) through another interface: any but your own\n"
+    "    TUN/TAP devices (for root: also ownerless ones), so also not another user's VPN.\n"
+    "\n"
+    "The allow-list, " KITH_TAP_ALLOW_FILE ", lets an administrator accept more: one a.b.c.d/len\n"
+    "per line, '#' starts a comment, at most 1024 lines. It is read only while it and its directory\n"
+    "belong to root and are not writable by group or others; a line that does not parse refuses\n"
+    "every address it would have been asked about. The other rules still apply to what it lists.\n"
+    "\n"
+    "Exit codes: 0 done, 1 system call failed, 2 bad usage or arguments, 3 refused by policy.\n";
 
 /* Names: "kith" + up to 11 of [A-Za-z0-9_-]; fits IFNAMSIZ and can never name a system device. */
 static int check_name(const char *s) {
@@ -78,40 +107,19 @@ static int check_name(const char *s) {
   return bad ? fail(EXIT_USAGE, "bad device name: must be kith[A-Za-z0-9_-]{0,11}") : 0;
 }
 
-/* Strict unsigned decimal: digits only, no sign, no leading zeros (except "0"), <= max. */
-static int parse_uint(const char *s, unsigned long max, unsigned long *out) {
-  size_t n = strlen(s);
-  if (n == 0 || n > 10 || (n > 1 && s[0] == '0')) return -1;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] < '0' || s[i] > '9') return -1;
-  errno = 0;
-  unsigned long v = strtoul(s, NULL, 10);
-  if (errno != 0 || v > max) return -1;
-  *out = v;
-  return 0;
-}
-
-/* Dotted quad with exactly four decimal parts, then /1..32; unicast, not 0/8, 127/8 or >= 224/4. */
-static int parse_cidr(const char *s, struct in_addr *addr, struct in_addr *mask) {
-  char buf[19]; /* "255.255.255.255/32" */
-  unsigned long part[4], len;
-  if (strlen(s) >= sizeof buf) return fail(EXIT_USAGE, "bad address: %s", s);
-  strcpy(buf, s);
-  char *slash = strchr(buf, '/');
-  if (slash == NULL) return fail(EXIT_USAGE, "bad address (want a.b.c.d/len): %s", s);
-  *slash = '\0';
-  if (parse_uint(slash + 1, 32, &len) != 0 || len < 1) return fail(EXIT_USAGE, "bad prefix length: %s", s);
-  char *p = buf;
-  for (int i = 0; i < 4; i++) {
-    char *dot = strchr(p, '.');
-    if ((i < 3) != (dot != NULL)) return fail(EXIT_USAGE, "bad address: %s", s);
-    if (dot) *dot = '\0';
-    if (parse_uint(p, 255, &part[i]) != 0) return fail(EXIT_USAGE, "bad address: %s", s);
-    p = dot ? dot + 1 : p;
-  }
-  if (part[0] == 0 || part[0] == 127 || part[0] >= 224) return fail(EXIT_USAGE, "address must be unicast: %s", s);
-  addr->s_addr = htonl((uint32_t)(part[0] << 24 | part[1] << 16 | part[2] << 8 | part[3]));
-  mask->s_addr = htonl(len == 32 ? 0xffffffffu : ~(0xffffffffu >> len));
+/* Before a device is made for owner at caller's request; root is not limited. kith<N> is the
+ * desktop's name for uid N's device (engine/desktop/host.ts), so nobody can take it first. */
+int may_create(const char *name, uid_t owner, uid_t caller) {
+  unsigned long n;
+  int count;
+  if (caller == 0) return 0;
+  if (owner != caller) return fail(EXIT_POLICY, "may only create a TAP for yourself");
+  if (parse_uint(name + 4, 0xffffffffUL, &n) == 0 && n != (unsigned long)owner)
+    return fail(EXIT_POLICY, "%s is reserved for uid %lu; yours is kith%lu", name, n, (unsigned long)owner);
+  TRY(owned_devices(owner, &count));
+  if (count >= MAX_DEVICES_PER_USER)
+    return fail(EXIT_POLICY, "uid %lu already owns %d TAP devices, the most a user may; remove one first (kith-tap delete <name>)",
+                (unsigned long)owner, count);
   return 0;
 }
 
@@ -134,32 +142,24 @@ static int if_ioctl(unsigned long req, struct ifreq *ifr, const char *what) {
 }
 
 #ifdef __linux__
-/* Reads /sys/class/net/<name>/<attr> as an integer (hex or decimal); -1 if absent. */
-static long sys_attr(const char *name, const char *attr) {
-  char path[64], val[32];
-  snprintf(path, sizeof path, "/sys/class/net/%s/%s", name, attr);
-  FILE *f = fopen(path, "re");
-  if (f == NULL) return -1;
-  char *ok = fgets(val, sizeof val, f);
-  fclose(f);
-  return ok ? strtol(val, NULL, 0) : -1;
-}
-
 /* Only ever touch TAP devices; a non-root caller only ones it owns. */
-static int check_owned_tap(const char *name, uid_t caller) {
-  long flags = sys_attr(name, "tun_flags");
-  if (flags < 0) return fail(EXIT_SYS, "%s: no such TAP device", name);
-  if (!(flags & IFF_TAP)) return fail(EXIT_POLICY, "%s: not a TAP device", name);
-  if (caller != 0 && sys_attr(name, "owner") != (long)caller) return fail(EXIT_POLICY, "%s: not owned by you", name);
+static int check_owned_tap(const char *name, uid_t caller, unsigned *index) {
+  struct tap_info t;
+  TRY(tap_info(name, &t));
+  if (!t.tap) return fail(EXIT_POLICY, "%s: not a TAP device", name);
+  if (caller != 0 && t.owner != (long)caller) return fail(EXIT_POLICY, "%s: not owned by you", name);
+  *index = t.index;
   return 0;
 }
 
 int resolve(const char *name, uid_t caller, struct dev *d) {
-  TRY(check_owned_tap(name, caller));
+  TRY(check_owned_tap(name, caller, &d->index));
   strcpy(d->ifs[0], name);
   d->n = 1;
   return 0;
 }
+
+int owned_devices(uid_t uid, int *count) { return count_owned_taps(uid, count); }
 
 static int tun_attach(const char *name, int *out) {
   int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -174,19 +174,25 @@ static int tun_attach(const char *name, int *out) {
 }
 
 static int cmd_create(const char *name, uid_t uid, uid_t caller) {
-  if (caller != 0 && uid != caller) return fail(EXIT_POLICY, "may only create a TAP for yourself");
+  TRY(may_create(name, uid, caller));
   if (if_nametoindex(name) != 0) return fail(EXIT_SYS, "%s: already exists", name);
-  int fd, rc;
+  int fd, rc, count = 0;
   TRY(tun_attach(name, &fd));
   rc = xioctl(fd, TUNSETOWNER, (void *)(unsigned long)uid, "TUNSETOWNER", name);
+  /* Counted again with the new one: of several made at once beyond the limit, none stays. */
+  if (rc == 0 && caller != 0) rc = owned_devices(uid, &count);
+  if (rc == 0 && count > MAX_DEVICES_PER_USER)
+    rc = fail(EXIT_POLICY, "uid %lu already owns %d TAP devices, the most a user may; remove one first (kith-tap delete <name>)",
+              (unsigned long)uid, MAX_DEVICES_PER_USER);
   if (rc == 0) rc = xioctl(fd, TUNSETPERSIST, (void *)1UL, "TUNSETPERSIST", name);
-  close(fd);
+  close(fd); /* not persistent (yet): the device goes with the descriptor */
   return rc;
 }
 
 static int cmd_delete(const char *name, uid_t caller) {
   int fd;
-  TRY(check_owned_tap(name, caller));
+  unsigned index;
+  TRY(check_owned_tap(name, caller, &index));
   TRY(tun_attach(name, &fd));
   /* Without persistence the device disappears when its last file descriptor closes. */
   int rc = xioctl(fd, TUNSETPERSIST, (void *)0UL, "TUNSETPERSIST", name);
@@ -194,27 +200,25 @@ static int cmd_delete(const char *name, uid_t caller) {
   return rc;
 }
 
-int set_addr(const char *ifname, struct in_addr a, struct in_addr m) {
-  struct ifreq ifr;
-  struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-  ifr_init(&ifr, ifname);
-  sin->sin_family = AF_INET;
-  sin->sin_addr = a;
-  TRY(if_ioctl(SIOCSIFADDR, &ifr, "SIOCSIFADDR"));
-  ifr_init(&ifr, ifname);
-  sin->sin_family = AF_INET;
-  sin->sin_addr = m;
-  return if_ioctl(SIOCSIFNETMASK, &ifr, "SIOCSIFNETMASK");
+/* Checked against the routes before and again after: of two devices given overlapping prefixes at
+ * the same moment, each then sees the other's route, and neither keeps its address. */
+int set_addr(const struct dev *d, struct prefix p, uid_t caller) {
+  TRY(route_conflict(p, d->index, caller));
+  TRY(rtnl_set_addr(d->index, p));
+  int rc = route_conflict(p, d->index, caller);
+  if (rc != 0) rtnl_clear_addr(d->index);
+  return rc;
 }
 
 /* The agent's open: the caller's persistent TAP (made for it on first use), attached. */
 int tap_open(const char *name, uid_t caller, int *fd, char ifname[IFNAMSIZ]) {
+  unsigned index;
   if (if_nametoindex(name) == 0) TRY(cmd_create(name, caller, caller));
-  TRY(check_owned_tap(name, caller));
+  TRY(check_owned_tap(name, caller, &index));
   TRY(tun_attach(name, fd));
   /* Again with the fd attached: a device swapped in meanwhile would fail here, and one swapped
    * out after the attach leaves the fd on a deleted device, which carries no frames. */
-  int rc = check_owned_tap(name, caller);
+  int rc = check_owned_tap(name, caller, &index);
   if (rc != 0) close(*fd);
   else strcpy(ifname, name);
   return rc;
@@ -245,11 +249,12 @@ static int drop_caps(void) {
 
 
 static int cmd_addr(const char *name, const char *cidr, uid_t caller) {
-  struct in_addr a = {0}, m = {0};
+  struct prefix p;
   struct dev d;
-  TRY(parse_cidr(cidr, &a, &m));
+  TRY(parse_cidr(cidr, &p));
+  TRY(check_address(p));
   TRY(resolve(name, caller, &d));
-  return set_addr(d.ifs[0], a, m);
+  return set_addr(&d, p, caller);
 }
 
 static int cmd_mtu(const char *name, const char *arg, uid_t caller) {
@@ -282,32 +287,39 @@ static int cmd_updown(const char *name, int up, uid_t caller) {
   return 0;
 }
 
-enum { REQ_MAX = 64, CLIENT_MS = 2000 };
+/* REQ_MAX: a request line with its '\n'. CLIENT_MS: all a client gets, from connect to reply.
+ * CLIENTS: connections the agent holds at once; PER_UID of them for any one user, so one user's
+ * idle connections leave room for everyone else's. */
+enum { REQ_MAX = 64, CLIENT_MS = 2000, CLIENTS = 64, PER_UID = 8, ACCEPTS_PER_WAKE = 16 };
 
-/* One request line, at most REQ_MAX bytes with its '\n', within CLIENT_MS in all. */
-static int read_request(int c, char buf[REQ_MAX + 1]) {
-  struct timespec t0, t;
-  size_t n = 0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  while (n < REQ_MAX) {
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    long left = CLIENT_MS - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
-    struct pollfd p = {c, POLLIN, 0};
-    int r = left > 0 ? poll(&p, 1, (int)left) : 0;
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return fail(EXIT_USAGE, "request timed out");
-    ssize_t k = recv(c, buf + n, REQ_MAX - n, 0);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return fail(EXIT_USAGE, "incomplete request");
-    if (memchr(buf + n, '\0', (size_t)k) != NULL) return fail(EXIT_USAGE, "bad request"); /* C strings below */
-    n += (size_t)k;
-    char *nl = memchr(buf, '\n', n);
-    if (nl == NULL) continue;
-    if (nl != buf + n - 1) return fail(EXIT_USAGE, "one request per connection");
-    *nl = '\0';
-    return 0;
-  }
-  return fail(EXIT_USAGE, "request too long");
+struct client {
+  int fd;
+  uid_t uid;
+  long long deadline; /* ms, CLOCK_MONOTONIC */
+  size_t n;
+  char buf[REQ_MAX + 1];
+};
+
+static long long now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* What the client sent so far, after new bytes may have arrived: 0 wait for more, -1 a whole
+ * request (c->buf, its '\n' replaced by '\0'), else the refusal code with errmsg. */
+static int take(struct client *c) {
+  ssize_t k = recv(c->fd, c->buf + c->n, REQ_MAX - c->n, MSG_DONTWAIT);
+  if (k < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+  if (k <= 0) return fail(EXIT_USAGE, "incomplete request");
+  size_t was = c->n;
+  c->n += (size_t)k;
+  if (memchr(c->buf + was, '\0', (size_t)k) != NULL) return fail(EXIT_USAGE, "bad request"); /* C strings below */
+  char *nl = memchr(c->buf, '\n', c->n);
+  if (nl == NULL) return c->n < REQ_MAX ? 0 : fail(EXIT_USAGE, "request too long");
+  if (nl != c->buf + c->n - 1) return fail(EXIT_USAGE, "one request per connection");
+  *nl = '\0';
+  return -1;
 }
 
 /* Splits "cmd name [arg]" on single spaces (printable ASCII only) and runs it for `caller`. */
@@ -335,7 +347,8 @@ static int handle(char *line, uid_t caller, int *fd, char ifname[IFNAMSIZ]) {
   return fail(EXIT_USAGE, "bad request");
 }
 
-/* The reply line, with the device's descriptor attached (SCM_RIGHTS) when fd >= 0. */
+/* The reply line, with the device's descriptor attached (SCM_RIGHTS) when fd >= 0. Never blocks:
+ * the line is far smaller than any socket buffer, and a client that cannot take it loses it. */
 static void reply(int c, const char *line, int fd) {
   struct iovec iov = {(void *)line, strlen(line)};
   union {
@@ -356,7 +369,58 @@ static void reply(int c, const char *line, int fd) {
     h->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(h), &fd, sizeof fd);
   }
-  while (sendmsg(c, &msg, 0) < 0 && errno == EINTR) continue; /* a vanished client is its loss */
+  while (sendmsg(c, &msg, MSG_DONTWAIT) < 0 && errno == EINTR) continue;
+}
+
+/* Text from a client, fit for root's log: printable ASCII but '\' and '"' as is, the rest \xNN. */
+static void escape(char *out, size_t cap, const char *in, size_t n) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 5 <= cap; i++) {
+    unsigned char ch = (unsigned char)in[i];
+    if (ch >= 0x20 && ch <= 0x7e && ch != '\\' && ch != '"') out[o++] = (char)ch;
+    else o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+  }
+  out[o] = '\0';
+}
+
+/* Replies to the client with rc's outcome (the request runs first when rc says it is whole), logs
+ * the exchange and closes the connection. */
+static void finish(struct client *c, int rc) {
+  char said[REQ_MAX * 4 + 1], out[sizeof errmsg + 8], logged[sizeof out * 4 + 1], ifname[IFNAMSIZ] = "";
+  int fd = -1;
+  escape(said, sizeof said, c->buf, rc == -1 ? strlen(c->buf) : c->n);
+  if (rc == -1) rc = handle(c->buf, c->uid, &fd, ifname);
+  if (rc != 0) snprintf(out, sizeof out, "error %s\n", errmsg);
+  else snprintf(out, sizeof out, ifname[0] ? "ok %s\n" : "ok\n", ifname);
+  reply(c->fd, out, fd);
+  escape(logged, sizeof logged, out, strlen(out) - 1);
+  fprintf(stderr, "kith-tap: uid %ld \"%s\": %s\n", (long)c->uid, said, logged);
+  if (fd >= 0) close(fd);
+  close(c->fd);
+}
+
+/* A new connection joins the clients, or is refused at once when its user already has PER_UID
+ * connections open or the agent holds CLIENTS; cl has a spare place for the one being refused. */
+static void admit(int ls, struct client cl[CLIENTS + 1], int *n) {
+  for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
+    int fd = accept(ls, NULL, NULL);
+    if (fd < 0) return; /* EAGAIN, or EMFILE and friends: the next wake-up tries again */
+    struct client *c = &cl[*n];
+    memset(c, 0, sizeof *c);
+    c->fd = fd;
+    c->deadline = now_ms() + CLIENT_MS;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    int rc = 0, same = 0;
+    if (peer_uid(fd, &c->uid) != 0) {
+      c->uid = (uid_t)-1;
+      rc = fail(EXIT_SYS, "no peer credentials");
+    }
+    for (int j = 0; rc == 0 && j < *n; j++) same += cl[j].uid == c->uid;
+    if (rc == 0 && same >= PER_UID) rc = fail(EXIT_POLICY, "too many connections from uid %ld (at most %d at once)", (long)c->uid, PER_UID);
+    if (rc == 0 && *n == CLIENTS) rc = fail(EXIT_SYS, "agent busy, try again");
+    if (rc != 0) finish(c, rc);
+    else (*n)++;
+  }
 }
 
 /*
@@ -367,7 +431,9 @@ static void reply(int c, const char *line, int fd) {
  * <ifname> is the OS interface the descriptor is attached to (the kith name on Linux, the engine's
  * feth on macOS). Arguments are checked exactly as on the command line, and the caller (its peer
  * credentials) gets exactly what the command line would give it: so the socket is mode 0666, in a
- * directory owned by root and not writable by others. One client at a time, CLIENT_MS each at most.
+ * directory owned by root and not writable by others. Clients are served side by side from one poll
+ * loop (one process, so macOS's device table stays in one place), each within CLIENT_MS, at most
+ * PER_UID of one user at a time.
  */
 __attribute__((noreturn)) static void serve(const char *path) {
   struct sockaddr_un sa;
@@ -388,39 +454,36 @@ __attribute__((noreturn)) static void serve(const char *path) {
   }
   signal(SIGPIPE, SIG_IGN);
   int ls = socket(AF_UNIX, SOCK_STREAM, 0);
-  if (ls < 0 || fcntl(ls, F_SETFD, FD_CLOEXEC) != 0) die(EXIT_SYS, "socket: %s", strerror(errno));
+  if (ls < 0 || fcntl(ls, F_SETFD, FD_CLOEXEC) != 0 || fcntl(ls, F_SETFL, O_NONBLOCK) != 0) die(EXIT_SYS, "socket: %s", strerror(errno));
   if (bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0) die(EXIT_SYS, "bind %s: %s", path, strerror(errno));
-  if (chmod(path, 0666) != 0 || listen(ls, 16) != 0) die(EXIT_SYS, "listen %s: %s", path, strerror(errno));
+  if (chmod(path, 0666) != 0 || listen(ls, CLIENTS) != 0) die(EXIT_SYS, "listen %s: %s", path, strerror(errno));
   fprintf(stderr, "kith-tap: serving on %s\n", path);
+  static struct client cl[CLIENTS + 1];
+  int n = 0;
   for (;;) {
-    int c = accept(ls, NULL, NULL);
-    if (c < 0) {
-      struct timespec pause = {0, 100 * 1000 * 1000}; /* EMFILE and friends: do not spin */
-      if (errno != EINTR && errno != ECONNABORTED) nanosleep(&pause, NULL);
+    struct pollfd pf[CLIENTS + 1];
+    long long now = now_ms(), wait = -1;
+    pf[0] = (struct pollfd){ls, POLLIN, 0};
+    for (int i = 0; i < n; i++) {
+      pf[i + 1] = (struct pollfd){cl[i].fd, POLLIN, 0};
+      long long left = cl[i].deadline > now ? cl[i].deadline - now : 0;
+      if (wait < 0 || left < wait) wait = left;
+    }
+    if (poll(pf, (nfds_t)n + 1, (int)wait) < 0 && errno != EINTR) {
+      struct timespec pause = {0, 100 * 1000 * 1000}; /* ENOMEM: do not spin */
+      nanosleep(&pause, NULL);
       continue;
     }
-    struct timeval tv = {CLIENT_MS / 1000, 0};
-    fcntl(c, F_SETFD, FD_CLOEXEC);
-    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    char line[REQ_MAX + 1], out[sizeof errmsg + 8], ifname[IFNAMSIZ] = "", req[16] = "?";
-    int fd = -1, rc;
-    uid_t caller;
-    if (peer_uid(c, &caller) != 0) {
-      caller = (uid_t)-1;
-      rc = fail(EXIT_SYS, "no peer credentials");
-    } else {
-      rc = read_request(c, line);
-      if (rc == 0) {
-        snprintf(req, sizeof req, "%.*s", (int)strcspn(line, " "), line);
-        rc = handle(line, caller, &fd, ifname);
-      }
+    now = now_ms();
+    /* From the end, so a finished client's place can take the last one, already looked at. */
+    for (int i = n - 1; i >= 0; i--) {
+      int rc = pf[i + 1].revents != 0 ? take(&cl[i]) : 0;
+      if (rc == 0 && now >= cl[i].deadline) rc = fail(EXIT_USAGE, "request timed out");
+      if (rc == 0) continue;
+      finish(&cl[i], rc);
+      cl[i] = cl[--n];
     }
-    if (rc != 0) snprintf(out, sizeof out, "error %s\n", errmsg);
-    else snprintf(out, sizeof out, ifname[0] ? "ok %s\n" : "ok\n", ifname);
-    reply(c, out, fd);
-    fprintf(stderr, "kith-tap: uid %ld %s: %s", (long)caller, req, out);
-    if (fd >= 0) close(fd);
-    close(c);
+    if (pf[0].revents & POLLIN) admit(ls, cl, &n);
   }
 }
 
@@ -437,6 +500,10 @@ int main(int argc, char **argv) {
   int privileged = geteuid() == 0;
 #endif
   umask(077);
+  if (argc == 2 && strcmp(argv[1], "help") == 0) {
+    fputs(help_text, stdout);
+    return 0;
+  }
   if (argc == 3 && strcmp(argv[1], "serve") == 0) {
     if (!privileged) die(EXIT_POLICY, "serve needs root (or cap_net_admin on Linux)");
 #ifdef __APPLE__

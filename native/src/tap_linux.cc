@@ -1,5 +1,8 @@
 // Linux: /dev/net/tun in TAP mode. Creating a device needs CAP_NET_ADMIN; attaching to an
 // existing persistent TAP only needs to be its owner (TUNSETOWNER, done by kith-tap create).
+// The engine only ever uses its own user's TAP (DESIGN.md "Trust boundaries"): whoever owns a
+// device can reconfigure it through kith-tap or remove it, so another user's would be theirs to
+// steer. A device it makes itself is made with IFF_TUN_EXCL, so it is never someone else's.
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
@@ -10,6 +13,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "backend.h"
@@ -111,6 +116,26 @@ class LinuxTap final : public FdBackend {
 
 };
 
+// The device fd is attached to must belong to this process's effective user; root may also use one
+// with no owner (made by root, e.g. `ip tuntap add`). The owner is what sysfs shows for the name
+// TUNGETIFF reports: only a CAP_NET_ADMIN holder could rename the device meanwhile.
+SysError CheckOwner(int fd) {
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TUNGETIFF, &ifr) < 0) return SysError{errno, "TUNGETIFF"};
+  char path[IFNAMSIZ + 32], text[32] = "";
+  std::snprintf(path, sizeof path, "/sys/class/net/%s/owner", ifr.ifr_name);
+  FILE* f = std::fopen(path, "re");
+  bool read = f != nullptr && std::fgets(text, sizeof text, f) != nullptr;
+  if (f != nullptr) std::fclose(f);
+  if (!read) return SysError{EACCES, "owner"};
+  char* end = nullptr;
+  long owner = std::strtol(text, &end, 10);
+  const long me = static_cast<long>(geteuid());
+  if (end != text && (owner == me || (owner == -1 && me == 0))) return {};
+  return SysError{EACCES, "owner"};
+}
+
 }  // namespace
 
 Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
@@ -127,11 +152,19 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
   }
   ifreq ifr;
   std::memset(&ifr, 0, sizeof ifr);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
   // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
   std::strncpy(ifr.ifr_name, opts.name.empty() ? "kith%d" : opts.name.c_str(), IFNAMSIZ - 1);
-  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-    *err = SysError{errno, "TUNSETIFF"};
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (opts.create ? IFF_TUN_EXCL : 0);
+  int rc = ioctl(fd, TUNSETIFF, &ifr);
+  // EBUSY with IFF_TUN_EXCL: the device exists already; attach to it if it is ours.
+  bool made = opts.create && rc == 0;
+  if (rc < 0 && opts.create && errno == EBUSY) {
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    rc = ioctl(fd, TUNSETIFF, &ifr);
+  }
+  if (rc < 0) *err = SysError{errno, "TUNSETIFF"};
+  else if (!made) *err = CheckOwner(fd);
+  if (*err) {
     close(fd);
     return nullptr;
   }
@@ -144,6 +177,7 @@ Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
   std::memset(&ifr, 0, sizeof ifr);
   if (ioctl(fd, TUNGETIFF, &ifr) < 0) *err = SysError{errno, "TUNGETIFF"};
   else if ((ifr.ifr_flags & (IFF_TAP | IFF_TUN)) != IFF_TAP || name != ifr.ifr_name) *err = SysError{ENODEV, "TUNGETIFF"};
+  else if (SysError owner = CheckOwner(fd)) *err = owner;
   else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
   else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) *err = SysError{errno, "fcntl"};
   if (*err) {

@@ -2,6 +2,7 @@
 // fixtures are, the unprivileged user they act as, and running a command to completion.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,4 +29,9 @@ export function must(cmd: string, args: string[]): string {
   const r = run(cmd, args);
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Builds a copy of kith-tap at `out` that reads its allow-list from `allowFile` instead of /etc/kith. */
+export function buildKithTapReading(allowFile: string, out: string): void {
+  must('make', ['-s', '-C', join(repo, 'native', 'kith-tap'), `OUT=${out}`, `ALLOW_FILE=${allowFile}`]);
 }

@@ -73,8 +73,16 @@ try {
   });
   if (!started.ok) throw new Error(started.error.message);
 
-  tap.write(arpRequest(peerMac, peer, kernel));
-  await waitFor(() => arpFrom !== undefined, 5000, 'ARP reply');
+  // The kernel drops what it sends on the device until its link watcher has activated the queue
+  // after the attach, which on a loaded machine can take seconds: ask again until it answers.
+  const ask = (): boolean => tap.write(arpRequest(peerMac, peer, kernel));
+  const asking = setInterval(ask, 250);
+  ask();
+  try {
+    await waitFor(() => arpFrom !== undefined, 10_000, 'ARP reply');
+  } finally {
+    clearInterval(asking);
+  }
   result.arpReplyFrom = arpFrom;
 
   tap.write(icmpEcho(ours, peerMac, peer, kernel, ECHO_ID, 1));

@@ -8,6 +8,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   Invite,
+  InviteDescription,
   InviteImportResult,
   KithStatus,
   LogLine,
@@ -53,6 +54,8 @@ export interface KithActions {
   readonly saveSettings: (changes: Partial<NetworkSettings>) => Promise<SettingsSetResult>;
   readonly selectProfile: (name: string) => Promise<void>;
   readonly createInvite: () => Promise<Invite>;
+  /** What importing the link would do (kith.invite.describe), for the confirmation before Join. */
+  readonly describeInvite: (link: string) => Promise<InviteDescription>;
   readonly importInvite: (link: string) => Promise<InviteImportResult>;
   readonly ping: (ipv4: string) => Promise<PingResult>;
   readonly loadLog: () => Promise<void>;
@@ -202,6 +205,7 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
         await refreshFull();
       },
       createInvite: () => client.call('kith.invite.create'),
+      describeInvite: (link) => client.call('kith.invite.describe', [link]),
       importInvite: async (link) => {
         const result = await client.call('kith.invite.import', [link]);
         if (result.ok) await refreshFull();

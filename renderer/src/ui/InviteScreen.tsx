@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { Invite, InviteImportResult } from '../../../engine/desktop/api.js';
+import { useEffect, useState } from 'react';
+import type { Invite, InviteDescription, InviteImportResult } from '../../../engine/desktop/api.js';
 import { errorMessage } from '../client/errors.js';
 import { qrDataUrl } from '../model/qr.js';
 import { copyText } from './desktop.js';
@@ -7,6 +7,7 @@ import { useKith } from './store-context.js';
 
 export function InviteScreen() {
   const create = useKith((s) => s.createInvite);
+  const describeInvite = useKith((s) => s.describeInvite);
   const importInvite = useKith((s) => s.importInvite);
   const [invite, setInvite] = useState<{ invite: Invite; qr: string } | undefined>(undefined);
   const [createProblem, setCreateProblem] = useState<string | undefined>(undefined);
@@ -14,6 +15,22 @@ export function InviteScreen() {
   const [link, setLink] = useState('');
   const [joining, setJoining] = useState(false);
   const [joined, setJoined] = useState<InviteImportResult | undefined>(undefined);
+  // What the pasted link would do, from the engine, shown before Join; Join waits for it.
+  const [pasted, setPasted] = useState<{ link: string; description: InviteDescription } | undefined>(undefined);
+  const trimmed = link.trim();
+  useEffect(() => {
+    if (trimmed === '') return;
+    let current = true;
+    describeInvite(trimmed).then(
+      (description) => current && setPasted({ link: trimmed, description }),
+      (error: unknown) => current && setPasted({ link: trimmed, description: { ok: false, message: errorMessage(error) } }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [trimmed, describeInvite]);
+  const description = pasted?.link === trimmed && trimmed !== '' ? pasted.description : undefined;
+  const summary = description?.ok === true ? description.summary : undefined;
 
   const onCreate = async (): Promise<void> => {
     setCreateProblem(undefined);
@@ -28,7 +45,7 @@ export function InviteScreen() {
   const onJoin = async (): Promise<void> => {
     setJoining(true);
     try {
-      setJoined(await importInvite(link.trim()));
+      setJoined(await importInvite(trimmed));
     } catch (error) {
       setJoined({ ok: false, message: errorMessage(error) });
     } finally {
@@ -90,11 +107,24 @@ export function InviteScreen() {
           <label htmlFor="invite-import">Invite to join</label>
           <div className="with-button">
             <input id="invite-import" value={link} placeholder="kith://join?…" onChange={(e) => setLink(e.target.value)} spellCheck={false} autoComplete="off" />
-            <button type="button" className="primary" disabled={joining || link.trim() === ''} onClick={() => void onJoin()}>
+            <button type="button" className="primary" disabled={joining || summary === undefined} onClick={() => void onJoin()}>
               Join
             </button>
           </div>
         </div>
+        {summary !== undefined && (
+          <dl className="facts" aria-label="What joining this network does">
+            <dt>Network</dt>
+            <dd>{summary.community}</dd>
+            <dt>Supernodes</dt>
+            <dd>{summary.supernodes}</dd>
+            <dt>This computer's address</dt>
+            <dd>{summary.address}</dd>
+            <dt>Encryption</dt>
+            <dd>{summary.encryption}</dd>
+          </dl>
+        )}
+        {description?.ok === false && <p className="problem">{description.message}</p>}
         {joined !== undefined && (
           <p className={joined.ok ? 'saved' : 'problem'} role={joined.ok ? undefined : 'alert'}>
             {joined.ok ? `Joined: the network “${joined.profile}” is now active and connecting.` : `Could not join: ${joined.message}`}
