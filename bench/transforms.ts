@@ -1,16 +1,20 @@
 // Throughput of the payload transforms, header encryption and LZO1X-1 on 1400-byte payloads, next
-// to n3n's figures. Run: node --import tsx bench/transforms.ts (npm run bench:transforms).
+// to n3n's figures, and of the addon's batched transforms (native/crypto.ts: one call per batch of
+// 64 packets) next to the TypeScript ones. Run: node --import tsx bench/transforms.ts
+// (npm run bench:transforms).
 
 import { lzo1xCompressBound, lzo1xCompressInto, lzo1xDecompressInto } from '../engine/compress/lzo1x.js';
 import { decryptHeader, encryptHeader, staticHeaderKeys } from '../engine/crypto/header-encryption.js';
-import type { Transform } from '../engine/crypto/transform.js';
+import type { CipherName, Transform } from '../engine/crypto/transform.js';
 import { createTransform } from '../engine/crypto/transforms/index.js';
+import { openNativeCipher } from '../native/crypto.js';
 
 const PAYLOAD_BYTES = 1400;
 const ROW_SECONDS = 1;
 const WARM_UP_SECONDS = 0.2;
 const MAX_ITERATIONS = 5_000_000;
 const BATCH = 256;
+const NATIVE_BATCH = 64; // packets per native call: a typical TAP or socket batch
 
 // n3n 3.4.5 single-core MB/s from ../shared/vectors/crypto/n3n-benchmark.txt, section 1
 // (tools/n3n-benchmark, 1290-byte packets of the 00..0f pattern, AES-128, portable C/SSE2 code).
@@ -71,6 +75,38 @@ function transformRows(label: string, transform: Transform, reference: N3nRow | 
       packetsPerSecond: measure(() => transform.decrypt(received, plain, 0)),
       reference: reference === undefined ? undefined : N3N_MBPS[reference].decrypt,
     },
+  ];
+}
+
+/** The addon's batched transform on NATIVE_BATCH packets per call, or nothing where it has none. */
+function nativeRows(label: string, cipher: CipherName, key: Uint8Array, reference: N3nRow | undefined): Row[] {
+  const native = openNativeCipher(cipher, key);
+  if (typeof native === 'string') {
+    console.log(`${label}: no native transform here (${native})`);
+    return [];
+  }
+  const spans = (size: number): Uint32Array => Uint32Array.from({ length: 2 * NATIVE_BATCH }, (_, i) => (i % 2 === 0 ? (i / 2) * size : size));
+  const plainSpans = spans(PAYLOAD_BYTES);
+  const wireSpans = spans(PAYLOAD_BYTES + native.overhead);
+  const plains = new Uint8Array(NATIVE_BATCH * PAYLOAD_BYTES);
+  for (let i = 0; i < NATIVE_BATCH; i++) plains.set(payload, i * PAYLOAD_BYTES);
+  const wire = new Uint8Array(NATIVE_BATCH * (PAYLOAD_BYTES + native.overhead));
+  const back = new Uint8Array(NATIVE_BATCH * PAYLOAD_BYTES);
+  const results = new Int32Array(2 * NATIVE_BATCH);
+  const encrypt = (): void => {
+    results.set(wireSpans);
+    native.encrypt(plains, plainSpans, wire, results, NATIVE_BATCH);
+  };
+  const decrypt = (): void => {
+    results.set(plainSpans);
+    native.decrypt(wire, wireSpans, back, results, NATIVE_BATCH);
+  };
+  encrypt();
+  const name = `${label} native ×${NATIVE_BATCH}`;
+  const ref = reference === undefined ? undefined : N3N_MBPS[reference];
+  return [
+    { name, operation: 'encrypt', packetsPerSecond: measure(encrypt) * NATIVE_BATCH, reference: ref?.encrypt },
+    { name, operation: 'decrypt', packetsPerSecond: measure(decrypt) * NATIVE_BATCH, reference: ref?.decrypt },
   ];
 }
 
@@ -157,12 +193,18 @@ const KEY_256 = benchKey.encode('SoMEVer!S$cUREPassWORD!-33-chars!');
 
 const rows: Row[] = [
   ...transformRows('null', createTransform('null', new Uint8Array(0)), 'null'),
+  ...nativeRows('null', 'null', new Uint8Array(0), 'null'),
   ...transformRows('Twofish', createTransform('Twofish', KEY_128), 'tf'),
+  ...nativeRows('Twofish', 'Twofish', KEY_128, 'tf'),
   ...transformRows('AES-128', createTransform('AES', KEY_128), 'aes128'),
+  ...nativeRows('AES-128', 'AES', KEY_128, 'aes128'),
   ...transformRows('AES-192 (vs n3n AES-128)', createTransform('AES', KEY_192), 'aes128'),
   ...transformRows('AES-256 (vs n3n AES-128)', createTransform('AES', KEY_256), 'aes128'),
+  ...nativeRows('AES-256 (vs n3n AES-128)', 'AES', KEY_256, 'aes128'),
   ...transformRows('ChaCha20', createTransform('ChaCha20', KEY_128), 'cc20'),
+  ...nativeRows('ChaCha20', 'ChaCha20', KEY_128, 'cc20'),
   ...transformRows('Speck', createTransform('Speck', KEY_128), 'speck'),
+  ...nativeRows('Speck', 'Speck', KEY_128, 'speck'),
   ...headerEncryptionRows(),
   ...lzoRows(),
 ];

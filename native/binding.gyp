@@ -2,12 +2,15 @@
   "targets": [
     {
       "target_name": "kith_tap",
-      "sources": ["src/addon.cc"],
+      "sources": ["src/addon.cc", "src/crypto_napi.cc", "src/payload.cc", "src/kernels.cc", "src/openssl_api.cc", "src/random.cc"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"],
       "conditions": [
-        ["OS=='linux'", {"sources": ["src/tap_linux.cc", "src/udp_linux.cc"]}],
+        ["OS=='linux'", {
+          "sources": ["src/tap_linux.cc", "src/udp_linux.cc", "src/vnet_linux.cc", "src/offload.cc", "src/offload_napi.cc"],
+          "libraries": ["-ldl"]
+        }],
         ["OS=='freebsd'", {"sources": ["src/tap_freebsd.cc"]}],
         ["OS=='mac'", {
           "sources": ["src/tap_macos.cc"],
@@ -15,7 +18,7 @@
         }],
         ["OS=='win'", {
           "sources": ["src/tap_win.cc"],
-          "libraries": ["-ladvapi32", "-liphlpapi"],
+          "libraries": ["-ladvapi32", "-liphlpapi", "-lbcrypt"],
           "msvs_settings": {"VCCLCompilerTool": {"AdditionalOptions": ["/std:c++17"]}}
         }]
       ]

@@ -99,7 +99,7 @@ describe('kith-tap serve: the agent hands a user its own TAP and nothing else', 
     inNs([kithTap, 'create', 'kithroot0', 'root']);
     inNs(['ip', 'tuntap', 'add', 'kithtun0', 'mode', 'tun', 'user', String(NOBODY)]);
     const out = inNs([...asNobody, process.execPath, '--import', 'tsx', client, socket, 'kithroot0', 'kithtun0', 'eth0', 'kithagent0']);
-    const r = lastJson<{ uid: number; results: { name: string; kind?: string; message?: string; opened?: string; owner?: string; mtu: string }[] }>(out);
+    const r = lastJson<{ uid: number; results: { name: string; kind?: string; message?: string; opened?: string; owner?: string; offload?: number; mtu: string }[] }>(out);
     assert.equal(r.uid, NOBODY);
     const [root, tun, eth, own] = r.results;
     assert.equal(root?.kind, 'refused');
@@ -113,6 +113,8 @@ describe('kith-tap serve: the agent hands a user its own TAP and nothing else', 
     // Its own device again: attached afresh, still the user's.
     assert.equal(own?.opened, 'kithagent0');
     assert.equal(own?.owner, String(NOBODY));
+    // The agent attaches without IFF_VNET_HDR: asked for offload, the device stays plain.
+    assert.equal(own?.offload, 0);
     assert.equal(own?.mtu, 'ok');
     assert.equal(inNs(['cat', '/sys/class/net/kithroot0/owner']).trim(), '0');
     assert.equal(inNs(['cat', '/sys/class/net/kithroot0/mtu']).trim(), '1500');

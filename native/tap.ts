@@ -39,7 +39,15 @@ export interface TapOptions {
   readonly mac?: Uint8Array;
   /** Most frames per handler call (1..1024, default 64). */
   readonly batchSize?: number;
+  /**
+   * Linux: ask for segmentation offload (IFF_VNET_HDR, TSO/USO). Reads still hand out ordinary
+   * frames; writeBatch coalesces TCP segments. `offload` on the device says what the kernel took.
+   */
+  readonly offload?: boolean;
 }
+
+/** TUN_F_* flags (linux/if_tun.h) the kernel accepted for a device opened with offload. */
+export const TunOffload = { Csum: 0x01, Tso4: 0x02, Tso6: 0x04, TsoEcn: 0x08, Uso4: 0x20, Uso6: 0x40 } as const;
 
 export interface TapStats {
   readonly framesRead: number;
@@ -52,6 +60,16 @@ export interface TapStats {
   /** Frames the device could not take right now (queue full, interface down). */
   readonly writeDrops: number;
   readonly writeErrors: number;
+  /** TUN_F_* offloads in force (0: none). */
+  readonly offloadFlags: number;
+  /** Super-frames read from the kernel, and the frames they were split into. */
+  readonly superFramesRead: number;
+  readonly segmentsRead: number;
+  /** Super-frames written, and the frames coalesced into them. */
+  readonly superFramesWritten: number;
+  readonly segmentsCoalesced: number;
+  /** Frames from the kernel with a virtio-net header that made no sense (dropped). */
+  readonly badFrames: number;
 }
 
 /** Frames from one wake-up. Valid only during the handler call: the memory is reused after it. */
@@ -73,6 +91,8 @@ export interface TapDevice {
   /** Current MTU (read from the OS each time); 0 if it cannot be read. */
   readonly mtu: number;
   readonly closed: boolean;
+  /** TUN_F_* offloads in force (see TunOffload); 0 without offload. */
+  readonly offload: number;
   setMac(mac: Uint8Array): Result<void, TapError>;
   /** Needs privilege on Linux (EPERM otherwise: use kith-tap mtu). */
   setMtu(mtu: number): Result<void, TapError>;
@@ -82,7 +102,10 @@ export interface TapDevice {
   onError(handler: (error: TapError) => void): void;
   /** Writes one frame; false if it was dropped (see stats). */
   write(frame: Uint8Array): boolean;
-  /** Writes frames[i] = buf[offsets[i] .. +lengths[i]) for i < count; returns how many were written. */
+  /**
+   * Writes frames[i] = buf[offsets[i] .. +lengths[i]) for i < count, in order; returns how many
+   * were written. With offload, consecutive segments of one TCP flow leave as one super-frame.
+   */
   writeBatch(buf: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count?: number): number;
   stats(): TapStats;
   /** Stops reading and releases the device. Idempotent. */
@@ -112,8 +135,8 @@ interface NativeHandle {
 interface NativeAddon {
   platform: string;
   maxFrame: number;
-  open(opts: { name?: string; create: boolean }): NativeHandle | NativeError;
-  agentOpen(socketPath: string, name: string): NativeHandle | NativeError | { refused: string };
+  open(opts: { name?: string; create: boolean; offload: boolean }): NativeHandle | NativeError;
+  agentOpen(socketPath: string, name: string, offload: boolean): NativeHandle | NativeError | { refused: string };
 }
 
 export const MIN_MTU = 68;
@@ -221,6 +244,10 @@ class Device implements TapDevice {
     return isNativeError(m) ? new Uint8Array(6) : new Uint8Array(m);
   }
 
+  get offload(): number {
+    return this.#closed ? 0 : this.#handle.stats().offloadFlags;
+  }
+
   get mtu(): number {
     if (this.#closed) return 0;
     const m = this.#handle.getMtu();
@@ -319,7 +346,8 @@ export function openTap(opts: TapOptions): Result<TapDevice, TapError> {
 
   const loaded = loadAddon();
   if (!loaded.ok) return loaded;
-  const h = loaded.value.open(opts.name === undefined ? { create: opts.create } : { name: opts.name, create: opts.create });
+  const offload = opts.offload === true;
+  const h = loaded.value.open(opts.name === undefined ? { create: opts.create, offload } : { name: opts.name, create: opts.create, offload });
   if (isNativeError(h)) return { ok: false, error: fromNative(h) };
   const dev = new Device(h, batchSize, loaded.value.maxFrame);
   for (const step of [
@@ -346,6 +374,8 @@ export interface AgentTapOptions {
   readonly name: string;
   readonly mac?: Uint8Array;
   readonly batchSize?: number;
+  /** Segmentation offload, where the agent opened the device with IFF_VNET_HDR (else off). */
+  readonly offload?: boolean;
 }
 
 const AGENT_TIMEOUT_MS = 5000;
@@ -364,7 +394,7 @@ export function openTapFromAgent(opts: AgentTapOptions): Result<TapDevice, TapEr
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) return { ok: false, error: invalid('batchSize must be 1..1024') };
   const loaded = loadAddon();
   if (!loaded.ok) return loaded;
-  const h = loaded.value.agentOpen(opts.socket, opts.name);
+  const h = loaded.value.agentOpen(opts.socket, opts.name, opts.offload === true);
   if ('refused' in h) return { ok: false, error: refused(h.refused) };
   if (isNativeError(h)) return { ok: false, error: fromNative(h) };
   const dev = new Device(h, batchSize, loaded.value.maxFrame);

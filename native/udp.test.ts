@@ -243,3 +243,96 @@ test('close while busy: inside the receive handler, with sends queued, twice; se
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(sender.closed, true);
 });
+
+/** count datagrams of `size` bytes (the last `last` bytes long), each one different. */
+function train(count: number, size: number, last: number, seed: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => Buffer.alloc(i === count - 1 ? last : size, (seed + i * 7) & 0xff).fill(i & 0xff, 0, 2));
+}
+
+test('gso/gro on loopback: a run to one peer leaves as one message and arrives as the same datagrams, IPv4 and IPv6', { skip }, async () => {
+  for (const address of ['127.0.0.1', '::1']) {
+    for (const gro of [true, false]) {
+      const receiver = open({ address, port: 0, gro, batchSize: 256 });
+      const sender = open({ address, port: 0, gso: true });
+      try {
+        assert.deepEqual(sender.offload, { gso: true, gro: false }, 'this kernel takes UDP_SEGMENT');
+        assert.equal(receiver.offload.gro, gro);
+        const datagrams = train(46, 1200, 500, 3);
+        const { done } = collect(receiver, datagrams.length);
+        const to = parseAddress(address)!;
+        for (const d of datagrams) assert.ok(sender.send(d, to.family, to.bytes, receiver.localAddress.port, 0, undefined));
+        sender.flush();
+        const got = await done;
+        assert.deepEqual(got.map((d) => d.payload), datagrams, `${address} gro=${gro}: every datagram, in order`);
+        assert.ok(got.every((d) => d.port === sender.localAddress.port && d.family === to.family));
+        assert.equal(sender.stats().gsoSends, 1);
+        assert.equal(sender.stats().sent, datagrams.length);
+        if (gro) assert.ok(receiver.stats().groBuffers >= 1, 'the kernel handed them over together');
+        assert.equal(receiver.stats().received, datagrams.length);
+      } finally {
+        sender.close();
+        receiver.close();
+      }
+    }
+  }
+});
+
+test('gso: runs only where allowed — mixed peers, sizes and TTLs all arrive as sent', { skip }, async () => {
+  const a = open({ address: '127.0.0.1', port: 0, gro: true, recvTtl: true, batchSize: 256 });
+  const b = open({ address: '127.0.0.1', port: 0, recvTtl: true, batchSize: 256 });
+  const sender = open({ address: '127.0.0.1', port: 0, gso: true, batchSize: 256 });
+  try {
+    const to = parseAddress('127.0.0.1')!.bytes;
+    // [peer, size, ttl]: runs broken by another peer, a TTL, a larger datagram after a shorter one, an empty one.
+    const plan: [UdpBatchSocket, number, number][] = [
+      ...Array.from({ length: 5 }, (): [UdpBatchSocket, number, number] => [a, 1000, 0]),
+      [b, 1000, 0],
+      ...Array.from({ length: 3 }, (): [UdpBatchSocket, number, number] => [a, 1000, 0]),
+      [a, 1000, 5],
+      [a, 600, 0],
+      [a, 1000, 0],
+      [a, 0, 0],
+      ...Array.from({ length: 4 }, (): [UdpBatchSocket, number, number] => [b, 300, 0]),
+    ];
+    const expected = new Map<UdpBatchSocket, [number, number][]>([
+      [a, []],
+      [b, []],
+    ]);
+    const ca = collect(a, plan.filter(([p]) => p === a).length);
+    const cb = collect(b, plan.filter(([p]) => p === b).length);
+    plan.forEach(([peer, size, ttl], i) => {
+      sender.send(Buffer.alloc(size, i), 4, to, peer.localAddress.port, ttl, undefined);
+      expected.get(peer)!.push([size === 0 ? -1 : i, ttl === 0 ? 64 : ttl]);
+    });
+    sender.flush();
+    const [gotA, gotB] = await Promise.all([ca.done, cb.done]);
+    const seen = (got: Received[]): [number, number][] => got.map((d) => [d.payload.length === 0 ? -1 : d.payload[0]!, d.ttl]);
+    assert.deepEqual(seen(gotA), expected.get(a));
+    assert.deepEqual(seen(gotB), expected.get(b));
+    assert.deepEqual(gotA.map((d) => d.payload.length), plan.filter(([p]) => p === a).map(([, size]) => size));
+    // Trains: a×5, a×3, [a 600 alone or ending a train], b×4 — and never the TTL one.
+    assert.ok(sender.stats().gsoSends >= 3, `gsoSends ${sender.stats().gsoSends}`);
+    assert.equal(sender.stats().sent, plan.length);
+  } finally {
+    sender.close();
+    a.close();
+    b.close();
+  }
+});
+
+test('gso and gro stay off unless asked for', { skip }, async () => {
+  const receiver = open({ address: '127.0.0.1', port: 0 });
+  const sender = open({ address: '127.0.0.1', port: 0 });
+  try {
+    assert.deepEqual(sender.offload, { gso: false, gro: false });
+    const { done } = collect(receiver, 10);
+    for (const d of train(10, 800, 800, 1)) sender.send(d, 4, parseAddress('127.0.0.1')!.bytes, receiver.localAddress.port, 0, undefined);
+    sender.flush();
+    await done;
+    assert.equal(sender.stats().gsoSends, 0);
+    assert.equal(receiver.stats().groBuffers, 0);
+  } finally {
+    sender.close();
+    receiver.close();
+  }
+});

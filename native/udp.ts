@@ -3,9 +3,11 @@
 // out in a slab that is reused for the next batch (copy what you keep). Sends are copied into a
 // queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
 // otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
-// one system call. It can also tell the local address each datagram came to and send from a chosen
-// local address (a host with several addresses answers from the one asked). Where the addon has no
-// such socket, openUdpBatch says so and callers use dgram.
+// one system call (with gso, runs of equal-size datagrams to one peer even leave as one message,
+// and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
+// address each datagram came to and send from a chosen local address (a host with several
+// addresses answers from the one asked). Where the addon has no such socket, openUdpBatch says so
+// and callers use dgram.
 import { constants } from 'node:os';
 import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
@@ -48,6 +50,12 @@ export interface UdpBatchStats {
   readonly sendErrors: number;
   /** Times the socket would have blocked; the queue was retried later. */
   readonly blocked: number;
+  /** Messages that carried several datagrams with UDP_SEGMENT (gso). */
+  readonly gsoSends: number;
+  /** Such messages the kernel refused; their datagrams went again one by one. */
+  readonly gsoRefused: number;
+  /** Receives that brought several datagrams in one buffer (gro). */
+  readonly groBuffers: number;
   /** Datagrams dropped because the send queue was full while the socket blocked. */
   readonly queueDrops: number;
 }
@@ -66,12 +74,25 @@ export interface UdpBatchOptions {
   readonly maxDatagram?: number;
   /** Datagrams per receive batch and per send queue (1..256, default 64). */
   readonly batchSize?: number;
+  /**
+   * Linux: queued datagrams to one destination from one source address, of one size but the last
+   * and without a TTL of their own, leave as one message with UDP_SEGMENT (where the kernel has it;
+   * else one by one as without).
+   */
+  readonly gso?: boolean;
+  /**
+   * Linux: let the kernel hand over several datagrams of one sender at once (UDP_GRO), cut apart
+   * here; each keeps the buffer's TTL and local address.
+   */
+  readonly gro?: boolean;
 }
 
 export interface UdpBatchSocket {
   readonly localAddress: { readonly address: string; readonly port: number; readonly family: 'IPv4' | 'IPv6' };
   /** A dual-stack (IPv6) socket; an IPv4 one cannot send to IPv6 destinations. */
   readonly ipv6: boolean;
+  /** The offloads the kernel took at open (both false unless asked for). */
+  readonly offload: { readonly gso: boolean; readonly gro: boolean };
   /** Sets the one handler and starts receiving. error: a failed receive (the socket keeps going). */
   onDatagrams(handler: (batch: DatagramBatch) => void, onError: (error: UdpError) => void): UdpError | undefined;
   /** Called for a queued datagram the kernel refused; tag is what send() was given. */
@@ -91,19 +112,22 @@ export interface UdpBatchSocket {
 
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
-  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void, locals?: Uint8Array): NativeError | undefined;
-  send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array, sources?: Uint8Array): number;
+  offload(): { gso: boolean; gro: boolean };
+  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void, locals: Uint8Array | undefined): NativeError | undefined;
+  send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array, sources: Uint8Array): number;
   stats(): Omit<UdpBatchStats, 'queueDrops'>;
   close(): void;
 }
 interface NativeUdpAddon {
-  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; recvLocal: boolean; bufferBytes: number }) => NativeUdpHandle | NativeError;
+  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; recvLocal: boolean; bufferBytes: number; gso: boolean; gro: boolean }) => NativeUdpHandle | NativeError;
 }
 
 const DEFAULT_BATCH = 64;
 const DEFAULT_MAX_DATAGRAM = 2048 + 64;
 /** Room per queued datagram; a larger one goes through its own slot run (see send). */
 const SEND_SLOT = 2048 + 64;
+/** Receive slab with gro: room for a few coalesced buffers (up to 64 KiB each) per handler call. */
+const GRO_SLAB_BYTES = 512 * 1024;
 
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
@@ -159,6 +183,7 @@ export function parseAddress(text: string): { family: UdpFamily; bytes: Uint8Arr
 class BatchSocket implements UdpBatchSocket {
   readonly localAddress: { address: string; port: number; family: 'IPv4' | 'IPv6' };
   readonly ipv6: boolean;
+  readonly offload: { readonly gso: boolean; readonly gro: boolean };
   #handle: NativeUdpHandle;
   #closed = false;
   #started = false;
@@ -189,6 +214,7 @@ class BatchSocket implements UdpBatchSocket {
     this.#handle = handle;
     this.localAddress = local;
     this.ipv6 = local.family === 'IPv6';
+    this.offload = handle.offload();
     this.#batchSize = batchSize;
     this.#maxDatagram = maxDatagram;
     this.#recvLocal = recvLocal;
@@ -208,14 +234,15 @@ class BatchSocket implements UdpBatchSocket {
     if (this.#closed) return { code: 'EBADF', message: 'socket is closed' };
     if (this.#started) return { code: 'EINVAL', message: 'onDatagrams may be called once' };
     const slot = this.#maxDatagram;
+    const slabBytes = this.offload.gro ? Math.max(GRO_SLAB_BYTES, slot * this.#batchSize) : slot * this.#batchSize;
     const batch = {
       count: 0,
-      data: new Uint8Array(slot * this.#batchSize),
+      data: new Uint8Array(slabBytes),
       meta: new Uint32Array(this.#batchSize * 4),
       addrs: new Uint8Array(this.#batchSize * 16),
       locals: this.#recvLocal ? new Uint8Array(this.#batchSize * 16) : undefined,
     };
-    const onBatch = (n: number, error?: NativeError): void => {
+    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
       if (n > 0) {
         batch.count = n;
         try {
@@ -225,11 +252,7 @@ class BatchSocket implements UdpBatchSocket {
         }
       }
       if (error !== undefined) onError(fromNative(error));
-    };
-    const e =
-      batch.locals === undefined
-        ? this.#handle.start(batch.data, batch.meta, batch.addrs, slot, onBatch)
-        : this.#handle.start(batch.data, batch.meta, batch.addrs, slot, onBatch, batch.locals);
+    }, batch.locals);
     if (e !== undefined) return fromNative(e);
     this.#started = true;
     return undefined;
@@ -348,7 +371,15 @@ export function openUdpBatch(options: UdpBatchOptions): UdpBatchSocket | UdpErro
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) return { code: 'EINVAL', message: 'batchSize must be 1..256' };
   if (!Number.isInteger(maxDatagram) || maxDatagram < 64 || maxDatagram > 65536) return { code: 'EINVAL', message: 'maxDatagram must be 64..65536' };
   const recvLocal = options.recvLocalAddress === true;
-  const handle = open({ address: options.address, port: options.port, recvTtl: options.recvTtl === true, recvLocal, bufferBytes: options.bufferBytes ?? 0 });
+  const handle = open({
+    address: options.address,
+    port: options.port,
+    recvTtl: options.recvTtl === true,
+    recvLocal,
+    bufferBytes: options.bufferBytes ?? 0,
+    gso: options.gso === true,
+    gro: options.gro === true,
+  });
   if (isNativeError(handle)) return fromNative(handle);
   const local = handle.localAddress();
   if (isNativeError(local)) {

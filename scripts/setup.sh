@@ -18,11 +18,11 @@ if (( major < need_node_major || (major == need_node_major && minor < need_node_
 fi
 
 # Build tools for the native addons (node-gyp compiles against the installed Node headers), and
-# clang + lld (wasm-ld) for the test that rebuilds the committed WebAssembly crypto kernels, and
 # setcap (libcap2-bin) for the test that gives a copy of native/kith-tap cap_net_admin, and ip /
-# iptables and ping for the network-namespace tests (e2e/netns), and Debian's chromium for the
-# Playwright UI tests (never a downloaded browser).
-packages=(python3 make g++ clang lld libcap2-bin iproute2 iptables iputils-ping chromium)
+# iptables and ping for the network-namespace tests (e2e/netns), iperf3, ethtool and tshark for
+# the TAP offload tests (native/tap-offload.test.ts, native/offload.test.ts), and Debian's chromium
+# for the Playwright UI tests (never a downloaded browser).
+packages=(python3 make g++ libcap2-bin iproute2 iptables iputils-ping iperf3 ethtool tshark chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -8,7 +8,7 @@
 # edge finds it on PATH; postinst gives it cap_net_admin), the systemd units in /lib/systemd/system,
 # and /etc/kith/supernode.conf as a conffile. Node is a dependency, not bundled: Node 20's single
 # executable applications run one CommonJS script, and Kith's entry points are ES modules with
-# top-level await that find kernels.wasm, the web UI and the addon beside themselves.
+# top-level await that find the web UI and the addon beside themselves.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "${1:-release}")

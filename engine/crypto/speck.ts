@@ -1,29 +1,28 @@
 // SPECK-128/128 and SPECK-128/256 in the implementation-guide byte order, plus n3n's CTR mode
 // (CRYPTO.md §1.2, PROTOCOL.md Appendix B). Node/OpenSSL have no Speck; the rounds run in the
-// WebAssembly kernels (wasm/kernels.c), which hold the expanded key in a slot of their memory.
+// addon's kernels (native/kernels.ts), which hold the expanded key.
 // The data path runs CTR over every packet payload and every encrypted header.
 
-import { speckBlock, speckCtrXor, speckExpand, speckRoundKeys } from './wasm/kernels.js';
+import { kernelAddon, type KeyHandle } from '../../native/kernels.js';
 
-/** Expanded key: a handle to its slot in the kernels' memory. */
+/** Expanded key: a handle to the addon's copy (released when garbage-collected). */
 export interface SpeckKeySchedule {
   readonly rounds: number;
-  /** Address of the kernel slot; the slot is released when this object is garbage-collected. */
-  readonly slot: number;
+  readonly handle: KeyHandle;
   /** Copy of the round keys k_0 .. k_{rounds-1}, little-endian 64-bit words (inspection, tests). */
   readonly roundKeys: Uint8Array;
 }
 
-class WasmSpeckKeySchedule implements SpeckKeySchedule {
-  readonly slot: number;
+class NativeSpeckKeySchedule implements SpeckKeySchedule {
+  readonly handle: KeyHandle;
   constructor(
     key: Uint8Array,
     readonly rounds: number,
   ) {
-    this.slot = speckExpand(this, key);
+    this.handle = kernelAddon().speckKey(key);
   }
   get roundKeys(): Uint8Array {
-    return speckRoundKeys(this.slot, this.rounds);
+    return kernelAddon().speckRoundKeys(this.handle);
   }
 }
 
@@ -32,7 +31,7 @@ export function speckKeySchedule(key: Uint8Array): SpeckKeySchedule {
   if (key.length !== 16 && key.length !== 32) {
     throw new RangeError(`SPECK key must be 16 or 32 bytes, got ${key.length}`);
   }
-  return new WasmSpeckKeySchedule(key, key.length === 16 ? 32 : 34);
+  return new NativeSpeckKeySchedule(key, key.length === 16 ? 32 : 34);
 }
 
 /** Encrypts the 16-byte block src[srcAt..) into dst[dstAt..); src and dst may be the same. */
@@ -43,7 +42,7 @@ export function speckEncryptBlock(
   dst: Uint8Array,
   dstAt: number,
 ): void {
-  speckBlock(ks.slot, false, src, srcAt, dst, dstAt);
+  kernelAddon().speckBlock(ks.handle, false, src, srcAt, dst, dstAt);
 }
 
 /** Decrypts the 16-byte block src[srcAt..) into dst[dstAt..); src and dst may be the same. */
@@ -54,7 +53,7 @@ export function speckDecryptBlock(
   dst: Uint8Array,
   dstAt: number,
 ): void {
-  speckBlock(ks.slot, true, src, srcAt, dst, dstAt);
+  kernelAddon().speckBlock(ks.handle, true, src, srcAt, dst, dstAt);
 }
 
 /**
@@ -71,5 +70,5 @@ export function speckCtr(
   start: number,
   end: number,
 ): void {
-  speckCtrXor(ks.slot, iv, ivAt, data, start, end);
+  kernelAddon().speckCtr(ks.handle, iv, ivAt, data, start, end);
 }

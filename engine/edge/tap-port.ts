@@ -42,6 +42,12 @@ export interface TapPortOptions {
 
 const HELPER_TIMEOUT_MS = 10_000;
 
+/**
+ * Experimental, Linux: KITH_OFFLOAD=1 opens the TAP with segmentation offload (native/tap.ts) and
+ * writes the frames of one batch together, so the device can coalesce them.
+ */
+const OFFLOAD = process.env['KITH_OFFLOAD'] === '1';
+
 /** kith-tap refuses names outside `kith[A-Za-z0-9_-]{0,11}` (kith-tap.c check_name). */
 const HELPER_NAMES = /^kith[A-Za-z0-9_-]{0,11}$/;
 
@@ -213,7 +219,7 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
   const uid = process.getuid?.();
   if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
-  const opened = openTap({ name, create: privileged, ...(options.mac === undefined ? {} : { mac: options.mac }) });
+  const opened = openTap({ name, create: privileged, offload: OFFLOAD, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
   const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
@@ -277,9 +283,31 @@ async function openAgentPort(options: TapPortOptions, socket: string): Promise<R
   return bringUp(opened.value, agentHost(socket, name), options, false);
 }
 
+/** Frames written during one turn of the event loop, handed to the device together right after it. */
+function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
+  const slab = new Uint8Array(1 << 20);
+  const offsets = new Uint32Array(1024);
+  const lengths = new Uint32Array(1024);
+  let count = 0;
+  let used = 0;
+  const flush = (): void => {
+    if (count > 0 && !device.closed) device.writeBatch(slab, offsets, lengths, count);
+    count = used = 0;
+  };
+  return (frame) => {
+    if (count === offsets.length || used + frame.length > slab.length) flush();
+    if (count === 0) process.nextTick(flush);
+    slab.set(frame, used);
+    offsets[count] = used;
+    lengths[count++] = frame.length;
+    used += frame.length;
+  };
+}
+
 function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
   const mac = device.mac;
   const frames: Uint8Array[] = [];
+  const queue = device.offload !== 0 ? batchedWrites(device) : undefined;
   return {
     name: device.name,
     created,
@@ -301,6 +329,7 @@ function framePortOf(device: TapDevice, created: boolean, host: HostInterface): 
       if (!started.ok) throw new Error(`cannot read TAP ${device.name}: ${started.error.message}`);
     },
     write(frame) {
+      if (queue !== undefined) return queue(frame);
       // The engine counts a throw as a tuntap_error (MANAGEMENT.md §6.7).
       if (!device.write(frame)) throw new Error(`TAP ${device.name} dropped a frame`);
     },

@@ -112,7 +112,9 @@ function bindDgram(dualStack: boolean, address: string, port: number): Promise<U
 
 function openMain(dualStack: boolean, address: string, port: number): Promise<MainSocket> {
   if (process.env['KITH_UDP'] !== 'dgram') {
-    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES });
+    // Experimental: KITH_OFFLOAD=1 also asks for UDP GSO/GRO (native/udp.ts).
+    const offload = process.env['KITH_OFFLOAD'] === '1';
+    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: offload, gro: offload, batchSize: offload ? 256 : 64 });
     if (opened !== undefined && 'send' in opened) return Promise.resolve({ kind: 'batch', socket: opened });
     if (opened !== undefined) {
       const error = new Error(`bind ${opened.code} ${address}:${port}`) as NodeJS.ErrnoException;

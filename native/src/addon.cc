@@ -14,10 +14,12 @@
 #include <arpa/inet.h>
 #endif
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
 #include "backend.h"
+#include "modules.h"
 #include "udp.h"
 #ifndef _WIN32
 #include "agent_client.h"
@@ -178,8 +180,16 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
 
   static void OnReady(void* arg) { static_cast<TapHandle*>(arg)->Drain(); }
 
+  // A split super-frame may hold more frames than one batch, and the device will not signal the
+  // rest: batches go on until none is pending (each is one handler call).
   void Drain() {
-    if (!be_ || !started_) return;
+    while (DrainBatch() && be_ != nullptr && started_ && be_->Pending()) {
+    }
+  }
+
+  // One batch and one handler call; false if there was nothing to hand over.
+  bool DrainBatch() {
+    if (!be_ || !started_) return false;
     uint32_t n = 0;
     size_t used = 0;
     SysError err;
@@ -193,7 +203,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
       used += static_cast<size_t>(r);
       n++;
     }
-    if (n == 0 && !err) return;  // spurious wake-up
+    if (n == 0 && !err) return false;  // spurious wake-up
     stats_.wakeups++;
     stats_.framesRead += n;
     stats_.bytesRead += static_cast<double>(used);
@@ -220,6 +230,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
       // A throwing handler is an uncaught exception, exactly as for an EventEmitter listener.
       napi_fatal_exception(env_, e.Value());
     }
+    return true;
   }
 
   bool WriteOne(const uint8_t* p, size_t len) {
@@ -274,13 +285,28 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
         throw Napi::RangeError::New(env, "frame outside buffer");
       }
     }
+    if (!be_) {
+      stats_.writeErrors += static_cast<double>(count);
+      return Napi::Number::New(env, 0);
+    }
+    // Frames go to the backend together (which may coalesce them), in slices of kMaxBatch.
+    const uint8_t* frames[kMaxBatch];
+    size_t sizes[kMaxBatch];
     uint32_t written = 0;
-    for (int64_t i = 0; i < count; i++) {
-      if (!be_) {
-        stats_.writeErrors += static_cast<double>(count - i);
-        break;
+    for (int64_t done = 0; done < count;) {
+      uint32_t n = static_cast<uint32_t>(std::min<int64_t>(kMaxBatch, count - done));
+      for (uint32_t i = 0; i < n; i++) {
+        frames[i] = buf.Data() + od[done + i];
+        sizes[i] = ld[done + i];
       }
-      if (WriteOne(buf.Data() + od[i], ld[i])) written++;
+      SysError e;
+      WriteTally t = be_->WriteFrames(frames, sizes, n, &e);
+      stats_.framesWritten += t.written;
+      stats_.bytesWritten += t.bytes;
+      stats_.writeDrops += t.dropped;
+      stats_.writeErrors += t.failed;
+      written += t.written;
+      done += n;
     }
     return Napi::Number::New(env, written);
   }
@@ -295,6 +321,13 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     o.Set("bytesWritten", stats_.bytesWritten);
     o.Set("writeDrops", stats_.writeDrops);
     o.Set("writeErrors", stats_.writeErrors);
+    OffloadStats off = be_ ? be_->Offload() : OffloadStats{};
+    o.Set("offloadFlags", off.flags);
+    o.Set("superFramesRead", off.superFramesRead);
+    o.Set("segmentsRead", off.segmentsRead);
+    o.Set("superFramesWritten", off.superFramesWritten);
+    o.Set("segmentsCoalesced", off.segmentsCoalesced);
+    o.Set("badFrames", off.badFrames);
     return o;
   }
 
@@ -357,6 +390,7 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Value name = o.Get("name");
   if (name.IsString()) opts.name = name.As<Napi::String>().Utf8Value();
   opts.create = o.Get("create").ToBoolean().Value();
+  opts.offload = o.Get("offload").ToBoolean().Value();
   SysError err;
   Backend* be = OpenBackend(opts, &err);
   if (be == nullptr) return ErrorValue(env, err);
@@ -364,12 +398,12 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   return env.GetInstanceData<AddonData>()->ctor.New({ext});
 }
 
-// agentOpen(socketPath, name) -> TapHandle | { code, errno, syscall, message } | { refused: reason }
+// agentOpen(socketPath, name, offload) -> TapHandle | { code, errno, syscall, message } | { refused: reason }
 // Asks kith-tap's agent for the device and adopts the descriptor it sends (agent_client.h).
 Napi::Value AgentOpenFn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 2 || !info[0].IsString() || !info[1].IsString()) {
-    throw Napi::TypeError::New(env, "agentOpen(socketPath, name)");
+  if (info.Length() != 3 || !info[0].IsString() || !info[1].IsString() || !info[2].IsBoolean()) {
+    throw Napi::TypeError::New(env, "agentOpen(socketPath, name, offload)");
   }
 #ifdef _WIN32
   return ErrorValue(env, SysError{50 /* ERROR_NOT_SUPPORTED */, "agentOpen"});
@@ -385,6 +419,8 @@ Napi::Value AgentOpenFn(const Napi::CallbackInfo& info) {
   }
   Backend* be = AdoptBackend(reply.fd, reply.ifname, &err);  // closes the fd on failure
   if (be == nullptr) return ErrorValue(env, err);
+  // Only where the agent opened the device with IFF_VNET_HDR; otherwise it stays off.
+  if (info[2].As<Napi::Boolean>().Value()) be->SetOffload(true);
   auto ext = Napi::External<Backend>::New(env, be);
   return env.GetInstanceData<AddonData>()->ctor.New({ext});
 #endif
@@ -394,8 +430,10 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ctor = Napi::Persistent(TapHandle::Define(env));
   env.SetInstanceData(data);
+  InitCrypto(env, exports);
 #ifdef __linux__
   InitUdp(env, exports, data);
+  InitOffload(env, exports);
 #endif
   exports.Set("open", Napi::Function::New(env, Open));
   exports.Set("agentOpen", Napi::Function::New(env, AgentOpenFn));

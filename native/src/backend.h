@@ -20,6 +20,21 @@ struct SysError {
 struct OpenOptions {
   std::string name;  // may be empty: the OS picks one (only when creating)
   bool create = false;
+  bool offload = false;  // segmentation offload where the OS has it (Linux: IFF_VNET_HDR)
+};
+
+// What a batch write did, frame by frame.
+struct WriteTally {
+  uint32_t written = 0;
+  uint32_t dropped = 0;  // the device could not take them right now
+  uint32_t failed = 0;   // a system call failed (see the error)
+  double bytes = 0;
+};
+
+// The offload path's counters (Linux TAPs with IFF_VNET_HDR); all zero elsewhere.
+struct OffloadStats {
+  unsigned flags = 0;  // TUN_F_* offloads the kernel accepted; 0: off
+  double superFramesRead = 0, segmentsRead = 0, superFramesWritten = 0, segmentsCoalesced = 0, badFrames = 0;
 };
 
 // Read() results other than a frame length.
@@ -37,6 +52,34 @@ class Backend {
   // Writes one frame. Returns false with err->code == 0 when the frame was dropped because the
   // device could not take it right now (EAGAIN/ENOBUFS and friends).
   virtual bool Write(const uint8_t* buf, size_t len, SysError* err) = 0;
+  // Writes frames[0, count) in order (a backend may merge them, see offload.h); *err is the first
+  // failed system call.
+  virtual WriteTally WriteFrames(const uint8_t* const* frames, const size_t* lens, uint32_t count, SysError* err) {
+    WriteTally t;
+    for (uint32_t i = 0; i < count; i++) {
+      SysError e;
+      if (Write(frames[i], lens[i], &e)) {
+        t.written++;
+        t.bytes += static_cast<double>(lens[i]);
+      } else if (e) {
+        t.failed++;
+        if (!*err) *err = e;
+      } else {
+        t.dropped++;
+      }
+    }
+    return t;
+  }
+  // Frames still held from an earlier read (the rest of a split super-frame): the reader keeps
+  // going while there are, since the device will not signal them.
+  virtual bool Pending() const { return false; }
+  // Turns segmentation offload on or off where the device allows it; returns the TUN_F_* flags
+  // now in force (0: off or not available).
+  virtual unsigned SetOffload(bool on) {
+    (void)on;
+    return 0;
+  }
+  virtual OffloadStats Offload() const { return {}; }
   virtual SysError GetMac(uint8_t mac[6]) = 0;
   virtual SysError SetMac(const uint8_t mac[6]) = 0;
   virtual SysError GetMtu(int* mtu) = 0;

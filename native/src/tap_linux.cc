@@ -16,18 +16,38 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string>
 
 #include "backend.h"
 #include "poll_fd.h"
+#include "vnet_linux.h"
 
 namespace kith {
 namespace {
 
 class LinuxTap final : public FdBackend {
  public:
-  LinuxTap(int fd, const char* name) : FdBackend(fd, name) {}
+  // vnet: the descriptor was attached with IFF_VNET_HDR (frames behind virtio-net headers).
+  LinuxTap(int fd, const char* name, bool vnet) : FdBackend(fd, name), vnet_(vnet ? new VnetIo() : nullptr) {}
+  ~LinuxTap() override { Close(); }
+
+  void Close() override {
+    // Offloads outlive the descriptor on a persistent device: leave it as a plain reader expects.
+    if (vnet_ && fd_ >= 0 && vnet_->Stats().flags != 0) vnet_->SetOffload(fd_, false);
+    FdBackend::Close();
+  }
+
+  unsigned SetOffload(bool on) override { return vnet_ && fd_ >= 0 ? vnet_->SetOffload(fd_, on) : 0; }
+  OffloadStats Offload() const override { return vnet_ ? vnet_->Stats() : OffloadStats{}; }
+  bool Pending() const override { return vnet_ && vnet_->Pending(); }
+
+  WriteTally WriteFrames(const uint8_t* const* frames, const size_t* lens, uint32_t count, SysError* err) override {
+    return vnet_ ? vnet_->WriteFrames(fd_, frames, lens, count, err) : Backend::WriteFrames(frames, lens, count, err);
+  }
 
   long Read(uint8_t* buf, size_t cap, SysError* err) override {
+    if (vnet_) return vnet_->Read(fd_, buf, cap, err);
     for (int tries = 0; tries < 8; tries++) {  // bounded retry on EINTR only
       ssize_t n = read(fd_, buf, cap);
       if (n >= 0) return n == 0 ? kNoFrame : static_cast<long>(n);
@@ -40,6 +60,7 @@ class LinuxTap final : public FdBackend {
   }
 
   bool Write(const uint8_t* buf, size_t len, SysError* err) override {
+    if (vnet_) return vnet_->Write(fd_, buf, len, err);
     ssize_t n = write(fd_, buf, len);
     if (n == static_cast<ssize_t>(len)) return true;
     // EIO: the interface is down; EAGAIN/ENOBUFS: the kernel's queue is full. All are drops.
@@ -114,6 +135,7 @@ class LinuxTap final : public FdBackend {
     return e;
   }
 
+  std::unique_ptr<VnetIo> vnet_;
 };
 
 // The device fd is attached to must belong to this process's effective user; root may also use one
@@ -136,6 +158,36 @@ SysError CheckOwner(int fd) {
   return SysError{EACCES, "owner"};
 }
 
+// Attaches a fresh descriptor to the device with these TUNSETIFF flags; -1 with *err on failure.
+// With `create`, a new device is made exclusively (IFF_TUN_EXCL); an existing one (EBUSY) and any
+// device attached without `create` is used only if it is ours (CheckOwner).
+int Attach(const std::string& name, short flags, bool create, char* ifname, SysError* err) {
+  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *err = SysError{errno, "open"};
+    return -1;
+  }
+  ifreq ifr;
+  std::memset(&ifr, 0, sizeof ifr);
+  ifr.ifr_flags = static_cast<short>(flags | (create ? IFF_TUN_EXCL : 0));
+  // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
+  std::strncpy(ifr.ifr_name, name.empty() ? "kith%d" : name.c_str(), IFNAMSIZ - 1);
+  int rc = ioctl(fd, TUNSETIFF, &ifr);
+  bool made = create && rc == 0;
+  if (rc < 0 && create && errno == EBUSY) {
+    ifr.ifr_flags = flags;
+    rc = ioctl(fd, TUNSETIFF, &ifr);
+  }
+  if (rc < 0) *err = SysError{errno, "TUNSETIFF"};
+  else if (!made) *err = CheckOwner(fd);
+  if (*err) {
+    close(fd);
+    return -1;
+  }
+  std::memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+  return fd;
+}
+
 }  // namespace
 
 Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
@@ -145,30 +197,23 @@ Backend* OpenBackend(const OpenOptions& opts, SysError* err) {
     *err = SysError{ENODEV, "if_nametoindex"};
     return nullptr;
   }
-  int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    *err = SysError{errno, "open"};
-    return nullptr;
+  char ifname[IFNAMSIZ] = {};
+  if (opts.offload) {
+    // IFF_VNET_HDR is chosen when attaching; a kernel that refuses it or the 12-byte header gets
+    // a plain descriptor instead.
+    int fd = Attach(opts.name, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, opts.create, ifname, err);
+    if (fd >= 0 && VnetIo::SetHeaderSize(fd)) {
+      auto* tap = new LinuxTap(fd, ifname, true);
+      tap->SetOffload(true);
+      return tap;
+    }
+    if (fd >= 0) close(fd);
+    *err = SysError{};
   }
-  ifreq ifr;
-  std::memset(&ifr, 0, sizeof ifr);
-  // An empty name lets the kernel choose; "kith%d" keeps it recognisable.
-  std::strncpy(ifr.ifr_name, opts.name.empty() ? "kith%d" : opts.name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (opts.create ? IFF_TUN_EXCL : 0);
-  int rc = ioctl(fd, TUNSETIFF, &ifr);
-  // EBUSY with IFF_TUN_EXCL: the device exists already; attach to it if it is ours.
-  bool made = opts.create && rc == 0;
-  if (rc < 0 && opts.create && errno == EBUSY) {
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    rc = ioctl(fd, TUNSETIFF, &ifr);
-  }
-  if (rc < 0) *err = SysError{errno, "TUNSETIFF"};
-  else if (!made) *err = CheckOwner(fd);
-  if (*err) {
-    close(fd);
-    return nullptr;
-  }
-  return new LinuxTap(fd, ifr.ifr_name);
+  int fd = Attach(opts.name, IFF_TAP | IFF_NO_PI, opts.create, ifname, err);
+  if (fd < 0) return nullptr;
+  VnetIo::ClearOffload(fd);
+  return new LinuxTap(fd, ifname, false);
 }
 
 Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
@@ -180,11 +225,17 @@ Backend* AdoptBackend(int fd, const std::string& name, SysError* err) {
   else if (SysError owner = CheckOwner(fd)) *err = owner;
   else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) *err = SysError{errno, "fcntl"};
   else if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) *err = SysError{errno, "fcntl"};
+  // Whoever opened it chose IFF_VNET_HDR or not; frames then carry the header either way.
+  bool vnet = (ifr.ifr_flags & IFF_VNET_HDR) != 0;
+  if (!*err && vnet && !VnetIo::SetHeaderSize(fd)) *err = SysError{errno, "TUNSETVNETHDRSZ"};
   if (*err) {
     close(fd);
     return nullptr;
   }
-  return new LinuxTap(fd, ifr.ifr_name);
+  auto* tap = new LinuxTap(fd, ifr.ifr_name, vnet);
+  if (vnet) tap->SetOffload(false);
+  else VnetIo::ClearOffload(fd);
+  return tap;
 }
 
 }  // namespace kith

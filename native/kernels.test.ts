@@ -1,10 +1,12 @@
-// Paths of kernels.ts that the n3n vectors (in the speck / pearson / transforms tests) do not
-// reach: inputs larger than the 64 KiB I/O area, which run in several kernel calls.
+// The addon's Pearson/Speck/Twofish kernels beyond what the n3n vectors reach (engine/crypto's
+// pearson, speck and transforms tests run them on those): large inputs, many live keys, and
+// handles and ranges that are not what they claim.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pearson128, pearson256 } from '../pearson.js';
-import { speckCtr, speckKeySchedule } from '../speck.js';
-import { Twofish } from '../twofish.js';
+import { pearson128, pearson256 } from '../engine/crypto/pearson.js';
+import { speckCtr, speckKeySchedule } from '../engine/crypto/speck.js';
+import { Twofish } from '../engine/crypto/twofish.js';
+import { kernelAddon, type KeyHandle } from './kernels.js';
 
 const LARGE = 3 * 65536 + 100;
 const pattern = (length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff);
@@ -17,7 +19,7 @@ function advanced(iv: Uint8Array, blocks: number): Uint8Array {
   return out;
 }
 
-test('Speck CTR across several kernel calls equals per-chunk CTR with advanced counters', () => {
+test('Speck CTR over a large input equals CTR in pieces with advanced counters (64-bit wrap, no carry)', () => {
   const ks = speckKeySchedule(pattern(32));
   const iv = Uint8Array.from([0xf0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8]);
   const whole = pattern(LARGE);
@@ -27,9 +29,17 @@ test('Speck CTR across several kernel calls equals per-chunk CTR with advanced c
     speckCtr(ks, advanced(iv, at / 16), 0, piece, 0, piece.length);
     assert.deepEqual(piece, whole.subarray(at, at + piece.length));
   }
+  // Odd lengths end in a partial block: the same keystream, cut short.
+  for (const length of [1, 15, 17, 63, 65, 100]) {
+    const short = pattern(length);
+    speckCtr(ks, iv, 0, short, 0, length);
+    const long = pattern(128);
+    speckCtr(ks, iv, 0, long, 0, 128);
+    assert.deepEqual(short, long.subarray(0, length), `length ${length}`);
+  }
 });
 
-test('Pearson across several kernel calls keeps the lane identities', () => {
+test('Pearson on large inputs keeps the lane identities', () => {
   for (const length of [65536, 65537, LARGE]) {
     const data = pattern(length);
     assert.deepEqual(pearson128(data), pearson256(data).subarray(16));
@@ -37,7 +47,7 @@ test('Pearson across several kernel calls keeps the lane identities', () => {
   }
 });
 
-test('Twofish CBC across several kernel calls round-trips, in place and chained from an IV', () => {
+test('Twofish CBC over a large input round-trips, in place and chained from an IV', () => {
   const cipher = new Twofish(pattern(32));
   const length = LARGE - (LARGE % 16);
   const buf = pattern(length);
@@ -47,7 +57,7 @@ test('Twofish CBC across several kernel calls round-trips, in place and chained 
   assert.deepEqual(buf.subarray(0, length - 16), pattern(length).subarray(16));
 });
 
-test('many live key schedules keep their own slots', () => {
+test('many live keys keep their own expansion', () => {
   const keys = Array.from({ length: 300 }, (_, i) => speckKeySchedule(pattern(32).map((b) => b ^ i)));
   const ciphers = Array.from({ length: 40 }, (_, i) => new Twofish(pattern(32).map((b) => b ^ i)));
   const first = speckKeySchedule(pattern(32)).roundKeys;
@@ -58,4 +68,20 @@ test('many live key schedules keep their own slots', () => {
   ciphers[0]!.encryptBlock(a, 0, a, 0);
   new Twofish(pattern(32)).encryptBlock(b, 0, b, 0);
   assert.deepEqual(a, b);
+});
+
+test('a handle of another kind, a forged one, or a range outside the array is refused', () => {
+  const k = kernelAddon();
+  const speck = k.speckKey(pattern(32));
+  const twofish = k.twofishKey(pattern(32));
+  const block = new Uint8Array(16);
+  assert.throws(() => k.speckBlock(twofish, false, block, 0, block, 0), TypeError);
+  assert.throws(() => k.twofishCbc(speck, false, block, 0, 16, undefined, 0, block, 0), TypeError);
+  assert.throws(() => k.speckBlock({} as KeyHandle, false, block, 0, block, 0), TypeError);
+  assert.throws(() => k.speckBlock(speck, false, block, 1, block, 0), RangeError);
+  assert.throws(() => k.speckCtr(speck, block, 0, block, 8, 4), RangeError);
+  assert.throws(() => k.twofishCbc(twofish, false, block, 0, 8, undefined, 0, block, 0), RangeError);
+  assert.throws(() => k.pearsonHash(3 as 4, block, 0, 16, new Uint8Array(32)), RangeError);
+  assert.throws(() => k.pearsonHash(4, block, 0, 16, new Uint8Array(16)), RangeError);
+  assert.throws(() => k.speckKey(new Uint8Array(24)), RangeError);
 });
