@@ -1,14 +1,17 @@
 // Load generator for a supernode reached over real UDP on loopback: registrations/s, relayed
 // PACKETs/s, and the supernode process's resident memory idle, with 1,000 and 10,000 registered edges,
-// and after those edges expired and a second wave replaced them. It speaks the protocol through
-// engine/protocol only, so it measures any n3n 3.x compatible supernode the same way.
+// and after those edges expired and a second wave replaced them; then what a registration costs as
+// the edge table grows (registrations/s and the supernode's CPU µs per registration with 1,000,
+// 12,500, 37,000 and 60,000 edges registered). It speaks the protocol through engine/protocol only,
+// so it measures any n3n 3.x compatible supernode the same way.
 //
 //   node --import tsx bench/supernode.ts                          Kith, spawned on a free port
 //   node --import tsx bench/supernode.ts --spawn <binary>         any supernode binary with the n3n CLI
 //   node --import tsx bench/supernode.ts --reference <binary>     Kith and, side by side, that binary
 //   node --import tsx bench/supernode.ts --target 127.0.0.1:7654 [--pid <pid>]   a running supernode
 //   options: --quick (small counts, no churn), --churn-wait <s> (0 = skip churn, at most 150),
-//            --relay-window <n> (PACKETs in flight, default 64), --kith-runner auto|dist|tsx
+//            --relay-window <n> (PACKETs in flight, default 64), --kith-runner auto|dist|tsx,
+//            --no-scale (skip the table-size series), --scale-only (only that series)
 //
 // Spawned supernodes run as their own process (`start <session> -Oconnection.bind=127.0.0.1:<port>
 // -Osupernode.macaddr=… -Ologging.verbose=1 -Odaemon.userid=<own uid> -Odaemon.groupid=<own gid>`),
@@ -29,6 +32,14 @@
 // * CPU: the supernode's, the generator's and the rest of the host's use (100 % = one core) are
 //   shown per phase. A generator near 100 % means the figure is a lower bound for the supernode;
 //   "other CPU" well above 0 means other work on the host skewed the figures.
+// * table size: on a freshly started supernode (a running --target: the same one, noted), the table
+//   is filled to 1,000, 12,500, 37,000 and 60,000 edges and at each size 2,000 further new edges are
+//   registered as above and timed (the first 1,000 re-register three times before, to warm up a
+//   fresh process); CPU µs per registration is the supernode's CPU time over that batch divided by
+//   the ACKs. The whole series must fit in the 60 s after which the first edges expire: the oldest
+//   MAC is looked up (QUERY_PEER) at every size, and a note says so if it was gone. Kith's
+//   per-address limits (sender-limits.ts) are lifted with -O for this load from one address; n3n
+//   has none.
 // * churn: edges expire 60 s after their last registration and are purged every 30 s (§9.7). Both
 //   supernodes get the same treatment: wall-clock waiting, bounded by --churn-wait (default 100 s),
 //   polled with QUERY_PEER for sample MACs (a known MAC is answered with PEER_INFO). No Kith-only
@@ -74,6 +85,9 @@ interface Settings {
   readonly relayMaxPackets: number;
   readonly payloadBytes: number;
   readonly churnWaitS: number;
+  /** Table sizes at which a registration batch is timed (empty: no series). */
+  readonly scaleSizes: readonly number[];
+  readonly scaleBatch: number;
 }
 
 const FULL: Settings = {
@@ -91,9 +105,14 @@ const FULL: Settings = {
   relayMaxPackets: 5_000_000,
   payloadBytes: 1400,
   churnWaitS: 100,
+  scaleSizes: [1_000, 12_500, 37_000, 60_000],
+  scaleBatch: 2_000,
 };
 
-const QUICK: Settings = { ...FULL, edgesSmall: 200, edgesLarge: 1_000, relayMeasureMs: 1_000, relayRounds: 1, churnWaitS: 0 };
+const QUICK: Settings = { ...FULL, edgesSmall: 200, edgesLarge: 1_000, relayMeasureMs: 1_000, relayRounds: 1, churnWaitS: 0, scaleSizes: [1_000, 5_000], scaleBatch: 500 };
+const WARM_UP_ROUNDS = 3;
+/** Kith's per-address limits, lifted: the generator registers every edge from one address. */
+const KITH_LOAD_OPTIONS = ['-Osupernode.edges_per_address=0', '-Osupernode.registrations_per_address=0', '-Osupernode.registrations_per_community=0'];
 const MAX_CHURN_WAIT_S = 150;
 const MAX_RELAY_WINDOW = 4096;
 const READY_LIMIT_MS = 20_000;
@@ -111,11 +130,13 @@ interface Args {
   churnWaitS?: number;
   relayWindow?: number;
   kithRunner: 'auto' | 'dist' | 'tsx';
+  scale: boolean;
+  scaleOnly: boolean;
   problems: string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, kithRunner: 'auto', problems: [] };
+  const args: Args = { quick: false, kithRunner: 'auto', scale: true, scaleOnly: false, problems: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string | undefined => {
@@ -168,6 +189,12 @@ function parseArgs(argv: readonly string[]): Args {
       }
       case '--quick':
         args.quick = true;
+        break;
+      case '--no-scale':
+        args.scale = false;
+        break;
+      case '--scale-only':
+        args.scaleOnly = true;
         break;
       default:
         args.problems.push(`unknown argument ${flag}`);
@@ -384,6 +411,7 @@ async function spawnSupernode(kind: string, args: Args, workDir: string): Promis
     `-Oconnection.bind=${LOOPBACK}:${port}`,
     `-Osupernode.macaddr=02:00:00:be:0${kind === 'kith' ? '1' : '2'}:00`,
     '-Ologging.verbose=1',
+    ...(kind === 'kith' ? KITH_LOAD_OPTIONS : []),
     // Keep the caller's identity: a supernode that drops to another user cannot remove its
     // session directory on exit (and may chown the shared run directory).
     ...(process.getuid === undefined || process.getgid === undefined ? [] : [`-Odaemon.userid=${process.getuid()}`, `-Odaemon.groupid=${process.getgid()}`]),
@@ -686,6 +714,9 @@ interface Report {
   secondWave?: number | undefined;
   secondWaveReg?: RegistrationResult | undefined;
   peak?: number | undefined;
+  /** Per table size: the timed batch of new registrations. */
+  scale?: Map<number, RegistrationResult> | undefined;
+  scaleRss?: number | undefined;
   notes: string[];
 }
 
@@ -771,6 +802,43 @@ async function measure(subject: Subject, settings: Settings): Promise<Report> {
   return report;
 }
 
+/**
+ * Registration cost with the table at each of settings.scaleSizes (see the method above), on a
+ * supernode that holds no other edges: a spawned subject is started afresh for it.
+ */
+async function scaleSeries(subject: Subject, settings: Settings, report: Report): Promise<void> {
+  const community = 'benchscale';
+  const wave = 3;
+  const oldest = edgeMac(wave, 0);
+  const results = new Map<number, RegistrationResult>();
+  report.scale = results;
+  let registered = 0;
+  for (const [i, size] of settings.scaleSizes.entries()) {
+    if (size > registered) {
+      const fill = await register(subject, settings, community, wave, registered, size);
+      registrationNotes(`filling to ${size}`, fill, size - registered, report.notes);
+      registered = size;
+    }
+    // A fresh process compiles its hot paths during the first thousands of messages: warm up
+    // with re-registrations before the first timed batch.
+    if (i === 0) for (let round = 0; round < WARM_UP_ROUNDS; round++) await register(subject, settings, community, wave, 0, registered);
+    const batch = await register(subject, settings, community, wave, registered, registered + settings.scaleBatch);
+    registrationNotes(`${settings.scaleBatch} new registrations at ${size}`, batch, settings.scaleBatch, report.notes);
+    registered += settings.scaleBatch;
+    results.set(size, batch);
+    if ((await knownCount(subject, community, [oldest])) === 0) {
+      report.notes.push(`at ${size} edges the first edges of the series had expired (over 60 s since they registered): the table held fewer`);
+    }
+  }
+  report.scaleRss = rssKiB(subject.pid);
+}
+
+/** The supernode's CPU time per acknowledged registration, in µs. */
+function cpuMicrosPerRegistration(result: RegistrationResult | undefined): number | undefined {
+  if (result?.snCpu === undefined || result.acked === 0) return undefined;
+  return (result.snCpu * result.seconds * 1e6) / result.acked;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 
@@ -809,6 +877,16 @@ function table(reports: readonly Report[], settings: Settings): string {
     );
   }
   rows.push(['peak RSS (VmHWM)', (r) => mib(r.peak)]);
+  for (const size of settings.scaleSizes) {
+    const label = size.toLocaleString('en-US');
+    rows.push(
+      [`registrations/s with ${label} edges registered`, (r) => integer(r.scale?.get(size)?.perSecond)],
+      [`  supernode CPU µs per registration`, (r) => integer(cpuMicrosPerRegistration(r.scale?.get(size)))],
+      [`  generator CPU`, (r) => percent(r.scale?.get(size)?.genCpu)],
+      [`  other CPU on the host`, (r) => percent(r.scale?.get(size)?.otherCpu)],
+    );
+  }
+  if (settings.scaleSizes.length > 0) rows.push([`RSS after the table-size series`, (r) => mib(r.scaleRss)]);
   const header = ['', ...reports.map((r) => r.label)];
   const lines = rows.map(([name, cell]) => [name, ...reports.map(cell)]);
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column]!.length)));
@@ -833,6 +911,7 @@ async function main(): Promise<void> {
     ...(args.quick ? QUICK : FULL),
     ...(args.churnWaitS === undefined ? {} : { churnWaitS: args.churnWaitS }),
     ...(args.relayWindow === undefined ? {} : { relayWindow: args.relayWindow }),
+    ...(args.scale ? {} : { scaleSizes: [] }),
   };
   const loadBefore = loadAverage();
   const workDir = mkdtempSync(join(tmpdir(), 'kith-bench-sn-'));
@@ -854,7 +933,20 @@ async function main(): Promise<void> {
         subject = await spawnSupernode(what, args, workDir);
       }
       console.error(`measuring ${subject.label} on ${subject.host}:${subject.port}${settings.churnWaitS > 0 ? ` (includes up to ${settings.churnWaitS} s of waiting for expiry)` : ''}…`);
-      reports.push(await measure(subject, settings));
+      const report: Report = args.scaleOnly ? { label: subject.label, notes: subject.notes } : await measure(subject, settings);
+      reports.push(report);
+      if (settings.scaleSizes.length > 0) {
+        if (args.scaleOnly) {
+          report.idle = rssKiB(subject.pid);
+        } else if (kind === 'spawn') {
+          await subject.stop();
+          subject = await spawnSupernode(what, args, workDir);
+        } else {
+          report.notes.push('table-size series on the running supernode, which still holds the edges of the other phases');
+        }
+        console.error(`registration cost by table size (${settings.scaleSizes.join(', ')} edges)…`);
+        await scaleSeries(subject, settings, report).catch((error: unknown) => report.notes.push(`table-size series failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
     } catch (error) {
       const label = subject?.label ?? what;
       reports.push({ label, notes: [...(subject?.notes ?? []), `not measured: ${error instanceof Error ? error.message : String(error)}`] });

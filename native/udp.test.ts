@@ -1,5 +1,6 @@
 // The addon's batched UDP socket (native/udp.ts, src/udp_linux.cc): batches both ways on 127.0.0.1
-// and ::1, per-datagram TTL (seen by a receiver that reports it), oversized and odd input, and
+// and ::1, per-datagram TTL (seen by a receiver that reports it), local addresses both ways, GSO
+// trains and GRO receives (also together with local addresses), oversized and odd input, and
 // closing while datagrams are queued or a batch is being handled.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -21,6 +22,14 @@ interface Received {
   port: number;
   ttl: number;
   address: Uint8Array;
+  /** The local address it came to (with recvLocalAddress). */
+  local: Uint8Array | undefined;
+}
+
+/** A literal address in the 16-byte local-address layout (IPv4 as ::ffff:a.b.c.d). */
+function asLocal(text: string): Uint8Array {
+  const { family, bytes } = parseAddress(text)!;
+  return family === 6 ? bytes : Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]);
 }
 
 /** Collects datagrams until `count` arrived (or the timeout), copying them out of the reused slab. */
@@ -43,6 +52,7 @@ function collect(socket: UdpBatchSocket, count: number, timeoutMs = 3_000): { do
           port: familyPort! & 0xffff,
           ttl: ttl!,
           address: batch.addrs.slice(16 * i, 16 * i + 16),
+          local: batch.locals?.slice(16 * i, 16 * i + 16),
         });
       }
       if (got.length >= count) finish(got);
@@ -131,6 +141,55 @@ test('per-datagram TTL: set for exactly the datagrams that ask, IPv4, IPv4 throu
     } finally {
       sender.close();
       receiver.close();
+    }
+  }
+});
+
+test('local addresses: reported per datagram and used as the source of the answer (IPv4, dual-stack, IPv6)', { skip }, async () => {
+  // 127.0.0.0/8 is all local: a wildcard socket receives on 127.0.0.1 and 127.0.0.2 alike.
+  for (const [bind, family, targets] of [
+    ['0.0.0.0', 'udp4', ['127.0.0.1', '127.0.0.2']],
+    ['::', 'udp4', ['127.0.0.1', '127.0.0.2']],
+    ['::', 'udp6', ['::1']],
+  ] as const) {
+    const server = open({ address: bind, port: 0, recvLocalAddress: true });
+    const client = createSocket(family);
+    try {
+      await new Promise<void>((resolve) => client.bind(0, family === 'udp6' ? '::1' : '127.0.0.1', resolve));
+      const locals: number[][] = [];
+      const answeredFrom: string[] = [];
+      const answers = new Promise<void>((resolve) => {
+        client.on('message', (_bytes, remote) => {
+          answeredFrom.push(remote.address);
+          if (answeredFrom.length === targets.length) resolve();
+        });
+      });
+      assert.equal(
+        server.onDatagrams(
+          (batch) => {
+            for (let i = 0; i < batch.count; i++) {
+              const local = batch.locals!.slice(16 * i, 16 * i + 16);
+              locals.push([...local]);
+              const familyPort = batch.meta[4 * i + 2]!;
+              const v4 = familyPort >>> 16 === 4;
+              server.send(Buffer.from('answer'), v4 ? 4 : 6, batch.addrs.slice(16 * i, 16 * i + (v4 ? 4 : 16)), familyPort & 0xffff, 0, undefined, local);
+            }
+          },
+          (e) => assert.fail(e.message),
+        ),
+        undefined,
+      );
+      for (const target of targets) client.send(Buffer.from('ask'), server.localAddress.port, target);
+      await Promise.race([answers, new Promise((_, reject) => setTimeout(() => reject(new Error(`answers from ${answeredFrom.join(', ')}`)), 3000).unref())]);
+      assert.deepEqual(
+        locals,
+        targets.map((t) => [...asLocal(t)]),
+        `${bind}: the address each datagram came to`,
+      );
+      assert.deepEqual(answeredFrom, [...targets], `${bind}: each answer from the address asked`);
+    } finally {
+      client.close();
+      server.close();
     }
   }
 });
@@ -284,5 +343,51 @@ test('gso and gro stay off unless asked for', { skip }, async () => {
   } finally {
     sender.close();
     receiver.close();
+  }
+});
+
+test('gso/gro with local addresses: a train leaves from the source it names and groups one source only; GRO-cut datagrams report the address they came to', { skip }, async () => {
+  // 127.0.0.0/8 is all local: wildcard sockets send from and receive on any of it.
+  for (const bind of ['0.0.0.0', '::']) {
+    const receiver = open({ address: bind, port: 0, gro: true, recvTtl: true, recvLocalAddress: true, batchSize: 256 });
+    const sender = open({ address: bind, port: 0, gso: true, batchSize: 256 });
+    try {
+      assert.equal(sender.offload.gso, true, 'this kernel takes UDP_SEGMENT');
+      assert.equal(receiver.offload.gro, true, 'this kernel takes UDP_GRO');
+      // Runs of one size: [to, from (undefined: the kernel's choice, 127.0.0.1 on lo), datagrams, ttl].
+      const plan: [string, string | undefined, number, number][] = [
+        ['127.0.0.2', '127.0.0.5', 8, 0],
+        ['127.0.0.2', '127.0.0.6', 8, 0], // same destination, another source: a train of its own
+        ['127.0.0.2', '127.0.0.5', 1, 9], // a TTL of its own, and a source
+        ['127.0.0.2', undefined, 6, 0],
+        ['127.0.0.3', '127.0.0.5', 8, 0], // another local address of the receiver
+        ...(bind === '::' ? [['::1', '::1', 8, 0] as [string, string, number, number]] : []),
+      ];
+      const expected: [number, number[], number[], number][] = [];
+      for (const [to, from, count, ttl] of plan) {
+        const destination = parseAddress(to)!;
+        for (let k = 0; k < count; k++) {
+          const index = expected.length;
+          assert.ok(sender.send(Buffer.alloc(1000, index), destination.family, destination.bytes, receiver.localAddress.port, ttl, undefined, from === undefined ? undefined : asLocal(from)));
+          expected.push([index, [...parseAddress(from ?? '127.0.0.1')!.bytes], [...asLocal(to)], ttl === 0 ? 64 : ttl]);
+        }
+      }
+      const { done } = collect(receiver, expected.length);
+      sender.flush();
+      const got = await done;
+      const seen = got.map((d): [number, number[], number[], number] => [d.payload[0]!, [...d.address.subarray(0, d.family === 4 ? 4 : 16)], [...d.local!], d.ttl]);
+      assert.deepEqual(seen, expected, `${bind}: [datagram, from, came to, ttl] each`);
+      assert.ok(got.every((d) => d.payload.length === 1000 && d.port === sender.localAddress.port));
+      const trains = plan.filter(([, , count]) => count > 1).length;
+      assert.deepEqual(
+        { gsoSends: sender.stats().gsoSends, gsoRefused: sender.stats().gsoRefused, sendErrors: sender.stats().sendErrors, sent: sender.stats().sent },
+        { gsoSends: trains, gsoRefused: 0, sendErrors: 0, sent: expected.length },
+        `${bind}: one message per run, none refused`,
+      );
+      assert.ok(receiver.stats().groBuffers >= 1, 'the kernel handed runs over together');
+    } finally {
+      sender.close();
+      receiver.close();
+    }
   }
 });

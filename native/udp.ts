@@ -4,8 +4,10 @@
 // queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
 // otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
 // one system call (with gso, runs of equal-size datagrams to one peer even leave as one message,
-// and with gro the kernel may hand over several at once: udp_linux.cc). Where the addon has no
-// such socket, openUdpBatch says so and callers use dgram.
+// and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
+// address each datagram came to and send from a chosen local address (a host with several
+// addresses answers from the one asked). Where the addon has no such socket, openUdpBatch says so
+// and callers use dgram.
 import { constants } from 'node:os';
 import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
@@ -29,6 +31,11 @@ export interface DatagramBatch {
   readonly meta: Uint32Array;
   /** Per datagram 16 bytes: an IPv4 source in the first 4 (IPv4-mapped ones included), else IPv6. */
   readonly addrs: Uint8Array;
+  /**
+   * With recvLocalAddress, per datagram 16 bytes: the local address it was sent to, as an IPv6
+   * address (IPv4 as ::ffff:a.b.c.d), all zero when the kernel did not say.
+   */
+  readonly locals: Uint8Array | undefined;
 }
 
 export interface UdpBatchStats {
@@ -59,6 +66,8 @@ export interface UdpBatchOptions {
   readonly port: number;
   /** Report each datagram's IP TTL / hop limit (tests). */
   readonly recvTtl?: boolean;
+  /** Report the local address each datagram was sent to (DatagramBatch.locals), for answering from it. */
+  readonly recvLocalAddress?: boolean;
   /** Kernel receive and send buffer size in bytes (best effort; default: the system's). */
   readonly bufferBytes?: number;
   /** Largest datagram received; bigger ones are dropped and counted (default 2048 + 64). */
@@ -66,11 +75,15 @@ export interface UdpBatchOptions {
   /** Datagrams per receive batch and per send queue (1..256, default 64). */
   readonly batchSize?: number;
   /**
-   * Linux: queued datagrams to one destination, of one size but the last, leave as one message
-   * with UDP_SEGMENT (where the kernel has it; else one by one as without).
+   * Linux: queued datagrams to one destination from one source address, of one size but the last
+   * and without a TTL of their own, leave as one message with UDP_SEGMENT (where the kernel has it;
+   * else one by one as without).
    */
   readonly gso?: boolean;
-  /** Linux: let the kernel hand over several datagrams of one sender at once (UDP_GRO), cut apart here. */
+  /**
+   * Linux: let the kernel hand over several datagrams of one sender at once (UDP_GRO), cut apart
+   * here; each keeps the buffer's TTL and local address.
+   */
   readonly gro?: boolean;
 }
 
@@ -86,9 +99,10 @@ export interface UdpBatchSocket {
   onSendError(handler: (error: UdpError, tag: unknown) => void): void;
   /**
    * Queues a copy of bytes for address (4 or 16 bytes, see parseAddress) and port; ttl > 0 limits
-   * the IP TTL of this datagram only. False if it was dropped (queue full while blocked, closed).
+   * the IP TTL of this datagram only; source (16 bytes as in DatagramBatch.locals) is the local
+   * address it leaves from. False if it was dropped (queue full while blocked, closed).
    */
-  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown): boolean;
+  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean;
   /** Hands the queue to the kernel now. */
   flush(): void;
   stats(): UdpBatchStats;
@@ -99,13 +113,13 @@ export interface UdpBatchSocket {
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
   offload(): { gso: boolean; gro: boolean };
-  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void): NativeError | undefined;
-  send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array): number;
+  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void, locals: Uint8Array | undefined): NativeError | undefined;
+  send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array, sources: Uint8Array): number;
   stats(): Omit<UdpBatchStats, 'queueDrops'>;
   close(): void;
 }
 interface NativeUdpAddon {
-  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; bufferBytes: number; gso: boolean; gro: boolean }) => NativeUdpHandle | NativeError;
+  udpOpen?: (options: { address: string; port: number; recvTtl: boolean; recvLocal: boolean; bufferBytes: number; gso: boolean; gro: boolean }) => NativeUdpHandle | NativeError;
 }
 
 const DEFAULT_BATCH = 64;
@@ -175,11 +189,14 @@ class BatchSocket implements UdpBatchSocket {
   #started = false;
   readonly #batchSize: number;
   readonly #maxDatagram: number;
+  readonly #recvLocal: boolean;
   #onSendError: ((error: UdpError, tag: unknown) => void) | undefined;
   // The send queue: entries [head, count) wait; their bytes live in #out at #meta[4i].
   readonly #out: Uint8Array;
   readonly #meta: Uint32Array;
   readonly #addrs: Uint8Array;
+  // Per queued datagram: its local source address (all zero: the kernel's choice).
+  readonly #sources: Uint8Array;
   readonly #status: Int32Array;
   readonly #tags: unknown[];
   #head = 0;
@@ -193,16 +210,18 @@ class BatchSocket implements UdpBatchSocket {
     this.flush();
   };
 
-  constructor(handle: NativeUdpHandle, local: { address: string; port: number; family: 'IPv4' | 'IPv6' }, batchSize: number, maxDatagram: number) {
+  constructor(handle: NativeUdpHandle, local: { address: string; port: number; family: 'IPv4' | 'IPv6' }, batchSize: number, maxDatagram: number, recvLocal: boolean) {
     this.#handle = handle;
     this.localAddress = local;
     this.ipv6 = local.family === 'IPv6';
     this.offload = handle.offload();
     this.#batchSize = batchSize;
     this.#maxDatagram = maxDatagram;
+    this.#recvLocal = recvLocal;
     this.#out = new Uint8Array(batchSize * SEND_SLOT);
     this.#meta = new Uint32Array(batchSize * 4);
     this.#addrs = new Uint8Array(batchSize * 16);
+    this.#sources = new Uint8Array(batchSize * 16);
     this.#status = new Int32Array(batchSize);
     this.#tags = new Array<unknown>(batchSize).fill(undefined);
   }
@@ -216,7 +235,13 @@ class BatchSocket implements UdpBatchSocket {
     if (this.#started) return { code: 'EINVAL', message: 'onDatagrams may be called once' };
     const slot = this.#maxDatagram;
     const slabBytes = this.offload.gro ? Math.max(GRO_SLAB_BYTES, slot * this.#batchSize) : slot * this.#batchSize;
-    const batch = { count: 0, data: new Uint8Array(slabBytes), meta: new Uint32Array(this.#batchSize * 4), addrs: new Uint8Array(this.#batchSize * 16) };
+    const batch = {
+      count: 0,
+      data: new Uint8Array(slabBytes),
+      meta: new Uint32Array(this.#batchSize * 4),
+      addrs: new Uint8Array(this.#batchSize * 16),
+      locals: this.#recvLocal ? new Uint8Array(this.#batchSize * 16) : undefined,
+    };
     const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
       if (n > 0) {
         batch.count = n;
@@ -227,7 +252,7 @@ class BatchSocket implements UdpBatchSocket {
         }
       }
       if (error !== undefined) onError(fromNative(error));
-    });
+    }, batch.locals);
     if (e !== undefined) return fromNative(e);
     this.#started = true;
     return undefined;
@@ -237,7 +262,7 @@ class BatchSocket implements UdpBatchSocket {
     this.#onSendError = handler;
   }
 
-  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown): boolean {
+  send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean {
     if (this.#closed || bytes.length > 65507) return false;
     if (family === 6 && !this.ipv6) return false;
     if (this.#count === this.#batchSize || this.#used + bytes.length > this.#out.length) {
@@ -257,6 +282,8 @@ class BatchSocket implements UdpBatchSocket {
     this.#out.set(bytes, this.#used);
     this.#used += bytes.length;
     this.#addrs.set(address.length > 16 ? address.subarray(0, 16) : address, 16 * i);
+    if (source?.length === 16) this.#sources.set(source, 16 * i);
+    else this.#sources.fill(0, 16 * i, 16 * i + 16);
     this.#tags[i] = tag;
     if (!this.#scheduled && this.#retry === undefined) {
       this.#scheduled = true;
@@ -272,7 +299,8 @@ class BatchSocket implements UdpBatchSocket {
     // The native side sees the waiting entries from index 0 of these views.
     const meta = start === 0 ? this.#meta : this.#meta.subarray(4 * start);
     const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
-    const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status);
+    const sources = start === 0 ? this.#sources : this.#sources.subarray(16 * start);
+    const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status, sources);
     for (let j = 0; j < done; j++) {
       const status = this.#status[j]!;
       if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);
@@ -302,6 +330,7 @@ class BatchSocket implements UdpBatchSocket {
       this.#meta[4 * to + 2] = this.#meta[4 * i + 2]!;
       this.#meta[4 * to + 3] = this.#meta[4 * i + 3]!;
       this.#addrs.copyWithin(16 * to, 16 * i, 16 * i + 16);
+      this.#sources.copyWithin(16 * to, 16 * i, 16 * i + 16);
       this.#tags[to] = this.#tags[i];
       this.#tags[i] = undefined;
     }
@@ -341,10 +370,12 @@ export function openUdpBatch(options: UdpBatchOptions): UdpBatchSocket | UdpErro
   const maxDatagram = options.maxDatagram ?? DEFAULT_MAX_DATAGRAM;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) return { code: 'EINVAL', message: 'batchSize must be 1..256' };
   if (!Number.isInteger(maxDatagram) || maxDatagram < 64 || maxDatagram > 65536) return { code: 'EINVAL', message: 'maxDatagram must be 64..65536' };
+  const recvLocal = options.recvLocalAddress === true;
   const handle = open({
     address: options.address,
     port: options.port,
     recvTtl: options.recvTtl === true,
+    recvLocal,
     bufferBytes: options.bufferBytes ?? 0,
     gso: options.gso === true,
     gro: options.gro === true,
@@ -355,5 +386,5 @@ export function openUdpBatch(options: UdpBatchOptions): UdpBatchSocket | UdpErro
     handle.close();
     return fromNative(local);
   }
-  return new BatchSocket(handle, local, batchSize, maxDatagram);
+  return new BatchSocket(handle, local, batchSize, maxDatagram, recvLocal);
 }

@@ -20,8 +20,6 @@ export function offeredAddress(community: Community, msg: RegisterSuperMessage, 
   if (!wantsAddress(msg.devAddr)) return NO_IP_SUBNET;
   // §9.6.2: the hash covers the 16 description bytes as received.
   const at = DESCRIPTION_OFFSET + (msg.socket === undefined ? 0 : socketCodec.encodingLength(msg.socket));
-  const inUse = new Set<number>();
-  for (const edge of community.edges.values()) inUse.add(ipv4ToNumber(edge.devAddr.address));
-  const address = chooseEdgeAddress(plain.subarray(at, at + DESCRIPTION_SIZE), community.subnet, inUse);
+  const address = chooseEdgeAddress(plain.subarray(at, at + DESCRIPTION_SIZE), community.subnet, (candidate) => community.addressInUse(candidate));
   return { address: address === undefined ? '0.0.0.0' : ipv4FromNumber(address), prefix: community.subnet.prefix };
 }

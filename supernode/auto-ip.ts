@@ -37,10 +37,10 @@ export function chooseCommunitySubnet(communityField: Uint8Array, min: Subnet, m
 
 /**
  * §9.6.2: host part = P32(16-byte description field) masked to the host bits (0 → 1, all ones →
- * all ones − 1); search down, then up, for an address no registered edge of the community uses.
- * Returns undefined when the subnet is full.
+ * all ones − 1); search down, then up, for an address no registered edge of the community uses
+ * (inUse asks the community's address index). Returns undefined when the subnet is full.
  */
-export function chooseEdgeAddress(descriptionField: Uint8Array, subnet: Subnet, inUse: ReadonlySet<number>): number | undefined {
+export function chooseEdgeAddress(descriptionField: Uint8Array, subnet: Subnet, inUse: (address: number) => boolean): number | undefined {
   if (subnet.prefix === 0 || subnet.prefix > 30) return undefined;
   const hosts = hostMask(subnet.prefix);
   let host = (pearson32(descriptionField) & hosts) >>> 0;
@@ -48,8 +48,8 @@ export function chooseEdgeAddress(descriptionField: Uint8Array, subnet: Subnet, 
   if (host === hosts) host = hosts - 1;
   const network = subnet.network;
   const candidate = (network | host) >>> 0;
-  for (let address = candidate; address > network; address--) if (!inUse.has(address)) return address;
-  for (let address = candidate + 1; address < network + hosts; address++) if (!inUse.has(address)) return address;
+  for (let address = candidate; address > network; address--) if (!inUse(address)) return address;
+  for (let address = candidate + 1; address < network + hosts; address++) if (!inUse(address)) return address;
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 // The supernode's community table (PROTOCOL.md §9.1, §9.5, §9.7): admission of new names, the
-// community list file, edges and associations with Kith's size bounds, and purging.
+// community list file, edges and associations with Kith's size bounds, and purging. Every change
+// to an edge record goes through here, so the indexes (by MAC, reported address, source address
+// and TCP connection) stay exact and no registration has to scan a table (issue 9 item 7).
 import { communityName, isNullMac, macKey } from '../engine/protocol/index.js';
 import { federationPrivateKey, sharedSecret, tokenCipher } from '../engine/crypto/user-password.js';
 import { communityField, dynamicKey } from '../engine/crypto/dynamic-key.js';
@@ -7,9 +9,10 @@ import type { Mac, Socket } from '../engine/protocol/index.js';
 import { chooseCommunitySubnet } from './auto-ip.js';
 import type { Subnet } from './auto-ip.js';
 import { cleanCommunityField, Community, communityKey } from './community.js';
-import type { CommunityUser, EdgeRecord } from './community.js';
+import type { CommunityUser, EdgeMove, EdgeRecord } from './community.js';
 import type { CommunityList } from './community-file.js';
 import type { EdgeRemovalReason } from './events.js';
+import type { TcpConnection } from './route.js';
 
 export interface CommunityLimits {
   readonly maxCommunities: number;
@@ -33,24 +36,30 @@ export interface CommunityTableHooks {
 export const EDGE_TIMEOUT_MS = 60_000;
 export const ASSOCIATION_TIMEOUT_MS = 180_000;
 
-export type Admission = Community | 'community-not-admitted' | 'table-full';
+export type Admission = Community | 'community-not-admitted' | 'table-full' | 'rate-limited';
 
 export class CommunityTable {
   private readonly byKey = new Map<string, Community>();
   // Communities whose header-encryption state is not 'none': the keys tried on encrypted datagrams.
   private readonly keyed = new Set<Community>();
+  // Purgeable communities that never carried traffic, oldest first: the ones a full table evicts.
+  private readonly idle = new Set<Community>();
+  private readonly byConnection = new Map<TcpConnection, Map<EdgeRecord, Community>>();
   private patterns: readonly RegExp[] = [];
   private locked = false;
   private edgeTotal = 0;
   private associationTotal = 0;
 
+  /** federationKeyed false: the federation community decrypts nothing (no federation configured). */
   constructor(
     readonly federation: Community,
+    federationKeyed: boolean,
     private readonly autoIp: AutoIpRange,
     private readonly limits: CommunityLimits,
     private readonly hooks: CommunityTableHooks,
   ) {
     this.insert(federation);
+    if (!federationKeyed) this.keyed.delete(federation);
   }
 
   get(field: Uint8Array): Community | undefined {
@@ -81,12 +90,18 @@ export class CommunityTable {
     return this.patterns.some((pattern) => pattern.test(name));
   }
 
-  /** §9.3.1 step 2: an existing community, or a new purgeable one without header encryption. */
-  admit(field: Uint8Array): Admission {
+  /**
+   * §9.3.1 step 2: an existing community, or a new purgeable one without header encryption.
+   * mayCreate is asked only when a community would be created (the sender's creation budget); a
+   * full table makes room by evicting the oldest community that never carried traffic.
+   */
+  admit(field: Uint8Array, mayCreate: () => boolean): Admission {
     const existing = this.get(field);
     if (existing !== undefined) return existing;
     if (!this.admissible(field)) return 'community-not-admitted';
-    if (this.byKey.size > this.limits.maxCommunities) return 'table-full';
+    if (this.byKey.size > this.limits.maxCommunities && this.idle.size === 0) return 'table-full';
+    if (!mayCreate()) return 'rate-limited';
+    if (this.byKey.size > this.limits.maxCommunities) this.remove(this.idle.values().next().value!, 'evicted');
     const clean = cleanCommunityField(field);
     const community = new Community({
       field: clean,
@@ -138,24 +153,37 @@ export class CommunityTable {
 
   addEdge(community: Community, edge: EdgeRecord): boolean {
     if (this.edgeTotal >= this.limits.maxEdges) return false;
-    community.edges.set(macKey(edge.mac), edge);
+    this.index(community, edge);
     this.edgeTotal++;
     this.hooks.edgeAdded(community, edge);
     return true;
   }
 
   removeEdge(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
-    if (!community.edges.delete(macKey(edge.mac))) return;
+    if (!this.unindex(community, edge)) return;
     this.edgeTotal--;
     this.hooks.edgeRemoved(community, edge, reason);
   }
 
   /** §9.3.1 step 9: the record moves to the new MAC; the old key disappears. */
   rekeyEdge(community: Community, edge: EdgeRecord, newMac: Mac): EdgeRecord {
-    community.edges.delete(macKey(edge.mac));
-    const moved: EdgeRecord = { ...edge, mac: newMac };
-    community.edges.set(macKey(newMac), moved);
-    return moved;
+    return this.replace(community, edge, { ...edge, mac: newMac });
+  }
+
+  /** §9.3.1 step 9: a known edge registers from another socket; the new address is unproven again. */
+  moveEdge(community: Community, edge: EdgeRecord, move: EdgeMove): EdgeRecord {
+    return this.replace(community, edge, { ...edge, ...move, confirmed: move.route.kind === 'tcp' });
+  }
+
+  /** The edges registered over a TCP connection, with their communities. */
+  edgesOn(connection: TcpConnection): [Community, EdgeRecord][] {
+    return [...(this.byConnection.get(connection) ?? [])].map(([edge, community]) => [community, edge]);
+  }
+
+  /** The community relayed something between its members: it is no longer evicted for room. */
+  markTraffic(community: Community): void {
+    community.carriedTraffic = true;
+    this.idle.delete(community);
   }
 
   associate(community: Community, mac: Mac, supernode: Socket, nowMs: number): void {
@@ -190,6 +218,7 @@ export class CommunityTable {
   private insert(community: Community): void {
     this.byKey.set(community.key, community);
     if (community.headerEncryption !== 'none') this.keyed.add(community);
+    if (community.purgeable) this.idle.add(community);
     this.hooks.communityAdded(community);
   }
 
@@ -199,7 +228,34 @@ export class CommunityTable {
     community.associations.clear();
     this.byKey.delete(community.key);
     this.keyed.delete(community);
+    this.idle.delete(community);
     this.hooks.communityRemoved(community);
+  }
+
+  private replace(community: Community, old: EdgeRecord, next: EdgeRecord): EdgeRecord {
+    this.unindex(community, old);
+    this.index(community, next);
+    return next;
+  }
+
+  private index(community: Community, edge: EdgeRecord): void {
+    community.index(edge);
+    if (edge.route.kind !== 'tcp') return;
+    const connection = edge.route.connection;
+    let edges = this.byConnection.get(connection);
+    if (edges === undefined) this.byConnection.set(connection, (edges = new Map<EdgeRecord, Community>()));
+    edges.set(edge, community);
+    connection.markRegistered();
+  }
+
+  private unindex(community: Community, edge: EdgeRecord): boolean {
+    if (!community.unindex(edge)) return false;
+    if (edge.route.kind === 'tcp') {
+      const edges = this.byConnection.get(edge.route.connection);
+      edges?.delete(edge);
+      if (edges?.size === 0) this.byConnection.delete(edge.route.connection);
+    }
+    return true;
   }
 
   /** §9.6.1: a subnet that overlaps no other non-federation community's. */

@@ -7,6 +7,7 @@ import { dynamicHeaderKeys, staticHeaderKeys } from '../engine/crypto/header-enc
 import type { HeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { SenderStampRecord } from '../engine/crypto/timestamp.js';
 import type { SpeckKeySchedule } from '../engine/crypto/speck.js';
+import { ipv4ToNumber } from './auto-ip.js';
 import type { Subnet } from './auto-ip.js';
 import type { Route } from './route.js';
 
@@ -22,21 +23,33 @@ export interface CommunityUser {
   readonly cipher: SpeckKeySchedule;
 }
 
+/**
+ * A registered edge. The fields the community indexes (mac, route, devAddr) change only through
+ * CommunityTable, which replaces the record.
+ */
 export interface EdgeRecord {
   readonly mac: Mac;
-  route: Route;
+  readonly route: Route;
   /** The address the edge reported (§9.6.2: not the one assigned); 0.0.0.0 = none. */
-  devAddr: IpSubnet;
-  description: string;
+  readonly devAddr: IpSubnet;
+  readonly description: string;
   /** Advertised LAN socket (SOCKET flag of its REGISTER_SUPER). */
-  preferredSocket: Socket | undefined;
+  readonly preferredSocket: Socket | undefined;
   /** Stored with the first registration (§7.2); scheme 0 accepts any token. */
-  auth: Auth;
+  readonly auth: Auth;
   lastCookie: number;
   readonly createdMs: number;
   lastSeenMs: number;
   readonly stamp: SenderStampRecord;
+  /**
+   * The edge's address has answered: something came from its route after the ACK went there (a
+   * TCP connection is proven by its handshake). Only then is it sent broadcasts (issue 9 item 6).
+   */
+  confirmed: boolean;
 }
+
+/** What a registration from a new socket changes (§9.3.1 step 9, known edge). */
+export type EdgeMove = Pick<EdgeRecord, 'route' | 'devAddr' | 'description' | 'preferredSocket'>;
 
 /** An edge registered at another supernode of the federation (§9.3.1 step 12). */
 export interface Association {
@@ -82,8 +95,15 @@ export class Community {
   readonly isFederation: boolean;
   readonly purgeable: boolean;
   readonly subnet: Subnet;
+  /** By MAC (macKey); with the two indexes below kept by CommunityTable. */
   readonly edges = new Map<number, EdgeRecord>();
   readonly associations = new Map<number, Association>();
+  /** Set once the supernode relayed something between its members (it is no longer evictable). */
+  carriedTraffic = false;
+  // By reported IPv4 address (several edges may report the same one, 0.0.0.0 included).
+  private readonly byAddress = new Map<number, Set<EdgeRecord>>();
+  // Edges per source address (route.socket.address).
+  private readonly perSource = new Map<string, number>();
   private state: HeaderEncryptionState;
   private readonly staticPair: HeaderKeys | undefined;
   private dynamicPair: HeaderKeys | undefined;
@@ -147,5 +167,47 @@ export class Community {
 
   edge(mac: Mac): EdgeRecord | undefined {
     return this.edges.get(macKey(mac));
+  }
+
+  /** An edge that reported this IPv4 address (n3n's MAC-change detection, §9.3.1 step 9). */
+  edgeWithAddress(address: number): EdgeRecord | undefined {
+    const holders = this.byAddress.get(address);
+    return holders === undefined ? undefined : holders.values().next().value;
+  }
+
+  addressInUse(address: number): boolean {
+    return this.byAddress.has(address);
+  }
+
+  /** How many edges registered from this source address. */
+  edgesFrom(address: string): number {
+    return this.perSource.get(address) ?? 0;
+  }
+
+  /** Adds a record to the maps; CommunityTable calls it and keeps the totals. */
+  index(edge: EdgeRecord): void {
+    this.edges.set(macKey(edge.mac), edge);
+    const address = ipv4ToNumber(edge.devAddr.address);
+    let holders = this.byAddress.get(address);
+    if (holders === undefined) this.byAddress.set(address, (holders = new Set()));
+    holders.add(edge);
+    const source = edge.route.socket.address;
+    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
+  }
+
+  /** Removes a record from the maps; false when it was not there. */
+  unindex(edge: EdgeRecord): boolean {
+    const key = macKey(edge.mac);
+    if (this.edges.get(key) !== edge) return false;
+    this.edges.delete(key);
+    const address = ipv4ToNumber(edge.devAddr.address);
+    const holders = this.byAddress.get(address);
+    holders?.delete(edge);
+    if (holders?.size === 0) this.byAddress.delete(address);
+    const source = edge.route.socket.address;
+    const count = (this.perSource.get(source) ?? 1) - 1;
+    if (count > 0) this.perSource.set(source, count);
+    else this.perSource.delete(source);
+    return true;
   }
 }

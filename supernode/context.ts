@@ -7,6 +7,7 @@ import type { Clock } from './clock.js';
 import type { CommunityTable } from './communities.js';
 import type { Federation } from './federation.js';
 import type { Outbound } from './outbound.js';
+import type { SenderLimits } from './sender-limits.js';
 import type { PacketStats } from './stats.js';
 
 export interface Identity {
@@ -27,6 +28,7 @@ export interface SupernodeContext {
   readonly communities: CommunityTable;
   readonly federation: Federation;
   readonly outbound: Outbound;
+  readonly limits: SenderLimits;
   readonly spoofingProtection: boolean;
   readonly keyTime: KeyTimeControl;
 }

@@ -1,7 +1,7 @@
 // Notifications for the management layer (MANAGEMENT.md §7 "peer" events and community changes).
 import { EventEmitter } from 'node:events';
 
-export type EdgeRemovalReason = 'unregistered' | 'purged' | 'moved' | 'rejected-by-federation' | 'connection-closed' | 'reloaded';
+export type EdgeRemovalReason = 'unregistered' | 'purged' | 'evicted' | 'rejected-by-federation' | 'connection-closed' | 'reloaded';
 
 export interface EdgeEvent {
   readonly community: string;

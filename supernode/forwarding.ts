@@ -23,10 +23,14 @@ export function unicastRoutes(ctx: SupernodeContext, community: Community, dstMa
   return association === undefined ? federationRoutes(ctx) : [udpRoute(association.supernode)];
 }
 
-/** §9.4.2: every local edge except the sender, plus the federation for traffic from an edge. */
+/**
+ * §9.4.2: every local edge except the sender, plus the federation for traffic from an edge. Edges
+ * whose address has not answered yet are left out (issue 9 item 6: a registration in someone
+ * else's name must not turn every broadcast into a copy for them).
+ */
 export function broadcastRoutes(ctx: SupernodeContext, community: Community, srcMac: Mac, fromSupernode: boolean): Route[] {
   const routes = fromSupernode ? [] : federationRoutes(ctx);
   const sender = macKey(srcMac);
-  for (const [key, edge] of community.edges) if (key !== sender) routes.push(edge.route);
+  for (const [key, edge] of community.edges) if (key !== sender && edge.confirmed) routes.push(edge.route);
   return routes;
 }

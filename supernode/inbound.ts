@@ -89,9 +89,12 @@ function admitted(
     stats.drop('static-key-in-user-community', () => `type ${type} in ${community.name}`);
     return false;
   }
-  // §9.2 step 5 (§2.2): REGISTER_SUPER is how a supernode becomes known.
+  // §9.2 step 5 (§2.2): a REGISTER_SUPER in the federation community is how a supernode becomes
+  // known; anything else FROM_SUPERNODE must come from a member (F17: a "relayed" registration
+  // from a stranger must not map or move an edge).
   const member = fromSupernode ? ctx.federation.bySocket(route.socket) : undefined;
-  if (fromSupernode && member === undefined && type !== MessageType.RegisterSuper) {
+  const joining = type === MessageType.RegisterSuper && community?.isFederation === true;
+  if (fromSupernode && member === undefined && !joining) {
     stats.drop('from-unknown-supernode', () => `type ${type} from ${route.socket.address}:${route.socket.port}`);
     return false;
   }
@@ -100,6 +103,22 @@ function admitted(
     return false;
   }
   return member;
+}
+
+/** The MAC a message speaks for (an edge's own), if its type names one. */
+export function senderMac(inbound: InboundMessage | InboundPacket): Uint8Array | undefined {
+  const message = inbound.message;
+  switch (message.type) {
+    case MessageType.RegisterSuper:
+      return message.edgeMac;
+    case MessageType.Packet:
+    case MessageType.Register:
+    case MessageType.QueryPeer:
+    case MessageType.UnregisterSuper:
+      return message.srcMac;
+    default:
+      return undefined;
+  }
 }
 
 interface Opened {

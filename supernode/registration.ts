@@ -6,12 +6,17 @@ import { EDGE_TIMEOUT_MS } from './communities.js';
 import type { Community, CommunityUser, EdgeRecord } from './community.js';
 import type { SupernodeContext } from './context.js';
 import type { InboundMessage } from './inbound.js';
+import { isAnnouncedToken } from './announced-auth.js';
+import { ipv4ToNumber } from './auto-ip.js';
+import { routeEquals } from './route.js';
 import type { Route } from './route.js';
 
 export type RegistrationVerdict =
   | { readonly kind: 'accepted'; readonly answer: Auth }
   | { readonly kind: 'rejected'; readonly why: string }
-  | { readonly kind: 'table-full' };
+  | { readonly kind: 'table-full' }
+  /** Over one of the sender's budgets: dropped without an answer. */
+  | { readonly kind: 'limited'; readonly why: string };
 
 const PUBLIC_KEY_SIZE = 32;
 
@@ -29,7 +34,6 @@ export function authMatches(stored: Auth, presented: Auth, community: Community)
   return Buffer.compare(stored.token, presented.token) === 0;
 }
 
-/** Unknown-edge scheme check: users require scheme 2 by a listed user; no users forbid scheme 2. */
 /** Why an unknown edge's auth block is refused (§7.3.3 step 3), or undefined when it is fine. */
 function authRefusal(community: Community, auth: Auth): string | undefined {
   if (!community.hasUsers) return auth.scheme === AuthScheme.UserPassword ? 'user/password login in a community without users' : undefined;
@@ -45,27 +49,16 @@ function answerFor(community: Community, auth: Auth): Auth {
   return { scheme: AuthScheme.UserPassword, token: supernodeAnswerToken(auth.token, user.cipher, user.secret, dynamicKey) };
 }
 
-function sameRoute(a: Route, b: Route): boolean {
-  if (a.kind !== b.kind || a.socket.port !== b.socket.port || a.socket.address !== b.socket.address) return false;
-  return a.kind !== 'tcp' || b.kind !== 'tcp' || a.connection === b.connection;
-}
-
-/** An edge of the community that reported this address (n3n's MAC-change detection, §9.3.1 step 9). */
-function edgeWithAddress(community: Community, address: string): EdgeRecord | undefined {
-  for (const edge of community.edges.values()) if (edge.devAddr.address === address) return edge;
-  return undefined;
-}
-
 /**
  * §9.3.1 step 9. Registrations relayed by a supernode and bootstrap requests (null MAC) are checked
- * but never change the table.
+ * but never change the table; a new edge record must fit its sender's budgets (sender-limits.ts).
  */
 export function updateEdge(ctx: SupernodeContext, community: Community, inbound: InboundMessage, msg: RegisterSuperMessage): RegistrationVerdict {
   const now = ctx.clock.nowMs();
   const recordable = !msg.fromSupernode && !isNullMac(msg.edgeMac);
   let edge = community.edge(msg.edgeMac);
   const foundByAddress = edge === undefined;
-  edge ??= edgeWithAddress(community, msg.devAddr.address);
+  edge ??= community.edgeWithAddress(ipv4ToNumber(msg.devAddr.address));
   if (edge !== undefined && now - edge.lastSeenMs >= EDGE_TIMEOUT_MS) {
     ctx.communities.removeEdge(community, edge, 'purged');
     edge = undefined;
@@ -74,23 +67,48 @@ export function updateEdge(ctx: SupernodeContext, community: Community, inbound:
   if (edge === undefined) {
     const refusal = authRefusal(community, msg.auth);
     if (refusal !== undefined) return { kind: 'rejected', why: refusal };
+    if (!msg.fromSupernode) {
+      const limited = budgetRefusal(ctx, community, inbound.route.socket.address, recordable, now);
+      if (limited !== undefined) return { kind: 'limited', why: limited };
+    }
     if (recordable && !ctx.communities.addEdge(community, newEdge(ctx, inbound, msg, now))) return { kind: 'table-full' };
     return { kind: 'accepted', answer: answerFor(community, msg.auth) };
   }
 
-  if (!authMatches(edge.auth, msg.auth, community)) return { kind: 'rejected', why: 'token differs from the registered one' };
+  const matches = authMatches(edge.auth, msg.auth, community) || (msg.fromSupernode && isAnnouncedToken(edge.auth, msg.auth, ctx.communities.federation.field));
+  if (!matches) return { kind: 'rejected', why: 'token differs from the registered one' };
   if (recordable) {
     if (foundByAddress) edge = ctx.communities.rekeyEdge(community, edge, msg.edgeMac);
-    if (!sameRoute(edge.route, inbound.route)) {
-      edge.route = inbound.route;
-      edge.devAddr = msg.devAddr;
-      edge.description = msg.description;
-      edge.preferredSocket = msg.socket;
+    if (!routeEquals(edge.route, inbound.route)) {
+      edge = ctx.communities.moveEdge(community, edge, { route: inbound.route, devAddr: msg.devAddr, description: msg.description, preferredSocket: msg.socket });
     }
     edge.lastCookie = msg.cookie;
     edge.lastSeenMs = now;
   }
   return { kind: 'accepted', answer: answerFor(community, msg.auth) };
+}
+
+/**
+ * Issue 9 items 6 and 16: an address request or a new edge costs its source address a
+ * registration; a new edge also needs room among that address's edges in the community and costs
+ * the community one of its new edges per minute. Returns why not, or undefined.
+ */
+function budgetRefusal(ctx: SupernodeContext, community: Community, source: string, newRecord: boolean, now: number): string | undefined {
+  const { limits } = ctx;
+  if (newRecord && !limits.mayHoldAnother(community.edgesFrom(source))) return `${source} holds ${community.edgesFrom(source)} edges of ${community.name}`;
+  if (!limits.registrations.take(source, now)) return `registrations from ${source}`;
+  if (newRecord && !limits.communityRegistrations.take(community.key, now)) return `new edges of ${community.name}`;
+  return undefined;
+}
+
+/**
+ * Issue 9 item 6: a message from an unconfirmed edge's own route after its ACK shows that the
+ * address answers (real edges send gratuitous ARPs at once, §8.3, and re-register every 20 s).
+ */
+export function confirmSender(community: Community | undefined, route: Route, senderMac: Uint8Array | undefined): void {
+  if (community === undefined || senderMac === undefined) return;
+  const edge = community.edge(senderMac);
+  if (edge !== undefined && !edge.confirmed && routeEquals(edge.route, route)) edge.confirmed = true;
 }
 
 function newEdge(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSuperMessage, now: number): EdgeRecord {
@@ -112,5 +130,7 @@ function newEdge(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSu
     createdMs: now,
     lastSeenMs: now,
     stamp,
+    // A TCP peer has completed a handshake; a UDP source has yet to answer (issue 9 item 6).
+    confirmed: inbound.route.kind === 'tcp',
   };
 }

@@ -23,6 +23,7 @@ export const DROP_REASONS = [
   'not-for-this-supernode', // relay or answer that names no local edge (§9.3.7, §9.3.8, §9.3.9)
   'auth-mismatch', // UNREGISTER_SUPER whose token does not match (§9.3.2)
   'tcp-garbage', // TCP frame longer than 2046 bytes (§1.2)
+  'rate-limited', // over a sender's budget: registrations, communities, broadcast bytes, answers (sender-limits.ts)
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

@@ -24,30 +24,50 @@ import { Federation } from './federation.js';
 import { registerWithMembers } from './federation-registration.js';
 import { dispatch } from './handlers/dispatch.js';
 import { handleRelayPacket } from './handlers/relay.js';
-import { receive } from './inbound.js';
+import { receive, senderMac } from './inbound.js';
 import { KeyTime } from './key-time.js';
 import { Outbound } from './outbound.js';
+import { confirmSender } from './registration.js';
 import { routeToString } from './route.js';
 import type { Route, TcpConnection } from './route.js';
 import { Scheduler } from './scheduler.js';
+import { SenderLimits } from './sender-limits.js';
+import type { SenderLimitSettings } from './sender-limits.js';
 import { DROP_REASONS, PacketStats } from './stats.js';
 import { Transport } from './transport.js';
 import type { TransportLimits } from './transport.js';
 import { FEDERATION_DISPLAY_NAME } from './views.js';
 import type { AssociationView, CommunityView, EdgeView, FederationMemberView, PacketStatsView, ReloadResult, TimestampsView } from './views.js';
 
-export interface SupernodeLimits extends CommunityLimits, TransportLimits {
+export interface SupernodeLimits extends CommunityLimits, TransportLimits, SenderLimitSettings {
   readonly maxFederationMembers: number;
 }
 
-export const DEFAULT_LIMITS: SupernodeLimits = {
+/** The limits that are supernode.* options (their defaults live in the config schema). */
+type ConfiguredLimits = SenderLimitSettings & Pick<TransportLimits, 'tcpConnectionsPerAddress'>;
+
+const FIXED_LIMITS: Omit<SupernodeLimits, keyof ConfiguredLimits> = {
   maxCommunities: 4096,
   maxEdges: 65_536,
   maxAssociations: 65_536,
   maxFederationMembers: 256,
   maxTcpConnections: 1024,
   tcpIdleMs: 120_000,
+  tcpRegisterWithinMs: 10_000,
 };
+
+function limitsOf(options: SupernodeOptions): SupernodeLimits {
+  const settings = options.config.supernode;
+  const configured: ConfiguredLimits = {
+    edgesPerAddress: settings.edges_per_address,
+    registrationsPerAddress: settings.registrations_per_address,
+    registrationsPerCommunity: settings.registrations_per_community,
+    communitiesPerAddress: settings.communities_per_address,
+    broadcastBytesPerAddress: settings.broadcast_bytes_per_address,
+    tcpConnectionsPerAddress: settings.tcp_connections_per_address,
+  };
+  return { ...FIXED_LIMITS, ...configured, ...options.limits };
+}
 
 export interface SupernodeOptions {
   readonly config: KithConfig;
@@ -63,6 +83,10 @@ export interface SupernodeOptions {
 /** §10.2: PURGE_REGISTRATION_FREQUENCY and RE_REG_AND_PURGE_FREQUENCY. */
 const PURGE_PERIOD_MS = 30_000;
 const FEDERATION_PERIOD_MS = 10_000;
+/**
+ * n3n's default federation name. Without supernode.federation it only keys user/password logins
+ * (edges derive the same key without auth.pubkey, §7.3.1); nobody can join a federation with it.
+ */
 const DEFAULT_FEDERATION_NAME = 'Federation';
 
 let sharedStampGenerator: TimeStampGenerator | undefined;
@@ -97,9 +121,10 @@ export class Supernode {
       version: config.supernode.version ?? kithVersion(),
       startedMs: now,
     };
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const limits = limitsOf(options);
+    const federated = config.supernode.federation !== undefined;
     const federationCommunity = new Community({
-      field: federationField(config.supernode.federation ?? DEFAULT_FEDERATION_NAME),
+      field: federationField(this.federationName),
       isFederation: true,
       purgeable: false,
       headerEncryption: 'enabled',
@@ -108,6 +133,7 @@ export class Supernode {
     });
     const communities = new CommunityTable(
       federationCommunity,
+      federated,
       { min: subnetOf(config.supernode.auto_ip_min), max: subnetOf(config.supernode.auto_ip_max) },
       limits,
       {
@@ -120,7 +146,7 @@ export class Supernode {
     const stampGenerator = options.stampGenerator ?? (sharedStampGenerator ??= new TimeStampGenerator());
     const verifier = new TimeStampVerifier(() => clock.nowMs() * 1000);
     const outbound = new Outbound({ send: (route, bytes) => this.transport?.send(route, bytes) }, stampGenerator);
-    const federation = new Federation(config.supernode.peer, verifier, limits.maxFederationMembers, now);
+    const federation = new Federation(federated ? config.supernode.peer : [], verifier, limits.maxFederationMembers, now);
     const keyTime = (this.keyTime = new KeyTime(seconds(now), options.n3nStartupDynamicKeys === true, {
       communities,
       outbound,
@@ -135,6 +161,7 @@ export class Supernode {
       communities,
       federation,
       outbound,
+      limits: new SenderLimits(limits),
       spoofingProtection: config.supernode.spoofing_protection,
       keyTime,
     };
@@ -152,8 +179,7 @@ export class Supernode {
       supernode.keyTime.recomputeKeys();
     }
     const bind = options.config.connection.bind ?? { address: '::', port: 7654 };
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    supernode.transport = await Transport.open(bind, limits, {
+    supernode.transport = await Transport.open(bind, limitsOf(options), {
       message: (bytes, route) => supernode.onMessage(bytes, route),
       tcpGarbage: (route) => supernode.stats.drop('tcp-garbage', () => routeToString(route)),
       connectionClosed: (connection) => supernode.connectionClosed(connection),
@@ -165,6 +191,7 @@ export class Supernode {
     supernode.startTimers();
     const { address, port } = supernode.transport.address();
     options.logger.normal(`supernode ${macToString(supernode.ctx.identity.mac)} listening on UDP and TCP ${address} port ${port}`);
+    supernode.logFederation();
     return supernode;
   }
 
@@ -309,10 +336,21 @@ export class Supernode {
     return this.options.config.supernode.federation ?? DEFAULT_FEDERATION_NAME;
   }
 
+  /** Says once why this supernode does (not) federate. */
+  private logFederation(): void {
+    const { config, logger } = this.options;
+    if (config.supernode.federation !== undefined) return;
+    const peers = config.supernode.peer.length;
+    const why = 'supernode.federation is not set: this supernode accepts no federation peers and forwards nothing to them';
+    if (peers > 0) logger.warn(`${why}; the ${peers} supernode.peer setting(s) are ignored (set the same secret name on every supernode of the federation)`);
+    else logger.normal(`${why} (n3n's default name is not used implicitly)`);
+  }
+
   private onMessage(bytes: Uint8Array, route: Route): void {
     try {
       const inbound = receive(this.ctx, bytes, route);
       if (inbound === undefined) return;
+      if (!inbound.message.fromSupernode) confirmSender(inbound.community, route, senderMac(inbound));
       const dropsBefore = this.stats.totalDrops();
       if (inbound.fast === true) handleRelayPacket(this.ctx, inbound);
       else dispatch(this.ctx, inbound);
@@ -325,7 +363,11 @@ export class Supernode {
 
   private startTimers(): void {
     const { ctx } = this;
-    this.scheduler.every('purge', PURGE_PERIOD_MS, () => ctx.communities.purge(ctx.clock.nowMs()));
+    this.scheduler.every('purge', PURGE_PERIOD_MS, () => {
+      const now = ctx.clock.nowMs();
+      ctx.communities.purge(now);
+      ctx.limits.sweep(now);
+    });
     this.scheduler.every('federation', FEDERATION_PERIOD_MS, () => this.federationRound(), true);
     this.scheduler.runDue();
     this.scheduler.start();
@@ -350,11 +392,7 @@ export class Supernode {
   }
 
   private connectionClosed(connection: TcpConnection): void {
-    for (const community of this.ctx.communities.all()) {
-      for (const edge of [...community.edges.values()]) {
-        if (edge.route.kind === 'tcp' && edge.route.connection === connection) this.ctx.communities.removeEdge(community, edge, 'connection-closed');
-      }
-    }
+    for (const [community, edge] of this.ctx.communities.edgesOn(connection)) this.ctx.communities.removeEdge(community, edge, 'connection-closed');
   }
 
   private edgeEvent(community: Community, edge: EdgeRecord): { community: string; mac: string; sockaddr: string; age: number } {

@@ -1,21 +1,24 @@
-// The supernode's sockets (PROTOCOL.md §1.1, §1.2, §13): one UDP socket (dual-stack udp6 unless the
-// bind address is an IPv4 literal) and a TCP listener on the same port whose connections carry
-// length-prefixed messages.
-import { createSocket } from 'node:dgram';
-import type { Socket as UdpSocket } from 'node:dgram';
+// The supernode's sockets (PROTOCOL.md §1.1, §1.2, §13): the UDP endpoint (udp-endpoint.ts) and a
+// TCP listener on the same port whose connections carry length-prefixed messages.
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket as NetSocket } from 'node:net';
-import { isIPv4 } from 'node:net';
 import { frameMessage, socketFromAddress, TCP_MAX_FRAME_SUPERNODE, TcpDeframer } from '../engine/protocol/index.js';
 import type { Socket } from '../engine/protocol/index.js';
 import type { SockAddr } from '../engine/config/values.js';
-import { tcpRoute, udpRoute } from './route.js';
+import { tcpRoute } from './route.js';
 import type { Route, TcpConnection } from './route.js';
+import { openUdpEndpoint } from './udp-endpoint.js';
+import type { UdpEndpoint } from './udp-endpoint.js';
 
 export interface TransportLimits {
+  /** When full, the oldest connection that has not registered an edge makes room for a new one. */
   readonly maxTcpConnections: number;
   /** A connection that sends nothing for this long is closed (live edges re-register every 20 s). */
   readonly tcpIdleMs: number;
+  /** A connection over which no edge registered within this long is closed (issue 9 item 14). */
+  readonly tcpRegisterWithinMs: number;
+  /** Connections one source address may hold open (0 = no limit). */
+  readonly tcpConnectionsPerAddress: number;
 }
 
 export interface TransportHandlers {
@@ -29,10 +32,10 @@ export interface TransportHandlers {
 // When binding to port 0 the TCP listener takes the port the kernel gave the UDP socket; if that
 // TCP port is taken, try another pair.
 const PORT_ATTEMPTS = 8;
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 class Connection implements TcpConnection {
   private readonly deframer = new TcpDeframer(TCP_MAX_FRAME_SUPERNODE);
+  registered = false;
 
   constructor(
     readonly id: number,
@@ -42,6 +45,10 @@ class Connection implements TcpConnection {
 
   get closed(): boolean {
     return this.stream.destroyed;
+  }
+
+  markRegistered(): void {
+    this.registered = true;
   }
 
   send(message: Uint8Array): void {
@@ -61,41 +68,29 @@ class Connection implements TcpConnection {
 
 export class Transport {
   private readonly connections = new Set<Connection>();
+  // Oldest first; registered ones are skipped (and dropped) lazily.
+  private readonly waiting = new Set<Connection>();
+  private readonly perAddress = new Map<string, number>();
   private nextConnectionId = 1;
 
   private constructor(
-    private readonly udp: UdpSocket,
+    private readonly udp: UdpEndpoint,
     private readonly tcp: Server,
-    private readonly udpFamily: 'udp4' | 'udp6',
     private readonly limits: TransportLimits,
     private readonly handlers: TransportHandlers,
   ) {
-    udp.on('message', (bytes, remote) => {
-      const socket = socketFromAddress(remote.address, remote.port);
-      if (socket !== undefined) handlers.message(bytes, udpRoute(socket));
-    });
-    // A UDP socket reports ICMP errors of earlier sends here; they must not stop the supernode.
-    udp.on('error', () => undefined);
     tcp.on('connection', (stream) => this.accept(stream));
     tcp.on('error', () => undefined);
   }
 
   static async open(bind: SockAddr, limits: TransportLimits, handlers: TransportHandlers): Promise<Transport> {
-    const family = isIPv4(bind.address) ? 'udp4' : 'udp6';
     for (let attempt = 1; ; attempt++) {
-      const udp = createSocket({ type: family, ipv6Only: false });
-      await bindUdp(udp, bind);
+      const udp = await openUdpEndpoint(bind, handlers);
       try {
-        udp.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
-      } catch {
-        // The kernel caps the size (net.core.rmem_max); the default still works.
-      }
-      const port = (udp.address()).port;
-      try {
-        const tcp = await listenTcp(bind.address, port, limits.maxTcpConnections);
-        return new Transport(udp, tcp, family, limits, handlers);
+        const tcp = await listenTcp(bind.address, udp.address().port, limits.maxTcpConnections);
+        return new Transport(udp, tcp, limits, handlers);
       } catch (error) {
-        await new Promise<void>((resolve) => udp.close(() => resolve()));
+        await udp.close();
         if (bind.port !== 0 || attempt >= PORT_ATTEMPTS) throw error;
       }
     }
@@ -106,44 +101,47 @@ export class Transport {
     return this.udp.address();
   }
 
-  /** Whether sends to IPv6 addresses are possible (DNS lookups of peers ask for IPv4 otherwise). */
+  /** Whether sends to IPv6 addresses are impossible (DNS lookups of peers ask for IPv4 then). */
   get ipv4Only(): boolean {
-    return this.udpFamily === 'udp4';
+    return this.udp.ipv4Only;
   }
 
   send(route: Route, bytes: Uint8Array): void {
-    if (route.kind === 'tcp') {
-      route.connection.send(bytes);
-      return;
-    }
-    const { address, port, family } = route.socket;
-    // A dual-stack socket reaches IPv4 peers through their IPv4-mapped address.
-    const target = this.udpFamily === 'udp6' && family === 'IPv4' ? `::ffff:${address}` : address;
-    this.udp.send(bytes, port, target, (error) => {
-      if (error) this.handlers.sendFailed(route, error);
-    });
+    if (route.kind === 'tcp') route.connection.send(bytes);
+    else this.udp.send(route, bytes);
   }
 
   async close(): Promise<void> {
-    for (const connection of this.connections) connection.close();
-    this.connections.clear();
-    await Promise.all([
-      new Promise<void>((resolve) => this.udp.close(() => resolve())),
-      new Promise<void>((resolve) => this.tcp.close(() => resolve())),
-    ]);
+    for (const connection of [...this.connections]) {
+      connection.close();
+      this.release(connection);
+    }
+    await Promise.all([this.udp.close(), new Promise<void>((resolve) => this.tcp.close(() => resolve()))]);
   }
 
+  /**
+   * Issue 9 item 14: one source address holds at most tcpConnectionsPerAddress connections, a
+   * connection must register an edge within tcpRegisterWithinMs, and a full table closes the
+   * oldest connection still waiting to register rather than refusing everyone.
+   */
   private accept(stream: NetSocket): void {
     const peer = stream.remoteAddress === undefined ? undefined : socketFromAddress(stream.remoteAddress, stream.remotePort ?? 0);
-    if (peer === undefined || this.connections.size >= this.limits.maxTcpConnections) {
+    const { tcpConnectionsPerAddress, maxTcpConnections } = this.limits;
+    const held = peer === undefined ? 0 : (this.perAddress.get(peer.address) ?? 0);
+    if (peer === undefined || (tcpConnectionsPerAddress > 0 && held >= tcpConnectionsPerAddress) || !this.roomFor(maxTcpConnections)) {
       stream.destroy();
       return;
     }
     const connection = new Connection(this.nextConnectionId++, peer, stream);
     this.connections.add(connection);
+    this.waiting.add(connection);
+    this.perAddress.set(peer.address, held + 1);
     const route = tcpRoute(connection);
     stream.setNoDelay(true);
     stream.setTimeout(this.limits.tcpIdleMs, () => stream.destroy());
+    const registerBy = setTimeout(() => {
+      if (!connection.registered) stream.destroy();
+    }, this.limits.tcpRegisterWithinMs);
     stream.on('data', (chunk: Buffer) => {
       const frames = connection.frames(chunk);
       if (frames === undefined) {
@@ -155,20 +153,33 @@ export class Transport {
     });
     stream.on('error', () => undefined);
     stream.on('close', () => {
-      this.connections.delete(connection);
+      clearTimeout(registerBy);
+      this.release(connection);
       this.handlers.connectionClosed(connection);
     });
   }
-}
 
-function bindUdp(udp: UdpSocket, bind: SockAddr): Promise<void> {
-  return new Promise((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind({ address: bind.address, port: bind.port, exclusive: true }, () => {
-      udp.off('error', reject);
-      resolve();
-    });
-  });
+  /** Whether a new connection fits, after closing the oldest one still waiting to register if needed. */
+  private roomFor(max: number): boolean {
+    if (this.connections.size < max) return true;
+    for (const connection of this.waiting) {
+      this.waiting.delete(connection);
+      if (connection.registered) continue;
+      connection.close();
+      this.release(connection);
+      return true;
+    }
+    return false;
+  }
+
+  /** Forgets a closed (or closing) connection; idempotent. */
+  private release(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    this.waiting.delete(connection);
+    const count = (this.perAddress.get(connection.peer.address) ?? 1) - 1;
+    if (count > 0) this.perAddress.set(connection.peer.address, count);
+    else this.perAddress.delete(connection.peer.address);
+  }
 }
 
 function listenTcp(address: string, port: number, backlog: number): Promise<Server> {

@@ -91,8 +91,9 @@ async function freePort(): Promise<number> {
   }
 }
 
+/** n3n federates under its default name implicitly; a Kith supernode only under a name it is given. */
 function supernodeArgs(session: string, port: number, mac: string, peerPort: number): string[] {
-  return ['start', session, `-Oconnection.bind=127.0.0.1:${port}`, `-Osupernode.macaddr=${mac}`, `-Osupernode.peer=127.0.0.1:${peerPort}`];
+  return ['start', session, `-Oconnection.bind=127.0.0.1:${port}`, `-Osupernode.macaddr=${mac}`, `-Osupernode.peer=127.0.0.1:${peerPort}`, '-Osupernode.federation=Federation'];
 }
 
 after(() => {

@@ -30,10 +30,17 @@ describe('federation of two kith supernodes', () => {
   const edges = new Map<number, SimPeer>();
 
   before(async () => {
-    sn1 = await startSupernode(testConfig((config) => (config.supernode.macaddr = mac('02:00:00:00:01:01'))));
+    // Both need the federation's name: without one a Kith supernode federates with no one.
+    sn1 = await startSupernode(
+      testConfig((config) => {
+        config.supernode.macaddr = mac('02:00:00:00:01:01');
+        config.supernode.federation = 'kithtestfed';
+      }),
+    );
     sn2 = await startSupernode(
       testConfig((config) => {
         config.supernode.macaddr = mac('02:00:00:00:01:02');
+        config.supernode.federation = 'kithtestfed';
         config.supernode.peer = [{ host: '127.0.0.1', port: sn1.port }];
       }),
     );

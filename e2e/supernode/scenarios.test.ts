@@ -141,6 +141,9 @@ describe('simulated edges', () => {
     for (const [i, edge] of edges.entries()) {
       await edge.send(registerSuper('openbc', macs[i]!, { description: `bc${i}`, auth: simpleId(10 + i), devAddr: { address: `10.1.1.${i + 1}`, prefix: 24 } }), port);
       await edge.nextOfType(MessageType.RegisterSuperAck);
+      // Like a real edge, say something after the ACK: broadcasts go only to addresses that answered.
+      await edge.send(ping('openbc', macs[i]!), port);
+      await edge.nextOfType(MessageType.PeerInfo);
     }
     await edges[0]!.send(packet('openbc', macs[0]!, mac('ff:ff:ff:ff:ff:ff'), Uint8Array.from([9])), port);
     for (const edge of edges.slice(1)) assert.equal((await edge.nextOfType(MessageType.Packet)).socket?.port, edges[0]!.port);

@@ -51,7 +51,7 @@ describe('daemon command line', () => {
 
   it('uses defaults when the session has no file', async () => {
     assert.equal(await runDaemonCli(cli, ['start'], capture()), 0);
-    assert.deepEqual(started, { session: 'supernode', verbose: 2, federation: 'Federation' });
+    assert.deepEqual(started, { session: 'supernode', verbose: 2, federation: undefined });
   });
 
   it('fails with one line naming the file, option and what is allowed', async () => {

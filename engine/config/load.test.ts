@@ -77,7 +77,7 @@ describe('loading', () => {
   it('uses role-specific defaults', () => {
     assert.equal(defaultConfig('edge').connection.allow_p2p, true);
     assert.deepEqual(defaultConfig('supernode').connection.bind, { address: '::', port: 7654 });
-    assert.equal(defaultConfig('supernode').supernode.federation, 'Federation');
+    assert.equal(defaultConfig('supernode').supernode.federation, undefined, 'no federation unless named');
   });
 
   it('rejects unknown options and bad values with a message naming origin, option and what is allowed', () => {

@@ -1,7 +1,8 @@
 // Hole punching against spoofed datagrams (hole-punch.ts with peer-trust.ts), on a manual clock:
 // what a made-up peer's datagrams make the edge send — to the claimed address, the supernode and the
 // local group together — never exceeds what they brought in, over the whole punch schedule; a
-// PEER_INFO counts only as the answer to our own recent QUERY_PEER, and then punching runs in full.
+// PEER_INFO counts only as the answer to our own recent QUERY_PEER, and then punching runs in full;
+// the TTL-limited opener always leaves before the REGISTER through the supernode.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TTL, encodeMessage, MessageType, RegisterCookie } from '../protocol/index.js';
@@ -9,7 +10,7 @@ import type { Mac, Message, PeerInfoMessage, RegisterMessage, Socket } from '../
 import { ManualClock } from './clock.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
-import { HolePunch, PEER_INFO_WINDOW_MS, PUNCH_RETRY_DELAYS_MS } from './hole-punch.js';
+import { HolePunch, OPENER_TTL, PEER_INFO_WINDOW_MS, PUNCH_RETRY_DELAYS_MS } from './hole-punch.js';
 import { PeerTable } from './peer-table.js';
 import { earn, isVouched, wireCost } from './peer-trust.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
@@ -25,6 +26,7 @@ const TICK = 200;
 interface Sent {
   to: Socket | 'multicast';
   bytes: number;
+  ttl?: number | undefined;
 }
 
 function harness(): { punch: HolePunch; ctx: EdgeContext; clock: ManualClock; peers: PeerTable; sent: Sent[] } {
@@ -42,7 +44,7 @@ function harness(): { punch: HolePunch; ctx: EdgeContext; clock: ManualClock; pe
     counters: newPacketCounters(),
     current: { socket: SUPERNODE },
     transport: {
-      send: (bytes: Uint8Array, to: Socket) => sent.push({ to, bytes: bytes.length }),
+      send: (bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, bytes: bytes.length, ttl }),
       sendMulticast: (bytes: Uint8Array) => sent.push({ to: 'multicast', bytes: bytes.length }),
     },
     routes: new Map(),
@@ -82,6 +84,23 @@ function register(socket: Socket, relayed: boolean): RegisterMessage {
     ...(relayed ? { socket } : {}),
     devAddr: { address: '0.0.0.0', prefix: 0 },
     description: '',
+  };
+}
+
+/** The supernode's PEER_INFO naming VICTIM as FAKE's socket. */
+function peerInfoAboutFake(): PeerInfoMessage {
+  return {
+    ttl: DEFAULT_TTL,
+    fromSupernode: true,
+    communityField: COMMUNITY,
+    type: MessageType.PeerInfo,
+    aflags: 0,
+    srcMac: OWN_MAC,
+    targetMac: FAKE,
+    socket: VICTIM,
+    load: 0,
+    uptime: 0,
+    version: '',
   };
 }
 
@@ -128,19 +147,7 @@ describe('hole punching and spoofed datagrams', () => {
     const seen = h.peers.sighting({ fromSupernode: true, viaMulticast: false, mac: FAKE, cookie: RegisterCookie.Forwarded, socket: VICTIM, now: h.clock.nowMs() });
     assert.ok(seen.kind !== 'refused');
     const record = seen.record;
-    const info: PeerInfoMessage = {
-      ttl: DEFAULT_TTL,
-      fromSupernode: true,
-      communityField: COMMUNITY,
-      type: MessageType.PeerInfo,
-      aflags: 0,
-      srcMac: OWN_MAC,
-      targetMac: FAKE,
-      socket: VICTIM,
-      load: 0,
-      uptime: 0,
-      version: '',
-    };
+    const info = peerInfoAboutFake();
     h.punch.handlePeerInfo(info, SUPERNODE);
     assert.equal(isVouched(record, VICTIM.address), false, 'unasked');
     earn(record, 200, 'IPv4');
@@ -159,5 +166,37 @@ describe('hole punching and spoofed datagrams', () => {
     const toPeer = h.sent.filter((s) => s.to !== 'multicast' && s.to.address === VICTIM.address);
     assert.equal(toPeer.length, 1 + PUNCH_RETRY_DELAYS_MS.length, 'the opener and every retry');
     assert.ok(h.sent.some((s) => s.to !== 'multicast' && s.to.address === SUPERNODE.address), 'and the REGISTER via the supernode');
+  });
+
+  // Our REGISTER through the supernode makes the peer answer at full TTL (peerPunched). Sent before
+  // the opener, that answer can reach our router first on a fast path: a router without an input
+  // firewall then takes it for itself, and our mapping towards the peer collides with that entry.
+  it('the TTL-limited opener leaves before the REGISTER through the supernode (PEER_INFO and relayed sighting)', () => {
+    const assertOpenerFirst = (sent: readonly Sent[], what: string): void => {
+      const opener = sent.findIndex((s) => s.to !== 'multicast' && s.to.address === VICTIM.address);
+      // The same REGISTER but for its cookie, so of the opener's size (a QUERY_PEER is smaller).
+      const forwarded = sent.findIndex((s) => s.to !== 'multicast' && s.to.address === SUPERNODE.address && s.bytes === sent[opener]?.bytes);
+      assert.ok(opener >= 0 && forwarded >= 0, `${what}: both sent (${JSON.stringify(sent)})`);
+      assert.equal(sent[opener]!.ttl, OPENER_TTL, `${what}: the first datagram to the peer is the opener`);
+      assert.ok(opener < forwarded, `${what}: opener #${opener}, REGISTER via the supernode #${forwarded}`);
+    };
+
+    const h = harness();
+    const seen = h.peers.sighting({ fromSupernode: true, viaMulticast: false, mac: FAKE, cookie: RegisterCookie.Forwarded, socket: VICTIM, now: h.clock.nowMs() });
+    assert.ok(seen.kind !== 'refused');
+    earn(seen.record, 1_000, 'IPv4');
+    h.punch.onSighting(seen, true);
+    assertOpenerFirst(h.sent, 'relayed sighting');
+
+    const p = harness();
+    const pending = p.peers.sighting({ fromSupernode: true, viaMulticast: false, mac: FAKE, cookie: RegisterCookie.Forwarded, socket: VICTIM, now: p.clock.nowMs() });
+    assert.ok(pending.kind !== 'refused');
+    earn(pending.record, 200, 'IPv4');
+    p.punch.askSupernode(pending.record);
+    p.sent.length = 0;
+    p.clock.advance(10);
+    const info = peerInfoAboutFake();
+    p.punch.handlePeerInfo(info, SUPERNODE);
+    assertOpenerFirst(p.sent, 'PEER_INFO');
   });
 });

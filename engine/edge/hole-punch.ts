@@ -63,7 +63,11 @@ export class HolePunch {
     if (sendToPeer(this.ctx, record, this.registration.registerTo(record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs());
   }
 
-  /** REGISTER (FORWARDED) through the supernode, which relays it with our public socket (§4.1). */
+  /**
+   * REGISTER (FORWARDED) through the supernode, which relays it with our public socket (§4.1). Sent
+   * after our opener (punchReported): the peer answers it at full TTL, and that answer must find our
+   * NAT mapping already open, even when the path through the supernode is faster than the opener.
+   */
   private sendForwardedRegister(record: PeerRecord): void {
     sendToSupernodeFor(this.ctx, record, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
   }
@@ -111,8 +115,8 @@ export class HolePunch {
     if (socket === undefined) return;
     if (!isVouched(record, socket.address)) this.askSupernode(record);
     if (fromSupernode) {
-      this.sendForwardedRegister(record);
       this.punchReported(record, socket);
+      this.sendForwardedRegister(record);
     } else {
       // The peer's datagram just came from there, so its NAT lets ours in: no TTL games needed.
       this.sendRegister(record, RegisterCookie.Regular, socket);
@@ -269,7 +273,7 @@ export class HolePunch {
       this.sendRegister(record, RegisterCookie.Local, preferred);
     }
     if (ctx.peers.isKnown(record.mac)) return;
-    if (fresh) this.sendForwardedRegister(record);
     this.punchReported(record, record.socket);
+    if (fresh) this.sendForwardedRegister(record);
   }
 }

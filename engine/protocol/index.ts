@@ -7,7 +7,7 @@ export { communityFieldCodec, communityFieldFromName, communityName, communityFi
 export { descriptionCodec, versionStringCodec } from './fixed-string.js';
 export { NO_IP_SUBNET, ipSubnetCodec } from './ip-subnet.js';
 export type { IpSubnet } from './ip-subnet.js';
-export { socketCodec, socketEquals, isLoopback, socketFromAddress, socketToString } from './sock.js';
+export { socketCodec, socketEquals, isLoopback, socketFromAddress, socketFromAddressBytes, socketToString } from './sock.js';
 export type { Socket, SocketFamily } from './sock.js';
 export { NO_AUTH, authCodec } from './auth.js';
 export type { Auth } from './auth.js';

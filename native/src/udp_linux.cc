@@ -5,18 +5,26 @@
 // sendmmsg(), each with its own destination and, when asked, its own IP TTL / hop limit (a control
 // message, so it applies to exactly that datagram — also to IPv4 destinations of a dual-stack socket).
 //
+// With recvLocal, each received datagram also reports the local address it was sent to
+// (IP_PKTINFO / IPV6_PKTINFO), and a send may name the local address it leaves from: a host with
+// several addresses then answers from the one the request came to, not the routing table's choice.
+//
 // Offloads (Linux 4.18 / 5.0, asked for at open and probed once): with gso, a run of queued
-// datagrams to one destination, all of one size but the last (which may be shorter) and without a
-// TTL of their own, leaves as ONE message with UDP_SEGMENT, so the stack handles it once and the
-// device or the kernel's software GSO cuts it into the same datagrams; a run the kernel refuses
-// goes again one datagram at a time. With gro, the kernel may hand over several datagrams of one
-// sender as one buffer with their size (UDP_GRO); they are cut apart here into the same layout,
-// so JavaScript still sees one datagram per entry (offsets are then not slot-aligned).
+// datagrams to one destination from one local source, all of one size but the last (which may be
+// shorter) and without a TTL of their own, leaves as ONE message with UDP_SEGMENT (and the
+// source's packet-info message), so the stack handles it once and the device or the kernel's
+// software GSO cuts it into the same datagrams; a run the kernel refuses goes again one datagram
+// at a time. With gro, the kernel may hand over several datagrams of one sender as one buffer with
+// their size (UDP_GRO); they are cut apart here into the same layout, so JavaScript still sees one
+// datagram per entry (offsets are then not slot-aligned), each with the buffer's TTL and local
+// address.
 //
 // Layouts (all host order):
 //   recv meta[4*i ..]: offset, length, family << 16 | port, ttl (0 unless recvTtl and the kernel said)
 //   send meta[4*i ..]: offset, length, family << 16 | port, ttl (0: the socket's default)
 //   addrs[16*i ..]:   IPv4: the 4 address bytes first; IPv6: all 16. IPv4-mapped sources become IPv4.
+//   locals[16*i ..]:  a local address as 16 IPv6 bytes, IPv4 as ::ffff:a.b.c.d; all zero = unknown
+//                     (receive) or the kernel's choice (send).
 #include <napi.h>
 #include <uv.h>
 
@@ -41,13 +49,35 @@ namespace kith {
 namespace {
 
 constexpr uint32_t kMaxUdpBatch = 256;
-constexpr size_t kCmsgSpace = 64;  // room for one IP_TTL / IPV6_HOPLIMIT or UDP_SEGMENT message, with alignment
+// Control message room per message. Received: UDP_GRO, a TTL / hop limit, and the packet info of
+// both families (a dual-stack socket reports an IPv4 datagram's with both). Sent: UDP_SEGMENT or a
+// TTL, and one packet-info message.
+constexpr size_t kCmsgSpace = CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(in_pktinfo)) +
+                              CMSG_SPACE(sizeof(in6_pktinfo));
 // UDP_SEGMENT: the kernel takes at most 64 segments per send (UDP_MAX_SEGMENTS before 6.x) and
 // at most one IP packet's worth of payload.
 constexpr uint32_t kMaxGsoSegments = 64;
 constexpr size_t kMaxGsoBytes = 65507;
 constexpr uint32_t kGroBuffers = 16;    // buffers of one receive with UDP_GRO
 constexpr size_t kGroBufferBytes = 65536;
+
+bool IsZero16(const uint8_t* b) {
+  for (int i = 0; i < 16; i++) {
+    if (b[i] != 0) return false;
+  }
+  return true;
+}
+
+bool IsMapped(const uint8_t* b) {
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(b, kMapped, 12) == 0;
+}
+
+void MapIpv4(const void* v4, uint8_t* out16) {
+  std::memset(out16, 0, 10);
+  out16[10] = out16[11] = 0xff;
+  std::memcpy(out16 + 12, v4, 4);
+}
 
 struct UdpStats {
   double received = 0, bytesReceived = 0, wakeups = 0, truncated = 0, receiveErrors = 0;
@@ -61,6 +91,13 @@ struct Source {
   uint8_t addr[16] = {};
 };
 
+// What a received message's control messages said.
+struct Control {
+  uint32_t ttl = 0;        // IP TTL / hop limit; 0: not said
+  size_t segment = 0;      // UDP_GRO datagram size; 0: one datagram
+  uint8_t local[16] = {};  // the local address it came to (locals layout); all zero: not said
+};
+
 // A receive with UDP_GRO: buffers cut into datagrams across as many handler calls as they need.
 struct GroReceive {
   std::unique_ptr<uint8_t[]> data;  // kGroBuffers * kGroBufferBytes
@@ -68,8 +105,7 @@ struct GroReceive {
   uint32_t next = 0;                 // buffer being cut
   size_t offset = 0;                 // next datagram in it
   size_t len[kGroBuffers] = {};
-  size_t segment[kGroBuffers] = {};  // UDP_GRO size, or the whole length
-  uint32_t ttl[kGroBuffers] = {};
+  Control control[kGroBuffers];      // segment: the UDP_GRO size, or the whole length
   Source source[kGroBuffers];
   bool Pending() const { return next < count; }
 };
@@ -89,16 +125,17 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   }
 
   explicit UdpHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpHandle>(info) {
-    if (info.Length() != 5 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsBoolean() ||
-        !info[4].IsBoolean()) {
+    if (info.Length() != 6 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsBoolean() || !info[3].IsBoolean() ||
+        !info[4].IsBoolean() || !info[5].IsBoolean()) {
       Napi::TypeError::New(info.Env(), "UdpHandle is created by udpOpen()").ThrowAsJavaScriptException();
       return;
     }
     fd_ = info[0].As<Napi::Number>().Int32Value();
     family_ = info[1].As<Napi::Number>().Int32Value();
     recvTtl_ = info[2].As<Napi::Boolean>().Value();
-    gso_ = info[3].As<Napi::Boolean>().Value();
-    if (info[4].As<Napi::Boolean>().Value()) {
+    recvLocal_ = info[3].As<Napi::Boolean>().Value();
+    gso_ = info[4].As<Napi::Boolean>().Value();
+    if (info[5].As<Napi::Boolean>().Value()) {
       gro_ = std::make_unique<GroReceive>();
       gro_->data.reset(new uint8_t[kGroBuffers * kGroBufferBytes]);
     }
@@ -142,14 +179,16 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return o;
   }
 
-  // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void)
+  // start(slab, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n, err?) => void,
+  //       locals?: Uint8Array) — locals (with recvLocal) receives each datagram's local address.
   Napi::Value Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (fd_ < 0) return ErrorValue(env, SysError{EBADF, "closed"});
     if (started_) throw Napi::Error::New(env, "already started");
-    if (info.Length() != 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
-        !info[3].IsNumber() || !info[4].IsFunction()) {
-      throw Napi::TypeError::New(env, "start(slab, meta, addrs, slot, cb)");
+    bool hasLocals = info.Length() > 5 && !info[5].IsUndefined();
+    if (info.Length() < 5 || info.Length() > 6 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
+        !info[2].IsTypedArray() || !info[3].IsNumber() || !info[4].IsFunction() || (hasLocals && !info[5].IsTypedArray())) {
+      throw Napi::TypeError::New(env, "start(slab, meta, addrs, slot, cb, locals?)");
     }
     auto slab = info[0].As<Napi::TypedArray>();
     auto meta = info[1].As<Napi::TypedArray>();
@@ -161,9 +200,20 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     }
     size_t batch = std::min<size_t>({slab.ByteLength() / static_cast<size_t>(slot), meta.ElementLength() / 4,
                                      addrs.ByteLength() / 16, kMaxUdpBatch});
-    slabBytes_ = slab.ByteLength();
-    entries_ = static_cast<uint32_t>(std::min<size_t>({meta.ElementLength() / 4, addrs.ByteLength() / 16, 65536}));
+    size_t entries = std::min<size_t>({meta.ElementLength() / 4, addrs.ByteLength() / 16, 65536});
+    if (hasLocals) {
+      auto locals = info[5].As<Napi::TypedArray>();
+      if (locals.TypedArrayType() != napi_uint8_array) throw Napi::TypeError::New(env, "locals: Uint8Array");
+      batch = std::min<size_t>(batch, locals.ByteLength() / 16);
+      entries = std::min<size_t>(entries, locals.ByteLength() / 16);
+    }
     if (batch == 0) throw Napi::RangeError::New(env, "buffers too small for one datagram");
+    slabBytes_ = slab.ByteLength();
+    entries_ = static_cast<uint32_t>(entries);
+    if (hasLocals) {
+      localRef_ = Napi::Persistent(info[5].As<Napi::Uint8Array>());
+      locals_ = localRef_.Value().Data();
+    }
     slabRef_ = Napi::Persistent(slab.As<Napi::Uint8Array>());
     metaRef_ = Napi::Persistent(meta.As<Napi::Uint32Array>());
     addrRef_ = Napi::Persistent(addrs.As<Napi::Uint8Array>());
@@ -191,8 +241,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   static bool DecodeSource(const msghdr& h, const sockaddr_in6& from, Source* out) {
     if (from.sin6_family == AF_INET6 && h.msg_namelen >= sizeof(sockaddr_in6)) {
       const uint8_t* b = from.sin6_addr.s6_addr;
-      static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-      bool mapped = std::memcmp(b, kMapped, 12) == 0;
+      bool mapped = IsMapped(b);
       std::memcpy(out->addr, mapped ? b + 12 : b, mapped ? 4 : 16);
       out->familyPort = static_cast<uint32_t>((mapped ? 4 : 6) << 16 | ntohs(from.sin6_port));
       return true;
@@ -206,26 +255,44 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return false;
   }
 
-  // The TTL / hop limit and the UDP_GRO segment size among a message's control messages.
-  static void ReadControl(msghdr& h, uint32_t* ttl, size_t* segment) {
+  // The TTL / hop limit, the UDP_GRO segment size and the local address among a message's control
+  // messages (the kernel sends only those the socket asked for).
+  static Control ReadControl(msghdr& h) {
+    Control out;
     for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
+        // The local address the kernel would answer from (the destination of a unicast datagram).
+        in_pktinfo pi;
+        std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+        MapIpv4(&pi.ipi_spec_dst, out.local);
+        continue;
+      }
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in6_pktinfo))) {
+        // Dual-stack sockets report IPv4 datagrams here too (as mapped addresses); IP_PKTINFO wins.
+        in6_pktinfo pi;
+        std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+        if (IsZero16(out.local)) std::memcpy(out.local, pi.ipi6_addr.s6_addr, 16);
+        continue;
+      }
       if (c->cmsg_len < CMSG_LEN(sizeof(int))) continue;
       int value = 0;
       std::memcpy(&value, CMSG_DATA(c), sizeof value);
       bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL;
       bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT;
-      if ((v4 || v6) && value > 0 && value < 256) *ttl = static_cast<uint32_t>(value);
-      if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO && value > 0) *segment = static_cast<size_t>(value);
+      if ((v4 || v6) && value > 0 && value < 256) out.ttl = static_cast<uint32_t>(value);
+      if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO && value > 0) out.segment = static_cast<size_t>(value);
     }
+    return out;
   }
 
-  void WriteEntry(uint32_t n, uint32_t offset, size_t len, const Source& src, uint32_t ttl) {
+  void WriteEntry(uint32_t n, uint32_t offset, size_t len, const Source& src, const Control& control) {
     uint32_t* m = meta_ + 4 * n;
     m[0] = offset;
     m[1] = static_cast<uint32_t>(len);
     m[2] = src.familyPort;
-    m[3] = ttl;
+    m[3] = control.ttl;
     std::memcpy(addrs_ + 16 * n, src.addr, 16);
+    if (locals_ != nullptr) std::memcpy(locals_ + 16 * n, control.local, 16);
     stats_.received++;
     stats_.bytesReceived += static_cast<double>(len);
   }
@@ -276,7 +343,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     sockaddr_in6 from[kMaxUdpBatch];
     alignas(cmsghdr) static thread_local uint8_t control[kMaxUdpBatch][kCmsgSpace];
     int err = 0;
-    int r = Receive(msgs, iov, from, recvTtl_ ? control : nullptr, batch_, slab_, slot_, &err);
+    int r = Receive(msgs, iov, from, recvTtl_ || recvLocal_ ? control : nullptr, batch_, slab_, slot_, &err);
     if (r <= 0 && err == 0) return;  // spurious wake-up
     stats_.wakeups++;
     uint32_t n = 0;
@@ -288,11 +355,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         stats_.truncated++;
         continue;
       }
-      uint32_t ttl = 0;
-      size_t segment = 0;
-      if (recvTtl_) ReadControl(h, &ttl, &segment);
       // Slots are compacted: datagram n lives in slot i (i >= n), at offset i * slot.
-      WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, ttl);
+      WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, ReadControl(h));
     }
     if (err != 0) stats_.receiveErrors++;
     if (n == 0 && err == 0) return;
@@ -323,11 +387,10 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         continue;
       }
       g.len[b] = msgs[i].msg_len;
-      g.ttl[b] = 0;
-      g.segment[b] = 0;
-      ReadControl(h, &g.ttl[b], &g.segment[b]);
-      if (!recvTtl_) g.ttl[b] = 0;
-      if (g.segment[b] == 0 || g.segment[b] >= g.len[b]) g.segment[b] = g.len[b];
+      // Every datagram cut from this buffer shares its TTL and local address.
+      Control& c = g.control[b];
+      c = ReadControl(h);
+      if (c.segment == 0 || c.segment >= g.len[b]) c.segment = g.len[b];
       else stats_.groBuffers++;
       g.count++;
     }
@@ -337,14 +400,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       size_t used = 0;
       while (g.Pending() && n < entries_) {
         uint32_t b = g.next;
-        size_t len = std::min(g.segment[b], g.len[b] - g.offset);
+        size_t len = std::min(g.control[b].segment, g.len[b] - g.offset);
         if (len > slot_) {
           stats_.truncated++;  // larger than a slot: dropped, as without GRO
         } else if (slabBytes_ - used < len) {
           break;
         } else {
           std::memcpy(slab_ + used, g.data.get() + b * kGroBufferBytes + g.offset, len);
-          WriteEntry(n++, static_cast<uint32_t>(used), len, g.source[b], g.ttl[b]);
+          WriteEntry(n++, static_cast<uint32_t>(used), len, g.source[b], g.control[b]);
           used += len;
         }
         g.offset += len;
@@ -383,9 +446,29 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return sizeof(sockaddr_in);
   }
 
-  // How many queue entries from i on can leave as one UDP_SEGMENT message: same destination, no
-  // TTL of their own, all of entry i's size but the last, within the kernel's limits.
-  uint32_t TrainLength(const uint32_t* m, const uint8_t* a, int64_t i, int64_t count, uint32_t room) const {
+  // The local address send-queue entry i asks to leave from (sources: the locals layout), or
+  // nullptr for the kernel's choice. An IPv4 source for an IPv6 destination (or the reverse)
+  // cannot be: the kernel chooses then too.
+  static const uint8_t* SourceOf(const uint8_t* sources, int64_t i, const uint32_t* mi) {
+    if (sources == nullptr || IsZero16(sources + 16 * i)) return nullptr;
+    const uint8_t* source = sources + 16 * i;
+    return IsMapped(source) == ((mi[2] >> 16) == 4) ? source : nullptr;
+  }
+
+  // Appends one control message to h, whose buffer has kCmsgSpace zeroed bytes.
+  static void AddControl(msghdr& h, int level, int type, const void* data, size_t len) {
+    auto* c = reinterpret_cast<cmsghdr*>(static_cast<uint8_t*>(h.msg_control) + h.msg_controllen);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(len);
+    std::memcpy(CMSG_DATA(c), data, len);
+    h.msg_controllen += CMSG_SPACE(len);
+  }
+
+  // How many queue entries from i on can leave as one UDP_SEGMENT message: same destination and
+  // source address, no TTL of their own, all of entry i's size but the last, within the kernel's
+  // limits.
+  uint32_t TrainLength(const uint32_t* m, const uint8_t* a, const uint8_t* sources, int64_t i, int64_t count, uint32_t room) const {
     const uint32_t* first = m + 4 * i;
     if (!gso_ || first[3] != 0 || first[1] == 0) return 1;
     const size_t addrLen = (first[2] >> 16) == 4 ? 4 : 16;
@@ -394,6 +477,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     while (i + n < count && n < kMaxGsoSegments && n < room) {
       const uint32_t* next = m + 4 * (i + n);
       if (next[3] != 0 || next[2] != first[2] || std::memcmp(a + 16 * (i + n), a + 16 * i, addrLen) != 0) break;
+      if (sources != nullptr && std::memcmp(sources + 16 * (i + n), sources + 16 * i, 16) != 0) break;
       if (m[4 * (i + n - 1) + 1] != first[1] || next[1] > first[1] || next[1] == 0 || bytes + next[1] > kMaxGsoBytes) break;
       bytes += next[1];
       n++;
@@ -401,13 +485,15 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return n;
   }
 
-  // send(buf, meta, addrs, count, status: Int32Array) -> messages done (sent or failed, see
-  // status: 0 or an errno); fewer than count when the socket would block (the rest stays queued).
+  // send(buf, meta, addrs, count, status: Int32Array, sources?: Uint8Array) -> messages done (sent
+  // or failed, see status: 0 or an errno); fewer than count when the socket would block (the rest
+  // stays queued). sources: per datagram the local address to send from (the locals layout).
   Napi::Value Send(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (info.Length() != 5 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
-        !info[3].IsNumber() || !info[4].IsTypedArray()) {
-      throw Napi::TypeError::New(env, "send(buf, meta, addrs, count, status)");
+    bool hasSources = info.Length() > 5 && !info[5].IsUndefined();
+    if (info.Length() < 5 || info.Length() > 6 || !info[0].IsTypedArray() || !info[1].IsTypedArray() ||
+        !info[2].IsTypedArray() || !info[3].IsNumber() || !info[4].IsTypedArray() || (hasSources && !info[5].IsTypedArray())) {
+      throw Napi::TypeError::New(env, "send(buf, meta, addrs, count, status, sources?)");
     }
     auto buf = info[0].As<Napi::TypedArray>();
     auto meta = info[1].As<Napi::TypedArray>();
@@ -421,6 +507,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     if (count < 0 || static_cast<size_t>(count) > meta.ElementLength() / 4 ||
         static_cast<size_t>(count) > addrs.ByteLength() / 16 || static_cast<size_t>(count) > status.ElementLength()) {
       throw Napi::RangeError::New(env, "count out of range");
+    }
+    const uint8_t* sources = nullptr;
+    if (hasSources) {
+      auto s = info[5].As<Napi::TypedArray>();
+      if (s.TypedArrayType() != napi_uint8_array || static_cast<size_t>(count) > s.ByteLength() / 16) {
+        throw Napi::RangeError::New(env, "sources: Uint8Array with 16 bytes per datagram");
+      }
+      sources = s.As<Napi::Uint8Array>().Data();
     }
     const uint8_t* data = buf.As<Napi::Uint8Array>().Data();
     const uint32_t* m = meta.As<Napi::Uint32Array>().Data();
@@ -455,7 +549,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       uint32_t iovs = 0;
       for (int64_t i = done; prepared < kChunk && i < count && iovs < static_cast<uint32_t>(kIovs);) {
         const uint32_t* mi = m + 4 * i;
-        uint32_t n = i < singlesUntil ? 1 : TrainLength(m, a, i, count, kIovs - iovs);
+        uint32_t n = i < singlesUntil ? 1 : TrainLength(m, a, sources, i, count, kIovs - iovs);
         int j = prepared;
         std::memset(&msgs[j], 0, sizeof msgs[j]);
         msgs[j].msg_hdr.msg_name = &to[j];
@@ -467,27 +561,29 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         msgs[j].msg_hdr.msg_iov = &iov[iovs];
         msgs[j].msg_hdr.msg_iovlen = n;
         int ttl = static_cast<int>(mi[3]);
-        if (n > 1 || ttl > 0) {
+        const uint8_t* source = SourceOf(sources, i, mi);
+        if (n > 1 || ttl > 0 || source != nullptr) {
+          msghdr& h = msgs[j].msg_hdr;
           std::memset(control[j], 0, kCmsgSpace);
-          msgs[j].msg_hdr.msg_control = control[j];
-          cmsghdr* c;
+          h.msg_control = control[j];
+          // The IPv4 options also apply to IPv4-mapped destinations of a dual-stack socket.
+          bool v4 = (mi[2] >> 16) == 4;
           if (n > 1) {
             uint16_t segment = static_cast<uint16_t>(mi[1]);
-            msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof segment);
-            c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
-            c->cmsg_level = SOL_UDP;
-            c->cmsg_type = UDP_SEGMENT;
-            c->cmsg_len = CMSG_LEN(sizeof segment);
-            std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
-          } else {
-            msgs[j].msg_hdr.msg_controllen = CMSG_SPACE(sizeof(int));
-            c = CMSG_FIRSTHDR(&msgs[j].msg_hdr);
-            // The IPv4 option also applies to IPv4-mapped destinations of a dual-stack socket.
-            bool v4 = (mi[2] >> 16) == 4;
-            c->cmsg_level = v4 ? IPPROTO_IP : IPPROTO_IPV6;
-            c->cmsg_type = v4 ? IP_TTL : IPV6_HOPLIMIT;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            std::memcpy(CMSG_DATA(c), &ttl, sizeof ttl);
+            AddControl(h, SOL_UDP, UDP_SEGMENT, &segment, sizeof segment);
+          } else if (ttl > 0) {
+            AddControl(h, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_TTL : IPV6_HOPLIMIT, &ttl, sizeof ttl);
+          }
+          if (source != nullptr && v4) {
+            in_pktinfo pi;
+            std::memset(&pi, 0, sizeof pi);
+            std::memcpy(&pi.ipi_spec_dst, source + 12, 4);
+            AddControl(h, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
+          } else if (source != nullptr) {
+            in6_pktinfo pi;
+            std::memset(&pi, 0, sizeof pi);
+            std::memcpy(pi.ipi6_addr.s6_addr, source, 16);
+            AddControl(h, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof pi);
           }
         }
         first[j] = i;
@@ -559,9 +655,11 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     slab_ = nullptr;
     meta_ = nullptr;
     addrs_ = nullptr;
+    locals_ = nullptr;
     slabRef_.Reset();
     metaRef_.Reset();
     addrRef_.Reset();
+    localRef_.Reset();
     cb_.Reset();
     ctx_.reset();
   }
@@ -584,6 +682,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   int fd_ = -1;
   int family_ = AF_INET;
   bool recvTtl_ = false;
+  bool recvLocal_ = false;
   bool gso_ = false;
   std::unique_ptr<GroReceive> gro_;  // set when the kernel took UDP_GRO
   napi_env env_ = nullptr;
@@ -593,19 +692,21 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   Napi::Reference<Napi::Uint8Array> slabRef_;
   Napi::Reference<Napi::Uint32Array> metaRef_;
   Napi::Reference<Napi::Uint8Array> addrRef_;
+  Napi::Reference<Napi::Uint8Array> localRef_;
   Napi::FunctionReference cb_;
   std::unique_ptr<Napi::AsyncContext> ctx_;
   uint8_t* slab_ = nullptr;
   uint32_t* meta_ = nullptr;
   uint8_t* addrs_ = nullptr;
+  uint8_t* locals_ = nullptr;
   size_t slot_ = 0;
   uint32_t batch_ = 0;
   size_t slabBytes_ = 0;
-  uint32_t entries_ = 0;  // meta / addrs entries
+  uint32_t entries_ = 0;  // meta / addrs (/ locals) entries
   UdpStats stats_;
 };
 
-// udpOpen({ address, port, recvTtl?, bufferBytes?, gso?, gro? }) -> UdpHandle | { code, errno, syscall, message }.
+// udpOpen({ address, port, recvTtl?, recvLocal?, bufferBytes?, gso?, gro? }) -> UdpHandle | { code, errno, syscall, message }.
 // An IPv6 address (also '::') gives a dual-stack socket.
 Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -618,6 +719,7 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   int64_t port = portValue.As<Napi::Number>().Int64Value();
   if (port < 0 || port > 65535) throw Napi::RangeError::New(env, "port out of range");
   bool recvTtl = o.Get("recvTtl").ToBoolean().Value();
+  bool recvLocal = o.Get("recvLocal").ToBoolean().Value();
   bool wantGso = o.Get("gso").ToBoolean().Value();
   bool wantGro = o.Get("gro").ToBoolean().Value();
   Napi::Value bufferValue = o.Get("bufferBytes");
@@ -652,6 +754,16 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
     setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof one);
     if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one);
   }
+  if (recvLocal) {
+    // IP_PKTINFO also covers the IPv4 datagrams of a dual-stack socket.
+    bool ok = setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0;
+    if (ok && family == AF_INET6) ok = setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) == 0;
+    if (!ok) {
+      int e = errno;
+      close(fd);
+      return ErrorValue(env, SysError{e, "setsockopt"});
+    }
+  }
   if (bufferBytes > 0) {
     // Best effort: beyond net.core.[rw]mem_max only with CAP_NET_ADMIN (the FORCE options).
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferBytes, sizeof bufferBytes) != 0) {
@@ -674,7 +786,7 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
   bool gso = wantGso && getsockopt(fd, SOL_UDP, UDP_SEGMENT, &segment, &segmentLen) == 0;
   bool gro = wantGro && setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof one) == 0;
   return env.GetInstanceData<AddonData>()->udpCtor.New({Napi::Number::New(env, fd), Napi::Number::New(env, family), Napi::Boolean::New(env, recvTtl),
-                                                        Napi::Boolean::New(env, gso), Napi::Boolean::New(env, gro)});
+                                                        Napi::Boolean::New(env, recvLocal), Napi::Boolean::New(env, gso), Napi::Boolean::New(env, gro)});
 }
 
 }  // namespace

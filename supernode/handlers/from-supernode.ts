@@ -1,7 +1,7 @@
 // Messages only another supernode sends us: PEER_INFO and REGISTER_SUPER_NAK to relay to a local
 // edge (PROTOCOL.md §9.3.7, §9.3.8 — the intended behaviour, not n3n's inverted test) and the
 // REGISTER_SUPER_ACK answering our own federation registration (§9.3.9).
-import { isNullMac, macToString } from '../../engine/protocol/index.js';
+import { isNullMac, macKey, macToString, socketEquals } from '../../engine/protocol/index.js';
 import type { PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage } from '../../engine/protocol/index.js';
 import type { Community, EdgeRecord } from '../community.js';
 import type { SupernodeContext } from '../context.js';
@@ -28,10 +28,19 @@ export function handlePeerInfo(ctx: SupernodeContext, inbound: InboundMessage, m
   ctx.outbound.send(target.edge.route, ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1 }, target.community));
 }
 
+/**
+ * §9.3.8: a member refuses our announcement of an edge because it holds that MAC with another
+ * token. Only the member that announced the MAC as registered there may say so, and only about our
+ * edge's latest registration (the NAK echoes its cookie): any other member could remove any edge.
+ */
 export function handleRegisterSuperNak(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSuperNakMessage): void {
   const target = relayTarget(ctx, inbound, msg.srcMac);
   if (target === undefined) return;
   const { community, edge } = target;
+  const holder = community.associations.get(macKey(msg.srcMac));
+  if (holder === undefined || !socketEquals(holder.supernode, inbound.sender) || msg.cookie !== edge.lastCookie) {
+    return ctx.stats.drop('not-for-this-supernode', () => `REGISTER_SUPER_NAK for ${macToString(msg.srcMac)} from a member that does not hold it`);
+  }
   ctx.outbound.send(edge.route, ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1 }, community, community.hasUsers ? 'zeros' : undefined));
   ctx.communities.removeEdge(community, edge, 'rejected-by-federation');
 }

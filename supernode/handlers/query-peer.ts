@@ -1,11 +1,15 @@
 // QUERY_PEER (PROTOCOL.md §9.3.6): PING → PONG, lookup → PEER_INFO for a local edge, otherwise the
-// question goes on to the federation (only when an edge asked).
+// question goes on to the federation (only when an edge asked). The answers are larger than the
+// question, so a sender that is no registered edge of the community gets only a few a second per
+// source address (issue 9 item 18): enough for an edge's start-up and sweep PINGs (§8.2, §8.4),
+// which it sends before it registers and to supernodes it is not registered with.
 import { DEFAULT_TTL, isNullMac, macToString, MessageType } from '../../engine/protocol/index.js';
 import type { PeerInfoMessage, QueryPeerMessage } from '../../engine/protocol/index.js';
 import { cleanCommunityField } from '../community.js';
 import type { SupernodeContext } from '../context.js';
 import { federationRoutes } from '../forwarding.js';
 import type { InboundMessage } from '../inbound.js';
+import { routeEquals } from '../route.js';
 import { stampAccepted } from '../stamp-check.js';
 
 export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, msg: QueryPeerMessage): void {
@@ -13,7 +17,12 @@ export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, 
   const community = inbound.community;
   // An unknown but admissible community can still be PINGed (a federation member may serve it).
   if (community === undefined && !ctx.communities.admissible(msg.communityField)) return stats.drop('community-not-admitted', () => 'QUERY_PEER');
-  if (community !== undefined && !stampAccepted(ctx, inbound, community.edge(msg.srcMac), true)) return;
+  const asker = community?.edge(msg.srcMac);
+  if (community !== undefined && !stampAccepted(ctx, inbound, asker, true)) return;
+  const registered = asker !== undefined && routeEquals(asker.route, inbound.route);
+  if (!registered && inbound.member === undefined && !ctx.limits.answers.take(inbound.sender.address, ctx.clock.nowMs())) {
+    return stats.drop('rate-limited', () => `QUERY_PEER from ${inbound.sender.address}`);
+  }
 
   if (isNullMac(msg.targetMac)) {
     const pong: PeerInfoMessage = {

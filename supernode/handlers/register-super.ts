@@ -14,6 +14,7 @@ import type { Auth, IpSubnet, RegisterSuperAckMessage, RegisterSuperMessage, Reg
 import { verifyAuthTrailer } from '../../engine/crypto/user-password.js';
 import { randomUint32 } from '../../engine/crypto/random.js';
 import { offeredAddress } from '../address-assignment.js';
+import { announcedAuth } from '../announced-auth.js';
 import type { Community, CommunityUser } from '../community.js';
 import type { SupernodeContext } from '../context.js';
 import { federationRoutes } from '../forwarding.js';
@@ -26,9 +27,12 @@ export function handleRegisterSuper(ctx: SupernodeContext, inbound: InboundMessa
   const { stats } = ctx;
   if (inbound.community !== undefined && !stampAccepted(ctx, inbound, inbound.community.edge(msg.edgeMac), false)) return;
 
-  // Step 2: locked supernodes stay silent towards names they do not serve.
-  const community = inbound.community ?? ctx.communities.admit(msg.communityField);
-  if (typeof community === 'string') return stats.drop(community, () => `REGISTER_SUPER from ${macToString(msg.edgeMac)}`);
+  // Step 2: locked supernodes stay silent towards names they do not serve; a new name costs the
+  // sender one of its new communities per minute (issue 9 item 16), federation members excepted.
+  const source = inbound.sender.address;
+  const mayCreate = (): boolean => inbound.member !== undefined || ctx.limits.communities.take(source, ctx.clock.nowMs());
+  const community = inbound.community ?? ctx.communities.admit(msg.communityField, mayCreate);
+  if (typeof community === 'string') return stats.drop(community, () => `REGISTER_SUPER from ${macToString(msg.edgeMac)} at ${source}`);
 
   // Step 3 (§7.3.3): a listed user's registration must carry that user's hash.
   const user = community.hasUsers ? userOf(community, msg.auth) : undefined;
@@ -42,16 +46,16 @@ export function handleRegisterSuper(ctx: SupernodeContext, inbound: InboundMessa
   const address = offeredAddress(community, msg, inbound.plain);
   const verdict = updateEdge(ctx, community, inbound, msg);
   if (verdict.kind === 'table-full') return stats.drop('table-full', () => `edge ${macToString(msg.edgeMac)}`);
+  if (verdict.kind === 'limited') return stats.drop('rate-limited', () => verdict.why);
   if (verdict.kind === 'rejected') {
     ctx.logger.info(`REGISTER_SUPER_NAK to ${macToString(msg.edgeMac)} in ${community.name}: ${verdict.why}`);
     return sendNak(ctx, inbound, msg, community);
   }
 
   if (msg.fromSupernode && msg.socket !== undefined) {
-    // Step 12: another supernode announces an edge registered there.
+    // Step 12: a federation member announces an edge registered there. Unlike n3n, a local edge of
+    // that MAC is kept (it expires if it really left): any member could send this announcement.
     ctx.communities.associate(community, msg.edgeMac, inbound.sender, ctx.clock.nowMs());
-    const moved = community.edge(msg.edgeMac);
-    if (moved !== undefined) ctx.communities.removeEdge(community, moved, 'moved');
     return;
   }
   if (!msg.fromSupernode && !isNullMac(msg.edgeMac)) announceToFederation(ctx, inbound, msg, community, user);
@@ -108,7 +112,10 @@ function sendNak(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSu
   ctx.stats.registerSuperNaks++;
 }
 
-/** Step 11: every edge registration goes to the active members, with the edge's public socket. */
+/**
+ * Step 11: every edge registration goes to the active members, with the edge's public socket and a
+ * digest in place of a simple-id token (announced-auth.ts).
+ */
 function announceToFederation(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSuperMessage, community: Community, user: CommunityUser | undefined): void {
   const routes = federationRoutes(ctx);
   if (routes.length === 0) return;
@@ -118,6 +125,7 @@ function announceToFederation(ctx: SupernodeContext, inbound: InboundMessage, ms
     fromSupernode: true,
     communityField: community.field,
     socket: inbound.sender,
+    auth: announcedAuth(msg.auth, ctx.communities.federation.field),
   };
   const bytes = ctx.outbound.seal(announcement, community, user?.cipher);
   for (const route of routes) ctx.outbound.send(route, bytes);

@@ -1,6 +1,7 @@
 // PACKET and REGISTER (PROTOCOL.md §9.3.3, §9.3.4): from an edge, re-encoded with the sender's
 // public socket inserted, FROM_SUPERNODE and ttl − 1; from a supernode, the received bytes
-// unchanged. Both are re-encrypted for header-encrypted communities (§6.5).
+// unchanged. Both are re-encrypted for header-encrypted communities (§6.5). An edge's broadcasts
+// are copied within its sender's byte budget.
 import { isMultiBroadcast, macToString, MessageType } from '../../engine/protocol/index.js';
 import type { Mac, PacketMessage, RegisterMessage } from '../../engine/protocol/index.js';
 import type { SupernodeContext } from '../context.js';
@@ -20,18 +21,13 @@ export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg:
 
   const broadcast = isMultiBroadcast(msg.dstMac);
   if (broadcast && !isPacket) return stats.drop('multicast-register', () => macToString(msg.srcMac));
-  const routes = broadcast
-    ? broadcastRoutes(ctx, community, msg.srcMac, msg.fromSupernode)
-    : unicastRoutes(ctx, community, msg.dstMac, msg.fromSupernode);
-  if (routes.length === 0) return stats.drop('unknown-destination', () => `${macToString(msg.srcMac)} → ${macToString(msg.dstMac)}`);
+  const routes = routesFor(ctx, community, broadcast, msg.srcMac, msg.dstMac, msg.fromSupernode);
+  if (routes === undefined) return;
 
   const bytes = msg.fromSupernode
     ? ctx.outbound.resealReceived(inbound.plain, msg, community)
     : ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1, fromSupernode: true, socket: inbound.sender }, community);
-  for (const route of routes) ctx.outbound.send(route, bytes);
-  if (broadcast) stats.broadcast += routes.length;
-  else stats.forwarded += routes.length;
-  stats.lastForwardMs = ctx.clock.nowMs();
+  deliver(ctx, inbound, community, routes, bytes, broadcast);
 }
 
 /** handleRelay for a PACKET read through the fast path (no message object; same outcome and bytes). */
@@ -49,10 +45,25 @@ export function handleRelayPacket(ctx: SupernodeContext, inbound: InboundPacket)
   const bytes = msg.fromSupernode
     ? ctx.outbound.resealPacket(inbound.plain, msg, community)
     : ctx.outbound.relayPacket(inbound.plain, msg, inbound.sender, community);
+  deliver(ctx, inbound, community, routes, bytes, broadcast);
+}
+
+/**
+ * Sends the relayed bytes along routes and counts them. An edge's broadcast is copied only within
+ * its sender's budget of broadcast bytes (issue 9 item 6); federation members are not limited.
+ */
+function deliver(ctx: SupernodeContext, inbound: InboundMessage | InboundPacket, community: Community, routes: readonly Route[], bytes: Uint8Array, broadcast: boolean): void {
+  const { stats } = ctx;
+  const now = ctx.clock.nowMs();
+  if (broadcast && inbound.member === undefined && !ctx.limits.broadcastBytes.take(inbound.sender.address, now, bytes.length * routes.length)) {
+    return stats.drop('rate-limited', () => `broadcast of ${inbound.sender.address} to ${routes.length}`);
+  }
   for (const route of routes) ctx.outbound.send(route, bytes);
   if (broadcast) stats.broadcast += routes.length;
   else stats.forwarded += routes.length;
-  stats.lastForwardMs = ctx.clock.nowMs();
+  stats.lastForwardMs = now;
+  // Traffic between two of its edges: the community is in use and no longer evicted for room.
+  if (!community.carriedTraffic && community.edges.size > 1) ctx.communities.markTraffic(community);
 }
 
 function routesFor(ctx: SupernodeContext, community: Community, broadcast: boolean, srcMac: Mac, dstMac: Mac, fromSupernode: boolean): Route[] | undefined {

@@ -1,0 +1,157 @@
+// The supernode's UDP socket (PROTOCOL.md §1.1): dual-stack unless the bind address is an IPv4
+// literal. On Linux it is the addon's batched socket, which also tells the local address each
+// datagram came to, so a supernode with several addresses answers (and relays to an edge) from the
+// address that edge talks to: NAT routers and firewalls drop answers from another address (issue 9
+// item 19). Where the addon has no such socket (other systems, or no build) node:dgram serves, and
+// the kernel picks the source address by its routes, as it does for n3n.
+import { createSocket } from 'node:dgram';
+import type { Socket as DgramSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { openUdpBatch, parseAddress } from '../native/udp.js';
+import type { UdpBatchSocket, UdpError, UdpFamily } from '../native/udp.js';
+import { socketFromAddress, socketFromAddressBytes } from '../engine/protocol/index.js';
+import type { SockAddr } from '../engine/config/values.js';
+import { udpRoute } from './route.js';
+import type { Route } from './route.js';
+
+export interface UdpHandlers {
+  message(bytes: Uint8Array, route: Route): void;
+  sendFailed(route: Route, error: Error): void;
+}
+
+export interface UdpEndpoint {
+  address(): AddressInfo;
+  /** Sends to IPv6 addresses are impossible (DNS lookups of peers ask for IPv4 then). */
+  readonly ipv4Only: boolean;
+  /** To route.socket, from route.local where the socket can choose. */
+  send(route: Route, bytes: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+// Room for any datagram: oversized ones must reach the pipeline, which counts them (§9.2 step 1).
+const LARGEST_DATAGRAM = 65_536;
+const BATCH = 32;
+
+/** Binds the UDP socket; a failure is thrown as node reports one (code, syscall, address, port). */
+export async function openUdpEndpoint(bind: SockAddr, handlers: UdpHandlers): Promise<UdpEndpoint> {
+  const batch = openUdpBatch({ address: bind.address, port: bind.port, recvLocalAddress: true, bufferBytes: RECEIVE_BUFFER_BYTES, maxDatagram: LARGEST_DATAGRAM, batchSize: BATCH });
+  if (batch === undefined) return DgramEndpoint.open(bind, handlers);
+  if (!('send' in batch)) throw bindError(batch, bind);
+  return new NativeEndpoint(batch, handlers);
+}
+
+function bindError(error: UdpError, bind: SockAddr): Error {
+  return Object.assign(new Error(error.message), { code: error.code, errno: error.errno, syscall: error.syscall ?? 'bind', address: bind.address, port: bind.port });
+}
+
+const isZero = (bytes: Uint8Array, at: number): boolean => {
+  for (let i = at; i < at + 16; i++) if (bytes[i] !== 0) return false;
+  return true;
+};
+
+class NativeEndpoint implements UdpEndpoint {
+  readonly ipv4Only: boolean;
+  // Destination bytes of long-lived routes (registered edges), parsed once.
+  private readonly targets = new WeakMap<Route, { family: UdpFamily; bytes: Uint8Array }>();
+
+  constructor(
+    private readonly socket: UdpBatchSocket,
+    private readonly handlers: UdpHandlers,
+  ) {
+    this.ipv4Only = !socket.ipv6;
+    socket.onSendError((error, tag) => handlers.sendFailed(tag as Route, new Error(error.message)));
+    // Receive errors are ICMP reports about earlier sends; they must not stop the supernode.
+    socket.onDatagrams(
+      (received) => {
+        const { data, meta, addrs, locals } = received;
+        for (let i = 0; i < received.count; i++) {
+          const familyPort = meta[4 * i + 2]!;
+          const source = socketFromAddressBytes(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 16, familyPort & 0xffff);
+          const local = locals === undefined || isZero(locals, 16 * i) ? undefined : locals.slice(16 * i, 16 * i + 16);
+          const offset = meta[4 * i]!;
+          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), udpRoute(source, local));
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  address(): AddressInfo {
+    return { ...this.socket.localAddress };
+  }
+
+  send(route: Route, bytes: Uint8Array): void {
+    let target = this.targets.get(route);
+    if (target === undefined) {
+      const parsed = parseAddress(route.socket.address);
+      if (parsed === undefined) return this.handlers.sendFailed(route, new Error(`not an address: ${route.socket.address}`));
+      target = parsed;
+      this.targets.set(route, target);
+    }
+    const local = route.kind === 'udp' ? route.local : undefined;
+    if (!this.socket.send(bytes, target.family, target.bytes, route.socket.port, 0, route, local)) {
+      this.handlers.sendFailed(route, new Error('UDP send queue full'));
+    }
+  }
+
+  close(): Promise<void> {
+    this.socket.close();
+    return Promise.resolve();
+  }
+}
+
+class DgramEndpoint implements UdpEndpoint {
+  private constructor(
+    private readonly socket: DgramSocket,
+    private readonly family: 'udp4' | 'udp6',
+    private readonly handlers: UdpHandlers,
+  ) {
+    socket.on('message', (bytes, remote) => {
+      const source = socketFromAddress(remote.address, remote.port);
+      if (source !== undefined) handlers.message(bytes, udpRoute(source));
+    });
+    // A UDP socket reports ICMP errors of earlier sends here; they must not stop the supernode.
+    socket.on('error', () => undefined);
+  }
+
+  static async open(bind: SockAddr, handlers: UdpHandlers): Promise<DgramEndpoint> {
+    const family = isIPv4(bind.address) ? 'udp4' : 'udp6';
+    const socket = createSocket({ type: family, ipv6Only: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ address: bind.address, port: bind.port, exclusive: true }, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    try {
+      socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+    } catch {
+      // The kernel caps the size (net.core.rmem_max); the default still works.
+    }
+    return new DgramEndpoint(socket, family, handlers);
+  }
+
+  get ipv4Only(): boolean {
+    return this.family === 'udp4';
+  }
+
+  address(): AddressInfo {
+    return this.socket.address();
+  }
+
+  send(route: Route, bytes: Uint8Array): void {
+    const { address, port, family } = route.socket;
+    // A dual-stack socket reaches IPv4 peers through their IPv4-mapped address.
+    const target = this.family === 'udp6' && family === 'IPv4' ? `::ffff:${address}` : address;
+    this.socket.send(bytes, port, target, (error) => {
+      if (error) this.handlers.sendFailed(route, error);
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
