@@ -27,7 +27,7 @@ export type {
   RegisterSuperNakMessage,
 } from './messages/register-super.js';
 export type { QueryPeerMessage, PeerInfoMessage } from './messages/peer.js';
-export { decodeMessage, encodeMessage, encodeMessageInto, messageEncodingLength } from './message.js';
-export type { Message, DecodedMessage, ReRegisterSuperMessage, UnusedTypeMessage } from './message.js';
+export { decodeMessage, decodeReceived, encodeMessage, encodeMessageInto, messageEncodingLength } from './message.js';
+export type { ControlMessage, Message, DecodedMessage, ReceivedMessage, ReRegisterSuperMessage, UnusedTypeMessage } from './message.js';
 export { TcpDeframer, frameMessage } from './tcp-framing.js';
 export type { DeframeError } from './tcp-framing.js';

@@ -15,7 +15,6 @@ export function dispatch(ctx: SupernodeContext, inbound: InboundMessage): void {
       return handleRegisterSuper(ctx, inbound, msg);
     case MessageType.UnregisterSuper:
       return handleUnregisterSuper(ctx, inbound, msg);
-    case MessageType.Packet:
     case MessageType.Register:
       return handleRelay(ctx, inbound, msg);
     case MessageType.QueryPeer:
