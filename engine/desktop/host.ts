@@ -3,7 +3,8 @@
 // loopback TCP by a browser) and, for the built-in first network, a local supernode.
 import { hostname } from 'node:os';
 import { defaultConfig } from '../config/load.js';
-import { DEFAULT_SUPERNODE_PORT, type KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../config/schema.js';
+import { DEFAULT_SUPERNODE_PORT } from '../protocol/constants.js';
 import { EdgeSession, type EdgeSessionOptions } from '../edge/edge-session.js';
 import { createEdgeManagement, type EdgeManagement } from '../edge/management.js';
 import { openTapPort } from '../edge/tap-port.js';
