@@ -8,7 +8,7 @@ import type { Logger } from '../engine/log.js';
 import { federationField } from '../engine/crypto/dynamic-key.js';
 import { randomBytes } from '../engine/crypto/random.js';
 import { TimeStampGenerator, TimeStampVerifier } from '../engine/crypto/timestamp.js';
-import { kithVersion } from '../engine/cli/daemon-cli.js';
+import { kithVersion } from '../engine/version.js';
 import { ipv4FromNumber, ipv4ToNumber, NO_SUBNET } from './auto-ip.js';
 import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';

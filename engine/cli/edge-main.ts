@@ -15,9 +15,10 @@ import { loadSessionIdentity, removeSessionIdentity, sessionIdentityFile } from 
 import { edgeSettings } from '../edge/settings.js';
 import { openTapPort, tapNameFor } from '../edge/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
+import { kithVersion } from '../version.js';
 import { reportReady } from './background.js';
 import { commonOptions, edgeOptions } from './command-line.js';
-import { kithVersion, processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
+import { processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
 import { listenManagement, managementSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
 import { keygenCommand } from './keygen.js';
 import { daemonArguments } from './secret-arguments.js';

@@ -3,7 +3,7 @@
 // loopback (DESIGN.md: one method table, two transports). The launcher says why with
 // `--reason "<text>"`; `--web-ui <dir>` and `--port <n>` override the defaults.
 import { parseArgs } from 'node:util';
-import { kithVersion } from '../cli/daemon-cli.js';
+import { kithVersion } from '../version.js';
 import { stopRequests } from '../cli/daemon-runtime.js';
 import { startDesktopHost } from './host.js';
 import { builtWebUiDir } from './web-ui-dir.js';
