@@ -7,27 +7,27 @@ import type { DecodeError } from './codec.js';
 import { HEADER_SIZE, MessageType } from './constants.js';
 import { encodeHeaderInto, headerCodec } from './header.js';
 import type { MessageCommon } from './header.js';
-import type { MessageBodyCodec } from './messages/body.js';
-import { packetCodec } from './messages/packet.js';
-import type { PacketMessage } from './messages/packet.js';
-import { peerInfoCodec, queryPeerCodec } from './messages/peer.js';
-import type { PeerInfoMessage, QueryPeerMessage } from './messages/peer.js';
+import type { MessageBodyCodec } from './message-body.js';
+import { packetCodec } from './packet.js';
+import type { PacketMessage } from './packet.js';
+import { peerInfoCodec, queryPeerCodec } from './peer.js';
+import type { PeerInfoMessage, QueryPeerMessage } from './peer.js';
 import {
   registerSuperAckCodec,
   registerSuperCodec,
   registerSuperNakCodec,
   unregisterSuperCodec,
-} from './messages/register-super.js';
+} from './register-super.js';
 import type {
   RegisterSuperAckMessage,
   RegisterSuperMessage,
   RegisterSuperNakMessage,
   UnregisterSuperMessage,
-} from './messages/register-super.js';
-import { registerAckCodec, registerCodec } from './messages/register.js';
+} from './register-super.js';
+import { registerAckCodec, registerCodec } from './register.js';
 import { readPacketHeader } from './packet-view.js';
 import type { PacketHeaderView } from './packet-view.js';
-import type { RegisterAckMessage, RegisterMessage } from './messages/register.js';
+import type { RegisterAckMessage, RegisterMessage } from './register.js';
 
 /** RE_REGISTER_SUPER (type 12, §4.10): header only. */
 export interface ReRegisterSuperMessage extends MessageCommon {

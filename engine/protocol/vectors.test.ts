@@ -9,11 +9,11 @@ import { HEADER_SIZE, MessageType, TCP_MAX_FRAME_EDGE, TCP_MAX_FRAME_SUPERNODE, 
 import { NO_AUTH, communityName, decodeMessage, encodeMessage, isNullMac, macToString, socketCodec, socketToString } from './index.js';
 import type { DecodedMessage, Message, Socket, SupernodeEntry } from './index.js';
 import type { Header } from './header.js';
-import type { MessageBodyCodec } from './messages/body.js';
-import { packetCodec } from './messages/packet.js';
-import { peerInfoCodec, queryPeerCodec } from './messages/peer.js';
-import { registerSuperAckCodec, registerSuperCodec, registerSuperNakCodec, unregisterSuperCodec } from './messages/register-super.js';
-import { registerAckCodec, registerCodec } from './messages/register.js';
+import type { MessageBodyCodec } from './message-body.js';
+import { packetCodec } from './packet.js';
+import { peerInfoCodec, queryPeerCodec } from './peer.js';
+import { registerSuperAckCodec, registerSuperCodec, registerSuperNakCodec, unregisterSuperCodec } from './register-super.js';
+import { registerAckCodec, registerCodec } from './register.js';
 import { TcpDeframer } from './tcp-framing.js';
 
 
