@@ -2,14 +2,14 @@
 // public socket inserted, FROM_SUPERNODE and ttl − 1; from a supernode, the received bytes
 // unchanged. Both are re-encrypted for header-encrypted communities (§6.5). An edge's broadcasts
 // are copied within its sender's byte budget.
-import { isMultiBroadcast, macToString } from '../../engine/protocol/index.js';
-import type { Mac, RegisterMessage } from '../../engine/protocol/index.js';
-import type { SupernodeContext } from '../context.js';
-import { broadcastRoutes, unicastRoutes } from '../forwarding.js';
-import type { Community } from '../community.js';
-import type { InboundMessage, InboundPacket } from '../inbound.js';
-import type { Route } from '../route.js';
-import { stampAccepted } from '../stamp-check.js';
+import { isMultiBroadcast, macToString } from '../engine/protocol/index.js';
+import type { Mac, RegisterMessage } from '../engine/protocol/index.js';
+import type { SupernodeContext } from './context.js';
+import { broadcastRoutes, unicastRoutes } from './forwarding.js';
+import type { Community } from './community.js';
+import type { InboundMessage, InboundPacket } from './inbound.js';
+import type { Route } from './route.js';
+import { stampAccepted } from './stamp-check.js';
 
 export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterMessage): void {
   const { stats } = ctx;
