@@ -11,21 +11,25 @@ import {
   MetricsRegistry,
   paginate,
   RpcError,
+  topic,
   type ManagementServer,
   type MethodContext,
   type MethodTable,
+  type PayloadsOf,
   type ServedMethods,
 } from '../mgmt/index.js';
 import {
   buildDate,
   daemonControlMethods,
   flag,
+  N3N_TOPICS,
   NO_SOCKET,
   seconds,
   upperMac,
   type EdgeRow,
   type InfoResult,
   type PacketStatsRow,
+  type PeerAction,
   type SupernodeRow,
   type TimestampsResult,
 } from '../mgmt/n3n-shapes.js';
@@ -244,27 +248,19 @@ export type EdgeMethods = ReturnType<typeof edgeMethods>;
 /** For typed clients: `createManagementClient<EdgeApi, EdgeEventPayloads>(…)`. */
 export type EdgeApi = ServedMethods<EdgeMethods>;
 
-/** MANAGEMENT.md §7.4 `peer` actions. */
-export type PeerAction = 'p2p_add' | 'p2p_changed' | 'p2p_expired' | 'purge' | 'clear';
-
-export interface EdgeEventPayloads {
-  readonly [topic: string]: object;
-  readonly test: { readonly params: unknown };
-  readonly peer: { readonly action: PeerAction; readonly macaddr: string; readonly age: number; readonly sockaddr: string };
-  readonly 'kith.state': { readonly state: EdgeState; readonly previous: EdgeState; readonly reason?: string };
-  readonly 'kith.peer': { readonly action: 'added'; readonly peer: PeerView } | { readonly action: 'removed'; readonly mac: string; readonly reason: PeerRemovalReason };
-  readonly 'kith.path': { readonly mac: string; readonly path: PeerPath; readonly via?: string };
-  readonly 'kith.settings': SettingsChanged;
-}
-
 export const EDGE_TOPICS = {
-  test: 'Used only by post.test',
-  peer: 'Changes to peer list',
-  'kith.state': 'Edge state changes (connecting, registered, no-supernode, error, stopped)',
-  'kith.peer': 'Peers appearing and disappearing',
-  'kith.path': 'Peers switching between direct and relayed',
-  'kith.settings': 'Network settings saved or another profile chosen (re-read kith.settings.get)',
-} as const satisfies { readonly [K in keyof EdgeEventPayloads & string]: string };
+  ...N3N_TOPICS,
+  'kith.state': topic<{ readonly state: EdgeState; readonly previous: EdgeState; readonly reason?: string }>(
+    'Edge state changes (connecting, registered, no-supernode, error, stopped)',
+  ),
+  'kith.peer': topic<{ readonly action: 'added'; readonly peer: PeerView } | { readonly action: 'removed'; readonly mac: string; readonly reason: PeerRemovalReason }>(
+    'Peers appearing and disappearing',
+  ),
+  'kith.path': topic<{ readonly mac: string; readonly path: PeerPath; readonly via?: string }>('Peers switching between direct and relayed'),
+  'kith.settings': topic<SettingsChanged>('Network settings saved or another profile chosen (re-read kith.settings.get)'),
+};
+
+export type EdgeEventPayloads = PayloadsOf<typeof EDGE_TOPICS>;
 
 const REMOVAL_ACTION: Readonly<Record<PeerRemovalReason, PeerAction>> = { expired: 'p2p_expired', moved: 'p2p_changed', purged: 'purge', cleared: 'clear' };
 

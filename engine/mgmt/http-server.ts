@@ -23,6 +23,7 @@ import {
 import { defineMethod, describeMethods, type HelpRow, type MethodSpec, type MethodTable } from './method-table.js';
 import { MetricsRegistry } from './metrics.js';
 import { dispatchRpc } from './rpc-dispatch.js';
+import type { TopicSpec } from './topics.js';
 import { readStaticFile } from './static-files.js';
 
 /** Payload type per event topic, e.g. `{ test: { params: unknown }; peer: PeerEvent }`. */
@@ -43,8 +44,8 @@ export interface ManagementServerOptions<T extends MethodTable, E extends EventP
   readonly methods: T;
   /** `management.password`; never logged. A TCP listener may be given its own (listenTcp). */
   readonly password: string;
-  /** Description per topic, shown by `help.events`; `debug` is built in and mirrors them all. */
-  readonly topics: { readonly [K in keyof E & string]: string };
+  /** The daemon's topics (topics.ts); `debug` is built in and mirrors them all. */
+  readonly topics: { readonly [K in keyof E & string]: TopicSpec<E[K]> };
   /** The daemon's own metrics; the server adds its request and connection counts. */
   readonly metrics?: MetricsRegistry;
   /** Directory of the built web UI served at `/`; without it those routes answer 404. */

@@ -35,4 +35,5 @@ export {
 } from './method-table.js';
 export { Counter, Gauge, MetricsRegistry } from './metrics.js';
 export { paginate, readPage, type Page } from './pagination.js';
+export { topic, topicsStartingWith, type PayloadsOf, type TopicSpec, type TopicSpecs } from './topics.js';
 export { currentSocketPathEnvironment, defaultSocketPath, isValidSessionName, type SocketPathEnvironment } from './paths.js';
