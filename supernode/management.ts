@@ -312,7 +312,7 @@ export interface SupernodeManagement {
 export function createSupernodeManagement(options: SupernodeManagementOptions): SupernodeManagement {
   const { supernode, config } = options;
   let publishTest: (params: unknown) => void = () => undefined;
-  const server = createManagementServer<SupernodeMethods, SupernodeEventPayloads>({
+  const server = createManagementServer({
     session: options.session,
     methods: supernodeMethods({ supernode, config, requestStop: options.requestStop, publishTest: (params) => publishTest(params) }),
     // MANAGEMENT.md §4: n3n's default password.

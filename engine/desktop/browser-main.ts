@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { kithVersion } from '../version.js';
 import { stopRequests } from '../cli/daemon-runtime.js';
 import { startDesktopHost } from './host.js';
-import { builtWebUiDir } from './web-ui-dir.js';
+import { builtWebUiDir } from '../mgmt/web-ui-dir.js';
 
 const USAGE = 'usage: browser-main [--port <n>] [--web-ui <dir>] [--reason <text>]';
 

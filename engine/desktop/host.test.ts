@@ -9,9 +9,9 @@ import { startSupernode, waitFor, type RunningSupernode } from '../../e2e/edge-l
 import { createMemoryFramePort } from '../edge/frame-port.js';
 import { basicAuthorization } from '../mgmt/index.js';
 import { ok } from '../result.js';
-import type { NetworkSettings, SettingsSetResult, SettingsView } from './api.js';
+import type { NetworkSettings, SettingsSetResult, SettingsView } from '../profiles/api.js';
 import { startDesktopHost, type DesktopHost } from './host.js';
-import { ProfileStore } from './profile-store.js';
+import { ProfileStore } from '../profiles/profile-store.js';
 
 describe('desktop host', () => {
   let dir: string;

@@ -6,17 +6,18 @@ import { defaultConfig } from '../config/load.js';
 import type { KithConfig } from '../config/schema.js';
 import { DEFAULT_SUPERNODE_PORT } from '../protocol/constants.js';
 import { EdgeSession, type EdgeSessionOptions } from '../edge/edge-session.js';
-import { createEdgeManagement, type EdgeManagement } from '../edge/management.js';
+import { createEdgeManagement } from '../edge/management.js';
 import { openTapPort } from '../edge/tap-port.js';
 import { Logger, LogLevel } from '../log.js';
 import type { InProcessReply } from '../mgmt/http-server.js';
 import { err, ok, type Result } from '../result.js';
 import { Supernode } from '../../supernode/supernode.js';
-import type { NetworkSettings } from './api.js';
-import { LogRing } from './log-ring.js';
-import { NetworkController } from './network-controller.js';
-import { checkSettings } from './network-settings.js';
-import { defaultProfilesDir, ProfileStore } from './profile-store.js';
+import type { NetworkSettings } from '../profiles/api.js';
+import { LogRing } from '../profiles/log-ring.js';
+import { NetworkController } from '../profiles/network-controller.js';
+import { profileExtension } from '../profiles/profile-methods.js';
+import { checkSettings } from '../profiles/network-settings.js';
+import { defaultProfilesDir, ProfileStore } from '../profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
 export const DESKTOP_MANAGEMENT_PORT = 5644;
@@ -136,7 +137,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const session = opened.value;
   live.session = session;
   const network = new NetworkController({ session, store, profile: profile.value, log: ring, logger, rememberActive: true });
-  const management: EdgeManagement = createEdgeManagement({
+  const management = createEdgeManagement({
     edge: session,
     session: 'desktop',
     config: { ...config, management: { ...config.management, password } },
@@ -145,7 +146,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     tapName: session.portName,
     requestStop: () => options.onStopRequested?.(),
     log: (line) => logger.warn(line),
-    network,
+    extension: profileExtension(network),
     ...(options.listen?.webUiDir === undefined ? {} : { webUiDir: options.listen.webUiDir }),
   });
   const close = async (): Promise<void> => {

@@ -90,13 +90,13 @@ export interface RunningServer {
 }
 
 export async function startServer(
-  overrides: Partial<ManagementServerOptions<FakeMethods, FakeEvents>> = {},
+  overrides: Partial<ManagementServerOptions<FakeMethods, typeof N3N_TOPICS>> = {},
   edgeCount?: number,
 ): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'kith-mgmt-'));
   const state: { verbosity: number; stops: number; publish?: (params: unknown) => void } = { verbosity: 2, stops: 0 };
   const logs: string[] = [];
-  const server = createManagementServer<FakeMethods, FakeEvents>({
+  const server = createManagementServer({
     session: 'specedge1',
     methods: fakeMethods(state, edgeCount),
     password: PASSWORD,
