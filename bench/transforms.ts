@@ -80,7 +80,7 @@ function transformRows(label: string, transform: Transform, reference: N3nRow | 
 
 /** The addon's batched transform on NATIVE_BATCH packets per call, or nothing where it has none. */
 function nativeRows(label: string, cipher: CipherName, key: Uint8Array, reference: N3nRow | undefined): Row[] {
-  const native = openNativeCipher(cipher, key);
+  const native = openNativeCipher(createTransform(cipher, key).id, key);
   if (typeof native === 'string') {
     console.log(`${label}: no native transform here (${native})`);
     return [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrowserWindow, MessageBoxOptions, MessageBoxReturnValue } from 'electron';
-import { encodeInvite } from '../engine/desktop/invite-link.js';
+import { encodeInvite } from '../engine/profiles/invite-link.js';
 import { createInviteQueue, describeInvite, findInviteLink, isInviteLink } from './deep-links.js';
 
 const LINK = encodeInvite({

@@ -3,7 +3,7 @@
 // 'open-url' (macOS, which must be listened to before 'ready'). Every route ends in one queue; a
 // link is imported (engine method `kith.invite.import`) only after the person confirms it in the window.
 import type { App, BrowserWindow, Dialog } from 'electron';
-import { decodeInvite, inviteSummary } from '../engine/desktop/invite-link.js';
+import { decodeInvite, inviteSummary } from '../engine/profiles/invite-link.js';
 
 export const PROTOCOL = 'kith';
 /** Longer than any invite the engine creates; a guard against pasting a whole document. */

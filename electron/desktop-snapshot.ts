@@ -1,6 +1,6 @@
 // What the tray, the tooltip and the notifications are computed from: the engine's `kith.status`,
 // `kith.peers` and `kith.profiles` at one moment, plus the desktop's own facts. Plain data.
-import type { KithStatus, PeerView, ProfileSummary } from '../engine/desktop/api.js';
+import type { KithStatus, PeerView, ProfileSummary } from '../engine/profiles/api.js';
 
 export interface DesktopSnapshot {
   /** 'starting' until the engine host is up; 'failed' when it could not start (see `error`). */

@@ -2,8 +2,9 @@
 // re-read (kith.status + kith.peers + kith.profiles) shortly after any engine event and on a slow
 // timer (RTTs change without events). The window keeps its own store through the preload; this
 // one only feeds what main shows itself.
-import type { KithStatus, PeerView, ProfileSummary } from '../engine/desktop/api.js';
-import type { EDGE_TOPICS } from '../engine/edge/management.js';
+import type { KithStatus, PeerView, ProfileSummary } from '../engine/profiles/api.js';
+import { topicsStartingWith } from '../engine/mgmt/topics.js';
+import { DESKTOP_TOPICS } from '../engine/profiles/profile-methods.js';
 import { type DesktopSnapshot, INITIAL_SNAPSHOT } from './desktop-snapshot.js';
 import type { BridgeReply } from './ipc-schema.js';
 
@@ -13,7 +14,7 @@ export interface EngineClient {
 }
 
 /** Events that change what the tray shows (kith.settings: another network chosen or edited). */
-export const SNAPSHOT_TOPICS: readonly (keyof typeof EDGE_TOPICS)[] = ['kith.state', 'kith.peer', 'kith.path', 'kith.settings'];
+export const SNAPSHOT_TOPICS = topicsStartingWith(DESKTOP_TOPICS, 'kith.');
 /** Between event-driven re-reads: a burst of peer events becomes one refresh. */
 export const EVENT_DEBOUNCE_MS = 150;
 /** The light periodic re-read, for RTTs in the tooltip and menu. */

@@ -1,9 +1,10 @@
-// The edge engine runs inside this main process (engine/desktop/host.ts), not in a utility process:
+// The edge engine runs inside this main process (desktop/host.ts), not in a utility process:
 // the data path (TAP reads, UDP, transforms) lives entirely in the engine's own event loop and
 // needs no IPC hop per call or event, and the window is a separate renderer process, so a busy
 // engine never blocks what the person sees. What main itself does besides (tray, menus,
 // notifications) is small and event-driven.
-import { startDesktopHost } from '../engine/desktop/host.js';
+import { startDesktopHost } from '../desktop/host.js';
+import { startEmbeddedSupernode } from '../supernode/embedded.js';
 import type { BridgeReply } from './ipc-schema.js';
 
 /** What the shell needs of the engine: calls, events and a clean stop. */
@@ -26,12 +27,12 @@ export interface EngineStartOptions {
 export const NOT_RUNNING: BridgeReply = { ok: false, code: 503, message: 'The Kith engine is not running.' };
 
 /**
- * Starts the engine with the active profile (engine/desktop/host.ts). The window is this user's
+ * Starts the engine with the active profile (desktop/host.ts). The window is this user's
  * own UI in this process, so its calls are authorised without the management password; the
  * first network's local supernode runs in-process as in the browser mode.
  */
 export async function startEngine({ version, tapHelper }: EngineStartOptions): Promise<DesktopHost> {
-  const started = await startDesktopHost({ version, embeddedSupernode: true, ...(tapHelper === undefined ? {} : { tapHelper }) });
+  const started = await startDesktopHost({ version, embeddedSupernode: startEmbeddedSupernode, ...(tapHelper === undefined ? {} : { tapHelper }) });
   if (!started.ok) throw new Error(started.detail ?? `the engine could not start (${started.error})`);
   const host = started.value;
   return {

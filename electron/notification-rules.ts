@@ -1,7 +1,7 @@
 // Which desktop notifications a change deserves, as a pure function of two snapshots (the one the
 // person last saw and the new one). Snapshots rather than raw events: the engine's events and the
 // periodic refresh both end in a new snapshot, and a diff cannot double-report a change.
-import type { PeerView } from '../engine/desktop/api.js';
+import type { PeerView } from '../engine/profiles/api.js';
 import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
 
 export interface Notice {

@@ -1,5 +1,5 @@
 // Snapshot builders for the tray and notification tests.
-import type { KithStatus, PeerView } from '../engine/desktop/api.js';
+import type { KithStatus, PeerView } from '../engine/profiles/api.js';
 import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 export function peer(mac: string, fields: Partial<PeerView> = {}): PeerView {

@@ -1,7 +1,7 @@
 // The tray as pure functions of a DesktopSnapshot (STYLE.md "pure functions for what the user
 // sees"): which icon, which tooltip, which menu. tray.ts turns these into Electron objects; the
 // menu items carry an action description instead of a click handler so they can be compared in tests.
-import type { PeerView } from '../engine/desktop/api.js';
+import type { PeerView } from '../engine/profiles/api.js';
 import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
 
 /** DESIGN.md "The desktop app": the six tray states, each with its own generated icon set. */

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { createDecipheriv } from 'node:crypto';
 import { test } from 'node:test';
-import { decompressPayload } from './compress/index.js';
+import { decompressPayload } from './compress/test-support.js';
 import { communityField, federationField } from './crypto/dynamic-key.js';
 import { decryptHeader, dynamicHeaderKeys, encryptHeader, staticHeaderKeys } from './crypto/header-encryption.js';
 import type { HeaderKeys } from './crypto/header-encryption.js';
-import { stampFromBigInt } from './crypto/timestamp.js';
+import { stampFromBigInt } from './testing/stamps.js';
 import type { CipherName, Transform } from './crypto/transform.js';
 import { aesKeyFor, createAesTransform } from './crypto/transforms/aes.js';
 import { createChaCha20Transform } from './crypto/transforms/chacha20.js';

@@ -4,7 +4,6 @@
 //
 // AES and ChaCha20 use the OpenSSL the process exports (Node does; Electron, on BoringSSL, does
 // not): openNativeCipher then says why not, and the caller keeps the TypeScript transform.
-import { TransformId, type CipherName } from '../engine/crypto/transform.js';
 import { kernelAddon, type KeyHandle } from './kernels.js';
 
 interface CipherAddon {
@@ -23,7 +22,6 @@ export const NativeCipherResult = { TooShort: -1, TooLong: -2, BadPadding: -3 } 
  * length written or a NativeCipherResult. src and dst must be different memory.
  */
 export interface NativeCipher {
-  readonly cipher: CipherName;
   /** Bytes encryption adds: 0 for null, 16 for every cipher. */
   readonly overhead: number;
   /**
@@ -35,20 +33,22 @@ export interface NativeCipher {
   decrypt(src: Uint8Array, srcSpans: Uint32Array, dst: Uint8Array, dstSpans: Int32Array, count: number): number;
 }
 
-/** The native transform for cipher and the raw key string, or why there is none here. */
-export function openNativeCipher(cipher: CipherName, key: Uint8Array): NativeCipher | string {
+/**
+ * The native transform for a PACKET transform id (PROTOCOL.md §5.1: 1 null … 5 Speck, as
+ * engine/crypto/transform.ts names them) and the raw key string, or why there is none here.
+ */
+export function openNativeCipher(transform: number, key: Uint8Array): NativeCipher | string {
+  if (!(Number.isInteger(transform) && transform >= 1 && transform <= 5)) return `no native transform has id ${transform}`;
   let addon: CipherAddon;
   try {
     addon = kernelAddon() as unknown as CipherAddon;
   } catch (e) {
     return (e as Error).message;
   }
-  const ids: Record<CipherName, number> = { null: TransformId.Null, Twofish: TransformId.Twofish, AES: TransformId.Aes, ChaCha20: TransformId.ChaCha20, Speck: TransformId.Speck };
-  const handle = addon.cipherOpen(ids[cipher], key);
+  const handle = addon.cipherOpen(transform, key);
   if (typeof handle === 'string') return handle;
   const overhead = addon.cipherOverhead(handle);
   return {
-    cipher,
     overhead,
     encrypt: (src, srcSpans, dst, dstSpans, count, ivs) => addon.cipherEncrypt(handle, src, srcSpans, dst, dstSpans, count, ivs),
     decrypt: (src, srcSpans, dst, dstSpans, count) => addon.cipherDecrypt(handle, src, srcSpans, dst, dstSpans, count),

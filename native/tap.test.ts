@@ -24,6 +24,8 @@ interface WorkerResult {
   mac: string;
   setMtu: string;
   mtu: number;
+  setIpv4: string;
+  badIpv4: string;
   arpReplyFrom: string;
   echoReply: boolean;
   burst: { sent: number; replies: number; callbacks: number; frames: number };
@@ -39,6 +41,8 @@ function runWorker(ns: string, prefix: string[], args: string[]): WorkerResult {
   return r;
 }
 function checkExchange(r: WorkerResult, kernelIp: string): void {
+  assert.equal(r.setIpv4, 'ENOTSUP'); // the address is kith-tap's (or the agent's) job here
+  assert.equal(r.badIpv4, 'invalid-argument'); // refused before any system call
   assert.equal(r.mac, '024b49540001');
   assert.equal(r.arpReplyFrom, kernelIp);
   assert.equal(r.echoReply, true);

@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { connect, isIPv4 } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
@@ -96,6 +96,12 @@ export interface TapDevice {
   setMac(mac: Uint8Array): Result<void, TapError>;
   /** Needs privilege on Linux (EPERM otherwise: use kith-tap mtu). */
   setMtu(mtu: number): Result<void, TapError>;
+  /**
+   * Windows: gives the adapter address/prefix through TAP-Windows6's DHCP masquerade (the driver
+   * answers the adapter's own DHCP requests), which needs no elevation. Elsewhere 'ENOTSUP':
+   * kith-tap, its agent or ip set the address there.
+   */
+  setIpv4(address: string, prefix: number): Result<void, TapError>;
   /** Sets the one frame handler and starts reading. */
   onFrames(handler: (batch: FrameBatch) => void): Result<void, TapError>;
   /** Read errors (the device vanished); the device is closed when this runs. */
@@ -126,6 +132,8 @@ interface NativeHandle {
   setMac(mac: Uint8Array): NativeError | undefined;
   getMtu(): number | NativeError;
   setMtu(mtu: number): NativeError | undefined;
+  /** Both host-order uint32. */
+  setIpv4(address: number, mask: number): NativeError | undefined;
   start(slab: Buffer, offsets: Uint32Array, lengths: Uint32Array, cb: (n: number, e?: NativeError) => void): NativeError | undefined;
   write(frame: Uint8Array): boolean;
   writeBatch(buf: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, count: number): number;
@@ -192,6 +200,12 @@ function validateMac(mac: Uint8Array): TapError | undefined {
   if ((mac[0]! & 1) !== 0) return invalid('MAC must be unicast');
   if (mac.every((b) => b === 0)) return invalid('MAC must not be all zero');
   return undefined;
+}
+
+/** A dotted-quad IPv4 address as a host-order uint32; undefined for anything else. */
+function ipv4Number(address: string): number | undefined {
+  if (!isIPv4(address)) return undefined;
+  return address.split('.').reduce((value, part) => value * 256 + Number(part), 0);
 }
 
 function validateMtu(mtu: number): TapError | undefined {
@@ -267,6 +281,15 @@ class Device implements TapDevice {
     if (bad) return { ok: false, error: bad };
     if (this.#closed) return { ok: false, error: closedError() };
     const e = this.#handle.setMtu(mtu);
+    return e ? { ok: false, error: fromNative(e) } : { ok: true, value: undefined };
+  }
+
+  setIpv4(address: string, prefix: number): Result<void, TapError> {
+    const host = ipv4Number(address);
+    // The masquerade's server takes the subnet's last usable address: a /31 or /32 has none to spare.
+    if (host === undefined || !Number.isInteger(prefix) || prefix < 1 || prefix > 30) return { ok: false, error: invalid(`bad IPv4 address: ${address}/${prefix}`) };
+    if (this.#closed) return { ok: false, error: closedError() };
+    const e = this.#handle.setIpv4(host, (0xffffffff << (32 - prefix)) >>> 0);
     return e ? { ok: false, error: fromNative(e) } : { ok: true, value: undefined };
   }
 

@@ -31,7 +31,7 @@ function main(): void {
   }
   // browser-main prints it as "The browser UI is used because <reason>."
   const reason = "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set, or it could not be downloaded)";
-  run(process.execPath, [path.join(ROOT, 'dist', 'engine', 'desktop', 'browser-main.js'), '--reason', reason, ...process.argv.slice(2)]);
+  run(process.execPath, [path.join(ROOT, 'dist', 'desktop', 'browser-main.js'), '--reason', reason, ...process.argv.slice(2)]);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,8 +1,8 @@
 // The inbound pipeline of PROTOCOL.md §9.2: from raw bytes (UDP datagram or TCP frame) to a
 // decoded message attributed to a community and, for FROM_SUPERNODE, to a federation member.
 // Every rejection is counted by reason; nothing here throws on hostile input.
-import { decodeMessage, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType, readPacketHeader } from '../engine/protocol/index.js';
-import type { DecodedMessage, PacketHeaderView, Socket } from '../engine/protocol/index.js';
+import { decodeReceived, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType } from '../engine/protocol/index.js';
+import type { PacketHeaderView, ReceivedMessage, Socket } from '../engine/protocol/index.js';
 import { decryptHeader, looksLikeClearHeader } from '../engine/crypto/header-encryption.js';
 import type { TimeStamp } from '../engine/crypto/timestamp.js';
 import { AUTH_TRAILER_SIZE } from '../engine/crypto/user-password.js';
@@ -18,7 +18,7 @@ export interface Decryption {
 
 export interface InboundMessage {
   readonly fast?: false;
-  readonly message: DecodedMessage;
+  readonly message: Exclude<ReceivedMessage, PacketHeaderView>;
   /** The received bytes (user/password trailers are verified over them). */
   readonly raw: Uint8Array;
   /** Plaintext of the datagram; without the trailer when the static key opened it over N − 16. */
@@ -57,19 +57,12 @@ export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): I
   if (opened === undefined) return undefined;
   const { community, plain, decryption } = opened;
 
-  const packet = readPacketHeader(plain);
-  if (packet !== undefined) {
-    if (!packet.ok) return void stats.drop('undecodable', () => `${packet.error} ${packet.detail ?? ''}`);
-    const member = admitted(ctx, route, community, decryption, packet.type, packet.fromSupernode, packet.ttl);
-    if (member === false) return undefined;
-    return { fast: true, message: packet, raw, plain, route, sender: route.socket, community, decryption, member };
-  }
-
-  const decoded = decodeMessage(plain);
+  const decoded = decodeReceived(plain);
   if (!decoded.ok) return void stats.drop('undecodable', () => `${decoded.error} ${decoded.detail ?? ''}`);
   const message = decoded.value;
   const member = admitted(ctx, route, community, decryption, message.type, message.fromSupernode, message.ttl);
   if (member === false) return undefined;
+  if (message.type === MessageType.Packet) return { fast: true, message, raw, plain, route, sender: route.socket, community, decryption, member };
   return { message, raw, plain, route, sender: route.socket, community, decryption, member };
 }
 

@@ -6,19 +6,23 @@ import {
   defineMethod,
   MetricsRegistry,
   paginate,
+  topic,
   type ManagementServer,
   type MethodTable,
+  type PayloadsOf,
   type ServedMethods,
 } from '../engine/mgmt/index.js';
 import {
   buildDate,
   daemonControlMethods,
   flag,
+  N3N_TOPICS,
   NO_SOCKET,
   upperMac,
   type EdgeRow,
   type InfoResult,
   type PacketStatsRow,
+  type PeerAction,
   type SupernodeRow,
   type TimestampsResult,
 } from '../engine/mgmt/n3n-shapes.js';
@@ -213,30 +217,20 @@ export type SupernodeMethods = ReturnType<typeof supernodeMethods>;
 /** For typed clients: `createManagementClient<SupernodeApi, SupernodeEventPayloads>(…)`. */
 export type SupernodeApi = ServedMethods<SupernodeMethods>;
 
-/** MANAGEMENT.md §7.4 `peer` actions a supernode produces. */
-export type PeerAction = 'purge' | 'clear';
-
-export interface SupernodeEventPayloads {
-  readonly [topic: string]: object;
-  readonly test: { readonly params: unknown };
-  readonly peer: { readonly action: PeerAction; readonly macaddr: string; readonly age: number; readonly sockaddr: string };
-  readonly 'kith.edge': {
+export const SUPERNODE_TOPICS = {
+  ...N3N_TOPICS,
+  'kith.edge': topic<{
     readonly action: 'registered' | 'removed';
     readonly community: string;
     readonly macaddr: string;
     readonly sockaddr: string;
     readonly age: number;
     readonly reason?: EdgeRemovalReason;
-  };
-  readonly 'kith.community': { readonly action: 'added' | 'removed'; readonly community: string };
-}
+  }>('Edges registering with and leaving this supernode'),
+  'kith.community': topic<{ readonly action: 'added' | 'removed'; readonly community: string }>('Communities created and removed'),
+};
 
-export const SUPERNODE_TOPICS = {
-  test: 'Used only by post.test',
-  peer: 'Changes to peer list',
-  'kith.edge': 'Edges registering with and leaving this supernode',
-  'kith.community': 'Communities created and removed',
-} as const satisfies { readonly [K in keyof SupernodeEventPayloads & string]: string };
+export type SupernodeEventPayloads = PayloadsOf<typeof SUPERNODE_TOPICS>;
 
 /**
  * n3n's supernode reports `purge` when its expiry sweep drops an edge and `clear` when a community is
@@ -318,7 +312,7 @@ export interface SupernodeManagement {
 export function createSupernodeManagement(options: SupernodeManagementOptions): SupernodeManagement {
   const { supernode, config } = options;
   let publishTest: (params: unknown) => void = () => undefined;
-  const server = createManagementServer<SupernodeMethods, SupernodeEventPayloads>({
+  const server = createManagementServer({
     session: options.session,
     methods: supernodeMethods({ supernode, config, requestStop: options.requestStop, publishTest: (params) => publishTest(params) }),
     // MANAGEMENT.md §4: n3n's default password.

@@ -3,7 +3,7 @@
 // process's single generator, append the user/password trailer, hand to the transport. Every send
 // gets its own buffer because the transport may still hold the previous one.
 import { encodeMessageInto, encodePacketHeaderInto, messageEncodingLength, MessageType, packetHeaderLength } from '../engine/protocol/index.js';
-import type { Message, PacketHeader, PacketHeaderView, Socket } from '../engine/protocol/index.js';
+import type { ControlMessage, Message, PacketHeader, PacketHeaderView, Socket } from '../engine/protocol/index.js';
 import { encryptHeader } from '../engine/crypto/header-encryption.js';
 import type { TimeStampGenerator } from '../engine/crypto/timestamp.js';
 import type { SpeckKeySchedule } from '../engine/crypto/speck.js';
@@ -56,23 +56,22 @@ export class Outbound {
   ) {}
 
   /** Encodes message for community (undefined: a community-less PONG) and seals it. */
-  seal(message: Message, community: Community | undefined, trailer: Trailer = undefined): Uint8Array {
+  seal(message: ControlMessage, community: Community | undefined, trailer: Trailer = undefined): Uint8Array {
     const length = messageEncodingLength(message);
     const bytes = new Uint8Array(length + (trailer === undefined ? 0 : AUTH_TRAILER_SIZE));
     encodeMessageInto(message, bytes, 0);
-    return this.encrypt(bytes, length, message, community, trailer);
+    return this.encrypt(bytes, length, message.type, 0, community, trailer);
   }
 
   /** A copy of received plaintext forwarded unchanged, re-encrypted when needed (§6.5). */
-  resealReceived(plain: Uint8Array, message: Message, community: Community): Uint8Array {
+  resealReceived(plain: Uint8Array, message: ControlMessage, community: Community): Uint8Array {
     const bytes = Uint8Array.from(plain);
-    return this.encrypt(bytes, bytes.length, message, community, undefined);
+    return this.encrypt(bytes, bytes.length, message.type, 0, community, undefined);
   }
 
   /**
-   * §9.3.3: a PACKET from an edge, re-encoded with ttl − 1, FROM_SUPERNODE and the sender's public
-   * socket (what seal({ ...msg, ttl: msg.ttl − 1, fromSupernode: true, socket }) does), without a
-   * message object.
+   * §9.3.3: a PACKET from an edge, re-encoded from its view with ttl − 1, FROM_SUPERNODE and the
+   * sender's public socket.
    */
   relayPacket(plain: Uint8Array, packet: PacketHeaderView, sender: Socket, community: Community): Uint8Array {
     const header = this.relayHeader;
@@ -90,25 +89,20 @@ export class Outbound {
     bytes.set(plain.subarray(packet.payloadOffset, packet.payloadOffset + packet.payloadLength), headerLength);
     header.communityField = header.srcMac = header.dstMac = EMPTY;
     header.socket = undefined;
-    return this.encryptAs(bytes, length, MessageType.Packet, headerLength, community, undefined);
+    return this.encrypt(bytes, length, MessageType.Packet, headerLength, community, undefined);
   }
 
   /** resealReceived for a PACKET read through the fast path. */
   resealPacket(plain: Uint8Array, packet: PacketHeaderView, community: Community): Uint8Array {
     const bytes = Uint8Array.from(plain);
-    return this.encryptAs(bytes, bytes.length, MessageType.Packet, packetHeaderLength(packet), community, undefined);
+    return this.encrypt(bytes, bytes.length, MessageType.Packet, packetHeaderLength(packet), community, undefined);
   }
 
   send(route: Route, bytes: Uint8Array): void {
     this.sender.send(route, bytes);
   }
 
-  private encrypt(bytes: Uint8Array, length: number, message: Message, community: Community | undefined, trailer: Trailer): Uint8Array {
-    const packetHeader = message.type === MessageType.Packet ? packetHeaderLength(message) : 0;
-    return this.encryptAs(bytes, length, message.type, packetHeader, community, trailer);
-  }
-
-  private encryptAs(
+  private encrypt(
     bytes: Uint8Array,
     length: number,
     type: Message['type'],

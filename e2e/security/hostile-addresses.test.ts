@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decodeInvite, encodeInvite } from '../../engine/desktop/invite-link.js';
+import { decodeInvite, encodeInvite } from '../../engine/profiles/invite-link.js';
 import { call, EDGE_MAIN, RunDir, startProgram, startSupernode, SUPERNODE_PORT, waitFor, type KithProcess } from '../netns/kith.js';
 import { Topology, type Host } from '../netns/topology.js';
 import { kithTapSkipReason } from './kith-tap-host.js';

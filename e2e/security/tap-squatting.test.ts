@@ -8,7 +8,7 @@ import { chownSync, mkdirSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { desktopTapName } from '../../engine/desktop/host.js';
+import { desktopTapName } from '../../desktop/host.js';
 import { kithTap } from '../../native/test-fixtures/host.js';
 import { EDGE_MAIN, RunDir, startProgram, waitFor, type KithProcess } from '../netns/kith.js';
 import { Topology, type Host } from '../netns/topology.js';

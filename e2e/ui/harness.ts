@@ -1,5 +1,5 @@
 // The UI specs' world: a Topology (e2e/netns/topology.ts) with a real kith-supernode, desktop edges
-// in browser mode (engine/desktop/browser-main.ts: an edge session, its profiles as INI files, and
+// in browser mode (desktop/browser-main.ts: an edge session, its profiles as INI files, and
 // the management server on 127.0.0.1 serving the built renderer) each in its own namespace, and
 // Chromium started inside that namespace so "127.0.0.1" is the edge's own loopback. Playwright
 // drives Chromium over a pipe (--remote-debugging-pipe), which crosses namespaces untouched; the
@@ -18,7 +18,7 @@ import type { Host } from '../netns/topology.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const UI_DIR = join(REPO, 'dist', 'renderer');
-export const BROWSER_MAIN = join(REPO, 'engine', 'desktop', 'browser-main.ts');
+export const BROWSER_MAIN = join(REPO, 'desktop', 'browser-main.ts');
 export const SCREENSHOTS = join(REPO, 'e2e', 'ui', 'screenshots');
 /** n3n's management port; each edge has its own namespace, so they can all use it. */
 export const MGMT_PORT = 5644;
@@ -32,7 +32,7 @@ export function uiSkipReason(): string | undefined {
   const reason = netnsSkipReason();
   if (reason !== undefined) return reason;
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  if (!existsSync(BROWSER_MAIN)) return 'the browser-mode host engine/desktop/browser-main.ts does not exist';
+  if (!existsSync(BROWSER_MAIN)) return 'the browser-mode host desktop/browser-main.ts does not exist';
   if (!existsSync(join(UI_DIR, 'index.html'))) return 'the web UI is not built (npm run build:ui)';
   return undefined;
 }
@@ -70,7 +70,7 @@ export interface Desktop {
   profileFile(profile: string): string;
 }
 
-/** browser-main's sign-in link in its output (engine/desktop/browser-main.ts). */
+/** browser-main's sign-in link in its output (desktop/browser-main.ts). */
 export function printedLoginLink(output: string): string | undefined {
   return /http:\/\/127\.0\.0\.1:\d+\/login#[A-Za-z0-9_-]+/.exec(output)?.[0];
 }

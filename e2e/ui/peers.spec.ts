@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
-import type { KithStatus, PeerView, ProfileSummary } from '../../engine/desktop/api.js';
+import type { KithStatus, PeerView, ProfileSummary } from '../../engine/profiles/api.js';
 import { trayIconState, trayMenu, trayTooltip } from '../../electron/tray-state.js';
 import { REPO } from '../netns/kith.js';
 import { openScreen, peerRows, rpc, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';

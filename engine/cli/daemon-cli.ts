@@ -1,13 +1,13 @@
 // The command words shared by kith-edge and kith-supernode (CONFIG.md §2.5): `start [session]`,
 // `help …`, `debug config …`, plus daemon-specific commands. Loading a session's configuration
 // (defaults → file → environment → command line) lives here so both daemons agree on it.
-import { readFileSync } from 'node:fs';
 import { dumpConfig } from '../config/dump.js';
 import { applySetting, buildConfig, environmentDefaults, resolveSessionFile, settingsFromEnvironment, settingsFromFile } from '../config/load.js';
 import type { Role } from '../config/option.js';
 import type { KithConfig } from '../config/schema.js';
 import { applySecretFiles } from '../config/secret-files.js';
 import { ok, type Result } from '../result.js';
+import { kithVersion } from '../version.js';
 import { describeOptions, parseCommandLine, type OptionAction, type OptionSpecCli, type ParsedCommandLine } from './command-line.js';
 
 export const DEFAULT_CONFIG_DIR = '/etc/kith';
@@ -54,19 +54,6 @@ export interface DaemonCli {
   readonly commands: CommandTree;
   readonly env?: NodeJS.ProcessEnv;
   readonly configDir?: string;
-}
-
-/** The version in Kith's package.json, found above this module both in the sources and in dist/. */
-export function kithVersion(): string {
-  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'kith' && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // No package.json here: keep climbing.
-    }
-    if (dir.pathname === '/') return 'unknown';
-  }
 }
 
 /** Loads defaults, the session file, the environment and the command line, in that order. */

@@ -5,19 +5,21 @@
 // registered and the TAP has its address, as n3n's tests expect (N3N-TESTS.md §1).
 import type { KithConfig } from '../config/schema.js';
 import { dirname } from 'node:path';
-import { LogRing } from '../desktop/log-ring.js';
-import { NetworkController } from '../desktop/network-controller.js';
-import { ProfileStore } from '../desktop/profile-store.js';
 import { EdgeSession } from '../edge/edge-session.js';
-import { builtWebUiDir } from '../desktop/web-ui-dir.js';
 import { createEdgeManagement } from '../edge/management.js';
 import { loadSessionIdentity, removeSessionIdentity, sessionIdentityFile } from '../edge/session-identity.js';
 import { edgeSettings } from '../edge/settings.js';
 import { openTapPort, tapNameFor } from '../edge/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
+import { builtWebUiDir } from '../mgmt/web-ui-dir.js';
+import { LogRing } from '../profiles/log-ring.js';
+import { NetworkController } from '../profiles/network-controller.js';
+import { profileExtension } from '../profiles/profile-methods.js';
+import { ProfileStore } from '../profiles/profile-store.js';
+import { kithVersion } from '../version.js';
 import { reportReady } from './background.js';
 import { commonOptions, edgeOptions } from './command-line.js';
-import { kithVersion, processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
+import { processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
 import { listenManagement, managementSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
 import { keygenCommand } from './keygen.js';
 import { daemonArguments } from './secret-arguments.js';
@@ -144,7 +146,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       tapName: edge.portName,
       requestStop: () => setImmediate(() => stop.request()),
       log: (line) => logger.warn(line),
-      network,
+      extension: profileExtension(network),
       // The desktop window for headless machines, on management.port behind the password.
       ...(webUiDir === undefined ? {} : { webUiDir }),
     });

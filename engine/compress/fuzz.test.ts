@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, mutationsOf, randomBytes } from '../testing/fuzz.js';
-import { lzo1xCompress, lzo1xDecompressInto } from './lzo1x.js';
-import { edgeTraceLzoPayloads, lzoDecoderCorpus, n3nLzoVectors, realFrames, zstdFrameVector } from './test-support.js';
-import { zstdBackendName, zstdCompress, zstdDecompressInto } from './zstd.js';
+import { lzo1xDecompressInto } from './lzo1x.js';
+import { edgeTraceLzoPayloads, lzo1xCompress, lzoDecoderCorpus, n3nLzoVectors, realFrames, zstdCompress, zstdFrameVector } from './test-support.js';
+import { zstdBackendName, zstdDecompressInto } from './zstd.js';
 
 const LZO_ERRORS = new Set(['lzo-input-overrun', 'lzo-output-overrun', 'lzo-lookbehind-overrun', 'lzo-input-not-consumed']);
 const ZSTD_ERRORS = new Set(['zstd-invalid', 'zstd-output-overrun']);

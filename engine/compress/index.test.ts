@@ -4,14 +4,12 @@ import { describe, it } from 'node:test';
 import {
   CompressionId,
   DECOMPRESSED_SIZE_LIMIT,
-  compressFrame,
   compressFrameInto,
   compressionIdOf,
-  decompressPayload,
   decompressPayloadInto,
   parseCompressionName,
 } from './index.js';
-import { edgeTraceLzoPayloads, realFrames, zstdFrameVector } from './test-support.js';
+import { compressFrame, decompressPayload, edgeTraceLzoPayloads, realFrames, zstdFrameVector } from './test-support.js';
 import { zstdBackendName } from './zstd.js';
 
 const pattern = Uint8Array.from({ length: 512 }, (_, i) => i & 15);

@@ -6,9 +6,9 @@
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import { DECOMPRESSED_SIZE_LIMIT } from './limits.js';
-import { lzo1xCompressInto, lzo1xDecompress, lzo1xDecompressInto } from './lzo1x.js';
+import { lzo1xCompressInto, lzo1xDecompressInto } from './lzo1x.js';
 import type { LzoDecodeError } from './lzo1x.js';
-import { zstdBackendName, zstdCompressInto, zstdDecompress, zstdDecompressInto } from './zstd.js';
+import { zstdBackendName, zstdCompressInto, zstdDecompressInto } from './zstd.js';
 import type { ZstdDecodeError } from './zstd.js';
 
 export { DECOMPRESSED_SIZE_LIMIT } from './limits.js';
@@ -69,23 +69,6 @@ export function compressFrameInto(name: CompressionName, frame: Uint8Array, dst:
   return typeof length === 'number' && length > 0 && length < frame.length ? length : 0;
 }
 
-export interface CompressedFrame {
-  readonly id: CompressionId;
-  /** The compressed bytes, or the frame itself when id is CompressionId.None. */
-  readonly payload: Uint8Array;
-}
-
-let compressScratch = new Uint8Array(DECOMPRESSED_SIZE_LIMIT);
-
-/** Allocating form of compressFrameInto. */
-export function compressFrame(name: CompressionName, frame: Uint8Array): CompressedFrame {
-  if (compressScratch.length < frame.length) compressScratch = new Uint8Array(frame.length);
-  const length = compressFrameInto(name, frame, compressScratch);
-  return length === 0
-    ? { id: CompressionId.None, payload: frame }
-    : { id: compressionIdOf(name), payload: compressScratch.slice(0, length) };
-}
-
 /**
  * Undoes compression `id` of a received (already decrypted) payload into dst at dstOffset,
  * producing at most `limit` bytes and never writing past the end of dst. Returns the frame length
@@ -112,28 +95,5 @@ export function decompressPayloadInto(
       return 'compression-invalid';
     default:
       return 'compression-unknown';
-  }
-}
-
-/**
- * Allocating form of decompressPayloadInto. For CompressionId.None the result is `data` itself
- * (not a copy).
- */
-export function decompressPayload(
-  id: number,
-  data: Uint8Array,
-  limit: number = DECOMPRESSED_SIZE_LIMIT,
-): Result<Uint8Array, DecompressError> {
-  switch (id) {
-    case CompressionId.None:
-      return data.length <= limit ? ok(data) : err('uncompressed-too-large');
-    case CompressionId.Lzo1x:
-      return lzo1xDecompress(data, limit);
-    case CompressionId.Zstd:
-      return zstdDecompress(data, limit);
-    case CompressionId.Invalid:
-      return err('compression-invalid');
-    default:
-      return err('compression-unknown');
   }
 }

@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  lzo1xCompress,
-  lzo1xCompressBound,
-  lzo1xCompressInto,
-  lzo1xDecompress,
-  lzo1xDecompressInto,
-} from './lzo1x.js';
-import { lzoDecoderCorpus, n3nLzoVectors, realFrames, testsCompressSections, wireLzoVectors } from './test-support.js';
+import { lzo1xCompressBound, lzo1xCompressInto, lzo1xDecompressInto } from './lzo1x.js';
+import { lzo1xCompress, lzo1xDecompress, lzoDecoderCorpus, n3nLzoVectors, realFrames, testsCompressSections, wireLzoVectors } from './test-support.js';
 import { fromHex } from '../testing/vectors.js';
 import type { CompressionVector } from './test-support.js';
 

@@ -1,10 +1,8 @@
 // LZO1X, compression id 2 (CRYPTO.md §3.2): a bounds-checked decoder and a greedy LZO1X-1-class
 // encoder, both written from the format description in the spec. Both run once per Ethernet frame
-// on the data path, so the `…Into` variants write into caller-owned buffers, report errors as
-// string literals and allocate nothing; the convenience variants copy out of module scratch.
+// on the data path, so they write into caller-owned buffers, report errors as string literals and
+// allocate nothing.
 
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
 import { DECOMPRESSED_SIZE_LIMIT } from './limits.js';
 
 export type LzoDecodeError =
@@ -150,21 +148,6 @@ export function lzo1xDecompressInto(
     for (let i = 0; i < literals; i++) dst[op++] = src[ip++]!;
     state = literals;
   }
-}
-
-let decodeScratch = new Uint8Array(DECOMPRESSED_SIZE_LIMIT);
-
-/** Decodes a raw LZO1X stream into a new array of at most `limit` bytes. Never throws. */
-export function lzo1xDecompress(
-  src: Uint8Array,
-  limit: number = DECOMPRESSED_SIZE_LIMIT,
-): Result<Uint8Array, LzoDecodeError> {
-  // Every input byte yields fewer than 256 output bytes (a zero byte of an extended length adds
-  // 255), so larger scratch could never be filled; this also keeps absurd limits harmless.
-  const capacity = limit >= 0 ? Math.floor(Math.min(limit, src.length * 256)) : 0;
-  if (decodeScratch.length < capacity) decodeScratch = new Uint8Array(capacity);
-  const decoded = lzo1xDecompressInto(src, decodeScratch, 0, capacity);
-  return typeof decoded === 'number' ? ok(decodeScratch.slice(0, decoded)) : err(decoded);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,15 +305,4 @@ export function lzo1xCompressInto(
   dst[op++] = 0;
   dst[op++] = 0;
   return op - dstOffset;
-}
-
-let encodeScratch = new Uint8Array(lzo1xCompressBound(DECOMPRESSED_SIZE_LIMIT));
-
-/** Compresses `src` into a new array holding one raw LZO1X stream. */
-export function lzo1xCompress(src: Uint8Array): Uint8Array {
-  const bound = lzo1xCompressBound(src.length);
-  if (encodeScratch.length < bound) encodeScratch = new Uint8Array(bound);
-  // Cannot fail: the scratch holds the bound.
-  const length = lzo1xCompressInto(src, encodeScratch, 0, bound) as number;
-  return encodeScratch.slice(0, length);
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { realFrames, testsCompressSections, zstdFrameVector } from './test-support.js';
+import { realFrames, testsCompressSections, zstdCompress, zstdDecompress, zstdFrameVector } from './test-support.js';
 import { fromHex } from '../testing/vectors.js';
-import { zstdBackendName, zstdCompress, zstdCompressInto, zstdDecompress, zstdDecompressInto } from './zstd.js';
+import { zstdBackendName, zstdCompressInto, zstdDecompressInto } from './zstd.js';
 
 // Made with the zstd CLI from stdin, so the frames carry no content size (and a checksum).
 const ZEROS_3000_NO_CONTENT_SIZE = fromHex('28b52ffd04584d00001000000100b3f30116bddbcb4f');

@@ -7,8 +7,6 @@
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import type * as ZstdBinding from 'zstd-napi/binding.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
 import { DECOMPRESSED_SIZE_LIMIT } from './limits.js';
 
 export type ZstdCompressError = 'zstd-unavailable' | 'zstd-output-too-small' | 'zstd-failed';
@@ -140,12 +138,6 @@ export function zstdCompressInto(
   return length;
 }
 
-/** Compresses src into a new array holding one zstd frame. Never throws. */
-export function zstdCompress(src: Uint8Array): Result<Uint8Array, ZstdCompressError> {
-  const length = compressToScratch(src);
-  return typeof length === 'number' ? ok(compressScratch.slice(0, length)) : err(length);
-}
-
 /** Decodes into module scratch; returns the decoded length there. */
 function decompressToScratch(src: Uint8Array, limit: number): number | ZstdDecodeError {
   const zstd = getBackend();
@@ -174,13 +166,4 @@ export function zstdDecompressInto(
   if (typeof length !== 'number') return length;
   for (let i = 0; i < length; i++) dst[dstOffset + i] = decodeScratch[i]!;
   return length;
-}
-
-/** Decodes a zstd payload into a new array of at most `limit` bytes. Never throws. */
-export function zstdDecompress(
-  src: Uint8Array,
-  limit: number = DECOMPRESSED_SIZE_LIMIT,
-): Result<Uint8Array, ZstdDecodeError> {
-  const length = decompressToScratch(src, limit);
-  return typeof length === 'number' ? ok(decodeScratch.slice(0, length)) : err(length);
 }

@@ -1,8 +1,7 @@
 // The configuration schema: n3n's sections and options (CONFIG.md §6), described once. The INI
 // loader, `-O` overrides, `help config`, config dumps and the desktop settings form all read it.
+import { DEFAULT_SUPERNODE_PORT } from '../protocol/constants.js';
 import { option, type OptionSpec, type ValueOf } from './option.js';
-
-export const DEFAULT_SUPERNODE_PORT = 7654;
 
 interface SectionSpec {
   readonly description: string;

@@ -11,7 +11,7 @@ import {
 import type { HeaderKeys } from './header-encryption.js';
 import { speckDecryptBlock, speckKeySchedule } from './speck.js';
 import { fromHex, readVectorJson, toHex } from '../testing/vectors.js';
-import { stampFromBigInt, stampToBigInt } from './timestamp.js';
+import { stampFromBigInt, stampToBigInt } from '../testing/stamps.js';
 
 interface KeyDerivation {
   community: string;

@@ -32,12 +32,6 @@ export function pearson128(data: Uint8Array): Uint8Array {
   return out.slice(0, 16);
 }
 
-/** P64 as a bigint (control path and tests). */
-export function pearson64(data: Uint8Array): bigint {
-  hash(1, data, 0, data.length);
-  return view.getBigUint64(0);
-}
-
 /** P32: the low 32 bits of P64, unsigned. */
 export function pearson32(data: Uint8Array): number {
   hash(1, data, 0, data.length);

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  TimeStampGenerator,
-  TimeStampVerifier,
-  stampFromBigInt,
-  stampFromMicroseconds,
-  stampToBigInt,
-} from './timestamp.js';
+import { stampFromBigInt, stampToBigInt } from '../testing/stamps.js';
+import { TimeStampGenerator, TimeStampVerifier, stampFromMicroseconds } from './timestamp.js';
 
 const US = 1_795_638_897_239_320; // a capture time in microseconds
 

@@ -22,14 +22,6 @@ export function stampFromMicroseconds(us: number): TimeStamp {
   return { hi: seconds >>> 0, lo: ((us - seconds * 1e6) << 12) >>> 0 };
 }
 
-export function stampToBigInt(stamp: TimeStamp): bigint {
-  return (BigInt(stamp.hi) << 32n) | BigInt(stamp.lo);
-}
-
-export function stampFromBigInt(value: bigint): TimeStamp {
-  return { hi: Number((value >> 32n) & 0xffffffffn), lo: Number(value & 0xffffffffn) };
-}
-
 /**
  * a − b as a signed 64-bit value, returned as a double. Exact while |a − b| < 2^53; beyond that the
  * rounding cannot move the value across the small thresholds it is compared with.

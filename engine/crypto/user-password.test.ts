@@ -6,7 +6,7 @@ import { encryptHeader, staticHeaderKeys } from './header-encryption.js';
 import { pearson128, pearson256 } from './pearson.js';
 import { speckDecryptBlock } from './speck.js';
 import { fromHex, parseHexdumps, readVectorJson, readVectorText, toHex } from '../testing/vectors.js';
-import { stampFromBigInt } from './timestamp.js';
+import { stampFromBigInt } from '../testing/stamps.js';
 import {
   appendAuthTrailer,
   edgeAuthToken,

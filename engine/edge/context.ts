@@ -3,7 +3,7 @@
 import type { SenderStampRecord, TimeStamp, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { Logger } from '../log.js';
 import { isLoopback, socketToString } from '../protocol/index.js';
-import type { Mac, Message, Socket } from '../protocol/index.js';
+import type { ControlMessage, Mac, Socket } from '../protocol/index.js';
 import type { Addressing } from './addressing.js';
 import type { EdgeAuth } from './auth.js';
 import type { EdgeClock } from './clock.js';
@@ -79,7 +79,7 @@ export interface EdgeContext {
  * the supernode), within what peer-trust.ts allows: free to an address the supernode vouched for,
  * else paid from the peer's credit. Returns whether it was sent.
  */
-export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: Message, to: Socket, ttl?: number): boolean {
+export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: ControlMessage, to: Socket, ttl?: number): boolean {
   const bytes = ctx.wire.encode(message);
   if (!affordToPeer(record, to, bytes.length)) {
     ctx.counters.withheld++;
@@ -95,7 +95,7 @@ export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: Messag
 }
 
 /** sendToSupernode on record's behalf, within what peer-trust.ts allows. Returns whether it was sent. */
-export function sendToSupernodeFor(ctx: EdgeContext, record: PeerRecord, message: Message): boolean {
+export function sendToSupernodeFor(ctx: EdgeContext, record: PeerRecord, message: ControlMessage): boolean {
   const bytes = ctx.wire.encode(message);
   if (!affordViaSupernode(record, bytes.length, ctx.current?.socket?.family ?? 'IPv4')) {
     ctx.counters.withheld++;
@@ -115,7 +115,7 @@ export function sendBytesToSupernode(ctx: EdgeContext, bytes: Uint8Array): void 
   if (socket !== undefined) ctx.transport?.send(bytes, socket);
 }
 
-export function sendToSupernode(ctx: EdgeContext, message: Message): void {
+export function sendToSupernode(ctx: EdgeContext, message: ControlMessage): void {
   sendBytesToSupernode(ctx, ctx.wire.encode(message));
 }
 

@@ -309,13 +309,7 @@ export class Edge {
     try {
       switch (message.type) {
         case MessageType.Packet:
-          this.dataPath.receive(
-            opened.value,
-            message,
-            'payload' in message ? message.payload : opened.value.plain.subarray(message.payloadOffset, message.payloadOffset + message.payloadLength),
-            source,
-            supernode,
-          );
+          this.dataPath.receive(opened.value, message, opened.value.plain.subarray(message.payloadOffset, message.payloadOffset + message.payloadLength), source, supernode);
           break;
         case MessageType.Register:
           this.holePunch.handleRegister(opened.value, message, source, arrival, supernode);

@@ -23,7 +23,7 @@
 //   brought in. A peer the supernode has not vouched for is asked about first (QUERY_PEER, smaller
 //   than any datagram that creates a record); its PEER_INFO then lets the punching run in full.
 import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
-import type { Mac, Message, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import type { ControlMessage, Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { reportedSocket, sendToPeer, sendToSupernode, sendToSupernodeFor, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord, SightingOutcome } from './peer-table.js';
@@ -72,7 +72,7 @@ export class HolePunch {
     sendToSupernodeFor(this.ctx, record, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
   }
 
-  private queryMessage(record: PeerRecord): Message {
+  private queryMessage(record: PeerRecord): ControlMessage {
     const { ctx } = this;
     return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField, type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: record.mac, aflags: 0 };
   }

@@ -2,8 +2,6 @@
 // so n3nctl works), Kith's own `kith.*` methods for kithctl and the desktop, n3n's `test`/`peer`
 // topics plus `kith.*` topics from the engine's events (§7), and Prometheus metrics (§2.5).
 import type { KithConfig } from '../config/schema.js';
-import type { NetworkController, SettingsChanged } from '../desktop/network-controller.js';
-import { networkMethods } from '../desktop/network-methods.js';
 import type { Logger } from '../log.js';
 import {
   createManagementServer,
@@ -11,21 +9,26 @@ import {
   MetricsRegistry,
   paginate,
   RpcError,
+  topic,
+  type AnyManagementExtension,
   type ManagementServer,
   type MethodContext,
   type MethodTable,
+  type PayloadsOf,
   type ServedMethods,
 } from '../mgmt/index.js';
 import {
   buildDate,
   daemonControlMethods,
   flag,
+  N3N_TOPICS,
   NO_SOCKET,
   seconds,
   upperMac,
   type EdgeRow,
   type InfoResult,
   type PacketStatsRow,
+  type PeerAction,
   type SupernodeRow,
   type TimestampsResult,
 } from '../mgmt/n3n-shapes.js';
@@ -125,12 +128,10 @@ export interface EdgeMethodsOptions {
   readonly tapName?: string;
   readonly requestStop: () => void;
   readonly publishTest: (params: unknown) => void;
-  /** Settings, profiles, invites, log and ping; without it those methods answer 501. */
-  readonly network?: NetworkController;
 }
 
 /** n3n's edge methods (minus the framework's `help`, `help.events`) and Kith's `kith.*` ones. */
-export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest, network }: EdgeMethodsOptions) {
+export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest }: EdgeMethodsOptions) {
   const builddate = buildDate();
   const control = daemonControlMethods({
     getVerbose: () => logger.level,
@@ -236,7 +237,6 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
         return edge.status().state;
       },
     }),
-    ...networkMethods(network),
   } satisfies MethodTable;
 }
 
@@ -244,27 +244,18 @@ export type EdgeMethods = ReturnType<typeof edgeMethods>;
 /** For typed clients: `createManagementClient<EdgeApi, EdgeEventPayloads>(…)`. */
 export type EdgeApi = ServedMethods<EdgeMethods>;
 
-/** MANAGEMENT.md §7.4 `peer` actions. */
-export type PeerAction = 'p2p_add' | 'p2p_changed' | 'p2p_expired' | 'purge' | 'clear';
-
-export interface EdgeEventPayloads {
-  readonly [topic: string]: object;
-  readonly test: { readonly params: unknown };
-  readonly peer: { readonly action: PeerAction; readonly macaddr: string; readonly age: number; readonly sockaddr: string };
-  readonly 'kith.state': { readonly state: EdgeState; readonly previous: EdgeState; readonly reason?: string };
-  readonly 'kith.peer': { readonly action: 'added'; readonly peer: PeerView } | { readonly action: 'removed'; readonly mac: string; readonly reason: PeerRemovalReason };
-  readonly 'kith.path': { readonly mac: string; readonly path: PeerPath; readonly via?: string };
-  readonly 'kith.settings': SettingsChanged;
-}
-
 export const EDGE_TOPICS = {
-  test: 'Used only by post.test',
-  peer: 'Changes to peer list',
-  'kith.state': 'Edge state changes (connecting, registered, no-supernode, error, stopped)',
-  'kith.peer': 'Peers appearing and disappearing',
-  'kith.path': 'Peers switching between direct and relayed',
-  'kith.settings': 'Network settings saved or another profile chosen (re-read kith.settings.get)',
-} as const satisfies { readonly [K in keyof EdgeEventPayloads & string]: string };
+  ...N3N_TOPICS,
+  'kith.state': topic<{ readonly state: EdgeState; readonly previous: EdgeState; readonly reason?: string }>(
+    'Edge state changes (connecting, registered, no-supernode, error, stopped)',
+  ),
+  'kith.peer': topic<{ readonly action: 'added'; readonly peer: PeerView } | { readonly action: 'removed'; readonly mac: string; readonly reason: PeerRemovalReason }>(
+    'Peers appearing and disappearing',
+  ),
+  'kith.path': topic<{ readonly mac: string; readonly path: PeerPath; readonly via?: string }>('Peers switching between direct and relayed'),
+};
+
+export type EdgeEventPayloads = PayloadsOf<typeof EDGE_TOPICS>;
 
 const REMOVAL_ACTION: Readonly<Record<PeerRemovalReason, PeerAction>> = { expired: 'p2p_expired', moved: 'p2p_changed', purged: 'purge', cleared: 'clear' };
 
@@ -329,6 +320,8 @@ export interface EdgeManagementOptions extends Omit<EdgeMethodsOptions, 'publish
   readonly log: (line: string) => void;
   /** The built desktop UI, served on the TCP listener behind the management password. */
   readonly webUiDir?: string;
+  /** More methods and topics in the same table: the profile methods (engine/profiles). */
+  readonly extension?: AnyManagementExtension;
 }
 
 export interface EdgeManagement {
@@ -340,12 +333,13 @@ export interface EdgeManagement {
 /** The management server of one edge, not yet listening anywhere. */
 export function createEdgeManagement(options: EdgeManagementOptions): EdgeManagement {
   let publishTest: (params: unknown) => void = () => undefined;
-  const server = createManagementServer<EdgeMethods, EdgeEventPayloads>({
+  const server = createManagementServer({
     session: options.session,
     methods: edgeMethods({ ...options, publishTest: (params) => publishTest(params) }),
     // MANAGEMENT.md §4: n3n's default password.
     password: options.config.management.password ?? 'n3n',
     topics: EDGE_TOPICS,
+    ...(options.extension === undefined ? {} : { extension: options.extension }),
     metrics: new EdgeMetrics(options.edge),
     enableDebugPages: options.config.management.enable_debug_pages,
     ...(options.webUiDir === undefined ? {} : { webUiDir: options.webUiDir }),
@@ -353,13 +347,10 @@ export function createEdgeManagement(options: EdgeManagementOptions): EdgeManage
   });
   publishTest = (params) => void server.publish('test', { params });
   const stopForwarding = forwardEdgeEvents(options.edge, server);
-  const onSettings = (change: SettingsChanged): void => void server.publish('kith.settings', change);
-  options.network?.changes.on('changed', onSettings);
   return {
     server,
     close: async () => {
       stopForwarding();
-      options.network?.changes.off('changed', onSettings);
       await server.close();
     },
   };

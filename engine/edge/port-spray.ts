@@ -71,10 +71,11 @@ export const EASY_START_MS = 7_000;
 const OPENER_REPEAT_MS = HARD_WINDOW_MS / 2;
 /** The lowest port probed: below it are system ports that NATs rarely hand out. */
 export const MIN_PROBE_PORT = 1024;
-/** Probes and openers at once, all peers together: one peer's first two rounds (20 s apart) fit. */
+/**
+ * Probes and openers at once, all peers together: one peer's first two rounds (20 s apart) fit. The
+ * burst refills at one round a minute, so no 60 s sees more than SPRAY_BURST + SPRAY_PROBES.
+ */
 export const SPRAY_BURST = 2 * SPRAY_PROBES;
-/** The burst refills at one round a minute, so no 60 s sees more than this. */
-export const SPRAY_BUDGET_PER_MINUTE = SPRAY_BURST + SPRAY_PROBES;
 
 export type SprayRole = 'hard' | 'easy';
 

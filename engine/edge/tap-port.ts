@@ -5,7 +5,8 @@
 // installed with cap_net_admin, creates on first use (or `sudo kith-tap create <name> <user>` made)
 // and configures. Or, with an agent (`kith-tap serve`, root: launchd on macOS, optionally systemd
 // on Linux), an unprivileged edge gets the device's descriptor and its configuration from the
-// agent instead: openAgentPort below.
+// agent instead: openAgentPort below. On Windows the installer makes the TAP-Windows6 adapter once,
+// and its driver gives it the address: openWindowsPort.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -209,6 +210,7 @@ function openFailure(name: string, privileged: boolean, helper: string, error: T
 
 /** Opens the device, sets the MTU and brings it up. The address comes later (configureAddress). */
 export async function openTapPort(options: TapPortOptions): Promise<Result<TapPort, TapPortErrorKind>> {
+  if (process.platform === 'win32') return openWindowsPort(options);
   const { name } = options;
   const privileged = options.privileged ?? holdsNetAdmin();
   const agent = options.agent ?? agentSocket();
@@ -281,6 +283,36 @@ async function openAgentPort(options: TapPortOptions, socket: string): Promise<R
   const opened = openTapFromAgent({ socket, name, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return agentFailure(name, socket, opened.error);
   return bringUp(opened.value, agentHost(socket, name), options, false);
+}
+
+// ---- Windows: a TAP-Windows6 adapter ----
+
+/**
+ * TAP-Windows6 keeps its MTU and MAC in the adapter's properties (the installer sets them) and
+ * connects the link when reading starts; its driver hands the adapter its address through DHCP
+ * masquerade (native/src/tap_win.cc), so nothing here needs elevation.
+ */
+export function windowsHost(device: Pick<TapDevice, 'setIpv4'>): HostInterface {
+  return {
+    mtu: () => Promise.resolve(),
+    up: () => Promise.resolve(),
+    address: ({ address, prefix }) => {
+      const set = device.setIpv4(address, prefix);
+      return set.ok ? Promise.resolve() : Promise.reject(new Error(set.error.message));
+    },
+  };
+}
+
+/** The adapter is found by its connection name (e.g. "Kith"); tuntap.macaddr cannot apply to it. */
+function openWindowsPort(options: TapPortOptions): Promise<Result<TapPort, TapPortErrorKind>> {
+  const { name } = options;
+  const opened = openTap({ name, create: false });
+  if (opened.ok) return bringUp(opened.value, windowsHost(opened.value), options, false);
+  const { error } = opened;
+  if (error.kind === 'not-built') return Promise.resolve(err('unsupported', `cannot open TAP ${name}: ${error.message}`));
+  if (error.kind === 'invalid-argument') return Promise.resolve(err('invalid', `cannot open TAP ${name}: ${error.message}`));
+  if (error.code === 'ENOENT') return Promise.resolve(err('missing', `cannot open TAP ${name}: no TAP-Windows6 adapter by that name (Kith's installer sets one up)`));
+  return Promise.resolve(err('configure', `cannot open TAP ${name}: ${error.message}`));
 }
 
 /** Frames written during one turn of the event loop, handed to the device together right after it. */

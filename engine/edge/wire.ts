@@ -6,8 +6,8 @@ import type { HeaderKeys } from '../crypto/header-encryption.js';
 import { randomBytes } from '../crypto/random.js';
 import type { TimeStamp, TimeStampGenerator } from '../crypto/timestamp.js';
 import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../crypto/user-password.js';
-import { decodeMessage, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType, readPacketHeader } from '../protocol/index.js';
-import type { DecodedMessage, DecodeError, Message, PacketHeaderView } from '../protocol/index.js';
+import { decodeReceived, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType } from '../protocol/index.js';
+import type { ControlMessage, ReceivedMessage } from '../protocol/index.js';
 import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import type { EdgeAuth } from './auth.js';
@@ -15,7 +15,7 @@ import type { EdgeSettings } from './settings.js';
 
 export interface Opened {
   /** A PACKET is read through the fast path: a reused view, valid until the next datagram is opened. */
-  readonly message: DecodedMessage | PacketHeaderView;
+  readonly message: ReceivedMessage;
   /** The decoded bytes (the plaintext with header encryption); a PACKET view's payload is in here. */
   readonly plain: Uint8Array;
   /** Header-encryption time stamp; undefined without header encryption. */
@@ -67,7 +67,7 @@ export class EdgeWire {
    * trailer for a user/password REGISTER_SUPER. Returns a view of an internal buffer, valid until
    * the next call.
    */
-  encode(message: Message): Uint8Array {
+  encode(message: ControlMessage): Uint8Array {
     let length = encodeMessageInto(message, this.out, 0);
     if (!this.settings.headerEncryption) return this.out.subarray(0, length);
     const isRegisterSuper = message.type === MessageType.RegisterSuper;
@@ -90,7 +90,7 @@ export class EdgeWire {
   /** §8.6 step 1–2: decrypts (if header encryption is on) and decodes one datagram. */
   open(datagram: Uint8Array): Result<Opened, OpenError> {
     if (!this.settings.headerEncryption) {
-      const decoded = decode(datagram);
+      const decoded = decodeReceived(datagram);
       return decoded.ok ? ok({ message: decoded.value, plain: datagram, stamp: undefined, staticKey: false, raw: datagram }) : err('undecodable', decoded.error);
     }
     let length = datagram.length;
@@ -104,7 +104,7 @@ export class EdgeWire {
     }
     if (!result.ok) return err('undecryptable', result.error);
     const plain = this.plain.subarray(0, length);
-    const decoded = decode(plain);
+    const decoded = decodeReceived(plain);
     if (!decoded.ok) return err('undecodable', decoded.error);
     const type = decoded.value.type;
     if (staticKey && this.userPassword && type !== MessageType.RegisterSuperAck && type !== MessageType.RegisterSuperNak) {
@@ -112,11 +112,4 @@ export class EdgeWire {
     }
     return ok({ message: decoded.value, plain, stamp: result.value.stamp, staticKey, raw: datagram });
   }
-}
-
-/** A PACKET through readPacketHeader, anything else through decodeMessage. */
-function decode(bytes: Uint8Array): Result<DecodedMessage | PacketHeaderView, DecodeError> {
-  const packet = readPacketHeader(bytes);
-  if (packet === undefined) return decodeMessage(bytes);
-  return packet.ok ? ok(packet) : packet;
 }

@@ -47,7 +47,7 @@ describe('management client', () => {
     const events: FakeEvents['peer'][] = [];
     assert.deepEqual(await client.subscribe('peer', () => undefined).ended, { ok: false, error: 'unauthorised', detail: '401' });
     const subscription = client.subscribe('peer', (event) => events.push(event), { password: PASSWORD });
-    const purge = { action: 'purge', macaddr: '', age: 3, sockaddr: '0.0.0.0:0' };
+    const purge = { action: 'purge', macaddr: '', age: 3, sockaddr: '0.0.0.0:0' } as const;
     assert.ok(await eventually(() => isDelivered(running.server.publish('peer', purge))));
     assert.ok(await eventually(() => events.length >= 1));
     assert.deepEqual(events[0], { event: 'peer', action: 'purge', macaddr: '', age: 3, sockaddr: '0.0.0.0:0' });

@@ -8,6 +8,7 @@
 // `maxSubscribersPerTopic` subscribers and only when that is reached does n3n's rule apply: the
 // oldest is closed and the newcomer gets `"replacing"`. With a limit of 1 this is exactly n3n.
 import { err, ok, type Result } from '../result.js';
+import type { TopicSpecs } from './topics.js';
 
 export interface EventSink {
   /** How `help.events` shows the subscriber (§6.2): `AF(1)` for unix, the IP for TCP. */
@@ -55,11 +56,11 @@ export class EventHub {
   private readonly subscribers = new Map<string, EventSink[]>();
 
   constructor(
-    topics: Readonly<Record<string, string>>,
+    topics: TopicSpecs,
     private readonly limits: EventHubLimits,
   ) {
     const entries: [string, string][] = [[DEBUG_TOPIC, DEBUG_DESCRIPTION]];
-    for (const [topic, description] of Object.entries(topics)) if (topic !== DEBUG_TOPIC) entries.push([topic, description]);
+    for (const [topic, { description }] of Object.entries(topics)) if (topic !== DEBUG_TOPIC) entries.push([topic, description]);
     this.descriptions = new Map(entries);
     for (const topic of this.descriptions.keys()) this.subscribers.set(topic, []);
   }

@@ -23,6 +23,8 @@ import {
 import { defineMethod, describeMethods, type HelpRow, type MethodSpec, type MethodTable } from './method-table.js';
 import { MetricsRegistry } from './metrics.js';
 import { dispatchRpc } from './rpc-dispatch.js';
+import type { PayloadsOf, TopicSpecs } from './topics.js';
+import type { AnyManagementExtension } from './extension.js';
 import { readStaticFile } from './static-files.js';
 
 /** Payload type per event topic, e.g. `{ test: { params: unknown }; peer: PeerEvent }`. */
@@ -37,14 +39,16 @@ export type BuiltinMethods = {
 /** The methods a client can call on a server built from table `T`. */
 export type ServedMethods<T extends MethodTable> = T & BuiltinMethods;
 
-export interface ManagementServerOptions<T extends MethodTable, E extends EventPayloads> {
+export interface ManagementServerOptions<T extends MethodTable, S extends TopicSpecs> {
   /** Printed as the `session` label of every metric. */
   readonly session: string;
   readonly methods: T;
   /** `management.password`; never logged. A TCP listener may be given its own (listenTcp). */
   readonly password: string;
-  /** Description per topic, shown by `help.events`; `debug` is built in and mirrors them all. */
-  readonly topics: { readonly [K in keyof E & string]: string };
+  /** The daemon's topics (topics.ts); `debug` is built in and mirrors them all. */
+  readonly topics: S;
+  /** Methods and topics another part of the program adds to the same table (extension.ts). */
+  readonly extension?: AnyManagementExtension;
   /** The daemon's own metrics; the server adds its request and connection counts. */
   readonly metrics?: MetricsRegistry;
   /** Directory of the built web UI served at `/`; without it those routes answer 404. */
@@ -162,12 +166,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
-export function createManagementServer<T extends MethodTable, E extends EventPayloads = EventPayloads>(
-  options: ManagementServerOptions<T, E>,
-): ManagementServer<E> {
+export function createManagementServer<T extends MethodTable, S extends TopicSpecs>(options: ManagementServerOptions<T, S>): ManagementServer<PayloadsOf<S>> {
   const limits: ManagementLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => undefined);
-  const hub = new EventHub(options.topics, {
+  const extension = options.extension;
+  const hub = new EventHub({ ...options.topics, ...extension?.topics }, {
     maxSubscribersPerTopic: limits.maxSubscribersPerTopic,
     maxBufferedBytes: limits.maxSubscriberBufferBytes,
   });
@@ -180,11 +183,15 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
   const listeners = new Set<Listener>();
   let unixConnections = 0;
 
+  for (const name of ['help', 'help.events', ...Object.keys(options.methods)]) {
+    if (extension !== undefined && Object.hasOwn(extension.methods, name)) throw new Error(`method ${name} is the daemon's own`);
+  }
   for (const builtin of ['help', 'help.events']) {
     if (Object.hasOwn(options.methods, builtin)) throw new Error(`method ${builtin} is built in`);
   }
   const table: MethodTable = {
     ...options.methods,
+    ...extension?.methods,
     help: defineMethod({ description: 'Show JsonRPC methods', needsAuth: false, handler: () => describeMethods(table) }),
     'help.events': defineMethod({ description: 'Show available event topics', needsAuth: false, handler: () => hub.describe() }),
   };
@@ -472,6 +479,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
     return { ok: true, value: tracked };
   };
 
+  const stopExtension = extension?.publishTo((topic, payload) => void hub.publish(topic, payload)) ?? (() => undefined);
   return {
     metrics,
     listenUnix: async (path, unixOptions) => track(await listenUnix(makeServer('unix', options.password), path, unixOptions)),
@@ -504,6 +512,7 @@ export function createManagementServer<T extends MethodTable, E extends EventPay
       return ok(() => hub.unsubscribe(topic, sink));
     },
     close: async () => {
+      stopExtension();
       hub.closeAll();
       await Promise.all([...listeners].map((listener) => listener.close()));
     },

@@ -20,6 +20,7 @@ export {
   type ManagementServerOptions,
   type ServedMethods,
 } from './http-server.js';
+export type { AnyManagementExtension, ManagementExtension, Publish } from './extension.js';
 export { DEFAULT_LIMITS, type ManagementLimits } from './limits.js';
 export type { Listener, TcpListenError, TcpListenOptions, UnixListenError, UnixListenOptions } from './listeners.js';
 export {
@@ -35,4 +36,5 @@ export {
 } from './method-table.js';
 export { Counter, Gauge, MetricsRegistry } from './metrics.js';
 export { paginate, readPage, type Page } from './pagination.js';
+export { topic, topicsStartingWith, type PayloadsOf, type TopicSpec, type TopicSpecs } from './topics.js';
 export { currentSocketPathEnvironment, defaultSocketPath, isValidSessionName, type SocketPathEnvironment } from './paths.js';

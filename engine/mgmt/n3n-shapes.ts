@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseUint } from '../config/values.js';
 import { err, ok, type Result } from '../result.js';
 import { defineMethod, RpcError } from './method-table.js';
+import { topic } from './topics.js';
 
 /** `sockaddr` of an unknown socket. */
 export const NO_SOCKET = '0.0.0.0:0';
@@ -74,6 +75,15 @@ export interface SupernodeRow {
   readonly last_seen: number;
   readonly uptime: number;
 }
+
+/** MANAGEMENT.md §7.4 `peer` actions: an edge's peers appear, move and expire; a supernode purges and clears. */
+export type PeerAction = 'p2p_add' | 'p2p_changed' | 'p2p_expired' | 'purge' | 'clear';
+
+/** The topics every n3n daemon publishes (MANAGEMENT.md §6.2, §7.4). */
+export const N3N_TOPICS = {
+  test: topic<{ readonly params: unknown }>('Used only by post.test'),
+  peer: topic<{ readonly action: PeerAction; readonly macaddr: string; readonly age: number; readonly sockaddr: string }>('Changes to peer list'),
+};
 
 /** MANAGEMENT.md §6.11: `[3]` from the web UI, `["3"]` (also `["0x4"]`) from n3nctl. */
 export function parseLevelParams(raw: unknown): Result<[number | string], string> {

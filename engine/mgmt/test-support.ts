@@ -6,16 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createManagementServer, type ManagementServer, type ManagementServerOptions } from './http-server.js';
 import { defineMethod, RpcError, type MethodTable } from './method-table.js';
-import { daemonControlMethods } from './n3n-shapes.js';
+import { daemonControlMethods, N3N_TOPICS } from './n3n-shapes.js';
 import { paginate } from './pagination.js';
+import type { PayloadsOf } from './topics.js';
 
 export const PASSWORD = 'n3n';
 
-export interface FakeEvents {
-  readonly [topic: string]: object;
-  readonly test: { readonly params: unknown };
-  readonly peer: { readonly action: string; readonly macaddr: string; readonly age: number; readonly sockaddr: string };
-}
+export type FakeEvents = PayloadsOf<typeof N3N_TOPICS>;
 
 /** MANAGEMENT.md §6.4, the captured supernode row. */
 export function edgeRow(index: number): Record<string, string | number> {
@@ -93,17 +90,17 @@ export interface RunningServer {
 }
 
 export async function startServer(
-  overrides: Partial<ManagementServerOptions<FakeMethods, FakeEvents>> = {},
+  overrides: Partial<ManagementServerOptions<FakeMethods, typeof N3N_TOPICS>> = {},
   edgeCount?: number,
 ): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'kith-mgmt-'));
   const state: { verbosity: number; stops: number; publish?: (params: unknown) => void } = { verbosity: 2, stops: 0 };
   const logs: string[] = [];
-  const server = createManagementServer<FakeMethods, FakeEvents>({
+  const server = createManagementServer({
     session: 'specedge1',
     methods: fakeMethods(state, edgeCount),
     password: PASSWORD,
-    topics: { test: 'Used only by post.test', peer: 'Changes to peer list' },
+    topics: N3N_TOPICS,
     log: (line) => logs.push(line),
     ...overrides,
   });

@@ -6,7 +6,6 @@ import { err, ok } from '../result.js';
 import type { Result } from '../result.js';
 import type { Transport } from './types.js';
 
-export const NATPMP_PORT = 5351;
 const VERSION = 0;
 const OP_EXTERNAL_ADDRESS = 0;
 const OP_MAP_UDP = 1;

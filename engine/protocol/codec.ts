@@ -34,11 +34,6 @@ export function readU32(buf: Uint8Array, offset: number): number {
   return ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
 }
 
-export function writeU8(buf: Uint8Array, offset: number, value: number): number {
-  buf[offset] = value;
-  return 1;
-}
-
 export function writeU16(buf: Uint8Array, offset: number, value: number): number {
   buf[offset] = value >>> 8;
   buf[offset + 1] = value;

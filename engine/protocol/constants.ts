@@ -32,25 +32,8 @@ export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
 export const MAX_MESSAGE_TYPE = MessageType.ReRegisterSuper;
 
-export const MESSAGE_TYPE_NAMES: Readonly<Record<MessageType, string>> = {
-  0: 'PING',
-  1: 'REGISTER',
-  2: 'DEREGISTER',
-  3: 'PACKET',
-  4: 'REGISTER_ACK',
-  5: 'REGISTER_SUPER',
-  6: 'UNREGISTER_SUPER',
-  7: 'REGISTER_SUPER_ACK',
-  8: 'REGISTER_SUPER_NAK',
-  9: 'FEDERATION',
-  10: 'PEER_INFO',
-  11: 'QUERY_PEER',
-  12: 'RE_REGISTER_SUPER',
-};
-
 /** PROTOCOL.md §2.1: bits of the flags_and_type word. */
 export const TYPE_MASK = 0x001f;
-export const FLAGS_MASK = 0xffe0;
 export const Flag = {
   FromSupernode: 0x0020,
   Socket: 0x0040,

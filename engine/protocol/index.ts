@@ -15,19 +15,19 @@ export { supernodeEntryCodec, supernodeListCodec } from './supernode-entry.js';
 export type { SupernodeEntry } from './supernode-entry.js';
 export { headerCodec } from './header.js';
 export type { Header, MessageCommon } from './header.js';
-export { encodePacketHeaderInto, packetHeaderLength } from './messages/packet.js';
-export type { PacketHeader, PacketMessage } from './messages/packet.js';
+export { encodePacketHeaderInto, packetHeaderLength } from './packet.js';
+export type { PacketHeader, PacketMessage } from './packet.js';
 export { readPacketHeader } from './packet-view.js';
 export type { PacketHeaderView } from './packet-view.js';
-export type { RegisterMessage, RegisterAckMessage } from './messages/register.js';
+export type { RegisterMessage, RegisterAckMessage } from './register.js';
 export type {
   RegisterSuperMessage,
   UnregisterSuperMessage,
   RegisterSuperAckMessage,
   RegisterSuperNakMessage,
-} from './messages/register-super.js';
-export type { QueryPeerMessage, PeerInfoMessage } from './messages/peer.js';
-export { decodeMessage, encodeMessage, encodeMessageInto, messageEncodingLength } from './message.js';
-export type { Message, DecodedMessage, ReRegisterSuperMessage, UnusedTypeMessage } from './message.js';
+} from './register-super.js';
+export type { QueryPeerMessage, PeerInfoMessage } from './peer.js';
+export { decodeMessage, decodeReceived, encodeMessage, encodeMessageInto, messageEncodingLength } from './message.js';
+export type { ControlMessage, Message, DecodedMessage, ReceivedMessage, ReRegisterSuperMessage, UnusedTypeMessage } from './message.js';
 export { TcpDeframer, frameMessage } from './tcp-framing.js';
 export type { DeframeError } from './tcp-framing.js';

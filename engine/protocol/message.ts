@@ -7,25 +7,27 @@ import type { DecodeError } from './codec.js';
 import { HEADER_SIZE, MessageType } from './constants.js';
 import { encodeHeaderInto, headerCodec } from './header.js';
 import type { MessageCommon } from './header.js';
-import type { MessageBodyCodec } from './messages/body.js';
-import { packetCodec } from './messages/packet.js';
-import type { PacketMessage } from './messages/packet.js';
-import { peerInfoCodec, queryPeerCodec } from './messages/peer.js';
-import type { PeerInfoMessage, QueryPeerMessage } from './messages/peer.js';
+import type { MessageBodyCodec } from './message-body.js';
+import { packetCodec } from './packet.js';
+import type { PacketMessage } from './packet.js';
+import { peerInfoCodec, queryPeerCodec } from './peer.js';
+import type { PeerInfoMessage, QueryPeerMessage } from './peer.js';
 import {
   registerSuperAckCodec,
   registerSuperCodec,
   registerSuperNakCodec,
   unregisterSuperCodec,
-} from './messages/register-super.js';
+} from './register-super.js';
 import type {
   RegisterSuperAckMessage,
   RegisterSuperMessage,
   RegisterSuperNakMessage,
   UnregisterSuperMessage,
-} from './messages/register-super.js';
-import { registerAckCodec, registerCodec } from './messages/register.js';
-import type { RegisterAckMessage, RegisterMessage } from './messages/register.js';
+} from './register-super.js';
+import { registerAckCodec, registerCodec } from './register.js';
+import { readPacketHeader } from './packet-view.js';
+import type { PacketHeaderView } from './packet-view.js';
+import type { RegisterAckMessage, RegisterMessage } from './register.js';
 
 /** RE_REGISTER_SUPER (type 12, §4.10): header only. */
 export interface ReRegisterSuperMessage extends MessageCommon {
@@ -55,6 +57,12 @@ export type Message =
 
 /** §4: bytes after the last field are ignored (user/password appends a 16-byte hash, §7.3). */
 export type DecodedMessage = Message & { trailingBytes: number };
+
+/**
+ * Every message but PACKET. The daemons read a PACKET as a PacketHeaderView (packet-view.ts) and
+ * write one with encodePacketHeaderInto; PacketMessage is the codec's reference form (vectors, tests).
+ */
+export type ControlMessage = Exclude<Message, PacketMessage>;
 
 /** A message that is only the common header; bytes after it count as trailing. */
 function headerOnlyCodec<M extends ReRegisterSuperMessage | UnusedTypeMessage>(type: M['type']): MessageBodyCodec<M> {
@@ -101,6 +109,17 @@ export function decodeMessage(buf: Uint8Array): Result<DecodedMessage, DecodeErr
   const message = bodyCodecs[type].decodeBody(reader, header.value.value);
   if (reader.error !== undefined) return reader.error;
   return ok(Object.assign(message, { trailingBytes: reader.remaining }));
+}
+
+/** What a daemon receives: a PACKET as the reused view (the data plane), anything else decoded. */
+export type ReceivedMessage = PacketHeaderView | Exclude<DecodedMessage, PacketMessage>;
+
+/** A PACKET through readPacketHeader, anything else through decodeMessage. Never throws. */
+export function decodeReceived(buf: Uint8Array): Result<ReceivedMessage, DecodeError> {
+  const packet = readPacketHeader(buf);
+  if (packet !== undefined) return packet.ok ? ok(packet) : packet;
+  // readPacketHeader took every datagram whose type bits say PACKET, so this is a control message.
+  return decodeMessage(buf) as Result<Exclude<DecodedMessage, PacketMessage>, DecodeError>;
 }
 
 export function messageEncodingLength(msg: Message): number {

@@ -108,7 +108,7 @@ static int check_name(const char *s) {
 }
 
 /* Before a device is made for owner at caller's request; root is not limited. kith<N> is the
- * desktop's name for uid N's device (engine/desktop/host.ts), so nobody can take it first. */
+ * desktop's name for uid N's device (desktop/host.ts), so nobody can take it first. */
 int may_create(const char *name, uid_t owner, uid_t caller) {
   unsigned long n;
   int count;

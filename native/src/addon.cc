@@ -134,7 +134,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     return e ? Napi::Value(ErrorValue(info.Env(), e)) : info.Env().Undefined();
   }
 
-  // setIpv4(addr: number, mask: number), both host-order uint32.
+  // setIpv4(addr: number, mask: number), both host-order uint32. Windows only (backend.h).
   Napi::Value SetIpv4(const Napi::CallbackInfo& info) {
     if (!be_) return Closed(info.Env());
     if (!info[0].IsNumber() || !info[1].IsNumber()) throw Napi::TypeError::New(info.Env(), "setIpv4(addr, mask)");

@@ -4,6 +4,7 @@
 
 #include <uv.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -84,9 +85,9 @@ class Backend {
   virtual SysError SetMac(const uint8_t mac[6]) = 0;
   virtual SysError GetMtu(int* mtu) = 0;
   virtual SysError SetMtu(int mtu) = 0;
-  // Host-side IPv4 address (network byte order). Linux/FreeBSD: ioctls, privileged (kith-tap
-  // does it for unprivileged engines); Windows: TAP-Windows6 DHCP masquerade; macOS: the agent.
-  virtual SysError SetIpv4(uint32_t addr, uint32_t mask) = 0;
+  // Host-side IPv4 address (network byte order). Only Windows has one here: TAP-Windows6's DHCP
+  // masquerade, which needs no elevation. Elsewhere kith-tap, the agent or ip set the address.
+  virtual SysError SetIpv4(uint32_t /*addr*/, uint32_t /*mask*/) { return SysError{ENOTSUP, "SetIpv4"}; }
   virtual std::string Name() const = 0;
   virtual unsigned IfIndex() const = 0;
   // Stops notifications and releases the device. Idempotent; loop thread only.

@@ -3,7 +3,6 @@
 // Written against tap(4), ifnet(9) and netintro(4); not compiled here (no FreeBSD sysroot).
 #include <fcntl.h>
 #include <net/if_tap.h>
-#include <netinet/in_var.h>
 #include <sys/sockio.h>
 
 #include "poll_fd.h"
@@ -34,25 +33,6 @@ class FreeBsdTap final : public FdBackend {
   SysError SetMac(const uint8_t mac[6]) override { return SetLinkAddr(name_, mac); }
   SysError GetMtu(int* mtu) override { return GetIfMtu(name_, mtu); }
   SysError SetMtu(int mtu) override { return SetIfMtu(name_, mtu); }
-
-  SysError SetIpv4(uint32_t addr, uint32_t mask) override {
-    int s = socket(AF_INET, SOCK_DGRAM, 0);
-    if (s < 0) return SysError{errno, "socket"};
-    in_aliasreq req;
-    std::memset(&req, 0, sizeof req);
-    std::strncpy(req.ifra_name, name_.c_str(), IFNAMSIZ - 1);
-    for (sockaddr_in* sin : {&req.ifra_addr, &req.ifra_mask}) {
-      sin->sin_len = sizeof *sin;
-      sin->sin_family = AF_INET;
-    }
-    req.ifra_addr.sin_addr.s_addr = addr;
-    req.ifra_mask.sin_addr.s_addr = mask;
-    SysError e;
-    if (ioctl(s, SIOCAIFADDR, &req) < 0) e = SysError{errno, "SIOCAIFADDR"};
-    close(s);
-    return e;
-  }
-
 };
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -94,26 +93,6 @@ class LinuxTap final : public FdBackend {
 
   // Needs CAP_NET_ADMIN (EPERM otherwise): unprivileged engines ask kith-tap instead.
   SysError SetMtu(int mtu) override { return SockIoctl(SIOCSIFMTU, "SIOCSIFMTU", &mtu); }
-
-  SysError SetIpv4(uint32_t addr, uint32_t mask) override {
-    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (s < 0) return SysError{errno, "socket"};
-    SysError e;
-    const struct { unsigned long req; const char* what; uint32_t v; } steps[] = {
-        {SIOCSIFADDR, "SIOCSIFADDR", addr}, {SIOCSIFNETMASK, "SIOCSIFNETMASK", mask}};
-    for (const auto& st : steps) {
-      ifreq ifr = Req();
-      auto* sin = reinterpret_cast<sockaddr_in*>(&ifr.ifr_addr);
-      sin->sin_family = AF_INET;
-      sin->sin_addr.s_addr = st.v;
-      if (ioctl(s, st.req, &ifr) < 0) {
-        e = SysError{errno, st.what};
-        break;
-      }
-    }
-    close(s);
-    return e;
-  }
 
  private:
   ifreq Req() const {

@@ -62,7 +62,6 @@ class MacFeth final : public FdBackend {
   SysError SetMac(const uint8_t mac[6]) override { return SetLinkAddr(name_, mac); }  // root: agent
   SysError GetMtu(int* mtu) override { return GetIfMtu(name_, mtu); }
   SysError SetMtu(int mtu) override { return SetIfMtu(name_, mtu); }  // root: agent
-  SysError SetIpv4(uint32_t, uint32_t) override { return SysError{ENOTSUP, "SetIpv4"}; }  // agent
 
  private:
   std::vector<uint8_t> buf_;

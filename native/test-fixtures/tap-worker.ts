@@ -34,6 +34,11 @@ try {
   const setMtu = tap.setMtu(1400);
   result.setMtu = setMtu.ok ? 'ok' : setMtu.error.code;
   result.mtu = tap.mtu;
+  // Only Windows sets an address through the device (TAP-Windows6's DHCP masquerade).
+  const setIpv4 = tap.setIpv4(kernelIp, 24);
+  result.setIpv4 = setIpv4.ok ? 'ok' : setIpv4.error.code;
+  const badIpv4 = tap.setIpv4(kernelIp, 31);
+  result.badIpv4 = badIpv4.ok ? 'ok' : badIpv4.error.kind;
   if (mode === 'agent') {
     for (const r of [await agentRequest(kithTap!, { op: 'addr', name, address: kernelIp, prefix: 24 }), await agentRequest(kithTap!, { op: 'up', name })]) {
       if (!r.ok) throw new Error(r.error.message);

@@ -1,9 +1,9 @@
-// Transform registry (PROTOCOL.md §5.1, CRYPTO.md §2): configuration names and wire ids to
-// factories, and n3n's rules for combining `community.cipher` with `community.key`.
+// Transform registry (PROTOCOL.md §5.1, CRYPTO.md §2): configuration names to factories (each
+// transform carries its wire id), and n3n's rules for combining `community.cipher` with
+// `community.key`.
 
 import { err, ok } from '../../result.js';
 import type { Result } from '../../result.js';
-import { TransformId } from '../transform.js';
 import type { CipherName, Transform, TransformFactory } from '../transform.js';
 import { createAesTransform } from './aes.js';
 import { createChaCha20Transform } from './chacha20.js';
@@ -13,19 +13,18 @@ import { createTwofishTransform } from './twofish.js';
 
 interface CipherEntry {
   readonly name: CipherName;
-  readonly id: TransformId;
   readonly create: TransformFactory;
 }
 
 const CIPHERS: readonly CipherEntry[] = [
-  { name: 'null', id: TransformId.Null, create: () => createNullTransform() },
-  { name: 'Twofish', id: TransformId.Twofish, create: (key) => createTwofishTransform(key) },
-  { name: 'AES', id: TransformId.Aes, create: (key) => createAesTransform(key) },
-  { name: 'ChaCha20', id: TransformId.ChaCha20, create: (key) => createChaCha20Transform(key) },
-  { name: 'Speck', id: TransformId.Speck, create: createSpeckTransform },
+  { name: 'null', create: () => createNullTransform() },
+  { name: 'Twofish', create: (key) => createTwofishTransform(key) },
+  { name: 'AES', create: (key) => createAesTransform(key) },
+  { name: 'ChaCha20', create: (key) => createChaCha20Transform(key) },
+  { name: 'Speck', create: createSpeckTransform },
 ];
 
-/** Every configurable cipher, in wire-id order. */
+/** Every configurable cipher, in wire-id order (null 1, Twofish 2, AES 3, ChaCha20 4, Speck 5). */
 export const CIPHER_NAMES: readonly CipherName[] = CIPHERS.map((entry) => entry.name);
 
 /**
@@ -36,19 +35,10 @@ export function cipherFromName(name: string): CipherName | undefined {
   return CIPHERS.find((entry) => entry.name === name)?.name;
 }
 
-/** The cipher a PACKET's transform id byte denotes; undefined for 0, user ids and unknown ids. */
-export function cipherFromId(id: number): CipherName | undefined {
-  return CIPHERS.find((entry) => entry.id === id)?.name;
-}
-
 function entryOf(cipher: CipherName): CipherEntry {
   const entry = CIPHERS.find((candidate) => candidate.name === cipher);
   if (entry === undefined) throw new TypeError(`unknown cipher ${String(cipher)}`);
   return entry;
-}
-
-export function transformIdOf(cipher: CipherName): TransformId {
-  return entryOf(cipher).id;
 }
 
 /** Builds the transform; key is the raw key string bytes (ignored by null). */

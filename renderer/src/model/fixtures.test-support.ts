@@ -1,5 +1,5 @@
 // Snapshot fixtures shared by the renderer's unit tests.
-import type { KithStatus, PeerView, SettingsView, SupernodeView } from '../../../engine/desktop/api.js';
+import type { KithStatus, PeerView, SettingsView, SupernodeView } from '../../../engine/profiles/api.js';
 
 export function peer(overrides: Partial<PeerView> = {}): PeerView {
   return {

@@ -1,5 +1,5 @@
 // What the window says about the engine's numbers and states, in plain words.
-import type { EdgeState, KithStatus, PeerView } from '../../../engine/desktop/api.js';
+import type { EdgeState, KithStatus, PeerView } from '../../../engine/profiles/api.js';
 
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';

@@ -1,5 +1,5 @@
 // Sorting and filtering of the peers table.
-import type { PeerView } from '../../../engine/desktop/api.js';
+import type { PeerView } from '../../../engine/profiles/api.js';
 import { pathBadge, peerName } from './format.js';
 
 export type PeerColumn = 'name' | 'ip' | 'mac' | 'path' | 'rtt' | 'traffic' | 'lastSeen';

@@ -1,7 +1,7 @@
 // "Copy report" on Diagnostics: what someone helping needs, without secrets. Built only from the
 // fields listed here, so a key or password in any snapshot cannot leak into it; log text is
 // scrubbed as well, in case a line quotes one.
-import type { KithStatus, LogLine, PeerView, SettingsView, SupernodeView } from '../../../engine/desktop/api.js';
+import type { KithStatus, LogLine, PeerView, SettingsView, SupernodeView } from '../../../engine/profiles/api.js';
 import { formatBytes, formatRtt, pathBadge, peerName, stateText } from './format.js';
 
 export interface ReportInput {

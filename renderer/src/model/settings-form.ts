@@ -1,5 +1,5 @@
 // The network settings form: its editable text, what changed, and the engine's messages per field.
-import type { FieldError, NetworkSettings, SettingsField } from '../../../engine/desktop/api.js';
+import type { FieldError, NetworkSettings, SettingsField } from '../../../engine/profiles/api.js';
 
 export const CIPHERS: readonly NetworkSettings['cipher'][] = ['AES', 'ChaCha20', 'Speck', 'Twofish', 'null'];
 export const COMPRESSIONS: readonly NetworkSettings['compression'][] = ['none', 'lzo', 'zstd'];

@@ -1,11 +1,11 @@
 // Pure state transitions for the window's store: events applied to snapshots. "Events out,
 // snapshots in" (STYLE.md): these keep the view current between snapshots, and any snapshot
 // replaces what they built.
-import type { EdgeEventPayloads, KithStatus, PeerView } from '../../../engine/desktop/api.js';
+import type { DesktopEventPayloads, KithStatus, PeerView } from '../../../engine/profiles/api.js';
 
 export type PeersByMac = Readonly<Record<string, PeerView>>;
 
-type Payload<T extends keyof EdgeEventPayloads> = EdgeEventPayloads[T];
+type Payload<T extends keyof DesktopEventPayloads> = DesktopEventPayloads[T];
 
 /** MACs are compared in one case: the engine and n3n's events may differ in it. */
 export function macKey(mac: string): string {

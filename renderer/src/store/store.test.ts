@@ -4,7 +4,8 @@ import type { KithClient, KithEventHandler } from '../client/client.js';
 import { ClientError } from '../client/errors.js';
 import type { LinkListener } from '../client/transport.js';
 import { peer, SETTINGS, STATUS, SUPERNODE } from '../model/fixtures.test-support.js';
-import { createKithStore, LIGHT_REFRESH_MS, TOPICS } from './store.js';
+import { KITH_TOPICS } from '../client/api-types.js';
+import { createKithStore, LIGHT_REFRESH_MS } from './store.js';
 
 function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
   const calls: string[] = [];
@@ -23,7 +24,7 @@ function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
       }
     }) as KithClient['call'],
     listen: (topics, event, link) => {
-      assert.deepEqual(topics, TOPICS);
+      assert.deepEqual(topics, KITH_TOPICS);
       onEvent = event;
       onLink = link;
       return () => undefined;

@@ -18,14 +18,13 @@ import type {
   SettingsSetResult,
   SettingsView,
   SupernodeView,
-} from '../../../engine/desktop/api.js';
-import type { KithTopic } from '../client/api-types.js';
+} from '../../../engine/profiles/api.js';
+import { KITH_TOPICS } from '../client/api-types.js';
 import type { KithClient, KithEventHandler } from '../client/client.js';
 import { ClientError, errorMessage } from '../client/errors.js';
 import { applyPathEvent, applyPeerEvent, applyStateEvent, mergePeerSnapshot, type PeersByMac } from './reducers.js';
 
 export const LIGHT_REFRESH_MS = 2000;
-export const TOPICS: readonly KithTopic[] = ['kith.state', 'kith.peer', 'kith.path', 'kith.settings'];
 
 export interface KithState {
   /** Whether the engine can be reached: 'starting' until the first answer. */
@@ -171,7 +170,7 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
       transport: client.transport,
 
       start: () => {
-        const stopEvents = client.listen(TOPICS, onEvent, (link) => {
+        const stopEvents = client.listen(KITH_TOPICS, onEvent, (link) => {
           if (link === 'up') void refreshFull();
           else set({ link: 'down' });
         });

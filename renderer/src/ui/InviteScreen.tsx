@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Invite, InviteDescription, InviteImportResult } from '../../../engine/desktop/api.js';
+import type { Invite, InviteDescription, InviteImportResult } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
 import { qrDataUrl } from '../model/qr.js';
 import { copyText } from './desktop.js';

@@ -1,5 +1,5 @@
 import { Fragment, useMemo, useState, type ReactNode } from 'react';
-import type { PeerView, PingResult } from '../../../engine/desktop/api.js';
+import type { PeerView, PingResult } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
 import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName, peersEmptyText } from '../model/format.js';
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';

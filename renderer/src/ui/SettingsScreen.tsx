@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
-import type { FieldError, NetworkSettings, SettingsField, SettingsView } from '../../../engine/desktop/api.js';
+import type { FieldError, NetworkSettings, SettingsField, SettingsView } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
 import { changedSettings, CIPHER_LABELS, CIPHERS, COMPRESSIONS, draftFromSettings, errorId, errorsByField, FIELD_LABELS, fieldErrorProps, invalidFields, type SettingsDraft } from '../model/settings-form.js';
 import { useKith } from './store-context.js';

@@ -3,10 +3,11 @@
 // loopback (DESIGN.md: one method table, two transports). The launcher says why with
 // `--reason "<text>"`; `--web-ui <dir>` and `--port <n>` override the defaults.
 import { parseArgs } from 'node:util';
-import { kithVersion } from '../cli/daemon-cli.js';
-import { stopRequests } from '../cli/daemon-runtime.js';
+import { kithVersion } from '../engine/version.js';
+import { stopRequests } from '../engine/cli/daemon-runtime.js';
 import { startDesktopHost } from './host.js';
-import { builtWebUiDir } from './web-ui-dir.js';
+import { builtWebUiDir } from '../engine/mgmt/web-ui-dir.js';
+import { startEmbeddedSupernode } from '../supernode/embedded.js';
 
 const USAGE = 'usage: browser-main [--port <n>] [--web-ui <dir>] [--reason <text>]';
 
@@ -31,7 +32,7 @@ const webUiDir = text(values['web-ui']) ?? builtWebUiDir();
 const stop = stopRequests();
 const started = await startDesktopHost({
   version: kithVersion(),
-  embeddedSupernode: true,
+  embeddedSupernode: startEmbeddedSupernode,
   listen: { ...(port === undefined ? {} : { port }), ...(webUiDir === undefined ? {} : { webUiDir }) },
   onStopRequested: () => setImmediate(() => stop.request()),
 });

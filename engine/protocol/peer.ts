@@ -1,15 +1,15 @@
 // Peer lookup: QUERY_PEER (type 11, PROTOCOL.md §4.8; null target = PING) and PEER_INFO
 // (type 10, §4.9; null mac = PONG).
-import { writeU16, writeU32 } from '../codec.js';
-import { MAC_SIZE, MessageType, VERSION_STRING_SIZE } from '../constants.js';
-import { versionStringCodec } from '../fixed-string.js';
-import type { MessageCommon } from '../header.js';
-import { NULL_MAC, macCodec } from '../mac.js';
-import type { Mac } from '../mac.js';
-import { socketCodec } from '../sock.js';
-import type { Socket } from '../sock.js';
-import { optionalSocketLength, readOptionalSocket, readSocket, writeOptionalSocket } from './body.js';
-import type { MessageBodyCodec } from './body.js';
+import { writeU16, writeU32 } from './codec.js';
+import { MAC_SIZE, MessageType, VERSION_STRING_SIZE } from './constants.js';
+import { versionStringCodec } from './fixed-string.js';
+import type { MessageCommon } from './header.js';
+import { NULL_MAC, macCodec } from './mac.js';
+import type { Mac } from './mac.js';
+import { socketCodec } from './sock.js';
+import type { Socket } from './sock.js';
+import { optionalSocketLength, readOptionalSocket, readSocket, writeOptionalSocket } from './message-body.js';
+import type { MessageBodyCodec } from './message-body.js';
 
 export interface QueryPeerMessage extends MessageCommon {
   type: typeof MessageType.QueryPeer;

@@ -2,32 +2,30 @@
 // public socket inserted, FROM_SUPERNODE and ttl − 1; from a supernode, the received bytes
 // unchanged. Both are re-encrypted for header-encrypted communities (§6.5). An edge's broadcasts
 // are copied within its sender's byte budget.
-import { isMultiBroadcast, macToString, MessageType } from '../../engine/protocol/index.js';
-import type { Mac, PacketMessage, RegisterMessage } from '../../engine/protocol/index.js';
-import type { SupernodeContext } from '../context.js';
-import { broadcastRoutes, unicastRoutes } from '../forwarding.js';
-import type { Community } from '../community.js';
-import type { InboundMessage, InboundPacket } from '../inbound.js';
-import type { Route } from '../route.js';
-import { stampAccepted } from '../stamp-check.js';
+import { isMultiBroadcast, macToString } from '../engine/protocol/index.js';
+import type { Mac, RegisterMessage } from '../engine/protocol/index.js';
+import type { SupernodeContext } from './context.js';
+import { broadcastRoutes, unicastRoutes } from './forwarding.js';
+import type { Community } from './community.js';
+import type { InboundMessage, InboundPacket } from './inbound.js';
+import type { Route } from './route.js';
+import { stampAccepted } from './stamp-check.js';
 
-export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg: PacketMessage | RegisterMessage): void {
+export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterMessage): void {
   const { stats } = ctx;
   const community = inbound.community;
   if (community === undefined) return stats.drop('unknown-community', () => `type ${msg.type}`);
-  const isPacket = msg.type === MessageType.Packet;
-  // §6.4: jitter is allowed for PACKET only.
-  if (!stampAccepted(ctx, inbound, community.edge(msg.srcMac), isPacket)) return;
+  // §6.4: no jitter allowance for a REGISTER (only PACKETs get one).
+  if (!stampAccepted(ctx, inbound, community.edge(msg.srcMac), false)) return;
 
-  const broadcast = isMultiBroadcast(msg.dstMac);
-  if (broadcast && !isPacket) return stats.drop('multicast-register', () => macToString(msg.srcMac));
-  const routes = routesFor(ctx, community, broadcast, msg.srcMac, msg.dstMac, msg.fromSupernode);
+  if (isMultiBroadcast(msg.dstMac)) return stats.drop('multicast-register', () => macToString(msg.srcMac));
+  const routes = routesFor(ctx, community, false, msg.srcMac, msg.dstMac, msg.fromSupernode);
   if (routes === undefined) return;
 
   const bytes = msg.fromSupernode
     ? ctx.outbound.resealReceived(inbound.plain, msg, community)
     : ctx.outbound.seal({ ...msg, ttl: msg.ttl - 1, fromSupernode: true, socket: inbound.sender }, community);
-  deliver(ctx, inbound, community, routes, bytes, broadcast);
+  deliver(ctx, inbound, community, routes, bytes, false);
 }
 
 /** handleRelay for a PACKET read through the fast path (no message object; same outcome and bytes). */

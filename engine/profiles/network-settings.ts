@@ -2,7 +2,8 @@
 // of a KithConfig, check a change field by field with the schema's own option parsers, and put
 // them back. Every refusal is a sentence naming what is allowed, for the form to show by the field.
 import type { KithConfig } from '../config/schema.js';
-import { DEFAULT_SUPERNODE_PORT, optionSpec } from '../config/schema.js';
+import { optionSpec } from '../config/schema.js';
+import { DEFAULT_SUPERNODE_PORT } from '../protocol/constants.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import { parseTapAddress } from '../config/tap-address-rules.js';
 import { edgeSettings } from '../edge/settings.js';

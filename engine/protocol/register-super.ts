@@ -1,21 +1,21 @@
 // Edge ↔ supernode registration: REGISTER_SUPER (type 5, PROTOCOL.md §4.4), UNREGISTER_SUPER
 // (type 6, §4.5), REGISTER_SUPER_ACK (type 7, §4.7) and REGISTER_SUPER_NAK (type 8, §4.6).
-import { authCodec, NO_AUTH } from '../auth.js';
-import type { Auth } from '../auth.js';
-import { writeU16, writeU32 } from '../codec.js';
-import { DESCRIPTION_SIZE, IP_SUBNET_SIZE, MAC_SIZE, MessageType } from '../constants.js';
-import { descriptionCodec } from '../fixed-string.js';
-import type { MessageCommon } from '../header.js';
-import { NO_IP_SUBNET, ipSubnetCodec } from '../ip-subnet.js';
-import type { IpSubnet } from '../ip-subnet.js';
-import { NULL_MAC, macCodec } from '../mac.js';
-import type { Mac } from '../mac.js';
-import { socketCodec } from '../sock.js';
-import type { Socket } from '../sock.js';
-import { supernodeListCodec } from '../supernode-entry.js';
-import type { SupernodeEntry } from '../supernode-entry.js';
-import { optionalSocketLength, readOptionalSocket, readSocket, writeOptionalSocket } from './body.js';
-import type { MessageBodyCodec } from './body.js';
+import { authCodec, NO_AUTH } from './auth.js';
+import type { Auth } from './auth.js';
+import { writeU16, writeU32 } from './codec.js';
+import { DESCRIPTION_SIZE, IP_SUBNET_SIZE, MAC_SIZE, MessageType } from './constants.js';
+import { descriptionCodec } from './fixed-string.js';
+import type { MessageCommon } from './header.js';
+import { NO_IP_SUBNET, ipSubnetCodec } from './ip-subnet.js';
+import type { IpSubnet } from './ip-subnet.js';
+import { NULL_MAC, macCodec } from './mac.js';
+import type { Mac } from './mac.js';
+import { socketCodec } from './sock.js';
+import type { Socket } from './sock.js';
+import { supernodeListCodec } from './supernode-entry.js';
+import type { SupernodeEntry } from './supernode-entry.js';
+import { optionalSocketLength, readOptionalSocket, readSocket, writeOptionalSocket } from './message-body.js';
+import type { MessageBodyCodec } from './message-body.js';
 
 export interface RegisterSuperMessage extends MessageCommon {
   type: typeof MessageType.RegisterSuper;

@@ -1,15 +1,15 @@
 // REGISTER (type 1, PROTOCOL.md §4.1) and REGISTER_ACK (type 4, §4.2): edge-to-edge registration.
-import { writeU32 } from '../codec.js';
-import { DESCRIPTION_SIZE, IP_SUBNET_SIZE, MAC_SIZE, MessageType } from '../constants.js';
-import { descriptionCodec } from '../fixed-string.js';
-import type { MessageCommon } from '../header.js';
-import { NO_IP_SUBNET, ipSubnetCodec } from '../ip-subnet.js';
-import type { IpSubnet } from '../ip-subnet.js';
-import { NULL_MAC, macCodec } from '../mac.js';
-import type { Mac } from '../mac.js';
-import type { Socket } from '../sock.js';
-import { optionalSocketLength, readOptionalSocket, writeOptionalSocket } from './body.js';
-import type { MessageBodyCodec } from './body.js';
+import { writeU32 } from './codec.js';
+import { DESCRIPTION_SIZE, IP_SUBNET_SIZE, MAC_SIZE, MessageType } from './constants.js';
+import { descriptionCodec } from './fixed-string.js';
+import type { MessageCommon } from './header.js';
+import { NO_IP_SUBNET, ipSubnetCodec } from './ip-subnet.js';
+import type { IpSubnet } from './ip-subnet.js';
+import { NULL_MAC, macCodec } from './mac.js';
+import type { Mac } from './mac.js';
+import type { Socket } from './sock.js';
+import { optionalSocketLength, readOptionalSocket, writeOptionalSocket } from './message-body.js';
+import type { MessageBodyCodec } from './message-body.js';
 
 export interface RegisterMessage extends MessageCommon {
   type: typeof MessageType.Register;

@@ -1,21 +1,23 @@
 // What the desktop app runs, in Electron's main process or for the browser UI: the profiles, the
 // TAP, the edge session, the edge's management server (called in-process by Electron, over
-// loopback TCP by a browser) and, for the built-in first network, a local supernode.
+// loopback TCP by a browser) and, for the built-in first network, a local supernode that the entry
+// point hands in (supernode/embedded.ts), so the host itself does not depend on the supernode.
 import { hostname } from 'node:os';
-import { defaultConfig } from '../config/load.js';
-import { DEFAULT_SUPERNODE_PORT, type KithConfig } from '../config/schema.js';
-import { EdgeSession, type EdgeSessionOptions } from '../edge/edge-session.js';
-import { createEdgeManagement, type EdgeManagement } from '../edge/management.js';
-import { openTapPort } from '../edge/tap-port.js';
-import { Logger, LogLevel } from '../log.js';
-import type { InProcessReply } from '../mgmt/http-server.js';
-import { err, ok, type Result } from '../result.js';
-import { Supernode } from '../../supernode/supernode.js';
-import type { NetworkSettings } from './api.js';
-import { LogRing } from './log-ring.js';
-import { NetworkController } from './network-controller.js';
-import { checkSettings } from './network-settings.js';
-import { defaultProfilesDir, ProfileStore } from './profile-store.js';
+import { defaultConfig } from '../engine/config/load.js';
+import type { KithConfig } from '../engine/config/schema.js';
+import { DEFAULT_SUPERNODE_PORT } from '../engine/protocol/constants.js';
+import { EdgeSession, type EdgeSessionOptions } from '../engine/edge/edge-session.js';
+import { createEdgeManagement } from '../engine/edge/management.js';
+import { openTapPort } from '../engine/edge/tap-port.js';
+import { Logger } from '../engine/log.js';
+import type { InProcessReply } from '../engine/mgmt/http-server.js';
+import { err, ok, type Result } from '../engine/result.js';
+import type { NetworkSettings } from '../engine/profiles/api.js';
+import { LogRing } from '../engine/profiles/log-ring.js';
+import { NetworkController } from '../engine/profiles/network-controller.js';
+import { profileExtension } from '../engine/profiles/profile-methods.js';
+import { checkSettings } from '../engine/profiles/network-settings.js';
+import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
 export const DESKTOP_MANAGEMENT_PORT = 5644;
@@ -31,14 +33,17 @@ const EMBEDDED_SUPERNODE_HOST = '127.0.0.1';
 
 export type HostError = 'profile' | 'tap' | 'listen';
 
+/** supernode/embedded.ts's startEmbeddedSupernode; undefined when none could start. */
+export type EmbeddedSupernodeFactory = (bind: { readonly address: string; readonly port: number }, logger: Logger) => Promise<{ close(): Promise<void> } | undefined>;
+
 export interface DesktopHostOptions {
   readonly version: string;
   /** Default: defaultProfilesDir() ($KITH_PROFILES_DIR or the platform's config directory). */
   readonly profilesDir?: string;
   /** Listen for the browser UI on loopback TCP: the profile's management.port, else 5644; 0 = any free port. */
   readonly listen?: { readonly port?: number; readonly webUiDir?: string };
-  /** Run a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
-  readonly embeddedSupernode?: boolean;
+  /** Starts a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
+  readonly embeddedSupernode?: EmbeddedSupernodeFactory;
   /** Path of kith-tap when it is not in the tree or on PATH (a packaged app's resources/bin). */
   readonly tapHelper?: string;
   /** Tests: a port other than the TAP. */
@@ -120,7 +125,10 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const sink = options.logSink ?? ((line: string) => void process.stderr.write(line));
   const logger = new Logger(config.logging.verbose, ring.tee({ write: sink }));
 
-  const supernode = options.embeddedSupernode === true && usesEmbeddedSupernode(config) ? await startEmbeddedSupernode(logger) : undefined;
+  const supernode =
+    options.embeddedSupernode !== undefined && usesEmbeddedSupernode(config)
+      ? await options.embeddedSupernode({ address: EMBEDDED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT }, logger)
+      : undefined;
   const opened = await EdgeSession.open({
     config,
     logger,
@@ -135,7 +143,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const session = opened.value;
   live.session = session;
   const network = new NetworkController({ session, store, profile: profile.value, log: ring, logger, rememberActive: true });
-  const management: EdgeManagement = createEdgeManagement({
+  const management = createEdgeManagement({
     edge: session,
     session: 'desktop',
     config: { ...config, management: { ...config.management, password } },
@@ -144,7 +152,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     tapName: session.portName,
     requestStop: () => options.onStopRequested?.(),
     log: (line) => logger.warn(line),
-    network,
+    extension: profileExtension(network),
     ...(options.listen?.webUiDir === undefined ? {} : { webUiDir: options.listen.webUiDir }),
   });
   const close = async (): Promise<void> => {
@@ -176,18 +184,4 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     subscribe: (topic, listener) => management.server.subscribe(topic, listener),
     close,
   });
-}
-
-/** The first network's supernode; a busy port means one already runs here, which serves as well. */
-async function startEmbeddedSupernode(logger: Logger): Promise<Supernode | undefined> {
-  const config = defaultConfig('supernode');
-  config.connection.bind = { address: EMBEDDED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT };
-  try {
-    const supernode = await Supernode.start({ config, logger: new Logger(LogLevel.Warning, { write: (line, entry) => (entry === undefined ? undefined : logger.warn(`supernode: ${entry.text}`)) }) });
-    logger.normal(`local supernode on ${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`);
-    return supernode;
-  } catch (error) {
-    logger.warn(`no local supernode: ${(error as Error).message}`);
-    return undefined;
-  }
 }

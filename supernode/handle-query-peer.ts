@@ -3,14 +3,14 @@
 // question, so a sender that is no registered edge of the community gets only a few a second per
 // source address (issue 9 item 18): enough for an edge's start-up and sweep PINGs (§8.2, §8.4),
 // which it sends before it registers and to supernodes it is not registered with.
-import { DEFAULT_TTL, isNullMac, macToString, MessageType } from '../../engine/protocol/index.js';
-import type { PeerInfoMessage, QueryPeerMessage } from '../../engine/protocol/index.js';
-import { cleanCommunityField } from '../community.js';
-import type { SupernodeContext } from '../context.js';
-import { federationRoutes } from '../forwarding.js';
-import type { InboundMessage } from '../inbound.js';
-import { routeEquals } from '../route.js';
-import { stampAccepted } from '../stamp-check.js';
+import { DEFAULT_TTL, isNullMac, macToString, MessageType } from '../engine/protocol/index.js';
+import type { PeerInfoMessage, QueryPeerMessage } from '../engine/protocol/index.js';
+import { cleanCommunityField } from './community.js';
+import type { SupernodeContext } from './context.js';
+import { federationRoutes } from './forwarding.js';
+import type { InboundMessage } from './inbound.js';
+import { routeEquals } from './route.js';
+import { stampAccepted } from './stamp-check.js';
 
 export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, msg: QueryPeerMessage): void {
   const { stats } = ctx;

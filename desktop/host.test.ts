@@ -5,13 +5,13 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSupernode, waitFor, type RunningSupernode } from '../../e2e/edge-loopback/harness.js';
-import { createMemoryFramePort } from '../edge/frame-port.js';
-import { basicAuthorization } from '../mgmt/index.js';
-import { ok } from '../result.js';
-import type { NetworkSettings, SettingsSetResult, SettingsView } from './api.js';
+import { startSupernode, waitFor, type RunningSupernode } from '../e2e/edge-loopback/harness.js';
+import { createMemoryFramePort } from '../engine/edge/frame-port.js';
+import { basicAuthorization } from '../engine/mgmt/index.js';
+import { ok } from '../engine/result.js';
+import type { NetworkSettings, SettingsSetResult, SettingsView } from '../engine/profiles/api.js';
 import { startDesktopHost, type DesktopHost } from './host.js';
-import { ProfileStore } from './profile-store.js';
+import { ProfileStore } from '../engine/profiles/profile-store.js';
 
 describe('desktop host', () => {
   let dir: string;

@@ -1,10 +1,12 @@
-// The desktop's `kith.*` methods beyond kithctl's (api.ts): settings, profiles, invites, the recent
-// log and ping. Part of the edge's one method table (management.ts); every one of them reads a key
-// or changes state, or runs a program, so all ask for the management password.
-import { defineMethod, RpcError, type MethodTable } from '../mgmt/index.js';
+// The `kith.*` methods of an edge run from a profile, beyond kithctl's (api.ts): settings, profiles,
+// invites, the recent log and ping, and the `kith.settings` topic. kith-edge and the desktop add
+// them to the edge's one method table (engine/edge/management.ts) as an extension. Every one of
+// them reads a key or changes state, or runs a program, so all ask for the management password.
+import { EDGE_TOPICS } from '../edge/management.js';
+import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
-import type { NetworkController } from './network-controller.js';
+import type { NetworkController, SettingsChanged } from './network-controller.js';
 
 const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
   community: 'string',
@@ -41,34 +43,30 @@ function parseOneString(what: string) {
     Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 8192 ? ok([raw[0]]) : err(`expecting [${what}]`);
 }
 
-export function networkMethods(network: NetworkController | undefined) {
-  const controller = (): NetworkController => {
-    if (network === undefined) throw new RpcError(501, 'not available on this daemon');
-    return network;
-  };
+export function profileMethods(controller: NetworkController) {
   return {
     'kith.settings.get': defineMethod({
       description: 'Kith: the active network settings (includes the key)',
       needsAuth: true,
-      handler: (): SettingsView => controller().view(),
+      handler: (): SettingsView => controller.view(),
     }),
     'kith.settings.set': defineMethod({
       description: 'Kith: check, save and apply network settings; params [settings]',
       needsAuth: true,
       parseParams: parseSettingsParams,
-      handler: ([changes]): Promise<SettingsSetResult> => controller().set(changes),
+      handler: ([changes]): Promise<SettingsSetResult> => controller.set(changes),
     }),
     'kith.profiles': defineMethod({
       description: 'Kith: the networks (profiles) of this computer',
       needsAuth: true,
-      handler: (): Promise<ProfileSummary[]> => controller().profiles(),
+      handler: (): Promise<ProfileSummary[]> => controller.profiles(),
     }),
     'kith.profiles.select': defineMethod({
       description: 'Kith: switch to another profile; params [name]',
       needsAuth: true,
       parseParams: parseOneString('profile name'),
       handler: async ([name]): Promise<SettingsView> => {
-        const selected = await controller().select(name);
+        const selected = await controller.select(name);
         if (!selected.ok) throw new RpcError(selected.error === 'unknown-profile' ? 404 : 409, selected.detail ?? selected.error);
         return selected.value;
       },
@@ -76,34 +74,56 @@ export function networkMethods(network: NetworkController | undefined) {
     'kith.invite.create': defineMethod({
       description: 'Kith: a kith://join link for the active network (includes the key)',
       needsAuth: true,
-      handler: (): Invite => controller().invite(),
+      handler: (): Invite => controller.invite(),
     }),
     'kith.invite.describe': defineMethod({
       description: 'Kith: what joining with a kith://join link would do (network, address, encryption), or why not; params [link]',
       needsAuth: true,
       parseParams: parseOneString('invite link'),
-      handler: ([link]): InviteDescription => controller().describeInvite(link),
+      handler: ([link]): InviteDescription => controller.describeInvite(link),
     }),
     'kith.invite.import': defineMethod({
       description: 'Kith: join the network of a kith://join link; params [link]',
       needsAuth: true,
       parseParams: parseOneString('invite link'),
-      handler: ([link]): Promise<InviteImportResult> => controller().importInvite(link),
+      handler: ([link]): Promise<InviteImportResult> => controller.importInvite(link),
     }),
     'kith.log': defineMethod({
       description: 'Kith: recent log lines, oldest first',
       needsAuth: true,
-      handler: (): LogLine[] => controller().recentLog(),
+      handler: (): LogLine[] => controller.recentLog(),
     }),
     'kith.ping': defineMethod({
       description: "Kith: ping a peer's VPN address; params [ipv4]",
       needsAuth: true,
       parseParams: parseOneString('ipv4 address'),
       handler: async ([address]): Promise<PingResult> => {
-        const pinged = await controller().ping(address);
+        const pinged = await controller.ping(address);
         if (!pinged.ok) throw new RpcError(400, pinged.detail ?? pinged.error);
         return pinged.value;
       },
     }),
   } satisfies MethodTable;
+}
+
+export type ProfileMethods = ReturnType<typeof profileMethods>;
+
+export const PROFILE_TOPICS = {
+  'kith.settings': topic<SettingsChanged>('Network settings saved or another profile chosen (re-read kith.settings.get)'),
+};
+
+/** Every topic of an edge run from a profile: what kith-edge and the desktop publish. */
+export const DESKTOP_TOPICS = { ...EDGE_TOPICS, ...PROFILE_TOPICS };
+
+/** The profile methods and their topic, for createEdgeManagement's extension. */
+export function profileExtension(controller: NetworkController): ManagementExtension<ProfileMethods, typeof PROFILE_TOPICS> {
+  return {
+    methods: profileMethods(controller),
+    topics: PROFILE_TOPICS,
+    publishTo: (publish) => {
+      const onChanged = (change: SettingsChanged): void => publish('kith.settings', change);
+      controller.changes.on('changed', onChanged);
+      return () => void controller.changes.off('changed', onChanged);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // Where the renderer's Vite build (dist/renderer) is, seen from this module: from the source tree
-// (run through tsx) or from the compiled dist/engine/desktop. Both daemons serve it when present.
+// (run through tsx) or from the compiled dist/engine/mgmt. An edge serves it when present.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

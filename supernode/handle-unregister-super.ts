@@ -1,10 +1,10 @@
 // UNREGISTER_SUPER (PROTOCOL.md §9.3.2): an edge leaves; no reply.
-import { macToString } from '../../engine/protocol/index.js';
-import type { UnregisterSuperMessage } from '../../engine/protocol/index.js';
-import type { SupernodeContext } from '../context.js';
-import type { InboundMessage } from '../inbound.js';
-import { authMatches } from '../registration.js';
-import { stampAccepted } from '../stamp-check.js';
+import { macToString } from '../engine/protocol/index.js';
+import type { UnregisterSuperMessage } from '../engine/protocol/index.js';
+import type { SupernodeContext } from './context.js';
+import type { InboundMessage } from './inbound.js';
+import { authMatches } from './registration.js';
+import { stampAccepted } from './stamp-check.js';
 
 export function handleUnregisterSuper(ctx: SupernodeContext, inbound: InboundMessage, msg: UnregisterSuperMessage): void {
   const { community } = inbound;

@@ -1,9 +1,9 @@
 // What message.ts needs from each message layout (PROTOCOL.md §4). Bodies start after the 24-byte
 // common header.
-import type { Reader } from '../codec.js';
-import type { Header, MessageCommon } from '../header.js';
-import { socketCodec } from '../sock.js';
-import type { Socket } from '../sock.js';
+import type { Reader } from './codec.js';
+import type { Header, MessageCommon } from './header.js';
+import { socketCodec } from './sock.js';
+import type { Socket } from './sock.js';
 
 export interface MessageBodyCodec<M extends MessageCommon> {
   /** Bytes after the common header. */

@@ -1,12 +1,12 @@
 // §9.2 step 7: one handler per message type; the supernode ignores the rest (§9.3.5, §9.3.10).
-import { MessageType } from '../../engine/protocol/index.js';
-import type { SupernodeContext } from '../context.js';
-import type { InboundMessage } from '../inbound.js';
-import { handlePeerInfo, handleRegisterSuperAck, handleRegisterSuperNak } from './from-supernode.js';
-import { handleQueryPeer } from './query-peer.js';
-import { handleRegisterSuper } from './register-super.js';
-import { handleRelay } from './relay.js';
-import { handleUnregisterSuper } from './unregister-super.js';
+import { MessageType } from '../engine/protocol/index.js';
+import type { SupernodeContext } from './context.js';
+import type { InboundMessage } from './inbound.js';
+import { handlePeerInfo, handleRegisterSuperAck, handleRegisterSuperNak } from './handle-from-supernode.js';
+import { handleQueryPeer } from './handle-query-peer.js';
+import { handleRegisterSuper } from './handle-register-super.js';
+import { handleRelay } from './handle-relay.js';
+import { handleUnregisterSuper } from './handle-unregister-super.js';
 
 export function dispatch(ctx: SupernodeContext, inbound: InboundMessage): void {
   const msg = inbound.message;
@@ -15,7 +15,6 @@ export function dispatch(ctx: SupernodeContext, inbound: InboundMessage): void {
       return handleRegisterSuper(ctx, inbound, msg);
     case MessageType.UnregisterSuper:
       return handleUnregisterSuper(ctx, inbound, msg);
-    case MessageType.Packet:
     case MessageType.Register:
       return handleRelay(ctx, inbound, msg);
     case MessageType.QueryPeer:

@@ -1,12 +1,12 @@
 // Messages only another supernode sends us: PEER_INFO and REGISTER_SUPER_NAK to relay to a local
 // edge (PROTOCOL.md §9.3.7, §9.3.8 — the intended behaviour, not n3n's inverted test) and the
 // REGISTER_SUPER_ACK answering our own federation registration (§9.3.9).
-import { isNullMac, macKey, macToString, socketEquals } from '../../engine/protocol/index.js';
-import type { PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage } from '../../engine/protocol/index.js';
-import type { Community, EdgeRecord } from '../community.js';
-import type { SupernodeContext } from '../context.js';
-import type { InboundMessage } from '../inbound.js';
-import { stampAccepted } from '../stamp-check.js';
+import { isNullMac, macKey, macToString, socketEquals } from '../engine/protocol/index.js';
+import type { PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage } from '../engine/protocol/index.js';
+import type { Community, EdgeRecord } from './community.js';
+import type { SupernodeContext } from './context.js';
+import type { InboundMessage } from './inbound.js';
+import { stampAccepted } from './stamp-check.js';
 
 /** The local edge of a regular community that a relayed message names, after the common checks. */
 function relayTarget(ctx: SupernodeContext, inbound: InboundMessage, edgeMac: Uint8Array): { community: Community; edge: EdgeRecord } | undefined {

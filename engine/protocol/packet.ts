@@ -1,14 +1,14 @@
 // PACKET (type 3, PROTOCOL.md §4.3): one Ethernet frame. This is the data plane: the header writer
 // does not allocate and the decoded payload is a view of the received datagram.
-import { assertRoom } from '../codec.js';
-import { HEADER_SIZE, MAC_SIZE, MessageType } from '../constants.js';
-import { encodeHeaderInto } from '../header.js';
-import type { MessageCommon } from '../header.js';
-import { NULL_MAC, macCodec } from '../mac.js';
-import type { Mac } from '../mac.js';
-import type { Socket } from '../sock.js';
-import { optionalSocketLength, readOptionalSocket, writeOptionalSocket } from './body.js';
-import type { MessageBodyCodec } from './body.js';
+import { assertRoom } from './codec.js';
+import { HEADER_SIZE, MAC_SIZE, MessageType } from './constants.js';
+import { encodeHeaderInto } from './header.js';
+import type { MessageCommon } from './header.js';
+import { NULL_MAC, macCodec } from './mac.js';
+import type { Mac } from './mac.js';
+import type { Socket } from './sock.js';
+import { optionalSocketLength, readOptionalSocket, writeOptionalSocket } from './message-body.js';
+import type { MessageBodyCodec } from './message-body.js';
 
 /** Everything of a PACKET except its payload. */
 export interface PacketHeader extends MessageCommon {

@@ -1,8 +1,18 @@
 // The desktop's one door to the engine (DESIGN.md "one method table, two transports, one typed
-// client"): the edge's method table and event topics, and the data shapes of the `kith.*` methods
-// the window needs beyond kithctl's. Types only, so the renderer may import this file.
-export type { EdgeApi, EdgeEventPayloads, KithStatus } from '../edge/management.js';
+// client"): the table and topics of an edge run from a profile (the edge's own plus the profile
+// methods), and the data shapes of the `kith.*` methods the window needs beyond kithctl's. Types
+// only, so the renderer may import this file.
+import type { EdgeMethods } from '../edge/management.js';
+import type { PayloadsOf, ServedMethods } from '../mgmt/index.js';
+import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
+
+export type { KithStatus } from '../edge/management.js';
 export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/views.js';
+
+/** What kith-edge and the desktop serve: the edge's methods and the profile methods, one table. */
+export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;
+export type DesktopTopics = typeof DESKTOP_TOPICS;
+export type DesktopEventPayloads = PayloadsOf<DesktopTopics>;
 
 /** The network settings the window edits, in the config schema's terms (CONFIG.md §6). */
 export interface NetworkSettings {

@@ -9,19 +9,19 @@ import {
   NO_AUTH,
   NO_IP_SUBNET,
   REGISTER_SUPER_ACK_LIFETIME,
-} from '../../engine/protocol/index.js';
-import type { Auth, IpSubnet, RegisterSuperAckMessage, RegisterSuperMessage, RegisterSuperNakMessage } from '../../engine/protocol/index.js';
-import { verifyAuthTrailer } from '../../engine/crypto/user-password.js';
-import { randomUint32 } from '../../engine/crypto/random.js';
-import { offeredAddress } from '../address-assignment.js';
-import { announcedAuth } from '../announced-auth.js';
-import type { Community, CommunityUser } from '../community.js';
-import type { SupernodeContext } from '../context.js';
-import { federationRoutes } from '../forwarding.js';
-import type { InboundMessage } from '../inbound.js';
-import { updateEdge, userOf } from '../registration.js';
-import { stampAccepted } from '../stamp-check.js';
-import { advertisedSupernodes } from '../supernode-list.js';
+} from '../engine/protocol/index.js';
+import type { Auth, IpSubnet, RegisterSuperAckMessage, RegisterSuperMessage, RegisterSuperNakMessage } from '../engine/protocol/index.js';
+import { verifyAuthTrailer } from '../engine/crypto/user-password.js';
+import { randomUint32 } from '../engine/crypto/random.js';
+import { offeredAddress } from './address-assignment.js';
+import { announcedAuth } from './announced-auth.js';
+import type { Community, CommunityUser } from './community.js';
+import type { SupernodeContext } from './context.js';
+import { federationRoutes } from './forwarding.js';
+import type { InboundMessage } from './inbound.js';
+import { updateEdge, userOf } from './registration.js';
+import { stampAccepted } from './stamp-check.js';
+import { advertisedSupernodes } from './supernode-list.js';
 
 export function handleRegisterSuper(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSuperMessage): void {
   const { stats } = ctx;
