@@ -2,11 +2,12 @@
 // the current supernode (UDP, or the TCP connection in TCP mode, PROTOCOL.md §1.2).
 import type { SenderStampRecord, TimeStamp, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { Logger } from '../log.js';
+import { checkStamp } from '../protocol/envelope.js';
 import { isLoopback, socketToString } from '../protocol/index.js';
 import type { ControlMessage, Mac, Socket } from '../protocol/index.js';
 import type { Addressing } from './addressing.js';
 import type { EdgeAuth } from './auth.js';
-import type { EdgeClock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { PacketCounters } from './counters.js';
 import type { EdgeEvents } from './events.js';
 import type { PeerRecord, PeerTable } from './peer-table.js';
@@ -46,7 +47,7 @@ export interface DatagramSender {
 
 export interface EdgeContext {
   readonly settings: EdgeSettings;
-  readonly clock: EdgeClock;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly mac: Mac;
   readonly wire: EdgeWire;
@@ -132,17 +133,12 @@ export function reportedSocket(reported: Socket | undefined, supernodeSource: So
   return reported;
 }
 
-/**
- * §6.4: window and (for a known sender) replay check of a header-encryption stamp; holder is the
- * sender's record, created lazily. Without header encryption there is no stamp and nothing to check.
- */
+/** §6.4 (envelope.ts checkStamp): holder is the sender's record, created on first use. */
 export function stampAccepted(
   ctx: EdgeContext,
   stamp: TimeStamp | undefined,
   holder: { stamp: SenderStampRecord | undefined } | undefined,
   allowJitter: boolean,
 ): boolean {
-  if (stamp === undefined) return true;
-  if (holder !== undefined) holder.stamp ??= ctx.verifier.newRecord();
-  return ctx.verifier.check(stamp, holder?.stamp, allowJitter).ok;
+  return checkStamp(ctx.verifier, stamp, holder, allowJitter).ok;
 }

@@ -11,8 +11,8 @@ import type { IpSubnet, Socket } from '../protocol/index.js';
 import { Addressing } from './addressing.js';
 import type { AddressHook } from './addressing.js';
 import { createEdgeAuth } from './auth.js';
-import { systemClock } from './clock.js';
-import type { EdgeClock } from './clock.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
@@ -39,7 +39,7 @@ export interface EdgeOptions {
   /** The TAP side; the caller owns the device and adapts it (frame-port.ts). */
   readonly port: FramePort;
   readonly logger?: Logger;
-  readonly clock?: EdgeClock;
+  readonly clock?: Clock;
   /** Header-encryption stamps; one generator per process (CRYPTO.md §4.6). */
   readonly stampGenerator?: TimeStampGenerator;
   /** Configures the host side of the TAP when the address is assigned or changes. */

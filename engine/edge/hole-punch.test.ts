@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TTL, encodeMessage, MessageType, RegisterCookie } from '../protocol/index.js';
 import type { Mac, Message, PeerInfoMessage, RegisterMessage, Socket } from '../protocol/index.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../clock.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
 import { HolePunch, OPENER_TTL, PEER_INFO_WINDOW_MS, PUNCH_RETRY_DELAYS_MS } from './hole-punch.js';

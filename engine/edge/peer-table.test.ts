@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { macKey, RegisterCookie } from '../protocol/index.js';
 import type { Socket } from '../protocol/index.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../clock.js';
 import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS, PeerTable, PURGE_INTERVAL_MS, REGISTRATION_TIMEOUT_MS } from './peer-table.js';
 import type { PeerRecord, SightingInput } from './peer-table.js';
 import { vouch } from './peer-trust.js';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegisterCookie, socketToString } from '../protocol/index.js';
 import type { Message, Socket } from '../protocol/index.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../clock.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
 import { PeerTable } from './peer-table.js';

@@ -14,9 +14,10 @@ import { connect } from 'node:net';
 import type { Socket as TcpSocket } from 'node:net';
 import { frameMessage, LOCAL_DISCOVERY_PORT, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../protocol/index.js';
 import type { Socket } from '../protocol/index.js';
+import { addressBytes, dgramTarget } from '../protocol/address.js';
 import { socketFromAddressBytes } from '../protocol/sock.js';
 import type { SockAddr } from '../config/values.js';
-import { openUdpBatch, parseAddress } from '../../native/udp.js';
+import { openUdpBatch } from '../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../native/udp.js';
 
 export type Arrival = 'udp' | 'tcp' | 'multicast';
@@ -245,12 +246,8 @@ export class UdpTransport {
   private destinationOf(address: string): Destination | null {
     let destination = this.destinations.get(address);
     if (destination === undefined) {
-      const parsed = parseAddress(address);
-      destination = parsed ?? null;
       // IPv4-mapped text is an IPv4 destination (§1.1).
-      if (parsed !== undefined && parsed.family === 6 && parsed.bytes.subarray(0, 10).every((b) => b === 0) && parsed.bytes[10] === 0xff && parsed.bytes[11] === 0xff) {
-        destination = { family: 4, bytes: parsed.bytes.slice(12) };
-      }
+      destination = addressBytes(address) ?? null;
       if (this.destinations.size >= ADDRESS_CACHE_LIMIT) this.destinations.clear();
       this.destinations.set(address, destination);
     }
@@ -266,8 +263,7 @@ export class UdpTransport {
   }
 
   private target(to: Socket): string {
-    // A dual-stack socket reaches IPv4 destinations through their mapped form (§1.1).
-    return this.dualStack && to.family === 'IPv4' ? `::ffff:${to.address}` : to.address;
+    return dgramTarget(to.address, to.family === 'IPv4', this.dualStack);
   }
 
   /**

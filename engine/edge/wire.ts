@@ -1,11 +1,10 @@
-// The edge's envelope around the codec: encoding control messages, header encryption with the key
-// pair each message type uses (PROTOCOL.md §6.1, CRYPTO.md §4.8), the user/password trailer
-// (§7.3.2), and opening received datagrams by trying the dynamic, then the static key pair (§6.3).
-import { decryptHeader, dynamicHeaderKeys, encryptHeader, staticHeaderKeys } from '../crypto/header-encryption.js';
+// The edge's side of the envelope (engine/protocol/envelope.ts): its key pairs, encoding control
+// messages into one reused buffer, and opening received datagrams (PROTOCOL.md §6, §7.3.2).
+import { dynamicHeaderKeys, staticHeaderKeys } from '../crypto/header-encryption.js';
 import type { HeaderKeys } from '../crypto/header-encryption.js';
 import { randomBytes } from '../crypto/random.js';
 import type { TimeStamp, TimeStampGenerator } from '../crypto/timestamp.js';
-import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../crypto/user-password.js';
+import { keyKindFor, sealMessage, sealPacket, staticKeyAllowed, unseal } from '../protocol/envelope.js';
 import { decodeReceived, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType } from '../protocol/index.js';
 import type { ControlMessage, ReceivedMessage } from '../protocol/index.js';
 import { err, ok } from '../result.js';
@@ -68,23 +67,17 @@ export class EdgeWire {
    * the next call.
    */
   encode(message: ControlMessage): Uint8Array {
-    let length = encodeMessageInto(message, this.out, 0);
+    const length = encodeMessageInto(message, this.out, 0);
     if (!this.settings.headerEncryption) return this.out.subarray(0, length);
-    const isRegisterSuper = message.type === MessageType.RegisterSuper;
-    encryptHeader(this.out, length, length, this.stamps.next(), isRegisterSuper ? this.staticKeys : this.dynamicKeys);
-    const cipher = this.auth.trailerCipher;
-    if (isRegisterSuper && cipher !== undefined) length = appendAuthTrailer(cipher, this.out, length);
-    return this.out.subarray(0, length);
+    const keys = keyKindFor(message.type) === 'static' ? this.staticKeys : this.dynamicKeys;
+    const trailer = message.type === MessageType.RegisterSuper ? this.auth.trailerCipher : undefined;
+    return this.out.subarray(0, sealMessage(this.out, length, keys, this.stamps.next(), trailer));
   }
 
-  /**
-   * Header-encrypts a PACKET in place with the dynamic pair. §5.3: in user/password mode the first
-   * 16 payload bytes (the cipher's IV) are covered too.
-   */
+  /** Header-encrypts a PACKET in place (envelope.ts sealPacket). */
   sealPacket(datagram: Uint8Array, length: number, headerLength: number): void {
     if (!this.settings.headerEncryption) return;
-    const covered = this.userPassword ? headerLength + Math.min(16, length - headerLength) : headerLength;
-    encryptHeader(datagram, length, covered, this.stamps.next(), this.dynamicKeys);
+    sealPacket(datagram, length, headerLength, this.dynamicKeys, this.stamps.next(), this.userPassword);
   }
 
   /** §8.6 step 1–2: decrypts (if header encryption is on) and decodes one datagram. */
@@ -93,23 +86,13 @@ export class EdgeWire {
       const decoded = decodeReceived(datagram);
       return decoded.ok ? ok({ message: decoded.value, plain: datagram, stamp: undefined, staticKey: false, raw: datagram }) : err('undecodable', decoded.error);
     }
-    let length = datagram.length;
-    let staticKey = false;
-    let result = decryptHeader(datagram, length, this.settings.communityField, this.dynamicKeys, this.plain);
-    if (!result.ok && length - AUTH_TRAILER_SIZE >= 24) {
-      // §6.3: the static attempt excludes the 16 appended bytes.
-      length -= AUTH_TRAILER_SIZE;
-      staticKey = true;
-      result = decryptHeader(datagram, length, this.settings.communityField, this.staticKeys, this.plain);
-    }
-    if (!result.ok) return err('undecryptable', result.error);
-    const plain = this.plain.subarray(0, length);
+    const unsealed = unseal(datagram, this.settings.communityField, { dynamic: this.dynamicKeys, static: this.staticKeys }, this.plain);
+    if (!unsealed.ok) return err('undecryptable', unsealed.error);
+    const { plain, stamp } = unsealed.value;
+    const staticKey = unsealed.value.keys === 'static';
     const decoded = decodeReceived(plain);
     if (!decoded.ok) return err('undecodable', decoded.error);
-    const type = decoded.value.type;
-    if (staticKey && this.userPassword && type !== MessageType.RegisterSuperAck && type !== MessageType.RegisterSuperNak) {
-      return err('static-key-not-allowed');
-    }
-    return ok({ message: decoded.value, plain, stamp: result.value.stamp, staticKey, raw: datagram });
+    if (staticKey && !staticKeyAllowed(decoded.value.type, this.userPassword)) return err('static-key-not-allowed');
+    return ok({ message: decoded.value, plain, stamp, staticKey, raw: datagram });
   }
 }
