@@ -17,29 +17,6 @@ import type { SupernodeRecord } from './supernode-selection.js';
 import type { UdpTransport } from './udp-transport.js';
 import type { EdgeWire } from './wire.js';
 
-/** §8.1 sn_wait: 0 registered, 1 waiting for an ACK, 2 re-register now. */
-export type SnWait = 0 | 1 | 2;
-
-export interface RegistrationState {
-  /** probe: start-up PING round (§8.2 step 2); bootstrap: address request (step 3); register: §8.3. */
-  phase: 'probe' | 'bootstrap' | 'register';
-  snWait: SnWait;
-  supAttempts: number;
-  lastRegisterReq: number;
-  /** Last valid (non-bootstrap) ACK; 0 = never registered, which gates the data path (§8.3). */
-  lastSup: number;
-  lastSweep: number;
-  /** Last PING round (probe phase and sweeps). */
-  lastProbe: number;
-  pingsAllowed: number;
-  /** RE_REGISTER_SUPER asks to spread re-registrations over 3/4 of the interval (§8.3 step 5). */
-  spreadNextRegistration: boolean;
-  /** The current supernode stopped answering (attempts exhausted) and no other has answered yet. */
-  unanswered: boolean;
-  /** Our public socket as the current supernode sees it (REGISTER_SUPER_ACK sock, §4.7); undefined before the first ACK. */
-  publicSocket: Socket | undefined;
-}
-
 /** Something datagrams can leave from: the main socket, or a peer's own socket (port-spray.ts). */
 export interface DatagramSender {
   send(bytes: Uint8Array, to: Socket, ttl?: number): void;
@@ -59,7 +36,7 @@ export interface EdgeContext {
   readonly addressing: Addressing;
   /** §8.1 supernode list, best first after a sort. */
   readonly supernodes: SupernodeRecord[];
-  readonly registration: RegistrationState;
+  /** The selected supernode (curr_sn); only registration (supernode-registration.ts) chooses it. */
   current: SupernodeRecord | undefined;
   transport: UdpTransport | undefined;
   /**
@@ -69,8 +46,8 @@ export interface EdgeContext {
   readonly routes: Map<string, DatagramSender>;
   /** Local discovery by multicast is on (§8.8.1). */
   readonly localDiscovery: boolean;
-  /** Why the edge is in error (authentication, keys); undefined when fine. */
-  errors: { auth: string | undefined; keys: string | undefined };
+  /** Why PACKETs of registered peers do not decrypt (wrong-key.ts); undefined when they do. */
+  keyError: string | undefined;
   lastRxP2p: number;
   lastRxSuper: number;
 }

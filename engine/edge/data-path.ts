@@ -28,6 +28,7 @@ import { acceptsInboundIpv4, destinationMac, ETHERNET_HEADER_SIZE, gratuitousArp
 import type { HolePunch } from './hole-punch.js';
 import type { PeerRecord } from './peer-table.js';
 import { earn } from './peer-trust.js';
+import type { SupernodeRegistration } from './supernode-registration.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { Opened } from './wire.js';
 import { noteDecrypted, noteUndecryptable } from './wrong-key.js';
@@ -54,6 +55,7 @@ export class DataPath {
 
   constructor(
     private readonly ctx: EdgeContext,
+    private readonly registration: Pick<SupernodeRegistration, 'registered' | 'awaitingAck'>,
     private readonly port: FramePort,
     private readonly holePunch: HolePunch,
   ) {
@@ -73,7 +75,7 @@ export class DataPath {
   /** Frames read from the TAP device. */
   transmitFrames(frames: readonly Uint8Array[]): void {
     // Uncompressed, the frames are the transform's plaintexts: it may encrypt them all in one go.
-    if (this.compression === CompressionId.None && frames.length > 1 && this.ctx.registration.lastSup !== 0) this.transform.prepare?.(frames);
+    if (this.compression === CompressionId.None && frames.length > 1 && this.registration.registered) this.transform.prepare?.(frames);
     for (const frame of frames) this.transmit(frame);
   }
 
@@ -87,7 +89,7 @@ export class DataPath {
       return;
     }
     // Step 2: nothing leaves before the first registration.
-    if (ctx.registration.lastSup === 0) return;
+    if (!this.registration.registered) return;
     // Step 4: without routing, IPv4 must come from our own address.
     if (!ctx.settings.allowRouting && isIpv4Frame(frame) && !ipv4SourceIs(frame, ctx.addressing.bytes)) return;
     let dstMac = destinationMac(frame);
@@ -124,7 +126,7 @@ export class DataPath {
     const { ctx } = this;
     const bytes = this.tx.subarray(0, length);
     if (isMultiBroadcast(dstMac)) {
-      if (ctx.registration.snWait !== 0 && ctx.peers.known.size > 0) {
+      if (this.registration.awaitingAck && ctx.peers.known.size > 0) {
         // While the supernode does not answer, broadcasts reach the known peers directly.
         for (const record of ctx.peers.known.values()) this.sendDirect(record, bytes, frame.length);
         return;
@@ -177,7 +179,7 @@ export class DataPath {
     const fromSupernode = message.fromSupernode;
     const holder = fromSupernode ? supernode : ctx.peers.get(message.srcMac);
     if (!stampAccepted(ctx, opened.stamp, holder, true)) return;
-    if (ctx.registration.lastSup === 0 || macEquals(message.srcMac, ctx.mac)) return;
+    if (!this.registration.registered || macEquals(message.srcMac, ctx.mac)) return;
     const now = ctx.clock.nowMs();
     const socket = (fromSupernode ? reportedSocket(message.socket, source) : undefined) ?? source;
     const outcome = ctx.peers.sighting({

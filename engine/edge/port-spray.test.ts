@@ -65,11 +65,10 @@ function harness(publicSocket: Socket, localPort: number, peerSocket: Socket, vo
     wire: { encode: (_message: Message) => new Uint8Array(8) },
     peers,
     counters: newPacketCounters(),
-    registration: { publicSocket },
     transport: { localPort, localAddress: '127.0.0.1', send: (_bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, ttl, at: clock.nowMs() }) },
     routes: new Map(),
   } as unknown as EdgeContext;
-  const registration = { registerTo: () => ({}) } as unknown as SupernodeRegistration;
+  const registration = { registerTo: () => ({}), publicSocket } as unknown as SupernodeRegistration;
   const spray = new PortSpray(ctx, registration, (_bytes, source) => delivered.push(source), undefined, seeded(7));
   const seen = peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: peerSocket, now: clock.nowMs() });
   if (vouched && seen.kind !== 'refused') vouch(seen.record, peerSocket.address);

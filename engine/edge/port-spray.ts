@@ -206,7 +206,7 @@ export class PortSpray {
   private role(): SprayRole | undefined {
     const { ctx } = this;
     if (!ctx.settings.allowP2p || ctx.settings.tcp || ctx.settings.registerTtl !== 0) return undefined;
-    return sprayRole(ctx.registration.publicSocket, ctx.transport?.localPort);
+    return sprayRole(this.registration.publicSocket, ctx.transport?.localPort);
   }
 
   /** Periodic work (the edge's main tick): starts, paces and ends rounds. */

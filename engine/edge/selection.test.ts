@@ -64,11 +64,11 @@ describe('supernode selection', () => {
 describe('registration schedule (§8.3)', () => {
   const interval = 20_000;
   it('retries fast while waiting, refreshes every interval, and registers at once on request', () => {
-    assert.equal(registrationDue(2, 1_000, 1_000, interval), true);
-    assert.equal(registrationDue(1, 1_000, 3_000, interval), false, 'not after exactly interval/10');
-    assert.equal(registrationDue(1, 1_000, 3_001, interval), true);
-    assert.equal(registrationDue(0, 1_000, 20_999, interval), false);
-    assert.equal(registrationDue(0, 1_000, 21_000, interval), true);
+    assert.equal(registrationDue('due-now', 1_000, 1_000, interval), true);
+    assert.equal(registrationDue('awaiting-ack', 1_000, 3_000, interval), false, 'not after exactly interval/10');
+    assert.equal(registrationDue('awaiting-ack', 1_000, 3_001, interval), true);
+    assert.equal(registrationDue('acknowledged', 1_000, 20_999, interval), false);
+    assert.equal(registrationDue('acknowledged', 1_000, 21_000, interval), true);
   });
 
   it('retries hole punching on a bounded schedule', () => {

@@ -29,14 +29,15 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
   };
 }
 
-export function supernodeView(ctx: EdgeContext, record: SupernodeRecord): SupernodeView {
+/** awaitingAck: the current supernode has not acknowledged our latest registration. */
+export function supernodeView(ctx: EdgeContext, record: SupernodeRecord, awaitingAck: boolean): SupernodeView {
   const selected = record === ctx.current;
   return {
     socket: record.socket === undefined ? `${record.host}:${record.port}` : socketToString(record.socket),
     host: `${record.host}:${record.port}`,
     mac: record.mac === undefined ? undefined : macToString(record.mac),
     selected,
-    waiting: selected && ctx.registration.snWait !== 0,
+    waiting: selected && awaitingAck,
     purgeable: record.purgeable,
     rttMs: record.rtt.ms,
     lastSeen: record.lastSeen,

@@ -16,7 +16,7 @@ import {
 } from '../protocol/index.js';
 import type { Mac, PeerInfoMessage, RegisterMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from './context.js';
-import type { EdgeContext, SnWait } from './context.js';
+import type { EdgeContext } from './context.js';
 import {
   commonValue,
   Criterion,
@@ -41,13 +41,28 @@ export const BOOTSTRAP_TIMEOUT_MS = 3_000;
 /** §8.3 step 4: known peers not seen for this long get a REGISTER while the supernode is silent. */
 const STALE_PEER_KEEPALIVE_MS = 20_000;
 
+/** probe: start-up PING round (§8.2 step 2); bootstrap: address request (step 3); register: §8.3. */
+export type RegistrationPhase = 'probe' | 'bootstrap' | 'register';
+
 /**
- * §8.3 schedule: register now on request (sn_wait 2), as a fast retry every register_interval/10
- * while waiting for an ACK, and as a refresh every register_interval.
+ * Where registration with the current supernode stands (§8.1 sn_wait 0, 1, 2): acknowledged,
+ * awaiting an ACK, or due at once (RE_REGISTER_SUPER, §8.6).
  */
-export function registrationDue(snWait: SnWait, lastRegisterReq: number, now: number, intervalMs: number): boolean {
-  if (snWait === 2) return true;
-  if (snWait === 1 && now > lastRegisterReq + intervalMs / 10) return true;
+export type Standing = 'acknowledged' | 'awaiting-ack' | 'due-now';
+
+/** The edge's state as registration sees it (views.ts EdgeState while the edge runs). */
+export interface RegistrationVerdict {
+  readonly state: 'connecting' | 'registered' | 'no-supernode' | 'error';
+  readonly reason: string | undefined;
+}
+
+/**
+ * §8.3 schedule: register now on request, as a fast retry every register_interval/10 while waiting
+ * for an ACK, and as a refresh every register_interval.
+ */
+export function registrationDue(standing: Standing, lastRegisterReq: number, now: number, intervalMs: number): boolean {
+  if (standing === 'due-now') return true;
+  if (standing === 'awaiting-ack' && now > lastRegisterReq + intervalMs / 10) return true;
   return now >= lastRegisterReq + intervalMs;
 }
 
@@ -62,21 +77,88 @@ function advertisedSocket(ctx: EdgeContext): Socket | undefined {
   return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
 }
 
+/**
+ * Registration owns its state: only its own methods change it, and the rest of the edge reads it
+ * through the getters (whether frames may flow, whether the supernode answers, our public socket).
+ */
 export class SupernodeRegistration {
-  constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {}
+  private phase: RegistrationPhase = 'register';
+  private standing: Standing = 'awaiting-ack';
+  private supAttempts: number;
+  private lastRegisterReqMs = 0;
+  /** Last valid (non-bootstrap) ACK; 0 = never registered, which gates the data path (§8.3). */
+  private lastSup = 0;
+  private lastSweepMs = 0;
+  /** Last PING round (probe phase and sweeps). */
+  private lastProbe = 0;
+  private pingsAllowed = 0;
+  /** RE_REGISTER_SUPER asks to spread re-registrations over 3/4 of the interval (§8.3 step 5). */
+  private spreadNextRegistration = false;
+  /** The current supernode stopped answering (attempts exhausted) and no other has answered yet. */
+  private unanswered = false;
+  /** Why the supernode refused us (REGISTER_SUPER_NAK); undefined when it did not. */
+  private rejection: string | undefined;
+  private ownSocket: Socket | undefined;
+
+  constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+  }
+
+  /** A supernode acknowledged us at least once since connecting: frames may flow (§8.5 step 2). */
+  get registered(): boolean {
+    return this.lastSup !== 0;
+  }
+
+  /** The current supernode has not acknowledged our latest registration (sn_wait ≠ 0). */
+  get awaitingAck(): boolean {
+    return this.standing !== 'acknowledged';
+  }
+
+  /** Our public socket as the current supernode sees it (REGISTER_SUPER_ACK sock, §4.7); undefined before the first ACK. */
+  get publicSocket(): Socket | undefined {
+    return this.ownSocket;
+  }
+
+  get lastRegisterReq(): number {
+    return this.lastRegisterReqMs;
+  }
+
+  get lastSweep(): number {
+    return this.lastSweepMs;
+  }
+
+  /** The edge's state while it runs; keyError is the data path's (wrong-key.ts). */
+  verdict(keyError: string | undefined): RegistrationVerdict {
+    const reason = this.rejection ?? keyError;
+    if (reason !== undefined) return { state: 'error', reason };
+    if (this.unanswered) return { state: 'no-supernode', reason: 'no supernode answers' };
+    return { state: this.registered ? 'registered' : 'connecting', reason: undefined };
+  }
+
+  /** §1.2: the TCP connection to the supernode dropped; wait for it again. */
+  connectionLost(): void {
+    this.standing = 'awaiting-ack';
+  }
+
+  /** Disconnect: nothing of the last connection counts any more. */
+  reset(): void {
+    this.ctx.current = undefined;
+    this.ownSocket = undefined;
+    this.lastSup = 0;
+    this.rejection = undefined;
+  }
 
   /** §8.2: the first phase after connecting. */
   begin(now: number): void {
     const { ctx } = this;
-    const state = ctx.registration;
     ctx.current = ctx.supernodes[0];
-    state.supAttempts = supAttempts(ctx.settings.tcp);
-    state.lastRegisterReq = 0;
-    state.lastSup = 0;
-    state.unanswered = false;
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+    this.lastRegisterReqMs = 0;
+    this.lastSup = 0;
+    this.unanswered = false;
     this.reconnect();
     if (ctx.supernodes.length > 1 && !ctx.settings.tcp && ctx.settings.userPassword === undefined) {
-      state.phase = 'probe';
+      this.phase = 'probe';
       this.sendPings(INITIAL_PINGS);
     } else {
       this.afterProbe(now);
@@ -84,10 +166,9 @@ export class SupernodeRegistration {
   }
 
   private afterProbe(now: number): void {
-    const state = this.ctx.registration;
     if (this.ctx.addressing.mode === 'auto') {
-      state.phase = 'bootstrap';
-      state.snWait = 1;
+      this.phase = 'bootstrap';
+      this.standing = 'awaiting-ack';
       this.sendRegisterSuper(NULL_MAC, now);
     } else {
       this.startRegistering(now);
@@ -97,14 +178,13 @@ export class SupernodeRegistration {
   /** §8.2 step 5. */
   private startRegistering(now: number): void {
     const { ctx } = this;
-    const state = ctx.registration;
-    state.phase = 'register';
+    this.phase = 'register';
     for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
     sortByCriterion(ctx.supernodes);
-    state.snWait = 1;
-    state.lastRegisterReq = 0;
-    state.lastSweep = now - SWEEP_INTERVAL_MS + FIRST_SWEEP_DELAY_MS;
-    state.pingsAllowed = INITIAL_PINGS;
+    this.standing = 'awaiting-ack';
+    this.lastRegisterReqMs = 0;
+    this.lastSweepMs = now - SWEEP_INTERVAL_MS + FIRST_SWEEP_DELAY_MS;
+    this.pingsAllowed = INITIAL_PINGS;
     this.announceSelected();
     this.tick(now);
   }
@@ -112,21 +192,20 @@ export class SupernodeRegistration {
   /** Runs the due parts of the schedule; called on every wake-up. */
   tick(now: number): void {
     const { ctx } = this;
-    const state = ctx.registration;
-    switch (state.phase) {
+    switch (this.phase) {
       case 'probe':
-        if (now - state.lastProbe >= BOOTSTRAP_TIMEOUT_MS) this.sendPings(INITIAL_PINGS);
+        if (now - this.lastProbe >= BOOTSTRAP_TIMEOUT_MS) this.sendPings(INITIAL_PINGS);
         return;
       case 'bootstrap':
-        if (now - state.lastRegisterReq >= BOOTSTRAP_TIMEOUT_MS) {
+        if (now - this.lastRegisterReqMs >= BOOTSTRAP_TIMEOUT_MS) {
           // §8.2 step 3: on timeout try the next supernode of the list, cyclically.
           this.switchTo(this.nextAfter(ctx.current));
           this.sendRegisterSuper(NULL_MAC, now);
         }
         return;
       case 'register':
-        if (registrationDue(state.snWait, state.lastRegisterReq, now, ctx.settings.registerIntervalMs)) this.register(now);
-        if (now - state.lastSweep > SWEEP_INTERVAL_MS) this.sweep(now);
+        if (registrationDue(this.standing, this.lastRegisterReqMs, now, ctx.settings.registerIntervalMs)) this.register(now);
+        if (now - this.lastSweepMs > SWEEP_INTERVAL_MS) this.sweep(now);
         return;
     }
   }
@@ -142,7 +221,7 @@ export class SupernodeRegistration {
     const { ctx } = this;
     const changed = record !== ctx.current;
     ctx.current = record;
-    ctx.registration.supAttempts = supAttempts(ctx.settings.tcp);
+    this.supAttempts = supAttempts(ctx.settings.tcp);
     if (changed || ctx.settings.tcp) this.reconnect();
     if (changed) this.announceSelected();
   }
@@ -165,33 +244,32 @@ export class SupernodeRegistration {
   /** §8.3 "Registering". */
   private register(now: number): void {
     const { ctx } = this;
-    const state = ctx.registration;
-    if (state.supAttempts === 0) {
+    if (this.supAttempts === 0) {
       // Step 1: give up on curr_sn.
       if (ctx.current !== undefined) ctx.current.criterion = Criterion.Bad;
-      state.unanswered = true;
+      this.unanswered = true;
       sortByCriterion(ctx.supernodes);
       const best = ctx.supernodes[0];
       // With every supernode equally bad, rotate rather than stay on the silent one.
       this.switchTo(best === ctx.current ? this.nextAfter(ctx.current) : best);
       ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : `${ctx.current.host}:${ctx.current.port}`}`);
     } else {
-      state.supAttempts--;
+      this.supAttempts--;
       if (ctx.settings.tcp && !ctx.transport?.tcpConnected) this.reconnect();
     }
-    const wasWaiting = state.snWait === 1;
+    const wasWaiting = this.standing === 'awaiting-ack';
     this.sendRegisterSuper(ctx.mac, now);
     this.sendMulticastRegister();
     if (wasWaiting) this.keepPeersAlive(now);
-    state.snWait = 1;
-    state.lastRegisterReq = state.spreadNextRegistration ? now - Math.random() * 0.75 * ctx.settings.registerIntervalMs : now;
-    state.spreadNextRegistration = false;
+    this.standing = 'awaiting-ack';
+    this.lastRegisterReqMs = this.spreadNextRegistration ? now - Math.random() * 0.75 * ctx.settings.registerIntervalMs : now;
+    this.spreadNextRegistration = false;
   }
 
   private sendRegisterSuper(edgeMac: Mac, now: number): void {
     const { ctx } = this;
     const current = ctx.current;
-    ctx.registration.lastRegisterReq = now;
+    this.lastRegisterReqMs = now;
     if (current?.socket === undefined) return;
     const cookie = randomUint32();
     current.lastCookie = cookie;
@@ -252,7 +330,7 @@ export class SupernodeRegistration {
 
   private sendPings(allowed: number): void {
     const { ctx } = this;
-    ctx.registration.lastProbe = ctx.clock.nowMs();
+    this.lastProbe = ctx.clock.nowMs();
     const list = ctx.supernodes;
     for (const index of pingTargets(list.length, allowed, Math.random)) {
       const record = list[index];
@@ -267,26 +345,24 @@ export class SupernodeRegistration {
   /** §8.4.1. */
   private sweep(now: number): void {
     const { ctx } = this;
-    const state = ctx.registration;
-    if (state.snWait === 0) sortByCriterion(ctx.supernodes);
+    if (this.standing === 'acknowledged') sortByCriterion(ctx.supernodes);
     const best = ctx.supernodes[0];
     if (best !== undefined && best !== ctx.current) {
       this.unregister();
       this.switchTo(best);
       this.sendRegisterSuper(ctx.mac, now);
-      state.snWait = 1;
+      this.standing = 'awaiting-ack';
     }
     for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
-    if (!ctx.settings.tcp) this.sendPings(state.pingsAllowed);
-    state.pingsAllowed = REGULAR_PINGS;
-    state.lastSweep = now;
+    if (!ctx.settings.tcp) this.sendPings(this.pingsAllowed);
+    this.pingsAllowed = REGULAR_PINGS;
+    this.lastSweepMs = now;
   }
 
   /** §8.3 REGISTER_SUPER_ACK from record (found by the datagram's source socket). */
   handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord): void {
     const { ctx } = this;
-    const state = ctx.registration;
-    if (state.snWait === 0 || ctx.current !== record) return;
+    if (this.standing === 'acknowledged' || ctx.current !== record) return;
     if (!stampAccepted(ctx, opened.stamp, record, false)) return;
     const cipher = ctx.auth.trailerCipher;
     if (cipher !== undefined && !verifyAuthTrailer(cipher, opened.raw, opened.raw.length)) return;
@@ -299,7 +375,7 @@ export class SupernodeRegistration {
     if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
     const now = ctx.clock.nowMs();
     // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path.
-    if (state.phase === 'bootstrap') record.rtt.cancelProbe();
+    if (this.phase === 'bootstrap') record.rtt.cancelProbe();
     else record.rtt.replyReceived(now);
     // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
     if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
@@ -307,19 +383,19 @@ export class SupernodeRegistration {
       this.announceSelected();
     }
     record.lastSeen = now;
-    state.publicSocket = message.socket;
+    this.ownSocket = message.socket;
     learnSupernodes(ctx.supernodes, message.supernodes);
     ctx.addressing.offerFromSupernode(message.devAddr);
-    state.snWait = 0;
-    state.supAttempts = supAttempts(ctx.settings.tcp);
-    state.unanswered = false;
-    ctx.errors.auth = undefined;
-    if (state.phase === 'bootstrap') {
+    this.standing = 'acknowledged';
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+    this.unanswered = false;
+    this.rejection = undefined;
+    if (this.phase === 'bootstrap') {
       this.startRegistering(now);
       return;
     }
-    const first = state.lastSup === 0;
-    state.lastSup = now;
+    const first = this.lastSup === 0;
+    this.lastSup = now;
     if (first) {
       ctx.logger.normal(`registered with supernode ${record.host}:${record.port}`);
       this.gratuitousArp();
@@ -329,24 +405,24 @@ export class SupernodeRegistration {
   /** §8.3 REGISTER_SUPER_NAK. */
   handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord): void {
     const { ctx } = this;
-    if (ctx.registration.snWait === 0 || ctx.current !== record || message.cookie !== record.lastCookie) return;
+    if (this.standing === 'acknowledged' || ctx.current !== record || message.cookie !== record.lastCookie) return;
     if (!stampAccepted(ctx, opened.stamp, record, false)) return;
-    const expected = ctx.registration.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
+    const expected = this.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
     if (!macEquals(message.srcMac, expected)) return;
     const reason =
       ctx.settings.userPassword === undefined
         ? 'authentication rejected by supernode (MAC or address already in use)'
         : 'authentication rejected by supernode (wrong user name or password)';
-    if (ctx.errors.auth === undefined) ctx.logger.error(reason);
-    ctx.errors.auth = reason;
+    if (this.rejection === undefined) ctx.logger.error(reason);
+    this.rejection = reason;
   }
 
   /** §8.6 RE_REGISTER_SUPER: user/password edges re-register now. */
   handleReRegister(opened: Opened, record: SupernodeRecord): void {
     const { ctx } = this;
     if (ctx.settings.userPassword === undefined || !stampAccepted(ctx, opened.stamp, record, false)) return;
-    ctx.registration.snWait = 2;
-    ctx.registration.spreadNextRegistration = true;
+    this.standing = 'due-now';
+    this.spreadNextRegistration = true;
   }
 
   /** §8.4.3 PONG. */
@@ -369,8 +445,7 @@ export class SupernodeRegistration {
       isCurrent: record === ctx.current,
       peerCount,
     });
-    const state = ctx.registration;
-    if (state.phase === 'probe') {
+    if (this.phase === 'probe') {
       // §8.2 step 2: the first PONG ends the round; the best answering supernode becomes curr_sn.
       sortByCriterion(ctx.supernodes);
       this.switchTo(ctx.supernodes[0]);
@@ -381,7 +456,7 @@ export class SupernodeRegistration {
   /** §8.3 Shutdown / §8.4.1 step 2: UNREGISTER_SUPER to curr_sn. */
   unregister(): void {
     const { ctx } = this;
-    if (ctx.current?.socket === undefined || ctx.registration.lastSup === 0) return;
+    if (ctx.current?.socket === undefined || this.lastSup === 0) return;
     const bytes = ctx.wire.encode({
       ...baseHeader(ctx),
       type: MessageType.UnregisterSuper,

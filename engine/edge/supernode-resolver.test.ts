@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Logger } from '../log.js';
 import type { Socket } from '../protocol/index.js';
-import type { SnWait } from './context.js';
 import { newSupernodeRecord } from './supernode-selection.js';
 import { RESOLVE_PERIOD_MS, SILENT_RETRY_MS, SupernodeResolver, UNRESOLVED_RETRY_MS } from './supernode-resolver.js';
 
@@ -14,7 +13,7 @@ function setup(initial: Socket | undefined, answers: (Socket | undefined)[]) {
   const record = newSupernodeRecord('sn.example.net', 7654, initial, false);
   const literal = newSupernodeRecord('192.0.2.9', 7654, v4('192.0.2.9'), false);
   const lines: string[] = [];
-  const ctx = { supernodes: [record, literal], logger: new Logger(2, { write: (line) => lines.push(line) }), registration: { snWait: 0 as SnWait } };
+  const ctx = { supernodes: [record, literal], logger: new Logger(2, { write: (line) => lines.push(line) }), registration: { awaitingAck: false } };
   const asked: string[] = [];
   const resolver = new SupernodeResolver(
     ctx,
@@ -56,7 +55,7 @@ describe('supernode re-resolution', () => {
 
   it('looks again sooner while the supernode does not answer', async () => {
     const { ctx, asked, resolver } = setup(v4('198.51.100.1'), [v4('198.51.100.3')]);
-    ctx.registration.snWait = 1;
+    ctx.registration.awaitingAck = true;
     resolver.tick(SILENT_RETRY_MS);
     await settle();
     assert.deepEqual(asked, ['sn.example.net']);

@@ -6,9 +6,10 @@ import { socketEquals, socketToString } from '../protocol/index.js';
 import type { Socket } from '../protocol/index.js';
 import type { EdgeContext } from './context.js';
 
-/** What the resolver reads and updates: the supernode list, and whether the current one answers. */
-export type ResolverContext = Pick<EdgeContext, 'supernodes' | 'logger'> & { readonly registration: Pick<EdgeContext['registration'], 'snWait'> };
 import type { SupernodeRecord } from './supernode-selection.js';
+
+/** What the resolver reads and updates: the supernode list, and whether the current one answers. */
+export type ResolverContext = Pick<EdgeContext, 'supernodes' | 'logger'> & { readonly registration: { readonly awaitingAck: boolean } };
 
 /** A configured name that has no address yet is tried again this often. */
 export const UNRESOLVED_RETRY_MS = 5_000;
@@ -46,7 +47,7 @@ export class SupernodeResolver {
     if (named.length === 0) return false;
     const since = now - this.lastRun;
     if (named.some((record) => record.socket === undefined)) return since >= UNRESOLVED_RETRY_MS;
-    if (this.ctx.registration.snWait !== 0) return since >= SILENT_RETRY_MS;
+    if (this.ctx.registration.awaitingAck) return since >= SILENT_RETRY_MS;
     return since >= RESOLVE_PERIOD_MS;
   }
 

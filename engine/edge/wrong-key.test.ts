@@ -15,7 +15,7 @@ const SPOOFED = '198.51.100.66';
 function setup(): { ctx: EdgeContext; record: PeerRecord } {
   const seen = new PeerTable(20_000).sighting({ fromSupernode: true, viaMulticast: false, mac: Uint8Array.from([2, 0, 0, 0, 0, 9]), cookie: RegisterCookie.Forwarded, socket: { family: 'IPv4', address: PEER_ADDRESS, port: 1 }, now: 0 });
   assert.ok(seen.kind !== 'refused');
-  const ctx = { errors: { auth: undefined, keys: undefined }, logger: { error: () => undefined } } as unknown as EdgeContext;
+  const ctx = { keyError: undefined, logger: { error: () => undefined } } as unknown as EdgeContext;
   return { ctx, record: seen.record };
 }
 
@@ -27,7 +27,7 @@ describe('wrong-key detection', () => {
   it('never reports a key problem for a sender the supernode has not vouched for', () => {
     const { ctx, record } = setup();
     const askSupernode = fail(ctx, record, PEER_ADDRESS, 50);
-    assert.equal(ctx.errors.keys, undefined);
+    assert.equal(ctx.keyError, undefined);
     assert.ok(askSupernode.every(Boolean), 'each says the supernode should be asked');
   });
 
@@ -35,21 +35,21 @@ describe('wrong-key detection', () => {
     const { ctx, record } = setup();
     vouch(record, PEER_ADDRESS);
     fail(ctx, record, PEER_ADDRESS, WRONG_KEY_THRESHOLD - 1);
-    assert.equal(ctx.errors.keys, undefined);
+    assert.equal(ctx.keyError, undefined);
     assert.deepEqual(fail(ctx, record, PEER_ADDRESS, 1), [false]);
-    assert.equal(ctx.errors.keys, WRONG_KEY_REASON);
+    assert.equal(ctx.keyError, WRONG_KEY_REASON);
     noteDecrypted(ctx, record);
-    assert.equal(ctx.errors.keys, undefined, 'a PACKET that decrypts ends it');
+    assert.equal(ctx.keyError, undefined, 'a PACKET that decrypts ends it');
     assert.equal(record.keyTrouble, undefined);
   });
 
   it('counts the PACKETs that came before the PEER_INFO once it vouches for their address', () => {
     const { ctx, record } = setup();
     fail(ctx, record, PEER_ADDRESS, WRONG_KEY_THRESHOLD + 1);
-    assert.equal(ctx.errors.keys, undefined);
+    assert.equal(ctx.keyError, undefined);
     vouch(record, PEER_ADDRESS);
     review(ctx, record);
-    assert.equal(ctx.errors.keys, WRONG_KEY_REASON);
+    assert.equal(ctx.keyError, WRONG_KEY_REASON);
   });
 
   it('ignores a registered MAC claimed from another address', () => {
@@ -57,19 +57,19 @@ describe('wrong-key detection', () => {
     vouch(record, PEER_ADDRESS);
     fail(ctx, record, SPOOFED, 50);
     review(ctx, record);
-    assert.equal(ctx.errors.keys, undefined);
+    assert.equal(ctx.keyError, undefined);
     // Interleaved with the real sender, the spoofed ones restart the count each time.
     for (let i = 0; i < 20; i++) {
       fail(ctx, record, PEER_ADDRESS, WRONG_KEY_THRESHOLD - 1);
       fail(ctx, record, SPOOFED, 1);
     }
-    assert.equal(ctx.errors.keys, undefined);
+    assert.equal(ctx.keyError, undefined);
   });
 
   it('names a cipher mismatch', () => {
     const { ctx, record } = setup();
     vouch(record, PEER_ADDRESS);
     fail(ctx, record, PEER_ADDRESS, WRONG_KEY_THRESHOLD, 'transform-mismatch');
-    assert.equal(ctx.errors.keys, WRONG_CIPHER_REASON);
+    assert.equal(ctx.keyError, WRONG_CIPHER_REASON);
   });
 });

@@ -45,13 +45,13 @@ export function noteUndecryptable(ctx: EdgeContext, record: PeerRecord, address:
 /** The supernode has just vouched for record: PACKETs it counted aside may now count. */
 export function review(ctx: EdgeContext, record: PeerRecord): void {
   const trouble = record.keyTrouble;
-  if (trouble === undefined || trouble.count < WRONG_KEY_THRESHOLD || !isVouched(record, trouble.address) || ctx.errors.keys !== undefined) return;
-  ctx.errors.keys = trouble.cipher ? WRONG_CIPHER_REASON : WRONG_KEY_REASON;
-  ctx.logger.error(ctx.errors.keys);
+  if (trouble === undefined || trouble.count < WRONG_KEY_THRESHOLD || !isVouched(record, trouble.address) || ctx.keyError !== undefined) return;
+  ctx.keyError = trouble.cipher ? WRONG_CIPHER_REASON : WRONG_KEY_REASON;
+  ctx.logger.error(ctx.keyError);
 }
 
 /** A PACKET decrypted (from record, when it has one): the run ends, and the key problem with it. */
 export function noteDecrypted(ctx: EdgeContext, record: PeerRecord | undefined): void {
   if (record !== undefined) record.keyTrouble = undefined;
-  ctx.errors.keys = undefined;
+  ctx.keyError = undefined;
 }
