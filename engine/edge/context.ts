@@ -3,7 +3,7 @@
 import type { SenderStampRecord, TimeStamp, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { Logger } from '../log.js';
 import { checkStamp } from '../protocol/envelope.js';
-import { isLoopback, socketToString } from '../protocol/index.js';
+import { isLoopback } from '../protocol/index.js';
 import type { ControlMessage, Mac, Socket } from '../protocol/index.js';
 import type { Addressing } from './addressing.js';
 import type { EdgeAuth } from './auth.js';
@@ -39,11 +39,6 @@ export interface EdgeContext {
   /** The selected supernode (curr_sn); only registration (supernode-registration.ts) chooses it. */
   current: SupernodeRecord | undefined;
   transport: UdpTransport | undefined;
-  /**
-   * Peer sockets (socketToString) that are reached from a socket other than the main one: the
-   * winner of a port spray (port-spray.ts). Empty on almost every edge.
-   */
-  readonly routes: Map<string, DatagramSender>;
   /** Local discovery by multicast is on (§8.8.1). */
   readonly localDiscovery: boolean;
   /** Why PACKETs of registered peers do not decrypt (wrong-key.ts); undefined when they do. */
@@ -67,8 +62,7 @@ export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: Contro
     ctx.transport?.sendTcp(bytes);
     return true;
   }
-  const via = ctx.routes.size === 0 ? undefined : ctx.routes.get(socketToString(to));
-  (via ?? ctx.transport)?.send(bytes, to, ttl);
+  (record.path.senderFor(to) ?? ctx.transport)?.send(bytes, to, ttl);
   return true;
 }
 

@@ -135,13 +135,13 @@ export class DataPath {
       return;
     }
     const now = ctx.clock.nowMs();
-    const direct = ctx.peers.directPeer(dstMac, now);
-    if (direct !== undefined && !direct.expired && direct.record.socket !== undefined) {
-      this.sendDirect(direct.record, bytes, frame.length);
-      return;
-    }
-    if (direct?.expired === true) {
+    if (ctx.peers.expireDirect(dstMac, now)) {
       ctx.events.emit('path-changed', { mac: macToString(dstMac), path: 'relayed', via: this.supernodeText() });
+    }
+    const known = ctx.peers.known.get(macKey(dstMac));
+    if (known !== undefined && known.path.forSend(known.socket, now).kind === 'direct') {
+      this.sendDirect(known, bytes, frame.length);
+      return;
     }
     this.sendViaSupernode(bytes, false);
     const query = ctx.peers.query(dstMac, now);
@@ -154,7 +154,7 @@ export class DataPath {
   private sendDirect(record: PeerRecord, bytes: Uint8Array, frameLength: number): void {
     if (record.socket === undefined) return;
     // Port spray (port-spray.ts): a peer may be reached from its own socket instead of the main one.
-    (record.via ?? this.ctx.transport)?.send(bytes, record.socket);
+    (record.path.senderFor(record.socket) ?? this.ctx.transport)?.send(bytes, record.socket);
     this.ctx.counters.p2p.tx++;
     record.traffic.framesOut++;
     record.traffic.bytesOut += frameLength;

@@ -115,7 +115,6 @@ export class Edge {
       supernodes: [],
       current: undefined,
       transport: undefined,
-      routes: new Map(),
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       keyError: undefined,
       lastRxP2p: 0,
@@ -178,7 +177,6 @@ export class Edge {
     await transport?.close();
     ctx.peers.clear();
     this.portSpray.close();
-    ctx.routes.clear();
     this.registration.reset();
     ctx.keyError = undefined;
     this.updateState();

@@ -47,7 +47,6 @@ function harness(): { punch: HolePunch; ctx: EdgeContext; clock: ManualClock; pe
       send: (bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, bytes: bytes.length, ttl }),
       sendMulticast: (bytes: Uint8Array) => sent.push({ to: 'multicast', bytes: bytes.length }),
     },
-    routes: new Map(),
   } as unknown as EdgeContext;
   const registration = {
     registerTo: (dstMac: Mac, cookie: number): RegisterMessage => ({

@@ -73,7 +73,7 @@ describe('peer table', () => {
     assert.equal(peers.pending.size, 0);
     assert.deepEqual(record.socket, REAL);
     assert.equal(record.lastCookie, RegisterCookie.Regular);
-    assert.equal(record.lastP2p, clock.nowMs());
+    assert.equal(record.path.lastP2p, clock.nowMs());
     assert.equal(peers.confirmPath(OTHER, sock('203.0.113.1', 1), RegisterCookie.Regular, clock.nowMs()), undefined, 'unknown ACKs are ignored');
   });
 
@@ -105,9 +105,13 @@ describe('peer table', () => {
     peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs() });
     peers.confirmPath(PEER, REAL, RegisterCookie.Regular, clock.nowMs());
     clock.advance(INTERVAL / 2 - 1);
-    assert.equal(peers.directPeer(PEER, clock.nowMs())?.expired, false);
+    const record = peers.get(PEER)!;
+    assert.equal(record.path.forSend(record.socket, clock.nowMs()).kind, 'direct');
+    assert.equal(peers.expireDirect(PEER, clock.nowMs()), false);
     clock.advance(1);
-    assert.equal(peers.directPeer(PEER, clock.nowMs())?.expired, true);
+    assert.equal(record.path.forSend(record.socket, clock.nowMs()).kind, 'relay');
+    assert.equal(peers.isKnown(PEER), true, 'reading the path moves nothing');
+    assert.equal(peers.expireDirect(PEER, clock.nowMs()), true);
     assert.equal(peers.isKnown(PEER), false);
     assert.ok(peers.pending.has(macKey(PEER)), 'kept as pending (relayed)');
   });

@@ -8,9 +8,9 @@ import { isMultiBroadcast, macEquals, macKey, RegisterCookie, socketEquals } fro
 import type { IpSubnet, Mac, Socket } from '../protocol/index.js';
 import { NO_IP_SUBNET } from '../protocol/index.js';
 import type { SenderStampRecord } from '../crypto/timestamp.js';
-import type { DatagramSender } from './context.js';
 import { newTraffic } from './counters.js';
 import type { Traffic } from './counters.js';
+import { DirectPath } from './peer-path.js';
 import { isVouched } from './peer-trust.js';
 import { RttEstimator } from './rtt.js';
 
@@ -42,12 +42,11 @@ export interface PeerRecord {
   local: boolean;
   createdAt: number;
   lastSeen: number;
-  /** Last direct (not relayed) contact; 0 = never. */
-  lastP2p: number;
+  /** The direct path: last direct contact, trust deadline, the socket of ours it leaves from. */
+  readonly path: DirectPath;
   /** Cookie of the last accepted REGISTER_ACK path (§4.1.1 ranking); 0 = none. */
   lastCookie: number;
   lastSentQuery: number;
-  timeoutMs: number;
   /** Header-encryption replay record (§6.4); created on first use. */
   stamp: SenderStampRecord | undefined;
   /** Kith: position in the hole-punch retry schedule (hole-punch.ts); 0 = not punching. */
@@ -61,8 +60,6 @@ export interface PeerRecord {
   peerOpened: boolean;
   /** Kith: next REGISTER to a known peer, which keeps the path open and measures its RTT. */
   nextProbeAt: number;
-  /** Kith: the socket the peer is reached from when not the main one (a port spray's winner, port-spray.ts). */
-  via: DatagramSender | undefined;
   /** Kith (peer-trust.ts): addresses the supernode named for this MAC answering our QUERY_PEER. */
   vouched: string[];
   /** Kith (peer-trust.ts): bytes the peer's datagrams paid for datagrams to addresses nobody vouched for. */
@@ -179,16 +176,14 @@ export class PeerTable {
       local: false,
       createdAt: inherit?.createdAt ?? now,
       lastSeen: now,
-      lastP2p: 0,
+      path: new DirectPath(this.registerIntervalMs),
       lastCookie: RegisterCookie.None,
       lastSentQuery: 0,
-      timeoutMs: this.registerIntervalMs,
       stamp: inherit?.stamp,
       punchAttempt: 0,
       nextPunchAt: 0,
       peerOpened: false,
       nextProbeAt: 0,
-      via: undefined,
       // What the supernode said about the MAC stays true at a new socket; credit was the old one's.
       vouched: inherit === undefined ? [] : [...inherit.vouched],
       credit: 0,
@@ -260,7 +255,7 @@ export class PeerTable {
     if (record === undefined) return this.registerWithNewPeer(input);
 
     // Step 3: a known peer. A REGISTER names it even when a PACKET made the record first.
-    if (direct) record.lastP2p = now;
+    if (direct) record.path.lastP2p = now;
     if (input.description !== undefined) record.description = input.description;
     if (input.devAddr !== undefined) record.devAddr = input.devAddr;
     if (input.viaMulticast) record.local = true;
@@ -340,28 +335,26 @@ export class PeerTable {
       record.socketOrigin = 'direct';
       record.lastCookie = cookie;
     }
-    record.lastP2p = now;
+    record.path.lastP2p = now;
     record.lastSeen = now;
     this.known.set(macKey(record.mac), record);
     return record;
   }
 
   /**
-   * §8.5 step 7: the known peer to send a unicast frame to directly. A known peer without direct
-   * traffic for timeout/2 loses its direct path ('expired': the frame goes to the supernode
-   * instead). n3n forgets the record; keeping it as pending is equivalent for the protocol (the
-   * next frame runs the query procedure) and keeps its figures for display.
+   * §8.5 step 7: a known peer whose direct path is no longer trusted (peer-path.ts) loses it and is
+   * pending again; true when that happened. n3n forgets the record; keeping it as pending is
+   * equivalent for the protocol (the next frame runs the query procedure) and keeps its figures for
+   * display.
    */
-  directPeer(mac: Mac, now: number): { record: PeerRecord; expired: boolean } | undefined {
-    const record = this.known.get(macKey(mac));
-    if (record === undefined || record.lastSeen === 0) return undefined;
-    if (now - record.lastP2p >= record.timeoutMs / 2) {
-      this.known.delete(macKey(mac));
-      record.punchAttempt = 0;
-      if (!this.pending.has(macKey(mac))) this.pending.set(macKey(mac), record);
-      return { record, expired: true };
-    }
-    return { record, expired: false };
+  expireDirect(mac: Mac, now: number): boolean {
+    const key = macKey(mac);
+    const record = this.known.get(key);
+    if (record === undefined || record.lastSeen === 0 || now < record.path.trustedUntil) return false;
+    this.known.delete(key);
+    record.punchAttempt = 0;
+    if (!this.pending.has(key)) this.pending.set(key, record);
+    return true;
   }
 
   /**

@@ -4,7 +4,7 @@
 import { createSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RegisterCookie, socketToString } from '../protocol/index.js';
+import { RegisterCookie } from '../protocol/index.js';
 import type { Message, Socket } from '../protocol/index.js';
 import { ManualClock } from '../clock.js';
 import type { EdgeContext } from './context.js';
@@ -66,7 +66,6 @@ function harness(publicSocket: Socket, localPort: number, peerSocket: Socket, vo
     peers,
     counters: newPacketCounters(),
     transport: { localPort, localAddress: '127.0.0.1', send: (_bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, ttl, at: clock.nowMs() }) },
-    routes: new Map(),
   } as unknown as EdgeContext;
   const registration = { registerTo: () => ({}), publicSocket } as unknown as SupernodeRegistration;
   const spray = new PortSpray(ctx, registration, (_bytes, source) => delivered.push(source), undefined, seeded(7));
@@ -232,9 +231,9 @@ describe('port spray', () => {
       peer.send(Buffer.from('probe'), hit, '127.0.0.1');
       await until('the delivery', () => h.delivered.length === 1);
       assert.equal(h.ctx.counters.portSpray.hits, 1);
-      const route = h.ctx.routes.get(socketToString(peerSocket));
+      const route = h.peers.get(PEER)?.path.via?.sender;
       assert.ok(route !== undefined);
-      assert.equal(h.peers.get(PEER)?.via, route);
+      assert.deepEqual(h.peers.get(PEER)?.path.via?.target, peerSocket);
       // Answers for the peer leave from the winning socket; other destinations take the main one.
       const answers: number[] = [];
       peer.removeAllListeners('message');
@@ -250,8 +249,7 @@ describe('port spray', () => {
       assert.equal(h.delivered.length, 1);
       // The peer goes: the route and its socket go too.
       h.spray.forget(PEER);
-      assert.equal(h.ctx.routes.size, 0);
-      assert.equal(h.peers.get(PEER)?.via, undefined);
+      assert.equal(h.peers.get(PEER)?.path.via, undefined);
     } finally {
       h.spray.close();
       peer.close();

@@ -13,7 +13,7 @@
 // sockets × 1024 probes over 64 512 ports: ≈ 98 % per round). The hard side answers (REGISTER_ACK,
 // then its own REGISTER, hole-punch.ts) from that socket, which passes the easy side's router as the
 // answer to the probe; from then on everything for that peer leaves from, and arrives on, that
-// socket (EdgeContext.routes, PeerRecord.via), and the easy side has learnt the real socket from the
+// socket (PeerRecord.path.via, peer-path.ts), and the easy side has learnt the real socket from the
 // received datagrams (§8.7.2, §8.7.3). Datagrams arriving on the extra sockets go through the edge's
 // normal receive pipeline, so header encryption and user/password (dynamic) keys apply unchanged.
 //
@@ -123,7 +123,7 @@ export function roundStart(round: number): number | undefined {
  */
 export function sprayEligible(record: PeerRecord, known: boolean): boolean {
   const socket = record.socket;
-  return !known && record.via === undefined && socket?.family === 'IPv4' && record.socketOrigin === 'supernode' && isVouched(record, socket.address);
+  return !known && record.path.via === undefined && socket?.family === 'IPv4' && record.socketOrigin === 'supernode' && isVouched(record, socket.address);
 }
 
 /** One extra IPv4 socket; once it wins, the sender of everything for its peer. */
@@ -354,8 +354,7 @@ export class PortSpray {
     for (const other of state.sockets) if (other !== socket) this.closeExtra(other);
     state.sockets = [socket];
     // Before the datagram is handled: the answers (REGISTER_ACK, REGISTER) must leave from here.
-    ctx.routes.set(socketToString(target), socket);
-    state.record.via = socket;
+    state.record.path.via = { target, sender: socket };
     ctx.counters.portSpray.hits++;
     ctx.logger.info(`port spray: ${macToString(state.record.mac)} reached at ${socketToString(target)} from local port ${socket.udp.address().port}`);
   }
@@ -389,8 +388,7 @@ export class PortSpray {
   private release(state: SprayState): void {
     const winner = state.winner;
     if (winner !== undefined) {
-      if (state.target !== undefined && this.ctx.routes.get(socketToString(state.target)) === winner) this.ctx.routes.delete(socketToString(state.target));
-      if (state.record.via === winner) state.record.via = undefined;
+      if (state.record.path.via?.sender === winner) state.record.path.via = undefined;
       state.winner = undefined;
     }
     for (const socket of state.sockets) this.closeExtra(socket);

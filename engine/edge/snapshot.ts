@@ -22,7 +22,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     local: record.local,
     rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
     lastSeen: record.lastSeen,
-    lastP2p: record.lastP2p,
+    lastP2p: record.path.lastP2p,
     lastSentQuery: record.lastSentQuery,
     createdAt: record.createdAt,
     traffic: { ...record.traffic },
