@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TTL, encodeMessage, MessageType, RegisterCookie } from '../protocol/index.js';
-import type { Mac, Message, PeerInfoMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import type { Message, PeerInfoMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { ManualClock } from '../clock.js';
 import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './counters.js';
@@ -34,7 +34,8 @@ function harness(): { punch: HolePunch; ctx: EdgeContext; clock: ManualClock; pe
   const peers = new PeerTable(20_000);
   const sent: Sent[] = [];
   const ctx = {
-    settings: { allowP2p: true, tcp: false, registerTtl: 0, registerIntervalMs: 20_000, communityField: COMMUNITY },
+    settings: { allowP2p: true, tcp: false, registerTtl: 0, registerIntervalMs: 20_000, communityField: COMMUNITY, description: 'edge' },
+    addressing: { announced: () => ({ address: '10.0.0.1', prefix: 24 }) },
     clock,
     mac: OWN_MAC,
     logger: { debug: () => undefined, info: () => undefined },
@@ -49,17 +50,6 @@ function harness(): { punch: HolePunch; ctx: EdgeContext; clock: ManualClock; pe
     },
   } as unknown as EdgeContext;
   const registration = {
-    registerTo: (dstMac: Mac, cookie: number): RegisterMessage => ({
-      ttl: DEFAULT_TTL,
-      fromSupernode: false,
-      communityField: COMMUNITY,
-      type: MessageType.Register,
-      cookie,
-      srcMac: OWN_MAC,
-      dstMac,
-      devAddr: { address: '10.0.0.1', prefix: 24 },
-      description: 'edge',
-    }),
     sendMulticastRegister: () => sent.push({ to: 'multicast', bytes: 61 }),
   } as unknown as SupernodeRegistration;
   return { punch: new HolePunch(ctx, registration), ctx, clock, peers, sent };

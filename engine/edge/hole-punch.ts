@@ -22,14 +22,15 @@
 //   vouched for (a PEER_INFO answering our QUERY_PEER), or paid from what the peer's own datagrams
 //   brought in. A peer the supernode has not vouched for is asked about first (QUERY_PEER, smaller
 //   than any datagram that creates a record); its PEER_INFO then lets the punching run in full.
-import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
-import type { ControlMessage, Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
+import { isNullMac, macEquals, macKey, macToString, RegisterCookie, socketToString } from '../protocol/index.js';
+import type { Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { reportedSocket, sendToPeer, sendToSupernode, sendToSupernodeFor, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord, SightingOutcome } from './peer-table.js';
 import { earn, isRegistered, isVouched, vouch } from './peer-trust.js';
 import { MAX_PROBE_AGE_MS } from './rtt.js';
 import { review } from './wrong-key.js';
+import { queryPeerMessage, registerAckMessage, registerMessage } from './messages.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { Arrival } from './udp-transport.js';
@@ -60,7 +61,7 @@ export class HolePunch {
   ) {}
 
   private sendRegister(record: PeerRecord, cookie: number, to: Socket, ttl?: number): void {
-    if (sendToPeer(this.ctx, record, this.registration.registerTo(record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs());
+    if (sendToPeer(this.ctx, record, registerMessage(this.ctx, record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs());
   }
 
   /**
@@ -69,12 +70,7 @@ export class HolePunch {
    * NAT mapping already open, even when the path through the supernode is faster than the opener.
    */
   private sendForwardedRegister(record: PeerRecord): void {
-    sendToSupernodeFor(this.ctx, record, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
-  }
-
-  private queryMessage(record: PeerRecord): ControlMessage {
-    const { ctx } = this;
-    return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField, type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: record.mac, aflags: 0 };
+    sendToSupernodeFor(this.ctx, record, registerMessage(this.ctx, record.mac, RegisterCookie.Forwarded));
   }
 
   /**
@@ -83,9 +79,9 @@ export class HolePunch {
    */
   query(record: PeerRecord, now: number): void {
     const { ctx } = this;
-    if (ctx.settings.allowP2p) sendToSupernode(ctx, this.registration.registerTo(record.mac, RegisterCookie.Forwarded));
+    if (ctx.settings.allowP2p) sendToSupernode(ctx, registerMessage(ctx, record.mac, RegisterCookie.Forwarded));
     record.relayRtt.probeSent(now);
-    sendToSupernode(ctx, this.queryMessage(record));
+    sendToSupernode(ctx, queryPeerMessage(ctx, record.mac));
   }
 
   /**
@@ -96,7 +92,7 @@ export class HolePunch {
     const { ctx } = this;
     const now = ctx.clock.nowMs();
     if (record.lastSentQuery !== 0 && now - record.lastSentQuery <= ctx.settings.registerIntervalMs) return;
-    if (!sendToSupernodeFor(ctx, record, this.queryMessage(record))) return;
+    if (!sendToSupernodeFor(ctx, record, queryPeerMessage(ctx, record.mac))) return;
     record.lastSentQuery = now;
     record.relayRtt.probeSent(now);
   }
@@ -209,17 +205,8 @@ export class HolePunch {
     if (outcome.kind === 'refused') return;
     earn(outcome.record, opened.raw.length, source.family);
     if (!fromSupernode && ctx.settings.allowP2p) {
-      const ack: RegisterAckMessage = {
-        ttl: DEFAULT_TTL,
-        fromSupernode: false,
-        communityField: ctx.settings.communityField,
-        type: MessageType.RegisterAck,
-        cookie: message.cookie,
-        dstMac: message.srcMac,
-        srcMac: ctx.mac,
-      };
       // Smaller than the REGISTER it answers: always within the credit that REGISTER brought.
-      sendToPeer(ctx, outcome.record, ack, socket);
+      sendToPeer(ctx, outcome.record, registerAckMessage(ctx, message.srcMac, message.cookie), socket);
     }
     this.onSighting(outcome, fromSupernode);
     if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);

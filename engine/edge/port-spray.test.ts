@@ -59,7 +59,9 @@ function harness(publicSocket: Socket, localPort: number, peerSocket: Socket, vo
   const sent: { to: Socket; ttl: number | undefined; at: number }[] = [];
   const delivered: Socket[] = [];
   const ctx = {
-    settings: { allowP2p: true, tcp: false, registerTtl: 0 },
+    settings: { allowP2p: true, tcp: false, registerTtl: 0, communityField: new Uint8Array(20), description: '' },
+    mac: new Uint8Array(6),
+    addressing: { announced: () => ({ address: '0.0.0.0', prefix: 0 }) },
     clock,
     logger: { debug: () => undefined, info: () => undefined },
     wire: { encode: (_message: Message) => new Uint8Array(8) },
@@ -67,7 +69,7 @@ function harness(publicSocket: Socket, localPort: number, peerSocket: Socket, vo
     counters: newPacketCounters(),
     transport: { localPort, localAddress: '127.0.0.1', send: (_bytes: Uint8Array, to: Socket, ttl?: number) => sent.push({ to, ttl, at: clock.nowMs() }) },
   } as unknown as EdgeContext;
-  const registration = { registerTo: () => ({}), publicSocket } as unknown as SupernodeRegistration;
+  const registration = { publicSocket } as unknown as SupernodeRegistration;
   const spray = new PortSpray(ctx, registration, (_bytes, source) => delivered.push(source), undefined, seeded(7));
   const seen = peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: peerSocket, now: clock.nowMs() });
   if (vouched && seen.kind !== 'refused') vouch(seen.record, peerSocket.address);

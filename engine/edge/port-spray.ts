@@ -49,6 +49,7 @@ import type { DatagramSender, EdgeContext } from './context.js';
 import { OPENER_TTL } from './hole-punch.js';
 import type { PeerRecord } from './peer-table.js';
 import { isVouched } from './peer-trust.js';
+import { registerMessage } from './messages.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
 import { literalLookup, sendDgram, type DatagramFilter } from './udp-transport.js';
 
@@ -278,7 +279,7 @@ export class PortSpray {
     const due = probesDue(elapsedMs, state.ports.length, SPRAY_DURATION_MS);
     if (due <= state.probesSent) return;
     const granted = this.grant(due - state.probesSent);
-    const bytes = ctx.wire.encode(this.registration.registerTo(state.record.mac, RegisterCookie.Regular));
+    const bytes = ctx.wire.encode(registerMessage(ctx, state.record.mac, RegisterCookie.Regular));
     ctx.counters.portSpray.probes += granted;
     for (const port of state.ports.slice(state.probesSent, state.probesSent + granted)) transport.send(bytes, { family: 'IPv4', address: target.address, port });
     state.probesSent = due;
@@ -329,7 +330,7 @@ export class PortSpray {
     if (target === undefined || state.winner !== undefined) return;
     state.openersSent++;
     const granted = this.grant(state.sockets.length);
-    const bytes = ctx.wire.encode(this.registration.registerTo(state.record.mac, RegisterCookie.Regular));
+    const bytes = ctx.wire.encode(registerMessage(ctx, state.record.mac, RegisterCookie.Regular));
     for (const socket of state.sockets.slice(0, granted)) socket.send(bytes, target, OPENER_TTL);
     ctx.counters.portSpray.openers += granted;
   }

@@ -4,17 +4,8 @@
 // REGISTER_SUPER_ACK / NAK / RE_REGISTER_SUPER handling, PONGs, and UNREGISTER_SUPER.
 import { randomUint32 } from '../crypto/random.js';
 import { verifyAuthTrailer } from '../crypto/user-password.js';
-import {
-  DEFAULT_TTL,
-  isNullMac,
-  macEquals,
-  macToString,
-  MessageType,
-  NULL_MAC,
-  RegisterCookie,
-  socketToString,
-} from '../protocol/index.js';
-import type { Mac, PeerInfoMessage, RegisterMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../protocol/index.js';
+import { isNullMac, macEquals, macToString, NULL_MAC, socketToString } from '../protocol/index.js';
+import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import {
@@ -30,6 +21,7 @@ import {
   SWEEP_INTERVAL_MS,
 } from './supernode-selection.js';
 import type { SupernodeRecord } from './supernode-selection.js';
+import { multicastRegisterMessage, queryPeerMessage, registerMessage, registerSuperMessage, unregisterSuperMessage } from './messages.js';
 import type { Opened } from './wire.js';
 
 /** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
@@ -64,10 +56,6 @@ export function registrationDue(standing: Standing, lastRegisterReq: number, now
   if (standing === 'due-now') return true;
   if (standing === 'awaiting-ack' && now > lastRegisterReq + intervalMs / 10) return true;
   return now >= lastRegisterReq + intervalMs;
-}
-
-function baseHeader(ctx: EdgeContext): { ttl: number; fromSupernode: false; communityField: Uint8Array } {
-  return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField };
 }
 
 /** §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). */
@@ -276,32 +264,14 @@ export class SupernodeRegistration {
     // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
     // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
     current.rtt.probeSent(now);
-    sendToSupernode(ctx, {
-      ...baseHeader(ctx),
-      type: MessageType.RegisterSuper,
-      cookie,
-      edgeMac,
-      socket: advertisedSocket(ctx),
-      devAddr: isNullMac(edgeMac) ? { address: '0.0.0.0', prefix: ctx.addressing.announced().prefix } : ctx.addressing.announced(),
-      description: ctx.settings.description,
-      auth: ctx.auth.registerAuth(),
-      keyTime: 0,
-    });
+    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), ctx.auth.registerAuth()));
   }
 
   /** §8.8.1: REGISTER with cookie MCAST and null dstMac to the discovery group(s). */
   sendMulticastRegister(): void {
     const { ctx } = this;
     if (!ctx.localDiscovery || !ctx.settings.allowP2p) return;
-    const bytes = ctx.wire.encode({
-      ...baseHeader(ctx),
-      type: MessageType.Register,
-      cookie: RegisterCookie.Multicast,
-      srcMac: ctx.mac,
-      dstMac: NULL_MAC,
-      devAddr: ctx.addressing.announced(),
-      description: ctx.settings.description,
-    });
+    const bytes = ctx.wire.encode(multicastRegisterMessage(ctx));
     ctx.transport?.sendMulticast(bytes);
   }
 
@@ -311,21 +281,8 @@ export class SupernodeRegistration {
     if (!ctx.settings.allowP2p) return;
     for (const record of ctx.peers.known.values()) {
       if (record.socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
-      sendToPeer(ctx, record, this.registerTo(record.mac, record.lastCookie), record.socket);
+      sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), record.socket);
     }
-  }
-
-  registerTo(dstMac: Mac, cookie: number): RegisterMessage {
-    const { ctx } = this;
-    return {
-      ...baseHeader(ctx),
-      type: MessageType.Register,
-      cookie,
-      srcMac: ctx.mac,
-      dstMac,
-      devAddr: ctx.addressing.announced(),
-      description: ctx.settings.description,
-    };
   }
 
   private sendPings(allowed: number): void {
@@ -337,7 +294,7 @@ export class SupernodeRegistration {
       if (record?.socket === undefined) continue;
       record.rtt.probeSent(ctx.clock.nowMs());
       // §8.4.2: a PING is a QUERY_PEER with the null target, sent with the dynamic key.
-      const bytes = ctx.wire.encode({ ...baseHeader(ctx), type: MessageType.QueryPeer, srcMac: ctx.mac, targetMac: NULL_MAC, aflags: 0 });
+      const bytes = ctx.wire.encode(queryPeerMessage(ctx, NULL_MAC));
       ctx.transport?.send(bytes, record.socket);
     }
   }
@@ -457,12 +414,7 @@ export class SupernodeRegistration {
   unregister(): void {
     const { ctx } = this;
     if (ctx.current?.socket === undefined || this.lastSup === 0) return;
-    const bytes = ctx.wire.encode({
-      ...baseHeader(ctx),
-      type: MessageType.UnregisterSuper,
-      auth: ctx.auth.unregisterAuth(),
-      srcMac: ctx.mac,
-    });
+    const bytes = ctx.wire.encode(unregisterSuperMessage(ctx, ctx.auth.unregisterAuth()));
     sendBytesToSupernode(ctx, bytes);
   }
 }
