@@ -43,8 +43,6 @@ export interface EdgeContext {
   readonly localDiscovery: boolean;
   /** Why PACKETs of registered peers do not decrypt (wrong-key.ts); undefined when they do. */
   keyError: string | undefined;
-  lastRxP2p: number;
-  lastRxSuper: number;
 }
 
 /**

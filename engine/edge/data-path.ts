@@ -52,6 +52,9 @@ export class DataPath {
   private readonly frame = new Uint8Array(BUFFER_SIZE);
   /** §8.9: inner MAC → the edge it lives behind (routing/bridging only). */
   private readonly hosts = new Map<number, { edge: Mac; seen: number }>();
+  /** When a frame last arrived directly from a peer, and through a supernode; 0 = never. */
+  private lastRxP2pMs = 0;
+  private lastRxSuperMs = 0;
 
   constructor(
     private readonly ctx: EdgeContext,
@@ -70,6 +73,14 @@ export class DataPath {
       compression: CompressionId.None,
       transform: this.transform.id,
     };
+  }
+
+  get lastRxP2p(): number {
+    return this.lastRxP2pMs;
+  }
+
+  get lastRxSuper(): number {
+    return this.lastRxSuperMs;
   }
 
   /** Frames read from the TAP device. */
@@ -213,10 +224,10 @@ export class DataPath {
     if (fromSupernode) {
       ctx.counters.super.rx++;
       if (isBroadcastMac(destinationMac(frame)) || isMultiBroadcast(destinationMac(frame))) ctx.counters.superBroadcast.rx++;
-      ctx.lastRxSuper = now;
+      this.lastRxSuperMs = now;
     } else {
       ctx.counters.p2p.rx++;
-      ctx.lastRxP2p = now;
+      this.lastRxP2pMs = now;
     }
     if (record !== undefined) {
       record.traffic.framesIn++;

@@ -117,8 +117,6 @@ export class Edge {
       transport: undefined,
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       keyError: undefined,
-      lastRxP2p: 0,
-      lastRxSuper: 0,
     };
     this.ctx = ctx;
     this.registration = new SupernodeRegistration(ctx, () => this.dataPath.sendGratuitousArp());
@@ -229,12 +227,11 @@ export class Edge {
   }
 
   timestamps(): EdgeTimestamps {
-    const { ctx } = this;
     return {
       startTime: this.startTime,
       lastRegisterReq: this.registration.lastRegisterReq,
-      lastRxP2p: ctx.lastRxP2p,
-      lastRxSuper: ctx.lastRxSuper,
+      lastRxP2p: this.dataPath.lastRxP2p,
+      lastRxSuper: this.dataPath.lastRxSuper,
       lastSweep: this.registration.lastSweep,
     };
   }
