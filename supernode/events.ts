@@ -20,5 +20,5 @@ export interface SupernodeEventMap {
   'community-removed': [{ readonly community: string }];
 }
 
-/** A typed EventEmitter, like the edge's (engine/edge/events.ts); listeners run synchronously and must not throw. */
+/** A typed EventEmitter, like the edge's (engine/edge/api/events.ts); listeners run synchronously and must not throw. */
 export class SupernodeEvents extends EventEmitter<SupernodeEventMap> {}

@@ -5,17 +5,17 @@ import type { Logger } from '../log.js';
 import { checkStamp } from '../protocol/envelope.js';
 import { isLoopback } from '../protocol/index.js';
 import type { ControlMessage, Mac, Socket } from '../protocol/index.js';
-import type { Addressing } from './addressing.js';
-import type { EdgeAuth } from './auth.js';
+import type { Addressing } from './control/addressing.js';
+import type { EdgeAuth } from './control/auth.js';
 import type { Clock } from '../clock.js';
-import type { PacketCounters } from './counters.js';
-import type { EdgeEvents } from './events.js';
-import type { PeerRecord, PeerTable } from './peer-table.js';
-import { affordToPeer, affordViaSupernode } from './peer-trust.js';
+import type { PacketCounters } from './data-path/counters.js';
+import type { EdgeEvents } from './api/events.js';
+import type { PeerRecord, PeerTable } from './control/peer-table.js';
+import { affordToPeer, affordViaSupernode } from './control/peer-trust.js';
 import type { EdgeSettings } from './settings.js';
-import type { SupernodeRecord } from './supernode-selection.js';
-import type { UdpTransport } from './udp-transport.js';
-import type { EdgeWire } from './wire.js';
+import type { SupernodeRecord } from './control/supernode-selection.js';
+import type { UdpTransport } from './io/udp-transport.js';
+import type { EdgeWire } from './io/wire.js';
 
 /** Something datagrams can leave from: the main socket, or a peer's own socket (port-spray.ts). */
 export interface DatagramSender {
