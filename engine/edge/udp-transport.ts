@@ -88,6 +88,9 @@ export function sendDgram(udp: UdpSocket, bytes: Uint8Array, port: number, addre
  */
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** Datagrams per receive batch and per send queue: a TAP read batch (tap-port.ts) fits in one. */
+const BATCH = 256;
+
 /** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
 const ADDRESS_CACHE_LIMIT = 4096;
 
@@ -112,9 +115,9 @@ function bindDgram(dualStack: boolean, address: string, port: number): Promise<U
 
 function openMain(dualStack: boolean, address: string, port: number): Promise<MainSocket> {
   if (process.env['KITH_UDP'] !== 'dgram') {
-    // Experimental: KITH_OFFLOAD=1 also asks for UDP GSO/GRO (native/udp.ts).
-    const offload = process.env['KITH_OFFLOAD'] === '1';
-    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: offload, gro: offload, batchSize: offload ? 256 : 64 });
+    // Trains of equal-size datagrams to one peer leave as one message (GSO) and arrive as one (GRO)
+    // where the kernel has them (native/udp.ts falls back to one datagram per message).
+    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: true, gro: true, batchSize: BATCH });
     if (opened !== undefined && 'send' in opened) return Promise.resolve({ kind: 'batch', socket: opened });
     if (opened !== undefined) {
       const error = new Error(`bind ${opened.code} ${address}:${port}`) as NodeJS.ErrnoException;
