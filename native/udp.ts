@@ -36,6 +36,11 @@ export interface DatagramBatch {
    * address (IPv4 as ::ffff:a.b.c.d), all zero when the kernel did not say.
    */
   readonly locals: Uint8Array | undefined;
+  /**
+   * When the socket was found readable, in ms on the scale of performance.timeOrigin +
+   * performance.now(): when these datagrams had arrived, whatever the engine did before them.
+   */
+  readonly arrivedAt: number;
 }
 
 export interface UdpBatchStats {
@@ -105,6 +110,8 @@ export interface UdpBatchSocket {
   send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean;
   /** Hands the queue to the kernel now. */
   flush(): void;
+  /** Called after queued datagrams went to the kernel, with the time (as DatagramBatch.arrivedAt). */
+  onFlushed(handler: (at: number) => void): void;
   stats(): UdpBatchStats;
   close(): void;
   readonly closed: boolean;
@@ -113,7 +120,7 @@ export interface UdpBatchSocket {
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
   offload(): { gso: boolean; gro: boolean };
-  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void, locals: Uint8Array | undefined): NativeError | undefined;
+  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error: NativeError | undefined, readyAtMs: number) => void, locals: Uint8Array | undefined): NativeError | undefined;
   send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array, sources: Uint8Array): number;
   stats(): Omit<UdpBatchStats, 'queueDrops'>;
   close(): void;
@@ -128,6 +135,12 @@ const DEFAULT_MAX_DATAGRAM = 2048 + 64;
 const SEND_SLOT = 2048 + 64;
 /** Receive slab with gro: room for a few coalesced buffers (up to 64 KiB each) per handler call. */
 const GRO_SLAB_BYTES = 512 * 1024;
+
+/**
+ * The addon's wake-up times are uv_hrtime() in ms, the clock performance.now() counts from
+ * timeOrigin on; this turns them into the scale of performance.timeOrigin + performance.now().
+ */
+const HRTIME_TO_EPOCH_MS = performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6;
 
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
@@ -191,6 +204,7 @@ class BatchSocket implements UdpBatchSocket {
   readonly #maxDatagram: number;
   readonly #recvLocal: boolean;
   #onSendError: ((error: UdpError, tag: unknown) => void) | undefined;
+  #onFlushed: ((at: number) => void) | undefined;
   // The send queue: entries [head, count) wait; their bytes live in #out at #meta[4i].
   readonly #out: Uint8Array;
   readonly #meta: Uint32Array;
@@ -241,10 +255,12 @@ class BatchSocket implements UdpBatchSocket {
       meta: new Uint32Array(this.#batchSize * 4),
       addrs: new Uint8Array(this.#batchSize * 16),
       locals: this.#recvLocal ? new Uint8Array(this.#batchSize * 16) : undefined,
+      arrivedAt: 0,
     };
-    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
+    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error, readyAtMs) => {
       if (n > 0) {
         batch.count = n;
+        batch.arrivedAt = readyAtMs + HRTIME_TO_EPOCH_MS;
         try {
           handler(batch);
         } finally {
@@ -260,6 +276,10 @@ class BatchSocket implements UdpBatchSocket {
 
   onSendError(handler: (error: UdpError, tag: unknown) => void): void {
     this.#onSendError = handler;
+  }
+
+  onFlushed(handler: (at: number) => void): void {
+    this.#onFlushed = handler;
   }
 
   send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean {
@@ -301,6 +321,7 @@ class BatchSocket implements UdpBatchSocket {
     const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
     const sources = start === 0 ? this.#sources : this.#sources.subarray(16 * start);
     const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status, sources);
+    if (done > 0) this.#onFlushed?.(performance.timeOrigin + performance.now());
     for (let j = 0; j < done; j++) {
       const status = this.#status[j]!;
       if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);

@@ -18,6 +18,7 @@ import { socketFromAddressBytes } from '../protocol/sock.js';
 import type { SockAddr } from '../config/values.js';
 import { openUdpBatch, parseAddress } from '../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../native/udp.js';
+import { noteArrival, probesHandedToKernel } from './rtt.js';
 
 export type Arrival = 'udp' | 'tcp' | 'multicast';
 
@@ -162,6 +163,7 @@ export class UdpTransport {
         throw new Error(`cannot receive on the UDP socket: ${started.message}`);
       }
       main.socket.onSendError((error, to) => handlers.sendFailed(socketToString(to as Socket), new Error(error.message)));
+      main.socket.onFlushed(probesHandedToKernel);
     } else {
       main.socket.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
       main.socket.on('error', (error) => handlers.sendFailed('udp', error));
@@ -211,14 +213,20 @@ export class UdpTransport {
   /** One wake-up's datagrams from the batched socket; the views are valid during this call only. */
   private receiveBatch(batch: DatagramBatch): void {
     const { meta, addrs, data } = batch;
-    for (let i = 0; i < batch.count; i++) {
-      if (this.closed) return;
-      const m = 4 * i;
-      const offset = meta[m]!;
-      const familyPort = meta[m + 2]!;
-      const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
-      if (this.drop?.('in', source) === true) continue;
-      this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+    // Replies among them are timed from the socket's wake-up (rtt.ts).
+    noteArrival(batch.arrivedAt);
+    try {
+      for (let i = 0; i < batch.count; i++) {
+        if (this.closed) return;
+        const m = 4 * i;
+        const offset = meta[m]!;
+        const familyPort = meta[m + 2]!;
+        const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
+        if (this.drop?.('in', source) === true) continue;
+        this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+      }
+    } finally {
+      noteArrival(undefined);
     }
   }
 
@@ -302,6 +310,8 @@ export class UdpTransport {
     } catch (error) {
       this.handlers.sendFailed(socketToString(to), error as Error);
     }
+    // dgram hands each datagram over as it is sent: a probe's queueing time is its departure.
+    process.nextTick(probesHandedToKernel, undefined);
   }
 
   /** §8.8.1: multicast REGISTERs leave from the main socket. */
