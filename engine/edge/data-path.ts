@@ -3,10 +3,8 @@
 // the supernode; received PACKETs go the reverse way to the frame port. Buffers are allocated once;
 // per frame the only allocations are the subarray views the transform and the socket need.
 import { compressFrameInto, compressionIdOf, CompressionId, decompressPayloadInto } from '../compress/index.js';
-import { TransformId } from '../crypto/transform.js';
-import type { Transform, TransformDecryptError } from '../crypto/transform.js';
+import type { Transform } from '../crypto/transform.js';
 import { createTransform } from '../crypto/transforms/index.js';
-import { NativeCipherResult, openNativeCipher } from '../../native/crypto.js';
 import {
   DEFAULT_TTL,
   encodePacketHeaderInto,
@@ -23,6 +21,7 @@ import {
 } from '../protocol/index.js';
 import type { Mac, PacketHeader, Socket } from '../protocol/index.js';
 import { learnPeerAddresses } from './addressing.js';
+import { nativeTransform } from './native-transform.js';
 import { reportedSocket, sendBytesToSupernode, stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
 import type { FramePort } from './frame-port.js';
@@ -42,44 +41,6 @@ export const MAX_BRIDGED_HOSTS = 4096;
 
 const BUFFER_SIZE = MAX_DATAGRAM_SIZE + 64;
 
-const NATIVE_ERRORS: Record<number, TransformDecryptError> = {
-  [NativeCipherResult.TooShort]: 'too-short',
-  [NativeCipherResult.TooLong]: 'too-long',
-  [NativeCipherResult.BadPadding]: 'bad-padding',
-};
-
-/**
- * The transform, decrypting in the addon where it has this cipher (native/crypto.ts; Linux and
- * macOS builds on Node's OpenSSL, chosen at run time): one context serves every packet whatever
- * IVs the sender draws. n3n draws a fresh random IV per packet, which costs the TypeScript
- * ChaCha20 a new OpenSSL context each time. Same plaintexts: native/crypto.test.ts runs both.
- */
-export function nativeDecrypting(transform: Transform, key: Uint8Array): Transform {
-  if (transform.id === TransformId.Null) return transform;
-  const native = openNativeCipher(transform.id, key);
-  if (typeof native === 'string') return transform;
-  const srcSpans = new Uint32Array(2);
-  const dstSpans = new Int32Array(2);
-  return {
-    id: transform.id,
-    name: transform.name,
-    overhead: transform.overhead,
-    encrypt: (src, dst, dstOffset) => transform.encrypt(src, dst, dstOffset),
-    ...(transform.prepare === undefined ? {} : { prepare: (plains: readonly Uint8Array[]) => transform.prepare!(plains) }),
-    decrypt(src, dst, dstOffset) {
-      // The addon needs separate memory; in place (no caller does so today) stays in TypeScript.
-      if (src.buffer === dst.buffer) return transform.decrypt(src, dst, dstOffset);
-      srcSpans[0] = 0;
-      srcSpans[1] = src.length;
-      dstSpans[0] = dstOffset;
-      dstSpans[1] = dst.length - dstOffset;
-      native.decrypt(src, srcSpans, dst, dstSpans, 1);
-      const result = dstSpans[1];
-      return result >= 0 ? result : (NATIVE_ERRORS[result] ?? 'too-short');
-    },
-  };
-}
-
 export class DataPath {
   private readonly transform: Transform;
   private readonly compression: number;
@@ -97,7 +58,7 @@ export class DataPath {
     private readonly port: FramePort,
     private readonly holePunch: HolePunch,
   ) {
-    this.transform = nativeDecrypting(createTransform(ctx.settings.cipher, ctx.settings.key), ctx.settings.key);
+    this.transform = nativeTransform(createTransform(ctx.settings.cipher, ctx.settings.key), ctx.settings.key);
     this.compression = compressionIdOf(ctx.settings.compression);
     this.header = {
       ttl: DEFAULT_TTL,
