@@ -2,13 +2,14 @@
 // native/src/udp_linux.cc). Received datagrams arrive as one handler call per kernel wake-up, laid
 // out in a slab that is reused for the next batch (copy what you keep). Sends are copied into a
 // queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
-// otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
-// one system call (with gso, runs of equal-size datagrams to one peer even leave as one message,
-// and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
+// otherwise when the device's or socket's handler returns (callback-scope.ts), so a batch of TAP
+// frames becomes one system call (with gso, runs of equal-size datagrams to one peer even leave as
+// one message, and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
 // address each datagram came to and send from a chosen local address (a host with several
 // addresses answers from the one asked). Where the addon has no such socket, openUdpBatch says so
 // and callers use dgram.
 import { constants } from 'node:os';
+import { flushAfter, inCallbackScope } from './callback-scope.js';
 import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
 const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
@@ -140,7 +141,8 @@ const GRO_SLAB_BYTES = 512 * 1024;
  * The addon's wake-up times are uv_hrtime() in ms, the clock performance.now() counts from
  * timeOrigin on; this turns them into the scale of performance.timeOrigin + performance.now().
  */
-const HRTIME_TO_EPOCH_MS = performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6;
+const TIME_ORIGIN = performance.timeOrigin;
+const HRTIME_TO_EPOCH_MS = TIME_ORIGIN + performance.now() - Number(process.hrtime.bigint()) / 1e6;
 
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
@@ -262,7 +264,7 @@ class BatchSocket implements UdpBatchSocket {
         batch.count = n;
         batch.arrivedAt = readyAtMs + HRTIME_TO_EPOCH_MS;
         try {
-          handler(batch);
+          inCallbackScope(() => handler(batch));
         } finally {
           batch.count = 0;
         }
@@ -307,7 +309,7 @@ class BatchSocket implements UdpBatchSocket {
     this.#tags[i] = tag;
     if (!this.#scheduled && this.#retry === undefined) {
       this.#scheduled = true;
-      process.nextTick(this.#flushNow);
+      flushAfter(this.#flushNow);
     }
     return true;
   }
@@ -321,7 +323,7 @@ class BatchSocket implements UdpBatchSocket {
     const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
     const sources = start === 0 ? this.#sources : this.#sources.subarray(16 * start);
     const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status, sources);
-    if (done > 0) this.#onFlushed?.(performance.timeOrigin + performance.now());
+    if (done > 0) this.#onFlushed?.(TIME_ORIGIN + performance.now());
     for (let j = 0; j < done; j++) {
       const status = this.#status[j]!;
       if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);

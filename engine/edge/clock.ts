@@ -4,8 +4,10 @@ export interface EdgeClock {
   nowMs(): number;
 }
 
-// Sub-millisecond resolution: RTTs on a LAN are fractions of a millisecond.
-export const systemClock: EdgeClock = { nowMs: () => performance.timeOrigin + performance.now() };
+// Sub-millisecond resolution: RTTs on a LAN are fractions of a millisecond. timeOrigin is read once:
+// its getter is a call into Node each time, and the data path reads the clock per packet.
+const TIME_ORIGIN = performance.timeOrigin;
+export const systemClock: EdgeClock = { nowMs: () => TIME_ORIGIN + performance.now() };
 
 /** A clock that only moves when told to (tests). */
 export class ManualClock implements EdgeClock {

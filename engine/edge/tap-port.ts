@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { flushAfter } from '../../native/callback-scope.js';
 import { agentRequest, openTap, openTapFromAgent, type AgentRequest, type TapDevice, type TapError } from '../../native/tap.js';
 import { routeOverlap, type RouteElsewhere } from '../config/tap-address-rules.js';
 import type { IpSubnet } from '../protocol/index.js';
@@ -319,7 +320,7 @@ function openWindowsPort(options: TapPortOptions): Promise<Result<TapPort, TapPo
   return Promise.resolve(err('configure', `cannot open TAP ${name}: ${error.message}`));
 }
 
-/** Frames written during one turn of the event loop, handed to the device together right after it. */
+/** Frames written during one handler (callback-scope.ts), handed to the device together when it returns. */
 function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   const slab = new Uint8Array(1 << 20);
   const offsets = new Uint32Array(1024);
@@ -332,7 +333,7 @@ function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   };
   return (frame) => {
     if (count === offsets.length || used + frame.length > slab.length) flush();
-    if (count === 0) process.nextTick(flush);
+    if (count === 0) flushAfter(flush);
     slab.set(frame, used);
     offsets[count] = used;
     lengths[count++] = frame.length;
