@@ -23,21 +23,32 @@ const NATIVE_ERRORS: Record<number, TransformDecryptError> = {
 /** Room per prepared ciphertext beyond its frame: the transform's overhead and a block of padding. */
 const SLACK = 32;
 
+/** A batch call of the addon for one packet: all of src into dst from dstOffset. */
+type OnePacket = (src: Uint8Array, dst: Uint8Array, dstOffset: number) => number;
+
+/** Runs a batch call (native.encrypt or native.decrypt) on one packet; its length or a NativeCipherResult. */
+function onePacket(call: (src: Uint8Array, srcSpans: Uint32Array, dst: Uint8Array, dstSpans: Int32Array, count: number) => number): OnePacket {
+  const srcSpans = new Uint32Array(2);
+  const dstSpans = new Int32Array(2);
+  return (src, dst, dstOffset) => {
+    srcSpans[1] = src.length;
+    dstSpans[0] = dstOffset;
+    dstSpans[1] = dst.length - dstOffset;
+    call(src, srcSpans, dst, dstSpans, 1);
+    return dstSpans[1];
+  };
+}
+
 /** transform with the addon doing its work where it can; transform itself where it cannot. */
 export function nativeTransform(transform: Transform, key: Uint8Array): Transform {
   if (transform.id === TransformId.Null) return transform;
   const native = openNativeCipher(transform.id, key);
   if (typeof native === 'string') return transform;
-  const one = { src: new Uint32Array(2), dst: new Int32Array(2) };
+  const decryptOne = onePacket((...args) => native.decrypt(...args));
   const decrypt = (src: Uint8Array, dst: Uint8Array, dstOffset: number): number | TransformDecryptError => {
     // The addon needs separate memory; in place (no caller does so today) stays in TypeScript.
     if (src.buffer === dst.buffer) return transform.decrypt(src, dst, dstOffset);
-    one.src[0] = 0;
-    one.src[1] = src.length;
-    one.dst[0] = dstOffset;
-    one.dst[1] = dst.length - dstOffset;
-    native.decrypt(src, one.src, dst, one.dst, 1);
-    const result = one.dst[1];
+    const result = decryptOne(src, dst, dstOffset);
     return result >= 0 ? result : (NATIVE_ERRORS[result] ?? 'too-short');
   };
   if (transform.id === TransformId.ChaCha20) {
@@ -55,7 +66,7 @@ export function nativeTransform(transform: Transform, key: Uint8Array): Transfor
 
 /** encrypt/prepare over the addon: prepare encrypts the whole batch, encrypt hands out its results. */
 function batchEncryption(transform: Transform, native: NativeCipher): Pick<Transform, 'encrypt' | 'prepare'> {
-  const one = { src: new Uint32Array(2), dst: new Int32Array(2) };
+  const encryptOne = onePacket((...args) => native.encrypt(...args));
   let srcSpans = new Uint32Array(0);
   let dstSpans = new Int32Array(0);
   let out = new Uint8Array(0);
@@ -117,12 +128,7 @@ function batchEncryption(transform: Transform, native: NativeCipher): Pick<Trans
         return length;
       }
       if (src.buffer === dst.buffer) return transform.encrypt(src, dst, dstOffset);
-      one.src[0] = 0;
-      one.src[1] = src.length;
-      one.dst[0] = dstOffset;
-      one.dst[1] = dst.length - dstOffset;
-      native.encrypt(src, one.src, dst, one.dst, 1);
-      const length = one.dst[1];
+      const length = encryptOne(src, dst, dstOffset);
       // The caller leaves room for the overhead; a refusal cannot happen, but never return garbage.
       return length >= 0 ? length : transform.encrypt(src, dst, dstOffset);
     },
