@@ -86,6 +86,8 @@ interface Row {
   reportedPeerMs?: number;
   reportedSupernodeMs?: number;
   pingSupernodeMs?: number;
+  /** ping from host a to host b's underlay address: the path the peer's probes take. */
+  pingPeerHostMs?: number;
   note?: string;
 }
 
@@ -225,6 +227,8 @@ async function reportedRtt(ctx: Context, pair: Pair, row: Row): Promise<void> {
   const supernodeAddress = ctx.supernode.split(':')[0]!;
   const pinged = await ping(ctx.topology, ctx.hostA.ns, supernodeAddress, PINGS);
   if (pinged.rttMs !== undefined) row.pingSupernodeMs = pinged.rttMs;
+  const pingedPeer = await ping(ctx.topology, ctx.hostA.ns, ctx.hostB.address, PINGS);
+  if (pingedPeer.rttMs !== undefined) row.pingPeerHostMs = pingedPeer.rttMs;
   const peer = (await edgePeers(pair.a))?.find((p) => p.path === 'direct');
   if (peer?.rttMs !== undefined) row.reportedPeerMs = peer.rttMs;
   const supernodes = (await call(pair.a, 'kith.supernodes')) as { selected?: boolean; rttMs?: number }[] | undefined;
@@ -297,7 +301,9 @@ function printTable(rows: readonly Row[], underlay: Sample | undefined): void {
     process.stdout.write(`\nRTT Kith reports (edge a) against ping's average over the same path:\n`);
     for (const row of reported) {
       const pingPeer = median(row.samples.map((s) => s.pingMs));
-      process.stdout.write(`  ${row.cipher.padEnd(9)} peer ${fmt(row.reportedPeerMs, 2, 0)} ms (ping ${fmt(pingPeer, 3, 0)})   supernode ${fmt(row.reportedSupernodeMs, 2, 0)} ms (ping ${fmt(row.pingSupernodeMs, 3, 0)})\n`);
+      process.stdout.write(
+        `  ${row.cipher.padEnd(9)} peer ${fmt(row.reportedPeerMs, 2, 0)} ms (ping to its host ${fmt(row.pingPeerHostMs, 3, 0)}, through the tunnel ${fmt(pingPeer, 3, 0)})   supernode ${fmt(row.reportedSupernodeMs, 2, 0)} ms (ping ${fmt(row.pingSupernodeMs, 3, 0)})\n`,
+      );
     }
   }
 }
