@@ -1,4 +1,4 @@
-// CPU time of a process, read from /proc (Linux), for the benchmarks' CPU-seconds figures.
+// CPU time and resident memory of a process, read from /proc (Linux), for the benchmarks' figures.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -24,6 +24,17 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
     // After the parenthesised comm: state is field 3, so utime/stime are at offsets 11 and 12.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of the process in MB (VmRSS of /proc/<pid>/status). */
+export function residentMegabytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
   } catch {
     return undefined;
   }

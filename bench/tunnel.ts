@@ -1,58 +1,101 @@
-// Tunnel throughput: two kith-edges and a kith-supernode on a bridge in network namespaces (the
-// e2e/netns harness, plain underlay as in scenario 1), and per cipher: TCP through the tunnel with
-// iperf3 (10 s, server in the other edge's namespace), ping RTT over the tunnel, and the CPU time
-// each edge process used during the iperf run; then the same iperf3 on the bare underlay as the
-// ceiling, and n3n's reference figures from the issue for comparison.
+// Tunnel throughput and latency, Kith against n3n and wireguard-go in one run: edges in network
+// namespaces on a plain bridge (the e2e/netns harness) with a kith-supernode, and per cipher the
+// pairs Kith ↔ Kith, Kith ↔ n3n and n3n ↔ n3n (with an n3n build), plus wireguard-go (with Debian's
+// wireguard-go and wg; ChaCha20-Poly1305 is its only cipher, so it joins the ChaCha20 rows). All
+// pairs of a cipher run side by side on their own VPN subnets and are measured in turns, round after
+// round (interleaved, so a busy moment of the machine spreads over all of them): ping over the
+// tunnel (idle), then TCP with iperf3 from a to b and the CPU time of both edge processes meanwhile.
+// The table gives medians over the rounds, the spread of the Mbit/s, and each edge's RSS.
+// For Kith ↔ Kith it also gives the RTT Kith reports for the peer and the supernode next to ping's
+// average over the same paths.
 //
-//   node --import tsx bench/tunnel.ts                 null, AES, ChaCha20, Speck
-//   node --import tsx bench/tunnel.ts AES null        only these ciphers, in this order
-//   KITH_BENCH_CPU_PROF=<dir>                         both edges run under `node --cpu-prof` (profiles,
-//                                                     named with the pids printed, land in <dir> when
-//                                                     they stop; the figures are then not comparable)
+//   node --import tsx bench/tunnel.ts                     null, AES, ChaCha20
+//   node --import tsx bench/tunnel.ts AES null            only these ciphers, in this order
+//   KITH_BENCH_N3N=/tmp/n3n-3.4.5/apps                    directory of n3n-edge (adds the n3n pairs)
+//   KITH_BENCH_ROUNDS=3 KITH_BENCH_SECONDS=5              rounds per pair, iperf3 seconds per run
+//   KITH_BENCH_CPU_PROF=<dir>                             Kith edges run under `node --cpu-prof`
+//                                                         (profiles land in <dir>; figures then not
+//                                                         comparable)
 //
-// Needs root (namespaces). Every wait is bounded, the whole run is cut off after MAX_RUN_MS, the
-// namespaces and processes are always removed, and it exits 0 printing whatever it could measure.
-// The community key is a fixed bench value, passed on the command line and never printed.
+// Needs root (namespaces). Every wait is bounded, the whole run is cut off after a limit computed
+// from the rounds, the namespaces and processes are always removed, and it exits 0 printing whatever
+// it could measure. The community key is a fixed bench value, passed on the command line and never
+// printed; wireguard's keys are made for the run and kept in the run directory (0600).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { call, daemonPid, FAST, pingUntil, ping, RunDir, SETTLE_MS, startEdge, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor, waitForPeerPath, waitForRegistered } from '../e2e/netns/kith.js';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  call,
+  daemonPid,
+  edgePeers,
+  FAST,
+  ping,
+  pingUntil,
+  RunDir,
+  SETTLE_MS,
+  startCommand,
+  startEdge,
+  startSupernode,
+  SUPERNODE_PORT,
+  waitFor,
+  waitForPeerPath,
+  waitForRegistered,
+} from '../e2e/netns/kith.js';
 import type { KithProcess } from '../e2e/netns/kith.js';
 import { netnsSkipReason, run, Topology } from '../e2e/netns/topology.js';
 import type { Host } from '../e2e/netns/topology.js';
-import { cpuSeconds, ticksPerSecond } from './proc-cpu.js';
+import { cpuSeconds, residentMegabytes, ticksPerSecond } from './proc-cpu.js';
 
 const CIPHERS = ['null', 'AES', 'ChaCha20', 'Speck'] as const;
 type Cipher = (typeof CIPHERS)[number];
-const IPERF_SECONDS = 10;
-/** The whole bench must stay under 3 minutes, apt-get included. */
-const MAX_RUN_MS = 170_000;
-/** A cipher is skipped when less than this is left (start-up, iperf, ping, stop). */
-const PER_CIPHER_MS = 25_000;
+const DEFAULT_CIPHERS: readonly Cipher[] = ['null', 'AES', 'ChaCha20'];
+const ROUNDS = Math.max(1, Number(process.env['KITH_BENCH_ROUNDS'] ?? 3) || 3);
+const IPERF_SECONDS = Math.max(1, Number(process.env['KITH_BENCH_SECONDS'] ?? 5) || 5);
+const PINGS = 20;
 const BENCH_KEY = 'kith-bench-tunnel-key';
+const WG_PORT = 51820;
 
-/** n3n 3.x figures from the issue (same kind of setup: two edges, TCP iperf3 through the tunnel). */
-const N3N_MBITS: Partial<Record<Cipher | 'underlay', number>> = { null: 610, AES: 460, ChaCha20: 570, underlay: 16_000 };
-const N3N_NOTE: Partial<Record<Cipher | 'underlay', string>> = { AES: 'median of 9, range 360–500' };
+type Implementation = 'kith' | 'mixed' | 'n3n' | 'wireguard-go';
+const LABELS: Record<Implementation, string> = { kith: 'Kith ↔ Kith', mixed: 'Kith ↔ n3n', n3n: 'n3n ↔ n3n', 'wireguard-go': 'wireguard-go' };
 
-interface Row {
-  readonly label: string;
+/** Two tunnel ends: a sends, b receives; vpnB is b's address inside the tunnel. */
+interface Pair {
+  readonly implementation: Implementation;
+  readonly a: KithProcess;
+  readonly b: KithProcess;
+  readonly pidA: number | undefined;
+  readonly pidB: number | undefined;
+  readonly vpnB: string;
+}
+
+interface Sample {
   mbits?: number;
-  rttMs?: number;
+  pingMs?: number;
   cpuA?: number;
   cpuB?: number;
-  /** kith.peers answered by the receiving edge during the iperf run: median and slowest, ms. */
-  mgmtP50?: number;
-  mgmtMax?: number;
+  note?: string;
+}
+
+interface Row {
+  readonly cipher: Cipher;
+  readonly implementation: Implementation;
+  readonly samples: Sample[];
+  rssA?: number;
+  rssB?: number;
+  /** Kith ↔ Kith: what edge a reports for the peer and its supernode, and ping's average over each path. */
+  reportedPeerMs?: number;
+  reportedSupernodeMs?: number;
+  pingSupernodeMs?: number;
+  /** ping from host a to host b's underlay address: the path the peer's probes take. */
+  pingPeerHostMs?: number;
   note?: string;
 }
 
 const started = Date.now();
-const left = (): number => MAX_RUN_MS - (Date.now() - started);
 
-function hasIperf(): boolean {
+function has(command: string, args: readonly string[]): boolean {
   try {
-    execFileSync('iperf3', ['--version'], { stdio: 'ignore', timeout: 5_000 });
+    execFileSync(command, args, { stdio: 'ignore', timeout: 5_000 });
     return true;
   } catch {
     return false;
@@ -60,45 +103,17 @@ function hasIperf(): boolean {
 }
 
 function ensureIperf(): string | undefined {
-  if (hasIperf()) return undefined;
+  if (has('iperf3', ['--version'])) return undefined;
   try {
     execFileSync('apt-get', ['install', '-y', '-qq', 'iperf3'], { stdio: 'ignore', timeout: 90_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch {
     // Reported below.
   }
-  return hasIperf() ? undefined : 'iperf3 is not installed and apt-get install -y iperf3 failed';
-}
-
-/**
- * Asks the edge for kith.peers every 200 ms until stopped and times each answer: how quickly the
- * engine's event loop serves the desktop window (IPC or HTTP) while the tunnel runs at full speed.
- */
-function pollManagement(proc: KithProcess): { stop(): Promise<number[]> } {
-  const samples: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const began = performance.now();
-      if ((await call(proc, 'kith.peers')) !== undefined) samples.push(performance.now() - began);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return samples.sort((x, y) => x - y);
-    },
-  };
-}
-
-interface IperfOutcome {
-  readonly mbits?: number;
-  readonly error?: string;
+  return has('iperf3', ['--version']) ? undefined : 'iperf3 is not installed and apt-get install -y iperf3 failed';
 }
 
 /** iperf3 server (one client, then it exits) in serverNs; client in clientNs towards address. */
-async function iperf(topology: Topology, clientNs: string, serverNs: string, address: string): Promise<IperfOutcome> {
+async function iperf(topology: Topology, clientNs: string, serverNs: string, address: string): Promise<{ mbits?: number; error?: string }> {
   const server = topology.spawn(serverNs, 'iperf3', ['-s', '-1']);
   try {
     // Its "Server listening" line sits in a pipe buffer; the listening socket is what counts.
@@ -119,119 +134,235 @@ async function iperf(topology: Topology, clientNs: string, serverNs: string, add
   }
 }
 
-async function measureCipher(topology: Topology, runDir: RunDir, sn: string, hostA: Host, hostB: Host, cipher: Cipher, profileDir: string | undefined): Promise<Row> {
-  const row: Row = { label: cipher };
-  const tag = cipher.toLowerCase().slice(0, 6);
-  // Own community and TAP names per cipher: nothing left over from the previous run can interfere.
-  const common = { community: `bench-${tag}`, supernodes: [sn], extra: [...FAST, `-Ocommunity.cipher=${cipher}`], ...(cipher === 'null' ? {} : { key: BENCH_KEY }) };
-  let a: KithProcess | undefined;
-  let b: KithProcess | undefined;
-  try {
-    const profile = profileDir === undefined ? {} : { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] };
-    a = startEdge(topology, runDir, hostA, `kith${tag}a`, { ...common, address: `${VPN_A}/24`, ...profile });
-    b = startEdge(topology, runDir, hostB, `kith${tag}b`, { ...common, address: `${VPN_B}/24`, ...profile });
-    await Promise.all([waitForRegistered(a, SETTLE_MS), waitForRegistered(b, SETTLE_MS)]);
-    await pingUntil(topology, hostA.ns, VPN_B, SETTLE_MS);
-    await pingUntil(topology, hostB.ns, VPN_A, SETTLE_MS);
-    await Promise.all([waitForPeerPath(a, 'direct', SETTLE_MS), waitForPeerPath(b, 'direct', SETTLE_MS)]);
-
-    const pings = await ping(topology, hostA.ns, VPN_B, 20);
-    if (pings.rttMs !== undefined) row.rttMs = pings.rttMs;
-
-    const [pidA, pidB] = [daemonPid(a), daemonPid(b)];
-    if (profileDir !== undefined) process.stdout.write(`  ${cipher}: edge a pid ${pidA ?? '?'}, edge b pid ${pidB ?? '?'}\n`);
-    const [beforeA, beforeB] = [cpuSeconds(pidA), cpuSeconds(pidB)];
-    const poller = pollManagement(b);
-    const outcome = await iperf(topology, hostA.ns, hostB.ns, VPN_B);
-    const [afterA, afterB] = [cpuSeconds(pidA), cpuSeconds(pidB)];
-    const answered = await poller.stop();
-    const [median, slowest] = [answered[Math.floor(answered.length / 2)], answered.at(-1)];
-    if (median !== undefined && slowest !== undefined) {
-      row.mgmtP50 = median;
-      row.mgmtMax = slowest;
-    }
-    if (outcome.mbits !== undefined) row.mbits = outcome.mbits;
-    if (outcome.error !== undefined) row.note = outcome.error;
-    if (beforeA !== undefined && afterA !== undefined) row.cpuA = afterA - beforeA;
-    if (beforeB !== undefined && afterB !== undefined) row.cpuB = afterB - beforeB;
-  } catch (error) {
-    row.note = (error as Error).message.split('\n')[0] ?? 'failed';
-  } finally {
-    // Stopped gracefully so a --cpu-prof profile gets written.
-    await Promise.all([a, b].flatMap((proc) => (proc === undefined ? [] : [topology.stop(proc.child, 5_000)])));
-  }
-  return row;
+interface Context {
+  readonly topology: Topology;
+  readonly runDir: RunDir;
+  readonly supernode: string;
+  readonly hostA: Host;
+  readonly hostB: Host;
+  readonly n3nEdge: string | undefined;
+  readonly profileDir: string | undefined;
 }
 
+/** An edge of either implementation in host; each pair has its own community. */
+function startSide(ctx: Context, implementation: 'kith' | 'n3n', host: Host, session: string, address: string, cipher: Cipher, community: string): KithProcess {
+  if (implementation === 'kith') {
+    const profile = ctx.profileDir === undefined ? {} : { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] };
+    return startEdge(ctx.topology, ctx.runDir, host, session, {
+      community,
+      supernodes: [ctx.supernode],
+      address,
+      extra: [...FAST, `-Ocommunity.cipher=${cipher}`],
+      ...(cipher === 'null' ? {} : { key: BENCH_KEY }),
+      ...profile,
+    });
+  }
+  // n3n-edge in the foreground; it keeps root (daemon.userid) so its TAP stays configurable.
+  const args = ['start', session, '-c', community, '-l', ctx.supernode, '-a', address, `-Otuntap.name=${session}`, `-Ocommunity.cipher=${cipher}`, '-Odaemon.userid=0', '-Odaemon.groupid=0'];
+  if (cipher !== 'null') args.push('-k', BENCH_KEY);
+  return startCommand(ctx.topology, ctx.runDir, host, session, ctx.n3nEdge!, args);
+}
+
+/** Edges on 10.99.<subnet>.0/24 (a: .1, b: .2). */
+async function startEdgePair(ctx: Context, implementation: 'kith' | 'mixed' | 'n3n', cipher: Cipher, subnet: number): Promise<Pair> {
+  const tag = `${cipher.toLowerCase().slice(0, 4)}${implementation.slice(0, 1)}`;
+  const sideA = implementation === 'n3n' ? 'n3n' : 'kith';
+  const sideB = implementation === 'kith' ? 'kith' : 'n3n';
+  const a = startSide(ctx, sideA, ctx.hostA, `kith${tag}a`, `10.99.${subnet}.1/24`, cipher, `bench-${tag}`);
+  const b = startSide(ctx, sideB, ctx.hostB, `kith${tag}b`, `10.99.${subnet}.2/24`, cipher, `bench-${tag}`);
+  const vpnB = `10.99.${subnet}.2`;
+  await Promise.all([a, b].flatMap((proc, i) => ((i === 0 ? sideA : sideB) === 'kith' ? [waitForRegistered(proc, SETTLE_MS)] : [])));
+  await pingUntil(ctx.topology, ctx.hostA.ns, vpnB, SETTLE_MS);
+  await pingUntil(ctx.topology, ctx.hostB.ns, `10.99.${subnet}.1`, SETTLE_MS);
+  if (sideA === 'kith') await waitForPeerPath(a, 'direct', SETTLE_MS);
+  if (sideB === 'kith') await waitForPeerPath(b, 'direct', SETTLE_MS);
+  const pidOf = (proc: KithProcess, side: 'kith' | 'n3n'): number | undefined => daemonPid(proc, side === 'kith' ? process.execPath : ctx.n3nEdge!);
+  return { implementation, a, b, pidA: pidOf(a, sideA), pidB: pidOf(b, sideB), vpnB };
+}
+
+/** wireguard-go on both hosts (TUN wgka/wgkb), 10.99.<subnet>.0/24 inside. */
+async function startWireguardPair(ctx: Context, subnet: number): Promise<Pair> {
+  const { topology, runDir } = ctx;
+  const keys = ['a', 'b'].map((side) => {
+    const secret = execFileSync('wg', ['genkey'], { encoding: 'utf8' }).trim();
+    const file = runDir.file(`wg-${side}.key`);
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return { file, public: execFileSync('wg', ['pubkey'], { input: secret, encoding: 'utf8' }).trim() };
+  });
+  const ends = [
+    { host: ctx.hostA, name: 'wgka', address: `10.99.${subnet}.1`, key: keys[0]!, peer: keys[1]!, peerHost: ctx.hostB, peerAddress: `10.99.${subnet}.2` },
+    { host: ctx.hostB, name: 'wgkb', address: `10.99.${subnet}.2`, key: keys[1]!, peer: keys[0]!, peerHost: ctx.hostA, peerAddress: `10.99.${subnet}.1` },
+  ];
+  const procs: KithProcess[] = [];
+  for (const end of ends) {
+    const proc = startCommand(topology, runDir, end.host, end.name, 'wireguard-go', ['-f', end.name], { env: { LOG_LEVEL: 'error' } });
+    procs.push(proc);
+    await waitFor(`wireguard-go's ${end.name}`, async () => ((await topology.tryExec(end.host.ns, 'ip', ['link', 'show', end.name])).code === 0 ? true : undefined), 5_000, 100);
+    const wg = (...args: string[]): Promise<string> => topology.exec(end.host.ns, 'wg', args);
+    await wg('set', end.name, 'listen-port', String(WG_PORT), 'private-key', end.key.file, 'peer', end.peer.public, 'endpoint', `${end.peerHost.address}:${WG_PORT}`, 'allowed-ips', `${end.peerAddress}/32`);
+    await topology.exec(end.host.ns, 'ip', ['address', 'add', `${end.address}/24`, 'dev', end.name]);
+    await topology.exec(end.host.ns, 'ip', ['link', 'set', end.name, 'up']);
+  }
+  await pingUntil(topology, ctx.hostA.ns, ends[1]!.address, SETTLE_MS);
+  const [a, b] = procs as [KithProcess, KithProcess];
+  return { implementation: 'wireguard-go', a, b, pidA: daemonPid(a, '/usr/bin/wireguard-go'), pidB: daemonPid(b, '/usr/bin/wireguard-go'), vpnB: ends[1]!.address };
+}
+
+async function measure(ctx: Context, pair: Pair): Promise<Sample> {
+  const sample: Sample = {};
+  const pings = await ping(ctx.topology, ctx.hostA.ns, pair.vpnB, PINGS);
+  if (pings.rttMs !== undefined) sample.pingMs = pings.rttMs;
+  const [beforeA, beforeB] = [cpuSeconds(pair.pidA), cpuSeconds(pair.pidB)];
+  const outcome = await iperf(ctx.topology, ctx.hostA.ns, ctx.hostB.ns, pair.vpnB);
+  const [afterA, afterB] = [cpuSeconds(pair.pidA), cpuSeconds(pair.pidB)];
+  if (outcome.mbits !== undefined) sample.mbits = outcome.mbits;
+  if (outcome.error !== undefined) sample.note = outcome.error;
+  if (beforeA !== undefined && afterA !== undefined) sample.cpuA = afterA - beforeA;
+  if (beforeB !== undefined && afterB !== undefined) sample.cpuB = afterB - beforeB;
+  return sample;
+}
+
+/** Kith ↔ Kith: the RTT edge a reports for its peer and supernode, against ping over the same paths. */
+async function reportedRtt(ctx: Context, pair: Pair, row: Row): Promise<void> {
+  const supernodeAddress = ctx.supernode.split(':')[0]!;
+  const pinged = await ping(ctx.topology, ctx.hostA.ns, supernodeAddress, PINGS);
+  if (pinged.rttMs !== undefined) row.pingSupernodeMs = pinged.rttMs;
+  const pingedPeer = await ping(ctx.topology, ctx.hostA.ns, ctx.hostB.address, PINGS);
+  if (pingedPeer.rttMs !== undefined) row.pingPeerHostMs = pingedPeer.rttMs;
+  const peer = (await edgePeers(pair.a))?.find((p) => p.path === 'direct');
+  if (peer?.rttMs !== undefined) row.reportedPeerMs = peer.rttMs;
+  const supernodes = (await call(pair.a, 'kith.supernodes')) as { selected?: boolean; rttMs?: number }[] | undefined;
+  const selected = supernodes?.find((sn) => sn.selected === true);
+  if (selected?.rttMs !== undefined) row.reportedSupernodeMs = selected.rttMs;
+}
+
+async function benchCipher(ctx: Context, cipher: Cipher, wireguard: boolean): Promise<Row[]> {
+  const implementations: Implementation[] = ['kith', ...(ctx.n3nEdge === undefined ? [] : (['mixed', 'n3n'] as const)), ...(wireguard && cipher === 'ChaCha20' ? (['wireguard-go'] as const) : [])];
+  const rows: Row[] = [];
+  const pairs: Pair[] = [];
+  try {
+    for (const [i, implementation] of implementations.entries()) {
+      const row: Row = { cipher, implementation, samples: [] };
+      rows.push(row);
+      try {
+        pairs.push(implementation === 'wireguard-go' ? await startWireguardPair(ctx, 10 + i) : await startEdgePair(ctx, implementation, cipher, 10 + i));
+      } catch (error) {
+        row.note = `did not start: ${(error as Error).message.split('\n')[0] ?? ''}`;
+      }
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const pair of pairs) {
+        const sample = await measure(ctx, pair);
+        rows.find((row) => row.implementation === pair.implementation)!.samples.push(sample);
+        process.stdout.write(`  ${cipher} ${LABELS[pair.implementation]} round ${round + 1}: ${sample.mbits?.toFixed(0) ?? 'n/a'} Mbit/s, ping ${sample.pingMs?.toFixed(3) ?? 'n/a'} ms${sample.note === undefined ? '' : ` (${sample.note})`}\n`);
+      }
+    }
+    for (const pair of pairs) {
+      const row = rows.find((r) => r.implementation === pair.implementation)!;
+      const [rssA, rssB] = [residentMegabytes(pair.pidA), residentMegabytes(pair.pidB)];
+      if (rssA !== undefined) row.rssA = rssA;
+      if (rssB !== undefined) row.rssB = rssB;
+      if (pair.implementation === 'kith') await reportedRtt(ctx, pair, row);
+    }
+  } finally {
+    // Stopped gracefully so a --cpu-prof profile gets written.
+    await Promise.all(pairs.flatMap((pair) => [pair.a, pair.b]).map((proc) => ctx.topology.stop(proc.child, 5_000)));
+  }
+  return rows;
+}
+
+const median = (values: readonly (number | undefined)[]): number | undefined => {
+  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v)).sort((x, y) => x - y);
+  if (known.length === 0) return undefined;
+  const mid = Math.floor(known.length / 2);
+  return known.length % 2 === 1 ? known[mid] : (known[mid - 1]! + known[mid]!) / 2;
+};
 const fmt = (value: number | undefined, digits: number, width: number): string => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits)).padStart(width);
 
-function printTable(rows: readonly Row[], underlay: Row | undefined): void {
-  const header = `${'cipher'.padEnd(10)}${'Mbit/s'.padStart(9)}${'RTT ms'.padStart(8)}${'CPU s a'.padStart(9)}${'CPU s b'.padStart(9)}${'s/Gbit a'.padStart(10)}${'s/Gbit b'.padStart(10)}${'CPU s/Gbit'.padStart(11)}${'n3n Mbit/s'.padStart(12)}${'ratio'.padStart(7)}${'mgmt ms'.padStart(12)}  note`;
+function printTable(rows: readonly Row[], underlay: Sample | undefined): void {
+  const header = `${'cipher'.padEnd(9)}${'pair'.padEnd(14)}${'Mbit/s'.padStart(8)}${'range'.padStart(12)}${'ping ms'.padStart(9)}${'s/Gbit a'.padStart(10)}${'s/Gbit b'.padStart(10)}${'s/Gbit'.padStart(8)}${'RSS MB a/b'.padStart(13)}  note`;
   process.stdout.write(`\n${header}\n${'-'.repeat(header.length + 10)}\n`);
   for (const row of rows) {
-    const gbit = row.mbits === undefined ? undefined : (row.mbits * IPERF_SECONDS) / 1_000;
-    const cpu = row.cpuA === undefined || row.cpuB === undefined ? undefined : row.cpuA + row.cpuB;
-    const perGbit = gbit === undefined || cpu === undefined || gbit === 0 ? undefined : cpu / gbit;
-    const reference = N3N_MBITS[row.label as Cipher];
-    const ratio = reference === undefined || row.mbits === undefined ? undefined : row.mbits / reference;
-    const note = [N3N_NOTE[row.label as Cipher], row.note].filter((part) => part !== undefined).join('; ');
-    const per = (cpu: number | undefined): number | undefined => (gbit === undefined || cpu === undefined || gbit === 0 ? undefined : cpu / gbit);
-    process.stdout.write(`${row.label.padEnd(10)}${fmt(row.mbits, 0, 9)}${fmt(row.rttMs, 3, 8)}${fmt(row.cpuA, 2, 9)}${fmt(row.cpuB, 2, 9)}${fmt(per(row.cpuA), 2, 10)}${fmt(per(row.cpuB), 2, 10)}${fmt(perGbit, 2, 11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}${`${fmt(row.mgmtP50, 1, 0)}/${fmt(row.mgmtMax, 0, 0)}`.padStart(12)}  ${note}\n`);
+    const perGbit = (cpu: (s: Sample) => number | undefined): number | undefined => median(row.samples.map((s) => (s.mbits === undefined || s.mbits === 0 || cpu(s) === undefined ? undefined : cpu(s)! / ((s.mbits * IPERF_SECONDS) / 1_000))));
+    const mbits = row.samples.map((s) => s.mbits).filter((v): v is number => v !== undefined);
+    const range = mbits.length === 0 ? 'n/a' : `${Math.min(...mbits).toFixed(0)}–${Math.max(...mbits).toFixed(0)}`;
+    const notes = [row.note, ...row.samples.map((s) => s.note)].filter((n): n is string => n !== undefined);
+    const rss = `${fmt(row.rssA, 0, 0)}/${fmt(row.rssB, 0, 0)}`;
+    process.stdout.write(
+      `${row.cipher.padEnd(9)}${LABELS[row.implementation].padEnd(14)}${fmt(median(mbits), 0, 8)}${range.padStart(12)}${fmt(median(row.samples.map((s) => s.pingMs)), 3, 9)}${fmt(perGbit((s) => s.cpuA), 2, 10)}${fmt(perGbit((s) => s.cpuB), 2, 10)}${fmt(perGbit((s) => (s.cpuA === undefined || s.cpuB === undefined ? undefined : s.cpuA + s.cpuB)), 2, 8)}${rss.padStart(13)}  ${[...new Set(notes)].join('; ')}\n`,
+    );
   }
-  if (underlay !== undefined) {
-    const reference = N3N_MBITS.underlay;
-    const ratio = reference === undefined || underlay.mbits === undefined ? undefined : underlay.mbits / reference;
-    process.stdout.write(`${'underlay'.padEnd(10)}${fmt(underlay.mbits, 0, 9)}${fmt(underlay.rttMs, 3, 8)}${'-'.padStart(9)}${'-'.padStart(9)}${'-'.padStart(10)}${'-'.padStart(10)}${'-'.padStart(11)}${fmt(reference, 0, 12)}${fmt(ratio, 2, 7)}  ceiling: bare veth/bridge, no tunnel${underlay.note === undefined ? '' : `; ${underlay.note}`}\n`);
-  }
+  if (underlay !== undefined) process.stdout.write(`${'-'.padEnd(9)}${'underlay'.padEnd(14)}${fmt(underlay.mbits, 0, 8)}${''.padStart(12)}${fmt(underlay.pingMs, 3, 9)}  bare veth/bridge, no tunnel${underlay.note === undefined ? '' : `; ${underlay.note}`}\n`);
   process.stdout.write(
-    `\nCPU s a/b: CPU time of each edge process during the ${IPERF_SECONDS} s iperf3 run (a sends); s/Gbit a/b: the same per Gbit carried; CPU s/Gbit: (a + b) per Gbit. ratio: ours / n3n's. mgmt ms: median/slowest answer of the receiving edge to kith.peers, asked every 200 ms during the run (what the desktop window waits for). UDP socket: ${process.env['KITH_UDP'] === 'dgram' ? 'node:dgram (KITH_UDP=dgram)' : 'batched where the addon has one (KITH_UDP=dgram: node:dgram)'}.\n`,
+    `\nMedians over ${ROUNDS} interleaved round(s) of iperf3 TCP ${IPERF_SECONDS} s a→b; range: slowest–fastest Mbit/s. ping: ${PINGS} pings every 0.2 s over the idle tunnel. s/Gbit a/b: CPU seconds of each edge process per Gbit carried (a sends); s/Gbit: both. RSS: after the runs.\n`,
   );
+  const reported = rows.filter((row) => row.implementation === 'kith' && (row.reportedPeerMs !== undefined || row.reportedSupernodeMs !== undefined));
+  if (reported.length > 0) {
+    process.stdout.write(`\nRTT Kith reports (edge a) against ping's average over the same path:\n`);
+    for (const row of reported) {
+      const pingPeer = median(row.samples.map((s) => s.pingMs));
+      process.stdout.write(
+        `  ${row.cipher.padEnd(9)} peer ${fmt(row.reportedPeerMs, 2, 0)} ms (ping to its host ${fmt(row.pingPeerHostMs, 3, 0)}, through the tunnel ${fmt(pingPeer, 3, 0)})   supernode ${fmt(row.reportedSupernodeMs, 2, 0)} ms (ping ${fmt(row.pingSupernodeMs, 3, 0)})\n`,
+      );
+    }
+  }
+}
+
+function n3nEdgeBinary(): string | undefined | Error {
+  const dir = process.env['KITH_BENCH_N3N'];
+  if (dir === undefined || dir === '') return undefined;
+  const binary = resolve(dir, 'n3n-edge');
+  return existsSync(binary) ? binary : new Error(`KITH_BENCH_N3N: no n3n-edge in ${dir}`);
 }
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((arg): arg is Cipher => (CIPHERS as readonly string[]).includes(arg));
-  const ciphers = wanted.length > 0 ? wanted : [...CIPHERS];
+  const ciphers = wanted.length > 0 ? wanted : [...DEFAULT_CIPHERS];
   const skip = netnsSkipReason() ?? ensureIperf();
   if (skip !== undefined) {
     process.stdout.write(`bench:tunnel skipped: ${skip}\n`);
     return;
   }
+  const n3nEdge = n3nEdgeBinary();
+  if (n3nEdge instanceof Error) {
+    process.stdout.write(`bench:tunnel: ${n3nEdge.message}\n`);
+    return;
+  }
+  const wireguard = has('wireguard-go', ['--version']) && has('wg', ['--version']);
   const profileDir = process.env['KITH_BENCH_CPU_PROF'] === undefined || process.env['KITH_BENCH_CPU_PROF'] === '' ? undefined : resolve(process.env['KITH_BENCH_CPU_PROF']);
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
 
+  const pairsPerCipher = 1 + (n3nEdge === undefined ? 0 : 2) + (wireguard ? 1 : 0);
+  // Start-up of a cipher's pairs, then per round and pair: pings, iperf3 and its server.
+  const limitMs = ciphers.length * (40_000 + ROUNDS * pairsPerCipher * (PINGS * 200 + IPERF_SECONDS * 1_000 + 8_000)) + 60_000;
   const topology = Topology.create();
   const runDir = new RunDir(topology);
   const rows: Row[] = [];
-  let underlay: Row | undefined;
+  let underlay: Sample | undefined;
   // The hard cut-off: whatever is still running, tear down, print and leave.
   const cutOff = setTimeout(() => {
-    process.stdout.write(`bench:tunnel: cut off after ${MAX_RUN_MS / 1_000} s\n`);
+    process.stdout.write(`bench:tunnel: cut off after ${Math.round(limitMs / 1_000)} s\n`);
     topology.destroySync();
     runDir.remove();
     printTable(rows, underlay);
     process.exit(0);
-  }, MAX_RUN_MS);
+  }, limitMs);
   cutOff.unref();
   try {
     const snHost = await topology.publicHost('sn');
     const sn = startSupernode(topology, runDir, snHost, 'sn');
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
+    const ctx: Context = { topology, runDir, supernode: `${snHost.address}:${SUPERNODE_PORT}`, hostA, hostB, n3nEdge, profileDir };
     const kernel = (await run('uname', ['-r'])).stdout.trim();
-    process.stdout.write(`bench:tunnel: ${ciphers.join(', ')} — iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${ticksPerSecond()} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the edges in ${profileDir}`}\n`);
-    for (const cipher of ciphers) {
-      // Leave room for the underlay ceiling (about IPERF_SECONDS) after the ciphers.
-      if (left() < PER_CIPHER_MS + (IPERF_SECONDS + 5) * 1_000) {
-        rows.push({ label: cipher, note: 'skipped: out of time' });
-        continue;
-      }
-      const row = await measureCipher(topology, runDir, `${snHost.address}:${SUPERNODE_PORT}`, hostA, hostB, cipher, profileDir);
-      process.stdout.write(`  ${cipher}: ${row.mbits === undefined ? 'n/a' : `${row.mbits.toFixed(0)} Mbit/s`}${row.note === undefined ? '' : ` (${row.note})`}\n`);
-      rows.push(row);
-    }
-    underlay = { label: 'underlay' };
-    const pings = await ping(topology, hostA.ns, hostB.address, 20);
-    if (pings.rttMs !== undefined) underlay.rttMs = pings.rttMs;
+    const others = [n3nEdge === undefined ? 'no n3n (KITH_BENCH_N3N unset)' : `n3n ${n3nEdge}`, wireguard ? 'wireguard-go' : 'no wireguard-go'];
+    process.stdout.write(
+      `bench:tunnel: ${ciphers.join(', ')}; ${others.join(', ')}; ${ROUNDS} round(s) × iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${ticksPerSecond()} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the Kith edges in ${join(profileDir)}`}\n`,
+    );
+    for (const cipher of ciphers) rows.push(...(await benchCipher(ctx, cipher, wireguard)));
+    underlay = {};
+    const pings = await ping(topology, hostA.ns, hostB.address, PINGS);
+    if (pings.rttMs !== undefined) underlay.pingMs = pings.rttMs;
     const outcome = await iperf(topology, hostA.ns, hostB.ns, hostB.address);
     if (outcome.mbits !== undefined) underlay.mbits = outcome.mbits;
     if (outcome.error !== undefined) underlay.note = outcome.error;
@@ -242,6 +373,7 @@ async function main(): Promise<void> {
     await topology.destroy().catch(() => topology.destroySync());
     runDir.remove();
   }
+  process.stdout.write(`bench:tunnel: ${Math.round((Date.now() - started) / 1_000)} s\n`);
   printTable(rows, underlay);
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, isIPv4 } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inCallbackScope } from './callback-scope.js';
 
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
@@ -301,7 +302,7 @@ class Device implements TapDevice {
       if (n > 0) {
         batch.count = n;
         try {
-          handler(batch);
+          inCallbackScope(() => handler(batch));
         } finally {
           batch.count = 0;
         }

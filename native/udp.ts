@@ -2,13 +2,14 @@
 // native/src/udp_linux.cc). Received datagrams arrive as one handler call per kernel wake-up, laid
 // out in a slab that is reused for the next batch (copy what you keep). Sends are copied into a
 // queue and leave together with one sendmmsg(): when the queue is full, when flush() is called, and
-// otherwise right after the current callback (process.nextTick), so a batch of TAP frames becomes
-// one system call (with gso, runs of equal-size datagrams to one peer even leave as one message,
-// and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
+// otherwise when the device's or socket's handler returns (callback-scope.ts), so a batch of TAP
+// frames becomes one system call (with gso, runs of equal-size datagrams to one peer even leave as
+// one message, and with gro the kernel may hand over several at once: udp_linux.cc). It can also tell the local
 // address each datagram came to and send from a chosen local address (a host with several
 // addresses answers from the one asked). Where the addon has no such socket, openUdpBatch says so
 // and callers use dgram.
 import { constants } from 'node:os';
+import { flushAfter, inCallbackScope } from './callback-scope.js';
 import { isNativeError, loadAddon, type NativeError } from './tap.js';
 
 const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]));
@@ -36,6 +37,11 @@ export interface DatagramBatch {
    * address (IPv4 as ::ffff:a.b.c.d), all zero when the kernel did not say.
    */
   readonly locals: Uint8Array | undefined;
+  /**
+   * When the socket was found readable, in ms on the scale of performance.timeOrigin +
+   * performance.now(): when these datagrams had arrived, whatever the engine did before them.
+   */
+  readonly arrivedAt: number;
 }
 
 export interface UdpBatchStats {
@@ -105,6 +111,8 @@ export interface UdpBatchSocket {
   send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean;
   /** Hands the queue to the kernel now. */
   flush(): void;
+  /** Called after queued datagrams went to the kernel, with the time (as DatagramBatch.arrivedAt). */
+  onFlushed(handler: (at: number) => void): void;
   stats(): UdpBatchStats;
   close(): void;
   readonly closed: boolean;
@@ -113,7 +121,7 @@ export interface UdpBatchSocket {
 interface NativeUdpHandle {
   localAddress(): { address: string; port: number; family: 'IPv4' | 'IPv6' } | NativeError;
   offload(): { gso: boolean; gro: boolean };
-  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error?: NativeError) => void, locals: Uint8Array | undefined): NativeError | undefined;
+  start(slab: Uint8Array, meta: Uint32Array, addrs: Uint8Array, slot: number, cb: (n: number, error: NativeError | undefined, readyAtMs: number) => void, locals: Uint8Array | undefined): NativeError | undefined;
   send(buf: Uint8Array, meta: Uint32Array, addrs: Uint8Array, count: number, status: Int32Array, sources: Uint8Array): number;
   stats(): Omit<UdpBatchStats, 'queueDrops'>;
   close(): void;
@@ -128,6 +136,13 @@ const DEFAULT_MAX_DATAGRAM = 2048 + 64;
 const SEND_SLOT = 2048 + 64;
 /** Receive slab with gro: room for a few coalesced buffers (up to 64 KiB each) per handler call. */
 const GRO_SLAB_BYTES = 512 * 1024;
+
+/**
+ * The addon's wake-up times are uv_hrtime() in ms, the clock performance.now() counts from
+ * timeOrigin on; this turns them into the scale of performance.timeOrigin + performance.now().
+ */
+const TIME_ORIGIN = performance.timeOrigin;
+const HRTIME_TO_EPOCH_MS = TIME_ORIGIN + performance.now() - Number(process.hrtime.bigint()) / 1e6;
 
 const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno, syscall: e.syscall, message: `${e.syscall}: ${e.message}` });
 
@@ -148,6 +163,7 @@ class BatchSocket implements UdpBatchSocket {
   readonly #maxDatagram: number;
   readonly #recvLocal: boolean;
   #onSendError: ((error: UdpError, tag: unknown) => void) | undefined;
+  #onFlushed: ((at: number) => void) | undefined;
   // The send queue: entries [head, count) wait; their bytes live in #out at #meta[4i].
   readonly #out: Uint8Array;
   readonly #meta: Uint32Array;
@@ -198,12 +214,14 @@ class BatchSocket implements UdpBatchSocket {
       meta: new Uint32Array(this.#batchSize * 4),
       addrs: new Uint8Array(this.#batchSize * 16),
       locals: this.#recvLocal ? new Uint8Array(this.#batchSize * 16) : undefined,
+      arrivedAt: 0,
     };
-    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error) => {
+    const e = this.#handle.start(batch.data, batch.meta, batch.addrs, slot, (n, error, readyAtMs) => {
       if (n > 0) {
         batch.count = n;
+        batch.arrivedAt = readyAtMs + HRTIME_TO_EPOCH_MS;
         try {
-          handler(batch);
+          inCallbackScope(() => handler(batch));
         } finally {
           batch.count = 0;
         }
@@ -217,6 +235,10 @@ class BatchSocket implements UdpBatchSocket {
 
   onSendError(handler: (error: UdpError, tag: unknown) => void): void {
     this.#onSendError = handler;
+  }
+
+  onFlushed(handler: (at: number) => void): void {
+    this.#onFlushed = handler;
   }
 
   send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean {
@@ -244,7 +266,7 @@ class BatchSocket implements UdpBatchSocket {
     this.#tags[i] = tag;
     if (!this.#scheduled && this.#retry === undefined) {
       this.#scheduled = true;
-      process.nextTick(this.#flushNow);
+      flushAfter(this.#flushNow);
     }
     return true;
   }
@@ -258,6 +280,7 @@ class BatchSocket implements UdpBatchSocket {
     const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
     const sources = start === 0 ? this.#sources : this.#sources.subarray(16 * start);
     const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status, sources);
+    if (done > 0) this.#onFlushed?.(TIME_ORIGIN + performance.now());
     for (let j = 0; j < done; j++) {
       const status = this.#status[j]!;
       if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);

@@ -320,11 +320,11 @@ export async function pingBothWays(topology: Topology, pair: EdgePair): Promise<
 }
 
 /**
- * The pid of the node process running a daemon: `ip netns exec` (and setpriv, for asUser) exec into
- * it or stay its parent depending on the iproute2 version, so the spawned child's process tree is
- * searched for the node binary. Undefined when it is gone.
+ * The pid of the process running a daemon (node, or `executable` for another program): `ip netns
+ * exec` (and setpriv, for asUser) exec into it or stay its parent depending on the iproute2
+ * version, so the spawned child's process tree is searched for the binary. Undefined when it is gone.
  */
-export function daemonPid(proc: KithProcess): number | undefined {
+export function daemonPid(proc: Pick<KithProcess, 'child'>, executable: string = process.execPath): number | undefined {
   const root = proc.child.pid;
   if (root === undefined) return undefined;
   const children = new Map<number, number[]>();
@@ -339,11 +339,11 @@ export function daemonPid(proc: KithProcess): number | undefined {
       // Exited while listing.
     }
   }
-  const node = realpathSync(process.execPath);
+  const binary = realpathSync(executable);
   const queue = [root];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     try {
-      if (readlinkSync(`/proc/${pid}/exe`) === node) return pid;
+      if (readlinkSync(`/proc/${pid}/exe`) === binary) return pid;
     } catch {
       // Exited, or not readable: keep looking below it.
     }

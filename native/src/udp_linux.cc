@@ -235,7 +235,13 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return env.Undefined();
   }
 
-  static void OnReady(void* arg) { static_cast<UdpHandle*>(arg)->Drain(); }
+  // The wake-up's time (uv_hrtime, the clock behind performance.now()) goes with every handler
+  // call of it: when replies arrived, not when the engine got round to them (RTT samples).
+  static void OnReady(void* arg) {
+    auto* self = static_cast<UdpHandle*>(arg);
+    self->readyAt_ = uv_hrtime();
+    self->Drain();
+  }
 
   // The datagram's source in the meta layout; false if the kernel gave none we can use.
   static bool DecodeSource(const msghdr& h, const sockaddr_in6& from, Source* out) {
@@ -303,7 +309,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     Napi::HandleScope scope(env);
     Napi::Value errv = err != 0 ? Napi::Value(ErrorValue(env, SysError{err, syscall})) : env.Undefined();
     try {
-      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv}, *ctx_);
+      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv, Napi::Number::New(env, static_cast<double>(readyAt_) / 1e6)}, *ctx_);
     } catch (const Napi::Error& e) {
       napi_fatal_exception(env_, e.Value());
     }
@@ -688,6 +694,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   napi_env env_ = nullptr;
   bool hooked_ = false;
   bool started_ = false;
+  uint64_t readyAt_ = 0;
   FdPoller poller_;
   Napi::Reference<Napi::Uint8Array> slabRef_;
   Napi::Reference<Napi::Uint32Array> metaRef_;

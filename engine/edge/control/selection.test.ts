@@ -1,7 +1,6 @@
 // PROTOCOL.md §8.4 selection strategies and PING distribution, §8.3 schedule, RTT smoothing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RttEstimator, MAX_PROBE_AGE_MS } from './rtt.js';
 import { punchDelay, PUNCH_RETRY_DELAYS_MS } from './hole-punch.js';
 import { registrationDue } from './supernode-registration.js';
 import {
@@ -74,24 +73,5 @@ describe('registration schedule (§8.3)', () => {
   it('retries hole punching on a bounded schedule', () => {
     assert.equal(punchDelay(1), PUNCH_RETRY_DELAYS_MS[0]);
     assert.equal(punchDelay(PUNCH_RETRY_DELAYS_MS.length + 1), undefined);
-  });
-});
-
-describe('RTT estimator', () => {
-  it('smooths samples with alpha 1/8 and ignores stale or unsolicited replies', () => {
-    const rtt = new RttEstimator();
-    rtt.replyReceived(1_000);
-    assert.equal(rtt.ms, undefined, 'no probe outstanding');
-    rtt.probeSent(1_000);
-    rtt.replyReceived(1_080);
-    assert.equal(rtt.ms, 80);
-    rtt.probeSent(2_000);
-    rtt.replyReceived(2_160);
-    assert.equal(rtt.ms, 90, '80 + (160 − 80)/8');
-    rtt.replyReceived(2_200);
-    assert.equal(rtt.ms, 90, 'one sample per probe');
-    rtt.probeSent(3_000);
-    rtt.replyReceived(3_000 + MAX_PROBE_AGE_MS + 1);
-    assert.equal(rtt.ms, 90, 'too old to be this probe’s reply');
   });
 });

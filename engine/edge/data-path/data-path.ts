@@ -24,6 +24,7 @@ import { learnPeerAddresses } from '../control/addressing.js';
 import { reportedSocket, sendBytesToSupernode, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
 import type { FramePort } from '../io/frame-port.js';
+import { nativeTransform } from './native-transform.js';
 import { acceptsInboundIpv4, destinationMac, ETHERNET_HEADER_SIZE, gratuitousArp, ipv4SourceIs, isIpv4Frame, isMulticastFrame, sourceMac } from './frames.js';
 import type { HolePunch } from '../control/hole-punch.js';
 import type { PeerRecord } from '../control/peer-table.js';
@@ -62,7 +63,7 @@ export class DataPath {
     private readonly port: FramePort,
     private readonly holePunch: HolePunch,
   ) {
-    this.transform = createTransform(ctx.settings.cipher, ctx.settings.key);
+    this.transform = nativeTransform(createTransform(ctx.settings.cipher, ctx.settings.key), ctx.settings.key);
     this.compression = compressionIdOf(ctx.settings.compression);
     this.header = {
       ttl: DEFAULT_TTL,

@@ -14,6 +14,7 @@ import { agentRequest, openTap, openTapFromAgent, type AgentRequest, type TapDev
 import { routeOverlap, type RouteElsewhere } from '../../config/tap-address-rules.js';
 import type { IpSubnet } from '../../protocol/index.js';
 import { err, ok, type Result } from '../../result.js';
+import { flushAfter } from '../../../native/callback-scope.js';
 import type { FramePort } from './frame-port.js';
 
 export type TapPortErrorKind = 'permission' | 'missing' | 'busy' | 'unsupported' | 'invalid' | 'configure';
@@ -44,10 +45,14 @@ export interface TapPortOptions {
 const HELPER_TIMEOUT_MS = 10_000;
 
 /**
- * Experimental, Linux: KITH_OFFLOAD=1 opens the TAP with segmentation offload (native/tap.ts) and
- * writes the frames of one batch together, so the device can coalesce them.
+ * Linux: the TAP opens with segmentation offload (native/tap.ts): a read may be one TCP super-frame,
+ * which the addon splits into ordinary frames, and the frames of one callback are written together
+ * so the device can coalesce them. Other systems keep plain frames.
  */
-const OFFLOAD = process.env['KITH_OFFLOAD'] === '1';
+const OFFLOAD = process.platform === 'linux';
+
+/** Frames per TAP read batch: a split 64 kB super-frame is ~45 frames, and a batch is one encrypt call. */
+const READ_BATCH = 256;
 
 /** kith-tap refuses names outside `kith[A-Za-z0-9_-]{0,11}` (kith-tap.c check_name). */
 const HELPER_NAMES = /^kith[A-Za-z0-9_-]{0,11}$/;
@@ -221,7 +226,7 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
   const uid = process.getuid?.();
   if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
-  const opened = openTap({ name, create: privileged, offload: OFFLOAD, ...(options.mac === undefined ? {} : { mac: options.mac }) });
+  const opened = openTap({ name, create: privileged, offload: OFFLOAD, batchSize: READ_BATCH, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
   const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
@@ -280,7 +285,7 @@ function agentFailure(name: string, socket: string, error: TapError): Result<nev
 /** The agent creates (on first use) and opens the caller's device, then sets its MTU and link. */
 async function openAgentPort(options: TapPortOptions, socket: string): Promise<Result<TapPort, TapPortErrorKind>> {
   const { name } = options;
-  const opened = openTapFromAgent({ socket, name, ...(options.mac === undefined ? {} : { mac: options.mac }) });
+  const opened = openTapFromAgent({ socket, name, offload: OFFLOAD, batchSize: READ_BATCH, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return agentFailure(name, socket, opened.error);
   return bringUp(opened.value, agentHost(socket, name), options, false);
 }
@@ -315,7 +320,7 @@ function openWindowsPort(options: TapPortOptions): Promise<Result<TapPort, TapPo
   return Promise.resolve(err('configure', `cannot open TAP ${name}: ${error.message}`));
 }
 
-/** Frames written during one turn of the event loop, handed to the device together right after it. */
+/** Frames written during one handler (callback-scope.ts), handed to the device together when it returns. */
 function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   const slab = new Uint8Array(1 << 20);
   const offsets = new Uint32Array(1024);
@@ -328,7 +333,7 @@ function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   };
   return (frame) => {
     if (count === offsets.length || used + frame.length > slab.length) flush();
-    if (count === 0) process.nextTick(flush);
+    if (count === 0) flushAfter(flush);
     slab.set(frame, used);
     offsets[count] = used;
     lengths[count++] = frame.length;

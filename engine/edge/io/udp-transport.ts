@@ -19,6 +19,7 @@ import { socketFromAddressBytes } from '../../protocol/sock.js';
 import type { SockAddr } from '../../config/values.js';
 import { openUdpBatch } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
+import { noteArrival, probesHandedToKernel } from '../control/rtt.js';
 
 export type Arrival = 'udp' | 'tcp' | 'multicast';
 
@@ -89,6 +90,9 @@ export function sendDgram(udp: UdpSocket, bytes: Uint8Array, port: number, addre
  */
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** Datagrams per receive batch and per send queue: a TAP read batch (tap-port.ts) fits in one. */
+const BATCH = 256;
+
 /** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
 const ADDRESS_CACHE_LIMIT = 4096;
 
@@ -113,9 +117,9 @@ function bindDgram(dualStack: boolean, address: string, port: number): Promise<U
 
 function openMain(dualStack: boolean, address: string, port: number): Promise<MainSocket> {
   if (process.env['KITH_UDP'] !== 'dgram') {
-    // Experimental: KITH_OFFLOAD=1 also asks for UDP GSO/GRO (native/udp.ts).
-    const offload = process.env['KITH_OFFLOAD'] === '1';
-    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: offload, gro: offload, batchSize: offload ? 256 : 64 });
+    // Trains of equal-size datagrams to one peer leave as one message (GSO) and arrive as one (GRO)
+    // where the kernel has them (native/udp.ts falls back to one datagram per message).
+    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: true, gro: true, batchSize: BATCH });
     if (opened !== undefined && 'send' in opened) return Promise.resolve({ kind: 'batch', socket: opened });
     if (opened !== undefined) {
       const error = new Error(`bind ${opened.code} ${address}:${port}`) as NodeJS.ErrnoException;
@@ -160,6 +164,7 @@ export class UdpTransport {
         throw new Error(`cannot receive on the UDP socket: ${started.message}`);
       }
       main.socket.onSendError((error, to) => handlers.sendFailed(socketToString(to as Socket), new Error(error.message)));
+      main.socket.onFlushed(probesHandedToKernel);
     } else {
       main.socket.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
       main.socket.on('error', (error) => handlers.sendFailed('udp', error));
@@ -209,14 +214,20 @@ export class UdpTransport {
   /** One wake-up's datagrams from the batched socket; the views are valid during this call only. */
   private receiveBatch(batch: DatagramBatch): void {
     const { meta, addrs, data } = batch;
-    for (let i = 0; i < batch.count; i++) {
-      if (this.closed) return;
-      const m = 4 * i;
-      const offset = meta[m]!;
-      const familyPort = meta[m + 2]!;
-      const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
-      if (this.drop?.('in', source) === true) continue;
-      this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+    // Replies among them are timed from the socket's wake-up (rtt.ts).
+    noteArrival(batch.arrivedAt);
+    try {
+      for (let i = 0; i < batch.count; i++) {
+        if (this.closed) return;
+        const m = 4 * i;
+        const offset = meta[m]!;
+        const familyPort = meta[m + 2]!;
+        const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
+        if (this.drop?.('in', source) === true) continue;
+        this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+      }
+    } finally {
+      noteArrival(undefined);
     }
   }
 
@@ -295,6 +306,8 @@ export class UdpTransport {
     } catch (error) {
       this.handlers.sendFailed(socketToString(to), error as Error);
     }
+    // dgram hands each datagram over as it is sent: a probe's queueing time is its departure.
+    process.nextTick(probesHandedToKernel, undefined);
   }
 
   /** §8.8.1: multicast REGISTERs leave from the main socket. */
