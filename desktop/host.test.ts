@@ -120,7 +120,7 @@ describe('desktop host', () => {
     const answer = await rpc('kith.settings.set', [{ community: 'x'.repeat(20), supernodes: ['no port here:'] }]);
     const result = answer.body.result as SettingsSetResult;
     assert.equal(result.ok, false);
-    assert.deepEqual(result.ok ? [] : result.errors.map((error) => error.field), ['community', 'supernodes']);
+    assert.deepEqual(result.ok ? [] : result.errors.map((error) => error.option), ['community.name', 'community.supernode']);
     assert.equal(await readFile(join(dir, 'profiles', 'home.conf'), 'utf8'), before);
     assert.equal((await rpc('kith.settings.set', [{ community: 7 }])).status, 400);
     assert.equal((await rpc('kith.settings.set', [{ colour: 'red' }])).status, 400);

@@ -12,7 +12,7 @@ function baseConfig(change?: (config: KithConfig) => void): KithConfig {
   return config;
 }
 
-const fieldsOf = (result: ReturnType<typeof checkSettings>): string[] => (result.ok ? [] : result.errors.map((error) => error.field));
+const optionsOf = (result: ReturnType<typeof checkSettings>): (string | undefined)[] => (result.ok ? [] : result.errors.map((error) => error.option));
 const messageOf = (result: ReturnType<typeof checkSettings>): string => (result.ok ? '' : (result.errors[0]?.message ?? ''));
 
 describe('network settings', () => {
@@ -44,20 +44,20 @@ describe('network settings', () => {
 
   it('names what is allowed, per field', () => {
     assert.match(messageOf(checkSettings(baseConfig(), { community: 'x'.repeat(20) })), /at most 19 bytes/);
-    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { community: '' })), ['community']);
+    assert.deepEqual(optionsOf(checkSettings(baseConfig(), { community: '' })), ['community.name']);
     assert.match(messageOf(checkSettings(baseConfig(), { supernodes: ['bad host:1'] })), /host\[:port\].*"bad host:1"/);
-    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { supernodes: [] })), ['supernodes']);
+    assert.deepEqual(optionsOf(checkSettings(baseConfig(), { supernodes: [] })), ['community.supernode']);
     assert.match(messageOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1' })), /a\.b\.c\.d\/len/);
-    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1/33' })), ['address']);
+    assert.deepEqual(optionsOf(checkSettings(baseConfig(), { addressMode: 'static', address: '10.0.0.1/33' })), ['tuntap.address']);
     // The TAP address rules (tap-address-rules.ts): nothing that would take the host's traffic.
     for (const address of ['128.0.0.1/1', '127.0.0.2/8', '8.0.0.1/5', '10.0.0.0/24']) {
       const checked = checkSettings(baseConfig(), { addressMode: 'static', address });
-      assert.deepEqual(fieldsOf(checked), ['address'], address);
-      assert.match(messageOf(checked), new RegExp(`^The static address ${address.replace(/\./g, '\\.')} (overlaps|is not a private prefix|is the network)`));
+      assert.deepEqual(optionsOf(checked), ['tuntap.address'], address);
+      assert.match(messageOf(checked), new RegExp(`^Fixed address ${address.replace(/\./g, '\\.')} (overlaps|is not a private prefix|is the network)`));
     }
     assert.match(messageOf(checkSettings(baseConfig(), { cipher: 'rot13' as 'AES', key: 'k' })), /one of null, AES, ChaCha20, Speck, Twofish/);
-    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { key: 'k' })), ['cipher']);
-    assert.deepEqual(fieldsOf(checkSettings(baseConfig(), { cipher: 'AES' })), ['key']);
+    assert.deepEqual(optionsOf(checkSettings(baseConfig(), { key: 'k' })), ['community.cipher']);
+    assert.deepEqual(optionsOf(checkSettings(baseConfig(), { cipher: 'AES' })), ['community.key']);
     assert.match(messageOf(checkSettings(baseConfig(), { key: 'a#b', cipher: 'AES' })), /cannot contain #/);
     assert.match(messageOf(checkSettings(baseConfig(), { description: 'a-very-long-computer-name' })), /at most 15 bytes/);
   });
@@ -68,7 +68,7 @@ describe('network settings', () => {
       c.connection.description = 'me';
     });
     const checked = checkSettings(config, { key: 'k', cipher: 'AES' });
-    assert.deepEqual(fieldsOf(checked), ['cipher']);
+    assert.deepEqual(optionsOf(checked), ['community.cipher']);
     assert.match(messageOf(checked), /ChaCha20 or Speck/);
     assert.ok(checkSettings(config, { key: 'k', cipher: 'Speck' }).ok);
   });

@@ -20,6 +20,38 @@ import {
 
 export type Role = 'edge' | 'supernode';
 
+/**
+ * How the desktop's settings form shows an option: every field of `kith.settings` is one option
+ * with this on it, so a new field is one edit here (shared/config/settings-form.ts derives the rest).
+ * text/secret: a line of text ('' = unset); choice: a list box; radio: buttons; toggle: a check
+ * box for true/false; lines: one value per line.
+ */
+export type FieldKind = 'text' | 'secret' | 'choice' | 'radio' | 'toggle' | 'lines';
+
+export interface FormSpec<K extends FieldKind = FieldKind, W extends string = string> {
+  /** The field's name in `kith.settings` (NetworkSettings). */
+  readonly field: string;
+  /** Plain words, for people who do not know n3n's option names (shown on a line below). */
+  readonly label: string;
+  /** Place in the form, lowest first. */
+  readonly order: number;
+  readonly kind: K;
+  /** A plain-word line under the field. */
+  readonly help?: string;
+  /** An example value, shown in the empty field and in "is needed" messages. */
+  readonly example?: string;
+  /** The form refuses it empty. */
+  readonly required?: boolean;
+  /** Used only while another field has this value; empty (the option's default) otherwise. */
+  readonly onlyWhen?: { readonly field: string; readonly is: string };
+  /** The words as people see them, in the order shown (choice and radio). */
+  readonly choices?: Readonly<Record<W, string>>;
+  /** A plain warning shown while the field has this value. */
+  readonly warnings?: Readonly<Partial<Record<W, string>>>;
+  /** Its parameter in kith://join invites; without one it stays out of invites. */
+  readonly invite?: string;
+}
+
 export interface OptionSpec<T, Element = T> {
   /** Type name shown in help output. */
   readonly type: string;
@@ -30,38 +62,56 @@ export interface OptionSpec<T, Element = T> {
   readonly repeatable: boolean;
   /** Secrets never appear in dumps or logs. */
   readonly secret: boolean;
+  /** The closed word list of a choice option. */
+  readonly words?: readonly string[];
+  readonly form?: FormSpec | undefined;
   parse(text: string): ValueResult<Element>;
-  /** The text written in dumps; undefined when the option has no renderable value. */
+  /** The text written to files (dumps leave secrets out); undefined when the option has no renderable value. */
   format(value: T): string | undefined;
 }
 
-interface Common<T> {
+interface Common<T, F> {
   readonly description: string;
   readonly help?: string;
   readonly edge: T;
   /** Supernode default when it differs from the edge's. */
   readonly supernode?: T;
+  readonly form?: F;
 }
 
-function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueResult<T>, format: (value: T) => string | undefined, secret = false): OptionSpec<T> {
+/** The spec's form, typed as written, for NetworkSettings (settings-form.ts). */
+type Shown<F> = [F] extends [FormSpec] ? { readonly form: F } : { readonly form?: undefined };
+
+function formOf<F>(c: { readonly form?: F }): Shown<F> {
+  return (c.form === undefined ? {} : { form: c.form }) as Shown<F>;
+}
+
+function single<T, F>(
+  type: string,
+  c: Common<T, F>,
+  parse: (text: string) => ValueResult<T>,
+  format: (value: T) => string | undefined,
+  secret = false,
+): OptionSpec<T> & Shown<F> {
   return {
     type,
     description: c.description,
     ...(c.help === undefined ? {} : { help: c.help }),
-    defaults: { edge: c.edge, supernode: 'supernode' in c ? c.supernode : c.edge },
+    defaults: { edge: c.edge, supernode: 'supernode' in c ? (c.supernode) : c.edge },
     repeatable: false,
     secret,
     parse,
     format,
+    ...formOf(c),
   };
 }
 
-function list<Element>(
+function list<Element, F>(
   type: string,
-  c: { readonly description: string; readonly help?: string },
+  c: { readonly description: string; readonly help?: string; readonly form?: F },
   parse: (text: string) => ValueResult<Element>,
   format: (value: readonly Element[]) => string | undefined,
-): OptionSpec<readonly Element[], Element> {
+): OptionSpec<readonly Element[], Element> & Shown<F> {
   return {
     type: `${type}, repeatable`,
     description: c.description,
@@ -71,6 +121,7 @@ function list<Element>(
     secret: false,
     parse,
     format,
+    ...formOf(c),
   };
 }
 
@@ -79,25 +130,35 @@ const text = (value: string | undefined): string | undefined => (value === undef
 /** host:port, with an IPv6 literal in brackets. */
 const hostPortText = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
+type TextForm = FormSpec<'text' | 'secret'>;
+
 export const option = {
-  bool: (c: Common<boolean>) => single('bool', c, parseBool, String),
-  uint: (c: Common<number> & { readonly max?: number }) => single('uint', c, (t) => parseUint(t, c.max), String),
-  string: (c: Common<string | undefined> & { readonly maxBytes?: number }) =>
-    single<string | undefined>('string', c, (t) => parseString(t, c.maxBytes), text),
-  secret: (c: Common<string | undefined>) => single<string | undefined>('secret', c, (t) => parseString(t), () => undefined, true),
-  choice: <W extends string>(words: readonly W[], c: Common<W | undefined>) =>
-    single<W | undefined>(words.join('|'), c, (t) => parseEnum(t, words), (v) => v),
-  ipv4Net: (c: Common<Ipv4Net>) => single('ipnet', c, (t) => parseIpv4Net(t), (v) => `${v.address}/${v.prefix}`),
-  sockAddr: (c: Common<SockAddr | undefined>) =>
-    single<SockAddr | undefined>('sockaddr', c, parseSockAddr, (v) => (v === undefined ? undefined : hostPortText(v.address, v.port))),
-  ipv4OrAuto: (c: Common<string>) =>
+  bool: (c: Common<boolean, undefined>) => single('bool', c, parseBool, String),
+  uint: (c: Common<number, undefined> & { readonly max?: number }) => single('uint', c, (t) => parseUint(t, c.max), String),
+  string: <const F extends TextForm | undefined = undefined>(c: Common<string | undefined, F> & { readonly maxBytes?: number }) =>
+    single<string | undefined, F>('string', c, (t) => parseString(t, c.maxBytes), text),
+  secret: <const F extends TextForm | undefined = undefined>(c: Common<string | undefined, F>) =>
+    single<string | undefined, F>('secret', c, (t) => parseString(t), text, true),
+  choice: <W extends string, const F extends FormSpec<'choice' | 'radio' | 'toggle', NoInfer<W>> | undefined = undefined>(words: readonly W[], c: Common<NoInfer<W> | undefined, F>) => ({
+    ...single<W | undefined, F>(words.join('|'), c, (t) => parseEnum(t, words), (v) => v),
+    words,
+  }),
+  ipv4Net: <const F extends TextForm | undefined = undefined>(c: Common<Ipv4Net, F>) =>
+    single<Ipv4Net, F>('ipnet', c, (t) => parseIpv4Net(t), (v) => `${v.address}/${v.prefix}`),
+  sockAddr: (c: Common<SockAddr | undefined, undefined>) =>
+    single<SockAddr | undefined, undefined>('sockaddr', c, parseSockAddr, (v) => (v === undefined ? undefined : hostPortText(v.address, v.port))),
+  ipv4OrAuto: (c: Common<string, undefined>) =>
     single('auto|ipv4', c, (t) => (t === 'auto' || isIPv4(t) ? ok(t) : err('invalid-value', 'auto or an IPv4 address')), (v) => v),
-  mac: (c: Common<Uint8Array | undefined>) =>
-    single<Uint8Array | undefined>('mac', c, parseMac, (v) => (v === undefined ? undefined : formatMac(v))),
-  hostList: (c: { readonly description: string; readonly help?: string; readonly defaultPort: number }) =>
-    list<HostPort>('host[:port]', c, (t) => parseHostPort(t, c.defaultPort), (v) => v.map((h) => hostPortText(h.host, h.port)).join(',')),
+  mac: (c: Common<Uint8Array | undefined, undefined>) =>
+    single<Uint8Array | undefined, undefined>('mac', c, parseMac, (v) => (v === undefined ? undefined : formatMac(v))),
+  hostList: <const F extends FormSpec<'lines'> | undefined = undefined>(c: {
+    readonly description: string;
+    readonly help?: string;
+    readonly defaultPort: number;
+    readonly form?: F;
+  }) => list<HostPort, F>('host[:port]', c, (t) => parseHostPort(t, c.defaultPort), (v) => v.map((h) => hostPortText(h.host, h.port)).join(',')),
   stringList: (c: { readonly description: string; readonly help?: string }) =>
-    list<string>('string', c, (t) => parseString(t), () => undefined),
+    list<string, undefined>('string', c, (t) => parseString(t), () => undefined),
 };
 
 /** The value type an option spec produces. */

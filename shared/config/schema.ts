@@ -1,5 +1,6 @@
 // The configuration schema: n3n's sections and options (CONFIG.md §6), described once. The INI
-// loader, `-O` overrides, `help config`, config dumps and the desktop settings form all read it.
+// loader, `-O` overrides, `help config`, config dumps and the desktop settings form (each option's
+// `form`, settings-form.ts) all read it. Browser-safe: the window reads it too.
 import { option, type OptionSpec, type ValueOf } from './option.js';
 
 /** PROTOCOL.md §1.1. */
@@ -35,33 +36,67 @@ export const schema = {
         help: 'All edges of a community must use the same cipher and key. A key without a cipher selects AES.',
         edge: 'null',
         supernode: undefined,
+        form: {
+          field: 'cipher',
+          label: 'Encryption',
+          order: 30,
+          kind: 'choice',
+          choices: { AES: 'AES', ChaCha20: 'ChaCha20', Speck: 'Speck', Twofish: 'Twofish', null: 'None (not encrypted)' },
+          warnings: { null: 'Traffic in this network will not be encrypted: anyone on the way between the computers can read it.' },
+          invite: 'cipher',
+        },
       }),
       compression: option.choice(['none', 'lzo', 'zstd'] as const, {
         description: 'Payload compression',
         help: 'Frames are sent compressed only when that makes them shorter. Every n3n edge can read lzo; zstd only some builds.',
         edge: 'none',
         supernode: undefined,
+        form: { field: 'compression', label: 'Compression', order: 40, kind: 'choice', choices: { none: 'None', lzo: 'lzo', zstd: 'zstd' }, invite: 'comp' },
       }),
       header_encryption: option.choice(['true', 'false', 'unknown'] as const, {
         description: 'Encrypt packet headers',
         help: 'All edges of a community must agree, and the supernode must list the community by name.',
         edge: 'false',
         supernode: 'unknown',
+        form: {
+          field: 'headerEncryption',
+          label: 'Encrypt packet headers too',
+          order: 50,
+          kind: 'toggle',
+          help: 'Hides the network name and addresses in each packet. Every computer of the network must agree.',
+          invite: 'he',
+        },
       }),
       key: option.secret({
         description: 'Shared payload key; without one traffic is not encrypted',
         help: 'Given on the command line (-k), other local users can read it until the edge has started; community.key_file (-K) keeps it off the command line.',
         edge: undefined,
+        form: { field: 'key', label: 'Network key', order: 20, kind: 'secret', help: 'The secret every computer of the network shares; it encrypts the traffic.', invite: 'k' },
       }),
       key_file: option.string({
         description: 'File holding community.key (first line), readable by its owner only',
         help: 'Instead of community.key, so the key is in no command line or config file. The file must not be readable by group or others (chmod 600).',
         edge: undefined,
       }),
-      name: option.string({ description: 'Community (network) name, at most 19 bytes', edge: undefined, maxBytes: 19 }),
+      name: option.string({
+        description: 'Community (network) name, at most 19 bytes',
+        edge: undefined,
+        maxBytes: 19,
+        form: { field: 'community', label: 'Network name', order: 10, kind: 'text', required: true, example: 'kith-home', help: 'The same on every computer of the network.', invite: 'c' },
+      }),
       supernode: option.hostList({
         description: 'Supernode to use (repeatable), host[:port], port 7654 by default',
         defaultPort: DEFAULT_SUPERNODE_PORT,
+        form: {
+          field: 'supernodes',
+          label: 'Meeting points',
+          order: 60,
+          kind: 'lines',
+          required: true,
+          example: 'sn.example.org:7654',
+          help: 'The supernodes that introduce the computers to each other: one per line, as host:port.',
+          invite: 'sn',
+        },
       }),
     },
   },
@@ -85,6 +120,7 @@ export const schema = {
         description: 'Name shown to others, at most 15 bytes; the user name for user/password login',
         edge: undefined,
         maxBytes: 15,
+        form: { field: 'description', label: "This computer's name", order: 90, kind: 'text', help: 'The name the others see for this computer.' },
       }),
       pmtu_discovery: option.bool({ description: 'Set the do-not-fragment bit on tunnel packets', edge: false }),
       register_interval: option.uint({ description: 'Seconds between registrations with the supernode', edge: 20, supernode: 0 }),
@@ -185,10 +221,23 @@ export const schema = {
   tuntap: {
     description: 'The virtual network interface (edge)',
     options: {
-      address: option.ipv4Net({ description: 'Static IPv4 address/prefix of the interface', edge: { address: '0.0.0.0', prefix: 24 }, supernode: { address: '0.0.0.0', prefix: 0 } }),
+      address: option.ipv4Net({
+        description: 'Static IPv4 address/prefix of the interface',
+        edge: { address: '0.0.0.0', prefix: 24 },
+        supernode: { address: '0.0.0.0', prefix: 0 },
+        form: { field: 'address', label: 'Fixed address', order: 80, kind: 'text', example: '10.0.0.5/24', onlyWhen: { field: 'addressMode', is: 'static' }, invite: 'ip' },
+      }),
       address_mode: option.choice(['auto', 'static', 'dhcp'] as const, {
         description: 'auto: assigned by the supernode; static: tuntap.address; dhcp: left to a DHCP client',
         edge: 'auto',
+        form: {
+          field: 'addressMode',
+          label: "This computer's address in the network",
+          order: 70,
+          kind: 'radio',
+          choices: { auto: 'Automatic', static: 'Fixed', dhcp: 'DHCP' },
+          invite: 'addr',
+        },
       }),
       macaddr: option.mac({ description: 'MAC address of the interface (random when unset)', edge: undefined }),
       metric: option.uint({ description: 'Interface metric (Windows)', edge: 0 }),
@@ -200,6 +249,9 @@ export const schema = {
 
 export type Schema = typeof schema;
 export type SectionName = keyof Schema;
+
+/** An option as n3n names it: `section.option`. */
+export type OptionName = { [S in SectionName]: `${S}.${keyof Schema[S]['options'] & string}` }[SectionName];
 
 /** The fully typed configuration, derived from the schema. */
 export type KithConfig = {
