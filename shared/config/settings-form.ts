@@ -21,6 +21,9 @@ type FieldValue<O extends FormOption> = O['form']['kind'] extends 'toggle'
 export type NetworkSettings = { readonly [O in FormOption as O['form']['field']]: FieldValue<O> };
 export type SettingsField = keyof NetworkSettings;
 
+/** The fields a kith://join invite carries: those whose option names an invite parameter (FormSpec.invite). */
+export type InviteField = FormOption extends infer O ? (O extends { readonly form: { readonly invite: string; readonly field: infer F } } ? F & SettingsField : never) : never;
+
 export interface FormField {
   readonly field: SettingsField;
   /** n3n's name for it, e.g. community.name. */
