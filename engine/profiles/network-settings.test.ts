@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../config/load.js';
 import type { KithConfig } from '../config/schema.js';
-import { checkSettings, configWith, settingsOf } from './network-settings.js';
+import { defaultSettings } from '../../shared/config/settings-form.js';
+import { checkSettings, configWith, iniOptionsOf, settingsOf } from './network-settings.js';
 
 function baseConfig(change?: (config: KithConfig) => void): KithConfig {
   const config = defaultConfig('edge');
@@ -17,17 +18,24 @@ const messageOf = (result: ReturnType<typeof checkSettings>): string => (result.
 
 describe('network settings', () => {
   it('reads the form fields out of a config', () => {
-    assert.deepEqual(settingsOf(baseConfig()), {
-      community: 'home',
-      key: '',
-      cipher: 'null',
-      compression: 'none',
-      headerEncryption: false,
-      supernodes: ['127.0.0.1:7654'],
-      addressMode: 'auto',
-      address: '',
-      description: '',
-    });
+    assert.deepEqual(settingsOf(baseConfig()), { ...defaultSettings(), community: 'home', supernodes: ['127.0.0.1:7654'] });
+    const defaults = defaultSettings();
+    assert.deepEqual([defaults.key, defaults.cipher, defaults.compression, defaults.headerEncryption, defaults.addressMode, defaults.address], ['', 'null', 'none', false, 'auto', '']);
+    // A fixed address reads as empty unless that mode is chosen.
+    assert.equal(settingsOf(baseConfig((c) => (c.tuntap.address = { address: '10.0.0.9', prefix: 24 }))).address, '');
+    assert.equal(settingsOf(baseConfig((c) => ((c.tuntap.address = { address: '10.0.0.9', prefix: 24 }), (c.tuntap.address_mode = 'static')))).address, '10.0.0.9/24');
+  });
+
+  it('writes the form options in the schema\'s own text, leaving empty ones out', () => {
+    const checked = checkSettings(baseConfig(), { key: 'k', cipher: 'AES', supernodes: ['2001:db8::1', 'sn.example.org'] });
+    assert.ok(checked.ok);
+    const written = Object.fromEntries(iniOptionsOf(checked.settings).map(({ section, option, values }) => [`${section}.${option}`, values]));
+    assert.deepEqual(written['community.supernode'], ['[2001:db8::1]:7654', 'sn.example.org:7654']);
+    assert.deepEqual(written['community.key'], ['k']);
+    assert.deepEqual(written['community.header_encryption'], ['false']);
+    // Empty and out-of-use fields leave their option out of the file.
+    assert.deepEqual(written['connection.description'], []);
+    assert.deepEqual(written['tuntap.address'], []);
   });
 
   it('applies a valid change and leaves the rest of the config alone', () => {

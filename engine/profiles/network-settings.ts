@@ -7,30 +7,13 @@ import type { KithConfig } from '../config/schema.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import { parseTapAddress } from '../config/tap-address-rules.js';
 import { edgeSettings } from '../edge/settings.js';
-import { FORM_FIELDS, fieldInUse, formField, type FormField } from '../../shared/config/settings-form.js';
+import { FORM_FIELDS, fieldInUse, formField, settingsOf, type FormField } from '../../shared/config/settings-form.js';
 import type { NetworkSettings, SettingsField, SettingsProblem } from './api.js';
 
 export type SettingsCheck = { readonly ok: true; readonly settings: NetworkSettings } | { readonly ok: false; readonly errors: readonly SettingsProblem[] };
 
-type Values = Readonly<Record<string, unknown>>;
-
-const optionOf = (config: KithConfig, { section, name }: FormField): unknown => (config[section] as Values)[name];
-
-/** The field's text (or word, flag, lines) for an option value. */
-function fieldValue(field: FormField, value: unknown): unknown {
-  const { spec, form } = field;
-  if (form.kind === 'toggle') return spec.format(value) === 'true';
-  if (form.kind === 'lines') return (value as readonly unknown[]).map((entry) => spec.format([entry]) ?? '');
-  return spec.format(value) ?? '';
-}
-
-export function settingsOf(config: KithConfig): NetworkSettings {
-  const values: Record<string, unknown> = {};
-  for (const field of FORM_FIELDS) values[field.field] = fieldValue(field, optionOf(config, field));
-  // Fields out of use (a static address without the static mode) read as empty.
-  for (const field of FORM_FIELDS) if (!fieldInUse(field, values)) values[field.field] = '';
-  return values as unknown as NetworkSettings;
-}
+// Reading settings out of a config is pure, so the window has it too (shared/).
+export { settingsOf };
 
 /**
  * The option value a field's (checked) text stands for, through the option's own parser;

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NetworkSettings } from './api.js';
+import { defaultSettings } from '../../shared/config/settings-form.js';
 import { settingsOf } from './network-settings.js';
 import { defaultProfilesDir, profileNameFor, ProfileStore } from './profile-store.js';
 
 const office: NetworkSettings = {
+  ...defaultSettings(),
   community: 'office',
   key: 'correct horse',
   cipher: 'ChaCha20',

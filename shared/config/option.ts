@@ -133,8 +133,9 @@ const hostPortText = (host: string, port: number): string => (host.includes(':')
 type TextForm = FormSpec<'text' | 'secret'>;
 
 export const option = {
-  bool: (c: Common<boolean, undefined>) => single('bool', c, parseBool, String),
-  uint: (c: Common<number, undefined> & { readonly max?: number }) => single('uint', c, (t) => parseUint(t, c.max), String),
+  bool: <const F extends FormSpec<'toggle'> | undefined = undefined>(c: Common<boolean, F>) => single<boolean, F>('bool', c, parseBool, String),
+  uint: <const F extends TextForm | undefined = undefined>(c: Common<number, F> & { readonly max?: number }) =>
+    single<number, F>('uint', c, (t) => parseUint(t, c.max), String),
   string: <const F extends TextForm | undefined = undefined>(c: Common<string | undefined, F> & { readonly maxBytes?: number }) =>
     single<string | undefined, F>('string', c, (t) => parseString(t, c.maxBytes), text),
   secret: <const F extends TextForm | undefined = undefined>(c: Common<string | undefined, F>) =>

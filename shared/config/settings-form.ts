@@ -3,7 +3,7 @@
 // checks and stores them with it (engine/profiles/network-settings.ts); the window draws its form
 // from it (renderer/src/model/settings-form.ts).
 import type { FieldKind, FormSpec, OptionSpec, ValueOf } from './option.js';
-import { schema, type OptionName, type Schema, type SectionName } from './schema.js';
+import { schema, type KithConfig, type OptionName, type Schema, type SectionName } from './schema.js';
 
 type AnyOption = { [S in SectionName]: Schema[S]['options'][keyof Schema[S]['options']] }[SectionName];
 type FormOption = Extract<AnyOption, { readonly form: FormSpec }>;
@@ -58,6 +58,28 @@ export function fieldOfOption(option: string): FormField | undefined {
 export function fieldInUse(field: FormField, values: Readonly<Record<string, unknown>>): boolean {
   const when = field.form.onlyWhen;
   return when === undefined || values[when.field] === when.is;
+}
+
+/** The field's text (or word, flag, lines) for an option value, in the option's own text form. */
+function fieldValue({ spec, form }: FormField, value: unknown): unknown {
+  if (form.kind === 'toggle') return spec.format(value) === 'true';
+  if (form.kind === 'lines') return (value as readonly unknown[]).map((entry) => spec.format([entry]) ?? '');
+  return spec.format(value) ?? '';
+}
+
+/** The settings of a configuration; fields out of use (a fixed address without that mode) read as empty. */
+export function settingsOf(config: KithConfig): NetworkSettings {
+  const values: Record<string, unknown> = {};
+  for (const field of FORM_FIELDS) values[field.field] = fieldValue(field, (config[field.section] as Readonly<Record<string, unknown>>)[field.name]);
+  for (const field of FORM_FIELDS) if (!fieldInUse(field, values)) values[field.field] = '';
+  return values as unknown as NetworkSettings;
+}
+
+/** Every field at its option's edge default, e.g. for a new network. */
+export function defaultSettings(): NetworkSettings {
+  const config: Record<string, Record<string, unknown>> = {};
+  for (const { section, name, spec } of FORM_FIELDS) (config[section] ??= {})[name] = spec.defaults.edge;
+  return settingsOf(config as unknown as KithConfig);
 }
 
 /** The JSON type of a field's value in `kith.settings.set`. */
