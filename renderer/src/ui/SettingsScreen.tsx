@@ -229,8 +229,7 @@ function Field({ field, draft, update, id, error }: FieldProps) {
       );
     case 'choice':
       return (
-        <div className="field">
-          <label htmlFor={id}>{form.label}</label>
+        <Labelled id={id} label={form.label} notes={notes}>
           <select value={value as string} onChange={(e) => set(e.target.value)} {...control}>
             {Object.entries(form.choices ?? {}).map(([word, shown]) => (
               <option key={word} value={word}>
@@ -238,45 +237,41 @@ function Field({ field, draft, update, id, error }: FieldProps) {
               </option>
             ))}
           </select>
-          {notes}
-        </div>
+        </Labelled>
       );
     case 'lines':
       return (
-        <div className="field">
-          <label htmlFor={id}>{form.label}</label>
+        <Labelled id={id} label={form.label} notes={notes}>
           <textarea rows={3} value={value as string} onChange={(e) => set(e.target.value)} spellCheck={false} {...control} />
-          {notes}
-        </div>
+        </Labelled>
       );
     case 'secret':
       return (
-        <div className="field">
-          <label htmlFor={id}>{form.label}</label>
+        <Labelled id={id} label={form.label} notes={notes}>
           <div className="with-button">
             <input type={revealed ? 'text' : 'password'} value={value as string} onChange={(e) => set(e.target.value)} autoComplete="off" spellCheck={false} {...control} />
             <button type="button" className="small" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
               {revealed ? 'Hide' : 'Show'}
             </button>
           </div>
-          {notes}
-        </div>
+        </Labelled>
       );
     case 'text':
       return (
-        <div className="field">
-          <label htmlFor={id}>{form.label}</label>
-          <input
-            value={value as string}
-            placeholder={form.example}
-            disabled={!fieldInUse(field, draft)}
-            onChange={(e) => set(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            {...control}
-          />
-          {notes}
-        </div>
+        <Labelled id={id} label={form.label} notes={notes}>
+          <input value={value as string} placeholder={form.example} disabled={!fieldInUse(field, draft)} onChange={(e) => set(e.target.value)} autoComplete="off" spellCheck={false} {...control} />
+        </Labelled>
       );
   }
+}
+
+/** A field with its label above the control and its notes below. */
+function Labelled({ id, label, notes, children }: { id: string; label: string; notes: ReactNode; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {notes}
+    </div>
+  );
 }
