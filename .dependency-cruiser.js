@@ -9,7 +9,7 @@
 // the code under test.
 
 /** The rooms that ship (everything but tests, benchmarks, end-to-end harnesses and tooling). */
-const SHIPPED = '^(engine|supernode|native|desktop|electron|renderer)/';
+const SHIPPED = '^(engine|shared|supernode|native|desktop|electron|renderer)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {

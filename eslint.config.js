@@ -38,5 +38,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // shared/ runs in the window as well as in Node: no Node built-ins, and nothing from outside
+    // shared/ (which could bring them in). Its tests run in Node only.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\.\\.?/)', message: 'shared/ is browser-safe: no Node modules or packages.' },
+            { regex: '(^|/)(engine|supernode|native|electron|desktop|renderer|e2e|bench|scripts)/', message: 'shared/ imports nothing from outside shared/.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'shared/ is browser-safe: use Uint8Array and TextEncoder.' }, { name: 'process', message: 'shared/ is browser-safe.' }],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -12,6 +12,7 @@ import { ok } from '../engine/result.js';
 import type { NetworkSettings, SettingsSetResult, SettingsView } from '../engine/profiles/api.js';
 import { startDesktopHost, type DesktopHost } from './host.js';
 import { ProfileStore } from '../engine/profiles/profile-store.js';
+import { defaultSettings } from '../shared/config/settings-form.js';
 
 describe('desktop host', () => {
   let dir: string;
@@ -36,17 +37,7 @@ describe('desktop host', () => {
     dir = await mkdtemp(join(tmpdir(), 'kith-host-'));
     sn = await startSupernode();
     const store = new ProfileStore(join(dir, 'profiles'));
-    const home: NetworkSettings = {
-      community: 'home',
-      key,
-      cipher: 'AES',
-      compression: 'none',
-      headerEncryption: false,
-      supernodes: [`127.0.0.1:${sn.port}`],
-      addressMode: 'auto',
-      address: '',
-      description: 'desk',
-    };
+    const home: NetworkSettings = { ...defaultSettings(), community: 'home', key, cipher: 'AES', supernodes: [`127.0.0.1:${sn.port}`], description: 'desk' };
     assert.ok((await store.save('home', home)).ok);
     const ui = join(dir, 'ui');
     await mkdir(ui);
@@ -120,7 +111,7 @@ describe('desktop host', () => {
     const answer = await rpc('kith.settings.set', [{ community: 'x'.repeat(20), supernodes: ['no port here:'] }]);
     const result = answer.body.result as SettingsSetResult;
     assert.equal(result.ok, false);
-    assert.deepEqual(result.ok ? [] : result.errors.map((error) => error.field), ['community', 'supernodes']);
+    assert.deepEqual(result.ok ? [] : result.errors.map((error) => error.option), ['community.name', 'community.supernode']);
     assert.equal(await readFile(join(dir, 'profiles', 'home.conf'), 'utf8'), before);
     assert.equal((await rpc('kith.settings.set', [{ community: 7 }])).status, 400);
     assert.equal((await rpc('kith.settings.set', [{ colour: 'red' }])).status, 400);

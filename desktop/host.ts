@@ -17,6 +17,7 @@ import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';
 import { profileExtension } from '../engine/profiles/profile-methods.js';
 import { checkSettings } from '../engine/profiles/network-settings.js';
+import { defaultSettings } from '../shared/config/settings-form.js';
 import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
@@ -76,14 +77,9 @@ export interface DesktopHost {
 /** The first network on a fresh computer: a local supernode, auto addresses, the host's name. */
 export function firstNetworkSettings(computerName: string = hostname()): NetworkSettings {
   const settings: NetworkSettings = {
+    ...defaultSettings(),
     community: 'kith-home',
-    key: '',
-    cipher: 'null',
-    compression: 'none',
-    headerEncryption: false,
     supernodes: [`${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`],
-    addressMode: 'auto',
-    address: '',
     description: Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''),
   };
   // A host name the schema refuses (odd characters) leaves the description to the edge's default.

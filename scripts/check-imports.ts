@@ -14,7 +14,7 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Every folder holding TypeScript that the check covers. */
-export const CHECKED_FOLDERS = ['engine', 'supernode', 'native', 'desktop', 'electron', 'renderer', 'bench', 'e2e', 'scripts'] as const;
+export const CHECKED_FOLDERS = ['engine', 'shared', 'supernode', 'native', 'desktop', 'electron', 'renderer', 'bench', 'e2e', 'scripts'] as const;
 
 /**
  * The room a repository-relative module path belongs to: each folder under engine/ is a room, the

@@ -34,16 +34,31 @@ test.describe.serial('UI: network settings', () => {
   test('the form shows the profile as it is on disk', async () => {
     page = await world.openUi(alice);
     await openScreen(page, 'Network settings');
-    await expect(page.getByLabel('Description', { exact: true })).toHaveValue('alice');
-    await expect(page.getByLabel('Community', { exact: true })).toHaveValue('ui-settings');
-    await expect(page.getByLabel('Supernodes', { exact: true })).toHaveValue(world.supernodeAddress);
+    await expect(page.getByLabel("This computer's name", { exact: true })).toHaveValue('alice');
+    await expect(page.getByLabel('Network name', { exact: true })).toHaveValue('ui-settings');
+    await expect(page.getByLabel('Meeting points', { exact: true })).toHaveValue(world.supernodeAddress);
     await expect(page.getByRole('radio', { name: 'Automatic' })).toBeChecked();
-    await expect(page.getByLabel('Static address', { exact: true })).toBeDisabled();
+    await expect(page.getByLabel('Fixed address', { exact: true })).toBeDisabled();
+  });
+
+  test("fields are in plain words, with n3n's option name below; no encryption is warned about", async () => {
+    const name = page.getByLabel('Network name', { exact: true });
+    await expect(name).toHaveAccessibleDescription(/community\.name/);
+    await expect(page.getByText('connection.description', { exact: true })).toBeVisible();
+    const encryption = page.getByLabel('Encryption', { exact: true });
+    await expect(encryption).toHaveValue('null');
+    await expect(encryption).toHaveAccessibleDescription(/will not be encrypted/);
+    await expect(page.getByText(/^Traffic in this network will not be encrypted/)).toBeVisible();
+    await page.getByLabel('Network key', { exact: true }).fill('a key');
+    await encryption.selectOption({ label: 'ChaCha20' });
+    await expect(page.getByText(/will not be encrypted/)).toHaveCount(0);
+    await encryption.selectOption({ label: 'None (not encrypted)' });
+    await page.getByLabel('Network key', { exact: true }).fill('');
   });
 
   test('a community name over 19 bytes is refused at the field; the file is unchanged', async () => {
     const before = fileState(file);
-    const community = page.getByLabel('Community', { exact: true });
+    const community = page.getByLabel('Network name', { exact: true });
     await community.fill('a-community-name-too-long');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByText(/^Not saved/)).toBeVisible();
@@ -56,7 +71,7 @@ test.describe.serial('UI: network settings', () => {
 
   test('a supernode without a valid port is refused at the field; the file is unchanged', async () => {
     const before = fileState(file);
-    const supernodes = page.getByLabel('Supernodes', { exact: true });
+    const supernodes = page.getByLabel('Meeting points', { exact: true });
     await supernodes.fill(`${world.supernodeAddress}\n10.77.0.99:99999`);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByText(/^Not saved/)).toBeVisible();
@@ -68,7 +83,7 @@ test.describe.serial('UI: network settings', () => {
   });
 
   test('a saved Description lands in the profile file, mode 0600', async () => {
-    const description = page.getByLabel('Description', { exact: true });
+    const description = page.getByLabel("This computer's name", { exact: true });
     await description.fill('alice-laptop');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => fileState(file).text, { timeout: 10_000 }).toMatch(/^description = alice-laptop$/m);

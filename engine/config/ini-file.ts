@@ -1,5 +1,5 @@
-// Reads n3n's INI dialect (CONFIG.md §5) into (section, option, value, line) entries. Syntax errors
-// are returned, not thrown, with the line they were found on.
+// Reads n3n's INI dialect (CONFIG.md §5) into (section, option, value, line) entries, and writes it.
+// Syntax errors are returned, not thrown, with the line they were found on.
 import { err, ok, type Result } from '../result.js';
 
 export interface IniEntry {
@@ -41,4 +41,40 @@ export function parseIni(text: string): Result<IniEntry[], IniSyntaxError> {
     entries.push({ section, option: assignment[1] ?? '', value, line: lineNumber });
   }
   return ok(entries);
+}
+
+/** n3n reads lines of up to about 1023 bytes (CONFIG.md §5). */
+const MAX_LINE_BYTES = 1000;
+
+/**
+ * Why a value cannot be written in the dialect so that it reads back as written: it has no quoting,
+ * `#` starts a comment and the value's blanks at either end are trimmed; undefined when it can.
+ */
+export function iniValueProblem(value: string): string | undefined {
+  if (/[#\r\n]/.test(value)) return 'cannot contain # or line breaks';
+  if (value !== value.trim()) return 'cannot start or end with a space';
+  if (value === '') return 'cannot be empty';
+  if (new TextEncoder().encode(value).length > MAX_LINE_BYTES) return `must be at most ${MAX_LINE_BYTES} bytes`;
+  return undefined;
+}
+
+export interface IniSection {
+  readonly section: string;
+  readonly options: readonly { readonly option: string; readonly value: string }[];
+}
+
+/** `[section]` and `option = value` lines, each value checked by iniValueProblem first. */
+export function formatIni(sections: readonly IniSection[]): Result<string, 'unwritable'> {
+  const lines: string[] = [];
+  for (const { section, options } of sections) {
+    if (options.length === 0) continue;
+    if (lines.length > 0) lines.push('');
+    lines.push(`[${section}]`);
+    for (const { option, value } of options) {
+      const problem = iniValueProblem(value);
+      if (problem !== undefined) return err('unwritable', `${section}.${option} ${problem}`);
+      lines.push(`${option} = ${value}`);
+    }
+  }
+  return ok(lines.join('\n') + '\n');
 }

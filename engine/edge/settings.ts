@@ -8,7 +8,7 @@ import type { CipherName } from '../crypto/transform.js';
 import { federationPrivateKey, publicKeyOf } from '../crypto/user-password.js';
 import type { CompressionName } from '../compress/index.js';
 import { parseCompressionName } from '../compress/index.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig, OptionName } from '../config/schema.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import type { HostPort, SockAddr } from '../config/values.js';
 import { communityFieldFromName } from '../protocol/index.js';
@@ -53,7 +53,8 @@ export interface EdgeSettings {
   readonly userPassword: UserPasswordSettings | undefined;
 }
 
-export type SettingsError = 'config';
+/** The option at fault (n3n's name), so a form can mark its field. */
+export type SettingsError = OptionName;
 
 const ADDRESS_MODES: readonly AddressMode[] = ['auto', 'static', 'dhcp'];
 const STRATEGIES: readonly SelectionStrategy[] = ['load', 'rtt', 'mac'];
@@ -73,31 +74,31 @@ function federationPublicKey(pubkey: string | undefined): Result<Uint8Array, Set
   if (pubkey === undefined) {
     // CONFIG.md [auth]: without auth.pubkey the default federation's key is used (testing only).
     const derived = publicKeyOf(federationPrivateKey(DEFAULT_FEDERATION));
-    return derived.ok ? ok(derived.value) : err('config', 'cannot derive the default federation key');
+    return derived.ok ? ok(derived.value) : err('auth.pubkey', 'cannot derive the default federation key');
   }
   const decoded = decodeAsciiKey(pubkey);
   if (!decoded.ok || decoded.value.length !== 32) {
-    return err('config', 'auth.pubkey must be the 43-character key printed by `tools keygen <federation>`');
+    return err('auth.pubkey', 'auth.pubkey must be the 43-character key printed by `tools keygen <federation>`');
   }
   return ok(decoded.value);
 }
 
 export function edgeSettings(config: KithConfig): Result<EdgeSettings, SettingsError> {
   const { community, connection, tuntap, filter, auth } = config;
-  if (community.name === undefined) return err('config', 'community.name is required');
+  if (community.name === undefined) return err('community.name', 'community.name is required');
   const field = communityFieldFromName(community.name);
-  if (!field.ok) return err('config', `community.name: ${field.detail ?? 'invalid'}`);
-  if (community.name.startsWith('*')) return err('config', 'community.name must not start with "*" (reserved for the federation)');
-  if (community.supernode.length === 0) return err('config', 'community.supernode: at least one supernode is required');
-  if (connection.register_interval < 1) return err('config', 'connection.register_interval must be at least 1 second');
+  if (!field.ok) return err('community.name', `community.name: ${field.detail ?? 'invalid'}`);
+  if (community.name.startsWith('*')) return err('community.name', 'community.name must not start with "*" (reserved for the federation)');
+  if (community.supernode.length === 0) return err('community.supernode', 'community.supernode: at least one supernode is required');
+  if (connection.register_interval < 1) return err('connection.register_interval', 'connection.register_interval must be at least 1 second');
 
   const key = community.key === undefined ? new Uint8Array(0) : encoder.encode(community.key);
   const cipher = resolveCipher(community.cipher === 'null' && key.length > 0 ? undefined : community.cipher, key);
-  if (!cipher.ok) return err('config', cipher.detail ?? cipher.error);
+  if (!cipher.ok) return err(cipher.error === 'cipher-needs-key' ? 'community.key' : 'community.cipher', cipher.detail ?? cipher.error);
   const compression = parseCompressionName(community.compression ?? 'none');
-  if (!compression.ok) return err('config', compression.error === 'zstd-unavailable' ? 'community.compression=zstd needs a zstd backend, which this build lacks' : (compression.detail ?? compression.error));
+  if (!compression.ok) return err('community.compression', compression.error === 'zstd-unavailable' ? 'community.compression=zstd needs a zstd backend, which this build lacks' : (compression.detail ?? compression.error));
 
-  if (filter.rule.length > 0) return err('config', 'filter.rule: traffic rules are not supported by this edge yet');
+  if (filter.rule.length > 0) return err('filter.rule', 'filter.rule: traffic rules are not supported by this edge yet');
   const description = connection.description ?? defaultDescription();
 
   let userPassword: UserPasswordSettings | undefined;
@@ -105,18 +106,18 @@ export function edgeSettings(config: KithConfig): Result<EdgeSettings, SettingsE
     // PROTOCOL.md §7.3 / CRYPTO.md §5.3: the user name is the description, the payload cipher must
     // be one whose IV the header encryption covers (ChaCha20 or Speck).
     if (cipher.value !== 'ChaCha20' && cipher.value !== 'Speck') {
-      return err('config', 'auth.password (user/password login) requires community.cipher=ChaCha20 or Speck');
+      return err('community.cipher', 'auth.password (user/password login) requires community.cipher=ChaCha20 or Speck');
     }
-    if (connection.description === undefined) return err('config', 'auth.password requires connection.description (the user name)');
+    if (connection.description === undefined) return err('connection.description', 'auth.password requires connection.description (the user name)');
     const fedKey = federationPublicKey(auth.pubkey);
     if (!fedKey.ok) return fedKey;
     userPassword = { username: description, password: auth.password, federationPublicKey: fedKey.value };
   }
-  if (community.header_encryption === 'unknown') return err('config', 'community.header_encryption must be true or false on an edge');
+  if (community.header_encryption === 'unknown') return err('community.header_encryption', 'community.header_encryption must be true or false on an edge');
   const addressMode = ADDRESS_MODES.find((mode) => mode === tuntap.address_mode) ?? 'auto';
   // The TAP gets this address and, with it, a route (tap-address-rules.ts).
   const refused = addressMode === 'static' ? checkHostTapAddress(tuntap.address) : undefined;
-  if (refused !== undefined) return err('config', `tuntap.address: ${refused.message}`);
+  if (refused !== undefined) return err('tuntap.address', `tuntap.address: ${refused.message}`);
 
   return ok({
     communityName: community.name,

@@ -4,6 +4,8 @@
 // only, so the renderer may import this file.
 import type { EdgeMethods } from '../edge/api/management.js';
 import type { PayloadsOf, ServedMethods } from '../mgmt/index.js';
+import type { OptionName } from '../../shared/config/schema.js';
+import type { NetworkSettings } from '../../shared/config/settings-form.js';
 import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
 
 export type { KithStatus } from '../edge/api/management.js';
@@ -14,33 +16,12 @@ export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;
 export type DesktopTopics = typeof DESKTOP_TOPICS;
 export type DesktopEventPayloads = PayloadsOf<DesktopTopics>;
 
-/** The network settings the window edits, in the config schema's terms (CONFIG.md §6). */
-export interface NetworkSettings {
-  /** community.name */
-  readonly community: string;
-  /** community.key; '' = no key (traffic not encrypted). */
-  readonly key: string;
-  /** community.cipher */
-  readonly cipher: 'null' | 'AES' | 'ChaCha20' | 'Speck' | 'Twofish';
-  /** community.compression */
-  readonly compression: 'none' | 'lzo' | 'zstd';
-  /** community.header_encryption */
-  readonly headerEncryption: boolean;
-  /** community.supernode, host[:port] each */
-  readonly supernodes: readonly string[];
-  /** 'auto' (the supernode assigns), 'static' (tuntap.address), 'dhcp' */
-  readonly addressMode: 'auto' | 'static' | 'dhcp';
-  /** tuntap.address 'a.b.c.d/len' when addressMode is 'static', else '' */
-  readonly address: string;
-  /** connection.description: the name other people see for this computer */
-  readonly description: string;
-}
+/** The network settings the window edits: the schema options that carry a form (shared/config/settings-form.ts). */
+export type { NetworkSettings, SettingsField } from '../../shared/config/settings-form.js';
 
-export type SettingsField = keyof NetworkSettings;
-
-/** A message for one form field, in plain words naming what is allowed. */
-export interface FieldError {
-  readonly field: SettingsField;
+/** A refused setting: the option (n3n's name) and, in plain words, what is allowed; no option = the settings as a whole. */
+export interface SettingsProblem {
+  readonly option?: OptionName;
   readonly message: string;
 }
 
@@ -53,8 +34,8 @@ export interface SettingsView {
   readonly settings: NetworkSettings;
 }
 
-/** `kith.settings.set`: saved and applied, or refused with a message per field. */
-export type SettingsSetResult = { readonly ok: true; readonly view: SettingsView } | { readonly ok: false; readonly errors: readonly FieldError[] };
+/** `kith.settings.set`: saved and applied, or refused with a message per option. */
+export type SettingsSetResult = { readonly ok: true; readonly view: SettingsView } | { readonly ok: false; readonly errors: readonly SettingsProblem[] };
 
 /** `kith.profiles`: the networks this computer knows, for the tray menu and the window. */
 export interface ProfileSummary {

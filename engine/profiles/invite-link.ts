@@ -8,11 +8,12 @@
 // window's, through kith.invite.describe, and Electron's for kith:// links).
 import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
 import { err, ok, type Result } from '../result.js';
+import { schema } from '../../shared/config/schema.js';
+import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';
-import { ADDRESS_MODES, CIPHERS, COMPRESSIONS, oneOf } from './setting-choices.js';
 
-/** What an invite carries: the network settings minus this computer's own name. */
-export type InviteContents = Omit<NetworkSettings, 'description'>;
+/** What an invite carries: the settings whose schema option names an invite parameter (not this computer's own name). */
+export type InviteContents = Pick<NetworkSettings, InviteField>;
 
 export type InviteDecodeError = 'not-an-invite' | 'newer-version' | 'malformed' | 'unsafe';
 
@@ -22,8 +23,23 @@ export const INVITE_VERSION = 1;
 const MAX_LINK_LENGTH = 4096;
 const MAX_SUPERNODES = 16;
 
-// Short parameter names keep the QR code small.
-const P = { version: 'v', community: 'c', key: 'k', cipher: 'cipher', compression: 'comp', headerEncryption: 'he', supernode: 'sn', addressMode: 'addr', address: 'ip' } as const;
+const CIPHERS = schema.community.options.cipher.words;
+const COMPRESSIONS = schema.community.options.compression.words;
+const ADDRESS_MODES = schema.tuntap.options.address_mode.words;
+
+/** A field's parameter, as its schema option names it (short names keep the QR code small). */
+const param = (field: InviteField): string => formField(field).form.invite ?? field;
+const P = {
+  version: 'v',
+  community: param('community'),
+  key: param('key'),
+  cipher: param('cipher'),
+  compression: param('compression'),
+  headerEncryption: param('headerEncryption'),
+  supernode: param('supernodes'),
+  addressMode: param('addressMode'),
+  address: param('address'),
+};
 
 /** Fields of `invite` beyond InviteContents (e.g. a description) are left out. */
 export function encodeInvite(invite: InviteContents): string {
@@ -73,7 +89,7 @@ export function isLoopbackSupernode(supernode: string): boolean {
 
 /** An absent parameter takes the schema default; a present but unknown one is refused. */
 function chosen<T extends string>(words: readonly T[], value: string | null, fallback: T): T | undefined {
-  return value === null ? fallback : oneOf(words, value, undefined);
+  return value === null ? fallback : words.find((word) => word === value);
 }
 
 /** The settings in a link, or a plain-language reason it cannot be used. */

@@ -56,9 +56,9 @@ export class NetworkController {
     const checked = checkSettings(session.config, changes);
     if (!checked.ok) return checked;
     const saved = await store.save(this.profile, checked.settings);
-    if (!saved.ok) return { ok: false, errors: [{ field: 'community', message: `The settings cannot be saved: ${saved.detail ?? saved.error}.` }] };
+    if (!saved.ok) return { ok: false, errors: [{ message: `The settings cannot be saved: ${saved.detail ?? saved.error}.` }] };
     const applied = await session.apply(configWith(session.config, checked.settings));
-    if (!applied.ok) return { ok: false, errors: [{ field: 'community', message: `Saved, but the edge cannot use them: ${applied.detail ?? applied.error}.` }] };
+    if (!applied.ok) return { ok: false, errors: [{ message: `Saved, but the edge cannot use them: ${applied.detail ?? applied.error}.` }] };
     logger.normal(`settings of profile ${this.profile} saved and applied`);
     this.announce();
     return { ok: true, view: this.view() };

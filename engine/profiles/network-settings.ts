@@ -1,148 +1,96 @@
-// The settings form's fields (api.ts NetworkSettings) against the one config schema: read them out
-// of a KithConfig, check a change field by field with the schema's own option parsers, and put
-// them back. Every refusal is a sentence naming what is allowed, for the form to show by the field.
+// The settings form's fields (shared/config/settings-form.ts, from the schema options that carry a
+// `form`) against a KithConfig: read them out, check a change field by field with each option's
+// own parser, and put them back. Every refusal names its option and says in plain words what is
+// allowed, for the form to show by the field.
+import { iniValueProblem } from '../config/ini-file.js';
 import type { KithConfig } from '../config/schema.js';
-import { optionSpec } from '../config/schema.js';
-import { DEFAULT_SUPERNODE_PORT } from '../protocol/constants.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import { parseTapAddress } from '../config/tap-address-rules.js';
 import { edgeSettings } from '../edge/settings.js';
-import type { FieldError, NetworkSettings, SettingsField } from './api.js';
-import { ADDRESS_MODES, CIPHERS, COMPRESSIONS, oneOf } from './setting-choices.js';
+import { FORM_FIELDS, fieldInUse, formField, settingsOf, type FormField } from '../../shared/config/settings-form.js';
+import type { NetworkSettings, SettingsField, SettingsProblem } from './api.js';
 
-export type SettingsCheck = { readonly ok: true; readonly settings: NetworkSettings } | { readonly ok: false; readonly errors: readonly FieldError[] };
+export type SettingsCheck = { readonly ok: true; readonly settings: NetworkSettings } | { readonly ok: false; readonly errors: readonly SettingsProblem[] };
 
-const LABELS: Readonly<Record<SettingsField, string>> = {
-  community: 'The community name',
-  key: 'The key',
-  cipher: 'The cipher',
-  compression: 'The compression',
-  headerEncryption: 'Header encryption',
-  supernodes: 'Each supernode',
-  addressMode: 'The address mode',
-  address: 'The static address',
-  description: 'The computer name',
-};
-
-/** Which schema option each field is, for the schema's parser and its error texts. */
-const OPTIONS: Readonly<Record<SettingsField, readonly [section: string, option: string]>> = {
-  community: ['community', 'name'],
-  key: ['community', 'key'],
-  cipher: ['community', 'cipher'],
-  compression: ['community', 'compression'],
-  headerEncryption: ['community', 'header_encryption'],
-  supernodes: ['community', 'supernode'],
-  addressMode: ['tuntap', 'address_mode'],
-  address: ['tuntap', 'address'],
-  description: ['connection', 'description'],
-};
-
-/** An IPv6 supernode on the default port is written bare: the INI writer would quote `[v6]:port`. */
-function supernodeText({ host, port }: { host: string; port: number }): string {
-  if (!host.includes(':')) return `${host}:${port}`;
-  return port === DEFAULT_SUPERNODE_PORT ? host : `[${host}]:${port}`;
-}
-
-export function settingsOf(config: KithConfig): NetworkSettings {
-  const { community, tuntap, connection } = config;
-  const addressMode = oneOf(ADDRESS_MODES, tuntap.address_mode, 'auto');
-  return {
-    community: community.name ?? '',
-    key: community.key ?? '',
-    cipher: oneOf(CIPHERS, community.cipher, 'null'),
-    compression: oneOf(COMPRESSIONS, community.compression, 'none'),
-    headerEncryption: community.header_encryption === 'true',
-    supernodes: community.supernode.map(supernodeText),
-    addressMode,
-    address: addressMode === 'static' ? `${tuntap.address.address}/${tuntap.address.prefix}` : '',
-    description: connection.description ?? '',
-  };
-}
+// Reading settings out of a config is pure, so the window has it too (shared/).
+export { settingsOf };
 
 /**
- * n3n's INI dialect has no quoting (CONFIG.md §5: `#` starts a comment, blanks are trimmed) and the
- * `ini` writer quotes or escapes these, so such text could not be read back as written.
+ * The option value a field's (checked) text stands for, through the option's own parser;
+ * undefined when the field is empty or out of use, which leaves the option at its default.
  */
-function iniProblem(text: string): string | undefined {
-  if (/[#;=\r\n"'\\]/.test(text)) return 'cannot contain # ; = \\ quotes or line breaks';
-  if (text.startsWith('[')) return `cannot start with [ (write an IPv6 supernode on port ${DEFAULT_SUPERNODE_PORT} without brackets)`;
-  if (text !== text.trim()) return 'cannot start or end with a space';
-  return undefined;
+function optionValue(field: FormField, settings: NetworkSettings): unknown {
+  const { spec, form } = field;
+  const value = settings[field.field] as unknown;
+  if (!fieldInUse(field, settings)) return undefined;
+  if (form.kind === 'toggle') return parsed(spec.parse(value === true ? 'true' : 'false'));
+  if (form.kind === 'lines') return (value as readonly string[]).map((line) => parsed(spec.parse(line))).filter((entry) => entry !== undefined);
+  return value === '' ? undefined : parsed(spec.parse(value as string));
 }
 
-function parseWith(field: SettingsField, text: string): string | undefined {
-  const [section, name] = OPTIONS[field];
-  const parsed = optionSpec(section, name)?.parse(text);
-  if (parsed === undefined || parsed.ok) return undefined;
-  return `${LABELS[field]} must be ${parsed.detail ?? 'valid'}.`;
+const parsed = (result: { ok: true; value: unknown } | { ok: false }): unknown => (result.ok ? result.value : undefined);
+
+/** The text of an allowed value, or what makes it unusable: the option's parser, then what an INI line can hold. */
+function textProblem(field: FormField, text: string): string | undefined {
+  const checked = field.spec.parse(text);
+  if (!checked.ok) return `must be ${checked.detail ?? 'valid'}`;
+  return iniValueProblem(text);
 }
 
 /** The rules kith-tap applies (tap-address-rules.ts): the form says no before the device would. */
 function staticAddressProblem(text: string): string | undefined {
-  const parsed = parseTapAddress(text);
-  if (!parsed.ok) return 'The static address must be a.b.c.d/len, e.g. 10.0.0.1/24.';
-  const refused = checkHostTapAddress(parsed.value);
-  return refused === undefined ? undefined : `The static address ${refused.message}.`;
+  const address = parseTapAddress(text);
+  return address.ok ? checkHostTapAddress(address.value)?.message : 'must be a.b.c.d/len, e.g. 10.0.0.1/24';
 }
 
-function fieldErrors(settings: NetworkSettings): FieldError[] {
-  const errors: FieldError[] = [];
-  const add = (field: SettingsField, message: string | undefined): void => void (message === undefined ? undefined : errors.push({ field, message }));
-  const text = (field: SettingsField, value: string): string | undefined => {
-    const unsafe = iniProblem(value);
-    return unsafe === undefined ? parseWith(field, value) : `${LABELS[field]} ${unsafe}.`;
-  };
-
-  if (settings.community === '') add('community', 'The community name is needed: 1 to 19 bytes, e.g. kith-home.');
-  else if (settings.community.startsWith('*')) add('community', 'The community name cannot start with * (reserved for supernode federations).');
-  else add('community', text('community', settings.community));
-  if (settings.key !== '') add('key', text('key', settings.key));
-  add('cipher', parseWith('cipher', settings.cipher));
-  if (settings.key !== '' && settings.cipher === 'null') add('cipher', 'With a key, choose a cipher: AES, ChaCha20, Speck or Twofish.');
-  if (settings.key === '' && settings.cipher !== 'null') add('key', `The ${settings.cipher} cipher needs a key; or choose the null cipher (no encryption).`);
-  add('compression', parseWith('compression', settings.compression));
-  if (settings.supernodes.length === 0) add('supernodes', 'At least one supernode is needed, as host:port, e.g. sn.example.org:7654.');
-  for (const supernode of settings.supernodes) {
-    const problem = text('supernodes', supernode);
-    if (problem !== undefined) {
-      add('supernodes', `${problem.replace(/\.$/, '')} (${JSON.stringify(supernode)} is not).`);
-      break;
+function fieldProblems(field: FormField, settings: NetworkSettings): string[] {
+  const { form } = field;
+  const value = settings[field.field] as unknown;
+  if (!fieldInUse(field, settings)) {
+    const when = form.onlyWhen;
+    const other = when === undefined ? undefined : formField(when.field as SettingsField);
+    const shown = other?.form.choices?.[when?.is ?? ''] ?? when?.is;
+    return value === '' || other === undefined ? [] : [`Leave ${form.label} empty unless ${other.form.label} is ${shown}.`];
+  }
+  if (form.kind === 'toggle') return [];
+  const example = form.example === undefined ? '' : `, e.g. ${form.example}`;
+  if (form.kind === 'lines') {
+    const lines = value as readonly string[];
+    if (lines.length === 0) return form.required === true ? [`${form.label}: at least one is needed${example}.`] : [];
+    for (const line of lines) {
+      const problem = textProblem(field, line);
+      if (problem !== undefined) return [`${form.label}: each ${problem} (${JSON.stringify(line)} is not).`];
     }
+    return [];
   }
-  add('addressMode', parseWith('addressMode', settings.addressMode));
-  if (settings.addressMode === 'static') {
-    add('address', staticAddressProblem(settings.address));
-  } else if (settings.address !== '') {
-    add('address', 'Leave the static address empty unless the address mode is static.');
-  }
-  if (settings.description !== '') add('description', text('description', settings.description));
-  return errors;
+  const text = value as string;
+  if (text === '') return form.required === true ? [`${form.label} is needed${example}.`] : [];
+  const problem = textProblem(field, text);
+  return problem === undefined ? [] : [`${form.label} ${problem}.`];
 }
 
-/** Maps the edge's own start-up check (option names in its message) to the field it concerns. */
-function fieldOfEdgeProblem(detail: string): SettingsField {
-  const fields = Object.keys(OPTIONS) as SettingsField[];
-  return fields.find((field) => detail.includes(OPTIONS[field].join('.'))) ?? 'community';
+/** Rules across fields, and those of this computer rather than of the option's type. */
+function ruleProblems(settings: NetworkSettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (settings.community.startsWith('*')) problems.push({ option: 'community.name', message: `${formField('community').form.label} cannot start with * (reserved for supernode federations).` });
+  if (settings.key !== '' && settings.cipher === 'null') problems.push({ option: 'community.cipher', message: 'With a key, choose the encryption: AES, ChaCha20, Speck or Twofish.' });
+  if (settings.key === '' && settings.cipher !== 'null') problems.push({ option: 'community.key', message: `${settings.cipher} encryption needs a key; or choose no encryption.` });
+  if (settings.addressMode === 'static') {
+    const refused = staticAddressProblem(settings.address);
+    if (refused !== undefined) problems.push({ option: 'tuntap.address', message: `${formField('address').form.label} ${refused}.` });
+  }
+  return problems;
+}
+
+function problemsOf(settings: NetworkSettings): SettingsProblem[] {
+  const problems = FORM_FIELDS.flatMap((field) => fieldProblems(field, settings).map((message) => ({ option: field.option, message })));
+  return problems.length > 0 ? problems : ruleProblems(settings);
 }
 
 /** `config` with the form's settings in place of its own; the rest of it (and the input) unchanged. */
 export function configWith(config: KithConfig, settings: NetworkSettings): KithConfig {
   const next = structuredClone(config);
-  next.community.name = settings.community;
-  next.community.key = settings.key === '' ? undefined : settings.key;
-  next.community.cipher = settings.cipher;
-  next.community.compression = settings.compression;
-  next.community.header_encryption = settings.headerEncryption ? 'true' : 'false';
-  next.community.supernode = settings.supernodes.map((text) => {
-    const parsed = optionSpec('community', 'supernode')?.parse(text);
-    return parsed?.ok === true ? (parsed.value as KithConfig['community']['supernode'][number]) : { host: text, port: 0 };
-  });
-  next.tuntap.address_mode = settings.addressMode;
-  if (settings.addressMode === 'static') {
-    const parsed = optionSpec('tuntap', 'address')?.parse(settings.address);
-    if (parsed?.ok === true) next.tuntap.address = parsed.value as KithConfig['tuntap']['address'];
-  }
-  next.connection.description = settings.description === '' ? undefined : settings.description;
+  for (const field of FORM_FIELDS) (next[field.section] as Record<string, unknown>)[field.name] = optionValue(field, settings) ?? field.spec.defaults.edge;
   return next;
 }
 
@@ -152,28 +100,18 @@ export function configWith(config: KithConfig, settings: NetworkSettings): KithC
  */
 export function checkSettings(config: KithConfig, changes: Partial<NetworkSettings>): SettingsCheck {
   const settings: NetworkSettings = { ...settingsOf(config), ...changes };
-  const errors = fieldErrors(settings);
+  const errors = problemsOf(settings);
   if (errors.length > 0) return { ok: false, errors };
   const runnable = edgeSettings(configWith(config, settings));
-  if (!runnable.ok) {
-    const detail = runnable.detail ?? 'These settings cannot be used.';
-    return { ok: false, errors: [{ field: fieldOfEdgeProblem(detail), message: detail }] };
-  }
+  if (!runnable.ok) return { ok: false, errors: [{ option: runnable.error, message: runnable.detail ?? 'These settings cannot be used.' }] };
   return { ok: true, settings };
 }
 
-/** The INI options the form owns, as written to a profile file; absent = option left out. */
-export function iniOptionsOf(settings: NetworkSettings): Readonly<Record<string, Readonly<Record<string, string | readonly string[] | undefined>>>> {
-  return {
-    community: {
-      name: settings.community,
-      key: settings.key === '' ? undefined : settings.key,
-      cipher: settings.cipher,
-      compression: settings.compression,
-      header_encryption: settings.headerEncryption ? 'true' : 'false',
-      supernode: settings.supernodes,
-    },
-    tuntap: { address_mode: settings.addressMode, address: settings.addressMode === 'static' ? settings.address : undefined },
-    connection: { description: settings.description === '' ? undefined : settings.description },
-  };
+/** The profile file's lines for the form's options, in the schema's own text; none = left at the default. */
+export function iniOptionsOf(settings: NetworkSettings): { readonly section: string; readonly option: string; readonly values: readonly string[] }[] {
+  return FORM_FIELDS.map((field) => {
+    const value = optionValue(field, settings);
+    const values = value === undefined ? [] : field.spec.repeatable ? (value as readonly unknown[]).map((entry) => field.spec.format([entry]) ?? '') : [field.spec.format(value) ?? ''];
+    return { section: field.section, option: field.name, values };
+  });
 }

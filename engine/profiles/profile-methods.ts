@@ -2,23 +2,12 @@
 // invites, the recent log and ping, and the `kith.settings` topic. kith-edge and the desktop add
 // them to the edge's one method table (engine/edge/api/management.ts) as an extension. Every one of
 // them reads a key or changes state, or runs a program, so all ask for the management password.
+import { FORM_FIELDS, jsonTypeOf } from '../../shared/config/settings-form.js';
 import { EDGE_TOPICS } from '../edge/api/management.js';
 import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
 import type { NetworkController, SettingsChanged } from './network-controller.js';
-
-const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
-  community: 'string',
-  key: 'string',
-  cipher: 'string',
-  compression: 'string',
-  headerEncryption: 'boolean',
-  supernodes: 'strings',
-  addressMode: 'string',
-  address: 'string',
-  description: 'string',
-};
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -27,7 +16,8 @@ export function parseSettingsParams(raw: unknown): Result<[Partial<NetworkSettin
   if (!Array.isArray(raw) || raw.length !== 1 || !isRecord(raw[0])) return err('expecting [settings object]');
   const changes: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(raw[0])) {
-    const type = Object.hasOwn(FIELD_TYPES, field) ? FIELD_TYPES[field as keyof NetworkSettings] : undefined;
+    const known = FORM_FIELDS.find((candidate) => candidate.field === field);
+    const type = known === undefined ? undefined : jsonTypeOf(known.form.kind);
     if (type === undefined) return err(`unknown setting ${JSON.stringify(field).slice(0, 40)}`);
     const fits =
       type === 'strings' ? Array.isArray(value) && value.length <= 64 && value.every((item) => typeof item === 'string') : typeof value === type;

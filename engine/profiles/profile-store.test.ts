@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NetworkSettings } from './api.js';
+import { defaultSettings } from '../../shared/config/settings-form.js';
 import { settingsOf } from './network-settings.js';
 import { defaultProfilesDir, profileNameFor, ProfileStore } from './profile-store.js';
 
 const office: NetworkSettings = {
+  ...defaultSettings(),
   community: 'office',
   key: 'correct horse',
   cipher: 'ChaCha20',
@@ -34,10 +36,11 @@ describe('profile store', () => {
     assert.equal((await stat(saved.value)).mode & 0o777, 0o600);
     const text = await readFile(saved.value, 'utf8');
     assert.match(text, /^\[community\]\nname = office\n/);
-    assert.match(text, /supernode = sn1\.example\.org:7654\nsupernode = 2001:db8::1\n/);
+    // Each value in the schema's own text: an IPv6 supernode with its port, in brackets.
+    assert.match(text, /supernode = sn1\.example\.org:7654\nsupernode = \[2001:db8::1\]:7654\n/);
     const loaded = store.load('office');
     assert.ok(loaded.ok);
-    assert.deepEqual(settingsOf(loaded.value), office);
+    assert.deepEqual(settingsOf(loaded.value), { ...office, supernodes: ['sn1.example.org:7654', '[2001:db8::1]:7654'] });
     assert.deepEqual(await store.list(), [{ name: 'office', path: saved.value }]);
   });
 
@@ -57,6 +60,12 @@ describe('profile store', () => {
   it('refuses names that are paths and values the INI dialect cannot hold', async () => {
     assert.equal((await store.save('../evil', office)).ok, false);
     assert.equal((await store.save('bad', { ...office, key: 'a#b' })).ok, false);
+    assert.equal((await store.save('bad', { ...office, key: ' padded' })).ok, false);
+    // The dialect has no quoting, so what it can hold is written as it is: '=', quotes, ';'.
+    const saved = await store.save('quoted', { ...office, key: 'a=b;"c\'\\' });
+    assert.ok(saved.ok);
+    const loaded = store.load('quoted');
+    assert.equal(loaded.ok ? loaded.value.community.key : undefined, 'a=b;"c\'\\');
     assert.equal(store.load('missing').ok, false);
   });
 
@@ -64,7 +73,7 @@ describe('profile store', () => {
     assert.equal(await store.lastActive(), undefined);
     await store.rememberActive('office');
     assert.equal(await store.lastActive(), 'office');
-    assert.deepEqual((await store.list()).map((profile) => profile.name), ['edge', 'office']);
+    assert.deepEqual((await store.list()).map((profile) => profile.name), ['edge', 'office', 'quoted']);
     assert.equal(await store.unusedName('office'), 'office-2');
     assert.equal(await store.unusedName('home'), 'home');
   });

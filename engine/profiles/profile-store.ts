@@ -1,14 +1,13 @@
 // Networks as profile files: one n3n-dialect INI file per network (CONFIG.md §5), read through the
-// config loader like any session file and written with `ini`, mode 0600 (the key is inside), by
-// writing a temporary file and renaming it over the old one. The desktop keeps them in the user's
+// config loader like any session file and written in the same dialect with the schema's own value
+// texts, mode 0600 (the key is inside), by writing a temporary file and renaming it over the old one. The desktop keeps them in the user's
 // config directory; kith-edge's profile is its session file in /etc/kith.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'ini';
-import { parseIni } from '../config/ini-file.js';
+import { formatIni, parseIni } from '../config/ini-file.js';
 import { buildConfig, settingsFromFile } from '../config/load.js';
 import type { KithConfig } from '../config/schema.js';
 import { applySecretFiles } from '../config/secret-files.js';
@@ -56,11 +55,12 @@ function readFileSafely(path: string): string | undefined {
   }
 }
 
-type IniDocument = Record<string, Record<string, string | string[]>>;
+/** A profile file's options in file order: section → option → its values (repeated options have several). */
+type IniDocument = Map<string, Map<string, readonly string[]>>;
 
-/** The file's entries grouped as `ini` wants them; repeated options become lists. */
 function readDocument(path: string): Result<IniDocument, ProfileError> {
-  if (!existsSync(path)) return ok({});
+  const document: IniDocument = new Map();
+  if (!existsSync(path)) return ok(document);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -69,36 +69,27 @@ function readDocument(path: string): Result<IniDocument, ProfileError> {
   }
   const entries = parseIni(text);
   if (!entries.ok) return err('unreadable', `${path}: ${entries.detail ?? 'syntax error'}`);
-  const document: IniDocument = {};
   for (const { section, option, value } of entries.value) {
-    const options = (document[section] ??= {});
-    const previous = options[option];
-    options[option] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+    const options = document.get(section) ?? new Map<string, readonly string[]>();
+    document.set(section, options.set(option, [...(options.get(option) ?? []), value]));
   }
   return ok(document);
 }
 
+/** The document with the form's options replaced (or removed, when left at their default). */
 function withSettings(document: IniDocument, settings: NetworkSettings): IniDocument {
-  const next: IniDocument = structuredClone(document);
-  for (const [section, options] of Object.entries(iniOptionsOf(settings))) {
-    const target = (next[section] ??= {});
-    for (const [option, value] of Object.entries(options)) {
-      if (value === undefined) delete target[option];
-      else target[option] = typeof value === 'string' ? value : [...value];
-    }
+  const next: IniDocument = new Map([...document].map(([section, options]) => [section, new Map(options)]));
+  for (const { section, option, values } of iniOptionsOf(settings)) {
+    const options = next.get(section) ?? new Map<string, readonly string[]>();
+    if (values.length === 0) options.delete(option);
+    else options.set(option, values);
+    next.set(section, options);
   }
   return next;
 }
 
 function serialise(document: IniDocument): Result<string, ProfileError> {
-  const text = stringify(document, { whitespace: true, bracketedArray: false, platform: 'linux' });
-  // Only what n3n's reader gets back unchanged may be written (values the writer had to quote).
-  const reread = parseIni(text);
-  const expected = Object.entries(document).flatMap(([section, options]) =>
-    Object.entries(options).flatMap(([option, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${section}.${option}=${v}`)),
-  );
-  const actual = reread.ok ? reread.value.map((entry) => `${entry.section}.${entry.option}=${entry.value}`) : [];
-  return JSON.stringify(actual) === JSON.stringify(expected) ? ok(text) : err('unwritable', 'a value cannot be written in the INI dialect');
+  return formatIni([...document].map(([section, options]) => ({ section, options: [...options].flatMap(([option, values]) => values.map((value) => ({ option, value }))) })));
 }
 
 /** Write-then-rename, so a crash leaves the old file or the new one, never half of one. */

@@ -7,8 +7,8 @@ export const PROTOCOL_VERSION = 3;
 /** PROTOCOL.md §2.1.2: ttl of every message a node originates. */
 export const DEFAULT_TTL = 2;
 
-/** PROTOCOL.md §1.1. */
-export const DEFAULT_SUPERNODE_PORT = 7654;
+/** PROTOCOL.md §1.1 (the config schema's default, browser-safe in shared/). */
+export { DEFAULT_SUPERNODE_PORT } from '../../shared/config/schema.js';
 export const LOCAL_DISCOVERY_PORT = 1968;
 export const MAX_DATAGRAM_SIZE = 2048;
 

@@ -1,10 +1,11 @@
 // 6-byte Ethernet addresses (PROTOCOL.md §0, §1.3). Decoded MACs are copies, never views of the
 // receive buffer, so they can be stored in peer tables.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
 import { bytesEqual, decodeFixed } from './codec.js';
 import type { Codec } from './codec.js';
 import { MAC_SIZE } from './constants.js';
+
+// The text forms are browser-safe, for the window as well.
+export { macToString, parseMac } from '../../shared/mac-text.js';
 
 /** 6 bytes in transmission order. */
 export type Mac = Uint8Array;
@@ -48,16 +49,6 @@ export function isMultiBroadcast(mac: Mac): boolean {
   return mac[0] === 0x33 && mac[1] === 0x33;
 }
 
-/** 'aa:bb:cc:dd:ee:ff', lowercase. */
-export function macToString(mac: Mac): string {
-  let text = '';
-  for (let i = 0; i < MAC_SIZE; i++) {
-    if (i > 0) text += ':';
-    text += (mac[i] ?? 0).toString(16).padStart(2, '0');
-  }
-  return text;
-}
-
 /**
  * Map key of the 6 bytes at mac[offset..offset+6): the 48-bit big-endian value as a number (exact,
  * below 2^53). Unlike macToString it does not allocate; use it for lookups on the packet path.
@@ -82,13 +73,4 @@ export function macFromKey(key: number): Mac {
   mac[4] = (low >>> 8) & 0xff;
   mac[5] = low & 0xff;
   return mac;
-}
-
-/** Parses 'aa:bb:cc:dd:ee:ff' (also with '-' separators, any case). */
-export function parseMac(text: string): Result<Mac, 'bad-mac'> {
-  const match = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(
-    text,
-  );
-  if (match === null) return err('bad-mac', text);
-  return ok(Uint8Array.from(match.slice(1), (pair) => parseInt(pair, 16)));
 }

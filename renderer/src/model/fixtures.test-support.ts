@@ -1,5 +1,6 @@
 // Snapshot fixtures shared by the renderer's unit tests.
 import type { KithStatus, PeerView, SettingsView, SupernodeView } from '../../../engine/profiles/api.js';
+import { defaultSettings } from '../../../shared/config/settings-form.js';
 
 export function peer(overrides: Partial<PeerView> = {}): PeerView {
   return {
@@ -53,15 +54,5 @@ export const SECRET_KEY = 'Tr0ub4dor&3-super-secret';
 
 export const SETTINGS: SettingsView = {
   profile: 'family',
-  settings: {
-    community: 'family',
-    key: SECRET_KEY,
-    cipher: 'AES',
-    compression: 'none',
-    headerEncryption: false,
-    supernodes: ['sn.example.net:7654'],
-    addressMode: 'auto',
-    address: '',
-    description: 'desk',
-  },
+  settings: { ...defaultSettings(), community: 'family', key: SECRET_KEY, cipher: 'AES', supernodes: ['sn.example.net:7654'], description: 'desk' },
 };

@@ -1,7 +1,19 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react';
-import type { FieldError, NetworkSettings, SettingsField, SettingsView } from '../../../engine/profiles/api.js';
+import type { SettingsField, SettingsProblem, SettingsView } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
-import { changedSettings, CIPHER_LABELS, CIPHERS, COMPRESSIONS, draftFromSettings, errorId, errorsByField, FIELD_LABELS, fieldErrorProps, invalidFields, type SettingsDraft } from '../model/settings-form.js';
+import {
+  changedSettings,
+  draftFromSettings,
+  errorId,
+  errorsByField,
+  FORM_FIELDS,
+  fieldInUse,
+  generalProblems,
+  invalidFields,
+  warningOf,
+  type FormField,
+  type SettingsDraft,
+} from '../model/settings-form.js';
 import { useKith } from './store-context.js';
 
 export function SettingsScreen() {
@@ -40,10 +52,9 @@ function ProfileSwitcher() {
 function SettingsForm({ view }: { view: SettingsView }) {
   const save = useKith((s) => s.saveSettings);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFromSettings(view.settings));
-  const [errors, setErrors] = useState<readonly FieldError[]>([]);
+  const [errors, setErrors] = useState<readonly SettingsProblem[]>([]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const [saving, setSaving] = useState(false);
-  const [showKey, setShowKey] = useState(false);
   /** Bumped by each refused save, so focus moves to the first marked field after it renders. */
   const [refusals, setRefusals] = useState(0);
   const form = useRef<HTMLFormElement>(null);
@@ -51,6 +62,7 @@ function SettingsForm({ view }: { view: SettingsView }) {
   const base = useId();
   const byField = errorsByField(errors);
   const refused = invalidFields(errors);
+  const general = generalProblems(errors);
 
   // A save or an event brought new settings: start over from them.
   useEffect(() => setDraft(draftFromSettings(view.settings)), [view.settings]);
@@ -62,19 +74,20 @@ function SettingsForm({ view }: { view: SettingsView }) {
 
   const id = (field: SettingsField): string => `${base}-${field}`;
 
-  /** The control to focus for a field: the checked radio stands for the address mode. */
+  /** The control to focus for a field: the checked button stands for a group of radio buttons. */
   const focusField = (field: SettingsField): void => {
-    const target = field === 'addressMode' ? form.current?.querySelector<HTMLInputElement>(`input[name="${base}-address-mode"]:checked`) : document.getElementById(id(field));
+    const radios = FORM_FIELDS.some((candidate) => candidate.field === field && candidate.form.kind === 'radio');
+    const target = radios ? form.current?.querySelector<HTMLInputElement>(`input[name="${radioGroup(id(field))}"]:checked`) : document.getElementById(id(field));
     target?.focus({ preventScroll: true });
     target?.scrollIntoView({ block: 'nearest' });
   };
 
   useEffect(() => {
     const first = refused[0];
-    if (refusals === 0 || first === undefined) return;
+    if (refusals === 0) return;
     // The summary first, then the field: both in view when they fit, the field in view always.
     summary.current?.scrollIntoView({ block: 'start' });
-    focusField(first);
+    if (first !== undefined) focusField(first.field);
     // Only a new refusal moves focus; editing a field must not pull it back.
   }, [refusals]);
 
@@ -100,22 +113,15 @@ function SettingsForm({ view }: { view: SettingsView }) {
     }
   };
 
-  const message = (field: SettingsField): ReactNode =>
-    byField[field] === undefined ? null : (
-      <p className="field-error" id={errorId(field)}>
-        {byField[field]}
-      </p>
-    );
-
   return (
     <form ref={form} className="card settings" onSubmit={(event) => void onSubmit(event)} noValidate>
       {view.file !== undefined && <p className="muted small-print">Stored in {view.file}</p>}
-      <div ref={summary} className={refused.length === 0 ? 'error-summary empty-summary' : 'error-summary'} aria-live="polite">
-        {refused.length > 0 && (
+      <div ref={summary} className={refused.length + general.length === 0 ? 'error-summary empty-summary' : 'error-summary'} aria-live="polite">
+        {refused.length + general.length > 0 && (
           <>
-            <p className="problem">Not saved: please correct the fields marked below.</p>
+            <p className="problem">{refused.length > 0 ? 'Not saved: please correct the fields marked below.' : 'Not saved.'}</p>
             <ul>
-              {refused.map((field) => (
+              {refused.map(({ field, form: { label } }) => (
                 <li key={field}>
                   <a
                     href={`#${id(field)}`}
@@ -124,86 +130,20 @@ function SettingsForm({ view }: { view: SettingsView }) {
                       focusField(field);
                     }}
                   >
-                    {FIELD_LABELS[field]}
+                    {label}
                   </a>
                 </li>
+              ))}
+              {general.map((text) => (
+                <li key={text}>{text}</li>
               ))}
             </ul>
           </>
         )}
       </div>
-      <div className="field">
-        <label htmlFor={id('community')}>Community</label>
-        <input id={id('community')} value={draft.community} onChange={(e) => update('community', e.target.value)} autoComplete="off" spellCheck={false} {...fieldErrorProps('community', byField)} />
-        {message('community')}
-      </div>
-      <div className="field">
-        <label htmlFor={id('key')}>Key</label>
-        <div className="with-button">
-          <input id={id('key')} type={showKey ? 'text' : 'password'} value={draft.key} onChange={(e) => update('key', e.target.value)} autoComplete="off" spellCheck={false} {...fieldErrorProps('key', byField)} />
-          <button type="button" className="small" aria-pressed={showKey} onClick={() => setShowKey(!showKey)}>
-            {showKey ? 'Hide key' : 'Show key'}
-          </button>
-        </div>
-        {message('key')}
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={id('cipher')}>Cipher</label>
-          <select id={id('cipher')} value={draft.cipher} onChange={(e) => update('cipher', e.target.value as NetworkSettings['cipher'])} {...fieldErrorProps('cipher', byField)}>
-            {CIPHERS.map((cipher) => (
-              <option key={cipher} value={cipher}>
-                {CIPHER_LABELS[cipher]}
-              </option>
-            ))}
-          </select>
-          {message('cipher')}
-        </div>
-        <div className="field">
-          <label htmlFor={id('compression')}>Compression</label>
-          <select id={id('compression')} value={draft.compression} onChange={(e) => update('compression', e.target.value as NetworkSettings['compression'])} {...fieldErrorProps('compression', byField)}>
-            {COMPRESSIONS.map((compression) => (
-              <option key={compression} value={compression}>
-                {compression === 'none' ? 'None' : compression}
-              </option>
-            ))}
-          </select>
-          {message('compression')}
-        </div>
-      </div>
-      <div className="field checkbox">
-        <input id={id('headerEncryption')} type="checkbox" checked={draft.headerEncryption} onChange={(e) => update('headerEncryption', e.target.checked)} {...fieldErrorProps('headerEncryption', byField)} />
-        <label htmlFor={id('headerEncryption')}>Header encryption</label>
-        {message('headerEncryption')}
-      </div>
-      <div className="field">
-        <label htmlFor={id('supernodes')}>Supernodes</label>
-        <textarea id={id('supernodes')} rows={3} value={draft.supernodes} onChange={(e) => update('supernodes', e.target.value)} spellCheck={false} aria-describedby={byField.supernodes === undefined ? `${id('supernodes')}-hint` : `${errorId('supernodes')} ${id('supernodes')}-hint`} {...(byField.supernodes === undefined ? {} : { 'aria-invalid': true })} />
-        <p className="hint-text" id={`${id('supernodes')}-hint`}>
-          One per line, as host:port.
-        </p>
-        {message('supernodes')}
-      </div>
-      <fieldset className="field" {...fieldErrorProps('addressMode', byField)}>
-        <legend>Address mode</legend>
-        {(['auto', 'static', 'dhcp'] as const).map((mode) => (
-          <label key={mode} className="radio">
-            <input type="radio" name={`${base}-address-mode`} value={mode} checked={draft.addressMode === mode} onChange={() => update('addressMode', mode)} />
-            {mode === 'auto' ? 'Automatic' : mode === 'static' ? 'Static' : 'DHCP'}
-          </label>
-        ))}
-        {message('addressMode')}
-      </fieldset>
-      <div className="field">
-        <label htmlFor={id('address')}>Static address</label>
-        <input id={id('address')} value={draft.address} placeholder="10.0.0.5/24" disabled={draft.addressMode !== 'static'} onChange={(e) => update('address', e.target.value)} spellCheck={false} {...fieldErrorProps('address', byField)} />
-        {message('address')}
-      </div>
-      <div className="field">
-        <label htmlFor={id('description')}>Description</label>
-        <input id={id('description')} value={draft.description} onChange={(e) => update('description', e.target.value)} placeholder="The name others see for this computer" {...fieldErrorProps('description', byField)} />
-        {message('description')}
-      </div>
+      {FORM_FIELDS.map((field) => (
+        <Field key={field.field} field={field} draft={draft} update={update} id={id(field.field)} error={byField[field.field]} />
+      ))}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={saving}>
           Save
@@ -213,5 +153,125 @@ function SettingsForm({ view }: { view: SettingsView }) {
         </span>
       </div>
     </form>
+  );
+}
+
+/** The name the radio buttons of a field share. */
+const radioGroup = (fieldId: string): string => `${fieldId}-choice`;
+
+interface FieldProps {
+  readonly field: FormField;
+  readonly draft: SettingsDraft;
+  readonly update: <K extends keyof SettingsDraft>(field: K, value: SettingsDraft[K]) => void;
+  readonly id: string;
+  readonly error: string | undefined;
+}
+
+/**
+ * One setting as its schema option describes it (FormSpec): the plain-word label, the control for
+ * its kind, help, a warning for the value it has, its message, and n3n's option name for those who
+ * know n3n.
+ */
+function Field({ field, draft, update, id, error }: FieldProps) {
+  const [revealed, setRevealed] = useState(false);
+  const { form } = field;
+  const value = draft[field.field];
+  const set = (next: string | boolean): void => update(field.field, next);
+  const warning = warningOf(field, draft);
+  const described = [error === undefined ? undefined : errorId(field.field), form.help === undefined ? undefined : `${id}-help`, warning === undefined ? undefined : `${id}-warning`, `${id}-option`]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  const control = { id, 'aria-describedby': described, ...(error === undefined ? {} : { 'aria-invalid': true as const }) };
+  const notes: ReactNode = (
+    <>
+      {form.help !== undefined && (
+        <p className="hint-text" id={`${id}-help`}>
+          {form.help}
+        </p>
+      )}
+      {warning !== undefined && (
+        <p className="field-warning" id={`${id}-warning`}>
+          {warning}
+        </p>
+      )}
+      {error !== undefined && (
+        <p className="field-error" id={errorId(field.field)}>
+          {error}
+        </p>
+      )}
+      <p className="option-name" id={`${id}-option`}>
+        n3n: <code>{field.option}</code>
+      </p>
+    </>
+  );
+
+  switch (form.kind) {
+    case 'toggle':
+      return (
+        <div className="field checkbox">
+          <input type="checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} {...control} />
+          <label htmlFor={id}>{form.label}</label>
+          {notes}
+        </div>
+      );
+    case 'radio':
+      return (
+        <fieldset className="field" aria-describedby={described} {...(error === undefined ? {} : { 'aria-invalid': true })}>
+          <legend>{form.label}</legend>
+          {Object.entries(form.choices ?? {}).map(([word, shown]) => (
+            <label key={word} className="radio">
+              <input type="radio" name={radioGroup(id)} value={word} checked={value === word} onChange={() => set(word)} />
+              {shown}
+            </label>
+          ))}
+          {notes}
+        </fieldset>
+      );
+    case 'choice':
+      return (
+        <Labelled id={id} label={form.label} notes={notes}>
+          <select value={value as string} onChange={(e) => set(e.target.value)} {...control}>
+            {Object.entries(form.choices ?? {}).map(([word, shown]) => (
+              <option key={word} value={word}>
+                {shown}
+              </option>
+            ))}
+          </select>
+        </Labelled>
+      );
+    case 'lines':
+      return (
+        <Labelled id={id} label={form.label} notes={notes}>
+          <textarea rows={3} value={value as string} onChange={(e) => set(e.target.value)} spellCheck={false} {...control} />
+        </Labelled>
+      );
+    case 'secret':
+      return (
+        <Labelled id={id} label={form.label} notes={notes}>
+          <div className="with-button">
+            <input type={revealed ? 'text' : 'password'} value={value as string} onChange={(e) => set(e.target.value)} autoComplete="off" spellCheck={false} {...control} />
+            <button type="button" className="small" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
+              {revealed ? 'Hide' : 'Show'}
+            </button>
+          </div>
+        </Labelled>
+      );
+    case 'text':
+      return (
+        <Labelled id={id} label={form.label} notes={notes}>
+          <input value={value as string} placeholder={form.example} disabled={!fieldInUse(field, draft)} onChange={(e) => set(e.target.value)} autoComplete="off" spellCheck={false} {...control} />
+        </Labelled>
+      );
+  }
+}
+
+/** A field with its label above the control and its notes below. */
+function Labelled({ id, label, notes, children }: { id: string; label: string; notes: ReactNode; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {notes}
+    </div>
   );
 }
