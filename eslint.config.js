@@ -38,5 +38,13 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests beside the code stand on their own: what they share lives in engine/testing and
+    // supernode/testing; e2e/ holds the suites that cross processes and namespaces.
+    files: ['{engine,supernode,native,desktop,renderer,electron,scripts}/**/*.{ts,tsx,cts}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/e2e/**'], message: 'Code and tests beside it never import from e2e/; move a shared helper to engine/testing or supernode/testing.' }] }],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );
