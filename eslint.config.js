@@ -39,11 +39,11 @@ export default tseslint.config(
     },
   },
   {
-    // Tests beside the code stand on their own: what they share lives in engine/testing and
-    // supernode/testing; e2e/ holds the suites that cross processes and namespaces.
+    // Tests beside the code stand on their own: what they share lives in testing/ folders
+    // (engine/testing, engine/edge/testing, supernode/testing); e2e/ holds the cross-process suites.
     files: ['{engine,supernode,native,desktop,renderer,electron,scripts}/**/*.{ts,tsx,cts}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/e2e/**'], message: 'Code and tests beside it never import from e2e/; move a shared helper to engine/testing or supernode/testing.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/e2e/**'], message: 'Code and tests beside it never import from e2e/; move a shared helper to a testing/ folder beside the code.' }] }],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

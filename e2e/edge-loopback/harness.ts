@@ -1,11 +1,12 @@
 // A real supernode and real edges in one process over real UDP/TCP on loopback, with in-memory
-// frame ports (engine/testing/loopback.ts), and the frames the edge-loopback suites exchange.
+// frame ports (engine/edge/testing/loopback-edge.ts), and the frames the edge-loopback suites exchange.
 import type { KithConfig } from '../../engine/config/schema.js';
 import { bytesEqual } from '../../engine/protocol/codec.js';
-import { LOOPBACK, type TestEdge } from '../../engine/testing/loopback.js';
+import type { TestEdge } from '../../engine/edge/testing/loopback-edge.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
 import { startSupernode as startLoopbackSupernode, testConfig, type RunningSupernode } from '../../supernode/testing/start.js';
 
-export { edgeConfig, startEdge, type TestEdge } from '../../engine/testing/loopback.js';
+export { edgeConfig, startEdge, type TestEdge } from '../../engine/edge/testing/loopback-edge.js';
 export { waitFor } from '../../engine/testing/wait-for.js';
 export type { RunningSupernode } from '../../supernode/testing/start.js';
 

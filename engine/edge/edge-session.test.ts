@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { startSupernode, type RunningSupernode } from '../../supernode/testing/start.js';
 import { ok } from '../result.js';
 import { quietLogger } from '../testing/log.js';
-import { edgeConfig } from '../testing/loopback.js';
 import { waitFor } from '../testing/wait-for.js';
 import { EdgeSession } from './edge-session.js';
 import { createMemoryFramePort } from './frame-port.js';
+import { edgeConfig } from './testing/loopback-edge.js';
 
 describe('edge session', () => {
   let sn: RunningSupernode;
