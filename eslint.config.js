@@ -56,5 +56,13 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'Buffer', message: 'shared/ is browser-safe: use Uint8Array and TextEncoder.' }, { name: 'process', message: 'shared/ is browser-safe.' }],
     },
   },
+  {
+    // Tests beside the code stand on their own: what they share lives in testing/ folders
+    // (engine/testing, engine/edge/testing, supernode/testing); e2e/ holds the cross-process suites.
+    files: ['{engine,shared,supernode,native,desktop,renderer,electron,scripts}/**/*.{ts,tsx,cts}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/e2e/**'], message: 'Code and tests beside it never import from e2e/; move a shared helper to a testing/ folder beside the code.' }] }],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

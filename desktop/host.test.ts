@@ -5,7 +5,6 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSupernode, waitFor, type RunningSupernode } from '../e2e/edge-loopback/harness.js';
 import { createMemoryFramePort } from '../engine/edge/io/frame-port.js';
 import { basicAuthorization } from '../engine/mgmt/index.js';
 import { ok } from '../engine/result.js';
@@ -13,6 +12,8 @@ import type { NetworkSettings, SettingsSetResult, SettingsView } from '../engine
 import { startDesktopHost, type DesktopHost } from './host.js';
 import { ProfileStore } from '../engine/profiles/profile-store.js';
 import { defaultSettings } from '../shared/config/settings-form.js';
+import { waitFor } from '../engine/testing/wait-for.js';
+import { startSupernode, type RunningSupernode } from '../supernode/testing/start.js';
 
 describe('desktop host', () => {
   let dir: string;

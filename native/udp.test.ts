@@ -217,6 +217,8 @@ test('oversized datagrams are dropped and counted; failed sends are reported wit
 test('close while busy: inside the receive handler, with sends queued, twice; sends after close are refused', { skip }, async () => {
   const receiver = open({ address: '127.0.0.1', port: 0 });
   const sender = open({ address: '127.0.0.1', port: 0 });
+  const marker = open({ address: '127.0.0.1', port: 0 });
+  const { done: markerHeard } = collect(marker, 1);
   const to = addressBytes('127.0.0.1')!.bytes;
   let calls = 0;
   const closedInHandler = new Promise<void>((resolve) => {
@@ -234,7 +236,12 @@ test('close while busy: inside the receive handler, with sends queued, twice; se
   });
   for (let i = 0; i < 200; i++) sender.send(Buffer.alloc(1200, i), 4, to, receiver.localAddress.port, 0, undefined);
   await closedInHandler;
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // The rest of the 200 were queued before the close; a handler call for them would come before a
+  // datagram sent after the close reaches another socket, and the loop turn that delivers it ends.
+  sender.send(Buffer.from('marker'), 4, to, marker.localAddress.port, 0, undefined);
+  await markerHeard;
+  await new Promise((resolve) => setImmediate(resolve));
+  marker.close();
   assert.equal(calls, 1);
   assert.equal(receiver.closed, true);
   assert.equal(receiver.send(Buffer.from('late'), 4, to, 9, 0, undefined), false);

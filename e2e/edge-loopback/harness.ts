@@ -1,69 +1,25 @@
 // A real supernode and real edges in one process over real UDP/TCP on loopback, with in-memory
-// frame ports. PROTOCOL.md §12 item 13: edges bind to their own 127.0.0.x addresses so every node
-// has a distinct socket; the edge's rule for loopback sockets reported by a supernode is in
-// engine/edge/context.ts (reportedSocket).
-import { defaultConfig } from '../../engine/config/load.js';
+// frame ports (engine/edge/testing/loopback-edge.ts), and the frames the edge-loopback suites exchange.
 import type { KithConfig } from '../../engine/config/schema.js';
-import { Edge } from '../../engine/edge/edge.js';
-import type { EdgeOptions } from '../../engine/edge/edge.js';
-import { createMemoryFramePort } from '../../engine/edge/io/frame-port.js';
-import type { MemoryFramePort } from '../../engine/edge/io/frame-port.js';
-import { Logger } from '../../engine/log.js';
 import { bytesEqual } from '../../engine/protocol/codec.js';
-import type { Supernode } from '../../supernode/supernode.js';
-import { mac } from '../supernode/messages.js';
-import { quietLogger, startSupernode as startLoopbackSupernode, testConfig } from '../supernode/start.js';
+import type { TestEdge } from '../../engine/edge/testing/loopback-edge.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
+import { startSupernode as startLoopbackSupernode, testConfig, type RunningSupernode } from '../../supernode/testing/start.js';
 
-export const SUPERNODE_ADDRESS = '127.0.0.1';
+export { edgeConfig, startEdge, type TestEdge } from '../../engine/edge/testing/loopback-edge.js';
+export { waitFor } from '../../engine/testing/wait-for.js';
+export type { RunningSupernode } from '../../supernode/testing/start.js';
 
-export interface RunningSupernode {
-  supernode: Supernode;
-  port: number;
-}
+export const SUPERNODE_ADDRESS = LOOPBACK;
 
+/** A supernode on LOOPBACK, on a given port (to restart it where edges expect it) or an ephemeral one. */
 export async function startSupernode(change?: (config: KithConfig) => void, port = 0): Promise<RunningSupernode> {
   return startLoopbackSupernode(
     testConfig((c) => {
-      c.connection.bind = { address: SUPERNODE_ADDRESS, port };
+      c.connection.bind = { address: LOOPBACK, port };
       change?.(c);
     }),
   );
-}
-
-export interface TestEdge {
-  edge: Edge;
-  port: MemoryFramePort;
-  mac: Uint8Array;
-}
-
-export function edgeConfig(community: string, supernodePort: number, bindAddress: string, change?: (config: KithConfig) => void): KithConfig {
-  const config = defaultConfig('edge');
-  config.community.name = community;
-  config.community.supernode = [{ host: SUPERNODE_ADDRESS, port: supernodePort }];
-  config.connection.bind = { address: bindAddress, port: 0 };
-  // Distinct descriptions: the supernode derives auto addresses from them (CONFIG.md §8), and two
-  // edges with the same address would be taken for one another (PROTOCOL.md §8.2).
-  config.connection.description = `edge-${bindAddress}`;
-  change?.(config);
-  return config;
-}
-
-/** Starts an edge; log lines go nowhere unless KITH_TEST_LOG is set. */
-export async function startEdge(config: KithConfig, edgeMac: string, extra: Partial<EdgeOptions> = {}): Promise<TestEdge> {
-  const port = createMemoryFramePort(mac(edgeMac));
-  const logger = process.env.KITH_TEST_LOG === undefined ? quietLogger() : new Logger(4);
-  const edge = new Edge({ config, port, logger, localDiscovery: false, ...extra });
-  await edge.connect();
-  return { edge, port, mac: port.mac };
-}
-
-/** Polls condition every 10 ms; rejects with what after timeoutMs. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function ipv4Bytes(address: string): number[] {

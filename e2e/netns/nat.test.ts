@@ -7,7 +7,8 @@
 // 2b would stay relayed there for any edge.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../../engine/crypto/user-password.js';
 import { call, describePeer, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath, edgePeers } from './kith.js';
@@ -64,22 +65,18 @@ async function paths(pair: EdgePair): Promise<string> {
 }
 
 describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
-
-  async function scenario(variantA: NatVariant, variantB: NatVariant, community: string, options?: PairOptions): Promise<{ topology: Topology; pair: EdgePair }> {
+  /** A fresh topology for one test, removed when that test ends. */
+  async function scenario(t: TestContext, variantA: NatVariant, variantB: NatVariant, community: string, options?: PairOptions): Promise<{ topology: Topology; pair: EdgePair }> {
     const built = await natPair(variantA, variantB, community, options);
-    cleanups.push(async () => {
+    t.after(async () => {
       await built.topology.destroy();
       built.runDir.remove();
     });
     return built;
   }
 
-  it('2a: home routers (INPUT on the WAN only ESTABLISHED,RELATED) → direct both ways', async () => {
-    const { topology, pair } = await scenario('home', 'home', 'nat-a');
+  it('2a: home routers (INPUT on the WAN only ESTABLISHED,RELATED) → direct both ways', async (t) => {
+    const { topology, pair } = await scenario(t, 'home', 'home', 'nat-a');
     const rtt = await pingBothWays(topology, pair);
     const [ofA, ofB] = await Promise.all([waitForPeerPath(pair.a, 'direct', SETTLE_MS), waitForPeerPath(pair.b, 'direct', SETTLE_MS)]);
     assert.equal(typeof ofA.rttMs, 'number');
@@ -87,8 +84,8 @@ describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => 
     observe(`2a home/home: ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(pair)}`);
   });
 
-  it('2b: NAT routers without an input firewall → direct both ways', async () => {
-    const { topology, pair } = await scenario('open-input', 'open-input', 'nat-b');
+  it('2b: NAT routers without an input firewall → direct both ways', async (t) => {
+    const { topology, pair } = await scenario(t, 'open-input', 'open-input', 'nat-b');
     const rtt = await pingBothWays(topology, pair);
     const [ofA, ofB] = await Promise.all([waitForPeerPath(pair.a, 'direct', SETTLE_MS), waitForPeerPath(pair.b, 'direct', SETTLE_MS)]);
     assert.equal(typeof ofA.rttMs, 'number');
@@ -97,11 +94,10 @@ describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => 
   });
 
   describe('2c: one symmetric router (MASQUERADE --random), the other a home router', () => {
-    let built: { topology: Topology; pair: EdgePair } | undefined;
-    it('traffic flows both ways', async () => {
-      built = await scenario('symmetric', 'home', 'nat-c');
-      const rtt = await pingBothWays(built.topology, built.pair);
-      observe(`2c symmetric/home: ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(built.pair)}`);
+    it('traffic flows both ways', async (t) => {
+      const { topology, pair } = await scenario(t, 'symmetric', 'home', 'nat-c');
+      const rtt = await pingBothWays(topology, pair);
+      observe(`2c symmetric/home: ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(pair)}`);
     });
     // Linux conntrack filters by the remote address AND port. The symmetric side's punches leave
     // from a fresh random port per destination, which the home router — open only towards the port
@@ -110,20 +106,22 @@ describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => 
     // never gets a direct datagram through; Kith's port spray does (engine/edge/control/port-spray.ts): the
     // symmetric side opens extra sockets with TTL-limited openers, the home side probes random ports
     // of its router until one hits, and both then use that socket pair.
-    it('both edges report the peer as direct (port spray)', async () => {
-      assert.ok(built !== undefined);
+    it('both edges report the peer as direct (port spray)', async (t) => {
+      const { topology, pair } = await scenario(t, 'symmetric', 'home', 'nat-c');
+      // Traffic makes the edges look for each other; the spray follows when punching fails.
+      await pingBothWays(topology, pair);
       const started = Date.now();
-      await Promise.all([waitForPeerPath(built.pair.a, 'direct', DIRECT_BY_SPRAY_MS), waitForPeerPath(built.pair.b, 'direct', DIRECT_BY_SPRAY_MS)]);
-      const rtt = await pingBothWays(built.topology, built.pair);
-      observe(`2c symmetric/home: direct after ${Date.now() - started} ms; ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(built.pair)}`);
+      await Promise.all([waitForPeerPath(pair.a, 'direct', DIRECT_BY_SPRAY_MS), waitForPeerPath(pair.b, 'direct', DIRECT_BY_SPRAY_MS)]);
+      const rtt = await pingBothWays(topology, pair);
+      observe(`2c symmetric/home: direct after ${Date.now() - started} ms; ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(pair)}`);
     });
   });
 
   // The extra socket's datagrams take the edge's normal receive path: header encryption with the
   // dynamic keys of a user/password community works through it like through the main socket.
-  it('2c with user/password (header encryption, dynamic keys) → direct both ways', async () => {
+  it('2c with user/password (header encryption, dynamic keys) → direct both ways', async (t) => {
     const cipher = '-Ocommunity.cipher=ChaCha20';
-    const { topology, pair } = await scenario('symmetric', 'home', 'nat-upw', {
+    const { topology, pair } = await scenario(t, 'symmetric', 'home', 'nat-upw', {
       communities: `nat-upw\n* kitha ${publicKey('kitha', 'kitha-test-pw')}\n* kithb ${publicKey('kithb', 'kithb-test-pw')}\n`,
       spec: { key: 'upw-test-key', extra: [cipher, '-Oauth.password=kitha-test-pw'] },
       specB: { extra: ['-Oconnection.register_interval=3', '-Oconnection.description=kithb', cipher, '-Oauth.password=kithb-test-pw'] },
@@ -135,8 +133,8 @@ describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => 
     observe(`2c user/password: direct after ${Date.now() - started} ms; ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; ${await paths(pair)}`);
   });
 
-  it('2d: both routers symmetric → traffic flows, both report relayed via the supernode', async () => {
-    const { topology, pair } = await scenario('symmetric', 'symmetric', 'nat-d');
+  it('2d: both routers symmetric → traffic flows, both report relayed via the supernode', async (t) => {
+    const { topology, pair } = await scenario(t, 'symmetric', 'symmetric', 'nat-d');
     const rtt = await pingBothWays(topology, pair);
     const [ofA, ofB] = await Promise.all([waitForPeerPath(pair.a, 'relayed', SETTLE_MS), waitForPeerPath(pair.b, 'relayed', SETTLE_MS)]);
     assert.ok(ofA.via !== undefined && ofB.via !== undefined, 'a relayed peer names the supernode it goes through');

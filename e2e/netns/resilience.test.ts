@@ -81,7 +81,8 @@ describe('netns: a supernode name that resolves only after the edge started', { 
     writeFileSync(hosts, '127.0.0.1 localhost\n');
     const edge = startEdge(topology, runDir, host, 'kithdns', { community: 'dns', address: `${VPN_A}/24`, supernodes: [`${NAME}:${SUPERNODE_PORT}`], extra: FAST });
     await waitFor('the edge to answer', () => edgeStatus(edge), SETTLE_MS);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The edge has looked the name up and found nothing: it has no address to register with yet.
+    await waitFor(`a failed lookup of ${NAME}`, () => (edge.output().includes(`cannot resolve supernode ${NAME}`) ? true : undefined), SETTLE_MS);
     assert.notEqual((await edgeStatus(edge))?.state, 'registered', 'no address for the supernode yet');
 
     // The same file (the bind mount keeps the inode): the name now resolves.

@@ -10,8 +10,9 @@ import { encodeMessage, MessageType } from '../../engine/protocol/index.js';
 import type { Message } from '../../engine/protocol/index.js';
 import { ManualClock } from '../../engine/clock.js';
 import { mac, packet, ping, registerSuper, simpleId } from '../supernode/messages.js';
-import { LOOPBACK, SimPeer } from '../supernode/sim-peer.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { SimPeer } from '../supernode/sim-peer.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const VICTIM = '127.0.0.2';
 const SPOOFED_REGISTRATIONS = 500;

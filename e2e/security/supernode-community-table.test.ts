@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { MessageType } from '../../engine/protocol/index.js';
 import { mac, packet, ping, registerSuper, simpleId } from '../supernode/messages.js';
 import { SimPeer } from '../supernode/sim-peer.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const FAKE_COMMUNITIES = 4100;
 const WAIT_MS = 3000;

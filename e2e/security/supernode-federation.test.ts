@@ -9,8 +9,9 @@ import { AuthScheme, DEFAULT_TTL, macToString, MessageType } from '../../engine/
 import type { Mac, RegisterSuperMessage, RegisterSuperNakMessage } from '../../engine/protocol/index.js';
 import type { Supernode } from '../../supernode/supernode.js';
 import { mac, registerSuper, simpleId } from '../supernode/messages.js';
-import { headerEncryptionFor, LOOPBACK, SimPeer } from '../supernode/sim-peer.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { headerEncryptionFor, SimPeer } from '../supernode/sim-peer.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const QUIET_MS = 600;
 const FEDERATION = 'kithsecfed';

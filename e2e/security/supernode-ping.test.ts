@@ -6,7 +6,7 @@ import { encodeMessage, MessageType } from '../../engine/protocol/index.js';
 import { ManualClock } from '../../engine/clock.js';
 import { mac, ping, registerSuper, simpleId } from '../supernode/messages.js';
 import { SimPeer } from '../supernode/sim-peer.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const PINGS = 200;
 const SETTLE_MS = 500;

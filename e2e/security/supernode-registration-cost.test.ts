@@ -9,7 +9,7 @@ import { MessageType, NULL_MAC } from '../../engine/protocol/index.js';
 import { ManualClock } from '../../engine/clock.js';
 import { mac, registerSuper, simpleId } from '../supernode/messages.js';
 import { SimPeer } from '../supernode/sim-peer.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const COMMUNITY = 'scale';
 const WINDOW = 100;

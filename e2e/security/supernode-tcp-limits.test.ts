@@ -7,7 +7,7 @@ import type { Socket as TcpSocket } from 'node:net';
 import { describe, it } from 'node:test';
 import { decodeMessage, encodeMessage, frameMessage, MessageType, TcpDeframer, TCP_MAX_FRAME_EDGE } from '../../engine/protocol/index.js';
 import { mac, registerSuper, simpleId } from '../supernode/messages.js';
-import { startSupernode, testConfig } from '../supernode/start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const IDLE_CONNECTIONS = 1030;
 const CONNECT_BATCH = 100;

@@ -11,7 +11,7 @@ import { fromHex, readVectorJson } from '../../engine/testing/vectors.js';
 import { ManualClock } from '../../engine/clock.js';
 import { mac, packet, ping, registerSuper, simpleId } from './messages.js';
 import { SimPeer } from './sim-peer.js';
-import { startSupernode, testConfig } from './start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const GARBAGE_DATAGRAMS = 100_000;
 // Small enough that a batch always fits the supernode's socket buffer; the control PING after each

@@ -8,7 +8,7 @@ import { readVectorJson } from '../../engine/testing/vectors.js';
 import type { Supernode } from '../../supernode/supernode.js';
 import { mac } from './messages.js';
 import { SimPeer } from './sim-peer.js';
-import { startSupernode, testConfig } from './start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 import { portOf, replay } from './vector-replay.js';
 import type { CapturedVector } from './vector-replay.js';
 

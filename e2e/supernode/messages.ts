@@ -1,13 +1,9 @@
 // Edge messages for the end-to-end tests, built with the wire codec's types.
-import { AuthScheme, DEFAULT_TTL, MessageType, NO_AUTH, NULL_MAC, parseMac } from '../../engine/protocol/index.js';
+import { AuthScheme, DEFAULT_TTL, MessageType, NO_AUTH, NULL_MAC } from '../../engine/protocol/index.js';
 import type { Auth, IpSubnet, Mac, PacketMessage, QueryPeerMessage, RegisterMessage, RegisterSuperMessage, Socket } from '../../engine/protocol/index.js';
 import { communityField } from '../../engine/crypto/dynamic-key.js';
 
-export function mac(text: string): Mac {
-  const parsed = parseMac(text);
-  if (!parsed.ok) throw new Error(`bad MAC ${text}`);
-  return parsed.value;
-}
+export { mac } from '../../engine/testing/loopback.js';
 
 export const simpleId = (byte: number): Auth => ({ scheme: AuthScheme.SimpleId, token: new Uint8Array(16).fill(byte) });
 

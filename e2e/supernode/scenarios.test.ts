@@ -24,7 +24,7 @@ import {
 import type { Supernode } from '../../supernode/supernode.js';
 import { mac, packet, ping, queryPeer, register, registerSuper, simpleId } from './messages.js';
 import { headerEncryptionFor, SimPeer } from './sim-peer.js';
-import { startSupernode, SUPERNODE_MAC, testConfig } from './start.js';
+import { startSupernode, SUPERNODE_MAC, testConfig } from '../../supernode/testing/start.js';
 import { portOf, replay } from './vector-replay.js';
 import type { CapturedVector } from './vector-replay.js';
 

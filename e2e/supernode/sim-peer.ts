@@ -11,9 +11,9 @@ import { TimeStampGenerator } from '../../engine/crypto/timestamp.js';
 import { appendAuthTrailer } from '../../engine/crypto/user-password.js';
 import type { SpeckKeySchedule } from '../../engine/crypto/speck.js';
 import { communityField } from '../../engine/crypto/dynamic-key.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
 import { keyKindFor } from '../../engine/protocol/envelope.js';
 
-export const LOOPBACK = '127.0.0.1';
 const DEFAULT_WAIT_MS = 3000;
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 

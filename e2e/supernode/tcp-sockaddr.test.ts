@@ -7,7 +7,7 @@ import type { Socket as TcpSocket } from 'node:net';
 import { describe, it } from 'node:test';
 import { encodeMessage, frameMessage } from '../../engine/protocol/index.js';
 import { mac, registerSuper, simpleId } from './messages.js';
-import { startSupernode } from './start.js';
+import { startSupernode } from '../../supernode/testing/start.js';
 
 const WAIT_MS = 3000;
 

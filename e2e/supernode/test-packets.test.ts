@@ -9,8 +9,9 @@ import type { Socket as NetSocket } from 'node:net';
 import { decodeMessage, encodeMessage, MessageType, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../../engine/protocol/index.js';
 import { fromHex, parseHexdumps, readVectorJson, readVectorText, toHex } from '../../engine/testing/vectors.js';
 import type { Supernode } from '../../supernode/supernode.js';
-import { LOOPBACK, SimPeer } from './sim-peer.js';
-import { startSupernode } from './start.js';
+import { SimPeer } from './sim-peer.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
+import { startSupernode } from '../../supernode/testing/start.js';
 import { ipv4SocketHex } from './vector-replay.js';
 
 interface CapturedPacket {

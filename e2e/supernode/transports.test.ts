@@ -12,7 +12,7 @@ import type { DecodedMessage, Message } from '../../engine/protocol/index.js';
 import type { Supernode } from '../../supernode/supernode.js';
 import { mac, packet, registerSuper, simpleId } from './messages.js';
 import { SimPeer } from './sim-peer.js';
-import { startSupernode, testConfig } from './start.js';
+import { startSupernode, testConfig } from '../../supernode/testing/start.js';
 
 const WAIT_MS = 3000;
 

@@ -1,13 +1,16 @@
 // Fuzzing the request path: the pure JSON-RPC dispatcher 100,000 times, the live server (Node's
-// HTTP parser plus our routing, limits and error replies) 10,000 times. Zero crashes, every
-// reply well formed.
+// HTTP parser plus our routing, limits and error replies) 10,000 times (KITH_FUZZ_RUNS overrides
+// both). Zero crashes, every reply well formed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { FUZZ_RUNS, fuzzRuns } from '../testing/fuzz.js';
 import { basicAuthorization } from './auth.js';
 import { dispatchRpc } from './rpc-dispatch.js';
 import { exchange, fakeMethods, parseResponses, PASSWORD, startServer, unixTarget, type RunningServer } from './test-support.js';
 
+/** Each request over the socket costs far more than a dispatch, hence fewer runs. */
+const SERVER_RUNS = fuzzRuns(10_000);
 const METHODS = ['get_verbose', 'set_verbose', 'stop', 'get_edges', 'get_communities', 'post.test', 'help', 'nope', 'get_timestamps'];
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
@@ -33,7 +36,7 @@ const authorised = fc.boolean();
 const STATUSES = new Set([200, 400, 401, 403, 404, 500, 507]);
 
 describe('fuzz: JSON-RPC dispatch (pure)', () => {
-  it('answers 100,000 random and mutated bodies with well-formed replies', async () => {
+  it(`answers ${FUZZ_RUNS} random and mutated bodies with well-formed replies`, async () => {
     const state = { verbosity: 2, stops: 0 };
     const table = fakeMethods(state, 40);
     await fc.assert(
@@ -53,7 +56,7 @@ describe('fuzz: JSON-RPC dispatch (pure)', () => {
           assert.ok(['Error: parsing json\n', 'Unknown method\n', 'unauthorised\n'].includes(bodyText), bodyText);
         }
       }),
-      { numRuns: 100_000 },
+      { numRuns: FUZZ_RUNS },
     );
   });
 });
@@ -85,7 +88,7 @@ describe('fuzz: live server over the unix socket', () => {
   });
   after(() => running.stop());
 
-  it('answers 10,000 random and mutated HTTP requests with well-formed responses and stays up', async () => {
+  it(`answers ${SERVER_RUNS} random and mutated HTTP requests with well-formed responses and stays up`, async () => {
     await fc.assert(
       fc.asyncProperty(rawRequest, async (request) => {
         // Replies to HEAD rightly carry a Content-Length but no body, which parseResponses cannot tell.
@@ -95,7 +98,7 @@ describe('fuzz: live server over the unix socket', () => {
         assert.ok(responses !== undefined, JSON.stringify(data.toString('latin1')));
         for (const response of responses) assert.ok(response.status >= 200 && response.status <= 599);
       }),
-      { numRuns: 10_000 },
+      { numRuns: SERVER_RUNS },
     );
     const status = parseResponses(await exchange(unixTarget(running), 'GET /status HTTP/1.1\r\n\r\n'));
     assert.equal(status?.[0]?.status, 200);

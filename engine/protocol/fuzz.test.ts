@@ -1,37 +1,16 @@
 // Property-based fuzzing of the decoders with fast-check: random bytes and mutations of every
-// captured vector must never make decodeMessage or the TCP deframer throw, and whatever decodes
-// must re-encode (and decode again).
+// captured vector must never make decodeMessage, the PACKET fast path or the TCP deframer throw,
+// whatever decodes must re-encode (and decode again), and the fast path must agree with decodeMessage.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, mutationsOf, randomBytes } from '../testing/fuzz.js';
-import { fromHex, readVectorJson, vectorPath } from '../testing/vectors.js';
-import { TCP_MAX_FRAME_EDGE, TCP_MAX_FRAME_SUPERNODE, TcpDeframer, decodeMessage, encodeMessage, frameMessage } from './index.js';
+import { fastPathAgrees } from '../testing/fast-path-agreement.js';
+import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, mutationsOf, randomBytes, untrustedBytes } from '../testing/fuzz.js';
+import { wireVectorMessages } from '../testing/vectors.js';
+import { MessageType, TCP_MAX_FRAME_EDGE, TCP_MAX_FRAME_SUPERNODE, TcpDeframer, decodeMessage, encodeMessage, frameMessage } from './index.js';
 
-
-/** Every decodable message in the vector files: the values of "hex" / "plain_hex" / "plaintext" keys. */
-function loadCorpus(): Uint8Array[] {
-  const corpus: Uint8Array[] = [];
-  const visit = (node: unknown, key: string): void => {
-    if (typeof node === 'string') {
-      if ((key === 'hex' || key === 'plain_hex' || key === 'plaintext') && /^(?:[0-9a-f]{2})+$/.test(node)) {
-        const bytes = fromHex(node);
-        if (decodeMessage(bytes).ok) corpus.push(bytes);
-      }
-    } else if (Array.isArray(node)) {
-      for (const item of node) visit(item, key);
-    } else if (typeof node === 'object' && node !== null) {
-      for (const [childKey, child] of Object.entries(node)) visit(child, childKey);
-    }
-  };
-  for (const file of readdirSync(vectorPath('wire')).filter((name) => name.endsWith('.json'))) {
-    visit(readVectorJson('wire', file), '');
-  }
-  return corpus;
-}
-
-const corpus = loadCorpus();
+/** Every decodable message in the vector files. */
+const corpus = wireVectorMessages().filter((bytes) => decodeMessage(bytes).ok);
 
 /** decodeMessage must not throw; a successful decoding must re-encode and decode to the same type. */
 function decodeNeverThrows(bytes: Uint8Array): void {
@@ -132,6 +111,17 @@ test('fuzz: TCP deframer on re-chunked streams of mutated vectors', { timeout: F
         result.value.forEach(decodeNeverThrows);
       }
       assert.ok(frames >= 1);
+    }),
+    { numRuns: FUZZ_RUNS },
+  );
+});
+
+test('fuzz: readPacketHeader agrees with decodeMessage on random and mutated input', { timeout: FUZZ_TIMEOUT_MS }, () => {
+  fc.assert(
+    fc.property(untrustedBytes(wireVectorMessages(), 2100), fc.boolean(), (buf, forcePacket) => {
+      // Half the inputs get PACKET type bits, so the fast path's own checks are exercised.
+      if (forcePacket && buf.length >= 4) buf[3] = (buf[3]! & ~0x1f) | MessageType.Packet;
+      fastPathAgrees(buf);
     }),
     { numRuns: FUZZ_RUNS },
   );

@@ -2,8 +2,20 @@
 // and mutations of real captured inputs (bit flips, truncation, extension), fed through fast-check.
 import fc from 'fast-check';
 
+/**
+ * Runs of one fuzz target: `standard`, unless KITH_FUZZ_RUNS gives one count for every target (a
+ * quick pass while editing, or a long soak). A malformed value fails the run rather than fuzzing less.
+ */
+export function fuzzRuns(standard: number): number {
+  const override = process.env.KITH_FUZZ_RUNS;
+  if (override === undefined || override === '') return standard;
+  const runs = Number(override);
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`KITH_FUZZ_RUNS must be a whole number of runs, at least 1 (got "${override}")`);
+  return runs;
+}
+
 /** Runs per fuzz target (the protocol core's acceptance asks for at least 100,000). */
-export const FUZZ_RUNS = 100_000;
+export const FUZZ_RUNS = fuzzRuns(100_000);
 
 /** node:test timeout of one fuzz target: a hang fails the test instead of stalling CI. */
 export const FUZZ_TIMEOUT_MS = 120_000;

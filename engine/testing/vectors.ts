@@ -1,6 +1,6 @@
 // Locates the captured n3n vectors for tests: `../shared/vectors` beside the repository (as on the
 // development machines and in CI), or wherever KITH_VECTORS points.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,22 @@ export function readVectorText(...parts: string[]): string {
 
 export function readVectorJson<T = unknown>(...parts: string[]): T {
   return JSON.parse(readVectorText(...parts)) as T;
+}
+
+/** Every message in the wire vector files: the values of "hex" / "plain_hex" / "plaintext" keys. */
+export function wireVectorMessages(): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  const visit = (node: unknown, key: string): void => {
+    if (typeof node === 'string') {
+      if ((key === 'hex' || key === 'plain_hex' || key === 'plaintext') && /^(?:[0-9a-f]{2})+$/.test(node)) found.push(fromHex(node));
+    } else if (Array.isArray(node)) {
+      for (const item of node) visit(item, key);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [childKey, child] of Object.entries(node)) visit(child, childKey);
+    }
+  };
+  for (const file of readdirSync(vectorPath('wire')).filter((name) => name.endsWith('.json'))) visit(readVectorJson('wire', file), '');
+  return found;
 }
 
 export function fromHex(hex: string): Uint8Array {

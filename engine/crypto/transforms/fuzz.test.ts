@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { CipherName, Transform, TransformDecryptError } from '../transform.js';
-import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, untrustedBytes } from '../../testing/fuzz.js';
+import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzRuns, untrustedBytes } from '../../testing/fuzz.js';
 import { fromHex, readVectorJson } from '../../testing/vectors.js';
 import { CIPHER_NAMES, createTransform } from './index.js';
 
-const ROUND_TRIP_RUNS = 10_000;
+const ROUND_TRIP_RUNS = fuzzRuns(10_000);
 const MAX_PLAINTEXT = 2048; // CRYPTO.md §2.0: n3n's N2N_PKT_BUF_SIZE
 const KEY = Uint8Array.from(Buffer.from('SoMEVer!S$cUREPassWORD', 'latin1'));
 const DECRYPT_ERRORS: readonly TransformDecryptError[] = ['too-short', 'too-long', 'bad-padding'];

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { edgeConfig, startSupernode, waitFor, type RunningSupernode } from '../../../e2e/edge-loopback/harness.js';
-import { Logger } from '../../log.js';
+import { startSupernode, type RunningSupernode } from '../../../supernode/testing/start.js';
 import { ok } from '../../result.js';
+import { quietLogger } from '../../testing/log.js';
+import { waitFor } from '../../testing/wait-for.js';
 import { EdgeSession } from './edge-session.js';
 import { createMemoryFramePort } from '../io/frame-port.js';
+import { edgeConfig } from '../testing/loopback-edge.js';
 
 describe('edge session', () => {
   let sn: RunningSupernode;
@@ -16,7 +18,7 @@ describe('edge session', () => {
     const closed: string[] = [];
     const result = await EdgeSession.open({
       config: edgeConfig('one', sn.port, '127.0.0.21', (c) => (c.tuntap.name = 'kitha')),
-      logger: new Logger(0, { write: () => undefined }),
+      logger: quietLogger(),
       portName: (c) => c.tuntap.name ?? 'kith0',
       openPort: (name) => {
         opened.push(name);

@@ -5,10 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { edgeConfig, startEdge, startSupernode, waitFor, type RunningSupernode, type TestEdge } from '../../../e2e/edge-loopback/harness.js';
+import { startSupernode, type RunningSupernode } from '../../../supernode/testing/start.js';
 import { createManagementClient, type ManagementClient } from '../../mgmt/index.js';
 import { Logger } from '../../log.js';
 import { readVectorText } from '../../testing/vectors.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { edgeConfig, startEdge, type TestEdge } from '../testing/loopback-edge.js';
 import { createEdgeManagement, type EdgeApi, type EdgeManagement } from './management.js';
 
 /** The JSON n3nctl printed after `### test: <command>` in n3n's expected output. */

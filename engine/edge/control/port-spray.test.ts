@@ -91,6 +91,23 @@ async function until(what: string, check: () => boolean, timeoutMs = 3_000): Pro
   }
 }
 
+/**
+ * Sends one datagram to a loopback port from a socket connected to it, and resolves with the error
+ * the kernel then reports: ECONNREFUSED (ICMP port unreachable) when no socket is bound there.
+ */
+async function refusal(port: number, timeoutMs = 3_000): Promise<string> {
+  const probe = createSocket('udp4');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      setTimeout(() => reject(new Error(`no refusal from port ${port}: a socket is still bound there`)), timeoutMs).unref();
+      probe.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      probe.connect(port, '127.0.0.1', () => probe.send(Buffer.from('late')));
+    });
+  } finally {
+    probe.close();
+  }
+}
+
 describe('port spray', () => {
   it('takes the role from the supernode-reported public port (§4.7)', () => {
     assert.equal(sprayRole(sock('203.0.113.1', 40000), 40000), 'easy');
@@ -245,9 +262,8 @@ describe('port spray', () => {
       assert.equal(answers[0], hit);
       route.send(new Uint8Array(4), sock('127.0.0.1', 9));
       assert.equal(h.sent.length, 1);
-      // The losing sockets are closed: a datagram to one of them is not delivered.
-      peer.send(Buffer.from('late'), openers[18] ?? 0, '127.0.0.1');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The losing sockets are closed: the kernel refuses a datagram to one, and nothing is delivered.
+      assert.equal(await refusal(openers[18] ?? 0), 'ECONNREFUSED');
       assert.equal(h.delivered.length, 1);
       // The peer goes: the route and its socket go too.
       h.spray.forget(PEER);

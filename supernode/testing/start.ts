@@ -1,12 +1,17 @@
 // Starting a supernode for a test: loopback, ephemeral port, quiet logger.
 import { defaultConfig } from '../../engine/config/load.js';
 import type { KithConfig } from '../../engine/config/schema.js';
-import { Logger } from '../../engine/log.js';
-import { Supernode } from '../../supernode/supernode.js';
-import type { SupernodeOptions } from '../../supernode/supernode.js';
-import { LOOPBACK } from './sim-peer.js';
+import { quietLogger } from '../../engine/testing/log.js';
+import { LOOPBACK } from '../../engine/testing/loopback.js';
+import { Supernode } from '../supernode.js';
+import type { SupernodeOptions } from '../supernode.js';
 
 export const SUPERNODE_MAC = Uint8Array.from([2, 0, 0, 0, 0, 1]);
+
+export interface RunningSupernode {
+  supernode: Supernode;
+  port: number;
+}
 
 export function testConfig(change?: (config: KithConfig) => void): KithConfig {
   const config = defaultConfig('supernode');
@@ -17,9 +22,7 @@ export function testConfig(change?: (config: KithConfig) => void): KithConfig {
   return config;
 }
 
-export const quietLogger = (): Logger => new Logger(0, { write: () => undefined });
-
-export async function startSupernode(config: KithConfig = testConfig(), extra: Partial<SupernodeOptions> = {}): Promise<{ supernode: Supernode; port: number }> {
+export async function startSupernode(config: KithConfig = testConfig(), extra: Partial<SupernodeOptions> = {}): Promise<RunningSupernode> {
   const supernode = await Supernode.start({ config, logger: quietLogger(), ...extra });
   return { supernode, port: supernode.address().port };
 }
