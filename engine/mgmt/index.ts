@@ -20,7 +20,7 @@ export {
   type ManagementServerOptions,
   type ServedMethods,
 } from './http-server.js';
-export type { AnyManagementExtension, ManagementExtension, Publish } from './extension.js';
+export { combineExtensions, type AnyManagementExtension, type ManagementExtension, type Publish } from './extension.js';
 export { DEFAULT_LIMITS, type ManagementLimits } from './limits.js';
 export type { Listener, TcpListenError, TcpListenOptions, UnixListenError, UnixListenOptions } from './listeners.js';
 export {
