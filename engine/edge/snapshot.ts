@@ -6,6 +6,9 @@ import { selectionText } from './supernode-selection.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { PeerView, SupernodeView } from './views.js';
 
+/** Views carry whole milliseconds since the epoch (the clock has sub-millisecond resolution for RTTs). */
+const epochMs = (time: number): number => Math.floor(time);
+
 export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
   const direct = ctx.peers.isKnown(record.mac);
   const via = ctx.current?.socket;
@@ -21,10 +24,10 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     via: direct || via === undefined ? undefined : socketToString(via),
     local: record.local,
     rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
-    lastSeen: record.lastSeen,
-    lastP2p: record.lastP2p,
-    lastSentQuery: record.lastSentQuery,
-    createdAt: record.createdAt,
+    lastSeen: epochMs(record.lastSeen),
+    lastP2p: epochMs(record.lastP2p),
+    lastSentQuery: epochMs(record.lastSentQuery),
+    createdAt: epochMs(record.createdAt),
     traffic: { ...record.traffic },
   };
 }
@@ -39,7 +42,7 @@ export function supernodeView(ctx: EdgeContext, record: SupernodeRecord): Supern
     waiting: selected && ctx.registration.snWait !== 0,
     purgeable: record.purgeable,
     rttMs: record.rtt.ms,
-    lastSeen: record.lastSeen,
+    lastSeen: epochMs(record.lastSeen),
     uptime: record.uptime,
     version: record.version,
     selection: selectionText(ctx.settings.selection, record, selected),
