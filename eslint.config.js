@@ -38,5 +38,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // shared/ runs in the engine, the Electron shell and the page alike: no Node, and only types
+    // from the folders that are not browser-safe.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'shared/ is loaded by the browser too: no Node modules.' },
+            { group: ['**/engine/**', '**/supernode/**', '**/native/**', '**/electron/**', '**/desktop/**', '**/renderer/**'], allowTypeImports: true, message: 'shared/ may import only types from the rest of the tree.' },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

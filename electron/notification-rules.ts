@@ -2,7 +2,8 @@
 // person last saw and the new one). Snapshots rather than raw events: the engine's events and the
 // periodic refresh both end in a new snapshot, and a diff cannot double-report a change.
 import type { PeerView } from '../engine/profiles/api.js';
-import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
+import { peerAddress, peerName } from '../shared/presentation.js';
+import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 export interface Notice {
   readonly kind: 'connected' | 'disconnected' | 'peer-online' | 'peer-offline' | 'relayed';

@@ -2,7 +2,8 @@
 // sees"): which icon, which tooltip, which menu. tray.ts turns these into Electron objects; the
 // menu items carry an action description instead of a click handler so they can be compared in tests.
 import type { PeerView } from '../engine/profiles/api.js';
-import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
+import { formatRtt, pathWords, peerAddress, peerName, stateWords } from '../shared/presentation.js';
+import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 /** DESIGN.md "The desktop app": the six tray states, each with its own generated icon set. */
 export const TRAY_ICON_STATES = ['disconnected', 'connecting', 'connected', 'connected-relayed', 'no-supernode', 'error'] as const;
@@ -56,11 +57,6 @@ export function slowestPeer(peers: readonly PeerView[]): PeerView | undefined {
   return slowest;
 }
 
-export function formatRtt(rttMs: number | undefined): string {
-  if (rttMs === undefined) return '? ms';
-  return rttMs < 10 ? `${rttMs.toFixed(1)} ms` : `${Math.round(rttMs)} ms`;
-}
-
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -75,12 +71,12 @@ export function statusLine(snapshot: DesktopSnapshot): string {
     case 'connecting':
       return snapshot.engine === 'starting' ? 'Starting…' : `Connecting to${network || ' the network'}…`;
     case 'no-supernode':
-      return 'No supernode reachable';
+      return stateWords({ state: 'no-supernode' });
     case 'connected':
     case 'connected-relayed':
       return `Connected to${network || ' the network'} · ${plural(snapshot.peers.length, 'peer', 'peers')}`;
     case 'disconnected':
-      return 'Disconnected';
+      return stateWords({ state: 'stopped' });
   }
 }
 
@@ -90,7 +86,7 @@ export function trayTooltip(snapshot: DesktopSnapshot): string {
   const state = trayIconState(snapshot);
   if (state === 'connected' || state === 'connected-relayed') {
     const slowest = slowestPeer(snapshot.peers);
-    if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${slowest.path}, ${formatRtt(slowest.rttMs)}`);
+    if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${pathWords(slowest)}, ${formatRtt(slowest.rttMs)}`);
   }
   const text = lines.join('\n');
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
@@ -102,10 +98,9 @@ export function menuLabel(text: string): string {
 }
 
 function peerItem(peer: PeerView): TrayMenuItem {
-  const path = peer.path === 'relayed' && peer.via !== undefined ? `relayed via ${peer.via}` : peer.path;
   return {
     type: 'normal',
-    label: menuLabel(`${peerName(peer)} — ${path} — ${formatRtt(peer.rttMs)}`),
+    label: menuLabel(`${peerName(peer)} — ${pathWords(peer)} — ${formatRtt(peer.rttMs)}`),
     enabled: true,
     action: { kind: 'copy', text: peerAddress(peer) },
   };

@@ -41,7 +41,7 @@ lib=$stage/usr/lib/kith
 # The compiled daemons and the web UI a headless edge serves; no tests, benchmarks, source maps
 # or desktop shell.
 mkdir -p "$lib/dist"
-tar -C dist --exclude='*.map' --exclude='*.test.js' --exclude='test-support.js' -cf - engine supernode native renderer | tar -C "$lib/dist" -xf -
+tar -C dist --exclude='*.map' --exclude='*.test.js' --exclude='test-support.js' -cf - engine shared supernode native renderer | tar -C "$lib/dist" -xf -
 # "type": "module" for dist/, and the version the programs report.
 node -e 'const p = require("./package.json"); process.stdout.write(JSON.stringify({ name: p.name, version: p.version, description: p.description, license: p.license, type: p.type, private: true }, null, 2) + "\n")' >"$lib/package.json"
 install -D -m 0644 native/build/Release/kith_tap.node "$lib/native/build/Release/kith_tap.node"

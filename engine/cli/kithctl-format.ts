@@ -1,6 +1,8 @@
 // kithctl's human-readable output: aligned tables built from either Kith's `kith.*` results or
 // n3n's rows (MANAGEMENT.md §6), so the same commands read Kith and n3n daemons alike. Times in
-// Kith results are ms since the epoch, in n3n rows Unix seconds; 0 means never in both.
+// Kith results are ms since the epoch, in n3n rows Unix seconds; 0 means never in both. Names,
+// figures and paths are worded as the tray and the window word them (shared/presentation.ts).
+import { formatAgo, formatBytes, formatRtt, pathWords, peerName } from '../../shared/presentation.js';
 
 /** A column-aligned table: two spaces between columns, no trailing blanks. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -13,31 +15,10 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** "12s ago", "5m ago", "3h ago", "2d ago", or "never". */
-export function ago(thenMs: number, nowMs: number): string {
-  if (thenMs <= 0) return 'never';
-  const s = Math.max(0, Math.floor((nowMs - thenMs) / 1000));
-  if (s < 120) return `${s}s ago`;
-  if (s < 7200) return `${Math.floor(s / 60)}m ago`;
-  if (s < 172_800) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86_400)}d ago`;
-}
-
-/** Bytes with binary units: "512 B", "1.5 KiB", "20.0 MiB". */
-export function bytes(count: number): string {
-  if (count < 1024) return `${count} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = count / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit] ?? ''}`;
-}
-
-const rtt = (ms: number | undefined): string => (ms === undefined ? '-' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
+const rtt = (ms: unknown): string => formatRtt(typeof ms === 'number' ? ms : undefined, '-');
 const text = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '-');
+const optional = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const string = (value: unknown): string => optional(value) ?? '';
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
 
@@ -54,20 +35,20 @@ export function peersTable(peers: readonly unknown[], nowMs: number): string {
         text(peer['macaddr']),
         direct ? 'direct' : 'relayed',
         '-',
-        ago(num(peer['last_seen']) * 1000, nowMs),
+        formatAgo(num(peer['last_seen']) * 1000, nowMs),
         '-',
       ];
     }
     const traffic = record(peer['traffic']);
-    const via = typeof peer['via'] === 'string' ? ` via ${peer['via']}` : '';
+    const view = { description: string(peer['description']), vpnIpv4: optional(peer['vpnIpv4']), vpnIpv6: optional(peer['vpnIpv6']), mac: string(peer['mac']) };
     return [
-      text(peer['description']),
-      text(peer['vpnIpv4'] ?? peer['vpnIpv6']),
-      text(peer['mac']),
-      peer['path'] === 'direct' ? 'direct' : `relayed${via}`,
-      rtt(typeof peer['rttMs'] === 'number' ? peer['rttMs'] : undefined),
-      ago(num(peer['lastSeen']), nowMs),
-      `${bytes(num(traffic['bytesIn']))} / ${bytes(num(traffic['bytesOut']))}`,
+      text(peerName(view)),
+      text(view.vpnIpv4 ?? view.vpnIpv6),
+      text(view.mac),
+      pathWords({ path: peer['path'] === 'direct' ? 'direct' : 'relayed', via: optional(peer['via']) }),
+      rtt(peer['rttMs']),
+      formatAgo(num(peer['lastSeen']), nowMs),
+      `${formatBytes(num(traffic['bytesIn']))} / ${formatBytes(num(traffic['bytesOut']))}`,
     ];
   });
   return formatTable(['NAME', 'VPN IP', 'MAC', 'PATH', 'RTT', 'LAST SEEN', 'IN/OUT'], rows);
@@ -84,7 +65,7 @@ export function supernodesTable(supernodes: readonly unknown[], nowMs: number): 
         text(sn['macaddr']),
         current === 0 ? '' : current === 2 ? 'waiting' : 'yes',
         '-',
-        ago(num(sn['last_seen']) * 1000, nowMs),
+        formatAgo(num(sn['last_seen']) * 1000, nowMs),
         text(sn['version']),
         `${num(sn['uptime'])}s`,
       ];
@@ -93,8 +74,8 @@ export function supernodesTable(supernodes: readonly unknown[], nowMs: number): 
       text(sn['socket']),
       text(sn['mac']),
       sn['selected'] === true ? (sn['waiting'] === true ? 'waiting' : 'yes') : '',
-      rtt(typeof sn['rttMs'] === 'number' ? sn['rttMs'] : undefined),
-      ago(num(sn['lastSeen']), nowMs),
+      rtt(sn['rttMs']),
+      formatAgo(num(sn['lastSeen']), nowMs),
       text(sn['version']),
       `${num(sn['uptime'])}s`,
     ];
@@ -106,7 +87,7 @@ export function supernodesTable(supernodes: readonly unknown[], nowMs: number): 
 export function edgesTable(edges: readonly unknown[], nowMs: number): string {
   const rows = edges.map((entry) => {
     const edge = record(entry);
-    return [text(edge['community']), text(edge['desc']), text(edge['ip4addr']), text(edge['macaddr']), text(edge['sockaddr']), ago(num(edge['last_seen']) * 1000, nowMs)];
+    return [text(edge['community']), text(edge['desc']), text(edge['ip4addr']), text(edge['macaddr']), text(edge['sockaddr']), formatAgo(num(edge['last_seen']) * 1000, nowMs)];
   });
   return formatTable(['COMMUNITY', 'NAME', 'VPN IP', 'MAC', 'SOCKET', 'LAST SEEN'], rows);
 }

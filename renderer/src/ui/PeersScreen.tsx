@@ -1,7 +1,7 @@
 import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import type { PeerView, PingResult } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
-import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName, peersEmptyText } from '../model/format.js';
+import { formatAgo, formatBytes, formatRtt, pathTitle, pathSentence, peerName, peersEmptyText } from '../model/format.js';
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
 import { ActionsMenu } from './ActionsMenu.js';
 import { copyText, openExternal, platformName } from './desktop.js';
@@ -125,7 +125,7 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
   return (
     <tr>
       <th scope="row" className="name">
-        <span className={name === peer.mac ? 'name-main mono' : 'name-main'}>{name}</span>
+        <span className={peer.description.trim() === '' ? 'name-main mono' : 'name-main'}>{name}</span>
         {name !== peer.mac && (
           <span className="name-sub mono">
             <span className="visually-hidden">MAC </span>
@@ -137,11 +137,11 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
       <td>
         <span className={`badge ${peer.path}`} title={pathSentence(peer)}>
           {peer.path === 'direct' ? (
-            pathBadge(peer)
+            pathTitle(peer)
           ) : (
             <>
               <span className="badge-part">Relayed</span>
-              <span className="badge-via">{breakable(pathBadge(peer).slice('Relayed'.length))}</span>
+              <span className="badge-via">{breakable(pathTitle(peer).slice('Relayed'.length))}</span>
             </>
           )}
         </span>
