@@ -12,6 +12,7 @@ export {
   type SubscribeError,
 } from './client.js';
 export { DEBUG_TOPIC, type EventTopicRow, type PublishError } from './events.js';
+export { inProcessClient, type InProcessClient, type TypedReply } from './in-process-client.js';
 export {
   createManagementServer,
   type BuiltinMethods,
