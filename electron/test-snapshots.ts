@@ -20,6 +20,7 @@ export function peer(mac: string, fields: Partial<PeerView> = {}): PeerView {
     lastSentQuery: 0,
     createdAt: 0,
     traffic: { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 },
+    answering: true,
     ...fields,
   };
 }

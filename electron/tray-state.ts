@@ -2,7 +2,7 @@
 // sees"): which icon, which tooltip, which menu. tray.ts turns these into Electron objects; the
 // menu items carry an action description instead of a click handler so they can be compared in tests.
 import type { PeerView } from '../engine/profiles/api.js';
-import { formatRtt, pathWords, peerAddress, peerName, stateWords } from '../shared/presentation.js';
+import { answeringPeers, formatRtt, pathWords, peerAddress, peerFigure, peerName, peerStateWords, stateWords } from '../shared/presentation.js';
 import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 /** DESIGN.md "The desktop app": the six tray states, each with its own generated icon set. */
@@ -40,7 +40,7 @@ export function trayIconState(snapshot: DesktopSnapshot): TrayIconState {
     case 'no-supernode':
       return 'no-supernode';
     case 'registered':
-      return snapshot.peers.some((peer) => peer.path === 'relayed') ? 'connected-relayed' : 'connected';
+      return answeringPeers(snapshot.peers).some((peer) => peer.path === 'relayed') ? 'connected-relayed' : 'connected';
     case 'stopped':
     case undefined:
       return snapshot.engine === 'starting' ? 'connecting' : 'disconnected';
@@ -74,7 +74,7 @@ export function statusLine(snapshot: DesktopSnapshot): string {
       return stateWords({ state: 'no-supernode' });
     case 'connected':
     case 'connected-relayed':
-      return `Connected to${network || ' the network'} · ${plural(snapshot.peers.length, 'peer', 'peers')}`;
+      return `Connected to${network || ' the network'} · ${plural(answeringPeers(snapshot.peers).length, 'peer', 'peers')}`;
     case 'disconnected':
       return stateWords({ state: 'stopped' });
   }
@@ -85,7 +85,7 @@ export function trayTooltip(snapshot: DesktopSnapshot): string {
   const lines = [`Kith — ${statusLine(snapshot)}`];
   const state = trayIconState(snapshot);
   if (state === 'connected' || state === 'connected-relayed') {
-    const slowest = slowestPeer(snapshot.peers);
+    const slowest = slowestPeer(answeringPeers(snapshot.peers));
     if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${pathWords(slowest)}, ${formatRtt(slowest.rttMs)}`);
   }
   const text = lines.join('\n');
@@ -97,10 +97,10 @@ export function menuLabel(text: string): string {
   return text.replaceAll('&', '&&');
 }
 
-function peerItem(peer: PeerView): TrayMenuItem {
+function peerItem(peer: PeerView, now: number): TrayMenuItem {
   return {
     type: 'normal',
-    label: menuLabel(`${peerName(peer)} — ${pathWords(peer)} — ${formatRtt(peer.rttMs)}`),
+    label: menuLabel(`${peerName(peer)} — ${peerStateWords(peer)} — ${peerFigure(peer, now)}`),
     enabled: true,
     action: { kind: 'copy', text: peerAddress(peer) },
   };
@@ -110,7 +110,8 @@ function byName(a: PeerView, b: PeerView): number {
   return peerName(a).localeCompare(peerName(b));
 }
 
-export function trayMenu(snapshot: DesktopSnapshot): readonly TrayMenuItem[] {
+/** `now` words how long ago a peer that does not answer was last seen. */
+export function trayMenu(snapshot: DesktopSnapshot, now: number = Date.now()): readonly TrayMenuItem[] {
   const state = trayIconState(snapshot);
   const running = snapshot.engine === 'running';
   const stopped = state === 'disconnected' || snapshot.status?.state === 'stopped';
@@ -134,7 +135,7 @@ export function trayMenu(snapshot: DesktopSnapshot): readonly TrayMenuItem[] {
     });
   }
   const peers = [...snapshot.peers].sort(byName);
-  const peerItems: TrayMenuItem[] = peers.slice(0, MENU_PEER_LIMIT).map(peerItem);
+  const peerItems: TrayMenuItem[] = peers.slice(0, MENU_PEER_LIMIT).map((peer) => peerItem(peer, now));
   if (peers.length > MENU_PEER_LIMIT) peerItems.push({ type: 'normal', label: `and ${peers.length - MENU_PEER_LIMIT} more…`, enabled: true, action: { kind: 'open' } });
   if (peerItems.length === 0) peerItems.push({ type: 'normal', label: 'No peers online', enabled: false });
   items.push(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatAgo, formatBytes, formatRtt, pathTitle, pathWords, peerAddress, peerName, stateWords } from './presentation.js';
+import { answeringPeers, formatAgo, formatBytes, formatRtt, pathWords, peerAddress, peerFigure, peerName, peerStateTitle, peerStateWords, stateWords } from './presentation.js';
 
 const peer = { description: '', vpnIpv4: '10.0.0.2', vpnIpv6: 'fd00::2', mac: '02:00:00:00:00:02' };
 
@@ -40,6 +40,17 @@ describe('presentation', () => {
     assert.equal(pathWords({ path: 'direct', via: undefined }), 'direct');
     assert.equal(pathWords({ path: 'relayed', via: '192.0.2.1:7654' }), 'relayed via 192.0.2.1:7654');
     assert.equal(pathWords({ path: 'relayed', via: undefined }), 'relayed');
-    assert.equal(pathTitle({ path: 'relayed', via: '192.0.2.1:7654' }), 'Relayed via 192.0.2.1:7654');
+  });
+
+  it('says a silent peer is not answering and since when, instead of its last path and RTT', () => {
+    const now = 1_000_000_000_000;
+    const live = { path: 'relayed', via: '192.0.2.1:7654', answering: true, rttMs: 41.6, lastSeen: now - 1_000 } as const;
+    const silent = { ...live, path: 'direct', answering: false, lastSeen: now - 40_000 } as const;
+    assert.equal(peerStateTitle(live), 'Relayed via 192.0.2.1:7654');
+    assert.equal(peerFigure(live, now), '42 ms');
+    assert.equal(peerStateWords(silent), 'not answering');
+    assert.equal(peerStateTitle(silent), 'Not answering');
+    assert.equal(peerFigure(silent, now), 'last seen 40 s ago');
+    assert.deepEqual(answeringPeers([live, silent]), [live]);
   });
 });

@@ -70,8 +70,23 @@ export function pathWords(peer: Pick<PeerView, 'path' | 'via'>): string {
   return peer.via === undefined ? 'relayed' : `relayed via ${peer.via}`;
 }
 
-/** The same at the start of a line or on a badge: "Direct", "Relayed via 192.0.2.1:7654". */
-export function pathTitle(peer: Pick<PeerView, 'path' | 'via'>): string {
-  const words = pathWords(peer);
+/** A peer's state: its path while it answers, "not answering" once it has been silent too long (engine/edge/peer-liveness.ts). */
+export function peerStateWords(peer: Pick<PeerView, 'path' | 'via' | 'answering'>): string {
+  return peer.answering ? pathWords(peer) : 'not answering';
+}
+
+/** The same at the start of a line or on a badge: "Direct", "Relayed via 192.0.2.1:7654", "Not answering". */
+export function peerStateTitle(peer: Pick<PeerView, 'path' | 'via' | 'answering'>): string {
+  const words = peerStateWords(peer);
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
+
+/** Beside the state: the RTT while the peer answers, "last seen 40 s ago" once it does not. */
+export function peerFigure(peer: Pick<PeerView, 'answering' | 'rttMs' | 'lastSeen'>, now: number, missing: string = NOT_MEASURED): string {
+  return peer.answering ? formatRtt(peer.rttMs, missing) : `last seen ${formatAgo(peer.lastSeen, now)}`;
+}
+
+/** The peers that answer: what "online" counts, in the tray and the window alike. */
+export function answeringPeers<P extends Pick<PeerView, 'answering'>>(peers: readonly P[]): P[] {
+  return peers.filter((peer) => peer.answering);
 }

@@ -13,6 +13,7 @@ describe('kithctl tables', () => {
     const peers = [
       { mac: '02:00:00:77:00:02', vpnIpv4: '10.0.0.2', description: 'laptop', path: 'direct', rttMs: 3.25, lastSeen: NOW - 2_000, traffic: { bytesIn: 2048, bytesOut: 100 } },
       { mac: '02:00:00:77:00:03', description: '', path: 'relayed', via: '1.2.3.4:7654', lastSeen: 0, traffic: { bytesIn: 0, bytesOut: 0 } },
+      { mac: '02:00:00:77:00:04', vpnIpv4: '10.0.0.4', description: 'gone', path: 'direct', rttMs: 1.5, answering: false, lastSeen: NOW - 40_000, traffic: { bytesIn: 0, bytesOut: 0 } },
     ];
     assert.equal(
       peersTable(peers, NOW),
@@ -20,6 +21,7 @@ describe('kithctl tables', () => {
         'NAME               VPN IP    MAC                PATH                      RTT     LAST SEEN  IN/OUT',
         'laptop             10.0.0.2  02:00:00:77:00:02  direct                    3.3 ms  just now   2.0 KiB / 100 B',
         '02:00:00:77:00:03  -         02:00:00:77:00:03  relayed via 1.2.3.4:7654  -       never      0 B / 0 B',
+        'gone               10.0.0.4  02:00:00:77:00:04  not answering             -       40 s ago   0 B / 0 B',
         '',
       ].join('\n'),
     );

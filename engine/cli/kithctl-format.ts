@@ -2,7 +2,7 @@
 // n3n's rows (MANAGEMENT.md §6), so the same commands read Kith and n3n daemons alike. Times in
 // Kith results are ms since the epoch, in n3n rows Unix seconds; 0 means never in both. Names,
 // figures and paths are worded as the tray and the window word them (shared/presentation.ts).
-import { formatAgo, formatBytes, formatRtt, pathWords, peerName } from '../../shared/presentation.js';
+import { formatAgo, formatBytes, formatRtt, peerName, peerStateWords } from '../../shared/presentation.js';
 
 /** A column-aligned table: two spaces between columns, no trailing blanks. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -40,13 +40,15 @@ export function peersTable(peers: readonly unknown[], nowMs: number): string {
       ];
     }
     const traffic = record(peer['traffic']);
+    // A peer without `answering` (an older Kith) is taken as answering.
+    const state = { path: peer['path'] === 'direct' ? ('direct' as const) : ('relayed' as const), via: optional(peer['via']), answering: peer['answering'] !== false };
     const view = { description: string(peer['description']), vpnIpv4: optional(peer['vpnIpv4']), vpnIpv6: optional(peer['vpnIpv6']), mac: string(peer['mac']) };
     return [
       text(peerName(view)),
       text(view.vpnIpv4 ?? view.vpnIpv6),
       text(view.mac),
-      pathWords({ path: peer['path'] === 'direct' ? 'direct' : 'relayed', via: optional(peer['via']) }),
-      rtt(peer['rttMs']),
+      peerStateWords(state),
+      state.answering ? rtt(peer['rttMs']) : '-',
       formatAgo(num(peer['lastSeen']), nowMs),
       `${formatBytes(num(traffic['bytesIn']))} / ${formatBytes(num(traffic['bytesOut']))}`,
     ];

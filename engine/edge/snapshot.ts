@@ -2,6 +2,7 @@
 import { macToString, socketToString } from '../protocol/index.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord } from './peer-table.js';
+import { isAnswering } from './peer-liveness.js';
 import { selectionText } from './supernode-selection.js';
 import type { SupernodeRecord } from './supernode-selection.js';
 import type { PeerView, SupernodeView } from './views.js';
@@ -29,6 +30,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     lastSentQuery: epochMs(record.lastSentQuery),
     createdAt: epochMs(record.createdAt),
     traffic: { ...record.traffic },
+    answering: isAnswering(record.lastSeen, direct ? 'direct' : 'relayed', ctx.settings.registerIntervalMs, ctx.clock.nowMs()),
   };
 }
 

@@ -31,6 +31,8 @@ export interface PeerView {
   readonly lastSentQuery: number;
   readonly createdAt: number;
   readonly traffic: Traffic;
+  /** False once the peer has been silent for longer than its path allows (peer-liveness.ts), until it is purged. */
+  readonly answering: boolean;
 }
 
 export interface SupernodeView {

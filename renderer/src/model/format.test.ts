@@ -22,8 +22,10 @@ describe('format', () => {
   });
 
   it('explains a path in a sentence', () => {
-    assert.equal(pathSentence(peer()), 'Direct connection · 23 ms');
-    assert.equal(pathSentence(peer({ path: 'relayed' })), 'Relayed through your supernode: works, but slower');
+    const now = 1_040_000;
+    assert.equal(pathSentence(peer(), now), 'Direct connection · 23 ms');
+    assert.equal(pathSentence(peer({ path: 'relayed' }), now), 'Relayed through your supernode: works, but slower');
+    assert.equal(pathSentence(peer({ answering: false }), now), 'Not answering · last seen 40 s ago');
   });
 
   it('counts the computers online in plain words', () => {

@@ -2,9 +2,9 @@
 // states are worded as the tray and kithctl word them (shared/presentation.ts); this file adds the
 // window's own sentences.
 import type { EdgeState, KithStatus, PeerView } from '../../../engine/profiles/api.js';
-import { formatRtt, stateWords } from '../../../shared/presentation.js';
+import { formatAgo, formatRtt, stateWords } from '../../../shared/presentation.js';
 
-export { formatAgo, formatBytes, formatRtt, pathTitle, peerName } from '../../../shared/presentation.js';
+export { answeringPeers, formatAgo, formatBytes, formatRtt, peerName, peerStateTitle } from '../../../shared/presentation.js';
 
 /** The status line: "Connected", "Connecting…", "No supernode reachable", "Error: …", or "Waiting for Kith…" before the first answer. */
 export function stateText(status: Pick<KithStatus, 'state' | 'reason'> | undefined): string {
@@ -22,7 +22,8 @@ export function connectButton(state: EdgeState | undefined, switching: boolean):
 }
 
 /** The longer sentence beside the badge. */
-export function pathSentence(peer: Pick<PeerView, 'path' | 'rttMs'>): string {
+export function pathSentence(peer: Pick<PeerView, 'path' | 'rttMs' | 'answering' | 'lastSeen'>, now: number): string {
+  if (!peer.answering) return `Not answering · last seen ${formatAgo(peer.lastSeen, now)}`;
   if (peer.path === 'direct') return peer.rttMs === undefined ? 'Direct connection' : `Direct connection · ${formatRtt(peer.rttMs)}`;
   return 'Relayed through your supernode: works, but slower';
 }
