@@ -6,14 +6,17 @@ import type { EdgeState, KithStatus, PeerView } from '../engine/profiles/api.js'
 /** What a table or menu shows for a figure not measured yet. */
 export const NOT_MEASURED = '—';
 
+/** A peer's addresses, as a view has them or as kithctl read them from another daemon. */
+type PeerAddresses = Pick<PeerView, 'mac'> & { readonly vpnIpv4?: string | undefined; readonly vpnIpv6?: string | undefined };
+
 /** The name a person knows a peer by: its description, else its VPN address, else its MAC. */
-export function peerName(peer: Pick<PeerView, 'description' | 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
+export function peerName(peer: PeerAddresses & Pick<PeerView, 'description'>): string {
   const description = peer.description.trim();
   return description !== '' ? description : peerAddress(peer);
 }
 
 /** The address worth copying for a peer (what `ssh`, `ping` and friends take). */
-export function peerAddress(peer: Pick<PeerView, 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
+export function peerAddress(peer: PeerAddresses): string {
   return peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac;
 }
 
@@ -65,18 +68,18 @@ export function stateWords(status: Pick<KithStatus, 'state' | 'reason'>): string
 }
 
 /** How a peer is reached, in lower case: "direct", "relayed via 192.0.2.1:7654". */
-export function pathWords(peer: Pick<PeerView, 'path' | 'via'>): string {
+export function pathWords(peer: Pick<PeerView, 'path'> & { readonly via?: string | undefined }): string {
   if (peer.path === 'direct') return 'direct';
   return peer.via === undefined ? 'relayed' : `relayed via ${peer.via}`;
 }
 
 /** A peer's state: its path while it answers, "not answering" once it has been silent too long (engine/edge/peer-liveness.ts). */
-export function peerStateWords(peer: Pick<PeerView, 'path' | 'via' | 'answering'>): string {
+export function peerStateWords(peer: Pick<PeerView, 'path' | 'answering'> & { readonly via?: string | undefined }): string {
   return peer.answering ? pathWords(peer) : 'not answering';
 }
 
 /** The same at the start of a line or on a badge: "Direct", "Relayed via 192.0.2.1:7654", "Not answering". */
-export function peerStateTitle(peer: Pick<PeerView, 'path' | 'via' | 'answering'>): string {
+export function peerStateTitle(peer: Pick<PeerView, 'path' | 'answering'> & { readonly via?: string | undefined }): string {
   const words = peerStateWords(peer);
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
 }
