@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startDesktopHost, type DesktopHost } from '../desktop/host.js';
+import { firstNetworkSettings, startDesktopHost, type DesktopHost } from '../desktop/host.js';
 import { arpRequest, edgeConfig, startEdge, startSupernode, waitFor, type RunningSupernode, type TestEdge } from '../e2e/edge-loopback/harness.js';
 import { createMemoryFramePort } from '../engine/edge/frame-port.js';
 import { STATS_INTERVAL_MS } from '../engine/edge/stats-topic.js';
 import { inProcessClient } from '../engine/mgmt/in-process-client.js';
-import type { DesktopApi, DesktopEventPayloads, NetworkSettings } from '../engine/profiles/api.js';
+import type { DesktopApi, DesktopEventPayloads } from '../engine/profiles/api.js';
 import { ProfileStore } from '../engine/profiles/profile-store.js';
 import { ok } from '../engine/result.js';
 import { createDesktopState, type EngineClient, EVENT_DEBOUNCE_MS } from './desktop-state.js';
@@ -39,17 +39,7 @@ describe('createDesktopState with the engine in this process', () => {
     dir = await mkdtemp(join(tmpdir(), 'kith-tray-'));
     sn = await startSupernode();
     const store = new ProfileStore(join(dir, 'profiles'));
-    const home: NetworkSettings = {
-      community: COMMUNITY,
-      key: '',
-      cipher: 'null',
-      compression: 'none',
-      headerEncryption: false,
-      supernodes: [`127.0.0.1:${sn.port}`],
-      addressMode: 'auto',
-      address: '',
-      description: 'desk',
-    };
+    const home = { ...firstNetworkSettings('desk'), community: COMMUNITY, supernodes: [`127.0.0.1:${sn.port}`] };
     assert.ok((await store.save('home', home)).ok);
     const started = await startDesktopHost({
       version: '0.0.0',

@@ -35,26 +35,34 @@ describe('edge loopback: a peer that stops answering', () => {
       assert.equal(seenByB()?.answering, true);
       const removals: string[] = [];
       b.edge.events.on('peer-removed', ({ mac, reason }) => removals.push(`${mac} ${reason}`));
+      // While A runs, its answers keep it answering however long B watches.
+      for (let watched = 0; watched < 2 * silenceAllowedMs('direct', b.edge.settings.registerIntervalMs); watched += STEP_MS) {
+        clock.advance(STEP_MS);
+        await settle();
+        assert.equal(seenByB()?.answering, true, `answering while alive, ${watched + STEP_MS} ms on`);
+      }
       const lastSeen = seenByB()?.lastSeen ?? 0;
 
       await a.edge.stop();
+      // Everything B heard from A happened by now (B's clock stood still until here).
+      const stoppedAt = clock.nowMs();
       const allowance = silenceAllowedMs('direct', b.edge.settings.registerIntervalMs);
       // B keeps probing (every 4 s) and nothing answers: still within the allowance, then past it.
-      while (clock.nowMs() + STEP_MS <= lastSeen + allowance) {
+      while (clock.nowMs() + STEP_MS <= stoppedAt + allowance) {
         clock.advance(STEP_MS);
         await settle();
-        assert.equal(seenByB()?.answering, true, `answering ${clock.nowMs() - lastSeen} ms after it was last seen`);
+        assert.equal(seenByB()?.answering, true, `answering ${clock.nowMs() - stoppedAt} ms after A stopped`);
       }
-      clock.advance(lastSeen + allowance + 1 - clock.nowMs());
+      clock.advance(stoppedAt + allowance + 1 - clock.nowMs());
       assert.deepEqual({ path: seenByB()?.path, answering: seenByB()?.answering, lastSeen: seenByB()?.lastSeen }, { path: 'direct', answering: false, lastSeen });
 
       // The purge removes it; the steps are short enough that B's re-registrations are answered
       // between them (§8.7.4 keeps known peers while a registration waits for its ACK).
-      while (seenByB() !== undefined && clock.nowMs() - lastSeen < SILENT_PEER_REMOVED_WITHIN_MS) {
+      while (seenByB() !== undefined && clock.nowMs() - stoppedAt < SILENT_PEER_REMOVED_WITHIN_MS) {
         clock.advance(STEP_MS);
         await settle();
       }
-      assert.equal(seenByB(), undefined, `still listed ${clock.nowMs() - lastSeen} ms after it was last seen`);
+      assert.equal(seenByB(), undefined, `still listed ${clock.nowMs() - stoppedAt} ms after A stopped`);
       assert.deepEqual(removals, [`${MAC_A} purged`]);
     } finally {
       await stopAll([a, b], sn);

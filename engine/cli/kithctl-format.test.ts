@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EdgeRow, SupernodeRow } from '../mgmt/n3n-shapes.js';
 import type { PeerView } from '../edge/views.js';
+import { peerView } from '../testing/views.js';
 import { edgeLine, edgesTable, formatTable, peerLine, peersTable, supernodeLine, supernodesTable } from './kithctl-format.js';
 
 const NOW = 1_795_638_300_000;
 
-const kithPeer = (fields: Partial<PeerView>): PeerView => ({
-  mac: '02:00:00:77:00:02',
-  vpnIpv4: undefined,
-  vpnIpv6: undefined,
-  devAddr: undefined,
-  description: '',
-  socket: undefined,
-  advertisedSocket: undefined,
-  path: 'direct',
-  via: undefined,
-  local: false,
-  rttMs: undefined,
-  lastSeen: 0,
-  lastP2p: 0,
-  lastSentQuery: 0,
-  createdAt: 0,
-  traffic: { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 },
-  answering: true,
-  ...fields,
-});
+/** A Kith peer of this test's network. */
+const kithPeer = (fields: Partial<PeerView>): PeerView => peerView({ mac: '02:00:00:77:00:02', ...fields });
 
 const n3nRow = (fields: Partial<EdgeRow>): EdgeRow => ({
   mode: 'sn',

@@ -7,6 +7,8 @@ export const MAX_PROBE_AGE_MS = 5_000;
 export class RttEstimator {
   private smoothed: number | undefined;
   private probeSentAt: number | undefined;
+  /** When the last reply arrived, fresh or not: the other side was heard then (peer-liveness.ts); 0 = never. */
+  lastReplyAt = 0;
 
   /** Smoothed RTT in milliseconds, undefined before the first sample. */
   get ms(): number | undefined {
@@ -34,6 +36,7 @@ export class RttEstimator {
 
   /** Takes a sample from the outstanding probe, if there is a fresh one. */
   replyReceived(now: number): void {
+    this.lastReplyAt = Math.max(this.lastReplyAt, now);
     const sent = this.probeSentAt;
     if (sent === undefined || now - sent > MAX_PROBE_AGE_MS) return;
     this.probeSentAt = undefined;

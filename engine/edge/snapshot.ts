@@ -2,16 +2,17 @@
 import { macToString, socketToString } from '../protocol/index.js';
 import type { EdgeContext } from './context.js';
 import type { PeerRecord } from './peer-table.js';
-import { isAnswering } from './peer-liveness.js';
+import { isAnswering, lastHeard } from './peer-liveness.js';
 import { selectionText } from './supernode-selection.js';
 import type { SupernodeRecord } from './supernode-selection.js';
-import type { PeerView, SupernodeView } from './views.js';
+import type { PeerPath, PeerView, SupernodeView } from './views.js';
 
 /** Views carry whole milliseconds since the epoch (the clock has sub-millisecond resolution for RTTs). */
 const epochMs = (time: number): number => Math.floor(time);
 
 export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
   const direct = ctx.peers.isKnown(record.mac);
+  const path: PeerPath = direct ? 'direct' : 'relayed';
   const via = ctx.current?.socket;
   return {
     mac: macToString(record.mac),
@@ -21,7 +22,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     description: record.description,
     socket: record.socket === undefined ? undefined : socketToString(record.socket),
     advertisedSocket: record.preferredSocket === undefined ? undefined : socketToString(record.preferredSocket),
-    path: direct ? 'direct' : 'relayed',
+    path,
     via: direct || via === undefined ? undefined : socketToString(via),
     local: record.local,
     rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
@@ -30,7 +31,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     lastSentQuery: epochMs(record.lastSentQuery),
     createdAt: epochMs(record.createdAt),
     traffic: { ...record.traffic },
-    answering: isAnswering(record.lastSeen, direct ? 'direct' : 'relayed', ctx.settings.registerIntervalMs, ctx.clock.nowMs()),
+    answering: isAnswering(lastHeard(record, path), path, ctx.settings.registerIntervalMs, ctx.clock.nowMs()),
   };
 }
 
