@@ -1,7 +1,8 @@
 // How Kith words peers, figures and states for people: the tray, the window and kithctl all say
 // them this way, so a peer has one name and one state wherever it is shown. Browser-safe (no Node
 // imports; lint keeps it so): the renderer imports it as a value.
-import type { EdgeState, KithStatus, PeerView } from '../engine/profiles/api.js';
+import type { KithStatus } from '../engine/edge/management.js';
+import type { EdgeState, PeerView } from '../engine/edge/views.js';
 
 /** What a table or menu shows for a figure not measured yet. */
 export const NOT_MEASURED = '—';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EdgeRow, SupernodeRow } from '../mgmt/n3n-shapes.js';
 import type { PeerView } from '../edge/views.js';
-import { peerView } from '../testing/views.js';
+import { peerView } from '../edge/test-support.js';
 import { edgeLine, edgesTable, formatTable, peerLine, peersTable, supernodeLine, supernodesTable } from './kithctl-format.js';
 
 const NOW = 1_795_638_300_000;

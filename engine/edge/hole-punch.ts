@@ -1,27 +1,6 @@
-// Peer-to-peer establishment (PROTOCOL.md §8.7, §8.8): REGISTER / REGISTER_ACK between edges —
-// REGULAR to a peer's public socket, LOCAL to its advertised socket, FORWARDED through the
-// supernode, MCAST for discovery — and the handling of received REGISTER, REGISTER_ACK and peer
-// PEER_INFO.
-//
-// Kith improvements over n3n:
-// * REGISTERs towards a socket that only a supernode reported leave with a small IP TTL until the
-//   peer is known to have punched towards us: they open our own NAT mapping but die before the
-//   peer's router. A full-TTL REGISTER reaching a router with no input firewall before the peer's
-//   own punch left it is delivered to that router itself; conntrack confirms an entry for it, and
-//   the peer's outgoing mapping towards us then collides with that entry and gets another port —
-//   no direct path for as long as retries keep the entry alive. The peer's REGISTER relayed by the
-//   supernode is the sign: a Kith or n3n edge sends it right after its direct punch, so the full-TTL
-//   REGISTER answering it finds the peer's mapping open. Retries then follow on a short schedule.
-// * Sockets observed as the source of a peer's direct REGISTER / REGISTER_ACK / PACKET always win
-//   over what a supernode reports, and a direct REGISTER is answered with our own REGISTER to its
-//   source: a peer behind a symmetric NAT (whose supernode-reported port is useless) thereby still
-//   gets a direct path in both directions when our side's NAT is not symmetric (cf. §8.7.5).
-// * When our side's router also filters by the remote port, no punch of either side gets through
-//   to a peer behind a port-randomising NAT; port-spray.ts takes over after a few seconds.
-// * Every datagram sent on a peer's behalf goes through peer-trust.ts: to an address the supernode
-//   vouched for (a PEER_INFO answering our QUERY_PEER), or paid from what the peer's own datagrams
-//   brought in. A peer the supernode has not vouched for is asked about first (QUERY_PEER, smaller
-//   than any datagram that creates a record); its PEER_INFO then lets the punching run in full.
+// Peer-to-peer establishment (PROTOCOL.md §8.7, §8.8): REGISTER / REGISTER_ACK between edges and
+// the handling of received REGISTER, REGISTER_ACK and PEER_INFO. Where it differs from n3n and why:
+// docs/nat-traversal.md.
 import { DEFAULT_TTL, isNullMac, macEquals, macKey, macToString, MessageType, RegisterCookie, socketToString } from '../protocol/index.js';
 import type { ControlMessage, Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../protocol/index.js';
 import { reportedSocket, sendToPeer, sendToSupernode, sendToSupernodeFor, stampAccepted } from './context.js';

@@ -4,7 +4,6 @@
 import type { KithConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import {
-  createManagementServer,
   defineMethod,
   MetricsRegistry,
   paginate,
@@ -17,21 +16,9 @@ import {
   type PayloadsOf,
   type ServedMethods,
 } from '../mgmt/index.js';
-import {
-  buildDate,
-  daemonControlMethods,
-  flag,
-  N3N_TOPICS,
-  NO_SOCKET,
-  seconds,
-  upperMac,
-  type EdgeRow,
-  type InfoResult,
-  type PacketStatsRow,
-  type PeerAction,
-  type SupernodeRow,
-  type TimestampsResult,
-} from '../mgmt/n3n-shapes.js';
+import { createDaemonManagement, type DaemonManagement } from '../mgmt/daemon-management.js';
+import { n3nMethods } from '../mgmt/n3n-methods.js';
+import { flag, N3N_TOPICS, NO_SOCKET, seconds, upperMac, type EdgeRow, type PacketStatsRow, type PeerAction, type SupernodeRow } from '../mgmt/n3n-shapes.js';
 import type { Edge } from './edge.js';
 import type { PeerRemovalReason } from './events.js';
 import type { EdgeState, PeerPath, PeerView, SupernodeView } from './views.js';
@@ -130,73 +117,46 @@ export interface EdgeMethodsOptions {
   readonly publishTest: (params: unknown) => void;
 }
 
-/** n3n's edge methods (minus the framework's `help`, `help.events`) and Kith's `kith.*` ones. */
+/** n3n's methods filled from the edge (MANAGEMENT.md §6), and Kith's `kith.*` ones. */
 export function edgeMethods({ edge, config, logger, version, tapName, requestStop, publishTest }: EdgeMethodsOptions) {
-  const builddate = buildDate();
-  const control = daemonControlMethods({
+  const n3n = n3nMethods({
+    kind: 'edge',
+    version,
+    advertiseAddr: config.connection.advertise_addr,
+    address: () => {
+      const status = edge.status();
+      return { macaddr: upperMac(status.mac), ip4addr: status.address?.address ?? '0.0.0.0' };
+    },
+    communities: (): { community: string }[] => {
+      // MANAGEMENT.md §6.3: with header encryption the community name is a secret.
+      if (edge.settings.headerEncryption) throw new RpcError(403, 'Forbidden');
+      return [{ community: edge.settings.communityName }];
+    },
+    edges: (context) => edge.peers().map((peer) => peerRow(edge, peer, communityFor(edge, context))),
+    macs: (): never[] => [],
+    packetStats: () => packetStatsRows(edge),
+    supernodes: () => edge.supernodes().map(supernodeRow),
+    timestamps: () => {
+      const times = edge.timestamps();
+      return {
+        last_register_req: seconds(times.lastRegisterReq),
+        last_rx_p2p: seconds(times.lastRxP2p),
+        last_rx_super: seconds(times.lastRxSuper),
+        last_sweep: seconds(times.lastSweep),
+        last_sn_fwd: 0,
+        last_sn_reg: 0,
+        start_time: seconds(times.startTime),
+      };
+    },
+    // MANAGEMENT.md §6.13: an edge has no community file.
+    reloadCommunities: (): -1 => -1,
     getVerbose: () => logger.level,
     setVerbose: (level) => (logger.level = level),
     publishTest,
     requestStop,
   });
-  const advertised = config.connection.advertise_addr === 'auto' ? '0.0.0.0' : config.connection.advertise_addr;
   return {
-    get_communities: defineMethod({
-      description: 'Show current communities',
-      needsAuth: false,
-      handler: (): { community: string }[] => {
-        // MANAGEMENT.md §6.3: with header encryption the community name is a secret.
-        if (edge.settings.headerEncryption) throw new RpcError(403, 'Forbidden');
-        return [{ community: edge.settings.communityName }];
-      },
-    }),
-    get_edges: defineMethod({
-      description: 'List current edges/peers',
-      needsAuth: false,
-      paginated: true,
-      handler: (params, context): EdgeRow[] => paginate(edge.peers().map((peer) => peerRow(edge, peer, communityFor(edge, context))), params),
-    }),
-    get_info: defineMethod({
-      description: 'Provide basic edge information',
-      needsAuth: false,
-      handler: (): InfoResult => {
-        const status = edge.status();
-        return {
-          version,
-          builddate,
-          is_edge: 1,
-          is_supernode: 0,
-          macaddr: upperMac(status.mac),
-          ip4addr: status.address?.address ?? '0.0.0.0',
-          sockaddr: `${advertised}:0`,
-        };
-      },
-    }),
-    get_mac: defineMethod({ description: 'Show known mac addresses', needsAuth: false, paginated: true, handler: (params): never[] => paginate([], params) }),
-    get_packetstats: defineMethod({ description: 'traffic counters', needsAuth: false, handler: () => packetStatsRows(edge) }),
-    get_supernodes: defineMethod({ description: 'List current supernodes', needsAuth: false, handler: (): SupernodeRow[] => edge.supernodes().map(supernodeRow) }),
-    get_timestamps: defineMethod({
-      description: 'Event timestamps',
-      needsAuth: false,
-      handler: (): TimestampsResult => {
-        const times = edge.timestamps();
-        return {
-          last_register_req: seconds(times.lastRegisterReq),
-          last_rx_p2p: seconds(times.lastRxP2p),
-          last_rx_super: seconds(times.lastRxSuper),
-          last_sweep: seconds(times.lastSweep),
-          last_sn_fwd: 0,
-          last_sn_reg: 0,
-          start_time: seconds(times.startTime),
-        };
-      },
-    }),
-    get_verbose: control.get_verbose,
-    'post.test': control['post.test'],
-    // MANAGEMENT.md §6.13: an edge has no community file.
-    reload_communities: defineMethod({ description: "Reloads communities and user's public keys", needsAuth: true, handler: () => -1 }),
-    set_verbose: control.set_verbose,
-    stop: control.stop,
+    ...n3n,
     'kith.status': defineMethod({
       description: 'Kith: state, address and supernode of this edge',
       needsAuth: false,
@@ -324,34 +284,15 @@ export interface EdgeManagementOptions extends Omit<EdgeMethodsOptions, 'publish
   readonly extension?: AnyManagementExtension;
 }
 
-export interface EdgeManagement {
-  readonly server: ManagementServer<EdgeEventPayloads>;
-  /** Stops forwarding events, closes streams and listeners, unlinks the unix socket. */
-  close(): Promise<void>;
-}
+export type EdgeManagement = DaemonManagement<EdgeEventPayloads>;
 
 /** The management server of one edge, not yet listening anywhere. */
 export function createEdgeManagement(options: EdgeManagementOptions): EdgeManagement {
-  let publishTest: (params: unknown) => void = () => undefined;
-  const server = createManagementServer({
-    session: options.session,
-    methods: edgeMethods({ ...options, publishTest: (params) => publishTest(params) }),
-    // MANAGEMENT.md §4: n3n's default password.
-    password: options.config.management.password ?? 'n3n',
+  return createDaemonManagement({
+    ...options,
+    methods: (publishTest) => edgeMethods({ ...options, publishTest }),
     topics: EDGE_TOPICS,
-    ...(options.extension === undefined ? {} : { extension: options.extension }),
     metrics: new EdgeMetrics(options.edge),
-    enableDebugPages: options.config.management.enable_debug_pages,
-    ...(options.webUiDir === undefined ? {} : { webUiDir: options.webUiDir }),
-    log: options.log,
+    forwardEvents: (server) => forwardEdgeEvents(options.edge, server),
   });
-  publishTest = (params) => void server.publish('test', { params });
-  const stopForwarding = forwardEdgeEvents(options.edge, server);
-  return {
-    server,
-    close: async () => {
-      stopForwarding();
-      await server.close();
-    },
-  };
 }

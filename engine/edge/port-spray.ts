@@ -1,45 +1,5 @@
-// Kith's port spray (birthday punching): a direct path between an edge behind a port-randomising
-// ("hard", symmetric) NAT and an edge behind a port-preserving ("easy") NAT with address-and-port
-// dependent filtering — the pair PROTOCOL.md §8.7.5 leaves relayed in at least one direction, and
-// n3n in both when the easy side's router filters by port.
-//
-// The hard side opens SPRAY_SOCKETS extra UDP sockets and sends from each a TTL-limited REGISTER
-// (hole-punch.ts OPENER_TTL) to the peer's public socket as the supernode reports it (§4.9 PEER_INFO
-// sock): each opens a mapping
-// on its own router at a random external port, and dies before the peer's router, so that router is
-// never poisoned. The easy side sends SPRAY_PROBES REGISTERs from its main socket to random ports of
-// the peer's public address: each opens an entry on its own router, and a probe that hits one of the
-// mapped ports is delivered to that extra socket — the birthday paradox makes a hit likely (256
-// sockets × 1024 probes over 64 512 ports: ≈ 98 % per round). The hard side answers (REGISTER_ACK,
-// then its own REGISTER, hole-punch.ts) from that socket, which passes the easy side's router as the
-// answer to the probe; from then on everything for that peer leaves from, and arrives on, that
-// socket (EdgeContext.routes, PeerRecord.via), and the easy side has learnt the real socket from the
-// received datagrams (§8.7.2, §8.7.3). Datagrams arriving on the extra sockets go through the edge's
-// normal receive pipeline, so header encryption and user/password (dynamic) keys apply unchanged.
-//
-// The rule, without new wire fields (a Kith edge stays wire-compatible with n3n, §4.4, §4.7):
-// * An edge's own role comes from its REGISTER_SUPER_ACK (§4.7: sock = its public socket as the
-//   supernode sees it): a public port that differs from the local socket's port means a port-
-//   randomising NAT (hard); an equal one a port-preserving NAT or none (easy). Linux MASQUERADE
-//   and most home routers keep the source port when they can.
-// * The peer's role is not on the wire (REGISTER_SUPER's sock is only the advertised LAN socket,
-//   §8.8.2, sent with advertise_addr alone), so a spray starts for any peer that normal punching
-//   (§8.7.2, hole-punch.ts) left pending with only a supernode-reported socket for a few seconds:
-//   the hard side opens sockets, the easy side probes. Two easy sides reach each other by normal
-//   punching before then; two hard sides never probe (both only open sockets, and stay relayed);
-//   an n3n peer never opens sockets, so probes towards it find nothing, bounded per round.
-// * Both sides time their rounds from the moment the peer became eligible, which both reach within
-//   a relayed round trip of each other (the same relayed exchange creates the pending records): the
-//   hard side's sockets stay open from HARD_START_MS for HARD_WINDOW_MS, the easy side probes from
-//   EASY_START_MS for SPRAY_DURATION_MS, well inside that window. At most ROUND_STARTS_MS.length
-//   rounds per peer record, with a growing backoff; a peer that is purged, moves or disconnects
-//   starts over.
-// * A round is a thousand datagrams at one address, so it goes only to an address the supernode
-//   vouched for (peer-trust.ts: named for the peer's MAC in a PEER_INFO answering our QUERY_PEER),
-//   never to one that a relayed PACKET or REGISTER merely claims — anyone who knows the community's
-//   name can have the supernode relay those, with any source address (a 130-byte spoofed broadcast
-//   used to draw ~2,000 probes at a victim). And whatever the number of peers, at most
-//   SPRAY_BUDGET_PER_MINUTE probes and openers leave the edge in any minute.
+// Port spray (birthday punching): a direct path between an edge behind a port-randomising NAT and
+// one behind a port-preserving NAT that filters by port. Why and how: docs/nat-traversal.md.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { macKey, macToString, RegisterCookie, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';

@@ -1,6 +1,6 @@
 // A peer as kith.peers shows it, for tests of what is drawn from one: every field present, the
 // figures unmeasured and the times "never" unless a test says otherwise.
-import type { PeerView } from '../edge/views.js';
+import type { PeerView } from './views.js';
 
 export function peerView(fields: Partial<PeerView> = {}): PeerView {
   return {
