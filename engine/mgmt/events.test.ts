@@ -161,6 +161,18 @@ describe('event streams (MANAGEMENT.md §7)', () => {
     }
   });
 
+  it('serialises nothing for a topic nobody listens to', () => {
+    let reads = 0;
+    const payload = {
+      get params(): number {
+        reads++;
+        return 1;
+      },
+    };
+    assert.deepEqual(running.server.publish('test', payload), { ok: true, value: 0 });
+    assert.equal(reads, 0);
+  });
+
   it('refuses to combine extensions that add the same method or topic twice', () => {
     const one = { methods: {}, topics: { 'x.a': topic('a') }, publishTo: () => () => undefined };
     assert.throws(() => combineExtensions(one, one), /topic x\.a is added twice/);

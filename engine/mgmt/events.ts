@@ -107,6 +107,8 @@ export class EventHub {
   /** Sends `{"event":topic,...payload}` to the topic's subscribers and to `debug`'s. */
   publish(topic: string, payload: object): Result<number, PublishError> {
     if (!this.hasTopic(topic)) return err('unknown-topic');
+    // A topic published on a timer (kith.stats) costs no serialisation while nobody listens.
+    if (this.subscriberCount(topic) === 0 && this.subscriberCount(DEBUG_TOPIC) === 0) return ok(0);
     const json = eventJson(topic, payload);
     if (!json.ok) return json;
     const text = record(json.value);
