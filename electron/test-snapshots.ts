@@ -1,6 +1,6 @@
 // Snapshot builders for the tray and notification tests.
 import type { KithStatus, PeerView } from '../engine/profiles/api.js';
-import { peerView } from '../engine/edge/test-support.js';
+import { peerView } from '../engine/edge/api/test-support.js';
 import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 export function peer(mac: string, fields: Partial<PeerView> = {}): PeerView {

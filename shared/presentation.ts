@@ -1,8 +1,8 @@
 // How Kith words peers, figures and states for people: the tray, the window and kithctl all say
 // them this way, so a peer has one name and one state wherever it is shown. Browser-safe (no Node
 // imports; lint keeps it so): the renderer imports it as a value.
-import type { KithStatus } from '../engine/edge/management.js';
-import type { EdgeState, PeerView } from '../engine/edge/views.js';
+import type { KithStatus } from '../engine/edge/api/management.js';
+import type { EdgeState, PeerView } from '../engine/edge/api/views.js';
 
 /** What a table or menu shows for a figure not measured yet. */
 export const NOT_MEASURED = '—';
@@ -74,7 +74,7 @@ export function pathWords(peer: Pick<PeerView, 'path'> & { readonly via?: string
   return peer.via === undefined ? 'relayed' : `relayed via ${peer.via}`;
 }
 
-/** A peer's state: its path while it answers, "not answering" once it has been silent too long (engine/edge/peer-liveness.ts). */
+/** A peer's state: its path while it answers, "not answering" once it has been silent too long (engine/edge/control/peer-liveness.ts). */
 export function peerStateWords(peer: Pick<PeerView, 'path' | 'answering'> & { readonly via?: string | undefined }): string {
   return peer.answering ? pathWords(peer) : 'not answering';
 }

@@ -1,12 +1,12 @@
 // A peer that goes away without a word (its process stopped): the edge that knew it shows it as not
 // answering once its path's allowance of silence is spent, and removes it within the purge bound
-// (engine/edge/peer-liveness.ts). Two edges and a real supernode over loopback; the watching
+// (engine/edge/control/peer-liveness.ts). Two edges and a real supernode over loopback; the watching
 // edge's clock is a manual one, so a minute and a half passes in a few seconds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../engine/edge/clock.js';
-import { SILENT_PEER_REMOVED_WITHIN_MS, silenceAllowedMs } from '../../engine/edge/peer-liveness.js';
-import type { PeerView } from '../../engine/edge/views.js';
+import { ManualClock } from '../../engine/clock.js';
+import { SILENT_PEER_REMOVED_WITHIN_MS, silenceAllowedMs } from '../../engine/edge/control/peer-liveness.js';
+import type { PeerView } from '../../engine/edge/api/views.js';
 import { edgeConfig, exchange, startEdge, startSupernode, stopAll, waitFor } from './harness.js';
 import type { RunningSupernode, TestEdge } from './harness.js';
 

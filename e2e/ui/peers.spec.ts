@@ -1,14 +1,14 @@
 // Issue 5, UI 2 and 4: two desktops on a plain underlay (no NAT). Once traffic has flowed, each
 // lists the other as a Direct peer with a measured round trip. Then bob's process is frozen (his
 // computer slept or lost its network): alice greys him out as "Not answering" with how long ago he
-// was last seen, within the silence a direct path is allowed (engine/edge/peer-liveness.ts) plus
+// was last seen, within the silence a direct path is allowed (engine/edge/control/peer-liveness.ts) plus
 // one push of kith.stats, and the tray says the same (issue 11 item 5). Disconnect then changes
 // the state and the peer list no longer shows the peer as reachable.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
-import { silenceAllowedMs } from '../../engine/edge/peer-liveness.js';
-import { STATS_INTERVAL_MS } from '../../engine/edge/stats-topic.js';
+import { silenceAllowedMs } from '../../engine/edge/control/peer-liveness.js';
+import { STATS_INTERVAL_MS } from '../../engine/edge/api/stats-topic.js';
 import type { KithStatus, PeerView, ProfileSummary } from '../../engine/profiles/api.js';
 import { trayIconState, trayMenu, trayTooltip } from '../../electron/tray-state.js';
 import { REPO } from '../netns/kith.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EdgeRow, SupernodeRow } from '../mgmt/n3n-shapes.js';
-import type { PeerView } from '../edge/views.js';
-import { peerView } from '../edge/test-support.js';
+import type { PeerView } from '../edge/api/views.js';
+import { peerView } from '../edge/api/test-support.js';
 import { edgeLine, edgesTable, formatTable, peerLine, peersTable, supernodeLine, supernodesTable } from './kithctl-format.js';
 
 const NOW = 1_795_638_300_000;

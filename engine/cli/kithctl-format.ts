@@ -4,7 +4,7 @@
 // epoch (0 = never; n3n rows count Unix seconds). `--json` prints these lines, the tables show them
 // with names, figures and paths worded as the tray and the window word them (shared/presentation.ts).
 import type { EdgeRow, SupernodeRow } from '../mgmt/n3n-shapes.js';
-import type { PeerPath, PeerView, SupernodeView } from '../edge/views.js';
+import type { PeerPath, PeerView, SupernodeView } from '../edge/api/views.js';
 import { formatAgo, formatBytes, formatRtt, peerName, peerStateWords } from '../../shared/presentation.js';
 
 export interface PeerLine {

@@ -1,9 +1,9 @@
 // The `kith.*` methods of an edge run from a profile, beyond kithctl's (api.ts): settings, profiles,
 // invites, the recent log and ping, and the `kith.settings` topic. kith-edge and the desktop add
-// them to the edge's one method table (engine/edge/management.ts) as an extension. Every one of
+// them to the edge's one method table (engine/edge/api/management.ts) as an extension. Every one of
 // them reads a key or changes state, or runs a program, so all ask for the management password.
-import { EDGE_TOPICS, type ManagedEdge } from '../edge/management.js';
-import { STATS_TOPICS, statsExtension } from '../edge/stats-topic.js';
+import { EDGE_TOPICS, type ManagedEdge } from '../edge/api/management.js';
+import { STATS_TOPICS, statsExtension } from '../edge/api/stats-topic.js';
 import { combineExtensions, defineMethod, RpcError, topic, type AnyManagementExtension, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
