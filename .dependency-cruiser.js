@@ -36,6 +36,13 @@ export default {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'shared-without-node',
+      comment: 'shared/ runs in the engine, the shell and the page alike: it imports no Node built-in (that it takes only types from other rooms, ESLint checks).',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'shipped-without-tooling',
       comment: 'What ships never imports benchmarks, end-to-end harnesses or build scripts.',
       severity: 'error',

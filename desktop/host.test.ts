@@ -95,6 +95,20 @@ describe('desktop host', () => {
     assert.equal(((await view.json()) as { result: SettingsView }).result.settings.key, key);
   });
 
+  it('starts a kith.stats subscription with the figures and lists the topic', async () => {
+    const events: object[] = [];
+    const subscribed = host.subscribe('kith.stats', (event) => events.push(event));
+    assert.ok(subscribed.ok);
+    subscribed.value();
+    const [first] = events as { event: string; time: number; peers: unknown[]; supernodes: { selected: boolean }[] }[];
+    assert.equal(first?.event, 'kith.stats');
+    assert.ok(Number.isInteger(first.time));
+    assert.deepEqual(first.peers, []);
+    assert.equal(first.supernodes.filter((supernode) => supernode.selected).length, 1);
+    const topics = (await rpc('help.events')).body.result as { topic: string }[];
+    assert.ok(topics.some(({ topic }) => topic === 'kith.stats'));
+  });
+
   it("keeps n3n's read-only methods open and the kith.* settings behind the password", async () => {
     assert.equal((await rpc('get_edges', null, false)).status, 200);
     assert.equal((await rpc('kith.status', null, false)).status, 200);

@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../engine/result.js';
 import type { NetworkSettings } from '../engine/profiles/api.js';
 import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';
-import { profileExtension } from '../engine/profiles/profile-methods.js';
+import { desktopExtension } from '../engine/profiles/profile-methods.js';
 import { checkSettings } from '../engine/profiles/network-settings.js';
 import { defaultSettings } from '../shared/config/settings-form.js';
 import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
@@ -148,7 +148,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     tapName: session.portName,
     requestStop: () => options.onStopRequested?.(),
     log: (line) => logger.warn(line),
-    extension: profileExtension(network),
+    extension: desktopExtension(network, session),
     ...(options.listen?.webUiDir === undefined ? {} : { webUiDir: options.listen.webUiDir }),
   });
   const close = async (): Promise<void> => {

@@ -14,14 +14,3 @@ export interface DesktopSnapshot {
 }
 
 export const INITIAL_SNAPSHOT: DesktopSnapshot = { engine: 'starting', peers: [], profiles: [], startAtLogin: false };
-
-/** The name a person knows a peer by: its description, else its VPN address, else its MAC. */
-export function peerName(peer: Pick<PeerView, 'description' | 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
-  const description = peer.description.trim();
-  return description !== '' ? description : peerAddress(peer);
-}
-
-/** The address worth copying for a peer (what `ssh`, `ping` and friends take). */
-export function peerAddress(peer: Pick<PeerView, 'vpnIpv4' | 'vpnIpv6' | 'mac'>): string {
-  return peer.vpnIpv4 ?? peer.vpnIpv6 ?? peer.mac;
-}

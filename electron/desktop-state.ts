@@ -1,31 +1,26 @@
-// The main process's view of the engine for the tray and the notifications: a DesktopSnapshot,
-// re-read (kith.status + kith.peers + kith.profiles) shortly after any engine event and on a slow
-// timer (RTTs change without events). The window keeps its own store through the preload; this
+// The main process's view of the engine for the tray and the notifications: a DesktopSnapshot. The
+// engine pushes peers with their RTTs and traffic on `kith.stats` (the subscription starts with
+// them); the status and the profiles are read when attached and again shortly after the events that
+// change them. Nothing is read on a timer. The window keeps its own store through the preload; this
 // one only feeds what main shows itself.
-import type { KithStatus, PeerView, ProfileSummary } from '../engine/profiles/api.js';
-import { topicsStartingWith } from '../engine/mgmt/topics.js';
-import { DESKTOP_TOPICS } from '../engine/profiles/profile-methods.js';
+import type { DesktopApi, DesktopEventPayloads } from '../engine/profiles/api.js';
+import type { InProcessClient } from '../engine/mgmt/in-process-client.js';
 import { type DesktopSnapshot, INITIAL_SNAPSHOT } from './desktop-snapshot.js';
-import type { BridgeReply } from './ipc-schema.js';
 
-export interface EngineClient {
-  call(method: string, params: unknown): Promise<BridgeReply>;
-  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
-}
+/** The engine as main calls it: typed from its method table and topics. */
+export type EngineClient = InProcessClient<DesktopApi, DesktopEventPayloads>;
 
-/** Events that change what the tray shows (kith.settings: another network chosen or edited). */
-export const SNAPSHOT_TOPICS = topicsStartingWith(DESKTOP_TOPICS, 'kith.');
-/** Between event-driven re-reads: a burst of peer events becomes one refresh. */
+/** Events after which status and profiles are read again (kith.settings: another network chosen or edited). */
+export const REREAD_TOPICS = ['kith.state', 'kith.settings'] as const satisfies readonly (keyof DesktopEventPayloads)[];
+/** Between event-driven re-reads: a burst of events becomes one read. */
 export const EVENT_DEBOUNCE_MS = 150;
-/** The light periodic re-read, for RTTs in the tooltip and menu. */
-export const REFRESH_INTERVAL_MS = 5_000;
 
 export type SnapshotListener = (previous: DesktopSnapshot, next: DesktopSnapshot) => void;
 
 export interface DesktopState {
   get(): DesktopSnapshot;
   onChange(listener: SnapshotListener): () => void;
-  /** The engine is up: subscribe to its events and read a first snapshot. */
+  /** The engine is up: subscribe to its events and read status and profiles. */
   attach(engine: EngineClient): Promise<void>;
   /** The engine could not start. */
   fail(message: string): void;
@@ -37,27 +32,17 @@ export interface DesktopState {
 export interface DesktopStateOptions {
   readonly setTimeout?: (callback: () => void, ms: number) => unknown;
   readonly clearTimeout?: (handle: unknown) => void;
-  readonly setInterval?: (callback: () => void, ms: number) => unknown;
-  readonly clearInterval?: (handle: unknown) => void;
-}
-
-async function read<T>(engine: EngineClient, method: string, params: unknown): Promise<T | undefined> {
-  const reply = await engine.call(method, params);
-  return reply.ok ? (reply.result as T) : undefined;
 }
 
 export function createDesktopState(options: DesktopStateOptions = {}): DesktopState {
   const schedule = options.setTimeout ?? ((callback, ms) => setTimeout(callback, ms));
   const cancel = options.clearTimeout ?? ((handle) => clearTimeout(handle as NodeJS.Timeout));
-  const every = options.setInterval ?? ((callback, ms) => setInterval(callback, ms).unref());
-  const stopEvery = options.clearInterval ?? ((handle) => clearInterval(handle as NodeJS.Timeout));
   const listeners = new Set<SnapshotListener>();
   const unsubscribes: (() => void)[] = [];
   let snapshot = INITIAL_SNAPSHOT;
   let engine: EngineClient | undefined;
   let pendingEvent: unknown;
-  let interval: unknown;
-  // Refreshes may overlap (event + timer); only the newest one's answer is kept.
+  // Reads may overlap (two bursts of events); only the newest one's answer is kept.
   let generation = 0;
 
   const set = (next: DesktopSnapshot): void => {
@@ -70,23 +55,13 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
     if (engine === undefined) return;
     const mine = ++generation;
     try {
-      const [status, peers, profiles] = await Promise.all([
-        read<KithStatus>(engine, 'kith.status', {}),
-        read<PeerView[]>(engine, 'kith.peers', {}),
-        read<ProfileSummary[]>(engine, 'kith.profiles', {}),
-      ]);
+      const [status, profiles] = await Promise.all([engine.call('kith.status'), engine.call('kith.profiles')]);
       if (mine !== generation) return;
-      if (status === undefined) {
-        set({ ...snapshot, engine: 'running', error: 'The engine did not answer kith.status.' });
+      if (!status.ok) {
+        set({ ...snapshot, engine: 'running', error: `The engine did not answer kith.status: ${status.message}` });
         return;
       }
-      set({
-        engine: 'running',
-        status,
-        peers: Array.isArray(peers) ? peers : [],
-        profiles: Array.isArray(profiles) ? profiles : snapshot.profiles,
-        startAtLogin: snapshot.startAtLogin,
-      });
+      set({ engine: 'running', status: status.result, peers: snapshot.peers, profiles: profiles.ok ? profiles.result : snapshot.profiles, startAtLogin: snapshot.startAtLogin });
     } catch (error) {
       if (mine === generation) set({ ...snapshot, error: error instanceof Error ? error.message : String(error) });
     }
@@ -100,6 +75,10 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
     }, EVENT_DEBOUNCE_MS);
   };
 
+  const subscribe = (subscribed: ReturnType<EngineClient['subscribe']>): void => {
+    if (subscribed.ok) unsubscribes.push(subscribed.value);
+  };
+
   return {
     get: () => snapshot,
     onChange(listener) {
@@ -108,14 +87,8 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
     },
     async attach(client) {
       engine = client;
-      for (const topic of SNAPSHOT_TOPICS) {
-        try {
-          unsubscribes.push(client.subscribe(topic, onEvent));
-        } catch {
-          // A topic this engine does not publish; the periodic refresh still covers it.
-        }
-      }
-      interval = every(() => void refresh(), REFRESH_INTERVAL_MS);
+      for (const topic of REREAD_TOPICS) subscribe(client.subscribe(topic, onEvent));
+      subscribe(client.subscribe('kith.stats', ({ peers }) => set({ ...snapshot, peers })));
       await refresh();
     },
     fail(message) {
@@ -128,9 +101,7 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
     dispose() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       if (pendingEvent !== undefined) cancel(pendingEvent);
-      if (interval !== undefined) stopEvery(interval);
       pendingEvent = undefined;
-      interval = undefined;
       engine = undefined;
       listeners.clear();
     },

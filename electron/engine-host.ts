@@ -4,15 +4,19 @@
 // engine never blocks what the person sees. What main itself does besides (tray, menus,
 // notifications) is small and event-driven.
 import { startDesktopHost } from '../desktop/host.js';
+import { inProcessClient } from '../engine/mgmt/in-process-client.js';
 import { startEmbeddedSupernode } from '../supernode/embedded.js';
+import type { EngineClient } from './desktop-state.js';
 import type { BridgeReply } from './ipc-schema.js';
 
-/** What the shell needs of the engine: calls, events and a clean stop. */
+/** What the shell needs of the engine: the window's calls and events, main's own, and a clean stop. */
 export interface DesktopHost {
-  /** One method of the edge's JSON-RPC table, dispatched in-process. */
-  call(method: string, params: unknown): Promise<BridgeReply>;
-  /** Throws for a topic the engine does not publish. */
-  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
+  /** A call from the window: the page names the method, the edge's table checks it and its params. */
+  callFromWindow(method: string, params: unknown): Promise<BridgeReply>;
+  /** An event topic the window asked for; throws for a topic the engine does not publish. */
+  subscribeFromWindow(topic: string, listener: (payload: unknown) => void): () => void;
+  /** Main's own calls and subscriptions, typed from the table. */
+  readonly client: EngineClient;
   stop(): Promise<void>;
 }
 
@@ -24,7 +28,7 @@ export interface EngineStartOptions {
 }
 
 /** The engine's error code when no engine is running to answer (the bridge's 503). */
-export const NOT_RUNNING: BridgeReply = { ok: false, code: 503, message: 'The Kith engine is not running.' };
+export const NOT_RUNNING: Extract<BridgeReply, { ok: false }> = { ok: false, code: 503, message: 'The Kith engine is not running.' };
 
 /**
  * Starts the engine with the active profile (desktop/host.ts). The window is this user's
@@ -36,8 +40,9 @@ export async function startEngine({ version, tapHelper }: EngineStartOptions): P
   if (!started.ok) throw new Error(started.detail ?? `the engine could not start (${started.error})`);
   const host = started.value;
   return {
-    call: (method, params) => host.call(method, params, { authorised: true }),
-    subscribe(topic, listener) {
+    callFromWindow: (method, params) => host.call(method, params, { authorised: true }),
+    client: inProcessClient(host, { authorised: true }),
+    subscribeFromWindow(topic, listener) {
       const subscribed = host.subscribe(topic, listener);
       if (!subscribed.ok) throw new Error(`unknown event topic ${topic}`);
       return subscribed.value;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { app, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { createAutostart, startedAtLogin } from './autostart.js';
 import { createInviteQueue, findInviteLink, registerProtocol } from './deep-links.js';
-import { createDesktopState } from './desktop-state.js';
+import type { TypedReply } from '../engine/mgmt/in-process-client.js';
+import { createDesktopState, type EngineClient } from './desktop-state.js';
 import { type DesktopHost, NOT_RUNNING, startEngine } from './engine-host.js';
 import { IpcRefused, registerIpc, TopicForwarder } from './ipc.js';
 import { isAllowedExternalUrl } from './ipc-schema.js';
@@ -39,14 +40,15 @@ function run(): void {
   let tray: KithTray | undefined;
   let stopping: Promise<void> | undefined;
 
-  const call = (method: string, params: unknown) => (host === undefined ? Promise.resolve(NOT_RUNNING) : host.call(method, params));
+  /** Main's own calls, typed; answered NOT_RUNNING while no engine runs. */
+  const engine = <R>(use: (client: EngineClient) => Promise<TypedReply<R>>): Promise<TypedReply<R>> =>
+    host === undefined ? Promise.resolve(NOT_RUNNING) : use(host.client);
   const invites = createInviteQueue({
     showWindow: () => windows.show(),
     dialog,
     importInvite: async (link) => {
-      const reply = await call('kith.invite.import', [link]);
-      if (!reply.ok) return { ok: false, message: reply.message };
-      return reply.result as { ok: true; profile: string } | { ok: false; message: string };
+      const reply = await engine((client) => client.call('kith.invite.import', [link]));
+      return reply.ok ? reply.result : { ok: false, message: reply.message };
     },
     notify: (title, body) => notifier.show({ title, body }),
   });
@@ -88,13 +90,13 @@ function run(): void {
     };
     switch (action.kind) {
       case 'connect':
-        void call('kith.connect', {}).then(report('connect'));
+        void engine((client) => client.call('kith.connect')).then(report('connect'));
         return;
       case 'disconnect':
-        void call('kith.disconnect', {}).then(report('disconnect'));
+        void engine((client) => client.call('kith.disconnect')).then(report('disconnect'));
         return;
       case 'use-profile':
-        void call('kith.profiles.select', [action.name]).then(report(`switch to ${action.name}`));
+        void engine((client) => client.call('kith.profiles.select', [action.name])).then(report(`switch to ${action.name}`));
         return;
       case 'copy':
         clipboard.writeText(action.text);
@@ -120,13 +122,13 @@ function run(): void {
 
     const forwarder = new TopicForwarder((topic, listener) => {
       if (host === undefined) throw new IpcRefused('The Kith engine is not running.');
-      return host.subscribe(topic, listener);
+      return host.subscribeFromWindow(topic, listener);
     });
     registerIpc({
       ipcMain,
       isTrustedUrl: (url) => isAppPage(url, APP_INDEX_URL),
       handlers: {
-        'kith:call': (_sender, method, params) => call(method, params),
+        'kith:call': (_sender, method, params) => (host === undefined ? Promise.resolve(NOT_RUNNING) : host.callFromWindow(method, params)),
         'kith:subscribe': (sender, topic) => forwarder.add(sender, topic),
         'kith:unsubscribe': (sender, topic) => forwarder.remove(sender, topic),
         'app:copy-text': (_sender, text) => clipboard.writeText(text),
@@ -159,7 +161,7 @@ function run(): void {
     if (!atLogin) showWindow();
     try {
       host = await startEngine({ version: app.getVersion(), tapHelper: app.isPackaged ? path.join(process.resourcesPath, 'bin', 'kith-tap') : undefined });
-      await state.attach(host);
+      await state.attach(host.client);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error('kith: the engine could not start:', message);

@@ -30,6 +30,14 @@ describe('deriveNotices', () => {
     assert.deepEqual(deriveNotices(connected([nas, phone]), connected([phone])), [{ kind: 'peer-offline', title: 'nas went offline', body: '10.0.0.2' }]);
   });
 
+  it('reports a peer that stopped answering as offline once, and not again when it is removed', () => {
+    const nas = peer('02:00:00:00:00:02', { description: 'nas', vpnIpv4: '10.0.0.2' });
+    const silent = { ...nas, answering: false };
+    assert.deepEqual(deriveNotices(connected([nas]), connected([silent])), [{ kind: 'peer-offline', title: 'nas went offline', body: '10.0.0.2' }]);
+    assert.deepEqual(deriveNotices(connected([silent]), connected([])), []);
+    assert.deepEqual(deriveNotices(connected([silent]), connected([nas])), [{ kind: 'peer-online', title: 'nas is online', body: '10.0.0.2' }]);
+  });
+
   it('summarises a burst of peer changes in one notice', () => {
     const peers = Array.from({ length: PEER_NOTICE_LIMIT + 2 }, (_, i) => peer(`02:00:00:00:00:1${i}`, { description: `p${i}` }));
     assert.deepEqual(deriveNotices(connected([]), connected(peers)), [{ kind: 'peer-online', title: '5 peers came online', body: 'p0, p1, p2 and 2 more' }]);

@@ -2,7 +2,8 @@
 // person last saw and the new one). Snapshots rather than raw events: the engine's events and the
 // periodic refresh both end in a new snapshot, and a diff cannot double-report a change.
 import type { PeerView } from '../engine/profiles/api.js';
-import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
+import { answeringPeers, peerAddress, peerName } from '../shared/presentation.js';
+import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 export interface Notice {
   readonly kind: 'connected' | 'disconnected' | 'peer-online' | 'peer-offline' | 'relayed';
@@ -48,11 +49,13 @@ export function deriveNotices(previous: DesktopSnapshot, next: DesktopSnapshot):
   // Peer changes matter only while connected on both sides: joining lists every peer at once, and
   // leaving drops them all, which the 'disconnected' notice already says.
   if (!wasConnected || !isConnected) return [];
-  const before = new Map(previous.peers.map((peer) => [peer.mac, peer]));
-  const after = new Map(next.peers.map((peer) => [peer.mac, peer]));
-  const online = next.peers.filter((peer) => !before.has(peer.mac));
-  const offline = previous.peers.filter((peer) => !after.has(peer.mac));
-  const relayed = next.peers.filter((peer) => before.get(peer.mac)?.path === 'direct' && peer.path === 'relayed');
+  // A peer that stops answering went offline, as the tray and the window show it; its removal later is no news.
+  const [was, is] = [answeringPeers(previous.peers), answeringPeers(next.peers)];
+  const before = new Map(was.map((peer) => [peer.mac, peer]));
+  const after = new Map(is.map((peer) => [peer.mac, peer]));
+  const online = is.filter((peer) => !before.has(peer.mac));
+  const offline = was.filter((peer) => !after.has(peer.mac));
+  const relayed = is.filter((peer) => before.get(peer.mac)?.path === 'direct' && peer.path === 'relayed');
   return [
     ...peerNotices('peer-online', online),
     ...peerNotices('peer-offline', offline),

@@ -110,6 +110,19 @@ describe('trayMenu', () => {
     ]);
   });
 
+  it('greys a peer that stopped answering: not counted, not the slowest, with how long it has been silent', () => {
+    const now = 1_800_000_040_000;
+    const silent = peer('02:00:00:00:00:03', { description: 'phone', path: 'relayed', rttMs: 84.4, answering: false, lastSeen: now - 40_000 });
+    const shown = snapshot({ status: status('registered', { community: 'family' }), peers: [peer('02:00:00:00:00:02', { description: 'nas', rttMs: 3.25 }), silent] });
+    assert.equal(trayIconState(shown), 'connected');
+    assert.equal(trayTooltip(shown), 'Kith — Connected to family · 1 peer\nSlowest: nas, direct, 3.3 ms');
+    const peers = find(trayMenu(shown, now), 'Peers (2)');
+    assert.deepEqual(peers?.type === 'submenu' ? peers.items.map((item) => (item.type === 'separator' ? '' : item.label)) : undefined, [
+      'nas — direct — 3.3 ms',
+      'phone — not answering — last seen 40 s ago',
+    ]);
+  });
+
   it('cuts a long peer list and points to the window', () => {
     const many = Array.from({ length: MENU_PEER_LIMIT + 5 }, (_, i) => peer(`02:00:00:00:01:${i.toString(16).padStart(2, '0')}`, { description: `peer ${String(i).padStart(2, '0')}` }));
     const peers = find(trayMenu(snapshot({ status: status('registered'), peers: many })), 'Peers');

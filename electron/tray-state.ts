@@ -2,7 +2,8 @@
 // sees"): which icon, which tooltip, which menu. tray.ts turns these into Electron objects; the
 // menu items carry an action description instead of a click handler so they can be compared in tests.
 import type { PeerView } from '../engine/profiles/api.js';
-import { type DesktopSnapshot, peerAddress, peerName } from './desktop-snapshot.js';
+import { answeringPeers, formatRtt, pathWords, peerAddress, peerFigure, peerName, peerStateWords, stateWords } from '../shared/presentation.js';
+import type { DesktopSnapshot } from './desktop-snapshot.js';
 
 /** DESIGN.md "The desktop app": the six tray states, each with its own generated icon set. */
 export const TRAY_ICON_STATES = ['disconnected', 'connecting', 'connected', 'connected-relayed', 'no-supernode', 'error'] as const;
@@ -39,7 +40,7 @@ export function trayIconState(snapshot: DesktopSnapshot): TrayIconState {
     case 'no-supernode':
       return 'no-supernode';
     case 'registered':
-      return snapshot.peers.some((peer) => peer.path === 'relayed') ? 'connected-relayed' : 'connected';
+      return answeringPeers(snapshot.peers).some((peer) => peer.path === 'relayed') ? 'connected-relayed' : 'connected';
     case 'stopped':
     case undefined:
       return snapshot.engine === 'starting' ? 'connecting' : 'disconnected';
@@ -56,11 +57,6 @@ export function slowestPeer(peers: readonly PeerView[]): PeerView | undefined {
   return slowest;
 }
 
-export function formatRtt(rttMs: number | undefined): string {
-  if (rttMs === undefined) return '? ms';
-  return rttMs < 10 ? `${rttMs.toFixed(1)} ms` : `${Math.round(rttMs)} ms`;
-}
-
 function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -75,12 +71,12 @@ export function statusLine(snapshot: DesktopSnapshot): string {
     case 'connecting':
       return snapshot.engine === 'starting' ? 'Starting…' : `Connecting to${network || ' the network'}…`;
     case 'no-supernode':
-      return 'No supernode reachable';
+      return stateWords({ state: 'no-supernode' });
     case 'connected':
     case 'connected-relayed':
-      return `Connected to${network || ' the network'} · ${plural(snapshot.peers.length, 'peer', 'peers')}`;
+      return `Connected to${network || ' the network'} · ${plural(answeringPeers(snapshot.peers).length, 'peer', 'peers')}`;
     case 'disconnected':
-      return 'Disconnected';
+      return stateWords({ state: 'stopped' });
   }
 }
 
@@ -89,8 +85,8 @@ export function trayTooltip(snapshot: DesktopSnapshot): string {
   const lines = [`Kith — ${statusLine(snapshot)}`];
   const state = trayIconState(snapshot);
   if (state === 'connected' || state === 'connected-relayed') {
-    const slowest = slowestPeer(snapshot.peers);
-    if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${slowest.path}, ${formatRtt(slowest.rttMs)}`);
+    const slowest = slowestPeer(answeringPeers(snapshot.peers));
+    if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${pathWords(slowest)}, ${formatRtt(slowest.rttMs)}`);
   }
   const text = lines.join('\n');
   return text.length <= TOOLTIP_MAX ? text : `${text.slice(0, TOOLTIP_MAX - 1)}…`;
@@ -101,11 +97,10 @@ export function menuLabel(text: string): string {
   return text.replaceAll('&', '&&');
 }
 
-function peerItem(peer: PeerView): TrayMenuItem {
-  const path = peer.path === 'relayed' && peer.via !== undefined ? `relayed via ${peer.via}` : peer.path;
+function peerItem(peer: PeerView, now: number): TrayMenuItem {
   return {
     type: 'normal',
-    label: menuLabel(`${peerName(peer)} — ${path} — ${formatRtt(peer.rttMs)}`),
+    label: menuLabel(`${peerName(peer)} — ${peerStateWords(peer)} — ${peerFigure(peer, now)}`),
     enabled: true,
     action: { kind: 'copy', text: peerAddress(peer) },
   };
@@ -115,7 +110,8 @@ function byName(a: PeerView, b: PeerView): number {
   return peerName(a).localeCompare(peerName(b));
 }
 
-export function trayMenu(snapshot: DesktopSnapshot): readonly TrayMenuItem[] {
+/** `now` words how long ago a peer that does not answer was last seen. */
+export function trayMenu(snapshot: DesktopSnapshot, now: number = Date.now()): readonly TrayMenuItem[] {
   const state = trayIconState(snapshot);
   const running = snapshot.engine === 'running';
   const stopped = state === 'disconnected' || snapshot.status?.state === 'stopped';
@@ -139,7 +135,7 @@ export function trayMenu(snapshot: DesktopSnapshot): readonly TrayMenuItem[] {
     });
   }
   const peers = [...snapshot.peers].sort(byName);
-  const peerItems: TrayMenuItem[] = peers.slice(0, MENU_PEER_LIMIT).map(peerItem);
+  const peerItems: TrayMenuItem[] = peers.slice(0, MENU_PEER_LIMIT).map((peer) => peerItem(peer, now));
   if (peers.length > MENU_PEER_LIMIT) peerItems.push({ type: 'normal', label: `and ${peers.length - MENU_PEER_LIMIT} more…`, enabled: true, action: { kind: 'open' } });
   if (peerItems.length === 0) peerItems.push({ type: 'normal', label: 'No peers online', enabled: false });
   items.push(

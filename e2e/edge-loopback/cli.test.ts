@@ -164,11 +164,32 @@ describe('kith-edge --daemon in a network namespace', { skip: netnsSkipReason() 
     const peers = await kithctl('-s', 'ci_edge1', 'peers');
     assert.match(peers.stdout, /^NAME +VPN IP +MAC +PATH +RTT +LAST SEEN +IN\/OUT$/m);
     assert.match(peers.stdout, /10\.200\.175\.20 +[0-9a-f:]{17} +(direct|relayed via 127\.0\.0\.1:7654) /);
-    const json = JSON.parse((await kithctl('-s', 'ci_edge1', '--json', 'peers')).stdout) as { vpnIpv4?: string }[];
-    assert.ok(json.some((peer) => peer.vpnIpv4 === '10.200.175.20'));
+    const json = JSON.parse((await kithctl('-s', 'ci_edge1', '--json', 'peers')).stdout) as { vpnIpv4?: string; mac: string; lastSeen: number }[];
+    const secondPeer = json.find((peer) => peer.vpnIpv4 === '10.200.175.20');
+    assert.ok(secondPeer !== undefined && Number.isInteger(secondPeer.lastSeen) && secondPeer.lastSeen > 0, JSON.stringify(json));
 
+    // One format for both daemons: lower-case MACs, VPN addresses without their prefix.
     const edges = await kithctl('-s', 'ci_sn', 'edges');
-    assert.match(edges.stdout, /^test +ci_edge1 +10\.200\.175\.139\/24 +02:00:00:77:00:00 /m);
+    assert.match(edges.stdout, /^test +ci_edge1 +10\.200\.175\.139 +02:00:00:77:00:00 /m);
+    const edgesJson = JSON.parse((await kithctl('-s', 'ci_sn', '--json', 'edges')).stdout) as { name: string; vpnIpv4: string; mac: string; lastSeen: number }[];
+    const first = edgesJson.find((edge) => edge.name === 'ci_edge1');
+    assert.deepEqual({ vpnIpv4: first?.vpnIpv4, mac: first?.mac, whole: Number.isInteger(first?.lastSeen) }, { vpnIpv4: '10.200.175.139', mac: '02:00:00:77:00:00', whole: true });
+    const peerOfSecond = (await kithctl('-s', 'kithe2', 'peers')).stdout;
+    assert.match(peerOfSecond, /^ci_edge1 +10\.200\.175\.139 +02:00:00:77:00:00 /m);
+  });
+
+  it('answers a verb for the other kind of daemon with a message and exit 1', async () => {
+    assert.deepEqual(await kithctl('-s', 'ci_sn', 'supernodes'), {
+      code: 1,
+      stdout: '',
+      stderr: 'kithctl: supernodes lists the supernodes an edge uses, and this daemon is a supernode: use kithctl edges\n',
+    });
+    assert.deepEqual(await kithctl('-s', 'ci_sn', 'peers'), { code: 1, stdout: '', stderr: "kithctl: peers lists an edge's peers, and this daemon is a supernode: use kithctl edges\n" });
+    assert.deepEqual(await kithctl('-s', 'ci_edge1', 'edges'), {
+      code: 1,
+      stdout: '',
+      stderr: 'kithctl: edges lists the edges registered at a supernode, and this daemon is an edge: use kithctl peers\n',
+    });
   });
 
   it('explains a missing daemon and a wrong password', async () => {

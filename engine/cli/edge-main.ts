@@ -14,7 +14,7 @@ import { Logger, type LogSink } from '../log.js';
 import { builtWebUiDir } from '../mgmt/web-ui-dir.js';
 import { LogRing } from '../profiles/log-ring.js';
 import { NetworkController } from '../profiles/network-controller.js';
-import { profileExtension } from '../profiles/profile-methods.js';
+import { desktopExtension } from '../profiles/profile-methods.js';
 import { ProfileStore } from '../profiles/profile-store.js';
 import { kithVersion } from '../version.js';
 import { reportReady } from './background.js';
@@ -146,7 +146,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       tapName: edge.portName,
       requestStop: () => setImmediate(() => stop.request()),
       log: (line) => logger.warn(line),
-      extension: profileExtension(network),
+      extension: desktopExtension(network, edge),
       // The desktop window for headless machines, on management.port behind the password.
       ...(webUiDir === undefined ? {} : { webUiDir }),
     });

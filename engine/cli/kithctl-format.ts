@@ -1,6 +1,108 @@
-// kithctl's human-readable output: aligned tables built from either Kith's `kith.*` results or
-// n3n's rows (MANAGEMENT.md §6), so the same commands read Kith and n3n daemons alike. Times in
-// Kith results are ms since the epoch, in n3n rows Unix seconds; 0 means never in both.
+// kithctl's output: the rows of Kith's `kith.*` results and of n3n's methods (MANAGEMENT.md §6) become
+// one set of lines, so the same commands read Kith and n3n daemons alike and print them one way:
+// MACs in lower case, VPN addresses without their prefix, times as whole milliseconds since the
+// epoch (0 = never; n3n rows count Unix seconds). `--json` prints these lines, the tables show them
+// with names, figures and paths worded as the tray and the window word them (shared/presentation.ts).
+import type { EdgeRow, SupernodeRow } from '../mgmt/n3n-shapes.js';
+import type { PeerPath, PeerView, SupernodeView } from '../edge/api/views.js';
+import { formatAgo, formatBytes, formatRtt, peerName, peerStateWords } from '../../shared/presentation.js';
+
+export interface PeerLine {
+  readonly name: string;
+  readonly description: string;
+  readonly vpnIpv4?: string | undefined;
+  readonly vpnIpv6?: string | undefined;
+  readonly mac: string;
+  readonly path: PeerPath;
+  readonly via?: string | undefined;
+  /** False once the peer has been silent too long (Kith only; n3n's rows are taken as answering). */
+  readonly answering: boolean;
+  readonly socket?: string | undefined;
+  readonly rttMs?: number | undefined;
+  readonly lastSeen: number;
+  /** Kith only: n3n does not count per-peer traffic. */
+  readonly bytesIn?: number | undefined;
+  readonly bytesOut?: number | undefined;
+}
+
+export interface SupernodeLine {
+  readonly socket: string;
+  readonly mac?: string | undefined;
+  readonly selected: boolean;
+  /** Selected, but the registration is not acknowledged yet. */
+  readonly waiting: boolean;
+  readonly rttMs?: number | undefined;
+  readonly lastSeen: number;
+  readonly version: string;
+  readonly uptime: number;
+}
+
+export interface EdgeLine {
+  readonly community: string;
+  readonly name: string;
+  readonly vpnIpv4?: string | undefined;
+  readonly mac: string;
+  readonly socket: string;
+  readonly lastSeen: number;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const present = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const measured = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+/** Whole milliseconds since the epoch from Kith's milliseconds or n3n's seconds. */
+const epochMs = (value: unknown, unit: 'ms' | 's'): number => Math.floor(count(value) * (unit === 's' ? 1000 : 1));
+/** Lower case, as Kith and `ip link` write MACs (n3n writes them in upper case). */
+export const macText = (value: unknown): string => text(value).toLowerCase();
+/** n3n's `ip4addr` carries a prefix ('10.0.0.2/24'); the VPN address is what is left of it. */
+export const addressText = (value: unknown): string | undefined => present(text(value).split('/')[0]);
+
+/** A peer from `kith.peers` or from an edge's n3n `get_edges` (mode pSp/p2p). */
+export function peerLine(row: PeerView | EdgeRow): PeerLine {
+  if ('mode' in row) {
+    const view = { description: text(row.desc), vpnIpv4: addressText(row.ip4addr), vpnIpv6: undefined, mac: macText(row.macaddr) };
+    return { name: peerName(view), ...view, path: row.mode === 'p2p' ? 'direct' : 'relayed', answering: true, socket: present(row.sockaddr), lastSeen: epochMs(row.last_seen, 's') };
+  }
+  const view = { description: text(row.description), vpnIpv4: present(row.vpnIpv4), vpnIpv6: present(row.vpnIpv6), mac: macText(row.mac) };
+  return {
+    name: peerName(view),
+    ...view,
+    path: row.path === 'direct' ? 'direct' : 'relayed',
+    via: present(row.via),
+    // An older Kith without `answering` is taken as answering.
+    answering: (row.answering as boolean | undefined) !== false,
+    socket: present(row.socket),
+    rttMs: measured(row.rttMs),
+    lastSeen: epochMs(row.lastSeen, 'ms'),
+    bytesIn: count(row.traffic?.bytesIn),
+    bytesOut: count(row.traffic?.bytesOut),
+  };
+}
+
+/** A supernode from `kith.supernodes` or n3n's `get_supernodes`. */
+export function supernodeLine(row: SupernodeView | SupernodeRow): SupernodeLine {
+  if ('sockaddr' in row) {
+    const current = count(row.current);
+    return { socket: text(row.sockaddr), mac: present(macText(row.macaddr)), selected: current !== 0, waiting: current === 2, lastSeen: epochMs(row.last_seen, 's'), version: text(row.version), uptime: count(row.uptime) };
+  }
+  return {
+    socket: text(row.socket),
+    mac: present(macText(row.mac)),
+    selected: row.selected === true,
+    waiting: row.selected === true && row.waiting === true,
+    rttMs: measured(row.rttMs),
+    lastSeen: epochMs(row.lastSeen, 'ms'),
+    version: text(row.version),
+    uptime: count(row.uptime),
+  };
+}
+
+/** An edge registered at a supernode (its n3n `get_edges` rows). */
+export function edgeLine(row: EdgeRow): EdgeLine {
+  const vpnIpv4 = addressText(row.ip4addr);
+  const mac = macText(row.macaddr);
+  return { community: text(row.community), name: peerName({ description: text(row.desc), vpnIpv4, vpnIpv6: undefined, mac }), vpnIpv4, mac, socket: text(row.sockaddr), lastSeen: epochMs(row.last_seen, 's') };
+}
 
 /** A column-aligned table: two spaces between columns, no trailing blanks. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -13,107 +115,35 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** "12s ago", "5m ago", "3h ago", "2d ago", or "never". */
-export function ago(thenMs: number, nowMs: number): string {
-  if (thenMs <= 0) return 'never';
-  const s = Math.max(0, Math.floor((nowMs - thenMs) / 1000));
-  if (s < 120) return `${s}s ago`;
-  if (s < 7200) return `${Math.floor(s / 60)}m ago`;
-  if (s < 172_800) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86_400)}d ago`;
-}
+const cell = (value: string | undefined): string => (value === undefined || value === '' ? '-' : value);
+const rtt = (ms: number | undefined): string => formatRtt(ms, '-');
 
-/** Bytes with binary units: "512 B", "1.5 KiB", "20.0 MiB". */
-export function bytes(count: number): string {
-  if (count < 1024) return `${count} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = count / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit] ?? ''}`;
-}
-
-const rtt = (ms: number | undefined): string => (ms === undefined ? '-' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
-const text = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '-');
-const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
-const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
-
-/** A peer row from `kith.peers` (views.ts PeerView) or from n3n's edge `get_edges` (`mode` pSp/p2p). */
-export function peersTable(peers: readonly unknown[], nowMs: number): string {
-  const rows = peers.map((entry) => {
-    const peer = record(entry);
-    if ('mode' in peer) {
-      // n3n: no RTT or traffic; `ip4addr` carries a prefix.
-      const direct = peer['mode'] === 'p2p';
-      return [
-        text(peer['desc']),
-        text((typeof peer['ip4addr'] === 'string' ? peer['ip4addr'] : '').split('/')[0]),
-        text(peer['macaddr']),
-        direct ? 'direct' : 'relayed',
-        '-',
-        ago(num(peer['last_seen']) * 1000, nowMs),
-        '-',
-      ];
-    }
-    const traffic = record(peer['traffic']);
-    const via = typeof peer['via'] === 'string' ? ` via ${peer['via']}` : '';
-    return [
-      text(peer['description']),
-      text(peer['vpnIpv4'] ?? peer['vpnIpv6']),
-      text(peer['mac']),
-      peer['path'] === 'direct' ? 'direct' : `relayed${via}`,
-      rtt(typeof peer['rttMs'] === 'number' ? peer['rttMs'] : undefined),
-      ago(num(peer['lastSeen']), nowMs),
-      `${bytes(num(traffic['bytesIn']))} / ${bytes(num(traffic['bytesOut']))}`,
-    ];
-  });
+export function peersTable(peers: readonly PeerLine[], nowMs: number): string {
+  const rows = peers.map((peer) => [
+    peer.name,
+    cell(peer.vpnIpv4 ?? peer.vpnIpv6),
+    peer.mac,
+    peerStateWords(peer),
+    peer.answering ? rtt(peer.rttMs) : '-',
+    formatAgo(peer.lastSeen, nowMs),
+    peer.bytesIn === undefined || peer.bytesOut === undefined ? '-' : `${formatBytes(peer.bytesIn)} / ${formatBytes(peer.bytesOut)}`,
+  ]);
   return formatTable(['NAME', 'VPN IP', 'MAC', 'PATH', 'RTT', 'LAST SEEN', 'IN/OUT'], rows);
 }
 
-/** `kith.supernodes` (SupernodeView) or n3n's `get_supernodes` rows. */
-export function supernodesTable(supernodes: readonly unknown[], nowMs: number): string {
-  const rows = supernodes.map((entry) => {
-    const sn = record(entry);
-    if ('sockaddr' in sn) {
-      const current = num(sn['current']);
-      return [
-        text(sn['sockaddr']),
-        text(sn['macaddr']),
-        current === 0 ? '' : current === 2 ? 'waiting' : 'yes',
-        '-',
-        ago(num(sn['last_seen']) * 1000, nowMs),
-        text(sn['version']),
-        `${num(sn['uptime'])}s`,
-      ];
-    }
-    return [
-      text(sn['socket']),
-      text(sn['mac']),
-      sn['selected'] === true ? (sn['waiting'] === true ? 'waiting' : 'yes') : '',
-      rtt(typeof sn['rttMs'] === 'number' ? sn['rttMs'] : undefined),
-      ago(num(sn['lastSeen']), nowMs),
-      text(sn['version']),
-      `${num(sn['uptime'])}s`,
-    ];
-  });
+export function supernodesTable(supernodes: readonly SupernodeLine[], nowMs: number): string {
+  const rows = supernodes.map((sn) => [sn.socket, cell(sn.mac), sn.selected ? (sn.waiting ? 'waiting' : 'yes') : '', rtt(sn.rttMs), formatAgo(sn.lastSeen, nowMs), cell(sn.version), `${sn.uptime}s`]);
   return formatTable(['SUPERNODE', 'MAC', 'SELECTED', 'RTT', 'LAST SEEN', 'VERSION', 'UPTIME'], rows);
 }
 
-/** A supernode's `get_edges` rows (mode `sn`). */
-export function edgesTable(edges: readonly unknown[], nowMs: number): string {
-  const rows = edges.map((entry) => {
-    const edge = record(entry);
-    return [text(edge['community']), text(edge['desc']), text(edge['ip4addr']), text(edge['macaddr']), text(edge['sockaddr']), ago(num(edge['last_seen']) * 1000, nowMs)];
-  });
+export function edgesTable(edges: readonly EdgeLine[], nowMs: number): string {
+  const rows = edges.map((edge) => [cell(edge.community), edge.name, cell(edge.vpnIpv4), edge.mac, cell(edge.socket), formatAgo(edge.lastSeen, nowMs)]);
   return formatTable(['COMMUNITY', 'NAME', 'VPN IP', 'MAC', 'SOCKET', 'LAST SEEN'], rows);
 }
 
 /** "key: value" lines, aligned, skipping absent values. */
 export function keyValues(pairs: readonly (readonly [string, string | undefined])[]): string {
-  const present = pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined && pair[1] !== '');
-  const width = Math.max(0, ...present.map(([key]) => key.length + 1));
-  return present.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`).join('\n') + '\n';
+  const shown = pairs.filter((pair): pair is readonly [string, string] => pair[1] !== undefined && pair[1] !== '');
+  const width = Math.max(0, ...shown.map(([key]) => key.length + 1));
+  return shown.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`).join('\n') + '\n';
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // kithctl: the management client for kith-edge and kith-supernode (and n3n's daemons): n3n's
 // methods everywhere (MANAGEMENT.md §6), Kith's `kith.*` methods on an edge when it has them.
-import { createManagementClient, type CallError } from '../mgmt/index.js';
-import type { AnyMethodSpec } from '../mgmt/method-table.js';
+import { createManagementClient, type CallError, type MethodName, type MethodParams, type MethodResult, type MethodTable } from '../mgmt/index.js';
+import type { DesktopApi } from '../profiles/api.js';
 import { processOutput, type Output } from './daemon-cli.js';
 import { parseArguments, UsageError, type Invocation } from './kithctl-args.js';
-import { edgesTable, keyValues, peersTable, supernodesTable } from './kithctl-format.js';
+import { addressText, edgeLine, edgesTable, keyValues, macText, peerLine, peersTable, supernodeLine, supernodesTable } from './kithctl-format.js';
 
 const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path] [-k password | --password-file path] [--json] <command>
 
@@ -30,14 +30,17 @@ commands:
   raw <method> [params-json]
 `;
 
-/** The methods are the daemon's; kithctl only reads plain JSON from them. */
-type AnyTable = Readonly<Record<string, AnyMethodSpec & { handler: (params: never) => unknown }>>;
-
+/**
+ * What kithctl calls, typed from kith-edge's table (n3n's methods and Kith's own): a supernode and
+ * n3n's daemons answer the n3n methods in the same shapes (MANAGEMENT.md §6). `raw` alone names
+ * its method at run time.
+ */
+type Api = DesktopApi;
 /** A failure already phrased for the user. */
 class CtlError extends Error {}
 
 
-type Caller = (method: string, params?: unknown, auth?: boolean) => Promise<unknown>;
+type Call = <K extends MethodName<Api>>(method: K, params?: MethodParams<Api, K>, auth?: boolean) => Promise<MethodResult<Api, K>>;
 
 function explain(error: CallError, detail: string | undefined, method: string, invocation: Invocation): string {
   switch (error) {
@@ -57,101 +60,125 @@ function explain(error: CallError, detail: string | undefined, method: string, i
   }
 }
 
-function caller(invocation: Invocation): { call: Caller; has: (method: string) => Promise<boolean> } {
-  const client = createManagementClient<AnyTable>(invocation.target);
-  const call: Caller = async (method, params, auth = false) => {
-    const result = await client.call(method, params as never, auth && invocation.password !== undefined ? { password: invocation.password } : {});
-    if (!result.ok) throw new CtlError(explain(result.error, result.detail, method, invocation));
-    return result.value;
-  };
-  let methods: Set<string> | undefined;
-  const has = async (method: string): Promise<boolean> => {
-    methods ??= new Set(((await call('help')) as { method: string }[]).map((row) => row.method));
-    return methods.has(method);
-  };
-  return { call, has };
+interface Daemon {
+  readonly call: Call;
+  /** Any method by name, for `raw`. */
+  readonly callByName: (method: string, params: unknown, auth: boolean) => Promise<unknown>;
+  /** Whether the daemon's table has `method` (its `help`). */
+  readonly has: (method: string) => Promise<boolean>;
+  readonly isSupernode: () => Promise<boolean>;
 }
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined);
+function connect(invocation: Invocation): Daemon {
+  const options = (auth: boolean) => (auth && invocation.password !== undefined ? { password: invocation.password } : {});
+  const fail = (error: CallError, detail: string | undefined, method: string): never => {
+    throw new CtlError(explain(error, detail, method, invocation));
+  };
+  const client = createManagementClient<Api>(invocation.target);
+  const call: Call = async <K extends MethodName<Api>>(method: K, params?: MethodParams<Api, K>, auth = false): Promise<MethodResult<Api, K>> => {
+    const result = await client.call(method, params, options(auth));
+    if (!result.ok) return fail(result.error, result.detail, method);
+    return result.value;
+  };
+  const anyClient = createManagementClient<MethodTable>(invocation.target);
+  const callByName = async (method: string, params: unknown, auth: boolean): Promise<unknown> => {
+    const result = await anyClient.call(method, params as never, options(auth));
+    return result.ok ? result.value : fail(result.error, result.detail, method);
+  };
+  let methods: Promise<Set<string>> | undefined;
+  let supernode: Promise<boolean> | undefined;
+  return {
+    call,
+    callByName,
+    has: async (method) => (await (methods ??= call('help').then((rows) => new Set(rows.map((row) => row.method))))).has(method),
+    isSupernode: () => (supernode ??= call('get_info').then((info) => info.is_supernode === 1)),
+  };
+}
 
-async function isSupernode(call: Caller): Promise<boolean> {
-  return field(await call('get_info'), 'is_supernode') === 1;
+/** A verb of one kind of daemon asked of the other: said plainly, and a non-zero exit. */
+function doesNotApply(command: string, daemon: 'edge' | 'supernode', instead: string): CtlError {
+  const what = command === 'edges' ? "the edges registered at a supernode" : command === 'peers' ? "an edge's peers" : "the supernodes an edge uses";
+  return new CtlError(`${command} lists ${what}, and this daemon is ${daemon === 'edge' ? 'an edge' : 'a supernode'}: use kithctl ${instead}`);
 }
 
 /** `status`: kith.status on a Kith edge; assembled from n3n's methods otherwise. */
-async function status(call: Caller, has: (method: string) => Promise<boolean>): Promise<{ json: unknown; text: string }> {
+async function status(daemon: Daemon): Promise<{ json: unknown; text: string }> {
+  const { call } = daemon;
   const info = await call('get_info');
-  if (field(info, 'is_supernode') === 1) {
-    const communities = list(await call('get_communities')).filter((row) => field(row, 'is_federation') !== 1);
-    const edges = list(await call('get_edges')).filter((row) => field(row, 'community') !== '-/-');
-    const json = { role: 'supernode', version: str(field(info, 'version')), communities: communities.length, edges: edges.length };
+  if (info.is_supernode === 1) {
+    // A supernode's community rows say which are federations (an edge's have no such member).
+    const communities = (await call('get_communities')).filter((row) => !('is_federation' in row && row.is_federation === 1));
+    const edges = (await call('get_edges')).filter((row) => row.community !== '-/-');
+    const json = { role: 'supernode', version: info.version, communities: communities.length, edges: edges.length };
     return { json, text: keyValues([['role', 'supernode'], ['version', json.version], ['communities', String(json.communities)], ['edges', String(json.edges)]]) };
   }
-  if (await has('kith.status')) {
+  if (await daemon.has('kith.status')) {
     const s = await call('kith.status');
-    const rttMs = field(s, 'supernodeRttMs');
-    const supernode = str(field(s, 'supernode'));
-    const address = str(field(s, 'address'));
     return {
       json: s,
       text: keyValues([
-        ['state', `${str(field(s, 'state')) ?? '?'}${field(s, 'reason') === undefined ? '' : ` (${str(field(s, 'reason')) ?? ''})`}`],
-        ['community', str(field(s, 'community'))],
-        ['address', address === undefined ? undefined : `${address} (${str(field(s, 'addressMode')) ?? ''})`],
-        ['mac', str(field(s, 'mac'))],
-        ['tap', str(field(s, 'tap'))],
-        ['supernode', supernode === undefined ? undefined : `${supernode}${typeof rttMs === 'number' ? ` (rtt ${rttMs.toFixed(1)} ms)` : ''}`],
-        ['description', str(field(s, 'description'))],
-        ['version', str(field(s, 'version'))],
+        ['state', `${s.state}${s.reason === undefined ? '' : ` (${s.reason})`}`],
+        ['community', s.community],
+        ['address', s.address === undefined ? undefined : `${s.address} (${s.addressMode})`],
+        ['mac', macText(s.mac)],
+        ['tap', s.tap],
+        ['supernode', s.supernode === undefined ? undefined : `${s.supernode}${s.supernodeRttMs === undefined ? '' : ` (rtt ${s.supernodeRttMs.toFixed(1)} ms)`}`],
+        ['description', s.description],
+        ['version', s.version],
       ]),
     };
   }
-  const current = list(await call('get_supernodes')).find((row) => field(row, 'current') !== 0);
-  const json = { role: 'edge', version: str(field(info, 'version')), mac: str(field(info, 'macaddr')), address: str(field(info, 'ip4addr')), supernode: str(field(current, 'sockaddr')) };
+  const current = (await call('get_supernodes')).find((row) => row.current !== 0);
+  const json = { role: 'edge', version: info.version, mac: macText(info.macaddr), address: addressText(info.ip4addr), supernode: current?.sockaddr };
   return { json, text: keyValues([['role', 'edge (n3n)'], ['version', json.version], ['address', json.address], ['mac', json.mac], ['supernode', json.supernode]]) };
 }
 
 async function runCommand(invocation: Invocation, output: Output): Promise<void> {
-  const { call, has } = caller(invocation);
+  const daemon = connect(invocation);
+  const { call, has } = daemon;
   const now = Date.now();
   const print = (json: unknown, text: () => string): void => output.out(invocation.json ? `${JSON.stringify(json, null, 2)}\n` : text());
   const { command, args } = invocation;
   switch (command) {
     case 'status': {
-      const result = await status(call, has);
+      const result = await status(daemon);
       print(result.json, () => result.text);
       return;
     }
     case 'peers': {
-      if (await isSupernode(call)) throw new CtlError('a supernode has no peers: use kithctl edges');
-      const peers = list(await call((await has('kith.peers')) ? 'kith.peers' : 'get_edges'));
+      if (await daemon.isSupernode()) throw doesNotApply(command, 'supernode', 'edges');
+      const peers = (await has('kith.peers')) ? (await call('kith.peers')).map(peerLine) : (await call('get_edges')).map(peerLine);
       print(peers, () => peersTable(peers, now));
       return;
     }
     case 'supernodes': {
-      const supernodes = list(await call((await has('kith.supernodes')) ? 'kith.supernodes' : 'get_supernodes'));
+      if (await daemon.isSupernode()) throw doesNotApply(command, 'supernode', 'edges');
+      const supernodes = (await has('kith.supernodes')) ? (await call('kith.supernodes')).map(supernodeLine) : (await call('get_supernodes')).map(supernodeLine);
       print(supernodes, () => supernodesTable(supernodes, now));
       return;
     }
     case 'edges': {
-      const edges = list(await call('get_edges'));
-      print(edges, () => (arePeerRows(edges) ? peersTable(edges, now) : edgesTable(edges, now)));
+      if (!(await daemon.isSupernode())) throw doesNotApply(command, 'edge', 'peers');
+      const edges = (await call('get_edges')).map(edgeLine);
+      print(edges, () => edgesTable(edges, now));
       return;
     }
     case 'verbose': {
       const level = args[0] === undefined ? await call('get_verbose') : await call('set_verbose', [args[0]], true);
-      print(level, () => `${str(level) ?? ''}\n`);
+      print(level, () => `${level}\n`);
       return;
     }
-    case 'stop':
+    case 'stop': {
+      const result = await call('stop', undefined, true);
+      print(result, () => `${result}\n`);
+      return;
+    }
     case 'connect':
     case 'disconnect': {
-      const method = command === 'stop' ? 'stop' : `kith.${command}`;
-      if (command !== 'stop' && !(await has(method))) throw new CtlError(`${command} needs a Kith edge (the daemon has no ${method})`);
-      const result = await call(method, undefined, true);
-      print(result, () => `${str(result) ?? JSON.stringify(result)}\n`);
+      const method = command === 'connect' ? 'kith.connect' : 'kith.disconnect';
+      if (!(await has(method))) throw new CtlError(`${command} needs a Kith edge (the daemon has no ${method})`);
+      const state = await call(method, undefined, true);
+      print(state, () => `${state}\n`);
       return;
     }
     case 'raw': {
@@ -163,17 +190,12 @@ async function runCommand(invocation: Invocation, output: Output): Promise<void>
       } catch {
         throw new UsageError(`params must be JSON: ${paramsText ?? ''}`);
       }
-      output.out(`${JSON.stringify(await call(method, params, invocation.password !== undefined), null, 2)}\n`);
+      output.out(`${JSON.stringify(await daemon.callByName(method, params, invocation.password !== undefined), null, 2)}\n`);
       return;
     }
     default:
       throw new UsageError(`unknown command ${command}`);
   }
-}
-
-/** An edge's get_edges rows are peers (pSp/p2p); a supernode's are registered edges (sn). */
-function arePeerRows(rows: readonly unknown[]): boolean {
-  return rows.some((row) => field(row, 'mode') === 'p2p' || field(row, 'mode') === 'pSp');
 }
 
 async function runKithctl(argv: readonly string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { basicAuthorization } from './auth.js';
+import { combineExtensions } from './extension.js';
+import { topic } from './topics.js';
 import { eventually, exchange, openSocket, parseResponses, PASSWORD, postV1, startServer, unixTarget, type RunningServer, type Target } from './test-support.js';
 
 interface Subscriber {
@@ -125,6 +127,55 @@ describe('event streams (MANAGEMENT.md §7)', () => {
     } finally {
       await bounded.stop();
     }
+  });
+
+  it('starts a subscription with the snapshot of a topic that has one, and debug with every such snapshot', async () => {
+    let figures = 1;
+    const extension = (name: string, snapshot: boolean) => ({
+      methods: {},
+      topics: { [name]: topic<{ figures: number }>(`${name} figures`) },
+      publishTo: () => () => undefined,
+      ...(snapshot ? { snapshot: () => ({ figures }) } : {}),
+    });
+    const withSnapshots = await startServer({ extension: combineExtensions(extension('x.now', true), extension('x.later', false)) });
+    try {
+      const own = await subscribe(unixTarget(withSnapshots), 'x.now');
+      assert.ok(await eventually(() => own.text() === `${HEADERS}\x1e{"event":"x.now","figures":1}\n`));
+      figures = 2;
+      const debug = await subscribe(unixTarget(withSnapshots), 'debug');
+      assert.ok(await eventually(() => debug.text() === `${HEADERS}\x1e{"event":"x.now","figures":2}\n`));
+      // n3n's topics and a topic without a snapshot start empty, as before.
+      const test = await subscribe(unixTarget(withSnapshots), 'test');
+      const later = await subscribe(unixTarget(withSnapshots), 'x.later');
+      const seen: object[] = [];
+      const inProcess = withSnapshots.server.subscribe('x.now', (event) => seen.push(event));
+      assert.deepEqual(seen, [{ event: 'x.now', figures: 2 }]);
+      if (inProcess.ok) inProcess.value();
+      withSnapshots.server.publish('test', { params: 1 });
+      withSnapshots.server.publish('x.later' as 'test', { params: 3 });
+      assert.ok(await eventually(() => test.text() === `${HEADERS}\x1e{"event":"test","params":1}\n`));
+      assert.ok(await eventually(() => later.text() === `${HEADERS}\x1e{"event":"x.later","params":3}\n`));
+      for (const subscriber of [own, debug, test, later]) subscriber.socket.destroy();
+    } finally {
+      await withSnapshots.stop();
+    }
+  });
+
+  it('serialises nothing for a topic nobody listens to', () => {
+    let reads = 0;
+    const payload = {
+      get params(): number {
+        reads++;
+        return 1;
+      },
+    };
+    assert.deepEqual(running.server.publish('test', payload), { ok: true, value: 0 });
+    assert.equal(reads, 0);
+  });
+
+  it('refuses to combine extensions that add the same method or topic twice', () => {
+    const one = { methods: {}, topics: { 'x.a': topic('a') }, publishTo: () => () => undefined };
+    assert.throws(() => combineExtensions(one, one), /topic x\.a is added twice/);
   });
 
   it('closes event streams when the server closes', async () => {

@@ -7,6 +7,10 @@
 // app and a terminal `curl` want the same topic at once. So a topic keeps up to
 // `maxSubscribersPerTopic` subscribers and only when that is reached does n3n's rule apply: the
 // oldest is closed and the newcomer gets `"replacing"`. With a limit of 1 this is exactly n3n.
+//
+// A topic whose publisher can say what things look like now (the `kith.stats` figures) starts
+// every subscription with that snapshot, so no client has to call before it listens; a `debug`
+// subscriber gets the snapshot of every such topic. n3n's topics have none and stay as they were.
 import { err, ok, type Result } from '../result.js';
 import type { TopicSpecs } from './topics.js';
 
@@ -51,6 +55,9 @@ function eventJson(topic: string, payload: object): Result<string, 'not-serialis
   }
 }
 
+/** The current payload of a topic, or undefined when it has none to start a subscription with. */
+export type TopicSnapshot = (topic: string) => object | undefined;
+
 export class EventHub {
   private readonly descriptions: ReadonlyMap<string, string>;
   private readonly subscribers = new Map<string, EventSink[]>();
@@ -58,6 +65,7 @@ export class EventHub {
   constructor(
     topics: TopicSpecs,
     private readonly limits: EventHubLimits,
+    private readonly snapshot: TopicSnapshot = () => undefined,
   ) {
     const entries: [string, string][] = [[DEBUG_TOPIC, DEBUG_DESCRIPTION]];
     for (const [topic, { description }] of Object.entries(topics)) if (topic !== DEBUG_TOPIC) entries.push([topic, description]);
@@ -78,6 +86,11 @@ export class EventHub {
       sink.write(record('"replacing"'));
     }
     list.push(sink);
+    for (const name of topic === DEBUG_TOPIC ? this.descriptions.keys() : [topic]) {
+      const payload = name === DEBUG_TOPIC ? undefined : this.snapshot(name);
+      const json = payload === undefined ? undefined : eventJson(name, payload);
+      if (json?.ok === true) sink.write(record(json.value));
+    }
     return true;
   }
 
@@ -94,6 +107,8 @@ export class EventHub {
   /** Sends `{"event":topic,...payload}` to the topic's subscribers and to `debug`'s. */
   publish(topic: string, payload: object): Result<number, PublishError> {
     if (!this.hasTopic(topic)) return err('unknown-topic');
+    // A topic published on a timer (kith.stats) costs no serialisation while nobody listens.
+    if (this.subscriberCount(topic) === 0 && this.subscriberCount(DEBUG_TOPIC) === 0) return ok(0);
     const json = eventJson(topic, payload);
     if (!json.ok) return json;
     const text = record(json.value);

@@ -10,6 +10,8 @@ export interface ManagementExtension<T extends MethodTable, S extends TopicSpecs
   readonly topics: S;
   /** Starts publishing the extension's events; returns the function that stops it. */
   publishTo(publish: Publish<S>): () => void;
+  /** What a topic of S looks like now: every new subscription starts with it (events.ts). */
+  snapshot?(topic: keyof S & string): PayloadsOf<S>[keyof S] | undefined;
 }
 
 /** Any extension, as the server takes it: every typed one fits. */
@@ -17,4 +19,30 @@ export interface AnyManagementExtension {
   readonly methods: MethodTable;
   readonly topics: TopicSpecs;
   publishTo(publish: (topic: string, payload: object) => void): () => void;
+  snapshot?(topic: string): object | undefined;
+}
+
+/** Several extensions as one: their methods and topics side by side (names must not repeat). */
+export function combineExtensions(...extensions: readonly AnyManagementExtension[]): AnyManagementExtension {
+  const methods: Record<string, AnyManagementExtension['methods'][string]> = {};
+  const topics: Record<string, TopicSpecs[string]> = {};
+  for (const extension of extensions) {
+    for (const [name, method] of Object.entries(extension.methods)) {
+      if (Object.hasOwn(methods, name)) throw new Error(`method ${name} is added twice`);
+      methods[name] = method;
+    }
+    for (const [name, spec] of Object.entries(extension.topics)) {
+      if (Object.hasOwn(topics, name)) throw new Error(`topic ${name} is added twice`);
+      topics[name] = spec;
+    }
+  }
+  return {
+    methods,
+    topics,
+    publishTo: (publish) => {
+      const stops = extensions.map((extension) => extension.publishTo(publish));
+      return () => stops.forEach((stop) => stop());
+    },
+    snapshot: (topic) => extensions.find((extension) => Object.hasOwn(extension.topics, topic))?.snapshot?.(topic),
+  };
 }

@@ -170,10 +170,11 @@ export function createManagementServer<T extends MethodTable, S extends TopicSpe
   const limits: ManagementLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? (() => undefined);
   const extension = options.extension;
-  const hub = new EventHub({ ...options.topics, ...extension?.topics }, {
-    maxSubscribersPerTopic: limits.maxSubscribersPerTopic,
-    maxBufferedBytes: limits.maxSubscriberBufferBytes,
-  });
+  const hub = new EventHub(
+    { ...options.topics, ...extension?.topics },
+    { maxSubscribersPerTopic: limits.maxSubscribersPerTopic, maxBufferedBytes: limits.maxSubscriberBufferBytes },
+    (topic) => (extension !== undefined && Object.hasOwn(extension.topics, topic) ? extension.snapshot?.(topic) : undefined),
+  );
   const access = new ManagementAccess({ ...options.access, log });
   const pool = new ConnectionPool<Connection>(limits);
   const metrics = options.metrics ?? new MetricsRegistry();

@@ -12,6 +12,7 @@ export {
   type SubscribeError,
 } from './client.js';
 export { DEBUG_TOPIC, type EventTopicRow, type PublishError } from './events.js';
+export { inProcessClient, type InProcessClient, type TypedReply } from './in-process-client.js';
 export {
   createManagementServer,
   type BuiltinMethods,
@@ -20,7 +21,7 @@ export {
   type ManagementServerOptions,
   type ServedMethods,
 } from './http-server.js';
-export type { AnyManagementExtension, ManagementExtension, Publish } from './extension.js';
+export { combineExtensions, type AnyManagementExtension, type ManagementExtension, type Publish } from './extension.js';
 export { DEFAULT_LIMITS, type ManagementLimits } from './limits.js';
 export type { Listener, TcpListenError, TcpListenOptions, UnixListenError, UnixListenOptions } from './listeners.js';
 export {

@@ -3,8 +3,9 @@
 // them to the edge's one method table (engine/edge/api/management.ts) as an extension. Every one of
 // them reads a key or changes state, or runs a program, so all ask for the management password.
 import { FORM_FIELDS, jsonTypeOf } from '../../shared/config/settings-form.js';
-import { EDGE_TOPICS } from '../edge/api/management.js';
-import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
+import { EDGE_TOPICS, type ManagedEdge } from '../edge/api/management.js';
+import { STATS_TOPICS, statsExtension } from '../edge/api/stats-topic.js';
+import { combineExtensions, defineMethod, RpcError, topic, type AnyManagementExtension, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
 import type { NetworkController, SettingsChanged } from './network-controller.js';
@@ -103,7 +104,7 @@ export const PROFILE_TOPICS = {
 };
 
 /** Every topic of an edge run from a profile: what kith-edge and the desktop publish. */
-export const DESKTOP_TOPICS = { ...EDGE_TOPICS, ...PROFILE_TOPICS };
+export const DESKTOP_TOPICS = { ...EDGE_TOPICS, ...STATS_TOPICS, ...PROFILE_TOPICS };
 
 /** The profile methods and their topic, for createEdgeManagement's extension. */
 export function profileExtension(controller: NetworkController): ManagementExtension<ProfileMethods, typeof PROFILE_TOPICS> {
@@ -116,4 +117,9 @@ export function profileExtension(controller: NetworkController): ManagementExten
       return () => void controller.changes.off('changed', onChanged);
     },
   };
+}
+
+/** What an edge run from a profile adds to the edge's table: the profile methods and the pushed figures. */
+export function desktopExtension(controller: NetworkController, edge: Pick<ManagedEdge, 'peers' | 'supernodes'>): AnyManagementExtension {
+  return combineExtensions(profileExtension(controller), statsExtension(edge));
 }

@@ -1,13 +1,18 @@
 // Read-only views of the edge's records (views.ts shapes) for status calls and events.
 import { macToString, socketToString } from '../../protocol/index.js';
 import type { EdgeContext } from '../context.js';
+import { isAnswering, lastHeard } from '../control/peer-liveness.js';
 import type { PeerRecord } from '../control/peer-table.js';
 import { selectionText } from '../control/supernode-selection.js';
 import type { SupernodeRecord } from '../control/supernode-selection.js';
-import type { PeerView, SupernodeView } from './views.js';
+import type { PeerPath, PeerView, SupernodeView } from './views.js';
+
+/** Views carry whole milliseconds since the epoch (the clock has sub-millisecond resolution for RTTs). */
+const epochMs = (time: number): number => Math.floor(time);
 
 export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
   const direct = ctx.peers.isKnown(record.mac);
+  const path: PeerPath = direct ? 'direct' : 'relayed';
   const via = ctx.current?.socket;
   return {
     mac: macToString(record.mac),
@@ -17,15 +22,16 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     description: record.description,
     socket: record.socket === undefined ? undefined : socketToString(record.socket),
     advertisedSocket: record.preferredSocket === undefined ? undefined : socketToString(record.preferredSocket),
-    path: direct ? 'direct' : 'relayed',
+    path,
     via: direct || via === undefined ? undefined : socketToString(via),
     local: record.local,
     rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
-    lastSeen: record.lastSeen,
-    lastP2p: record.path.lastP2p,
-    lastSentQuery: record.lastSentQuery,
-    createdAt: record.createdAt,
+    lastSeen: epochMs(record.lastSeen),
+    lastP2p: epochMs(record.path.lastP2p),
+    lastSentQuery: epochMs(record.lastSentQuery),
+    createdAt: epochMs(record.createdAt),
     traffic: { ...record.traffic },
+    answering: isAnswering(lastHeard(record, path), path, ctx.settings.registerIntervalMs, ctx.clock.nowMs()),
   };
 }
 
@@ -40,7 +46,7 @@ export function supernodeView(ctx: EdgeContext, record: SupernodeRecord, awaitin
     waiting: selected && awaitingAck,
     purgeable: record.purgeable,
     rttMs: record.rtt.ms,
-    lastSeen: record.lastSeen,
+    lastSeen: epochMs(record.lastSeen),
     uptime: record.uptime,
     version: record.version,
     selection: selectionText(ctx.settings.selection, record, selected),

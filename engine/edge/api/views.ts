@@ -4,10 +4,9 @@
 import type { IpSubnet } from '../../protocol/index.js';
 import type { PacketCounters, Traffic } from '../data-path/counters.js';
 
-export type EdgeState = 'stopped' | 'connecting' | 'registered' | 'no-supernode' | 'error';
+import type { EdgeState, PeerPath } from '../../../shared/edge-state.js';
 
-/** direct: a REGISTER_ACK confirmed the path; relayed: frames go through the supernode. */
-export type PeerPath = 'direct' | 'relayed';
+export type { EdgeState, PeerPath };
 
 export interface PeerView {
   /** 'aa:bb:cc:dd:ee:ff' */
@@ -31,6 +30,8 @@ export interface PeerView {
   readonly lastSentQuery: number;
   readonly createdAt: number;
   readonly traffic: Traffic;
+  /** False once the peer has been silent for longer than its path allows (control/peer-liveness.ts), until it is purged. */
+  readonly answering: boolean;
 }
 
 export interface SupernodeView {

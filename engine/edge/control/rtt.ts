@@ -42,6 +42,8 @@ export class RttEstimator {
   private readonly samples: number[] = [];
   private next = 0;
   private probeSentAt: number | undefined;
+  /** When the last reply arrived, fresh or not: the other side was heard then (peer-liveness.ts); 0 = never. */
+  lastReplyAt = 0;
 
   /** Median of the recent samples in milliseconds (0.01 ms steps), undefined before the first. */
   get ms(): number | undefined {
@@ -84,6 +86,7 @@ export class RttEstimator {
 
   /** Takes a sample from the outstanding probe, if there is a fresh one; the reply arrived at or before now. */
   replyReceived(now: number): void {
+    this.lastReplyAt = Math.max(this.lastReplyAt, now);
     const sent = this.probeSentAt;
     if (sent === undefined || now - sent > MAX_PROBE_AGE_MS) return;
     this.probeSentAt = undefined;

@@ -30,5 +30,6 @@ export const KITH_TOPICS = Object.keys({
   'kith.state': true,
   'kith.peer': true,
   'kith.path': true,
+  'kith.stats': true,
   'kith.settings': true,
 } satisfies Record<KithTopic, true>) as KithTopic[];

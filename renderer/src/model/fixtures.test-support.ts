@@ -20,6 +20,7 @@ export function peer(overrides: Partial<PeerView> = {}): PeerView {
     lastSentQuery: 0,
     createdAt: 900_000,
     traffic: { framesIn: 10, framesOut: 12, bytesIn: 2048, bytesOut: 4096 },
+    answering: true,
     ...overrides,
   };
 }

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computersOnline, connectButton, connectionSummary, formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName, peersEmptyText, stateText } from './format.js';
+import { computersOnline, connectButton, connectionSummary, pathSentence, peersEmptyText, stateText } from './format.js';
 import { peer } from './fixtures.test-support.js';
 
 describe('format', () => {
-  it('writes bytes in binary units', () => {
-    assert.deepEqual([0, 1023, 1024, 1536, 10 * 1024 * 1024, 3.5 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.0 KiB', '1.5 KiB', '10 MiB', '3.5 GiB']);
-  });
-
-  it('writes RTTs and times in plain words', () => {
-    assert.equal(formatRtt(undefined), '—');
-    assert.equal(formatRtt(0.4), '< 1 ms');
-    assert.equal(formatRtt(22.6), '23 ms');
-    const now = 1_000_000_000_000;
-    assert.deepEqual([0, now - 1000, now - 30_000, now - 5 * 60_000, now - 3 * 3_600_000, now - 72 * 3_600_000].map((t) => formatAgo(t, now)), ['never', 'just now', '30 s ago', '5 min ago', '3 h ago', '3 days ago']);
-  });
-
   it('says the state in plain words', () => {
     assert.equal(stateText({ state: 'registered' }), 'Connected');
     assert.equal(stateText({ state: 'connecting' }), 'Connecting…');
     assert.equal(stateText({ state: 'no-supernode', reason: 'timeout' }), 'No supernode reachable');
     assert.equal(stateText({ state: 'error', reason: 'TAP device busy' }), 'Error: TAP device busy');
     assert.equal(stateText({ state: 'stopped' }), 'Disconnected');
+    assert.equal(stateText(undefined), 'Waiting for Kith…');
   });
 
   it('offers one button, disabled while connecting or switching', () => {
@@ -32,12 +21,11 @@ describe('format', () => {
     assert.deepEqual(connectButton(undefined, false), { label: 'Connect', disabled: true });
   });
 
-  it('labels paths Direct or Relayed via the supernode', () => {
-    assert.equal(pathBadge(peer()), 'Direct');
-    assert.equal(pathBadge(peer({ path: 'relayed', via: 'sn.example.net:7654' })), 'Relayed via sn.example.net:7654');
-    assert.equal(pathSentence(peer()), 'Direct connection · 23 ms');
-    assert.equal(pathSentence(peer({ path: 'relayed' })), 'Relayed through your supernode: works, but slower');
-    assert.equal(peerName(peer({ description: ' ' })), '02:00:00:00:00:01');
+  it('explains a path in a sentence', () => {
+    const now = 1_040_000;
+    assert.equal(pathSentence(peer(), now), 'Direct connection · 23 ms');
+    assert.equal(pathSentence(peer({ path: 'relayed' }), now), 'Relayed through your supernode: works, but slower');
+    assert.equal(pathSentence(peer({ answering: false }), now), 'Not answering · last seen 40 s ago');
   });
 
   it('counts the computers online in plain words', () => {

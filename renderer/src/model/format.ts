@@ -1,51 +1,14 @@
-// What the window says about the engine's numbers and states, in plain words.
+// What the window says about the engine's numbers and states, in plain words. Names, figures and
+// states are worded as the tray and kithctl word them (shared/presentation.ts); this file adds the
+// window's own sentences.
 import type { EdgeState, KithStatus, PeerView } from '../../../engine/profiles/api.js';
+import { formatAgo, formatRtt, stateWords } from '../../../shared/presentation.js';
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+export { answeringPeers, formatAgo, formatBytes, formatRtt, peerName, peerStateTitle } from '../../../shared/presentation.js';
 
-export function formatRtt(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  return ms < 1 ? '< 1 ms' : `${Math.round(ms)} ms`;
-}
-
-/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 days ago"; 0 = never. */
-export function formatAgo(time: number, now: number): string {
-  if (time <= 0) return 'never';
-  const seconds = Math.max(0, Math.round((now - time) / 1000));
-  if (seconds < 5) return 'just now';
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
-}
-
-const STATE_WORDS: Readonly<Record<EdgeState, string>> = {
-  stopped: 'Disconnected',
-  connecting: 'Connecting…',
-  registered: 'Connected',
-  'no-supernode': 'No supernode reachable',
-  error: 'Error',
-};
-
-/** The status line: "Connected", "Connecting…", "No supernode reachable", "Error: …". */
+/** The status line: "Connected", "Connecting…", "No supernode reachable", "Error: …", or "Waiting for Kith…" before the first answer. */
 export function stateText(status: Pick<KithStatus, 'state' | 'reason'> | undefined): string {
-  if (status === undefined) return 'Waiting for Kith…';
-  const words = STATE_WORDS[status.state];
-  if (status.state === 'error') return `Error: ${status.reason ?? 'unknown'}`;
-  return words;
+  return status === undefined ? 'Waiting for Kith…' : stateWords(status);
 }
 
 export type ConnectButton = { readonly label: 'Connect' | 'Disconnect'; readonly disabled: boolean };
@@ -58,19 +21,11 @@ export function connectButton(state: EdgeState | undefined, switching: boolean):
   return { label: inCommunity ? 'Disconnect' : 'Connect', disabled: switching };
 }
 
-/** The badge: starts with "Direct" or "Relayed". */
-export function pathBadge(peer: Pick<PeerView, 'path' | 'via'>): string {
-  return peer.path === 'direct' ? 'Direct' : `Relayed via ${peer.via ?? 'supernode'}`;
-}
-
 /** The longer sentence beside the badge. */
-export function pathSentence(peer: Pick<PeerView, 'path' | 'rttMs'>): string {
+export function pathSentence(peer: Pick<PeerView, 'path' | 'rttMs' | 'answering' | 'lastSeen'>, now: number): string {
+  if (!peer.answering) return `Not answering · last seen ${formatAgo(peer.lastSeen, now)}`;
   if (peer.path === 'direct') return peer.rttMs === undefined ? 'Direct connection' : `Direct connection · ${formatRtt(peer.rttMs)}`;
   return 'Relayed through your supernode: works, but slower';
-}
-
-export function peerName(peer: Pick<PeerView, 'description' | 'mac'>): string {
-  return peer.description.trim() === '' ? peer.mac : peer.description;
 }
 
 /** "1 computer online", "3 computers online", "no other computers online yet". */

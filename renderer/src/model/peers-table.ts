@@ -1,6 +1,6 @@
 // Sorting and filtering of the peers table.
 import type { PeerView } from '../../../engine/profiles/api.js';
-import { pathBadge, peerName } from './format.js';
+import { peerStateTitle, peerName } from './format.js';
 
 export type PeerColumn = 'name' | 'ip' | 'mac' | 'path' | 'rtt' | 'traffic' | 'lastSeen';
 export type SortDirection = 'ascending' | 'descending';
@@ -26,7 +26,7 @@ function key(peer: PeerView, column: PeerColumn): string | number {
     case 'mac':
       return peer.mac.toLowerCase();
     case 'path':
-      return pathBadge(peer);
+      return peerStateTitle(peer);
     case 'rtt':
       return peer.rttMs ?? Number.MAX_SAFE_INTEGER;
     case 'traffic':
@@ -52,7 +52,7 @@ export function filterPeers(peers: readonly PeerView[], text: string): PeerView[
   const needle = text.trim().toLowerCase();
   if (needle === '') return [...peers];
   return peers.filter((peer) =>
-    [peerName(peer), peer.vpnIpv4 ?? '', peer.vpnIpv6 ?? '', peer.mac, pathBadge(peer)].some((field) => field.toLowerCase().includes(needle)),
+    [peerName(peer), peer.vpnIpv4 ?? '', peer.vpnIpv6 ?? '', peer.mac, peerStateTitle(peer)].some((field) => field.toLowerCase().includes(needle)),
   );
 }
 

@@ -2,7 +2,7 @@
 // fields listed here, so a key or password in any snapshot cannot leak into it; log text is
 // scrubbed as well, in case a line quotes one.
 import type { KithStatus, LogLine, PeerView, SettingsView, SupernodeView } from '../../../engine/profiles/api.js';
-import { formatBytes, formatRtt, pathBadge, peerName, stateText } from './format.js';
+import { formatBytes, formatRtt, peerStateTitle, peerName, stateText } from './format.js';
 
 export interface ReportInput {
   readonly now: number;
@@ -51,7 +51,7 @@ export function buildReport(input: ReportInput): string {
   }
   lines.push('', `Peers (${input.peers.length})`);
   for (const peer of input.peers) {
-    lines.push(`  ${peerName(peer)}  ${peer.vpnIpv4 ?? '-'}  ${peer.mac}  ${pathBadge(peer)}  ${formatRtt(peer.rttMs)}  in ${formatBytes(peer.traffic.bytesIn)} out ${formatBytes(peer.traffic.bytesOut)}`);
+    lines.push(`  ${peerName(peer)}  ${peer.vpnIpv4 ?? '-'}  ${peer.mac}  ${peerStateTitle(peer)}  ${formatRtt(peer.rttMs)}  in ${formatBytes(peer.traffic.bytesIn)} out ${formatBytes(peer.traffic.bytesOut)}`);
   }
   lines.push('', `Supernodes (${input.supernodes.length})`);
   for (const sn of input.supernodes) lines.push(`  ${sn.host} ${sn.socket}  ${formatRtt(sn.rttMs)}${sn.selected ? '  selected' : ''}  ${sn.version}`);

@@ -54,3 +54,17 @@ export function mergePeerSnapshot(previous: PeersByMac, list: readonly PeerView[
   }
   return next;
 }
+
+/**
+ * `kith.stats`: the selected supernode's RTT changes without an event of its own, so the status
+ * takes it from the pushed figures; everything else in the status comes with `kith.state`.
+ */
+export function applyStatsToStatus(status: KithStatus | undefined, stats: Payload<'kith.stats'>): KithStatus | undefined {
+  if (status === undefined) return undefined;
+  const rttMs = stats.supernodes.find((supernode) => supernode.selected)?.rttMs;
+  if (rttMs === status.supernodeRttMs) return status;
+  const next: { -readonly [K in keyof KithStatus]: KithStatus[K] } = { ...status };
+  if (rttMs === undefined) delete next.supernodeRttMs;
+  else next.supernodeRttMs = rttMs;
+  return next;
+}

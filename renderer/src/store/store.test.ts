@@ -5,7 +5,7 @@ import { ClientError } from '../client/errors.js';
 import type { LinkListener } from '../client/transport.js';
 import { peer, SETTINGS, STATUS, SUPERNODE } from '../model/fixtures.test-support.js';
 import { KITH_TOPICS } from '../client/api-types.js';
-import { createKithStore, LIGHT_REFRESH_MS } from './store.js';
+import { createKithStore } from './store.js';
 
 function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
   const calls: string[] = [];
@@ -35,8 +35,6 @@ function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
 
 const ENGINE = {
   'kith.status': () => STATUS,
-  'kith.peers': () => [peer()],
-  'kith.supernodes': () => [SUPERNODE],
   'kith.settings.get': () => SETTINGS,
   'kith.profiles': () => [{ name: 'family', community: 'family', active: true }],
   'kith.log': () => [{ time: 1, level: 'info', text: 'hello' }],
@@ -44,22 +42,20 @@ const ENGINE = {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function manualTimers() {
-  const runs: (() => void)[] = [];
-  return { runs, timers: { every: (run: () => void, ms: number) => (assert.equal(ms, LIGHT_REFRESH_MS), runs.push(run), () => runs.splice(0)), visible: () => true } };
-}
-
 describe('window store', () => {
   it('reads a full snapshot when the event link comes up, and again after a reconnect', async () => {
     const fake = fakeClient(ENGINE);
-    const store = createKithStore(fake.client, manualTimers().timers);
+    const store = createKithStore(fake.client);
     store.getState().start();
     fake.link('up');
     await settle();
+    // The stats subscription starts with the figures (engine/mgmt/events.ts).
+    fake.emit({ topic: 'kith.stats', payload: { time: 1, peers: [peer()], supernodes: [SUPERNODE] } });
     const state = store.getState();
     assert.equal(state.link, 'up');
     assert.equal(state.status?.state, 'registered');
     assert.deepEqual(Object.keys(state.peers), ['02:00:00:00:00:01']);
+    assert.deepEqual(state.supernodes, [SUPERNODE]);
     assert.equal(state.settings?.profile, 'family');
     assert.equal(state.profiles.length, 1);
     assert.equal(state.log.length, 1);
@@ -68,15 +64,16 @@ describe('window store', () => {
     fake.calls.length = 0;
     fake.link('up');
     await settle();
-    assert.deepEqual([...fake.calls].sort(), ['kith.log', 'kith.peers', 'kith.profiles', 'kith.settings.get', 'kith.status', 'kith.supernodes']);
+    assert.deepEqual([...fake.calls].sort(), ['kith.log', 'kith.profiles', 'kith.settings.get', 'kith.status']);
   });
 
   it('applies events between snapshots', async () => {
     const fake = fakeClient(ENGINE);
-    const store = createKithStore(fake.client, manualTimers().timers);
+    const store = createKithStore(fake.client);
     store.getState().start();
     fake.link('up');
     await settle();
+    fake.emit({ topic: 'kith.stats', payload: { time: 1, peers: [peer()], supernodes: [SUPERNODE] } });
     fake.emit({ topic: 'kith.peer', payload: { action: 'added', peer: peer({ mac: '02:00:00:00:00:02', description: 'mum' }) } });
     fake.emit({ topic: 'kith.path', payload: { mac: '02:00:00:00:00:01', path: 'relayed', via: 'sn1' } });
     assert.equal(Object.keys(store.getState().peers).length, 2);
@@ -92,28 +89,33 @@ describe('window store', () => {
     assert.equal(store.getState().settings?.profile, SETTINGS.profile);
   });
 
-  it('refreshes status, peers and supernodes only on the 2 s timer', async () => {
+  it('takes peers, supernodes and the supernode RTT from kith.stats and reads nothing for them', async () => {
     const fake = fakeClient(ENGINE);
-    const { runs, timers } = manualTimers();
-    const store = createKithStore(fake.client, timers);
-    const stop = store.getState().start();
-    assert.equal(runs.length, 1);
-    runs[0]?.();
+    const store = createKithStore(fake.client);
+    store.getState().start();
+    fake.link('up');
     await settle();
-    assert.deepEqual([...fake.calls].sort(), ['kith.peers', 'kith.status', 'kith.supernodes']);
-    stop();
-    assert.equal(runs.length, 0);
+    fake.calls.length = 0;
+    const moved = peer({ rttMs: 4.5, traffic: { framesIn: 11, framesOut: 12, bytesIn: 4096, bytesOut: 4096 } });
+    fake.emit({ topic: 'kith.stats', payload: { time: 2, peers: [moved], supernodes: [{ ...SUPERNODE, rttMs: 12 }] } });
+    await settle();
+    assert.deepEqual(fake.calls, []);
+    assert.deepEqual(store.getState().peers, { '02:00:00:00:00:01': moved });
+    assert.equal(store.getState().status?.supernodeRttMs, 12);
+    // A peer the figures no longer list is gone.
+    fake.emit({ topic: 'kith.stats', payload: { time: 3, peers: [], supernodes: [{ ...SUPERNODE, rttMs: 12 }] } });
+    assert.deepEqual(store.getState().peers, {});
   });
 
   it('says the engine is not running when it cannot be reached, and the password is needed on 401', async () => {
     const offline = fakeClient({ 'kith.status': () => { throw new ClientError('offline', "Kith's engine is not running"); } });
-    const store = createKithStore(offline.client, manualTimers().timers);
-    await store.getState().refreshLight();
+    const store = createKithStore(offline.client);
+    await store.getState().refreshStatus();
     assert.equal(store.getState().link, 'down');
     assert.equal(store.getState().problem, "Kith's engine is not running");
 
     const locked = fakeClient({ ...ENGINE, 'kith.connect': () => { throw new ClientError('auth', 'The management password is needed', 401); } });
-    const second = createKithStore(locked.client, manualTimers().timers);
+    const second = createKithStore(locked.client);
     await second.getState().connect();
     assert.equal(second.getState().actionProblem, 'The management password is needed');
     assert.equal(second.getState().switching, false);
@@ -128,7 +130,7 @@ describe('window store', () => {
         return { ok: false, errors: [{ field: 'community', message: 'Up to 19 characters' }] };
       },
     });
-    const store = createKithStore(fake.client, manualTimers().timers);
+    const store = createKithStore(fake.client);
     const result = await store.getState().saveSettings({ community: 'x'.repeat(30) });
     assert.deepEqual(sent, [[{ community: 'x'.repeat(30) }]]);
     assert.deepEqual(result, { ok: false, errors: [{ field: 'community', message: 'Up to 19 characters' }] });

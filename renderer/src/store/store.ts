@@ -1,10 +1,11 @@
 // The window's state (zustand): snapshots read from the engine, kept current by its events.
 //
-// Refresh policy: a full snapshot whenever the event link comes up (first start and every
-// reconnect, since events may have been missed), and after the window's own changes. Between
-// those, events carry state, peers and paths. RTT and traffic counters change continuously and are
-// not events (an event per packet would cost more than the numbers are worth), so a light refresh
-// of kith.status, kith.peers and kith.supernodes runs every 2 s while the window is visible.
+// Refresh policy: the engine pushes what changes on its own. `kith.stats` brings peers and
+// supernodes with their RTTs, traffic and last-seen times, first when the subscription starts
+// (after every reconnect too) and then on the engine's timer; `kith.peer` and `kith.path` change
+// single peers in between, `kith.state` the state. The status, settings, profiles and log are read
+// when the event link comes up (events may have been missed), on the events that change them, and
+// after the window's own changes. Nothing is read on a timer.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   Invite,
@@ -22,9 +23,7 @@ import type {
 import { KITH_TOPICS } from '../client/api-types.js';
 import type { KithClient, KithEventHandler } from '../client/client.js';
 import { ClientError, errorMessage } from '../client/errors.js';
-import { applyPathEvent, applyPeerEvent, applyStateEvent, mergePeerSnapshot, type PeersByMac } from './reducers.js';
-
-export const LIGHT_REFRESH_MS = 2000;
+import { applyPathEvent, applyPeerEvent, applyStateEvent, applyStatsToStatus, mergePeerSnapshot, type PeersByMac } from './reducers.js';
 
 export interface KithState {
   /** Whether the engine can be reached: 'starting' until the first answer. */
@@ -47,7 +46,8 @@ export interface KithState {
 export interface KithActions {
   readonly start: () => () => void;
   readonly refreshFull: () => Promise<void>;
-  readonly refreshLight: () => Promise<void>;
+  /** Reads kith.status again (after a state change or an action of the window's). */
+  readonly refreshStatus: () => Promise<void>;
   readonly connect: () => Promise<void>;
   readonly disconnect: () => Promise<void>;
   readonly saveSettings: (changes: Partial<NetworkSettings>) => Promise<SettingsSetResult>;
@@ -62,19 +62,6 @@ export interface KithActions {
 
 export type KithStore = StoreApi<KithState & KithActions>;
 
-export interface StoreTimers {
-  readonly every: (run: () => void, ms: number) => () => void;
-  readonly visible: () => boolean;
-}
-
-const browserTimers: StoreTimers = {
-  every: (run, ms) => {
-    const handle = setInterval(run, ms);
-    return () => clearInterval(handle);
-  },
-  visible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
-};
-
 /** Reads one snapshot part; a failure leaves the old value and reports its message. */
 async function attempt<T>(read: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
@@ -84,7 +71,7 @@ async function attempt<T>(read: () => Promise<T>): Promise<{ ok: true; value: T 
   }
 }
 
-export function createKithStore(client: KithClient, timers: StoreTimers = browserTimers): KithStore {
+export function createKithStore(client: KithClient): KithStore {
   return createStore<KithState & KithActions>()((set, get) => {
     const linkFailed = (error: unknown): void => {
       const offline = error instanceof ClientError && error.kind === 'offline';
@@ -96,8 +83,8 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
       switch (event.topic) {
         case 'kith.state': {
           set({ status: applyStateEvent(state.status, event.payload) });
-          // Address and supernode come with the new state: read them now rather than in 2 s.
-          void state.refreshLight();
+          // Address and supernode come with the new state: read them now.
+          void state.refreshStatus();
           return;
         }
         case 'kith.peer':
@@ -106,29 +93,19 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
         case 'kith.path':
           set({ peers: applyPathEvent(state.peers, event.payload) });
           return;
+        case 'kith.stats':
+          set({ peers: mergePeerSnapshot(state.peers, event.payload.peers), supernodes: event.payload.supernodes, status: applyStatsToStatus(state.status, event.payload) });
+          return;
         case 'kith.settings':
           void refreshSettings();
           return;
       }
     };
 
-    const refreshLight = async (): Promise<void> => {
-      const [status, peers, supernodes] = await Promise.all([
-        attempt(() => client.call('kith.status')),
-        attempt(() => client.call('kith.peers')),
-        attempt(() => client.call('kith.supernodes')),
-      ]);
-      if (!status.ok) {
-        linkFailed(status.error);
-        return;
-      }
-      set({
-        link: 'up',
-        problem: undefined,
-        status: status.value,
-        ...(peers.ok ? { peers: mergePeerSnapshot(get().peers, peers.value) } : {}),
-        ...(supernodes.ok ? { supernodes: supernodes.value } : {}),
-      });
+    const refreshStatus = async (): Promise<void> => {
+      const status = await attempt(() => client.call('kith.status'));
+      if (status.ok) set({ link: 'up', problem: undefined, status: status.value });
+      else linkFailed(status.error);
     };
 
     const refreshSettings = async (): Promise<void> => {
@@ -140,7 +117,7 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
     };
 
     const refreshFull = async (): Promise<void> => {
-      await Promise.all([refreshLight(), refreshSettings(), get().loadLog()]);
+      await Promise.all([refreshStatus(), refreshSettings(), get().loadLog()]);
     };
 
     const switchTo = async (method: 'kith.connect' | 'kith.disconnect'): Promise<void> => {
@@ -151,7 +128,7 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
         set({ actionProblem: errorMessage(error) });
       } finally {
         set({ switching: false });
-        await refreshLight();
+        await refreshStatus();
       }
     };
 
@@ -169,21 +146,13 @@ export function createKithStore(client: KithClient, timers: StoreTimers = browse
       actionProblem: undefined,
       transport: client.transport,
 
-      start: () => {
-        const stopEvents = client.listen(KITH_TOPICS, onEvent, (link) => {
+      start: () =>
+        client.listen(KITH_TOPICS, onEvent, (link) => {
           if (link === 'up') void refreshFull();
           else set({ link: 'down' });
-        });
-        const stopTimer = timers.every(() => {
-          if (timers.visible()) void refreshLight();
-        }, LIGHT_REFRESH_MS);
-        return () => {
-          stopTimer();
-          stopEvents();
-        };
-      },
+        }),
       refreshFull,
-      refreshLight,
+      refreshStatus,
       connect: () => switchTo('kith.connect'),
       disconnect: () => switchTo('kith.disconnect'),
       saveSettings: async (changes) => {

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
-import { connectButton, connectionSummary, formatRtt, pathSentence, peerName } from '../model/format.js';
+import { answeringPeers, connectButton, connectionSummary, formatRtt, pathSentence, peerName } from '../model/format.js';
 import { sortPeers } from '../model/peers-table.js';
 import { StartAtLogin } from './StartAtLogin.js';
 import { useKith } from './store-context.js';
+import { useNow } from './use-now.js';
 
 /** How many peers the Connect screen names; the rest are on the Peers screen. */
 const PEERS_SHOWN = 5;
@@ -18,7 +19,9 @@ export function ConnectScreen() {
   const button = connectButton(status?.state, switching);
   // The TAP keeps its address after a disconnect, but nobody can reach it there until reconnected.
   const address = status?.state === 'stopped' ? undefined : status?.address;
-  const peers = useMemo(() => sortPeers(Object.values(peersByMac), { column: 'name', direction: 'ascending' }), [peersByMac]);
+  // Online means answering: a peer that fell silent waits on the Peers screen until it is removed.
+  const peers = useMemo(() => sortPeers(answeringPeers(Object.values(peersByMac)), { column: 'name', direction: 'ascending' }), [peersByMac]);
+  const now = useNow(5000);
   const connected = status?.state === 'registered' && link !== 'down';
   return (
     <section aria-labelledby="connect-heading">
@@ -54,7 +57,7 @@ export function ConnectScreen() {
               {peers.slice(0, PEERS_SHOWN).map((peer) => (
                 <li key={peer.mac}>
                   <span className="online-name">{peerName(peer)}</span>
-                  <span className={peer.path === 'direct' ? 'path-ok' : 'path-slow'}>{pathSentence(peer)}</span>
+                  <span className={peer.path === 'direct' ? 'path-ok' : 'path-slow'}>{pathSentence(peer, now)}</span>
                 </li>
               ))}
               {peers.length > PEERS_SHOWN && <li className="muted">and {peers.length - PEERS_SHOWN} more: see Peers</li>}

@@ -1,7 +1,7 @@
 import { Fragment, useMemo, useState, type ReactNode } from 'react';
 import type { PeerView, PingResult } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
-import { formatAgo, formatBytes, formatRtt, pathBadge, pathSentence, peerName, peersEmptyText } from '../model/format.js';
+import { formatAgo, formatBytes, formatRtt, pathSentence, peerName, peersEmptyText, peerStateTitle } from '../model/format.js';
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
 import { ActionsMenu } from './ActionsMenu.js';
 import { copyText, openExternal, platformName } from './desktop.js';
@@ -123,9 +123,9 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
   const ip = peer.vpnIpv4;
   const name = peerName(peer);
   return (
-    <tr>
+    <tr className={peer.answering ? undefined : 'silent'}>
       <th scope="row" className="name">
-        <span className={name === peer.mac ? 'name-main mono' : 'name-main'}>{name}</span>
+        <span className={peer.description.trim() === '' ? 'name-main mono' : 'name-main'}>{name}</span>
         {name !== peer.mac && (
           <span className="name-sub mono">
             <span className="visually-hidden">MAC </span>
@@ -135,19 +135,19 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
       </th>
       <td className="mono">{ip ?? '—'}</td>
       <td>
-        <span className={`badge ${peer.path}`} title={pathSentence(peer)}>
-          {peer.path === 'direct' ? (
-            pathBadge(peer)
+        <span className={`badge ${peer.answering ? peer.path : 'silent'}`} title={pathSentence(peer, now)}>
+          {peer.path === 'direct' || !peer.answering ? (
+            peerStateTitle(peer)
           ) : (
             <>
               <span className="badge-part">Relayed</span>
-              <span className="badge-via">{breakable(pathBadge(peer).slice('Relayed'.length))}</span>
+              <span className="badge-via">{breakable(peerStateTitle(peer).slice('Relayed'.length))}</span>
             </>
           )}
         </span>
-        <span className="visually-hidden">{` — ${pathSentence(peer)}`}</span>
+        <span className="visually-hidden">{` — ${pathSentence(peer, now)}`}</span>
       </td>
-      <td className="num">{formatRtt(peer.rttMs)}</td>
+      <td className="num">{peer.answering ? formatRtt(peer.rttMs) : '—'}</td>
       <td className="num traffic">
         <span>
           <span aria-hidden="true">↓ </span>
