@@ -211,7 +211,7 @@ const edgeCli: DaemonCli = {
   options: [...commonOptions, ...edgeOptions],
   commands: {
     start: { summary: '[sessionname] - starts the session', run: start },
-    tools: { summary: '', sub: { keygen: { summary: 'generate public keys', run: keygenCommand } } },
+    tools: { summary: '', sub: { keygen: { summary: '<user> <password> | <federation> - generate public keys', run: keygenCommand } } },
   },
 };
 
