@@ -30,6 +30,8 @@ export interface OptionSpec<T, Element = T> {
   readonly repeatable: boolean;
   /** Secrets never appear in dumps or logs. */
   readonly secret: boolean;
+  /** The one daemon that reads it; both when unset (and both accept it either way, CONFIG.md §1). */
+  readonly role?: Role;
   parse(text: string): ValueResult<Element>;
   /** The text written in dumps; undefined when the option has no renderable value. */
   format(value: T): string | undefined;
@@ -41,6 +43,7 @@ interface Common<T> {
   readonly edge: T;
   /** Supernode default when it differs from the edge's. */
   readonly supernode?: T;
+  readonly role?: Role;
 }
 
 function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueResult<T>, format: (value: T) => string | undefined, secret = false): OptionSpec<T> {
@@ -51,6 +54,7 @@ function single<T>(type: string, c: Common<T>, parse: (text: string) => ValueRes
     defaults: { edge: c.edge, supernode: 'supernode' in c ? c.supernode : c.edge },
     repeatable: false,
     secret,
+    ...(c.role === undefined ? {} : { role: c.role }),
     parse,
     format,
   };
