@@ -87,6 +87,7 @@ describe('daemon command line', () => {
     assert.match(dump.stdout, /federation=homefed/);
     const config = capture();
     assert.equal(await runDaemonCli(cli, ['help', 'config'], config), 0);
-    assert.match(config.stdout, /# Payload cipher/);
+    assert.match(config.stdout, /# New edges one community may gain per minute/);
+    assert.doesNotMatch(config.stdout, /# Payload cipher/, 'a supernode reads no community.cipher');
   });
 });

@@ -103,7 +103,7 @@ function builtinCommands(cli: DaemonCli): CommandTree {
           summary: 'Show all the config file help text',
           run: ({ output }) => {
             output.out(`# The configuration file /etc/kith/<session>.conf uses these sections and options.\n# Set any of them on the command line with -O section.option=value.\n\n`);
-            output.out(dumpConfig(loadDefaults(cli), 4));
+            output.out(dumpConfig(loadDefaults(cli), 4, cli.role));
             return 0;
           },
         },

@@ -65,4 +65,19 @@ describe('help, version and usage of the programs', () => {
       for (const line of lines.slice(1)) assert.match(line.slice(column - 2, column), /^ {2}$/, `"${line}" keeps the ${title} column`);
     }
   });
+
+  it('help config shows each daemon its own options, and the real default management password', () => {
+    const supernode = runProgram('kith-supernode', ['help', 'config']);
+    const edge = runProgram('kith-edge', ['help', 'config']);
+    assert.equal(supernode.code, 0);
+    assert.equal(edge.code, 0);
+    for (const edgeOnly of [/^\[tuntap\]$/m, /^\[community\]$/m, /^\[filter\]$/m, /^\[auth\]$/m, /^allow_p2p=/m, /^header_encryption=/m, /^register_interval=/m]) {
+      assert.doesNotMatch(supernode.stdout, edgeOnly);
+      assert.match(edge.stdout, edgeOnly);
+    }
+    assert.match(supernode.stdout, /^\[supernode\]$/m);
+    assert.doesNotMatch(edge.stdout, /^\[supernode\]$/m);
+    for (const both of [/^bind=\[::\]:7654$/m, /^\[management\]$/m]) assert.match(supernode.stdout, both);
+    for (const shown of [supernode.stdout, edge.stdout]) assert.match(shown, /^#password=n3n$/m);
+  });
 });

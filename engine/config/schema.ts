@@ -134,8 +134,8 @@ export const schema = {
     options: {
       enable_debug_pages: option.bool({ description: 'Serve the debug pages', edge: false }),
       password: option.secret({
-        description: 'Password for management calls that change state',
-        help: 'With the default n3n, a management TCP port asks for a random password instead, kept 0600 beside the management socket.',
+        description: "Password for management calls that change state; the default is n3n's well-known n3n",
+        help: 'The unix socket accepts the default (its file mode decides who may connect); a management TCP port never does: it then asks for a random password, kept 0600 in mgmt-password beside the management socket.',
         edge: 'n3n',
       }),
       password_file: option.string({
