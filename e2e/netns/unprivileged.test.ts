@@ -9,7 +9,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, daemonPid, describePeer, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
+import { call, daemonPid, describePeer, EDGE_MAIN, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startProgram, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
 import type { EdgePair } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
@@ -158,5 +158,45 @@ describe('netns: scenario 7 through the kith-tap agent (kith-tap serve, as on ma
     const rtt = await pingBothWays(topology, pair);
     const peerOfA = await waitForPeerPath(pair.a, 'direct', SETTLE_MS);
     observe(`agent: TAP ${USER_TAP} from kith-tap serve; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
+  });
+});
+
+describe('netns: an unprivileged user whose kith-tap lacks the capability is told so, with the fix', { skip: netnsSkipReason() }, () => {
+  let topology: Topology;
+  let runDir: RunDir;
+  let helperDir = '';
+
+  before(() => {
+    topology = Topology.create();
+    runDir = new RunDir(topology);
+    // A copy without file capabilities, whatever the built one was given.
+    helperDir = mkdtempSync(join(tmpdir(), 'kith-nocaps-'));
+    chmodSync(helperDir, 0o755);
+    copyFileSync(BUILT_HELPER, join(helperDir, 'kith-tap'));
+    chmodSync(join(helperDir, 'kith-tap'), 0o755);
+    mkdirSync(join(runDir.root, 'run', USER_TAP), { recursive: true });
+    chownSync(join(runDir.root, 'run', USER_TAP), NOBODY.uid, NOBODY.gid);
+  });
+
+  after(async () => {
+    await topology?.destroy();
+    runDir?.remove();
+    if (helperDir !== '') rmSync(helperDir, { recursive: true, force: true });
+  });
+
+  it('kith-edge as nobody: CAP_NET_ADMIN is missing and the setcap line that fixes it, not "no /dev/net/tun"', async () => {
+    const host = await topology.publicHost('a');
+    const helper = join(helperDir, 'kith-tap');
+    const edge = startProgram(topology, runDir, host, USER_TAP, {
+      main: EDGE_MAIN,
+      args: ['start', USER_TAP, '-c', 'family', '-k', 'secret', '-Ocommunity.cipher=AES', '-l', `127.0.0.1:${SUPERNODE_PORT}`],
+      env: { KITH_TAP_HELPER: helper },
+      asUser: NOBODY,
+    });
+    const code = await new Promise<number | null>((resolve) => edge.child.once('close', resolve));
+    const output = edge.output();
+    assert.equal(code, 1, output);
+    assert.match(output, new RegExp(`ERROR: cannot open TAP ${USER_TAP}: it does not exist, and this user lacks CAP_NET_ADMIN to create it .*; give kith-tap the capability once \\(sudo setcap cap_net_admin=ep ${helper.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\), or run as root\n`));
+    assert.doesNotMatch(output, /no \/dev\/net\/tun/);
   });
 });

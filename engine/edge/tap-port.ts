@@ -186,22 +186,33 @@ function foreignFailure(name: string): Result<never, TapPortErrorKind> {
   );
 }
 
-function openFailure(name: string, privileged: boolean, helper: string, error: TapError): Result<never, TapPortErrorKind> {
-  const create = `give kith-tap the capability to make it (sudo setcap cap_net_admin=ep ${helper}) or create it with: sudo kith-tap create ${name} $USER`;
+/**
+ * One line naming what went wrong and the command that fixes it. `created` is what kith-tap said
+ * when it was asked to make the device and could not (the usual cause: it lacks cap_net_admin).
+ */
+function openFailure(name: string, privileged: boolean, helper: string, error: TapError, created?: string): Result<never, TapPortErrorKind> {
+  const fix = HELPER_NAMES.test(name)
+    ? `give kith-tap the capability once (sudo setcap cap_net_admin=ep ${helper}), or run as root`
+    : `kith-tap makes only TAPs named kith…: set tuntap.name=kith${name.slice(0, 11).replace(/[^A-Za-z0-9_-]/g, '')}, or run as root`;
   if (error.kind === 'foreign') return foreignFailure(name);
   if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
+  // Without the capability the edge only attaches to a TAP that exists (native: if_nametoindex).
+  if (error.syscall === 'if_nametoindex') {
+    const why = created === undefined ? '' : ` (kith-tap create: ${created})`;
+    return err('permission', `cannot open TAP ${name}: it does not exist, and this user lacks CAP_NET_ADMIN to create it${why}; ${fix}`);
+  }
   switch (error.code) {
     case 'EPERM':
     case 'EACCES':
+      if (error.syscall === 'open') return err('permission', `cannot open TAP ${name}: /dev/net/tun: permission denied (Debian's mode is 0666: sudo chmod 0666 /dev/net/tun)`);
       if (privileged) return err('permission', `cannot create TAP ${name}: permission denied (CAP_NET_ADMIN missing?)`);
-      return existsSync(`/sys/class/net/${name}`)
-        ? err('permission', `cannot open TAP ${name}: permission denied — it belongs to another user; ${create}`)
-        : err('missing', `cannot open TAP ${name}: it does not exist — ${create}`);
+      return err('permission', `cannot open TAP ${name}: permission denied — it belongs to another user, and this user lacks CAP_NET_ADMIN; ${fix}`);
     case 'EBUSY':
       return err('busy', `cannot open TAP ${name}: in use by another process`);
     case 'ENOENT':
     case 'ENODEV':
+    case 'ENXIO':
       return err('unsupported', `cannot open TAP ${name}: no /dev/net/tun (load the tun module)`);
     default:
       return err('configure', `cannot open TAP ${name}: ${error.message}`);
@@ -220,9 +231,10 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   // As a user, the persistent TAP is made on first use by kith-tap (which the packages install with
   // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
   const uid = process.getuid?.();
-  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
+  let created: string | undefined;
+  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch((error: Error) => (created = error.message));
   const opened = openTap({ name, create: privileged, offload: OFFLOAD, ...(options.mac === undefined ? {} : { mac: options.mac }) });
-  if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
+  if (!opened.ok) return openFailure(name, privileged, helper, opened.error, created);
   const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
   return bringUp(opened.value, host, options, privileged && !existed);
