@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { call, daemonPid, describePeer, EDGE_MAIN, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startProgram, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
 import type { EdgePair } from './kith.js';
+import { createManagementClient } from '../../engine/mgmt/client.js';
+import type { AnyMethodSpec } from '../../engine/mgmt/method-table.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
 /** Debian's `nobody` / `nogroup`: an account that owns nothing else on the machine. */
@@ -105,6 +107,27 @@ describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with
     assert.equal(peerOfA.path, 'direct');
     const mtu = (await topology.exec(pair.hostA.ns, 'cat', [`/sys/class/net/${USER_TAP}/mtu`])).trim();
     observe(`unprivileged: edge uid ${uids[1]} CapEff ${capEff ?? '-'}; TAP ${USER_TAP} MTU ${mtu}; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
+  });
+
+  it('3: disconnected, the user TAP keeps no address; connected, it has it again; on quit the TAP kith-tap made is gone', async () => {
+    const ns = pair.hostA.ns;
+    const inet = async (): Promise<string> => (await topology.exec(ns, 'ip', ['-4', '-o', 'address', 'show', 'dev', USER_TAP])).trim();
+    // The state-changing calls take the management password: n3n's default on the unix socket.
+    const edge = createManagementClient<Readonly<Record<string, AnyMethodSpec & { handler: (params: never) => unknown }>>>({ socketPath: pair.a.socketPath });
+    const order = async (method: string): Promise<void> => {
+      const done = await edge.call(method, undefined, { password: 'n3n' });
+      assert.ok(done.ok, `${method}: ${done.ok ? '' : done.error}`);
+    };
+    assert.match(await inet(), /inet 10\.99\.0\.1\/24 /);
+
+    await order('kith.disconnect');
+    await waitFor('the address to leave the TAP', async () => ((await inet()) === '' ? true : undefined), SETTLE_MS);
+    await order('kith.connect');
+    await waitFor('the address to come back', async () => (/inet 10\.99\.0\.1\/24 /.test(await inet()) ? true : undefined), SETTLE_MS);
+
+    await topology.stop(pair.a.child, SETTLE_MS);
+    const left = await topology.tryExec(ns, 'ip', ['link', 'show', 'dev', USER_TAP]);
+    assert.notEqual(left.code, 0, `the TAP is still there after quit:\n${left.stdout}\n${pair.a.output().slice(-2_000)}`);
   });
 });
 

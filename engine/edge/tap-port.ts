@@ -24,6 +24,10 @@ export interface TapPort extends FramePort {
   readonly created: boolean;
   /** Sets the host's IPv4 address of the interface; rejects with a one-line reason. */
   configureAddress(address: IpSubnet): Promise<void>;
+  /** Takes the address off again (disconnected), where the host side allows it. */
+  clearAddress(): Promise<void>;
+  /** After close(): removes the device if kith-tap made it for this port, else its address. */
+  release(): Promise<void>;
 }
 
 export interface TapPortOptions {
@@ -96,6 +100,10 @@ interface HostInterface {
   mtu(mtu: number): Promise<unknown>;
   up(): Promise<unknown>;
   address(address: IpSubnet): Promise<unknown>;
+  /** Removes the IPv4 address; absent where the host side cannot (the agent, Windows). */
+  clear?(): Promise<unknown>;
+  /** Removes a persistent device kith-tap made. */
+  remove?(): Promise<unknown>;
 }
 
 function kithTapHost(helper: string, name: string, privileged: boolean): HostInterface {
@@ -111,6 +119,8 @@ function kithTapHost(helper: string, name: string, privileged: boolean): HostInt
     mtu: (mtu) => call(['mtu', name, String(mtu)]),
     up: () => call(['up', name]),
     address: (address) => call(['addr', name, `${address.address}/${address.prefix}`]),
+    clear: () => call(['flush', name]),
+    remove: () => call(['delete', name]),
   };
 }
 
@@ -168,6 +178,7 @@ function iproute2Host(name: string): HostInterface {
       await run('ip', ['-4', 'address', 'flush', 'dev', name]);
       await run('ip', ['address', 'add', `${address.address}/${address.prefix}`, 'dev', name]);
     },
+    clear: () => run('ip', ['-4', 'address', 'flush', 'dev', name]),
   };
 }
 
@@ -232,16 +243,22 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
   const uid = process.getuid?.();
   let created: string | undefined;
-  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch((error: Error) => (created = error.message));
+  let madeByHelper = false;
+  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) {
+    await run(helper, ['create', name, String(uid)]).then(
+      () => (madeByHelper = true),
+      (error: Error) => (created = error.message),
+    );
+  }
   const opened = openTap({ name, create: privileged, offload: OFFLOAD, ...(options.mac === undefined ? {} : { mac: options.mac }) });
   if (!opened.ok) return openFailure(name, privileged, helper, opened.error, created);
   const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
-  return bringUp(opened.value, host, options, privileged && !existed);
+  return bringUp(opened.value, host, options, privileged && !existed, madeByHelper);
 }
 
 /** Sets the MTU (when it differs) and the link up; a failure closes the device. */
-async function bringUp(device: TapDevice, host: HostInterface, options: TapPortOptions, created: boolean): Promise<Result<TapPort, TapPortErrorKind>> {
+async function bringUp(device: TapDevice, host: HostInterface, options: TapPortOptions, created: boolean, madeByHelper = false): Promise<Result<TapPort, TapPortErrorKind>> {
   const { name, mtu } = options;
   try {
     if (device.mtu !== mtu) await host.mtu(mtu);
@@ -251,7 +268,7 @@ async function bringUp(device: TapDevice, host: HostInterface, options: TapPortO
     return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
   }
   device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
-  return ok(framePortOf(device, created, host));
+  return ok(framePortOf(device, created, host, madeByHelper));
 }
 
 // ---- Through kith-tap's agent (kith-tap serve) ----
@@ -348,7 +365,7 @@ function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   };
 }
 
-function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
+function framePortOf(device: TapDevice, created: boolean, host: HostInterface, madeByHelper: boolean): TapPort {
   const mac = device.mac;
   const frames: Uint8Array[] = [];
   const queue = device.offload !== 0 ? batchedWrites(device) : undefined;
@@ -385,6 +402,23 @@ function framePortOf(device: TapDevice, created: boolean, host: HostInterface): 
         await host.address(address);
       } catch (error) {
         throw new Error(`cannot set ${address.address}/${address.prefix} on TAP ${device.name}: ${(error as Error).message}`);
+      }
+    },
+    async clearAddress() {
+      try {
+        await host.clear?.();
+      } catch (error) {
+        throw new Error(`cannot take the address off TAP ${device.name}: ${(error as Error).message}`);
+      }
+    },
+    // A device that went with close() (created) needs nothing; kith-tap's persistent one made for
+    // this port goes (remove); one that was there before stays, without its address (clear).
+    async release() {
+      if (created) return;
+      try {
+        await (madeByHelper && host.remove !== undefined ? host.remove() : host.clear?.());
+      } catch (error) {
+        throw new Error(`cannot clean up TAP ${device.name}: ${(error as Error).message}`);
       }
     },
   };
