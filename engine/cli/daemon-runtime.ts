@@ -97,6 +97,8 @@ export async function listenManagement<E extends EventPayloads>(
 export interface StopRequests {
   /** Resolves on the first SIGTERM/SIGINT or request(). */
   readonly requested: Promise<void>;
+  /** The signal that asked first; undefined for request() or while nothing asked. */
+  readonly signal: NodeJS.Signals | undefined;
   request(): void;
   dispose(): void;
 }
@@ -106,12 +108,23 @@ export function stopRequests(): StopRequests {
   let request: () => void = () => undefined;
   const requested = new Promise<void>((resolve) => (request = resolve));
   let signals = 0;
-  const onSignal = (): void => {
+  let first: NodeJS.Signals | undefined;
+  let asked = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (++signals > 1) process.exit(0);
+    if (!asked) first = signal;
+    asked = true;
     request();
   };
   process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
+  return {
+    requested,
+    get signal() {
+      return first;
+    },
+    request: () => ((asked = true), request()),
+    dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal),
+  };
 }
 
 /**
