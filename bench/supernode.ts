@@ -1,49 +1,5 @@
-// Load generator for a supernode reached over real UDP on loopback: registrations/s, relayed
-// PACKETs/s, and the supernode process's resident memory idle, with 1,000 and 10,000 registered edges,
-// and after those edges expired and a second wave replaced them; then what a registration costs as
-// the edge table grows (registrations/s and the supernode's CPU µs per registration with 1,000,
-// 12,500, 37,000 and 60,000 edges registered). It speaks the protocol through engine/protocol only,
-// so it measures any n3n 3.x compatible supernode the same way.
-//
-//   node --import tsx bench/supernode.ts                          Kith, spawned on a free port
-//   node --import tsx bench/supernode.ts --spawn <binary>         any supernode binary with the n3n CLI
-//   node --import tsx bench/supernode.ts --reference <binary>     Kith and, side by side, that binary
-//   node --import tsx bench/supernode.ts --target 127.0.0.1:7654 [--pid <pid>]   a running supernode
-//   options: --quick (small counts, no churn), --churn-wait <s> (0 = skip churn, at most 150),
-//            --relay-window <n> (PACKETs in flight, default 64), --kith-runner auto|dist|tsx,
-//            --no-scale (skip the table-size series), --scale-only (only that series)
-//
-// Spawned supernodes run as their own process (`start <session> -Oconnection.bind=127.0.0.1:<port>
-// -Osupernode.macaddr=… -Ologging.verbose=1 -Odaemon.userid=<own uid> -Odaemon.groupid=<own gid>`),
-// so the memory figures are the supernode's own (Kith from dist/ when it is up to date, else through
-// tsx, whose loader then counts too: `npm run build` first). Every loop is bounded in count and in
-// time, and the program prints its table and exits 0 whatever happens (a failed measurement shows
-// as "n/a" with a note).
-//
-// Method, identical for every supernode:
-// * registrations: distinct MACs, each with its own static dev_addr (10.x.y.z/8) and simple-id
-//   token, spread over 4 client sockets with at most 32 REGISTER_SUPER in flight per socket; an
-//   unanswered request is re-sent after 500 ms (3 attempts). A distinct dev_addr matters: a
-//   supernode treats an unknown MAC with the dev_addr of a known edge as that edge's new MAC
-//   (PROTOCOL.md §9.3.1 step 9), and 0.0.0.0 would make it allocate an address per request.
-// * relay: two registered pseudo-edges; A sends PACKETs with a 1400-byte payload (null transform,
-//   no compression) to B through the supernode, at most 64 unanswered, three 2 s rounds after a 0.5 s
-//   warm-up; packets/s counts what B receives (median round).
-// * CPU: the supernode's, the generator's and the rest of the host's use (100 % = one core) are
-//   shown per phase. A generator near 100 % means the figure is a lower bound for the supernode;
-//   "other CPU" well above 0 means other work on the host skewed the figures.
-// * table size: on a freshly started supernode (a running --target: the same one, noted), the table
-//   is filled to 1,000, 12,500, 37,000 and 60,000 edges and at each size 2,000 further new edges are
-//   registered as above and timed (the first 1,000 re-register three times before, to warm up a
-//   fresh process); CPU µs per registration is the supernode's CPU time over that batch divided by
-//   the ACKs. The whole series must fit in the 60 s after which the first edges expire: the oldest
-//   MAC is looked up (QUERY_PEER) at every size, and a note says so if it was gone. Kith's
-//   per-address limits (sender-limits.ts) are lifted with -O for this load from one address; n3n
-//   has none.
-// * churn: edges expire 60 s after their last registration and are purged every 30 s (§9.7). Both
-//   supernodes get the same treatment: wall-clock waiting, bounded by --churn-wait (default 100 s),
-//   polled with QUERY_PEER for sample MACs (a known MAC is answered with PEER_INFO). No Kith-only
-//   hook or shortened timer is used, so the figures compare.
+// Load generator for a supernode over UDP on loopback (registrations/s, relayed PACKETs/s, memory,
+// cost per registration as the table grows). Options and method: docs/supernode-benchmark.md.
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSupernode, waitFor, type RunningSupernode } from '../e2e/edge-loopback/harness.js';
-import { createMemoryFramePort } from '../engine/edge/frame-port.js';
+import { createMemoryFramePort } from '../engine/edge/io/frame-port.js';
 import { basicAuthorization } from '../engine/mgmt/index.js';
 import { ok } from '../engine/result.js';
 import type { NetworkSettings, SettingsSetResult, SettingsView } from '../engine/profiles/api.js';

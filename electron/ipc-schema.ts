@@ -6,9 +6,37 @@
 // Types and plain data only: the sandboxed preload cannot load this module at run time (a sandboxed
 // preload may only require 'electron' and a few built-ins), so it uses the channel names as string
 // literals checked against `InvokeChannel` / `EventChannel`.
-import type { BridgeReply, KithAppBridge, KithBridge } from '../renderer/src/client/bridge.js';
 
-export type { BridgeReply, KithAppBridge, KithBridge };
+/**
+ * The outcome of one method call, mirroring a JSON-RPC reply (MANAGEMENT.md §3). Error codes are the
+ * HTTP ones the management server uses: 401 the call needs the management password, 404 unknown
+ * method, 400/403 refused params; 503 means the engine is not running (not started yet, or stopped).
+ */
+export type BridgeReply = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly code: number; readonly message: string };
+
+/** Small desktop helpers that need the main process. */
+export interface KithAppBridge {
+  /** Puts text on the system clipboard. */
+  copyText(text: string): Promise<void>;
+  /** Opens a URL with the OS handler; main allows only the schemes in EXTERNAL_SCHEMES below. */
+  openExternal(url: string): Promise<void>;
+  /** Whether the app starts when the user logs in. */
+  startAtLogin(): Promise<boolean>;
+  setStartAtLogin(on: boolean): Promise<void>;
+}
+
+/**
+ * The surface the preload exposes as `window.kith` (contextBridge); the renderer's client uses it as
+ * its IPC transport. Plain data only: everything crossing it is structured-clone safe, and nothing
+ * else of Electron or Node is reachable from the page.
+ */
+export interface KithBridge {
+  /** Calls one of the engine's methods (a `kith.*` name or an n3n one) with JSON-RPC params. */
+  call(method: string, params: unknown): Promise<BridgeReply>;
+  /** Listens to an event topic (`kith.state`, `kith.peer`, …); returns the unsubscribe function. */
+  subscribe(topic: string, listener: (payload: unknown) => void): () => void;
+  readonly app: KithAppBridge;
+}
 
 /** Renderer → main, answered: `ipcRenderer.invoke` in the preload, `ipcMain.handle` in main. */
 export interface InvokeChannels {
@@ -54,7 +82,7 @@ function isTopic(args: readonly unknown[]): boolean {
   return args.length === 1 && typeof args[0] === 'string' && /^[a-z][a-z0-9._-]{0,63}$/.test(args[0]);
 }
 
-/** The URL schemes `app.openExternal` may hand to the OS (bridge.ts documents the same list). */
+/** The URL schemes `app.openExternal` may hand to the OS. */
 export const EXTERNAL_SCHEMES: readonly string[] = ['https:', 'ssh:', 'vnc:', 'rdp:'];
 
 /** True when `url` parses and uses one of the allowed schemes. */

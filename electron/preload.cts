@@ -1,7 +1,7 @@
 // The window's only door to the main process. A sandboxed preload is loaded as CommonJS and may
 // require only 'electron' and a few built-ins, hence this file is `.cts` (tsc emits preload.cjs)
 // and uses the schema's channel names as type-checked literals instead of importing them.
-// It exposes exactly `KithBridge` (renderer/src/client/bridge.ts) and nothing of ipcRenderer itself.
+// It exposes exactly `KithBridge` (ipc-schema.ts) and nothing of ipcRenderer itself.
 import electron = require('electron');
 import type { IpcRendererEvent } from 'electron';
 import type { EventChannel, EventChannels, InvokeArgs, InvokeChannel, InvokeResult, KithBridge } from './ipc-schema.js';

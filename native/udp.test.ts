@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
-import { openUdpBatch, parseAddress, udpBatchSupported } from './udp.js';
+import { addressBytes } from '../engine/protocol/address.js';
+import { openUdpBatch, udpBatchSupported } from './udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpBatchOptions } from './udp.js';
 
 const skip = udpBatchSupported() ? false : 'no batched UDP socket on this platform (or the addon is not built)';
@@ -28,7 +29,7 @@ interface Received {
 
 /** A literal address in the 16-byte local-address layout (IPv4 as ::ffff:a.b.c.d). */
 function asLocal(text: string): Uint8Array {
-  const { family, bytes } = parseAddress(text)!;
+  const { family, bytes } = addressBytes(text)!;
   return family === 6 ? bytes : Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...bytes]);
 }
 
@@ -63,20 +64,12 @@ function collect(socket: UdpBatchSocket, count: number, timeoutMs = 3_000): { do
   return { done, batches };
 }
 
-test('parseAddress: IPv4, IPv6 with ::, embedded IPv4, and rejects', () => {
-  assert.deepEqual(parseAddress('10.1.2.3'), { family: 4, bytes: Uint8Array.from([10, 1, 2, 3]) });
-  assert.deepEqual(parseAddress('::1')?.bytes, Uint8Array.from([...Array<number>(15).fill(0), 1]));
-  assert.deepEqual(parseAddress('fe80::1:2')?.bytes, Uint8Array.from([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2]));
-  assert.deepEqual(parseAddress('::ffff:1.2.3.4')?.bytes, Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4]));
-  for (const bad of ['256.1.1.1', 'host', '1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', '12345::', '']) assert.equal(parseAddress(bad), undefined, bad);
-});
-
 test('a batch of datagrams to 127.0.0.1 leaves in one queue and arrives in order with sources', { skip }, async () => {
   const receiver = open({ address: '127.0.0.1', port: 0 });
   const sender = open({ address: '127.0.0.1', port: 0 });
   try {
     const { done, batches } = collect(receiver, 50);
-    const to = parseAddress('127.0.0.1')!;
+    const to = addressBytes('127.0.0.1')!;
     for (let i = 0; i < 50; i++) assert.ok(sender.send(Buffer.from(`datagram ${i}`.padEnd(100 + i, '.')), 4, to.bytes, receiver.localAddress.port, 0, i));
     const got = await done;
     assert.deepEqual(got.map((d) => d.payload.toString().split('.')[0]), Array.from({ length: 50 }, (_, i) => `datagram ${i}`));
@@ -95,18 +88,18 @@ test('IPv6 ::1, and a dual-stack socket sends to IPv4 and reports IPv4 sources a
   const v4 = open({ address: '127.0.0.1', port: 0 });
   try {
     const six = collect(v6, 3);
-    for (let i = 0; i < 3; i++) dual.send(Buffer.from([i]), 6, parseAddress('::1')!.bytes, v6.localAddress.port, 0, undefined);
+    for (let i = 0; i < 3; i++) dual.send(Buffer.from([i]), 6, addressBytes('::1')!.bytes, v6.localAddress.port, 0, undefined);
     const got6 = await six.done;
     assert.deepEqual(got6.map((d) => [d.family, d.payload[0]]), [[6, 0], [6, 1], [6, 2]]);
-    assert.deepEqual(got6[0]!.address, parseAddress('::1')!.bytes);
+    assert.deepEqual(got6[0]!.address, addressBytes('::1')!.bytes);
 
     const four = collect(dual, 1);
-    v4.send(Buffer.from('to dual'), 4, parseAddress('127.0.0.1')!.bytes, dual.localAddress.port, 0, undefined);
+    v4.send(Buffer.from('to dual'), 4, addressBytes('127.0.0.1')!.bytes, dual.localAddress.port, 0, undefined);
     const [fromV4] = await four.done;
     assert.equal(fromV4!.family, 4);
     assert.equal(fromV4!.address.subarray(0, 4).join('.'), '127.0.0.1');
     // An IPv4 socket cannot reach IPv6.
-    assert.equal(v4.send(Buffer.from('x'), 6, parseAddress('::1')!.bytes, 9, 0, undefined), false);
+    assert.equal(v4.send(Buffer.from('x'), 6, addressBytes('::1')!.bytes, 9, 0, undefined), false);
   } finally {
     v6.close();
     dual.close();
@@ -124,7 +117,7 @@ test('per-datagram TTL: set for exactly the datagrams that ask, IPv4, IPv4 throu
     const sender = open({ address: senderAddress, port: 0 });
     try {
       const { done } = collect(receiver, 3);
-      const to = parseAddress(receiverAddress)!.bytes;
+      const to = addressBytes(receiverAddress)!.bytes;
       sender.send(Buffer.from([1]), family, to, receiver.localAddress.port, 3, undefined);
       sender.send(Buffer.from([2]), family, to, receiver.localAddress.port, 0, undefined);
       sender.send(Buffer.from([3]), family, to, receiver.localAddress.port, 200, undefined);
@@ -208,7 +201,7 @@ test('oversized datagrams are dropped and counted; failed sends are reported wit
     const failures: unknown[] = [];
     receiver.onSendError((_error, tag) => failures.push(tag));
     // Port 0 is not a destination: the kernel refuses it, the others still leave.
-    const self = parseAddress('127.0.0.1')!.bytes;
+    const self = addressBytes('127.0.0.1')!.bytes;
     receiver.send(Buffer.from('a'), 4, self, 0, 0, 'bad');
     receiver.send(Buffer.from('b'), 4, self, receiver.localAddress.port, 0, 'good');
     receiver.flush();
@@ -224,7 +217,7 @@ test('oversized datagrams are dropped and counted; failed sends are reported wit
 test('close while busy: inside the receive handler, with sends queued, twice; sends after close are refused', { skip }, async () => {
   const receiver = open({ address: '127.0.0.1', port: 0 });
   const sender = open({ address: '127.0.0.1', port: 0 });
-  const to = parseAddress('127.0.0.1')!.bytes;
+  const to = addressBytes('127.0.0.1')!.bytes;
   let calls = 0;
   const closedInHandler = new Promise<void>((resolve) => {
     receiver.onDatagrams(
@@ -268,7 +261,7 @@ test('gso/gro on loopback: a run to one peer leaves as one message and arrives a
         assert.equal(receiver.offload.gro, gro);
         const datagrams = train(46, 1200, 500, 3);
         const { done } = collect(receiver, datagrams.length);
-        const to = parseAddress(address)!;
+        const to = addressBytes(address)!;
         for (const d of datagrams) assert.ok(sender.send(d, to.family, to.bytes, receiver.localAddress.port, 0, undefined));
         sender.flush();
         const got = await done;
@@ -291,7 +284,7 @@ test('gso: runs only where allowed — mixed peers, sizes and TTLs all arrive as
   const b = open({ address: '127.0.0.1', port: 0, recvTtl: true, batchSize: 256 });
   const sender = open({ address: '127.0.0.1', port: 0, gso: true, batchSize: 256 });
   try {
-    const to = parseAddress('127.0.0.1')!.bytes;
+    const to = addressBytes('127.0.0.1')!.bytes;
     // [peer, size, ttl]: runs broken by another peer, a TTL, a larger datagram after a shorter one, an empty one.
     const plan: [UdpBatchSocket, number, number][] = [
       ...Array.from({ length: 5 }, (): [UdpBatchSocket, number, number] => [a, 1000, 0]),
@@ -335,7 +328,7 @@ test('gso and gro stay off unless asked for', { skip }, async () => {
   try {
     assert.deepEqual(sender.offload, { gso: false, gro: false });
     const { done } = collect(receiver, 10);
-    for (const d of train(10, 800, 800, 1)) sender.send(d, 4, parseAddress('127.0.0.1')!.bytes, receiver.localAddress.port, 0, undefined);
+    for (const d of train(10, 800, 800, 1)) sender.send(d, 4, addressBytes('127.0.0.1')!.bytes, receiver.localAddress.port, 0, undefined);
     sender.flush();
     await done;
     assert.equal(sender.stats().gsoSends, 0);
@@ -365,11 +358,11 @@ test('gso/gro with local addresses: a train leaves from the source it names and 
       ];
       const expected: [number, number[], number[], number][] = [];
       for (const [to, from, count, ttl] of plan) {
-        const destination = parseAddress(to)!;
+        const destination = addressBytes(to)!;
         for (let k = 0; k < count; k++) {
           const index = expected.length;
           assert.ok(sender.send(Buffer.alloc(1000, index), destination.family, destination.bytes, receiver.localAddress.port, ttl, undefined, from === undefined ? undefined : asLocal(from)));
-          expected.push([index, [...parseAddress(from ?? '127.0.0.1')!.bytes], [...asLocal(to)], ttl === 0 ? 64 : ttl]);
+          expected.push([index, [...addressBytes(from ?? '127.0.0.1')!.bytes], [...asLocal(to)], ttl === 0 ? 64 : ttl]);
         }
       }
       const { done } = collect(receiver, expected.length);

@@ -98,7 +98,7 @@ export interface UdpBatchSocket {
   /** Called for a queued datagram the kernel refused; tag is what send() was given. */
   onSendError(handler: (error: UdpError, tag: unknown) => void): void;
   /**
-   * Queues a copy of bytes for address (4 or 16 bytes, see parseAddress) and port; ttl > 0 limits
+   * Queues a copy of bytes for address (4 or 16 bytes, as engine/protocol's addressBytes gives them) and port; ttl > 0 limits
    * the IP TTL of this datagram only; source (16 bytes as in DatagramBatch.locals) is the local
    * address it leaves from. False if it was dropped (queue full while blocked, closed).
    */
@@ -135,49 +135,6 @@ const fromNative = (e: NativeError): UdpError => ({ code: e.code, errno: e.errno
 export function udpBatchSupported(): boolean {
   const loaded = loadAddon();
   return loaded.ok && typeof (loaded.value as NativeUdpAddon).udpOpen === 'function';
-}
-
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** A literal address as wire bytes: 4 for IPv4, 16 for IPv6 (IPv4-mapped stays 16). undefined if not a literal. */
-export function parseAddress(text: string): { family: UdpFamily; bytes: Uint8Array } | undefined {
-  const v4 = IPV4.exec(text);
-  if (v4 !== null) {
-    const bytes = new Uint8Array(4);
-    for (let i = 0; i < 4; i++) {
-      const part = Number(v4[i + 1]);
-      if (part > 255) return undefined;
-      bytes[i] = part;
-    }
-    return { family: 4, bytes };
-  }
-  if (!text.includes(':') || text.includes('%')) return undefined;
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two groups.
-  let body = text;
-  const lastColon = body.lastIndexOf(':');
-  const tail = IPV4.exec(body.slice(lastColon + 1));
-  if (tail !== null) {
-    const b = tail.slice(1).map(Number);
-    if (b.some((x) => x > 255)) return undefined;
-    body = `${body.slice(0, lastColon + 1)}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groups(halves[0]!);
-  const rest = halves.length === 2 ? groups(halves[1]!) : [];
-  const missing = 8 - head.length - rest.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest];
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    const group = all[i]!;
-    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
-    const value = parseInt(group, 16);
-    bytes[2 * i] = value >> 8;
-    bytes[2 * i + 1] = value & 0xff;
-  }
-  return { family: 6, bytes };
 }
 
 class BatchSocket implements UdpBatchSocket {

@@ -6,13 +6,13 @@ import type { Auth, IpSubnet, Mac, Socket } from '../engine/protocol/index.js';
 import { dynamicHeaderKeys, staticHeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { HeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { SenderStampRecord } from '../engine/crypto/timestamp.js';
+import type { KeyKind } from '../engine/protocol/envelope.js';
 import type { SpeckKeySchedule } from '../engine/crypto/speck.js';
 import { ipv4ToNumber } from './auto-ip.js';
 import type { Subnet } from './auto-ip.js';
 import type { Route } from './route.js';
 
 export type HeaderEncryptionState = 'unknown' | 'enabled' | 'none';
-export type KeyKind = 'static' | 'dynamic';
 
 export interface CommunityUser {
   readonly name: string;

@@ -3,7 +3,7 @@
 import type { Mac } from '../engine/protocol/index.js';
 import type { Logger } from '../engine/log.js';
 import type { TimeStampVerifier } from '../engine/crypto/timestamp.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../engine/clock.js';
 import type { CommunityTable } from './communities.js';
 import type { Federation } from './federation.js';
 import type { Outbound } from './outbound.js';

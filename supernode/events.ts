@@ -20,25 +20,5 @@ export interface SupernodeEventMap {
   'community-removed': [{ readonly community: string }];
 }
 
-/** A typed facade over EventEmitter; listeners run synchronously and must not throw. */
-export class SupernodeEvents {
-  private readonly emitter = new EventEmitter();
-
-  on<K extends keyof SupernodeEventMap>(event: K, listener: (...args: SupernodeEventMap[K]) => void): this {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  off<K extends keyof SupernodeEventMap>(event: K, listener: (...args: SupernodeEventMap[K]) => void): this {
-    this.emitter.off(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  emit<K extends keyof SupernodeEventMap>(event: K, ...args: SupernodeEventMap[K]): void {
-    this.emitter.emit(event, ...args);
-  }
-
-  removeAll(): void {
-    this.emitter.removeAllListeners();
-  }
-}
+/** A typed EventEmitter, like the edge's (engine/edge/api/events.ts); listeners run synchronously and must not throw. */
+export class SupernodeEvents extends EventEmitter<SupernodeEventMap> {}

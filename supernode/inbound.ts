@@ -3,10 +3,11 @@
 // Every rejection is counted by reason; nothing here throws on hostile input.
 import { decodeReceived, HEADER_SIZE, MAX_DATAGRAM_SIZE, MessageType } from '../engine/protocol/index.js';
 import type { PacketHeaderView, ReceivedMessage, Socket } from '../engine/protocol/index.js';
-import { decryptHeader, looksLikeClearHeader } from '../engine/crypto/header-encryption.js';
+import { looksLikeClearHeader } from '../engine/crypto/header-encryption.js';
 import type { TimeStamp } from '../engine/crypto/timestamp.js';
-import { AUTH_TRAILER_SIZE } from '../engine/crypto/user-password.js';
-import type { Community, KeyKind } from './community.js';
+import { staticKeyAllowed, unseal } from '../engine/protocol/envelope.js';
+import type { KeyKind } from '../engine/protocol/envelope.js';
+import type { Community } from './community.js';
 import type { SupernodeContext } from './context.js';
 import type { FederationMember } from './federation.js';
 import type { Route } from './route.js';
@@ -45,8 +46,6 @@ export interface InboundPacket extends Omit<InboundMessage, 'fast' | 'message'> 
 // Decrypted plaintext lands here; handlers run synchronously and copy what they keep.
 const scratch = new Uint8Array(MAX_DATAGRAM_SIZE);
 
-const REGISTRATION_TYPES: ReadonlySet<number> = new Set([MessageType.RegisterSuper, MessageType.RegisterSuperAck, MessageType.RegisterSuperNak]);
-
 export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | InboundPacket | undefined {
   const { stats } = ctx;
   stats.received++;
@@ -78,7 +77,7 @@ function admitted(
 ): FederationMember | undefined | false {
   const { stats } = ctx;
   // §9.2 step 4: with users, only registration messages may use the static key.
-  if (community?.hasUsers === true && decryption?.keys === 'static' && !REGISTRATION_TYPES.has(type)) {
+  if (community !== undefined && decryption?.keys === 'static' && !staticKeyAllowed(type, community.hasUsers)) {
     stats.drop('static-key-in-user-community', () => `type ${type} in ${community.name}`);
     return false;
   }
@@ -130,22 +129,15 @@ function openClear(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
   return { community, plain: raw, decryption: undefined };
 }
 
-/** §9.2 step 2, encrypted: dynamic pair over N, then static pair over N − 16, per community. */
+/** §9.2 step 2, encrypted: the envelope's dynamic-then-static trial, per community. */
 function openEncrypted(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
-  const length = raw.length;
   for (const community of ctx.communities.withKeys()) {
-    const attempts: readonly [KeyKind, number][] = [
-      ['dynamic', length],
-      ['static', length - AUTH_TRAILER_SIZE],
-    ];
-    for (const [kind, covered] of attempts) {
-      const keys = community.keys(kind);
-      if (keys === undefined || covered < HEADER_SIZE) continue;
-      const result = decryptHeader(raw, covered, community.field, keys, scratch);
-      if (!result.ok) continue;
-      ctx.communities.lockHeaderEncryption(community, 'enabled');
-      return { community, plain: scratch.subarray(0, covered), decryption: { keys: kind, stamp: result.value.stamp } };
-    }
+    const pairs = { dynamic: community.keys('dynamic'), static: community.keys('static') };
+    const unsealed = unseal(raw, community.field, pairs, scratch);
+    if (!unsealed.ok) continue;
+    ctx.communities.lockHeaderEncryption(community, 'enabled');
+    const { plain, keys, stamp } = unsealed.value;
+    return { community, plain, decryption: { keys, stamp } };
   }
-  return void ctx.stats.drop('no-matching-key', () => `${length} bytes`);
+  return void ctx.stats.drop('no-matching-key', () => `${raw.length} bytes`);
 }

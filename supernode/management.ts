@@ -1,31 +1,10 @@
 // The supernode's management interface (MANAGEMENT.md §6, §7, §2.5): n3n's methods with the exact
 // result shapes n3n's supernode gives, its event topics plus Kith's own, and Prometheus metrics.
 import type { KithConfig } from '../engine/config/schema.js';
-import {
-  createManagementServer,
-  defineMethod,
-  MetricsRegistry,
-  paginate,
-  topic,
-  type ManagementServer,
-  type MethodTable,
-  type PayloadsOf,
-  type ServedMethods,
-} from '../engine/mgmt/index.js';
-import {
-  buildDate,
-  daemonControlMethods,
-  flag,
-  N3N_TOPICS,
-  NO_SOCKET,
-  upperMac,
-  type EdgeRow,
-  type InfoResult,
-  type PacketStatsRow,
-  type PeerAction,
-  type SupernodeRow,
-  type TimestampsResult,
-} from '../engine/mgmt/n3n-shapes.js';
+import { MetricsRegistry, topic, type ManagementServer, type PayloadsOf, type ServedMethods } from '../engine/mgmt/index.js';
+import { createDaemonManagement, type DaemonManagement } from '../engine/mgmt/daemon-management.js';
+import { n3nMethods } from '../engine/mgmt/n3n-methods.js';
+import { flag, N3N_TOPICS, NO_SOCKET, upperMac, type EdgeRow, type PacketStatsRow, type PeerAction } from '../engine/mgmt/n3n-shapes.js';
 import type { EdgeEvent, EdgeRemovalReason } from './events.js';
 import { DROP_REASONS } from './stats.js';
 import type { Supernode } from './supernode.js';
@@ -135,82 +114,39 @@ export interface SupernodeMethodsOptions {
   readonly publishTest: (params: unknown) => void;
 }
 
-/** n3n's 14 methods minus the framework's `help` and `help.events` (MANAGEMENT.md §6). */
+/** n3n's methods filled from the supernode (MANAGEMENT.md §6). */
 export function supernodeMethods({ supernode, config, requestStop, publishTest }: SupernodeMethodsOptions) {
-  const builddate = buildDate();
-  const control = daemonControlMethods({
+  return n3nMethods({
+    kind: 'supernode',
+    version: supernode.version,
+    advertiseAddr: config.connection.advertise_addr,
+    address: () => ({ macaddr: '', ip4addr: '0.0.0.0' }),
+    communities: (): CommunityRow[] =>
+      supernode.communities().map((c) => ({ community: c.community, purgeable: flag(c.purgeable), is_federation: flag(c.isFederation), ip4addr: c.subnet })),
+    edges: () => [...supernode.edges().map(edgeRow), ...supernode.federationMembers().map(federationRow)],
+    macs: () => supernode.associations().map(associationRow),
+    packetStats: () => packetStatsRows(supernode),
+    // n3n lists community.supernode entries here, which a supernode never connects to; Kith's
+    // supernode ignores that option, so the list is always empty (captured n3n answer: []).
+    supernodes: () => [],
+    timestamps: () => {
+      const times = supernode.timestamps();
+      return {
+        last_register_req: 0,
+        last_rx_p2p: 0,
+        last_rx_super: 0,
+        last_sweep: 0,
+        last_sn_fwd: times.lastSnFwd,
+        last_sn_reg: times.lastSnReg,
+        start_time: times.startTime,
+      };
+    },
+    reloadCommunities: () => supernode.reloadCommunities(),
     getVerbose: () => supernode.verbose,
     setVerbose: (level) => (supernode.verbose = level),
     publishTest,
     requestStop,
   });
-  const advertised = config.connection.advertise_addr === 'auto' ? '0.0.0.0' : config.connection.advertise_addr;
-  return {
-    get_communities: defineMethod({
-      description: 'Show current communities',
-      needsAuth: false,
-      paginated: true,
-      handler: (params): CommunityRow[] =>
-        paginate(
-          supernode.communities().map((c) => ({ community: c.community, purgeable: flag(c.purgeable), is_federation: flag(c.isFederation), ip4addr: c.subnet })),
-          params,
-        ),
-    }),
-    get_edges: defineMethod({
-      description: 'List current edges/peers',
-      needsAuth: false,
-      paginated: true,
-      handler: (params): EdgeRow[] => paginate([...supernode.edges().map(edgeRow), ...supernode.federationMembers().map(federationRow)], params),
-    }),
-    get_info: defineMethod({
-      description: 'Provide basic edge information',
-      needsAuth: false,
-      handler: (): InfoResult => ({
-        version: supernode.version,
-        builddate,
-        is_edge: 0,
-        is_supernode: 1,
-        macaddr: '',
-        ip4addr: '0.0.0.0',
-        sockaddr: `${advertised}:0`,
-      }),
-    }),
-    get_mac: defineMethod({
-      description: 'Show known mac addresses',
-      needsAuth: false,
-      paginated: true,
-      handler: (params): AssociationRow[] => paginate(supernode.associations().map(associationRow), params),
-    }),
-    get_packetstats: defineMethod({ description: 'traffic counters', needsAuth: false, handler: () => packetStatsRows(supernode) }),
-    // n3n lists community.supernode entries here, which a supernode never connects to; Kith's
-    // supernode ignores that option, so the list is always empty (captured n3n answer: []).
-    get_supernodes: defineMethod({ description: 'List current supernodes', needsAuth: false, handler: (): SupernodeRow[] => [] }),
-    get_timestamps: defineMethod({
-      description: 'Event timestamps',
-      needsAuth: false,
-      handler: (): TimestampsResult => {
-        const times = supernode.timestamps();
-        return {
-          last_register_req: 0,
-          last_rx_p2p: 0,
-          last_rx_super: 0,
-          last_sweep: 0,
-          last_sn_fwd: times.lastSnFwd,
-          last_sn_reg: times.lastSnReg,
-          start_time: times.startTime,
-        };
-      },
-    }),
-    get_verbose: control.get_verbose,
-    'post.test': control['post.test'],
-    reload_communities: defineMethod({
-      description: "Reloads communities and user's public keys",
-      needsAuth: true,
-      handler: () => supernode.reloadCommunities(),
-    }),
-    set_verbose: control.set_verbose,
-    stop: control.stop,
-  } satisfies MethodTable;
 }
 
 export type SupernodeMethods = ReturnType<typeof supernodeMethods>;
@@ -302,33 +238,17 @@ export interface SupernodeManagementOptions {
   readonly log: (line: string) => void;
 }
 
-export interface SupernodeManagement {
-  readonly server: ManagementServer<SupernodeEventPayloads>;
-  /** Stops forwarding events, closes streams and listeners, unlinks the unix socket. */
-  close(): Promise<void>;
-}
+export type SupernodeManagement = DaemonManagement<SupernodeEventPayloads>;
 
 /** The management server of one supernode, not yet listening anywhere. */
-export function createSupernodeManagement(options: SupernodeManagementOptions): SupernodeManagement {
-  const { supernode, config } = options;
-  let publishTest: (params: unknown) => void = () => undefined;
-  const server = createManagementServer({
-    session: options.session,
-    methods: supernodeMethods({ supernode, config, requestStop: options.requestStop, publishTest: (params) => publishTest(params) }),
-    // MANAGEMENT.md §4: n3n's default password.
-    password: config.management.password ?? 'n3n',
+export function createSupernodeManagement({ supernode, session, config, requestStop, log }: SupernodeManagementOptions): SupernodeManagement {
+  return createDaemonManagement({
+    session,
+    config,
+    methods: (publishTest) => supernodeMethods({ supernode, config, requestStop, publishTest }),
     topics: SUPERNODE_TOPICS,
     metrics: new SupernodeMetrics(supernode),
-    enableDebugPages: config.management.enable_debug_pages,
-    log: options.log,
+    forwardEvents: (server) => forwardSupernodeEvents(supernode, server),
+    log,
   });
-  publishTest = (params) => void server.publish('test', { params });
-  const stopForwarding = forwardSupernodeEvents(supernode, server);
-  return {
-    server,
-    close: async () => {
-      stopForwarding();
-      await server.close();
-    },
-  };
 }

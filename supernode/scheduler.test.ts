@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../engine/clock.js';
 import { Scheduler } from './scheduler.js';
 
 describe('Scheduler', () => {

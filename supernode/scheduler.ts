@@ -1,7 +1,7 @@
 // Periodic tasks (PROTOCOL.md §9.7, §10.2) driven by one unref'd interval and the supernode's
 // clock: a task runs when its period has elapsed on that clock, so tests can advance a manual clock
 // and call runDue() instead of waiting.
-import type { Clock } from './clock.js';
+import type { Clock } from '../engine/clock.js';
 
 interface Task {
   readonly name: string;

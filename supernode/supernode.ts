@@ -10,8 +10,8 @@ import { randomBytes } from '../engine/crypto/random.js';
 import { TimeStampGenerator, TimeStampVerifier } from '../engine/crypto/timestamp.js';
 import { kithVersion } from '../engine/version.js';
 import { ipv4FromNumber, ipv4ToNumber, NO_SUBNET } from './auto-ip.js';
-import { systemClock } from './clock.js';
-import type { Clock } from './clock.js';
+import { systemClock } from '../engine/clock.js';
+import type { Clock } from '../engine/clock.js';
 import { Community } from './community.js';
 import type { EdgeRecord } from './community.js';
 import { loadCommunityList } from './community-file.js';
@@ -330,7 +330,7 @@ export class Supernode {
     this.closed = true;
     this.scheduler.stop();
     await this.transport?.close();
-    this.events.removeAll();
+    this.events.removeAllListeners();
   }
 
   private get federationName(): string {

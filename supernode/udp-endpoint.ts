@@ -8,9 +8,10 @@ import { createSocket } from 'node:dgram';
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIPv4 } from 'node:net';
-import { openUdpBatch, parseAddress } from '../native/udp.js';
+import { openUdpBatch } from '../native/udp.js';
 import type { UdpBatchSocket, UdpError, UdpFamily } from '../native/udp.js';
 import { socketFromAddress, socketFromAddressBytes } from '../engine/protocol/index.js';
+import { addressBytes, dgramTarget } from '../engine/protocol/address.js';
 import type { SockAddr } from '../engine/config/values.js';
 import { udpRoute } from './route.js';
 import type { Route } from './route.js';
@@ -85,7 +86,7 @@ class NativeEndpoint implements UdpEndpoint {
   send(route: Route, bytes: Uint8Array): void {
     let target = this.targets.get(route);
     if (target === undefined) {
-      const parsed = parseAddress(route.socket.address);
+      const parsed = addressBytes(route.socket.address);
       if (parsed === undefined) return this.handlers.sendFailed(route, new Error(`not an address: ${route.socket.address}`));
       target = parsed;
       this.targets.set(route, target);
@@ -144,9 +145,7 @@ class DgramEndpoint implements UdpEndpoint {
 
   send(route: Route, bytes: Uint8Array): void {
     const { address, port, family } = route.socket;
-    // A dual-stack socket reaches IPv4 peers through their IPv4-mapped address.
-    const target = this.family === 'udp6' && family === 'IPv4' ? `::ffff:${address}` : address;
-    this.socket.send(bytes, port, target, (error) => {
+    this.socket.send(bytes, port, dgramTarget(address, family === 'IPv4', this.family === 'udp6'), (error) => {
       if (error) this.handlers.sendFailed(route, error);
     });
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../../engine/crypto/user-password.js';
-import { WRONG_KEY_REASON } from '../../engine/edge/wrong-key.js';
+import { WRONG_KEY_REASON } from '../../engine/edge/data-path/wrong-key.js';
 import { edgeConfig, exchange, ipv4Frame, startEdge, startSupernode, stopAll, waitFor } from './harness.js';
 import type { RunningSupernode, TestEdge } from './harness.js';
 

@@ -1,7 +1,7 @@
 // Issue 9 item 20: an edge with a static address is SIGKILLed (no UNREGISTER_SUPER) and started again.
 // Its MAC and token used to be new for every process, so the supernode refused the newcomer ("MAC or
 // address already in use") for as long as the dead registration lived, 57 s in the issue. The session
-// now keeps them in its run directory (engine/edge/session-identity.ts): the restarted edge registers
+// now keeps them in its run directory (engine/edge/api/session-identity.ts): the restarted edge registers
 // at once — asserted with a bounded wait far below that.
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';

@@ -107,7 +107,7 @@ describe('netns: edges behind NAT routers', { skip, concurrency: false }, () => 
     // from a fresh random port per destination, which the home router — open only towards the port
     // the supernode saw — drops; the home side's punches go to that supernode-facing port, whose
     // entry on the symmetric router only admits the supernode. Normal punching (n3n's too) thus
-    // never gets a direct datagram through; Kith's port spray does (engine/edge/port-spray.ts): the
+    // never gets a direct datagram through; Kith's port spray does (engine/edge/control/port-spray.ts): the
     // symmetric side opens extra sockets with TTL-limited openers, the home side probes random ports
     // of its router until one hits, and both then use that socket pair.
     it('both edges report the peer as direct (port spray)', async () => {

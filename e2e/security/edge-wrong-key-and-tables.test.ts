@@ -1,14 +1,14 @@
 // Issue 9 item 15: an attacker who knows only a community's name had the supernode relay three
 // undecryptable PACKETs, and every edge of the community went into the red "wrong key" state; relayed
 // PACKETs with made-up MACs grew an edge's peer table to thousands of entries. Now undecryptable
-// PACKETs count only from an address the supernode vouched for that MAC (engine/edge/wrong-key.ts),
+// PACKETs count only from an address the supernode vouched for that MAC (engine/edge/data-path/wrong-key.ts),
 // and the peer table is bounded in total and per source address, evicting only peers the supernode
-// has not vouched for (engine/edge/peer-table.ts).
+// has not vouched for (engine/edge/control/peer-table.ts).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TransformId } from '../../engine/crypto/transform.js';
-import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS } from '../../engine/edge/peer-table.js';
+import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS } from '../../engine/edge/control/peer-table.js';
 import { BROADCAST_MAC, macToString } from '../../engine/protocol/index.js';
 import type { Mac } from '../../engine/protocol/index.js';
 import { mac, packet } from '../supernode/messages.js';

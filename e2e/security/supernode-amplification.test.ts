@@ -8,7 +8,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import { describe, it } from 'node:test';
 import { encodeMessage, MessageType } from '../../engine/protocol/index.js';
 import type { Message } from '../../engine/protocol/index.js';
-import { ManualClock } from '../../supernode/clock.js';
+import { ManualClock } from '../../engine/clock.js';
 import { mac, packet, ping, registerSuper, simpleId } from '../supernode/messages.js';
 import { LOOPBACK, SimPeer } from '../supernode/sim-peer.js';
 import { startSupernode, testConfig } from '../supernode/start.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeMessage, MessageType } from '../../engine/protocol/index.js';
-import { ManualClock } from '../../supernode/clock.js';
+import { ManualClock } from '../../engine/clock.js';
 import { mac, ping, registerSuper, simpleId } from '../supernode/messages.js';
 import { SimPeer } from '../supernode/sim-peer.js';
 import { startSupernode, testConfig } from '../supernode/start.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MessageType, NULL_MAC } from '../../engine/protocol/index.js';
-import { ManualClock } from '../../supernode/clock.js';
+import { ManualClock } from '../../engine/clock.js';
 import { mac, registerSuper, simpleId } from '../supernode/messages.js';
 import { SimPeer } from '../supernode/sim-peer.js';
 import { startSupernode, testConfig } from '../supernode/start.js';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { macToString, MessageType } from '../../engine/protocol/index.js';
 import { untrustedBytes } from '../../engine/testing/fuzz.js';
 import { fromHex, readVectorJson } from '../../engine/testing/vectors.js';
-import { ManualClock } from '../../supernode/clock.js';
+import { ManualClock } from '../../engine/clock.js';
 import { mac, packet, ping, registerSuper, simpleId } from './messages.js';
 import { SimPeer } from './sim-peer.js';
 import { startSupernode, testConfig } from './start.js';

@@ -11,7 +11,7 @@ import { TimeStampGenerator } from '../../engine/crypto/timestamp.js';
 import { appendAuthTrailer } from '../../engine/crypto/user-password.js';
 import type { SpeckKeySchedule } from '../../engine/crypto/speck.js';
 import { communityField } from '../../engine/crypto/dynamic-key.js';
-import { keyKindFor } from '../../supernode/outbound.js';
+import { keyKindFor } from '../../engine/protocol/envelope.js';
 
 export const LOOPBACK = '127.0.0.1';
 const DEFAULT_WAIT_MS = 3000;

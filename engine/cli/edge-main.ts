@@ -5,11 +5,11 @@
 // registered and the TAP has its address, as n3n's tests expect (N3N-TESTS.md §1).
 import type { KithConfig } from '../config/schema.js';
 import { dirname } from 'node:path';
-import { EdgeSession } from '../edge/edge-session.js';
-import { createEdgeManagement } from '../edge/management.js';
-import { loadSessionIdentity, removeSessionIdentity, sessionIdentityFile } from '../edge/session-identity.js';
+import { EdgeSession } from '../edge/api/edge-session.js';
+import { createEdgeManagement } from '../edge/api/management.js';
+import { loadSessionIdentity, removeSessionIdentity, sessionIdentityFile } from '../edge/api/session-identity.js';
 import { edgeSettings } from '../edge/settings.js';
-import { openTapPort, tapNameFor } from '../edge/tap-port.js';
+import { openTapPort, tapNameFor } from '../edge/io/tap-port.js';
 import { Logger, type LogSink } from '../log.js';
 import { builtWebUiDir } from '../mgmt/web-ui-dir.js';
 import { LogRing } from '../profiles/log-ring.js';

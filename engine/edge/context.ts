@@ -2,42 +2,20 @@
 // the current supernode (UDP, or the TCP connection in TCP mode, PROTOCOL.md §1.2).
 import type { SenderStampRecord, TimeStamp, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { Logger } from '../log.js';
-import { isLoopback, socketToString } from '../protocol/index.js';
+import { checkStamp } from '../protocol/envelope.js';
+import { isLoopback } from '../protocol/index.js';
 import type { ControlMessage, Mac, Socket } from '../protocol/index.js';
-import type { Addressing } from './addressing.js';
-import type { EdgeAuth } from './auth.js';
-import type { EdgeClock } from './clock.js';
-import type { PacketCounters } from './counters.js';
-import type { EdgeEvents } from './events.js';
-import type { PeerRecord, PeerTable } from './peer-table.js';
-import { affordToPeer, affordViaSupernode } from './peer-trust.js';
+import type { Addressing } from './control/addressing.js';
+import type { EdgeAuth } from './control/auth.js';
+import type { Clock } from '../clock.js';
+import type { PacketCounters } from './data-path/counters.js';
+import type { EdgeEvents } from './api/events.js';
+import type { PeerRecord, PeerTable } from './control/peer-table.js';
+import { affordToPeer, affordViaSupernode } from './control/peer-trust.js';
 import type { EdgeSettings } from './settings.js';
-import type { SupernodeRecord } from './supernode-selection.js';
-import type { UdpTransport } from './udp-transport.js';
-import type { EdgeWire } from './wire.js';
-
-/** §8.1 sn_wait: 0 registered, 1 waiting for an ACK, 2 re-register now. */
-export type SnWait = 0 | 1 | 2;
-
-export interface RegistrationState {
-  /** probe: start-up PING round (§8.2 step 2); bootstrap: address request (step 3); register: §8.3. */
-  phase: 'probe' | 'bootstrap' | 'register';
-  snWait: SnWait;
-  supAttempts: number;
-  lastRegisterReq: number;
-  /** Last valid (non-bootstrap) ACK; 0 = never registered, which gates the data path (§8.3). */
-  lastSup: number;
-  lastSweep: number;
-  /** Last PING round (probe phase and sweeps). */
-  lastProbe: number;
-  pingsAllowed: number;
-  /** RE_REGISTER_SUPER asks to spread re-registrations over 3/4 of the interval (§8.3 step 5). */
-  spreadNextRegistration: boolean;
-  /** The current supernode stopped answering (attempts exhausted) and no other has answered yet. */
-  unanswered: boolean;
-  /** Our public socket as the current supernode sees it (REGISTER_SUPER_ACK sock, §4.7); undefined before the first ACK. */
-  publicSocket: Socket | undefined;
-}
+import type { SupernodeRecord } from './control/supernode-selection.js';
+import type { UdpTransport } from './io/udp-transport.js';
+import type { EdgeWire } from './io/wire.js';
 
 /** Something datagrams can leave from: the main socket, or a peer's own socket (port-spray.ts). */
 export interface DatagramSender {
@@ -46,7 +24,7 @@ export interface DatagramSender {
 
 export interface EdgeContext {
   readonly settings: EdgeSettings;
-  readonly clock: EdgeClock;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly mac: Mac;
   readonly wire: EdgeWire;
@@ -58,20 +36,13 @@ export interface EdgeContext {
   readonly addressing: Addressing;
   /** §8.1 supernode list, best first after a sort. */
   readonly supernodes: SupernodeRecord[];
-  readonly registration: RegistrationState;
+  /** The selected supernode (curr_sn); only registration (supernode-registration.ts) chooses it. */
   current: SupernodeRecord | undefined;
   transport: UdpTransport | undefined;
-  /**
-   * Peer sockets (socketToString) that are reached from a socket other than the main one: the
-   * winner of a port spray (port-spray.ts). Empty on almost every edge.
-   */
-  readonly routes: Map<string, DatagramSender>;
   /** Local discovery by multicast is on (§8.8.1). */
   readonly localDiscovery: boolean;
-  /** Why the edge is in error (authentication, keys); undefined when fine. */
-  errors: { auth: string | undefined; keys: string | undefined };
-  lastRxP2p: number;
-  lastRxSuper: number;
+  /** Why PACKETs of registered peers do not decrypt (wrong-key.ts); undefined when they do. */
+  keyError: string | undefined;
 }
 
 /**
@@ -89,8 +60,7 @@ export function sendToPeer(ctx: EdgeContext, record: PeerRecord, message: Contro
     ctx.transport?.sendTcp(bytes);
     return true;
   }
-  const via = ctx.routes.size === 0 ? undefined : ctx.routes.get(socketToString(to));
-  (via ?? ctx.transport)?.send(bytes, to, ttl);
+  (record.path.senderFor(to) ?? ctx.transport)?.send(bytes, to, ttl);
   return true;
 }
 
@@ -132,17 +102,12 @@ export function reportedSocket(reported: Socket | undefined, supernodeSource: So
   return reported;
 }
 
-/**
- * §6.4: window and (for a known sender) replay check of a header-encryption stamp; holder is the
- * sender's record, created lazily. Without header encryption there is no stamp and nothing to check.
- */
+/** §6.4 (envelope.ts checkStamp): holder is the sender's record, created on first use. */
 export function stampAccepted(
   ctx: EdgeContext,
   stamp: TimeStamp | undefined,
   holder: { stamp: SenderStampRecord | undefined } | undefined,
   allowJitter: boolean,
 ): boolean {
-  if (stamp === undefined) return true;
-  if (holder !== undefined) holder.stamp ??= ctx.verifier.newRecord();
-  return ctx.verifier.check(stamp, holder?.stamp, allowJitter).ok;
+  return checkStamp(ctx.verifier, stamp, holder, allowJitter).ok;
 }

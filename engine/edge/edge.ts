@@ -8,38 +8,38 @@ import type { KithConfig } from '../config/schema.js';
 import { Logger } from '../log.js';
 import { communityFieldEquals, isNullMac, macToString, MessageType, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { IpSubnet, Socket } from '../protocol/index.js';
-import { Addressing } from './addressing.js';
-import type { AddressHook } from './addressing.js';
-import { createEdgeAuth } from './auth.js';
-import { systemClock } from './clock.js';
-import type { EdgeClock } from './clock.js';
+import { Addressing } from './control/addressing.js';
+import type { AddressHook } from './control/addressing.js';
+import { createEdgeAuth } from './control/auth.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { stampAccepted } from './context.js';
 import type { EdgeContext } from './context.js';
-import { newPacketCounters } from './counters.js';
-import type { PacketCounters } from './counters.js';
-import { DataPath } from './data-path.js';
-import { EdgeEvents } from './events.js';
-import type { FramePort } from './frame-port.js';
-import { HolePunch } from './hole-punch.js';
-import { PeerTable, PURGE_INTERVAL_MS } from './peer-table.js';
-import { PortSpray } from './port-spray.js';
+import { newPacketCounters } from './data-path/counters.js';
+import type { PacketCounters } from './data-path/counters.js';
+import { DataPath } from './data-path/data-path.js';
+import { EdgeEvents } from './api/events.js';
+import type { FramePort } from './io/frame-port.js';
+import { HolePunch } from './control/hole-punch.js';
+import { PeerTable, PURGE_INTERVAL_MS } from './control/peer-table.js';
+import { PortSpray } from './control/port-spray.js';
 import { edgeSettings } from './settings.js';
 import type { EdgeSettings } from './settings.js';
-import { peerView, supernodeView } from './snapshot.js';
-import { findBySocket, newSupernodeRecord } from './supernode-selection.js';
-import { supAttempts, SupernodeRegistration } from './supernode-registration.js';
-import { SupernodeResolver } from './supernode-resolver.js';
-import { transportBind, UdpTransport } from './udp-transport.js';
-import type { Arrival, DatagramFilter } from './udp-transport.js';
-import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './views.js';
-import { EdgeWire } from './wire.js';
+import { peerView, supernodeView } from './api/snapshot.js';
+import { findBySocket, newSupernodeRecord } from './control/supernode-selection.js';
+import { SupernodeRegistration } from './control/supernode-registration.js';
+import { SupernodeResolver } from './control/supernode-resolver.js';
+import { transportBind, UdpTransport } from './io/udp-transport.js';
+import type { Arrival, DatagramFilter } from './io/udp-transport.js';
+import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './api/views.js';
+import { EdgeWire } from './io/wire.js';
 
 export interface EdgeOptions {
   readonly config: KithConfig;
   /** The TAP side; the caller owns the device and adapts it (frame-port.ts). */
   readonly port: FramePort;
   readonly logger?: Logger;
-  readonly clock?: EdgeClock;
+  readonly clock?: Clock;
   /** Header-encryption stamps; one generator per process (CRYPTO.md §4.6). */
   readonly stampGenerator?: TimeStampGenerator;
   /** Configures the host side of the TAP when the address is assigned or changes. */
@@ -72,6 +72,7 @@ export class Edge {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private state: EdgeState = 'stopped';
+  private stateReason: string | undefined;
   private startTime = 0;
   private lastPurge = 0;
   private resolver: SupernodeResolver | undefined;
@@ -112,32 +113,16 @@ export class Edge {
         (reason) => logger.warn(reason),
       ),
       supernodes: [],
-      registration: {
-        phase: 'register',
-        snWait: 1,
-        supAttempts: supAttempts(s.tcp),
-        lastRegisterReq: 0,
-        lastSup: 0,
-        lastSweep: 0,
-        lastProbe: 0,
-        pingsAllowed: 0,
-        spreadNextRegistration: false,
-        unanswered: false,
-        publicSocket: undefined,
-      },
       current: undefined,
       transport: undefined,
-      routes: new Map(),
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
-      errors: { auth: undefined, keys: undefined },
-      lastRxP2p: 0,
-      lastRxSuper: 0,
+      keyError: undefined,
     };
     this.ctx = ctx;
     this.registration = new SupernodeRegistration(ctx, () => this.dataPath.sendGratuitousArp());
     this.portSpray = new PortSpray(ctx, this.registration, (bytes, source) => this.onDatagram(bytes, source, 'udp'), options.drop);
     this.holePunch = new HolePunch(ctx, this.registration, (mac) => this.portSpray.forget(mac));
-    this.dataPath = new DataPath(ctx, options.port, this.holePunch);
+    this.dataPath = new DataPath(ctx, this.registration, options.port, this.holePunch);
     options.port.onFrames((frames) => {
       if (this.running) this.dataPath.transmitFrames(frames);
     });
@@ -160,7 +145,7 @@ export class Edge {
         datagram: (bytes, source, arrival) => this.onDatagram(bytes, source, arrival),
         tcpClosed: () => {
           // §1.2: a dropped connection means waiting for the supernode again.
-          ctx.registration.snWait = 1;
+          this.registration.connectionLost();
         },
         sendFailed: (to, error) => ctx.logger.debug(() => `send to ${to} failed: ${error.message}`),
       },
@@ -170,7 +155,7 @@ export class Edge {
     this.lastPurge = this.startTime;
     ctx.supernodes.length = 0;
     ctx.settings.supernodes.forEach((host, i) => ctx.supernodes.push(newSupernodeRecord(host.host, host.port, resolved[i], false)));
-    this.resolver = new SupernodeResolver(ctx, (host, port) => this.resolve(host, port), this.startTime);
+    this.resolver = new SupernodeResolver({ supernodes: ctx.supernodes, logger: ctx.logger, registration: this.registration }, (host, port) => this.resolve(host, port), this.startTime);
     this.registration.begin(ctx.clock.nowMs());
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.updateState();
@@ -190,12 +175,8 @@ export class Edge {
     await transport?.close();
     ctx.peers.clear();
     this.portSpray.close();
-    ctx.routes.clear();
-    ctx.registration.publicSocket = undefined;
-    ctx.current = undefined;
-    ctx.registration.lastSup = 0;
-    ctx.errors.auth = undefined;
-    ctx.errors.keys = undefined;
+    this.registration.reset();
+    ctx.keyError = undefined;
     this.updateState();
   }
 
@@ -220,7 +201,7 @@ export class Edge {
     const { ctx } = this;
     return {
       state: this.state,
-      reason: this.reason(),
+      reason: this.stateReason,
       community: ctx.settings.communityName,
       mac: macToString(ctx.mac),
       description: ctx.settings.description,
@@ -238,7 +219,7 @@ export class Edge {
   }
 
   supernodes(): SupernodeView[] {
-    return this.ctx.supernodes.map((record) => supernodeView(this.ctx, record));
+    return this.ctx.supernodes.map((record) => supernodeView(this.ctx, record, this.registration.awaitingAck));
   }
 
   counters(): PacketCounters {
@@ -246,13 +227,12 @@ export class Edge {
   }
 
   timestamps(): EdgeTimestamps {
-    const { ctx } = this;
     return {
       startTime: this.startTime,
-      lastRegisterReq: ctx.registration.lastRegisterReq,
-      lastRxP2p: ctx.lastRxP2p,
-      lastRxSuper: ctx.lastRxSuper,
-      lastSweep: ctx.registration.lastSweep,
+      lastRegisterReq: this.registration.lastRegisterReq,
+      lastRxP2p: this.dataPath.lastRxP2p,
+      lastRxSuper: this.dataPath.lastRxSuper,
+      lastSweep: this.registration.lastSweep,
     };
   }
 
@@ -281,7 +261,7 @@ export class Edge {
       if (now - this.lastPurge >= PURGE_INTERVAL_MS) {
         this.lastPurge = now;
         // §8.7.4: known peers stay while the supernode does not answer.
-        ctx.peers.purge(now, ctx.registration.snWait !== 0);
+        ctx.peers.purge(now, this.registration.awaitingAck);
         this.dataPath.purgeHosts(now);
       }
     } catch (error) {
@@ -348,26 +328,13 @@ export class Edge {
     Promise.resolve(hook(address)).catch((error: unknown) => this.ctx.logger.error(`cannot configure the TAP address: ${String(error)}`));
   }
 
-  private reason(): string | undefined {
-    const { ctx } = this;
-    if (this.state === 'error') return ctx.errors.auth ?? ctx.errors.keys;
-    if (this.state === 'no-supernode') return 'no supernode answers';
-    return undefined;
-  }
-
-  private computeState(): EdgeState {
-    const { ctx } = this;
-    if (!this.running) return 'stopped';
-    if (ctx.errors.auth !== undefined || ctx.errors.keys !== undefined) return 'error';
-    if (ctx.registration.unanswered) return 'no-supernode';
-    return ctx.registration.lastSup > 0 ? 'registered' : 'connecting';
-  }
-
+  /** The state registration derives (supernode-registration.ts verdict), or stopped. */
   private updateState(): void {
-    const next = this.computeState();
+    const { state: next, reason } = this.running ? this.registration.verdict(this.ctx.keyError) : { state: 'stopped' as const, reason: undefined };
+    this.stateReason = reason;
     if (next === this.state) return;
     const previous = this.state;
     this.state = next;
-    this.events.emit('state-changed', { state: next, previous, reason: this.reason() });
+    this.events.emit('state-changed', { state: next, previous, reason });
   }
 }

@@ -2,12 +2,12 @@
 // client"): the table and topics of an edge run from a profile (the edge's own plus the profile
 // methods), and the data shapes of the `kith.*` methods the window needs beyond kithctl's. Types
 // only, so the renderer may import this file.
-import type { EdgeMethods } from '../edge/management.js';
+import type { EdgeMethods } from '../edge/api/management.js';
 import type { PayloadsOf, ServedMethods } from '../mgmt/index.js';
 import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
 
-export type { KithStatus } from '../edge/management.js';
-export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/views.js';
+export type { KithStatus } from '../edge/api/management.js';
+export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/api/views.js';
 
 /** What kith-edge and the desktop serve: the edge's methods and the profile methods, one table. */
 export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;

@@ -4,7 +4,7 @@
 // window can re-read the settings.
 import { EventEmitter } from 'node:events';
 import { isIPv4 } from 'node:net';
-import type { EdgeSession } from '../edge/edge-session.js';
+import type { EdgeSession } from '../edge/api/edge-session.js';
 import type { Logger } from '../log.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';

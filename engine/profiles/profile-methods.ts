@@ -1,8 +1,8 @@
 // The `kith.*` methods of an edge run from a profile, beyond kithctl's (api.ts): settings, profiles,
 // invites, the recent log and ping, and the `kith.settings` topic. kith-edge and the desktop add
-// them to the edge's one method table (engine/edge/management.ts) as an extension. Every one of
+// them to the edge's one method table (engine/edge/api/management.ts) as an extension. Every one of
 // them reads a key or changes state, or runs a program, so all ask for the management password.
-import { EDGE_TOPICS } from '../edge/management.js';
+import { EDGE_TOPICS } from '../edge/api/management.js';
 import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';

@@ -56,6 +56,24 @@ export function formatIpv6(buf: Uint8Array, offset: number): string {
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }
 
+/**
+ * A literal address as the bytes a socket call takes: 4 for IPv4 (IPv4-mapped text included), 16
+ * for IPv6. undefined for text that is no literal address, or that names a zone: a socket would
+ * need the zone's index, which no Kith address carries.
+ */
+export function addressBytes(text: string): { family: 4 | 6; bytes: Uint8Array } | undefined {
+  if (text.includes('%')) return undefined;
+  const out = new Uint8Array(16);
+  const length = parseAddress(text, out);
+  if (length === 0) return undefined;
+  return { family: length === 4 ? 4 : 6, bytes: out.slice(0, length) };
+}
+
+/** The text a node:dgram socket sends to: a dual-stack one reaches IPv4 through the IPv4-mapped form. */
+export function dgramTarget(address: string, ipv4: boolean, dualStack: boolean): string {
+  return dualStack && ipv4 ? `::ffff:${address}` : address;
+}
+
 export function isIpv4Mapped(address16: Uint8Array): boolean {
   for (let i = 0; i < 10; i++) if (address16[i] !== 0) return false;
   return address16[10] === 0xff && address16[11] === 0xff;

@@ -4,7 +4,8 @@
 //   send <address> <size> <count> <last>  a batched socket with gso: count datagrams of size bytes
 //                                          (the last one last bytes) to <address>:5400 in one flush
 import { createHash } from 'node:crypto';
-import { openUdpBatch, parseAddress, type UdpBatchSocket } from '../udp.js';
+import { addressBytes } from '../../engine/protocol/address.js';
+import { openUdpBatch, type UdpBatchSocket } from '../udp.js';
 
 const [mode, address, ...rest] = process.argv.slice(2);
 const numbers = rest.map(Number);
@@ -47,7 +48,7 @@ if (mode === 'receive') {
 } else if (mode === 'send') {
   const [size, count, last] = numbers;
   const socket = open(0, true, false);
-  const to = parseAddress(address!)!;
+  const to = addressBytes(address!)!;
   const hash = createHash('sha256');
   for (let i = 0; i < count!; i++) {
     const d = datagram(i, i === count! - 1 ? last! : size!);

@@ -1,0 +1,48 @@
+// Read-only views of the edge's records (views.ts shapes) for status calls and events.
+import { macToString, socketToString } from '../../protocol/index.js';
+import type { EdgeContext } from '../context.js';
+import type { PeerRecord } from '../control/peer-table.js';
+import { selectionText } from '../control/supernode-selection.js';
+import type { SupernodeRecord } from '../control/supernode-selection.js';
+import type { PeerView, SupernodeView } from './views.js';
+
+export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
+  const direct = ctx.peers.isKnown(record.mac);
+  const via = ctx.current?.socket;
+  return {
+    mac: macToString(record.mac),
+    vpnIpv4: record.vpnIpv4 ?? (record.devAddr.address === '0.0.0.0' ? undefined : record.devAddr.address),
+    vpnIpv6: record.vpnIpv6,
+    devAddr: record.devAddr.address === '0.0.0.0' ? undefined : { ...record.devAddr },
+    description: record.description,
+    socket: record.socket === undefined ? undefined : socketToString(record.socket),
+    advertisedSocket: record.preferredSocket === undefined ? undefined : socketToString(record.preferredSocket),
+    path: direct ? 'direct' : 'relayed',
+    via: direct || via === undefined ? undefined : socketToString(via),
+    local: record.local,
+    rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
+    lastSeen: record.lastSeen,
+    lastP2p: record.path.lastP2p,
+    lastSentQuery: record.lastSentQuery,
+    createdAt: record.createdAt,
+    traffic: { ...record.traffic },
+  };
+}
+
+/** awaitingAck: the current supernode has not acknowledged our latest registration. */
+export function supernodeView(ctx: EdgeContext, record: SupernodeRecord, awaitingAck: boolean): SupernodeView {
+  const selected = record === ctx.current;
+  return {
+    socket: record.socket === undefined ? `${record.host}:${record.port}` : socketToString(record.socket),
+    host: `${record.host}:${record.port}`,
+    mac: record.mac === undefined ? undefined : macToString(record.mac),
+    selected,
+    waiting: selected && awaitingAck,
+    purgeable: record.purgeable,
+    rttMs: record.rtt.ms,
+    lastSeen: record.lastSeen,
+    uptime: record.uptime,
+    version: record.version,
+    selection: selectionText(ctx.settings.selection, record, selected),
+  };
+}

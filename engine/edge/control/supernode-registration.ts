@@ -1,0 +1,420 @@
+// Registration with the supernode (PROTOCOL.md §8.2, §8.3) and the periodic supernode sweep
+// (§8.4): the start-up PING round, the null-MAC address request, REGISTER_SUPER with a fresh random
+// cookie on the fast-retry / refresh schedule, failover after sup_attempts unanswered tries,
+// REGISTER_SUPER_ACK / NAK / RE_REGISTER_SUPER handling, PONGs, and UNREGISTER_SUPER.
+import { randomUint32 } from '../../crypto/random.js';
+import { verifyAuthTrailer } from '../../crypto/user-password.js';
+import { isNullMac, macEquals, macToString, NULL_MAC, socketToString } from '../../protocol/index.js';
+import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
+import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from '../context.js';
+import type { EdgeContext } from '../context.js';
+import {
+  commonValue,
+  Criterion,
+  FIRST_SWEEP_DELAY_MS,
+  INITIAL_PINGS,
+  learnSupernodes,
+  pingTargets,
+  pongCriterion,
+  REGULAR_PINGS,
+  sortByCriterion,
+  SWEEP_INTERVAL_MS,
+} from './supernode-selection.js';
+import type { SupernodeRecord } from './supernode-selection.js';
+import { multicastRegisterMessage, queryPeerMessage, registerMessage, registerSuperMessage, unregisterSuperMessage } from './messages.js';
+import type { Opened } from '../io/wire.js';
+
+/** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
+export function supAttempts(tcp: boolean): number {
+  return tcp ? 1 : 3;
+}
+/** §10.2 BOOTSTRAP_TIMEOUT: start-up PONG and address-ACK wait. */
+export const BOOTSTRAP_TIMEOUT_MS = 3_000;
+/** §8.3 step 4: known peers not seen for this long get a REGISTER while the supernode is silent. */
+const STALE_PEER_KEEPALIVE_MS = 20_000;
+
+/** probe: start-up PING round (§8.2 step 2); bootstrap: address request (step 3); register: §8.3. */
+export type RegistrationPhase = 'probe' | 'bootstrap' | 'register';
+
+/**
+ * Where registration with the current supernode stands (§8.1 sn_wait 0, 1, 2): acknowledged,
+ * awaiting an ACK, or due at once (RE_REGISTER_SUPER, §8.6).
+ */
+export type Standing = 'acknowledged' | 'awaiting-ack' | 'due-now';
+
+/** The edge's state as registration sees it (views.ts EdgeState while the edge runs). */
+export interface RegistrationVerdict {
+  readonly state: 'connecting' | 'registered' | 'no-supernode' | 'error';
+  readonly reason: string | undefined;
+}
+
+/**
+ * §8.3 schedule: register now on request, as a fast retry every register_interval/10 while waiting
+ * for an ACK, and as a refresh every register_interval.
+ */
+export function registrationDue(standing: Standing, lastRegisterReq: number, now: number, intervalMs: number): boolean {
+  if (standing === 'due-now') return true;
+  if (standing === 'awaiting-ack' && now > lastRegisterReq + intervalMs / 10) return true;
+  return now >= lastRegisterReq + intervalMs;
+}
+
+/** §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). */
+function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+  const address = ctx.settings.advertiseAddress;
+  const port = ctx.transport?.localPort;
+  return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
+}
+
+/**
+ * Registration owns its state: only its own methods change it, and the rest of the edge reads it
+ * through the getters (whether frames may flow, whether the supernode answers, our public socket).
+ */
+export class SupernodeRegistration {
+  private phase: RegistrationPhase = 'register';
+  private standing: Standing = 'awaiting-ack';
+  private supAttempts: number;
+  private lastRegisterReqMs = 0;
+  /** Last valid (non-bootstrap) ACK; 0 = never registered, which gates the data path (§8.3). */
+  private lastSup = 0;
+  private lastSweepMs = 0;
+  /** Last PING round (probe phase and sweeps). */
+  private lastProbe = 0;
+  private pingsAllowed = 0;
+  /** RE_REGISTER_SUPER asks to spread re-registrations over 3/4 of the interval (§8.3 step 5). */
+  private spreadNextRegistration = false;
+  /** The current supernode stopped answering (attempts exhausted) and no other has answered yet. */
+  private unanswered = false;
+  /** Why the supernode refused us (REGISTER_SUPER_NAK); undefined when it did not. */
+  private rejection: string | undefined;
+  private ownSocket: Socket | undefined;
+
+  constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+  }
+
+  /** A supernode acknowledged us at least once since connecting: frames may flow (§8.5 step 2). */
+  get registered(): boolean {
+    return this.lastSup !== 0;
+  }
+
+  /** The current supernode has not acknowledged our latest registration (sn_wait ≠ 0). */
+  get awaitingAck(): boolean {
+    return this.standing !== 'acknowledged';
+  }
+
+  /** Our public socket as the current supernode sees it (REGISTER_SUPER_ACK sock, §4.7); undefined before the first ACK. */
+  get publicSocket(): Socket | undefined {
+    return this.ownSocket;
+  }
+
+  get lastRegisterReq(): number {
+    return this.lastRegisterReqMs;
+  }
+
+  get lastSweep(): number {
+    return this.lastSweepMs;
+  }
+
+  /** The edge's state while it runs; keyError is the data path's (wrong-key.ts). */
+  verdict(keyError: string | undefined): RegistrationVerdict {
+    const reason = this.rejection ?? keyError;
+    if (reason !== undefined) return { state: 'error', reason };
+    if (this.unanswered) return { state: 'no-supernode', reason: 'no supernode answers' };
+    return { state: this.registered ? 'registered' : 'connecting', reason: undefined };
+  }
+
+  /** §1.2: the TCP connection to the supernode dropped; wait for it again. */
+  connectionLost(): void {
+    this.standing = 'awaiting-ack';
+  }
+
+  /** Disconnect: nothing of the last connection counts any more. */
+  reset(): void {
+    this.ctx.current = undefined;
+    this.ownSocket = undefined;
+    this.lastSup = 0;
+    this.rejection = undefined;
+  }
+
+  /** §8.2: the first phase after connecting. */
+  begin(now: number): void {
+    const { ctx } = this;
+    ctx.current = ctx.supernodes[0];
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+    this.lastRegisterReqMs = 0;
+    this.lastSup = 0;
+    this.unanswered = false;
+    this.reconnect();
+    if (ctx.supernodes.length > 1 && !ctx.settings.tcp && ctx.settings.userPassword === undefined) {
+      this.phase = 'probe';
+      this.sendPings(INITIAL_PINGS);
+    } else {
+      this.afterProbe(now);
+    }
+  }
+
+  private afterProbe(now: number): void {
+    if (this.ctx.addressing.mode === 'auto') {
+      this.phase = 'bootstrap';
+      this.standing = 'awaiting-ack';
+      this.sendRegisterSuper(NULL_MAC, now);
+    } else {
+      this.startRegistering(now);
+    }
+  }
+
+  /** §8.2 step 5. */
+  private startRegistering(now: number): void {
+    const { ctx } = this;
+    this.phase = 'register';
+    for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
+    sortByCriterion(ctx.supernodes);
+    this.standing = 'awaiting-ack';
+    this.lastRegisterReqMs = 0;
+    this.lastSweepMs = now - SWEEP_INTERVAL_MS + FIRST_SWEEP_DELAY_MS;
+    this.pingsAllowed = INITIAL_PINGS;
+    this.announceSelected();
+    this.tick(now);
+  }
+
+  /** Runs the due parts of the schedule; called on every wake-up. */
+  tick(now: number): void {
+    const { ctx } = this;
+    switch (this.phase) {
+      case 'probe':
+        if (now - this.lastProbe >= BOOTSTRAP_TIMEOUT_MS) this.sendPings(INITIAL_PINGS);
+        return;
+      case 'bootstrap':
+        if (now - this.lastRegisterReqMs >= BOOTSTRAP_TIMEOUT_MS) {
+          // §8.2 step 3: on timeout try the next supernode of the list, cyclically.
+          this.switchTo(this.nextAfter(ctx.current));
+          this.sendRegisterSuper(NULL_MAC, now);
+        }
+        return;
+      case 'register':
+        if (registrationDue(this.standing, this.lastRegisterReqMs, now, ctx.settings.registerIntervalMs)) this.register(now);
+        if (now - this.lastSweepMs > SWEEP_INTERVAL_MS) this.sweep(now);
+        return;
+    }
+  }
+
+  private nextAfter(record: SupernodeRecord | undefined): SupernodeRecord | undefined {
+    const list = this.ctx.supernodes;
+    if (list.length === 0) return undefined;
+    const index = record === undefined ? -1 : list.indexOf(record);
+    return list[(index + 1) % list.length];
+  }
+
+  private switchTo(record: SupernodeRecord | undefined): void {
+    const { ctx } = this;
+    const changed = record !== ctx.current;
+    ctx.current = record;
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+    if (changed || ctx.settings.tcp) this.reconnect();
+    if (changed) this.announceSelected();
+  }
+
+  /** §1.2: in TCP mode the connection is (re)opened before each switch or retry. */
+  private reconnect(): void {
+    const socket = this.ctx.current?.socket;
+    if (this.ctx.settings.tcp && socket !== undefined) this.ctx.transport?.connectTcp(socket);
+  }
+
+  private announceSelected(): void {
+    const current = this.ctx.current;
+    if (current === undefined) return;
+    this.ctx.events.emit('supernode-selected', {
+      sockaddr: current.socket === undefined ? `${current.host}:${current.port}` : socketToString(current.socket),
+      mac: current.mac === undefined ? '' : macToString(current.mac),
+    });
+  }
+
+  /** §8.3 "Registering". */
+  private register(now: number): void {
+    const { ctx } = this;
+    if (this.supAttempts === 0) {
+      // Step 1: give up on curr_sn.
+      if (ctx.current !== undefined) ctx.current.criterion = Criterion.Bad;
+      this.unanswered = true;
+      sortByCriterion(ctx.supernodes);
+      const best = ctx.supernodes[0];
+      // With every supernode equally bad, rotate rather than stay on the silent one.
+      this.switchTo(best === ctx.current ? this.nextAfter(ctx.current) : best);
+      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : `${ctx.current.host}:${ctx.current.port}`}`);
+    } else {
+      this.supAttempts--;
+      if (ctx.settings.tcp && !ctx.transport?.tcpConnected) this.reconnect();
+    }
+    const wasWaiting = this.standing === 'awaiting-ack';
+    this.sendRegisterSuper(ctx.mac, now);
+    this.sendMulticastRegister();
+    if (wasWaiting) this.keepPeersAlive(now);
+    this.standing = 'awaiting-ack';
+    this.lastRegisterReqMs = this.spreadNextRegistration ? now - Math.random() * 0.75 * ctx.settings.registerIntervalMs : now;
+    this.spreadNextRegistration = false;
+  }
+
+  private sendRegisterSuper(edgeMac: Mac, now: number): void {
+    const { ctx } = this;
+    const current = ctx.current;
+    this.lastRegisterReqMs = now;
+    if (current?.socket === undefined) return;
+    const cookie = randomUint32();
+    current.lastCookie = cookie;
+    // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
+    // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
+    current.rtt.probeSent(now);
+    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), ctx.auth.registerAuth()));
+  }
+
+  /** §8.8.1: REGISTER with cookie MCAST and null dstMac to the discovery group(s). */
+  sendMulticastRegister(): void {
+    const { ctx } = this;
+    if (!ctx.localDiscovery || !ctx.settings.allowP2p) return;
+    const bytes = ctx.wire.encode(multicastRegisterMessage(ctx));
+    ctx.transport?.sendMulticast(bytes);
+  }
+
+  /** §8.3 step 4: while the supernode is silent, keep direct paths open. */
+  private keepPeersAlive(now: number): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p) return;
+    for (const record of ctx.peers.known.values()) {
+      if (record.socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
+      sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), record.socket);
+    }
+  }
+
+  private sendPings(allowed: number): void {
+    const { ctx } = this;
+    this.lastProbe = ctx.clock.nowMs();
+    const list = ctx.supernodes;
+    for (const index of pingTargets(list.length, allowed, Math.random)) {
+      const record = list[index];
+      if (record?.socket === undefined) continue;
+      record.rtt.probeSent(ctx.clock.nowMs());
+      // §8.4.2: a PING is a QUERY_PEER with the null target, sent with the dynamic key.
+      const bytes = ctx.wire.encode(queryPeerMessage(ctx, NULL_MAC));
+      ctx.transport?.send(bytes, record.socket);
+    }
+  }
+
+  /** §8.4.1. */
+  private sweep(now: number): void {
+    const { ctx } = this;
+    if (this.standing === 'acknowledged') sortByCriterion(ctx.supernodes);
+    const best = ctx.supernodes[0];
+    if (best !== undefined && best !== ctx.current) {
+      this.unregister();
+      this.switchTo(best);
+      this.sendRegisterSuper(ctx.mac, now);
+      this.standing = 'awaiting-ack';
+    }
+    for (const record of ctx.supernodes) record.criterion = record === ctx.current ? Criterion.Good : Criterion.Default;
+    if (!ctx.settings.tcp) this.sendPings(this.pingsAllowed);
+    this.pingsAllowed = REGULAR_PINGS;
+    this.lastSweepMs = now;
+  }
+
+  /** §8.3 REGISTER_SUPER_ACK from record (found by the datagram's source socket). */
+  handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (this.standing === 'acknowledged' || ctx.current !== record) return;
+    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const cipher = ctx.auth.trailerCipher;
+    if (cipher !== undefined && !verifyAuthTrailer(cipher, opened.raw, opened.raw.length)) return;
+    if (message.cookie !== record.lastCookie) return;
+    const answer = ctx.auth.acceptAnswer(message.auth);
+    if (!answer.ok) {
+      ctx.logger.warn('REGISTER_SUPER_ACK with an unexpected answer ignored (wrong auth.pubkey?)');
+      return;
+    }
+    if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
+    const now = ctx.clock.nowMs();
+    // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path.
+    if (this.phase === 'bootstrap') record.rtt.cancelProbe();
+    else record.rtt.replyReceived(now);
+    // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
+    if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
+      record.mac = Uint8Array.from(message.srcMac);
+      this.announceSelected();
+    }
+    record.lastSeen = now;
+    this.ownSocket = message.socket;
+    learnSupernodes(ctx.supernodes, message.supernodes);
+    ctx.addressing.offerFromSupernode(message.devAddr);
+    this.standing = 'acknowledged';
+    this.supAttempts = supAttempts(ctx.settings.tcp);
+    this.unanswered = false;
+    this.rejection = undefined;
+    if (this.phase === 'bootstrap') {
+      this.startRegistering(now);
+      return;
+    }
+    const first = this.lastSup === 0;
+    this.lastSup = now;
+    if (first) {
+      ctx.logger.normal(`registered with supernode ${record.host}:${record.port}`);
+      this.gratuitousArp();
+    }
+  }
+
+  /** §8.3 REGISTER_SUPER_NAK. */
+  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (this.standing === 'acknowledged' || ctx.current !== record || message.cookie !== record.lastCookie) return;
+    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const expected = this.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
+    if (!macEquals(message.srcMac, expected)) return;
+    const reason =
+      ctx.settings.userPassword === undefined
+        ? 'authentication rejected by supernode (MAC or address already in use)'
+        : 'authentication rejected by supernode (wrong user name or password)';
+    if (this.rejection === undefined) ctx.logger.error(reason);
+    this.rejection = reason;
+  }
+
+  /** §8.6 RE_REGISTER_SUPER: user/password edges re-register now. */
+  handleReRegister(opened: Opened, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (ctx.settings.userPassword === undefined || !stampAccepted(ctx, opened.stamp, record, false)) return;
+    this.standing = 'due-now';
+    this.spreadNextRegistration = true;
+  }
+
+  /** §8.4.3 PONG. */
+  handlePong(opened: Opened, message: PeerInfoMessage, record: SupernodeRecord): void {
+    const { ctx } = this;
+    if (!stampAccepted(ctx, opened.stamp, record, true)) return;
+    const now = ctx.clock.nowMs();
+    record.rtt.replyReceived(now);
+    if (record.mac === undefined && !isNullMac(message.srcMac)) record.mac = Uint8Array.from(message.srcMac);
+    record.lastSeen = now;
+    record.uptime = message.uptime;
+    record.version = message.version;
+    record.load = message.load;
+    const peerCount = ctx.peers.known.size + ctx.peers.pending.size;
+    record.criterion = pongCriterion(ctx.settings.selection, {
+      load: message.load,
+      rttMs: record.rtt.ms ?? 0,
+      mac: record.mac ?? NULL_MAC,
+      common: commonValue(ctx.peers.pending.size, ctx.settings.headerEncryption, ctx.supernodes.length),
+      isCurrent: record === ctx.current,
+      peerCount,
+    });
+    if (this.phase === 'probe') {
+      // §8.2 step 2: the first PONG ends the round; the best answering supernode becomes curr_sn.
+      sortByCriterion(ctx.supernodes);
+      this.switchTo(ctx.supernodes[0]);
+      this.afterProbe(now);
+    }
+  }
+
+  /** §8.3 Shutdown / §8.4.1 step 2: UNREGISTER_SUPER to curr_sn. */
+  unregister(): void {
+    const { ctx } = this;
+    if (ctx.current?.socket === undefined || this.lastSup === 0) return;
+    const bytes = ctx.wire.encode(unregisterSuperMessage(ctx, ctx.auth.unregisterAuth()));
+    sendBytesToSupernode(ctx, bytes);
+  }
+}

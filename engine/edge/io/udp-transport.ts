@@ -1,0 +1,360 @@
+// The edge's sockets (PROTOCOL.md §1): one UDP socket for everything (dual-stack unless bound to an
+// IPv4 address), the optional TCP connection to the supernode with length-prefix framing (§1.2),
+// and the multicast sockets of local discovery (§8.8.1). Sources are normalised to Socket with
+// IPv4-mapped addresses turned into IPv4.
+//
+// The main socket is the addon's batched UDP socket where there is one (Linux: recvmmsg/sendmmsg,
+// native/udp.ts): one callback per wake-up for up to a batch of datagrams, and the datagrams sent
+// while handling a batch (of TAP frames, of received datagrams) leave in one system call. Elsewhere,
+// or with KITH_UDP=dgram in the environment, it is a node:dgram socket; both behave the same.
+import { createSocket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { connect } from 'node:net';
+import type { Socket as TcpSocket } from 'node:net';
+import { frameMessage, LOCAL_DISCOVERY_PORT, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../../protocol/index.js';
+import type { Socket } from '../../protocol/index.js';
+import { addressBytes, dgramTarget } from '../../protocol/address.js';
+import { socketFromAddressBytes } from '../../protocol/sock.js';
+import type { SockAddr } from '../../config/values.js';
+import { openUdpBatch } from '../../../native/udp.js';
+import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
+
+export type Arrival = 'udp' | 'tcp' | 'multicast';
+
+export const MULTICAST_GROUP_V4 = '224.0.0.68';
+export const MULTICAST_GROUP_V6 = 'ff05::6e:336e';
+
+export interface TransportHandlers {
+  datagram(bytes: Uint8Array, source: Socket, arrival: Arrival): void;
+  /** The TCP connection to the supernode ended (§1.2: the edge then waits for a supernode again). */
+  tcpClosed(): void;
+  sendFailed(to: string, error: Error): void;
+}
+
+/** Test hook: drop a datagram to or from remote (simulates a path that does not let it through). */
+export type DatagramFilter = (direction: 'in' | 'out', remote: Socket) => boolean;
+
+export interface TransportOptions {
+  readonly bind: SockAddr | undefined;
+  readonly localDiscovery: boolean;
+  readonly drop?: DatagramFilter | undefined;
+}
+
+/**
+ * dgram resolves even literal addresses asynchronously through dns.lookup; a synchronous lookup
+ * makes send() hand the datagram to the kernel before it returns, which is what lets a per-send IP
+ * TTL (setTTL around the send, sendDgram) apply to exactly that datagram.
+ */
+export function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  callback(null, hostname, hostname.includes(':') ? 6 : 4);
+}
+
+/**
+ * The address to bind when the configuration leaves it open ('::' or none): IPv4-only when every
+ * supernode is an IPv4 socket. A dual-stack socket cannot limit the IP TTL of IPv4 datagrams — Node's
+ * setTTL sets IPV6_UNICAST_HOPS on it, which IPv4-mapped traffic ignores (it uses IP_TTL) — and
+ * hole punching relies on that limit (hole-punch.ts OPENER_TTL). The peers' sockets the supernodes
+ * report are then IPv4 as well, so nothing reachable is lost; with an IPv6 (or unresolved)
+ * supernode the socket stays dual-stack.
+ */
+export function transportBind(bind: SockAddr | undefined, supernodes: readonly (Socket | undefined)[]): SockAddr | undefined {
+  if (bind !== undefined && bind.address !== '::') return bind;
+  if (supernodes.length === 0 || !supernodes.every((socket) => socket?.family === 'IPv4')) return bind;
+  return { address: '0.0.0.0', port: bind?.port ?? 0 };
+}
+
+/** The default unicast TTL restored after a TTL-limited send (Linux' default hop limit). */
+const DEFAULT_TTL = 64;
+
+/**
+ * Sends a copy of bytes from a node:dgram socket made with literalLookup; ttl (when above 0) limits
+ * the IP TTL of this datagram only. Throws what dgram throws; send errors go to callback.
+ */
+export function sendDgram(udp: UdpSocket, bytes: Uint8Array, port: number, address: string, ttl?: number, callback?: (error: Error | null) => void): void {
+  const limited = ttl !== undefined && ttl > 0;
+  try {
+    if (limited) udp.setTTL(ttl);
+    udp.send(Buffer.from(bytes), port, address, callback);
+  } finally {
+    if (limited) udp.setTTL(DEFAULT_TTL);
+  }
+}
+
+/**
+ * Kernel socket buffers of the batched socket. A receiving edge that falls behind for a moment
+ * otherwise drops datagrams at the socket (the default ~200 KiB is ~140 full-size PACKETs), and
+ * every drop halves the window of the TCP flows inside the tunnel. Capped by net.core.rmem_max
+ * unless the edge holds CAP_NET_ADMIN.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
+const ADDRESS_CACHE_LIMIT = 4096;
+
+interface Destination {
+  readonly family: UdpFamily;
+  readonly bytes: Uint8Array;
+}
+
+/** The main socket: the batched native one, or node:dgram. */
+type MainSocket = { readonly kind: 'batch'; readonly socket: UdpBatchSocket } | { readonly kind: 'dgram'; readonly socket: UdpSocket };
+
+function bindDgram(dualStack: boolean, address: string, port: number): Promise<UdpSocket> {
+  const udp = createSocket({ type: dualStack ? 'udp6' : 'udp4', ipv6Only: false, lookup: literalLookup });
+  return new Promise<UdpSocket>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind({ address, port }, () => {
+      udp.off('error', reject);
+      resolve(udp);
+    });
+  });
+}
+
+function openMain(dualStack: boolean, address: string, port: number): Promise<MainSocket> {
+  if (process.env['KITH_UDP'] !== 'dgram') {
+    // Experimental: KITH_OFFLOAD=1 also asks for UDP GSO/GRO (native/udp.ts).
+    const offload = process.env['KITH_OFFLOAD'] === '1';
+    const opened = openUdpBatch({ address, port, bufferBytes: SOCKET_BUFFER_BYTES, gso: offload, gro: offload, batchSize: offload ? 256 : 64 });
+    if (opened !== undefined && 'send' in opened) return Promise.resolve({ kind: 'batch', socket: opened });
+    if (opened !== undefined) {
+      const error = new Error(`bind ${opened.code} ${address}:${port}`) as NodeJS.ErrnoException;
+      error.code = opened.code;
+      if (opened.errno !== undefined) error.errno = opened.errno;
+      if (opened.syscall !== undefined) error.syscall = opened.syscall;
+      return Promise.reject(error);
+    }
+  }
+  return bindDgram(dualStack, address, port).then((socket) => ({ kind: 'dgram', socket }));
+}
+
+export class UdpTransport {
+  private tcp: TcpSocket | undefined;
+  private readonly multicast: UdpSocket[] = [];
+  private closed = false;
+
+  /** IPv4 sources by address << 16 | port, IPv6 ones by text and port. */
+  private readonly sources4 = new Map<number, Socket>();
+  private readonly sources6 = new Map<string, Socket>();
+  private readonly destinations = new Map<string, Destination | null>();
+
+  private constructor(
+    private readonly main: MainSocket,
+    private readonly dualStack: boolean,
+    private readonly handlers: TransportHandlers,
+    private readonly drop: DatagramFilter | undefined,
+  ) {}
+
+  static async open(options: TransportOptions, handlers: TransportHandlers): Promise<UdpTransport> {
+    const address = options.bind?.address ?? '::';
+    const dualStack = isIPv6(address);
+    const main = await openMain(dualStack, address, options.bind?.port ?? 0);
+    const transport = new UdpTransport(main, dualStack, handlers, options.drop);
+    if (main.kind === 'batch') {
+      const started = main.socket.onDatagrams(
+        (batch) => transport.receiveBatch(batch),
+        (error) => handlers.sendFailed('udp', new Error(error.message)),
+      );
+      if (started !== undefined) {
+        main.socket.close();
+        throw new Error(`cannot receive on the UDP socket: ${started.message}`);
+      }
+      main.socket.onSendError((error, to) => handlers.sendFailed(socketToString(to as Socket), new Error(error.message)));
+    } else {
+      main.socket.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
+      main.socket.on('error', (error) => handlers.sendFailed('udp', error));
+    }
+    if (options.localDiscovery) await transport.openMulticast();
+    return transport;
+  }
+
+  get localPort(): number {
+    return this.main.kind === 'batch' ? this.main.socket.localAddress.port : this.main.socket.address().port;
+  }
+
+  get localAddress(): string {
+    return this.main.kind === 'batch' ? this.main.socket.localAddress.address : this.main.socket.address().address;
+  }
+
+  /** Statistics of the batched socket (undefined with node:dgram). */
+  get batchStats(): ReturnType<UdpBatchSocket['stats']> | undefined {
+    return this.main.kind === 'batch' ? this.main.socket.stats() : undefined;
+  }
+
+  /** Binds port 1968 with address reuse and joins the discovery groups; failures only disable discovery. */
+  private async openMulticast(): Promise<void> {
+    const groups: ['udp4' | 'udp6', string][] = [['udp4', MULTICAST_GROUP_V4]];
+    if (this.dualStack) groups.push(['udp6', MULTICAST_GROUP_V6]);
+    for (const [type, group] of groups) {
+      const socket = createSocket({ type, reuseAddr: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind(LOCAL_DISCOVERY_PORT, () => {
+            socket.off('error', reject);
+            resolve();
+          });
+        });
+        socket.addMembership(group);
+        socket.on('message', (bytes, info) => this.receive(bytes, info.address, info.port, 'multicast'));
+        socket.on('error', (error) => this.handlers.sendFailed(`multicast ${group}`, error));
+        this.multicast.push(socket);
+      } catch (error) {
+        socket.close();
+        this.handlers.sendFailed(`multicast ${group}`, error as Error);
+      }
+    }
+  }
+
+  /** One wake-up's datagrams from the batched socket; the views are valid during this call only. */
+  private receiveBatch(batch: DatagramBatch): void {
+    const { meta, addrs, data } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      if (this.closed) return;
+      const m = 4 * i;
+      const offset = meta[m]!;
+      const familyPort = meta[m + 2]!;
+      const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
+      if (this.drop?.('in', source) === true) continue;
+      this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+    }
+  }
+
+  /** The Socket of a source, one object per address and port (nothing mutates a Socket). */
+  private sourceOf(ipv4: boolean, addrs: Uint8Array, offset: number, port: number): Socket {
+    if (ipv4) {
+      const key = ((addrs[offset]! << 24) | (addrs[offset + 1]! << 16) | (addrs[offset + 2]! << 8) | addrs[offset + 3]!) >>> 0;
+      const full = key * 65536 + port;
+      let source = this.sources4.get(full);
+      if (source === undefined) {
+        if (this.sources4.size >= ADDRESS_CACHE_LIMIT) this.sources4.clear();
+        source = socketFromAddressBytes(addrs, offset, 4, port);
+        this.sources4.set(full, source);
+      }
+      return source;
+    }
+    const fresh = socketFromAddressBytes(addrs, offset, 16, port);
+    const key = `${fresh.address}|${port}`;
+    const known = this.sources6.get(key);
+    if (known !== undefined) return known;
+    if (this.sources6.size >= ADDRESS_CACHE_LIMIT) this.sources6.clear();
+    this.sources6.set(key, fresh);
+    return fresh;
+  }
+
+  /** The destination's address bytes for the batched socket; null when the text is no literal address. */
+  private destinationOf(address: string): Destination | null {
+    let destination = this.destinations.get(address);
+    if (destination === undefined) {
+      // IPv4-mapped text is an IPv4 destination (§1.1).
+      destination = addressBytes(address) ?? null;
+      if (this.destinations.size >= ADDRESS_CACHE_LIMIT) this.destinations.clear();
+      this.destinations.set(address, destination);
+    }
+    return destination;
+  }
+
+  private receive(bytes: Uint8Array, address: string, port: number, arrival: Arrival): void {
+    if (this.closed) return;
+    const source = socketFromAddress(address, port);
+    if (source === undefined) return;
+    if (this.drop?.('in', source) === true) return;
+    this.handlers.datagram(bytes, source, arrival);
+  }
+
+  private target(to: Socket): string {
+    return dgramTarget(to.address, to.family === 'IPv4', this.dualStack);
+  }
+
+  /**
+   * Sends one datagram. ttl limits the IP TTL of this datagram only (hole punching, §8.7.2). The
+   * bytes are copied: the caller's buffer is reused for the next message while the kernel may
+   * still queue this one.
+   */
+  send(bytes: Uint8Array, to: Socket, ttl?: number): void {
+    if (this.closed) return;
+    if (this.drop?.('out', to) === true) return;
+    if (!this.dualStack && to.family === 'IPv6') return;
+    const main = this.main;
+    if (main.kind === 'batch') {
+      const destination = this.destinationOf(to.address);
+      if (destination === null || (destination.family === 6 && !this.dualStack)) {
+        this.handlers.sendFailed(socketToString(to), new Error(`not an address this socket can reach: ${to.address}`));
+        return;
+      }
+      // Queued (a copy) and sent with the others of this batch; a per-datagram TTL travels along.
+      if (!main.socket.send(bytes, destination.family, destination.bytes, to.port, ttl ?? 0, to)) {
+        this.handlers.sendFailed(socketToString(to), new Error('send queue full'));
+      }
+      return;
+    }
+    try {
+      sendDgram(main.socket, bytes, to.port, this.target(to), ttl, (error) => {
+        if (error) this.handlers.sendFailed(socketToString(to), error);
+      });
+    } catch (error) {
+      this.handlers.sendFailed(socketToString(to), error as Error);
+    }
+  }
+
+  /** §8.8.1: multicast REGISTERs leave from the main socket. */
+  sendMulticast(bytes: Uint8Array): void {
+    this.send(bytes, { family: 'IPv4', address: MULTICAST_GROUP_V4, port: LOCAL_DISCOVERY_PORT });
+    if (this.dualStack && this.multicast.length > 1) {
+      this.send(bytes, { family: 'IPv6', address: MULTICAST_GROUP_V6, port: LOCAL_DISCOVERY_PORT });
+    }
+  }
+
+  get tcpConnected(): boolean {
+    return this.tcp !== undefined;
+  }
+
+  /** (Re)opens the TCP connection to the supernode (§1.2: before every switch or retry). */
+  connectTcp(to: Socket): void {
+    this.closeTcp();
+    if (this.closed) return;
+    const deframer = new TcpDeframer(TCP_MAX_FRAME_EDGE);
+    const socket = connect({ host: to.address, port: to.port, noDelay: true });
+    this.tcp = socket;
+    socket.on('data', (chunk) => {
+      const frames = deframer.push(chunk);
+      if (!frames.ok) {
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames.value) this.receive(frame, to.address, to.port, 'tcp');
+    });
+    socket.on('error', (error) => this.handlers.sendFailed(`TCP ${socketToString(to)}`, error));
+    socket.on('close', () => {
+      if (this.tcp !== socket) return;
+      this.tcp = undefined;
+      if (!this.closed) this.handlers.tcpClosed();
+    });
+  }
+
+  sendTcp(bytes: Uint8Array): void {
+    if (this.tcp === undefined || this.closed) return;
+    // Writes before the connection is up are buffered by node:net.
+    this.tcp.write(frameMessage(bytes));
+  }
+
+  closeTcp(): void {
+    const socket = this.tcp;
+    this.tcp = undefined;
+    socket?.destroy();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeTcp();
+    const main = this.main;
+    if (main.kind === 'batch') {
+      // Whatever is still queued leaves first.
+      main.socket.flush();
+      main.socket.close();
+    }
+    const sockets = main.kind === 'dgram' ? [main.socket, ...this.multicast] : [...this.multicast];
+    await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+  }
+}
