@@ -3,9 +3,7 @@
 // a TCP port (a warning only then).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageType } from '../../engine/protocol/index.js';
 import { mac, registerSuper, simpleId } from './messages.js';
 import { SimPeer } from './sim-peer.js';
+import { freePort } from './start.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(REPO, 'supernode', 'main.ts');
@@ -21,22 +20,6 @@ const WAIT_LIMIT_MS = 20_000;
 
 const runDir = mkdtempSync(join(tmpdir(), 'kith-sn-messages-run-'));
 const running = new Set<ChildProcess>();
-
-/** A loopback port free for both UDP and TCP at the time of asking. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const udp = createSocket('udp4');
-    const port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
-    const tcp = createServer();
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (tcpFree) await new Promise<void>((resolve) => tcp.close(() => resolve()));
-    if (tcpFree) return port;
-  }
-}
 
 interface Daemon {
   readonly port: number;
