@@ -15,7 +15,7 @@ const PROGRAMS = {
 type Program = keyof typeof PROGRAMS;
 
 /** Runs a program to its end (killed after 30 s), with no config directory or session of the caller's. */
-export function runProgram(program: Program, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
+function runProgram(program: Program, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, KITH_CONFIG_DIR: '/nonexistent-kith-config', KITH_RUN_DIR: '/nonexistent-kith-run' };
   const result = spawnSync(process.execPath, ['--import', 'tsx', PROGRAMS[program], ...args], { cwd: REPO, env, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
