@@ -57,3 +57,7 @@ process.stdout.write(
 await stop.requested;
 await host.close();
 stop.dispose();
+// Once the edge has unregistered and the device is cleaned up, so the line is true when printed.
+process.stdout.write('Kith stopped, and left the network cleanly.\n');
+// Ctrl-C ends with 130, as shells expect of an interrupted program; Quit in the window with 0.
+process.exit(stop.signal === 'SIGINT' ? 130 : 0);

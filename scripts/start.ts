@@ -3,6 +3,7 @@
 // Never require('electron') here: without its binary that throws instead of answering.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,21 +18,31 @@ export function electronBinary(root: string = ROOT): string | undefined {
   return existsSync(binary) ? binary : undefined;
 }
 
-function run(command: string, args: readonly string[]): void {
-  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
+/**
+ * Runs the app and resolves with the status to exit with. The app gets its own process group, so a
+ * Ctrl-C reaches it once, through here: with the terminal's signal and this one both, it would take
+ * the second for "stop now" and skip leaving the network (engine/cli/daemon-runtime.ts).
+ */
+export function run(command: string, args: readonly string[]): Promise<number> {
+  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', detached: true });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, forward);
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      process.stderr.write(`kith: cannot start ${command}: ${error.message}\n`);
+      resolve(1);
+    });
+    // A signal's death is reported as shells do: 128 + its number.
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : osConstants.signals[signal])));
+  });
 }
 
-function main(): void {
+async function main(): Promise<number> {
   const binary = electronBinary();
-  if (binary !== undefined) {
-    run(binary, [path.join(ROOT, 'dist', 'electron', 'main.js'), ...process.argv.slice(2)]);
-    return;
-  }
+  if (binary !== undefined) return run(binary, [path.join(ROOT, 'dist', 'electron', 'main.js'), ...process.argv.slice(2)]);
   // browser-main prints it as "The browser UI is used because <reason>."
   const reason = "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD was set, or it could not be downloaded)";
-  run(process.execPath, [path.join(ROOT, 'dist', 'desktop', 'browser-main.js'), '--reason', reason, ...process.argv.slice(2)]);
+  return run(process.execPath, [path.join(ROOT, 'dist', 'desktop', 'browser-main.js'), '--reason', reason, ...process.argv.slice(2)]);
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(await main());

@@ -93,7 +93,7 @@ async function runSupernode(session: string, config: KithConfig, configFile: { p
       await management.close();
       await supernode.close();
     };
-    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.normal(line));
+    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.warn(line));
     if (!listening.ok) {
       logger.error(listening.detail ?? 'cannot open the management interface');
       await shutDown();

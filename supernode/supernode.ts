@@ -137,7 +137,7 @@ export class Supernode {
       { min: subnetOf(config.supernode.auto_ip_min), max: subnetOf(config.supernode.auto_ip_max) },
       limits,
       {
-        edgeAdded: (community, edge) => this.events.emit('edge-registered', this.edgeEvent(community, edge)),
+        edgeAdded: (community, edge) => this.edgeAdded(community, edge),
         edgeRemoved: (community, edge, reason) => this.edgeRemoved(community, edge, reason),
         communityAdded: (community) => this.events.emit('community-added', { community: displayName(community) }),
         communityRemoved: (community) => this.events.emit('community-removed', { community: displayName(community) }),
@@ -192,6 +192,7 @@ export class Supernode {
     const { address, port } = supernode.transport.address();
     options.logger.normal(`supernode ${macToString(supernode.ctx.identity.mac)} listening on UDP and TCP ${address} port ${port}`);
     supernode.logFederation();
+    if (file === undefined) options.logger.normal('supernode.community_file is not set: any community may register (list the allowed ones in a community file)');
     return supernode;
   }
 
@@ -386,9 +387,17 @@ export class Supernode {
     }
   }
 
+  private edgeAdded(community: Community, edge: EdgeRecord): void {
+    const event = this.edgeEvent(community, edge);
+    this.options.logger.info(`edge ${event.mac} registered in ${communityForLog(community)} from ${event.sockaddr}`);
+    this.events.emit('edge-registered', event);
+  }
+
   private edgeRemoved(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
     if (edge.route.kind === 'tcp' && reason !== 'connection-closed') edge.route.connection.close();
-    this.events.emit('edge-removed', { ...this.edgeEvent(community, edge), reason });
+    const event = this.edgeEvent(community, edge);
+    this.options.logger.info(`edge ${event.mac} left ${communityForLog(community)} (${REMOVAL_WORDS[reason]})`);
+    this.events.emit('edge-removed', { ...event, reason });
   }
 
   private connectionClosed(connection: TcpConnection): void {
@@ -408,6 +417,20 @@ export class Supernode {
 function displayName(community: Community): string {
   return community.isFederation ? FEDERATION_DISPLAY_NAME : community.name;
 }
+
+/** A community as the log names it: never the federation's secret name; the edges' own text escaped (JSON). */
+function communityForLog(community: Community): string {
+  return community.isFederation ? 'the federation' : `community ${JSON.stringify(community.name)}`;
+}
+
+const REMOVAL_WORDS: Readonly<Record<EdgeRemovalReason, string>> = {
+  unregistered: 'unregistered',
+  purged: 'not heard from: timed out',
+  evicted: 'the community was dropped to make room for others',
+  'rejected-by-federation': 'refused by another supernode of the federation',
+  'connection-closed': 'its TCP connection closed',
+  reloaded: 'the community file was reloaded',
+};
 
 function subnetOf(net: { address: string; prefix: number }): { network: number; prefix: number } {
   return { network: ipv4ToNumber(net.address), prefix: net.prefix };

@@ -137,6 +137,7 @@ describe('kith-edge --daemon in a network namespace', { skip: netnsSkipReason() 
     const edgeArgs = ['start', 'ci_edge1', '--daemon', '-l', 'localhost:7654', '-c', 'test', '-Oconnection.description=ci_edge1', '-Otuntap.macaddr=02:00:00:77:00:00'];
     const edge = await run(EDGE, edgeArgs, true);
     assert.equal(edge.code, 0, edge.stderr);
+    assert.match(edge.stderr, /WARNING: community\.key is not set: this edge sends its traffic unencrypted/);
     edgePid = rememberDaemon(edge);
     // No waiting: n3n's tests query right away (N3N-TESTS.md §1). CONFIG.md §8: ci_edge1 → .139.
     assert.match(interfaceAddress('ci_edge1'), /inet 10\.200\.175\.139\/24 /);

@@ -9,8 +9,10 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { call, daemonPid, describePeer, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
+import { call, daemonPid, describePeer, EDGE_MAIN, observe, pingBothWays, REPO, RunDir, SETTLE_MS, startPair, startProgram, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
 import type { EdgePair } from './kith.js';
+import { createManagementClient } from '../../engine/mgmt/client.js';
+import type { AnyMethodSpec } from '../../engine/mgmt/method-table.js';
 import { netnsSkipReason, Topology } from './topology.js';
 
 /** Debian's `nobody` / `nogroup`: an account that owns nothing else on the machine. */
@@ -106,6 +108,27 @@ describe('netns: scenario 7, an unprivileged edge on a TAP made by kith-tap with
     const mtu = (await topology.exec(pair.hostA.ns, 'cat', [`/sys/class/net/${USER_TAP}/mtu`])).trim();
     observe(`unprivileged: edge uid ${uids[1]} CapEff ${capEff ?? '-'}; TAP ${USER_TAP} MTU ${mtu}; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
   });
+
+  it('3: disconnected, the user TAP keeps no address; connected, it has it again; on quit the TAP kith-tap made is gone', async () => {
+    const ns = pair.hostA.ns;
+    const inet = async (): Promise<string> => (await topology.exec(ns, 'ip', ['-4', '-o', 'address', 'show', 'dev', USER_TAP])).trim();
+    // The state-changing calls take the management password: n3n's default on the unix socket.
+    const edge = createManagementClient<Readonly<Record<string, AnyMethodSpec & { handler: (params: never) => unknown }>>>({ socketPath: pair.a.socketPath });
+    const order = async (method: string): Promise<void> => {
+      const done = await edge.call(method, undefined, { password: 'n3n' });
+      assert.ok(done.ok, `${method}: ${done.ok ? '' : done.error}`);
+    };
+    assert.match(await inet(), /inet 10\.99\.0\.1\/24 /);
+
+    await order('kith.disconnect');
+    await waitFor('the address to leave the TAP', async () => ((await inet()) === '' ? true : undefined), SETTLE_MS);
+    await order('kith.connect');
+    await waitFor('the address to come back', async () => (/inet 10\.99\.0\.1\/24 /.test(await inet()) ? true : undefined), SETTLE_MS);
+
+    await topology.stop(pair.a.child, SETTLE_MS);
+    const left = await topology.tryExec(ns, 'ip', ['link', 'show', 'dev', USER_TAP]);
+    assert.notEqual(left.code, 0, `the TAP is still there after quit:\n${left.stdout}\n${pair.a.output().slice(-2_000)}`);
+  });
 });
 
 describe('netns: scenario 7 through the kith-tap agent (kith-tap serve, as on macOS)', { skip }, () => {
@@ -158,5 +181,45 @@ describe('netns: scenario 7 through the kith-tap agent (kith-tap serve, as on ma
     const rtt = await pingBothWays(topology, pair);
     const peerOfA = await waitForPeerPath(pair.a, 'direct', SETTLE_MS);
     observe(`agent: TAP ${USER_TAP} from kith-tap serve; ping a→b ${rtt.ab ?? '-'} ms, b→a ${rtt.ba ?? '-'} ms; a sees ${describePeer(peerOfA)}`);
+  });
+});
+
+describe('netns: an unprivileged user whose kith-tap lacks the capability is told so, with the fix', { skip: netnsSkipReason() }, () => {
+  let topology: Topology;
+  let runDir: RunDir;
+  let helperDir = '';
+
+  before(() => {
+    topology = Topology.create();
+    runDir = new RunDir(topology);
+    // A copy without file capabilities, whatever the built one was given.
+    helperDir = mkdtempSync(join(tmpdir(), 'kith-nocaps-'));
+    chmodSync(helperDir, 0o755);
+    copyFileSync(BUILT_HELPER, join(helperDir, 'kith-tap'));
+    chmodSync(join(helperDir, 'kith-tap'), 0o755);
+    mkdirSync(join(runDir.root, 'run', USER_TAP), { recursive: true });
+    chownSync(join(runDir.root, 'run', USER_TAP), NOBODY.uid, NOBODY.gid);
+  });
+
+  after(async () => {
+    await topology?.destroy();
+    runDir?.remove();
+    if (helperDir !== '') rmSync(helperDir, { recursive: true, force: true });
+  });
+
+  it('kith-edge as nobody: CAP_NET_ADMIN is missing and the setcap line that fixes it, not "no /dev/net/tun"', async () => {
+    const host = await topology.publicHost('a');
+    const helper = join(helperDir, 'kith-tap');
+    const edge = startProgram(topology, runDir, host, USER_TAP, {
+      main: EDGE_MAIN,
+      args: ['start', USER_TAP, '-c', 'family', '-k', 'secret', '-Ocommunity.cipher=AES', '-l', `127.0.0.1:${SUPERNODE_PORT}`],
+      env: { KITH_TAP_HELPER: helper },
+      asUser: NOBODY,
+    });
+    const code = await new Promise<number | null>((resolve) => edge.child.once('close', resolve));
+    const output = edge.output();
+    assert.equal(code, 1, output);
+    assert.match(output, new RegExp(`ERROR: cannot open TAP ${USER_TAP}: it does not exist, and this user lacks CAP_NET_ADMIN to create it .*; give kith-tap the capability once \\(sudo setcap cap_net_admin=ep ${helper.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\), or run as root\n`));
+    assert.doesNotMatch(output, /no \/dev\/net\/tun/);
   });
 });

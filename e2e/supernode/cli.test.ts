@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createManagementClient, type ManagementClient } from '../../engine/mgmt/index.js';
 import type { SupernodeApi } from '../../supernode/management.js';
+import { freePort } from '../../supernode/testing/start.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(REPO, 'supernode', 'main.ts');
@@ -73,22 +73,6 @@ const clientOf = (session: string): ManagementClient<SupernodeApi, never> => cre
 
 async function answers(session: string): Promise<boolean> {
   return (await clientOf(session).call('get_verbose')).ok;
-}
-
-/** A loopback port free for both UDP and TCP at the time of asking. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const udp = createSocket('udp4');
-    const port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
-    const tcp = createServer();
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (tcpFree) await new Promise<void>((resolve) => tcp.close(() => resolve()));
-    if (tcpFree) return port;
-  }
 }
 
 /** n3n federates under its default name implicitly; a Kith supernode only under a name it is given. */

@@ -52,8 +52,8 @@ export const commonOptions: readonly OptionSpecCli[] = [
 export const edgeOptions: readonly OptionSpecCli[] = [
   {
     short: 'a',
-    argument: '<arg>',
-    summary: 'Set tuntap.address and tuntap.address_mode',
+    argument: '[mode:]<ip>[/len]',
+    summary: 'tuntap.address_mode=<mode> (static when left out), tuntap.address=<ip>/<len>',
     apply: (argument, spelled) => {
       // `[mode:]address[/len]`; the mode defaults to static.
       const match = /^(?:(auto|static|dhcp):)?(.+)$/.exec(argument);
@@ -127,11 +127,13 @@ export function parseCommandLine(argv: readonly string[], options: readonly Opti
   return ok({ words, actions, help, version, ignored });
 }
 
-/** The `help options` table. */
+/** The `help options` table: every option once, short and long spelling side by side, in columns. */
 export function describeOptions(options: readonly OptionSpecCli[]): string {
   const rows = options
-    .filter((o) => o.short !== undefined && !o.summary.startsWith('('))
-    .map((o) => ` -${o.short ?? ''} ${(o.argument ?? '').padEnd(8)} ${o.summary}`);
-  const longs = options.filter((o) => o.long !== undefined).map((o) => ` -${o.short ?? ' '}     --${o.long ?? ''}${o.argument === undefined ? '' : '=<arg>'}`);
-  return [' option    equivalent config setting', ...rows, '', ' short  has an equivalent long', ...longs, ''].join('\n');
+    .filter((o) => !o.summary.startsWith('('))
+    .map((o) => [o.short === undefined ? '' : `-${o.short}`, o.long === undefined ? '' : `--${o.long}`, o.argument ?? '', o.summary] as const);
+  const header = ['short', 'long', 'argument', 'what it does'] as const;
+  const widths = [0, 1, 2].map((column) => Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)));
+  const line = (row: readonly string[]): string => ` ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line), ''].join('\n');
 }

@@ -86,8 +86,13 @@ function listCommands(tree: CommandTree, indent: string): string {
     .join('');
 }
 
+/** The `-V` line of all three programs. */
+export function versionBanner(program: string): string {
+  return `${program} ${kithVersion()} (Kith; speaks the n3n/n2n 3.x protocol)\n`;
+}
+
 function builtinCommands(cli: DaemonCli): CommandTree {
-  const version = `${cli.program} ${kithVersion()} (Kith; speaks the n3n/n2n 3.x protocol)\n`;
+  const version = versionBanner(cli.program);
   return {
     help: {
       summary: '',
@@ -98,7 +103,7 @@ function builtinCommands(cli: DaemonCli): CommandTree {
           summary: 'Show all the config file help text',
           run: ({ output }) => {
             output.out(`# The configuration file /etc/kith/<session>.conf uses these sections and options.\n# Set any of them on the command line with -O section.option=value.\n\n`);
-            output.out(dumpConfig(loadDefaults(cli), 4));
+            output.out(dumpConfig(loadDefaults(cli), 4, cli.role));
             return 0;
           },
         },
@@ -188,7 +193,25 @@ async function runWords(cli: DaemonCli, tree: CommandTree, words: readonly strin
     }
     level = node.sub ?? {};
   }
-  output.err(`\nTry -h for help\n\nor add a subcommand:\n\n${listCommands(level, ' ').split('\n').filter((l) => /^ \S/.test(l)).join('\n')}\n`);
+  const spoken = words.join(' ');
+  output.err(words.length === 0 ? usage(cli) : `${cli.program} ${spoken}: add one of: ${Object.keys(level).join(', ')}\n`);
   return 1;
+}
+
+/** What a bare `kith-edge` prints: each command in one line, and where to find more. */
+function usage(cli: DaemonCli): string {
+  const lines = Object.entries({ ...cli.commands, ...builtinCommands(cli) }).map(([word, node]) => {
+    let spelled = word;
+    let at = node;
+    // A branch with one way on (debug → config) is spelled out up to where the choice is.
+    while (at.sub !== undefined && Object.keys(at.sub).length === 1) {
+      const [[next, child]] = Object.entries(at.sub) as [[string, CommandTree[string]]];
+      spelled += ` ${next}`;
+      at = child;
+    }
+    const rest = at.sub === undefined ? at.summary : Object.keys(at.sub).join('|');
+    return `  ${cli.program} ${spelled} ${rest}`;
+  });
+  return `usage: ${cli.program} [options...] <command> [command args]\n\n${lines.join('\n')}\n\nOptions: ${cli.program} help options. More: ${cli.program} -h\n`;
 }
 

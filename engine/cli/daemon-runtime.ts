@@ -40,7 +40,7 @@ export const TCP_PASSWORD_FILE = 'mgmt-password';
  * accepts n3n's well-known default: without a password of the operator's, it gets a random one,
  * written 0600 beside the socket (a directory listenUnix has checked is ours) and removed at exit.
  */
-function randomTcpPassword(socketPath: string, log: (line: string) => void): string {
+function randomTcpPassword(socketPath: string, warn: (line: string) => void): string {
   const directory = dirname(socketPath);
   const file = join(directory, TCP_PASSWORD_FILE);
   const password = randomBytes(18).toString('base64url');
@@ -55,19 +55,20 @@ function randomTcpPassword(socketPath: string, log: (line: string) => void): str
       // Not empty or already gone.
     }
   });
-  log(`management.password is not set: the management TCP port asks for a random password, kept in ${file} (the unix socket keeps n3n's default)`);
+  warn(`management.password is n3n's well-known default "${DEFAULT_MANAGEMENT_PASSWORD}": the management TCP port does not take it and asks for a random password, kept in ${file} (the unix socket keeps the default); set management.password_file for one of your own`);
   return password;
 }
 
 /**
  * The unix socket, then `management.port` on loopback when set. On failure the error detail is the
- * one line to log; listeners opened so far stay with the server (its close() releases them).
+ * one line to log; listeners opened so far stay with the server (its close() releases them). warn
+ * says when the TCP port would have had n3n's default password (and gets a random one instead).
  */
 export async function listenManagement<E extends EventPayloads>(
   server: ManagementServer<E>,
   socketPath: string,
   config: KithConfig,
-  log: (line: string) => void,
+  warn: (line: string) => void,
 ): Promise<Result<Listener[], 'listen'>> {
   const unix = await server.listenUnix(socketPath, { perms: config.management.unix_sock_perms });
   if (!unix.ok) {
@@ -79,7 +80,7 @@ export async function listenManagement<E extends EventPayloads>(
     let password: string | undefined;
     if (config.management.password === DEFAULT_MANAGEMENT_PASSWORD) {
       try {
-        password = randomTcpPassword(socketPath, log);
+        password = randomTcpPassword(socketPath, warn);
       } catch (error) {
         return err('listen', `management TCP port ${config.management.port}: cannot write its password file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       }
@@ -96,6 +97,8 @@ export async function listenManagement<E extends EventPayloads>(
 export interface StopRequests {
   /** Resolves on the first SIGTERM/SIGINT or request(). */
   readonly requested: Promise<void>;
+  /** The signal that asked first; undefined for request() or while nothing asked. */
+  readonly signal: NodeJS.Signals | undefined;
   request(): void;
   dispose(): void;
 }
@@ -105,12 +108,23 @@ export function stopRequests(): StopRequests {
   let request: () => void = () => undefined;
   const requested = new Promise<void>((resolve) => (request = resolve));
   let signals = 0;
-  const onSignal = (): void => {
+  let first: NodeJS.Signals | undefined;
+  let asked = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (++signals > 1) process.exit(0);
+    if (!asked) first = signal;
+    asked = true;
     request();
   };
   process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  return { requested, request: () => request(), dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal) };
+  return {
+    requested,
+    get signal() {
+      return first;
+    },
+    request: () => ((asked = true), request()),
+    dispose: () => void process.off('SIGTERM', onSignal).off('SIGINT', onSignal),
+  };
 }
 
 /**

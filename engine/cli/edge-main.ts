@@ -158,7 +158,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       await management.close();
       edge = undefined;
     };
-    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.normal(line));
+    const listening = await listenManagement(management.server, socketPath, config, (line) => logger.warn(line));
     if (!listening.ok) {
       logger.error(listening.detail ?? 'cannot open the management interface');
       await shutDown();
@@ -198,8 +198,12 @@ const start = startCommand(
   PROGRAM,
   ({ session, config, configFile }, detached) => runEdge(session, config, configFile, detached),
   (config, output) => {
-    applyStartTimeAdjustments(config, new Logger(config.logging.verbose, { write: (line) => output.err(line) }));
-    return startUpProblem(config);
+    const logger = new Logger(config.logging.verbose, { write: (line) => output.err(line) });
+    applyStartTimeAdjustments(config, logger);
+    const problem = startUpProblem(config);
+    // Nothing else would say it: a keyless edge registers fine, and only its peers' packets fail.
+    if (problem === undefined && (config.community.key ?? '') === '') logger.warn('community.key is not set: this edge sends its traffic unencrypted and cannot talk to edges that use a key');
+    return problem;
   },
 );
 
@@ -211,7 +215,7 @@ const edgeCli: DaemonCli = {
   options: [...commonOptions, ...edgeOptions],
   commands: {
     start: { summary: '[sessionname] - starts the session', run: start },
-    tools: { summary: '', sub: { keygen: { summary: 'generate public keys', run: keygenCommand } } },
+    tools: { summary: '', sub: { keygen: { summary: '<user> <password> | <federation> - generate public keys', run: keygenCommand } } },
   },
 };
 

@@ -13,8 +13,11 @@ export interface Invocation {
   readonly args: readonly string[];
 }
 
-/** A command-line mistake; an empty message asks for the usage text alone. */
+/** A command-line mistake. */
 export class UsageError extends Error {}
+
+/** `-h`/`--help` and `-V`/`--version` answer without talking to a daemon. */
+export type Request = Invocation | 'help' | 'version';
 
 function parseTarget(url: string): ManagementTarget {
   let parsed: URL;
@@ -34,7 +37,7 @@ function passwordFrom(path: string): string {
   return read.value;
 }
 
-export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): Request {
   let session = 'edge';
   let target: ManagementTarget | undefined;
   let where: string | undefined;
@@ -55,7 +58,8 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     else if (arg === '-k') password = value();
     else if (arg === '--password-file') password = passwordFrom(value());
     else if (arg === '--json') json = true;
-    else if (arg === '-h' || arg === '--help') throw new UsageError('');
+    else if (arg === '-h' || arg === '--help') return 'help';
+    else if (arg === '-V' || arg === '--version') return 'version';
     else if (arg.startsWith('-') && words.length === 0) throw new UsageError(`unknown option ${arg}`);
     else words.push(arg);
   }

@@ -3,11 +3,12 @@
 // methods everywhere (MANAGEMENT.md §6), Kith's `kith.*` methods on an edge when it has them.
 import { createManagementClient, type CallError, type MethodName, type MethodParams, type MethodResult, type MethodTable } from '../mgmt/index.js';
 import type { DesktopApi } from '../profiles/api.js';
-import { processOutput, type Output } from './daemon-cli.js';
+import { processOutput, versionBanner, type Output } from './daemon-cli.js';
 import { parseArguments, UsageError, type Invocation } from './kithctl-args.js';
 import { addressText, edgeLine, edgesTable, keyValues, macText, peerLine, peersTable, supernodeLine, supernodesTable } from './kithctl-format.js';
 
 const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path] [-k password | --password-file path] [--json] <command>
+       kithctl -h | -V
 
   -s session    the daemon's session (default "edge"): socket <rundir>/<session>/mgmt
   -u url        the daemon's management TCP port (management.port), e.g. http://[::1]:5644
@@ -17,6 +18,8 @@ const USAGE = `usage: kithctl [-s session | -u http://host:port | --socket path]
                 the same, read from a file (e.g. <rundir>/<session>/mgmt-password), so it is
                 not in this command line for other users to see
   --json        print the results as JSON instead of tables
+  -h, --help    print this help
+  -V, --version print kithctl's version
 
 commands:
   status              the daemon at a glance
@@ -200,12 +203,15 @@ async function runCommand(invocation: Invocation, output: Output): Promise<void>
 
 async function runKithctl(argv: readonly string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    await runCommand(parseArguments(argv, env), output);
+    const request = parseArguments(argv, env);
+    if (request === 'help') output.out(USAGE);
+    else if (request === 'version') output.out(versionBanner('kithctl'));
+    else await runCommand(request, output);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(error.message === '' ? USAGE : `kithctl: ${error.message}\n\n${USAGE}`);
-      return error.message === '' ? 0 : 2;
+      output.err(`kithctl: ${error.message}\n\n${USAGE}`);
+      return 2;
     }
     if (error instanceof CtlError) {
       output.err(`kithctl: ${error.message}\n`);

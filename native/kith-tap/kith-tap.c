@@ -65,7 +65,7 @@ __attribute__((noreturn, format(printf, 2, 3))) static void die(int code, const 
 }
 
 __attribute__((noreturn)) static void usage(void) {
-  die(EXIT_USAGE, "usage: kith-tap create <name> <user> | delete <name> | addr <name> <a.b.c.d/len>"
+  die(EXIT_USAGE, "usage: kith-tap create <name> <user> | delete <name> | addr <name> <a.b.c.d/len> | flush <name>"
                   " | mtu <name> <576-9000> | up <name> | down <name> | serve <socket> | help");
 }
 
@@ -75,6 +75,7 @@ static const char help_text[] =
     "  kith-tap create <name> <user>    a persistent TAP owned by <user> (non-root: only yourself)\n"
     "  kith-tap delete <name>           removes it\n"
     "  kith-tap addr <name> <a.b.c.d/len>  sets its one IPv4 address\n"
+    "  kith-tap flush <name>            removes its IPv4 addresses (Linux)\n"
     "  kith-tap mtu <name> <576-9000> | up <name> | down <name>\n"
     "  kith-tap serve <socket>          the agent: the same operations for the users who connect\n"
     "\n"
@@ -198,6 +199,14 @@ static int cmd_delete(const char *name, uid_t caller) {
   int rc = xioctl(fd, TUNSETPERSIST, (void *)0UL, "TUNSETPERSIST", name);
   close(fd);
   return rc;
+}
+
+/* Disconnected, the device keeps no address (and so no route) that would claim traffic. */
+static int cmd_flush(const char *name, uid_t caller) {
+  struct dev d;
+  TRY(resolve(name, caller, &d));
+  rtnl_clear_addr(d.index);
+  return 0;
 }
 
 /* Checked against the routes before and again after: of two devices given overlapping prefixes at
@@ -527,6 +536,7 @@ int main(int argc, char **argv) {
     rc = cmd_create(name, uid, caller);
   } else if (strcmp(cmd, "delete") == 0 && argc == 3) rc = cmd_delete(name, caller);
   else if (strcmp(cmd, "addr") == 0 && argc == 4) rc = cmd_addr(name, argv[3], caller);
+  else if (strcmp(cmd, "flush") == 0 && argc == 3) rc = cmd_flush(name, caller);
   else if (strcmp(cmd, "mtu") == 0 && argc == 4) rc = cmd_mtu(name, argv[3], caller);
   else if (strcmp(cmd, "up") == 0 && argc == 3) rc = cmd_updown(name, 1, caller);
   else if (strcmp(cmd, "down") == 0 && argc == 3) rc = cmd_updown(name, 0, caller);

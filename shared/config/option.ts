@@ -62,6 +62,8 @@ export interface OptionSpec<T, Element = T> {
   readonly repeatable: boolean;
   /** Secrets never appear in dumps or logs. */
   readonly secret: boolean;
+  /** The one daemon that reads it; both when unset (and both accept it either way, CONFIG.md §1). */
+  readonly role?: Role;
   /** The closed word list of a choice option. */
   readonly words?: readonly string[];
   readonly form?: FormSpec | undefined;
@@ -76,6 +78,7 @@ interface Common<T, F> {
   readonly edge: T;
   /** Supernode default when it differs from the edge's. */
   readonly supernode?: T;
+  readonly role?: Role;
   readonly form?: F;
 }
 
@@ -100,6 +103,7 @@ function single<T, F>(
     defaults: { edge: c.edge, supernode: 'supernode' in c ? (c.supernode) : c.edge },
     repeatable: false,
     secret,
+    ...(c.role === undefined ? {} : { role: c.role }),
     parse,
     format,
     ...formOf(c),

@@ -1,19 +1,22 @@
 // The configuration schema: n3n's sections and options (CONFIG.md §6), described once. The INI
 // loader, `-O` overrides, `help config`, config dumps and the desktop settings form (each option's
 // `form`, settings-form.ts) all read it. Browser-safe: the window reads it too.
-import { option, type OptionSpec, type ValueOf } from './option.js';
+import { option, type OptionSpec, type Role, type ValueOf } from './option.js';
 
 /** PROTOCOL.md §1.1. */
 export const DEFAULT_SUPERNODE_PORT = 7654;
 
 interface SectionSpec {
   readonly description: string;
+  /** The one daemon whose section it is; when unset, options say so one by one (OptionSpec.role). */
+  readonly role?: Role;
   readonly options: Readonly<Record<string, OptionSpec<unknown, unknown>>>;
 }
 
 export const schema = {
   auth: {
     description: 'User/password authentication (edge)',
+    role: 'edge',
     options: {
       password: option.secret({
         description: 'Password for user/password login; the user name is connection.description',
@@ -30,6 +33,7 @@ export const schema = {
   },
   community: {
     description: 'The virtual network to join',
+    role: 'edge',
     options: {
       cipher: option.choice(['null', 'AES', 'ChaCha20', 'Speck', 'Twofish'] as const, {
         description: 'Payload cipher',
@@ -109,32 +113,35 @@ export const schema = {
         edge: 'auto',
         supernode: '0.0.0.0',
       }),
-      allow_p2p: option.bool({ description: 'Allow direct peer-to-peer traffic', edge: true, supernode: false }),
+      allow_p2p: option.bool({ description: 'Allow direct peer-to-peer traffic', edge: true, supernode: false, role: 'edge' }),
       bind: option.sockAddr({
         description: 'Local UDP address and port; the supernode also listens on TCP there',
         edge: undefined,
         supernode: { address: '::', port: DEFAULT_SUPERNODE_PORT },
       }),
-      connect_tcp: option.bool({ description: 'Reach the supernode over TCP (then direct paths are off)', edge: false }),
+      connect_tcp: option.bool({ description: 'Reach the supernode over TCP (then direct paths are off)', edge: false, role: 'edge' }),
       description: option.string({
         description: 'Name shown to others, at most 15 bytes; the user name for user/password login',
         edge: undefined,
         maxBytes: 15,
+        role: 'edge',
         form: { field: 'description', label: "This computer's name", order: 90, kind: 'text', help: 'The name the others see for this computer.' },
       }),
-      pmtu_discovery: option.bool({ description: 'Set the do-not-fragment bit on tunnel packets', edge: false }),
-      register_interval: option.uint({ description: 'Seconds between registrations with the supernode', edge: 20, supernode: 0 }),
+      pmtu_discovery: option.bool({ description: 'Set the do-not-fragment bit on tunnel packets', edge: false, role: 'edge' }),
+      register_interval: option.uint({ description: 'Seconds between registrations with the supernode', edge: 20, supernode: 0, role: 'edge' }),
       register_pkt_ttl: option.uint({
         description: 'IP TTL of hole-punching registrations (0 = system default)',
         edge: 0,
         max: 255,
+        role: 'edge',
       }),
       supernode_selection: option.choice(['load', 'rtt', 'mac'] as const, {
         description: 'How the edge picks among several supernodes',
         edge: 'load',
         supernode: undefined,
+        role: 'edge',
       }),
-      tos: option.uint({ description: 'IP type-of-service of tunnel packets, e.g. 0x48', edge: 0, max: 255 }),
+      tos: option.uint({ description: 'IP type-of-service of tunnel packets, e.g. 0x48', edge: 0, max: 255, role: 'edge' }),
     },
   },
   daemon: {
@@ -147,6 +154,7 @@ export const schema = {
   },
   filter: {
     description: 'Which frames the edge forwards',
+    role: 'edge',
     options: {
       allow_multicast: option.bool({ description: 'Forward multicast frames (needed for IPv6 neighbour discovery)', edge: false }),
       allow_routing: option.bool({ description: 'Accept IP packets not addressed to this edge (routing, bridging, DHCP)', edge: false }),
@@ -164,8 +172,8 @@ export const schema = {
     options: {
       enable_debug_pages: option.bool({ description: 'Serve the debug pages', edge: false }),
       password: option.secret({
-        description: 'Password for management calls that change state',
-        help: 'With the default n3n, a management TCP port asks for a random password instead, kept 0600 beside the management socket.',
+        description: "Password for management calls that change state; the default is n3n's well-known n3n",
+        help: 'The unix socket accepts the default (its file mode decides who may connect); a management TCP port never does: it then asks for a random password, kept 0600 in mgmt-password beside the management socket.',
         edge: 'n3n',
       }),
       password_file: option.string({
@@ -179,6 +187,7 @@ export const schema = {
   },
   supernode: {
     description: 'Supernode settings',
+    role: 'supernode',
     options: {
       auto_ip_max: option.ipv4Net({ description: 'Last subnet of the automatic address pool', edge: { address: '0.0.0.0', prefix: 0 }, supernode: { address: '10.255.255.0', prefix: 24 } }),
       auto_ip_min: option.ipv4Net({ description: 'First subnet of the automatic address pool', edge: { address: '0.0.0.0', prefix: 0 }, supernode: { address: '10.128.0.0', prefix: 24 } }),
@@ -220,6 +229,7 @@ export const schema = {
   },
   tuntap: {
     description: 'The virtual network interface (edge)',
+    role: 'edge',
     options: {
       address: option.ipv4Net({
         description: 'Static IPv4 address/prefix of the interface',
@@ -260,6 +270,12 @@ export type KithConfig = {
 
 export function sectionSpec(section: string): SectionSpec | undefined {
   return Object.hasOwn(schema, section) ? (schema as Record<string, SectionSpec>)[section] : undefined;
+}
+
+/** Whether a daemon of this role reads the option (`help config` shows each daemon its own). */
+export function usedBy(role: Role, section: string, name: string): boolean {
+  const owner = sectionSpec(section)?.role ?? optionSpec(section, name)?.role;
+  return owner === undefined || owner === role;
 }
 
 export function optionSpec(section: string, name: string): OptionSpec<unknown, unknown> | undefined {

@@ -1,4 +1,7 @@
-// Starting a supernode for a test: loopback, ephemeral port, quiet logger.
+// Starting a supernode for a test: loopback, ephemeral port, quiet logger; a free port for one
+// started as a program.
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { defaultConfig } from '../../engine/config/load.js';
 import type { KithConfig } from '../../engine/config/schema.js';
 import { quietLogger } from '../../engine/testing/log.js';
@@ -25,4 +28,20 @@ export function testConfig(change?: (config: KithConfig) => void): KithConfig {
 export async function startSupernode(config: KithConfig = testConfig(), extra: Partial<SupernodeOptions> = {}): Promise<RunningSupernode> {
   const supernode = await Supernode.start({ config, logger: quietLogger(), ...extra });
   return { supernode, port: supernode.address().port };
+}
+
+/** A loopback port free for both UDP and TCP at the time of asking. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const udp = createSocket('udp4');
+    const port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
+    const tcp = createServer();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcpFree) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    if (tcpFree) return port;
+  }
 }

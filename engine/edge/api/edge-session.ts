@@ -17,6 +17,10 @@ export interface SessionPort extends FramePort {
   readonly name: string;
   /** Sets the host's IPv4 address of the interface; absent for ports without a host side. */
   configureAddress?(address: IpSubnet): Promise<void>;
+  /** Takes the address off the interface while disconnected. */
+  clearAddress?(): Promise<void>;
+  /** After close(): removes what is left of the device on the host (tap-port.ts). */
+  release?(): Promise<void>;
 }
 
 export type SessionError = 'config' | 'port';
@@ -67,6 +71,8 @@ export class EdgeSession implements ManagedEdge {
   private currentConfig: KithConfig;
   /** Whether the user wants the edge connected; a restart keeps it as it was. */
   private wanted = false;
+  /** disconnect() took the address off the device: connect() puts it back. */
+  private addressCleared = false;
 
   private constructor(
     private readonly options: EdgeSessionOptions,
@@ -121,12 +127,27 @@ export class EdgeSession implements ManagedEdge {
 
   async connect(): Promise<void> {
     this.wanted = true;
+    // The edge keeps its address across a disconnect (a static one, or the supernode's until it
+    // offers another), so the device gets it back at once.
+    const address = this.edge.status().address;
+    if (this.addressCleared && address !== undefined) await this.configure(this.open.port, address);
+    this.addressCleared = false;
     await this.edge.connect();
   }
 
+  /** Leaves the community; the device keeps no address meanwhile, so no route claims traffic. */
   async disconnect(): Promise<void> {
     this.wanted = false;
     await this.edge.disconnect();
+    const { port } = this.open;
+    if (port.clearAddress === undefined || this.addressCleared) return;
+    try {
+      await port.clearAddress();
+      this.addressCleared = true;
+      this.options.logger.normal(`TAP ${port.name} has no address while disconnected`);
+    } catch (error) {
+      this.options.logger.warn((error as Error).message);
+    }
   }
 
   /**
@@ -155,11 +176,22 @@ export class EdgeSession implements ManagedEdge {
     return ok(undefined);
   }
 
-  /** Stops the edge (unregistering first) and closes the port. */
+  /** Stops the edge (unregistering first), closes the port and cleans up the device. */
   async close(): Promise<void> {
     await this.edge.stop();
-    this.open.port.close();
+    const { port } = this.open;
+    port.close();
     this.events.removeAllListeners();
+    try {
+      await port.release?.();
+    } catch (error) {
+      this.options.logger.warn((error as Error).message);
+    }
+  }
+
+  private async configure(port: SessionPort, address: IpSubnet): Promise<void> {
+    await port.configureAddress?.(address);
+    if (port.configureAddress !== undefined) this.options.logger.normal(`TAP ${port.name} has address ${address.address}/${address.prefix}`);
   }
 
   private build(config: KithConfig): Edge {
@@ -171,8 +203,7 @@ export class EdgeSession implements ManagedEdge {
       port: relay,
       logger,
       configureAddress: async (address) => {
-        await port.configureAddress?.(address);
-        if (port.configureAddress !== undefined) logger.normal(`TAP ${port.name} has address ${address.address}/${address.prefix}`);
+        await this.configure(port, address);
         onAddressConfigured?.(address);
       },
     });

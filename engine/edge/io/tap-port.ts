@@ -25,6 +25,10 @@ export interface TapPort extends FramePort {
   readonly created: boolean;
   /** Sets the host's IPv4 address of the interface; rejects with a one-line reason. */
   configureAddress(address: IpSubnet): Promise<void>;
+  /** Takes the address off again (disconnected), where the host side allows it. */
+  clearAddress(): Promise<void>;
+  /** After close(): removes the device if kith-tap made it for this port, else its address. */
+  release(): Promise<void>;
 }
 
 export interface TapPortOptions {
@@ -101,6 +105,10 @@ interface HostInterface {
   mtu(mtu: number): Promise<unknown>;
   up(): Promise<unknown>;
   address(address: IpSubnet): Promise<unknown>;
+  /** Removes the IPv4 address; absent where the host side cannot (the agent, Windows). */
+  clear?(): Promise<unknown>;
+  /** Removes a persistent device kith-tap made. */
+  remove?(): Promise<unknown>;
 }
 
 function kithTapHost(helper: string, name: string, privileged: boolean): HostInterface {
@@ -116,6 +124,8 @@ function kithTapHost(helper: string, name: string, privileged: boolean): HostInt
     mtu: (mtu) => call(['mtu', name, String(mtu)]),
     up: () => call(['up', name]),
     address: (address) => call(['addr', name, `${address.address}/${address.prefix}`]),
+    clear: () => call(['flush', name]),
+    remove: () => call(['delete', name]),
   };
 }
 
@@ -173,6 +183,7 @@ function iproute2Host(name: string): HostInterface {
       await run('ip', ['-4', 'address', 'flush', 'dev', name]);
       await run('ip', ['address', 'add', `${address.address}/${address.prefix}`, 'dev', name]);
     },
+    clear: () => run('ip', ['-4', 'address', 'flush', 'dev', name]),
   };
 }
 
@@ -191,22 +202,33 @@ function foreignFailure(name: string): Result<never, TapPortErrorKind> {
   );
 }
 
-function openFailure(name: string, privileged: boolean, helper: string, error: TapError): Result<never, TapPortErrorKind> {
-  const create = `give kith-tap the capability to make it (sudo setcap cap_net_admin=ep ${helper}) or create it with: sudo kith-tap create ${name} $USER`;
+/**
+ * One line naming what went wrong and the command that fixes it. `created` is what kith-tap said
+ * when it was asked to make the device and could not (the usual cause: it lacks cap_net_admin).
+ */
+function openFailure(name: string, privileged: boolean, helper: string, error: TapError, created?: string): Result<never, TapPortErrorKind> {
+  const fix = HELPER_NAMES.test(name)
+    ? `give kith-tap the capability once (sudo setcap cap_net_admin=ep ${helper}), or run as root`
+    : `kith-tap makes only TAPs named kith…: set tuntap.name=kith${name.slice(0, 11).replace(/[^A-Za-z0-9_-]/g, '')}, or run as root`;
   if (error.kind === 'foreign') return foreignFailure(name);
   if (error.kind === 'not-built') return err('unsupported', `cannot open TAP ${name}: ${error.message}`);
   if (error.kind === 'invalid-argument') return err('invalid', `cannot open TAP ${name}: ${error.message}`);
+  // Without the capability the edge only attaches to a TAP that exists (native: if_nametoindex).
+  if (error.syscall === 'if_nametoindex') {
+    const why = created === undefined ? '' : ` (kith-tap create: ${created})`;
+    return err('permission', `cannot open TAP ${name}: it does not exist, and this user lacks CAP_NET_ADMIN to create it${why}; ${fix}`);
+  }
   switch (error.code) {
     case 'EPERM':
     case 'EACCES':
+      if (error.syscall === 'open') return err('permission', `cannot open TAP ${name}: /dev/net/tun: permission denied (Debian's mode is 0666: sudo chmod 0666 /dev/net/tun)`);
       if (privileged) return err('permission', `cannot create TAP ${name}: permission denied (CAP_NET_ADMIN missing?)`);
-      return existsSync(`/sys/class/net/${name}`)
-        ? err('permission', `cannot open TAP ${name}: permission denied — it belongs to another user; ${create}`)
-        : err('missing', `cannot open TAP ${name}: it does not exist — ${create}`);
+      return err('permission', `cannot open TAP ${name}: permission denied — it belongs to another user, and this user lacks CAP_NET_ADMIN; ${fix}`);
     case 'EBUSY':
       return err('busy', `cannot open TAP ${name}: in use by another process`);
     case 'ENOENT':
     case 'ENODEV':
+    case 'ENXIO':
       return err('unsupported', `cannot open TAP ${name}: no /dev/net/tun (load the tun module)`);
     default:
       return err('configure', `cannot open TAP ${name}: ${error.message}`);
@@ -225,16 +247,23 @@ export async function openTapPort(options: TapPortOptions): Promise<Result<TapPo
   // As a user, the persistent TAP is made on first use by kith-tap (which the packages install with
   // cap_net_admin), so connecting needs no root step; if that fails, the hints below still apply.
   const uid = process.getuid?.();
-  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) await run(helper, ['create', name, String(uid)]).catch(() => undefined);
+  let created: string | undefined;
+  let madeByHelper = false;
+  if (!privileged && !existed && uid !== undefined && HELPER_NAMES.test(name)) {
+    await run(helper, ['create', name, String(uid)]).then(
+      () => (madeByHelper = true),
+      (error: Error) => (created = error.message),
+    );
+  }
   const opened = openTap({ name, create: privileged, offload: OFFLOAD, batchSize: READ_BATCH, ...(options.mac === undefined ? {} : { mac: options.mac }) });
-  if (!opened.ok) return openFailure(name, privileged, helper, opened.error);
+  if (!opened.ok) return openFailure(name, privileged, helper, opened.error, created);
   const helperAllowed = !privileged || (uid === 0 && HELPER_NAMES.test(name));
   const host = helperAllowed ? kithTapHost(helper, name, privileged) : iproute2Host(name);
-  return bringUp(opened.value, host, options, privileged && !existed);
+  return bringUp(opened.value, host, options, privileged && !existed, madeByHelper);
 }
 
 /** Sets the MTU (when it differs) and the link up; a failure closes the device. */
-async function bringUp(device: TapDevice, host: HostInterface, options: TapPortOptions, created: boolean): Promise<Result<TapPort, TapPortErrorKind>> {
+async function bringUp(device: TapDevice, host: HostInterface, options: TapPortOptions, created: boolean, madeByHelper = false): Promise<Result<TapPort, TapPortErrorKind>> {
   const { name, mtu } = options;
   try {
     if (device.mtu !== mtu) await host.mtu(mtu);
@@ -244,7 +273,7 @@ async function bringUp(device: TapDevice, host: HostInterface, options: TapPortO
     return err('configure', `cannot configure TAP ${name}: ${(error as Error).message}`);
   }
   device.onError((error) => options.onLost?.(`TAP ${name}: ${error.message}`));
-  return ok(framePortOf(device, created, host));
+  return ok(framePortOf(device, created, host, madeByHelper));
 }
 
 // ---- Through kith-tap's agent (kith-tap serve) ----
@@ -341,7 +370,7 @@ function batchedWrites(device: TapDevice): (frame: Uint8Array) => void {
   };
 }
 
-function framePortOf(device: TapDevice, created: boolean, host: HostInterface): TapPort {
+function framePortOf(device: TapDevice, created: boolean, host: HostInterface, madeByHelper: boolean): TapPort {
   const mac = device.mac;
   const frames: Uint8Array[] = [];
   const queue = device.offload !== 0 ? batchedWrites(device) : undefined;
@@ -378,6 +407,23 @@ function framePortOf(device: TapDevice, created: boolean, host: HostInterface): 
         await host.address(address);
       } catch (error) {
         throw new Error(`cannot set ${address.address}/${address.prefix} on TAP ${device.name}: ${(error as Error).message}`);
+      }
+    },
+    async clearAddress() {
+      try {
+        await host.clear?.();
+      } catch (error) {
+        throw new Error(`cannot take the address off TAP ${device.name}: ${(error as Error).message}`);
+      }
+    },
+    // A device that went with close() (created) needs nothing; kith-tap's persistent one made for
+    // this port goes (remove); one that was there before stays, without its address (clear).
+    async release() {
+      if (created) return;
+      try {
+        await (madeByHelper && host.remove !== undefined ? host.remove() : host.clear?.());
+      } catch (error) {
+        throw new Error(`cannot clean up TAP ${device.name}: ${(error as Error).message}`);
       }
     },
   };
