@@ -17,6 +17,7 @@ import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';
 import { profileExtension } from '../engine/profiles/profile-methods.js';
 import { checkSettings } from '../engine/profiles/network-settings.js';
+import { HOSTED_SUPERNODE_HOST, newHostedNetwork } from '../engine/profiles/new-network.js';
 import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
@@ -29,7 +30,6 @@ export const DESKTOP_MANAGEMENT_PORT = 5644;
 export function desktopTapName(uid: number | undefined = process.getuid?.()): string {
   return `kith${uid ?? 0}`;
 }
-const EMBEDDED_SUPERNODE_HOST = '127.0.0.1';
 
 export type HostError = 'profile' | 'tap' | 'listen';
 
@@ -73,19 +73,9 @@ export interface DesktopHost {
   close(): Promise<void>;
 }
 
-/** The first network on a fresh computer: a local supernode, auto addresses, the host's name. */
+/** The first network on a fresh computer: encrypted, hosted here, named after the host for its peers. */
 export function firstNetworkSettings(computerName: string = hostname()): NetworkSettings {
-  const settings: NetworkSettings = {
-    community: 'kith-home',
-    key: '',
-    cipher: 'null',
-    compression: 'none',
-    headerEncryption: false,
-    supernodes: [`${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`],
-    addressMode: 'auto',
-    address: '',
-    description: Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''),
-  };
+  const settings = newHostedNetwork(Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''));
   // A host name the schema refuses (odd characters) leaves the description to the edge's default.
   return checkSettings(defaultConfig('edge'), settings).ok ? settings : { ...settings, description: '' };
 }
@@ -107,7 +97,7 @@ const tapOpener =
   };
 
 function usesEmbeddedSupernode(config: KithConfig): boolean {
-  return config.community.supernode.some(({ host, port }) => host === EMBEDDED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
+  return config.community.supernode.some(({ host, port }) => host === HOSTED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
 }
 
 export async function startDesktopHost(options: DesktopHostOptions): Promise<Result<DesktopHost, HostError>> {
@@ -127,7 +117,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
 
   const supernode =
     options.embeddedSupernode !== undefined && usesEmbeddedSupernode(config)
-      ? await options.embeddedSupernode({ address: EMBEDDED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT }, logger)
+      ? await options.embeddedSupernode({ address: HOSTED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT }, logger)
       : undefined;
   const opened = await EdgeSession.open({
     config,
