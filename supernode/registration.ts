@@ -1,6 +1,6 @@
 // Authentication and the edge table update of a REGISTER_SUPER (PROTOCOL.md §9.3.1 step 9, §7).
-import { AuthScheme, isNullMac, NO_AUTH } from '../engine/protocol/index.js';
-import type { Auth, RegisterSuperMessage } from '../engine/protocol/index.js';
+import { AuthScheme, isNullMac, NO_AUTH, socketEquals } from '../engine/protocol/index.js';
+import type { Auth, RegisterSuperMessage, Socket } from '../engine/protocol/index.js';
 import { AUTH_TOKEN_SIZE, supernodeAnswerToken } from '../engine/crypto/user-password.js';
 import { EDGE_TIMEOUT_MS } from './communities.js';
 import type { Community, CommunityUser, EdgeRecord } from './community.js';
@@ -81,12 +81,16 @@ export function updateEdge(ctx: SupernodeContext, community: Community, inbound:
     if (foundByAddress) edge = ctx.communities.rekeyEdge(community, edge, msg.edgeMac);
     if (!routeEquals(edge.route, inbound.route)) {
       edge = ctx.communities.moveEdge(community, edge, { route: inbound.route, devAddr: msg.devAddr, description: msg.description, preferredSocket: msg.socket });
+    } else if (!sameSocket(edge.preferredSocket, msg.socket)) {
+      edge = ctx.communities.readvertise(community, edge, msg.socket);
     }
     edge.lastCookie = msg.cookie;
     edge.lastSeenMs = now;
   }
   return { kind: 'accepted', answer: answerFor(community, msg.auth) };
 }
+
+const sameSocket = (a: Socket | undefined, b: Socket | undefined): boolean => (a === undefined || b === undefined ? a === b : socketEquals(a, b));
 
 /**
  * Issue 9 items 6 and 16: an address request or a new edge costs its source address a

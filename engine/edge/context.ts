@@ -70,6 +70,8 @@ export interface EdgeContext {
   readonly localDiscovery: boolean;
   /** Why the edge is in error (authentication, keys); undefined when fine. */
   errors: { auth: string | undefined; keys: string | undefined };
+  /** This edge's UDP port as the home router maps it, advertised in REGISTER_SUPER (§8.8.2). */
+  mappedSocket: Socket | undefined;
   lastRxP2p: number;
   lastRxSuper: number;
 }

@@ -130,6 +130,7 @@ export class Edge {
       routes: new Map(),
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       errors: { auth: undefined, keys: undefined },
+      mappedSocket: undefined,
       lastRxP2p: 0,
       lastRxSuper: 0,
     };
@@ -209,6 +210,14 @@ export class Edge {
     await this.disconnect();
     this.options.port.close();
     this.events.removeAllListeners();
+  }
+
+  /**
+   * The socket the home router forwards to this edge's UDP port (engine/portmap), or undefined when
+   * none does: advertised from the next REGISTER_SUPER on, so peers try it directly.
+   */
+  advertiseMapped(socket: Socket | undefined): void {
+    this.ctx.mappedSocket = socket;
   }
 
   /** dhcp address mode: the address the host's DHCP client configured on the TAP. */

@@ -55,8 +55,13 @@ function baseHeader(ctx: EdgeContext): { ttl: number; fromSupernode: false; comm
   return { ttl: DEFAULT_TTL, fromSupernode: false, communityField: ctx.settings.communityField };
 }
 
-/** §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). */
+/**
+ * §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). A
+ * port the home router maps comes first: peers behind any NAT reach it directly, where the LAN
+ * address serves only peers in the same home (which multicast discovery finds as well).
+ */
 function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+  if (ctx.mappedSocket !== undefined) return ctx.mappedSocket;
   const address = ctx.settings.advertiseAddress;
   const port = ctx.transport?.localPort;
   return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
