@@ -4,8 +4,6 @@
 // point hands in (supernode/embedded.ts), so the host itself does not depend on the supernode.
 import { hostname } from 'node:os';
 import { defaultConfig } from '../engine/config/load.js';
-import type { KithConfig } from '../engine/config/schema.js';
-import { DEFAULT_SUPERNODE_PORT } from '../engine/protocol/constants.js';
 import { EdgeSession, type EdgeSessionOptions } from '../engine/edge/edge-session.js';
 import { createEdgeManagement } from '../engine/edge/management.js';
 import { openTapPort } from '../engine/edge/tap-port.js';
@@ -17,7 +15,9 @@ import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';
 import { profileExtension } from '../engine/profiles/profile-methods.js';
 import { checkSettings } from '../engine/profiles/network-settings.js';
-import { HOSTED_SUPERNODE_HOST, newHostedNetwork } from '../engine/profiles/new-network.js';
+import { newHostedNetwork } from '../engine/profiles/new-network.js';
+import type { PortMapper } from '../engine/portmap/port-mapper.js';
+import { Hosting, type EmbeddedSupernodeFactory } from './hosting.js';
 import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
@@ -33,8 +33,6 @@ export function desktopTapName(uid: number | undefined = process.getuid?.()): st
 
 export type HostError = 'profile' | 'tap' | 'listen';
 
-/** supernode/embedded.ts's startEmbeddedSupernode; undefined when none could start. */
-export type EmbeddedSupernodeFactory = (bind: { readonly address: string; readonly port: number }, logger: Logger) => Promise<{ close(): Promise<void> } | undefined>;
 
 export interface DesktopHostOptions {
   readonly version: string;
@@ -42,8 +40,10 @@ export interface DesktopHostOptions {
   readonly profilesDir?: string;
   /** Listen for the browser UI on loopback TCP: the profile's management.port, else 5644; 0 = any free port. */
   readonly listen?: { readonly port?: number; readonly webUiDir?: string };
-  /** Starts a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
+  /** Starts a supernode in this process for a network hosted here (its supernode on 127.0.0.1). */
   readonly embeddedSupernode?: EmbeddedSupernodeFactory;
+  /** Asks the home router to forward the hosted supernode's and the edge's ports; default: none. */
+  readonly portMapper?: PortMapper;
   /** Path of kith-tap when it is not in the tree or on PATH (a packaged app's resources/bin). */
   readonly tapHelper?: string;
   /** Tests: a port other than the TAP. */
@@ -96,29 +96,22 @@ const tapOpener =
     return opened.ok ? opened : err(opened.error, opened.detail);
   };
 
-function usesEmbeddedSupernode(config: KithConfig): boolean {
-  return config.community.supernode.some(({ host, port }) => host === HOSTED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
-}
-
 export async function startDesktopHost(options: DesktopHostOptions): Promise<Result<DesktopHost, HostError>> {
   const store = new ProfileStore(options.profilesDir ?? defaultProfilesDir());
   const profile = await activeProfile(store);
   if (!profile.ok) return profile;
   const loaded = store.load(profile.value);
   if (!loaded.ok) return err('profile', loaded.detail);
-  const config = loaded.value;
   const { password, file: passwordFile } = await store.managementPassword();
 
   // The secrets to mask in the log follow the session's config across restarts.
   const live: { session?: EdgeSession } = {};
   const ring = new LogRing(500, () => [password, live.session?.config.community.key, live.session?.config.auth.password]);
   const sink = options.logSink ?? ((line: string) => void process.stderr.write(line));
-  const logger = new Logger(config.logging.verbose, ring.tee({ write: sink }));
+  const logger = new Logger(loaded.value.logging.verbose, ring.tee({ write: sink }));
 
-  const supernode =
-    options.embeddedSupernode !== undefined && usesEmbeddedSupernode(config)
-      ? await options.embeddedSupernode({ address: HOSTED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT }, logger)
-      : undefined;
+  const hosting = new Hosting({ store, logger, startSupernode: options.embeddedSupernode, mapper: options.portMapper });
+  const config = await hosting.prepare(profile.value, loaded.value);
   const opened = await EdgeSession.open({
     config,
     logger,
@@ -127,12 +120,22 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
   });
   if (!opened.ok) {
-    await supernode?.close();
+    await hosting.close();
     return err(opened.error === 'port' ? 'tap' : 'profile', opened.detail);
   }
   const session = opened.value;
   live.session = session;
-  const network = new NetworkController({ session, store, profile: profile.value, log: ring, logger, rememberActive: true });
+  const detach = hosting.attach(session);
+  const network = new NetworkController({
+    session,
+    store,
+    profile: profile.value,
+    log: ring,
+    logger,
+    rememberActive: true,
+    prepare: (name, next) => hosting.prepare(name, next),
+    reachability: () => hosting.reachability(),
+  });
   const management = createEdgeManagement({
     edge: session,
     session: 'desktop',
@@ -148,7 +151,9 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const close = async (): Promise<void> => {
     await management.close();
     await session.close();
-    await supernode?.close();
+    detach();
+    // The router's mappings go with the edge and the supernode: nothing stays open after quitting.
+    await hosting.close();
   };
 
   let url: string | undefined;

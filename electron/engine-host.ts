@@ -5,6 +5,7 @@
 // notifications) is small and event-driven.
 import { startDesktopHost } from '../desktop/host.js';
 import { startEmbeddedSupernode } from '../supernode/embedded.js';
+import { PortMapper } from '../engine/portmap/port-mapper.js';
 import type { BridgeReply } from './ipc-schema.js';
 
 /** What the shell needs of the engine: calls, events and a clean stop. */
@@ -32,7 +33,12 @@ export const NOT_RUNNING: BridgeReply = { ok: false, code: 503, message: 'The Ki
  * first network's local supernode runs in-process as in the browser mode.
  */
 export async function startEngine({ version, tapHelper }: EngineStartOptions): Promise<DesktopHost> {
-  const started = await startDesktopHost({ version, embeddedSupernode: startEmbeddedSupernode, ...(tapHelper === undefined ? {} : { tapHelper }) });
+  const started = await startDesktopHost({
+    version,
+    embeddedSupernode: startEmbeddedSupernode,
+    portMapper: new PortMapper(),
+    ...(tapHelper === undefined ? {} : { tapHelper }),
+  });
   if (!started.ok) throw new Error(started.detail ?? `the engine could not start (${started.error})`);
   const host = started.value;
   return {

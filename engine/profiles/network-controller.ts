@@ -7,11 +7,13 @@ import { isIPv4 } from 'node:net';
 import type { EdgeSession } from '../edge/edge-session.js';
 import type { Logger } from '../log.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { KithConfig } from '../config/schema.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import { decodeInvite, encodeInvite, inviteSummary } from './invite-link.js';
 import type { LogRing } from './log-ring.js';
 import { checkSettings, configWith, settingsOf } from './network-settings.js';
 import { runPing } from './ping.js';
+import { hostedElsewhere } from './reachability.js';
 import { profileNameFor, type ProfileStore } from './profile-store.js';
 
 /** The `kith.settings` event: which profile changed; the settings themselves hold the key. */
@@ -32,6 +34,10 @@ export interface NetworkControllerOptions {
   readonly logger: Logger;
   /** The desktop remembers the chosen profile for its next start; kith-edge is told by its argv. */
   readonly rememberActive?: boolean;
+  /** The desktop's hosting: what a profile's config becomes before the edge runs it (desktop/hosting.ts). */
+  readonly prepare?: (profile: string, config: KithConfig) => Promise<KithConfig>;
+  /** Where the active network can be reached from; kith-edge hosts nothing and maps nothing. */
+  readonly reachability?: () => Reachability;
 }
 
 export class NetworkController {
@@ -57,7 +63,7 @@ export class NetworkController {
     if (!checked.ok) return checked;
     const saved = await store.save(this.profile, checked.settings);
     if (!saved.ok) return { ok: false, errors: [{ field: 'community', message: `The settings cannot be saved: ${saved.detail ?? saved.error}.` }] };
-    const applied = await session.apply(configWith(session.config, checked.settings));
+    const applied = await session.apply(await this.prepared(this.profile, configWith(session.config, checked.settings)));
     if (!applied.ok) return { ok: false, errors: [{ field: 'community', message: `Saved, but the edge cannot use them: ${applied.detail ?? applied.error}.` }] };
     logger.normal(`settings of profile ${this.profile} saved and applied`);
     this.announce();
@@ -80,7 +86,7 @@ export class NetworkController {
     if (!(await store.list()).some((profile) => profile.name === name)) return err('unknown-profile', `There is no profile named "${name}".`);
     const loaded = store.load(name);
     if (!loaded.ok) return err('unusable', loaded.detail);
-    const applied = await session.apply(loaded.value);
+    const applied = await session.apply(await this.prepared(name, loaded.value));
     if (!applied.ok) return err('unusable', applied.detail);
     this.profile = name;
     if (this.options.rememberActive === true) await store.rememberActive(name);
@@ -124,6 +130,14 @@ export class NetworkController {
     if (!selected.ok) return { ok: false, message: `The new network was saved as "${name}" but cannot start: ${selected.detail ?? selected.error}.` };
     await session.connect();
     return { ok: true, profile: name };
+  }
+
+  reachability(): Reachability {
+    return this.options.reachability?.() ?? hostedElsewhere(settingsOf(this.options.session.config).supernodes, undefined);
+  }
+
+  private prepared(profile: string, config: KithConfig): Promise<KithConfig> {
+    return this.options.prepare?.(profile, config) ?? Promise.resolve(config);
   }
 
   recentLog(): LogLine[] {

@@ -5,7 +5,7 @@
 import { EDGE_TOPICS } from '../edge/management.js';
 import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import type { NetworkController, SettingsChanged } from './network-controller.js';
 
 const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
@@ -87,6 +87,11 @@ export function profileMethods(controller: NetworkController) {
       needsAuth: true,
       parseParams: parseOneString('invite link'),
       handler: ([link]): Promise<InviteImportResult> => controller.importInvite(link),
+    }),
+    'kith.reachability': defineMethod({
+      description: 'Kith: where the active network can be reached from (router port mapping), for the Invite screen',
+      needsAuth: true,
+      handler: (): Reachability => controller.reachability(),
     }),
     'kith.log': defineMethod({
       description: 'Kith: recent log lines, oldest first',

@@ -168,6 +168,23 @@ export class ProfileStore {
     return ok(path.value);
   }
 
+  /**
+   * A file that belongs to a profile, beside it as `<name>.<kind>` (e.g. the community file of a
+   * network hosted here), written as the profile is: 0600, whole or not at all.
+   */
+  async saveCompanion(name: string, kind: string, text: string): Promise<Result<string, ProfileError>> {
+    const profile = this.pathOf(name);
+    if (!profile.ok) return profile;
+    const path = `${profile.value.slice(0, -EXTENSION.length)}.${kind}`;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeAtomically(path, text);
+    } catch (error) {
+      return err('unwritable', `${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
+    }
+    return ok(path);
+  }
+
   /** The profile the desktop used last, if it still exists. */
   async lastActive(): Promise<string | undefined> {
     const name = readFileSafely(join(this.dir, ACTIVE_MARKER))?.trim();
