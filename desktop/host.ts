@@ -8,6 +8,7 @@ import { EdgeSession, type EdgeSessionOptions } from '../engine/edge/edge-sessio
 import { createEdgeManagement } from '../engine/edge/management.js';
 import { openTapPort } from '../engine/edge/tap-port.js';
 import { Logger } from '../engine/log.js';
+import { parseMac } from '../engine/protocol/index.js';
 import type { InProcessReply } from '../engine/mgmt/http-server.js';
 import { err, ok, type Result } from '../engine/result.js';
 import type { NetworkSettings } from '../engine/profiles/api.js';
@@ -89,10 +90,11 @@ async function activeProfile(store: ProfileStore): Promise<Result<string, HostEr
   return created.ok ? ok('kith-home') : err('profile', created.detail);
 }
 
+/** The TAP keeps this computer's one MAC (ProfileStore.deviceMac) unless a profile names another. */
 const tapOpener =
-  (helper: string | undefined): EdgeSessionOptions['openPort'] =>
+  (helper: string | undefined, deviceMac: Uint8Array | undefined): EdgeSessionOptions['openPort'] =>
   async (name, config) => {
-    const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr, ...(helper === undefined ? {} : { helper }) });
+    const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr ?? deviceMac, ...(helper === undefined ? {} : { helper }) });
     return opened.ok ? opened : err(opened.error, opened.detail);
   };
 
@@ -103,6 +105,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const loaded = store.load(profile.value);
   if (!loaded.ok) return err('profile', loaded.detail);
   const { password, file: passwordFile } = await store.managementPassword();
+  const deviceMac = parseMac(await store.deviceMac());
 
   // The secrets to mask in the log follow the session's config across restarts.
   const live: { session?: EdgeSession } = {};
@@ -116,7 +119,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     config,
     logger,
     portName: (c) => c.tuntap.name ?? desktopTapName(),
-    openPort: options.openPort ?? tapOpener(options.tapHelper),
+    openPort: options.openPort ?? tapOpener(options.tapHelper, deviceMac.ok ? deviceMac.value : undefined),
     ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
   });
   if (!opened.ok) {
@@ -133,8 +136,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     log: ring,
     logger,
     rememberActive: true,
-    prepare: (name, next) => hosting.prepare(name, next),
-    reachability: () => hosting.reachability(),
+    hosting,
   });
   const management = createEdgeManagement({
     edge: session,

@@ -61,7 +61,7 @@ describe('desktop hosting its first network', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes an encrypted first network and its community file, both 0600', async () => {
+  it('writes an encrypted first network with its own login and its community file, both 0600', async () => {
     const reply = await host.call('kith.settings.get');
     assert.ok(reply.ok);
     const view = reply.result as SettingsView;
@@ -73,7 +73,10 @@ describe('desktop hosting its first network', () => {
     const community = join(dir, 'profiles', 'kith-home.community');
     assert.equal((await stat(profile)).mode & 0o777, 0o600);
     assert.equal((await stat(community)).mode & 0o777, 0o600);
-    assert.equal(await readFile(community, 'utf8'), `${view.settings.community}\n`);
+    // Its own user/password login (the user is its description), which every invite user joins in the file.
+    const user = view.settings.description;
+    assert.match(await readFile(community, 'utf8'), new RegExp(`^${view.settings.community}\\n\\* ${user} [A-Za-z0-9+-]{43}\\n$`));
+    assert.match(await readFile(profile, 'utf8'), /^password = [A-Za-z0-9_-]{24}$/m);
   });
 
   it('runs the supernode on the next free port, on IPv4 and IPv6, UDP and TCP, and points the edge at it', async () => {

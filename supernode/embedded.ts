@@ -4,6 +4,7 @@
 // of the host's community file, and logs its warnings through the host's logger.
 import { defaultConfig } from '../engine/config/load.js';
 import { Logger, LogLevel } from '../engine/log.js';
+import type { AdmitUser } from './context.js';
 import { Supernode } from './supernode.js';
 
 /** How many ports from the asked one are tried before giving up. */
@@ -14,6 +15,8 @@ export interface EmbeddedSupernodeOptions {
   readonly port: number;
   /** The community file (CONFIG.md §8) naming the hosted community and its users. */
   readonly communityFile: string;
+  /** The host's say on which device may use which user (an invite works for one device). */
+  readonly admitUser?: AdmitUser;
 }
 
 export interface EmbeddedSupernode {
@@ -33,7 +36,7 @@ export async function startEmbeddedSupernode(options: EmbeddedSupernodeOptions, 
     config.connection.bind = { address: '::', port };
     config.supernode.community_file = options.communityFile;
     try {
-      const supernode = await Supernode.start({ config, logger: quiet });
+      const supernode = await Supernode.start({ config, logger: quiet, ...(options.admitUser === undefined ? {} : { admitUser: options.admitUser }) });
       logger.normal(`local supernode on port ${port} (UDP and TCP, every interface)`);
       return {
         port,

@@ -341,7 +341,7 @@ export class SupernodeRegistration {
     const reason =
       ctx.settings.userPassword === undefined
         ? 'authentication rejected by supernode (MAC or address already in use)'
-        : 'authentication rejected by supernode (wrong user name or password)';
+        : "refused by the network's host: this device was removed, its invite was used by another device or has expired, or the user name or password is wrong";
     if (ctx.errors.auth === undefined) ctx.logger.error(reason);
     ctx.errors.auth = reason;
   }

@@ -67,6 +67,10 @@ export interface ProfileSummary {
 export interface Invite {
   readonly link: string;
   readonly community: string;
+  /** For a network hosted here: the name the invited device will join with (its own user). */
+  readonly device?: string;
+  /** For a network hosted here: ISO date after which an unused invite no longer works. */
+  readonly expires?: string;
 }
 
 /** What joining with an invite does, in words for its confirmation; never the key (invite-link.ts inviteSummary). */
@@ -77,6 +81,8 @@ export interface InviteSummary {
   /** The address this computer will use in the network. */
   readonly address: string;
   readonly encryption: string;
+  /** For an invite with its own login: the name this computer joins with, and that it works once, until when. */
+  readonly access?: string;
 }
 
 /** `kith.invite.describe`: what importing the link would do, or why it cannot be used; changes nothing. */

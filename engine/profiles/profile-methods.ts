@@ -6,6 +6,7 @@ import { EDGE_TOPICS } from '../edge/management.js';
 import { defineMethod, RpcError, topic, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
+import type { InvitedDevice } from './hosted-users.js';
 import type { NetworkController, SettingsChanged } from './network-controller.js';
 
 const FIELD_TYPES: Readonly<Record<keyof NetworkSettings, 'string' | 'boolean' | 'strings'>> = {
@@ -43,6 +44,12 @@ function parseOneString(what: string) {
     Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 8192 ? ok([raw[0]]) : err(`expecting [${what}]`);
 }
 
+/** `[]`, null or `[device name]`: the name the invited device joins with (default "device"). */
+function parseInviteParams(raw: unknown): Result<[string], string> {
+  if (raw === null || raw === undefined || (Array.isArray(raw) && raw.length === 0)) return ok(['device']);
+  return Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 64 ? ok([raw[0]]) : err('expecting [] or [device name of at most 64 characters]');
+}
+
 export function profileMethods(controller: NetworkController) {
   return {
     'kith.settings.get': defineMethod({
@@ -72,9 +79,14 @@ export function profileMethods(controller: NetworkController) {
       },
     }),
     'kith.invite.create': defineMethod({
-      description: 'Kith: a kith://join link for the active network (includes the key)',
+      description: 'Kith: a kith://join link for the active network (includes the key); params [] or [device name] for a network hosted here',
       needsAuth: true,
-      handler: (): Invite => controller.invite(),
+      parseParams: parseInviteParams,
+      handler: async ([device]): Promise<Invite> => {
+        const invite = await controller.invite(device);
+        if (!invite.ok) throw new RpcError(409, invite.detail ?? invite.error);
+        return invite.value;
+      },
     }),
     'kith.invite.describe': defineMethod({
       description: 'Kith: what joining with a kith://join link would do (network, address, encryption), or why not; params [link]',
@@ -92,6 +104,20 @@ export function profileMethods(controller: NetworkController) {
       description: 'Kith: where the active network can be reached from (router port mapping), for the Invite screen',
       needsAuth: true,
       handler: (): Reachability => controller.reachability(),
+    }),
+    'kith.devices': defineMethod({
+      description: 'Kith: the devices invited into the network hosted here (joined, waiting or expired)',
+      needsAuth: true,
+      handler: (): InvitedDevice[] => controller.devices(),
+    }),
+    'kith.devices.remove': defineMethod({
+      description: "Kith: take an invited device's access to the network hosted here away; params [device name]",
+      needsAuth: true,
+      parseParams: parseOneString('device name'),
+      handler: async ([name]): Promise<{ removed: string }> => {
+        if (!(await controller.removeDevice(name))) throw new RpcError(404, `No device named "${name.slice(0, 40)}" was invited into this network.`);
+        return { removed: name };
+      },
     }),
     'kith.log': defineMethod({
       description: 'Kith: recent log lines, oldest first',

@@ -22,6 +22,7 @@ const EXTENSION = '.conf';
 /** Names the profile in use; a dot file, so never taken for a profile. */
 const ACTIVE_MARKER = '.active';
 const PASSWORD_FILE = '.management-password';
+const MAC_FILE = '.mac';
 /** Profile names become file names (and kith-edge session names): no path characters. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -78,9 +79,12 @@ function readDocument(path: string): Result<IniDocument, ProfileError> {
   return ok(document);
 }
 
-function withSettings(document: IniDocument, settings: NetworkSettings): IniDocument {
+/** INI options to write, by section; undefined = leave the option out. */
+export type IniOptions = Readonly<Record<string, Readonly<Record<string, string | readonly string[] | undefined>>>>;
+
+function withOptions(document: IniDocument, changes: IniOptions): IniDocument {
   const next: IniDocument = structuredClone(document);
-  for (const [section, options] of Object.entries(iniOptionsOf(settings))) {
+  for (const [section, options] of Object.entries(changes)) {
     const target = (next[section] ??= {});
     for (const [option, value] of Object.entries(options)) {
       if (value === undefined) delete target[option];
@@ -151,13 +155,20 @@ export class ProfileStore {
     return secrets.ok ? config : err('unreadable', secrets.detail);
   }
 
-  /** Writes the form's options into the profile, keeping every other option the file has. */
-  async save(name: string, settings: NetworkSettings): Promise<Result<string, ProfileError>> {
+  /** Writes the form's options (and `extra` ones) into the profile, keeping every other option the file has. */
+  save(name: string, settings: NetworkSettings, extra: IniOptions = {}): Promise<Result<string, ProfileError>> {
+    const options = iniOptionsOf(settings);
+    const sections = new Set([...Object.keys(options), ...Object.keys(extra)]);
+    return this.saveOptions(name, Object.fromEntries([...sections].map((section) => [section, { ...options[section], ...extra[section] }])));
+  }
+
+  /** Writes `changes` into the profile, keeping every other option the file has. */
+  async saveOptions(name: string, changes: IniOptions): Promise<Result<string, ProfileError>> {
     const path = this.pathOf(name);
     if (!path.ok) return path;
     const document = readDocument(path.value);
     if (!document.ok) return document;
-    const text = serialise(withSettings(document.value, settings));
+    const text = serialise(withOptions(document.value, changes));
     if (!text.ok) return text;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -168,14 +179,19 @@ export class ProfileStore {
     return ok(path.value);
   }
 
+  companionPath(name: string, kind: string): Result<string, ProfileError> {
+    const profile = this.pathOf(name);
+    return profile.ok ? ok(`${profile.value.slice(0, -EXTENSION.length)}.${kind}`) : profile;
+  }
+
   /**
    * A file that belongs to a profile, beside it as `<name>.<kind>` (e.g. the community file of a
    * network hosted here), written as the profile is: 0600, whole or not at all.
    */
   async saveCompanion(name: string, kind: string, text: string): Promise<Result<string, ProfileError>> {
-    const profile = this.pathOf(name);
-    if (!profile.ok) return profile;
-    const path = `${profile.value.slice(0, -EXTENSION.length)}.${kind}`;
+    const companion = this.companionPath(name, kind);
+    if (!companion.ok) return companion;
+    const path = companion.value;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeAtomically(path, text);
@@ -208,6 +224,20 @@ export class ProfileStore {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await writeAtomically(file, `${password}\n`);
     return { password, file };
+  }
+
+  /**
+   * This computer's MAC in every network, made once (unicast, locally administered): the host of a
+   * network admits an invited device by the MAC it joined with, so it must not change with restarts.
+   */
+  async deviceMac(): Promise<string> {
+    const file = join(this.dir, MAC_FILE);
+    const existing = readFileSafely(file)?.trim();
+    if (existing !== undefined && /^02(:[0-9a-f]{2}){5}$/.test(existing)) return existing;
+    const mac = ['02', ...[...randomBytes(5)].map((byte) => byte.toString(16).padStart(2, '0'))].join(':');
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeAtomically(file, `${mac}\n`);
+    return mac;
   }
 
   /** `base`, or `base-2`, `base-3`… whichever has no file yet. */
