@@ -173,8 +173,9 @@ export class Hosting {
   /** Follows the edge: its UDP port mapped while it runs (and advertised), released when it stops. */
   attach(session: EdgeSession): () => void {
     const follow = ({ state }: { state: string }): void => {
+      // Mapped as soon as the edge has its socket, so the first registrations already advertise it.
       if (state === 'stopped') void this.releaseEdge(session);
-      else if (state === 'registered') void this.mapEdge(session);
+      else void this.mapEdge(session);
     };
     session.events.on('state-changed', follow);
     return () => void session.events.off('state-changed', follow);
@@ -253,8 +254,12 @@ export class Hosting {
     const port = session.status().localPort;
     if (this.ports === undefined || port === undefined || this.closed) return;
     const mapped = await this.ports.hold(EDGE, 'udp', port);
+    if (!mapped.ok) {
+      if (mapped.error !== 'closed') this.options.logger.normal(`the router forwards nothing to this edge's UDP port ${port}: ${mapped.error}`);
+      return;
+    }
     // The edge may have stopped, or moved to another port, while the router answered.
-    if (!mapped.ok || session.status().localPort !== port || session.status().state === 'stopped') return;
+    if (session.status().localPort !== port || session.status().state === 'stopped') return;
     const { externalAddress, externalPort } = mapped.value;
     const text = `${externalAddress}:${externalPort}`;
     if (text === this.edgeMapped) return;

@@ -53,6 +53,8 @@ export interface HomeRouterOptions {
   readonly minLifetime?: number;
   /** No miniupnpd at all: a router without any mapping protocol. */
   readonly noDaemon?: boolean;
+  /** Symmetric NAT: a random source port per connection (iptables' MASQUERADE --random). */
+  readonly symmetric?: boolean;
 }
 
 export interface HomeRouter {
@@ -161,7 +163,7 @@ function writeRuleset(dir: string, options: HomeRouterOptions): string {
   chain input { type filter hook input priority 0; policy accept; ${isolate} }
   chain forward { type filter hook forward priority 0; policy accept; ct state established,related accept; jump miniupnpd; iifname "wan" drop; }
   chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
-  chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; oifname "wan" meta nfproto ipv4 masquerade; }
+  chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; oifname "wan" meta nfproto ipv4 masquerade${options.symmetric === true ? ' random' : ''}; }
 }
 `,
   );

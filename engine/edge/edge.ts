@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { KithConfig } from '../config/schema.js';
 import { Logger } from '../log.js';
-import { communityFieldEquals, isNullMac, macToString, MessageType, socketFromAddress, socketToString } from '../protocol/index.js';
+import { communityFieldEquals, isNullMac, macToString, MessageType, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { IpSubnet, Socket } from '../protocol/index.js';
 import { Addressing } from './addressing.js';
 import type { AddressHook } from './addressing.js';
@@ -217,7 +217,11 @@ export class Edge {
    * none does: advertised from the next REGISTER_SUPER on, so peers try it directly.
    */
   advertiseMapped(socket: Socket | undefined): void {
-    this.ctx.mappedSocket = socket;
+    const { ctx } = this;
+    const changed = socket === undefined || ctx.mappedSocket === undefined ? socket !== ctx.mappedSocket : !socketEquals(socket, ctx.mappedSocket);
+    ctx.mappedSocket = socket;
+    // Registered already: tell the supernode now rather than at the next refresh, before peers ask for us.
+    if (changed && ctx.registration.snWait === 0 && ctx.registration.lastSup > 0) ctx.registration.snWait = 2;
   }
 
   /** dhcp address mode: the address the host's DHCP client configured on the TAP. */

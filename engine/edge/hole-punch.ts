@@ -251,15 +251,16 @@ export class HolePunch {
    */
   handlePeerInfo(message: PeerInfoMessage, supernodeSource: Socket): void {
     const { ctx } = this;
-    const socket = reportedSocket(message.socket, supernodeSource);
+    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
+    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
+    // A peer on its supernode's own computer registers from loopback; the socket its router maps for it is the one to use.
+    const socket = reportedSocket(message.socket, supernodeSource) ?? preferred;
     if (socket === undefined) return;
     const record = ctx.peers.pending.get(macKey(message.targetMac)) ?? ctx.peers.known.get(macKey(message.targetMac));
     if (record === undefined) return;
     const now = ctx.clock.nowMs();
     if (record.lastSentQuery === 0 || now - record.lastSentQuery > PEER_INFO_WINDOW_MS) return;
     record.relayRtt.replyReceived(now);
-    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
-    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
     const fresh = vouch(record, socket.address);
     if (preferred !== undefined) vouch(record, preferred.address);
     if (record.socketOrigin !== 'direct' || record.socket === undefined) {
