@@ -259,8 +259,15 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     ['pcp', { upnp: false, natpmp: true, only5351: 'pcp' }],
     ['upnp', { upnp: true, natpmp: false }],
   ] as const) {
-    it(`the same with miniupnpd offering only ${label}`, async () => {
+    it(`the same with miniupnpd offering only ${label}; disconnecting removes the edge's mapping`, async () => {
       const { helper, parent } = await firstContact(label, options, { upnp: false, natpmp: false, noDaemon: true });
+      const report = await reachability(helper.engine);
+      const edgePort = report.edgeMapped?.split(':')[1] ?? 'none';
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${edgePort}\\b`));
+      assert.equal(await rpc(helper.engine, 'kith.disconnect'), 'stopped');
+      await waitFor("the edge's mapping to go", async () => (new RegExp(`dport ${edgePort}\\b`).test(await helper.router.natRules()) ? undefined : true), START_MS, 500);
+      // The supernode still runs here, so its port stays mapped.
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${report.port}\\b`));
       await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);
       assert.doesNotMatch(await helper.router.natRules(), /dnat/);
     });
