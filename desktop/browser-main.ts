@@ -8,6 +8,7 @@ import { stopRequests } from '../engine/cli/daemon-runtime.js';
 import { startDesktopHost } from './host.js';
 import { builtWebUiDir } from '../engine/mgmt/web-ui-dir.js';
 import { startEmbeddedSupernode } from '../supernode/embedded.js';
+import { PortMapper } from '../engine/portmap/port-mapper.js';
 
 const USAGE = 'usage: browser-main [--port <n>] [--web-ui <dir>] [--reason <text>]';
 
@@ -33,6 +34,7 @@ const stop = stopRequests();
 const started = await startDesktopHost({
   version: kithVersion(),
   embeddedSupernode: startEmbeddedSupernode,
+  portMapper: new PortMapper(),
   listen: { ...(port === undefined ? {} : { port }), ...(webUiDir === undefined ? {} : { webUiDir }) },
   onStopRequested: () => setImmediate(() => stop.request()),
 });

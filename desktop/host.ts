@@ -4,12 +4,11 @@
 // point hands in (supernode/embedded.ts), so the host itself does not depend on the supernode.
 import { hostname } from 'node:os';
 import { defaultConfig } from '../engine/config/load.js';
-import type { KithConfig } from '../engine/config/schema.js';
-import { DEFAULT_SUPERNODE_PORT } from '../engine/protocol/constants.js';
 import { EdgeSession, type EdgeSessionOptions } from '../engine/edge/api/edge-session.js';
 import { createEdgeManagement } from '../engine/edge/api/management.js';
 import { openTapPort } from '../engine/edge/io/tap-port.js';
 import { Logger } from '../engine/log.js';
+import { parseMac } from '../engine/protocol/index.js';
 import type { InProcessReply } from '../engine/mgmt/http-server.js';
 import { err, ok, type Result } from '../engine/result.js';
 import type { NetworkSettings } from '../engine/profiles/api.js';
@@ -17,7 +16,9 @@ import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';
 import { desktopExtension } from '../engine/profiles/profile-methods.js';
 import { checkSettings } from '../engine/profiles/network-settings.js';
-import { defaultSettings } from '../shared/config/settings-form.js';
+import { newHostedNetwork } from '../engine/profiles/new-network.js';
+import type { PortMapper } from '../engine/portmap/port-mapper.js';
+import { Hosting, type EmbeddedSupernodeFactory } from './hosting.js';
 import { defaultProfilesDir, ProfileStore } from '../engine/profiles/profile-store.js';
 
 /** n3n's edge management port (MANAGEMENT.md §1.2); a profile's management.port overrides it. */
@@ -30,12 +31,9 @@ export const DESKTOP_MANAGEMENT_PORT = 5644;
 export function desktopTapName(uid: number | undefined = process.getuid?.()): string {
   return `kith${uid ?? 0}`;
 }
-const EMBEDDED_SUPERNODE_HOST = '127.0.0.1';
 
 export type HostError = 'profile' | 'tap' | 'listen';
 
-/** supernode/embedded.ts's startEmbeddedSupernode; undefined when none could start. */
-export type EmbeddedSupernodeFactory = (bind: { readonly address: string; readonly port: number }, logger: Logger) => Promise<{ close(): Promise<void> } | undefined>;
 
 export interface DesktopHostOptions {
   readonly version: string;
@@ -43,8 +41,10 @@ export interface DesktopHostOptions {
   readonly profilesDir?: string;
   /** Listen for the browser UI on loopback TCP: the profile's management.port, else 5644; 0 = any free port. */
   readonly listen?: { readonly port?: number; readonly webUiDir?: string };
-  /** Starts a supernode in this process when the active profile uses 127.0.0.1:7654 (the first network's default). */
+  /** Starts a supernode in this process for a network hosted here (its supernode on 127.0.0.1). */
   readonly embeddedSupernode?: EmbeddedSupernodeFactory;
+  /** Asks the home router to forward the hosted supernode's and the edge's ports; default: none. */
+  readonly portMapper?: PortMapper;
   /** Path of kith-tap when it is not in the tree or on PATH (a packaged app's resources/bin). */
   readonly tapHelper?: string;
   /** Tests: a port other than the TAP. */
@@ -74,14 +74,9 @@ export interface DesktopHost {
   close(): Promise<void>;
 }
 
-/** The first network on a fresh computer: a local supernode, auto addresses, the host's name. */
+/** The first network on a fresh computer: encrypted, hosted here, named after the host for its peers. */
 export function firstNetworkSettings(computerName: string = hostname()): NetworkSettings {
-  const settings: NetworkSettings = {
-    ...defaultSettings(),
-    community: 'kith-home',
-    supernodes: [`${EMBEDDED_SUPERNODE_HOST}:${DEFAULT_SUPERNODE_PORT}`],
-    description: Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''),
-  };
+  const settings = newHostedNetwork(Buffer.from(computerName).subarray(0, 15).toString().replace(/\uFFFD/g, ''));
   // A host name the schema refuses (odd characters) leaves the description to the edge's default.
   return checkSettings(defaultConfig('edge'), settings).ok ? settings : { ...settings, description: '' };
 }
@@ -95,16 +90,13 @@ async function activeProfile(store: ProfileStore): Promise<Result<string, HostEr
   return created.ok ? ok('kith-home') : err('profile', created.detail);
 }
 
+/** The TAP keeps this computer's one MAC (ProfileStore.deviceMac) unless a profile names another. */
 const tapOpener =
-  (helper: string | undefined): EdgeSessionOptions['openPort'] =>
+  (helper: string | undefined, deviceMac: Uint8Array | undefined): EdgeSessionOptions['openPort'] =>
   async (name, config) => {
-    const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr, ...(helper === undefined ? {} : { helper }) });
+    const opened = await openTapPort({ name, mtu: config.tuntap.mtu, mac: config.tuntap.macaddr ?? deviceMac, ...(helper === undefined ? {} : { helper }) });
     return opened.ok ? opened : err(opened.error, opened.detail);
   };
-
-function usesEmbeddedSupernode(config: KithConfig): boolean {
-  return config.community.supernode.some(({ host, port }) => host === EMBEDDED_SUPERNODE_HOST && port === DEFAULT_SUPERNODE_PORT);
-}
 
 export async function startDesktopHost(options: DesktopHostOptions): Promise<Result<DesktopHost, HostError>> {
   const store = new ProfileStore(options.profilesDir ?? defaultProfilesDir());
@@ -112,33 +104,40 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   if (!profile.ok) return profile;
   const loaded = store.load(profile.value);
   if (!loaded.ok) return err('profile', loaded.detail);
-  const config = loaded.value;
   const { password, file: passwordFile } = await store.managementPassword();
+  const deviceMac = parseMac(await store.deviceMac());
 
   // The secrets to mask in the log follow the session's config across restarts.
   const live: { session?: EdgeSession } = {};
   const ring = new LogRing(500, () => [password, live.session?.config.community.key, live.session?.config.auth.password]);
   const sink = options.logSink ?? ((line: string) => void process.stderr.write(line));
-  const logger = new Logger(config.logging.verbose, ring.tee({ write: sink }));
+  const logger = new Logger(loaded.value.logging.verbose, ring.tee({ write: sink }));
 
-  const supernode =
-    options.embeddedSupernode !== undefined && usesEmbeddedSupernode(config)
-      ? await options.embeddedSupernode({ address: EMBEDDED_SUPERNODE_HOST, port: DEFAULT_SUPERNODE_PORT }, logger)
-      : undefined;
+  const hosting = new Hosting({ store, logger, startSupernode: options.embeddedSupernode, mapper: options.portMapper });
+  const config = await hosting.prepare(profile.value, loaded.value);
   const opened = await EdgeSession.open({
     config,
     logger,
     portName: (c) => c.tuntap.name ?? desktopTapName(),
-    openPort: options.openPort ?? tapOpener(options.tapHelper),
+    openPort: options.openPort ?? tapOpener(options.tapHelper, deviceMac.ok ? deviceMac.value : undefined),
     ...(options.edgeOptions === undefined ? {} : { edgeOptions: options.edgeOptions }),
   });
   if (!opened.ok) {
-    await supernode?.close();
+    await hosting.close();
     return err(opened.error === 'port' ? 'tap' : 'profile', opened.detail);
   }
   const session = opened.value;
   live.session = session;
-  const network = new NetworkController({ session, store, profile: profile.value, log: ring, logger, rememberActive: true });
+  const detach = hosting.attach(session);
+  const network = new NetworkController({
+    session,
+    store,
+    profile: profile.value,
+    log: ring,
+    logger,
+    rememberActive: true,
+    hosting,
+  });
   const management = createEdgeManagement({
     edge: session,
     session: 'desktop',
@@ -154,7 +153,9 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
   const close = async (): Promise<void> => {
     await management.close();
     await session.close();
-    await supernode?.close();
+    detach();
+    // The router's mappings go with the edge and the supernode: nothing stays open after quitting.
+    await hosting.close();
   };
 
   let url: string | undefined;

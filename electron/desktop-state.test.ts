@@ -42,7 +42,8 @@ describe('createDesktopState with the engine in this process', () => {
     dir = await mkdtemp(join(tmpdir(), 'kith-tray-'));
     sn = await startSupernode();
     const store = new ProfileStore(join(dir, 'profiles'));
-    const home = { ...firstNetworkSettings('desk'), community: COMMUNITY, supernodes: [`127.0.0.1:${sn.port}`] };
+    // Header encryption needs the community in the supernode's community file; this loopback supernode has none.
+    const home = { ...firstNetworkSettings('desk'), community: COMMUNITY, headerEncryption: false, supernodes: [`127.0.0.1:${sn.port}`] };
     assert.ok((await store.save('home', home)).ok);
     const started = await startDesktopHost({
       version: '0.0.0',

@@ -6,6 +6,7 @@
 import { startDesktopHost } from '../desktop/host.js';
 import { inProcessClient } from '../engine/mgmt/in-process-client.js';
 import { startEmbeddedSupernode } from '../supernode/embedded.js';
+import { PortMapper } from '../engine/portmap/port-mapper.js';
 import type { EngineClient } from './desktop-state.js';
 import type { BridgeReply } from './ipc-schema.js';
 
@@ -36,7 +37,12 @@ export const NOT_RUNNING: Extract<BridgeReply, { ok: false }> = { ok: false, cod
  * first network's local supernode runs in-process as in the browser mode.
  */
 export async function startEngine({ version, tapHelper }: EngineStartOptions): Promise<DesktopHost> {
-  const started = await startDesktopHost({ version, embeddedSupernode: startEmbeddedSupernode, ...(tapHelper === undefined ? {} : { tapHelper }) });
+  const started = await startDesktopHost({
+    version,
+    embeddedSupernode: startEmbeddedSupernode,
+    portMapper: new PortMapper(),
+    ...(tapHelper === undefined ? {} : { tapHelper }),
+  });
   if (!started.ok) throw new Error(started.detail ?? `the engine could not start (${started.error})`);
   const host = started.value;
   return {

@@ -170,6 +170,14 @@ export class CommunityTable {
     return this.replace(community, edge, { ...edge, mac: newMac });
   }
 
+  /**
+   * A known edge advertises another preferred socket from the same route (its router mapped its
+   * port after it registered): the record keeps its proven address and takes the new socket.
+   */
+  readvertise(community: Community, edge: EdgeRecord, preferredSocket: Socket | undefined): EdgeRecord {
+    return this.replace(community, edge, { ...edge, preferredSocket });
+  }
+
   /** §9.3.1 step 9: a known edge registers from another socket; the new address is unproven again. */
   moveEdge(community: Community, edge: EdgeRecord, move: EdgeMove): EdgeRecord {
     return this.replace(community, edge, { ...edge, ...move, confirmed: move.route.kind === 'tcp' });

@@ -31,7 +31,15 @@ export interface SupernodeContext {
   readonly limits: SenderLimits;
   readonly spoofingProtection: boolean;
   readonly keyTime: KeyTimeControl;
+  /** SupernodeOptions.admitUser */
+  readonly admitUser: AdmitUser | undefined;
 }
+
+/**
+ * Whether a new edge (its MAC as aa:bb:…) may register as a listed user of a community: a host that
+ * gives each invited device its own user admits only the first device per user (issue 12 item 5).
+ */
+export type AdmitUser = (community: string, user: string, mac: string) => boolean;
 
 /** §7.3.5, §9.8.4: the federation key time and what changing it involves. */
 export interface KeyTimeControl {

@@ -1,6 +1,6 @@
 // Authentication and the edge table update of a REGISTER_SUPER (PROTOCOL.md §9.3.1 step 9, §7).
-import { AuthScheme, isNullMac, NO_AUTH } from '../engine/protocol/index.js';
-import type { Auth, RegisterSuperMessage } from '../engine/protocol/index.js';
+import { AuthScheme, isNullMac, macToString, NO_AUTH, socketEquals } from '../engine/protocol/index.js';
+import type { Auth, RegisterSuperMessage, Socket } from '../engine/protocol/index.js';
 import { AUTH_TOKEN_SIZE, supernodeAnswerToken } from '../engine/crypto/user-password.js';
 import { EDGE_TIMEOUT_MS } from './communities.js';
 import type { Community, CommunityUser, EdgeRecord } from './community.js';
@@ -41,6 +41,13 @@ function authRefusal(community: Community, auth: Auth): string | undefined {
   return userOf(community, auth) === undefined ? 'public key of no listed user (wrong user name or password)' : undefined;
 }
 
+/** The host's say on a new device registering as a listed user (SupernodeOptions.admitUser). */
+function admissionRefusal(ctx: SupernodeContext, community: Community, msg: RegisterSuperMessage): string | undefined {
+  const user = userOf(community, msg.auth);
+  if (user === undefined || ctx.admitUser === undefined) return undefined;
+  return ctx.admitUser(community.name, user.name, macToString(msg.edgeMac)) ? undefined : `user ${user.name} belongs to another device`;
+}
+
 /** §7.3.3 step 4: the ACK's auth block. */
 function answerFor(community: Community, auth: Auth): Auth {
   const user = userOf(community, auth);
@@ -65,7 +72,7 @@ export function updateEdge(ctx: SupernodeContext, community: Community, inbound:
   }
 
   if (edge === undefined) {
-    const refusal = authRefusal(community, msg.auth);
+    const refusal = authRefusal(community, msg.auth) ?? (recordable ? admissionRefusal(ctx, community, msg) : undefined);
     if (refusal !== undefined) return { kind: 'rejected', why: refusal };
     if (!msg.fromSupernode) {
       const limited = budgetRefusal(ctx, community, inbound.route.socket.address, recordable, now);
@@ -81,12 +88,16 @@ export function updateEdge(ctx: SupernodeContext, community: Community, inbound:
     if (foundByAddress) edge = ctx.communities.rekeyEdge(community, edge, msg.edgeMac);
     if (!routeEquals(edge.route, inbound.route)) {
       edge = ctx.communities.moveEdge(community, edge, { route: inbound.route, devAddr: msg.devAddr, description: msg.description, preferredSocket: msg.socket });
+    } else if (!sameSocket(edge.preferredSocket, msg.socket)) {
+      edge = ctx.communities.readvertise(community, edge, msg.socket);
     }
     edge.lastCookie = msg.cookie;
     edge.lastSeenMs = now;
   }
   return { kind: 'accepted', answer: answerFor(community, msg.auth) };
 }
+
+const sameSocket = (a: Socket | undefined, b: Socket | undefined): boolean => (a === undefined || b === undefined ? a === b : socketEquals(a, b));
 
 /**
  * Issue 9 items 6 and 16: an address request or a new edge costs its source address a

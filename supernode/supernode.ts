@@ -17,7 +17,7 @@ import type { EdgeRecord } from './community.js';
 import { loadCommunityList } from './community-file.js';
 import { CommunityTable } from './communities.js';
 import type { CommunityLimits } from './communities.js';
-import type { Identity, SupernodeContext } from './context.js';
+import type { AdmitUser, Identity, SupernodeContext } from './context.js';
 import { SupernodeEvents } from './events.js';
 import type { EdgeRemovalReason } from './events.js';
 import { Federation } from './federation.js';
@@ -78,6 +78,8 @@ export interface SupernodeOptions {
   readonly limits?: Partial<SupernodeLimits>;
   /** Start with n3n 3.4.5's all-zero federation field in dynamic keys (CRYPTO.md §5.6). */
   readonly n3nStartupDynamicKeys?: boolean;
+  /** Kith: a further say on each new user/password registration (context.ts AdmitUser). */
+  readonly admitUser?: AdmitUser;
 }
 
 /** §10.2: PURGE_REGISTRATION_FREQUENCY and RE_REG_AND_PURGE_FREQUENCY. */
@@ -164,6 +166,7 @@ export class Supernode {
       limits: new SenderLimits(limits),
       spoofingProtection: config.supernode.spoofing_protection,
       keyTime,
+      admitUser: options.admitUser,
     };
   }
 

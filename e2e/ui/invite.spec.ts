@@ -1,5 +1,6 @@
 // Issue 5, UI 5: Alice creates an invite in her window; Bob, whose desktop starts on a fresh
-// profiles directory (so it makes its first network, kith-home, with a supernode of its own),
+// profiles directory (so it makes its first network, profile kith-home, encrypted and hosted by a
+// supernode of its own),
 // pastes it into "Invite to join" and presses Join. His desktop writes Alice's network as a second
 // profile, switches to it, and lists Alice as a peer — all through the UI each engine serves.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -48,7 +49,12 @@ test.describe('UI: invite', () => {
 
     const bobPage = await world.openUi(bob);
     await openScreen(bobPage, 'Connect');
-    await expect(bobPage.getByRole('definition').filter({ hasText: 'kith-home' })).toHaveCount(1, { timeout: 20_000 });
+    // His first network: a random readable name, never an unencrypted one.
+    const first = readFileSync(join(bob.profilesDir, 'kith-home.conf'), 'utf8');
+    expect(first).toMatch(/^cipher = ChaCha20$/m);
+    expect(first).toMatch(/^header_encryption = true$/m);
+    const firstCommunity = /^name = ([a-z]+-[a-z]+-\d\d)$/m.exec(first)?.[1] ?? 'missing';
+    await expect(bobPage.getByRole('definition').filter({ hasText: firstCommunity })).toHaveCount(1, { timeout: 20_000 });
     await openScreen(bobPage, 'Invite');
     await bobPage.getByRole('textbox', { name: 'Invite to join' }).fill(link);
     // Before Join, what joining does: the network, the address this computer will use, the encryption.
@@ -60,7 +66,7 @@ test.describe('UI: invite', () => {
     await expect(bobPage.getByText(/^Joined:/)).toBeVisible({ timeout: 20_000 });
     await shot(bobPage, 'invite-joined');
 
-    // "Connected" counts only once the window shows Alice's network (it was on kith-home before).
+    // "Connected" counts only once the window shows Alice's network (it was on his own before).
     await openScreen(bobPage, 'Connect');
     await expect(bobPage.getByRole('definition').filter({ hasText: COMMUNITY })).toHaveCount(1, { timeout: 20_000 });
     await expect(statusLine(bobPage)).toHaveText(/Connected/, { timeout: 30_000 });

@@ -43,6 +43,8 @@ export interface EdgeContext {
   readonly localDiscovery: boolean;
   /** Why PACKETs of registered peers do not decrypt (wrong-key.ts); undefined when they do. */
   keyError: string | undefined;
+  /** This edge's UDP port as the home router maps it, advertised in REGISTER_SUPER (§8.8.2). */
+  mappedSocket: Socket | undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { KithConfig } from '../config/schema.js';
 import { Logger } from '../log.js';
-import { communityFieldEquals, isNullMac, macToString, MessageType, socketFromAddress, socketToString } from '../protocol/index.js';
+import { communityFieldEquals, isNullMac, macToString, MessageType, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { IpSubnet, Socket } from '../protocol/index.js';
 import { Addressing } from './control/addressing.js';
 import type { AddressHook } from './control/addressing.js';
@@ -117,6 +117,7 @@ export class Edge {
       transport: undefined,
       localDiscovery: options.localDiscovery !== false && s.allowP2p && s.advertiseAddress === undefined,
       keyError: undefined,
+      mappedSocket: undefined,
     };
     this.ctx = ctx;
     this.registration = new SupernodeRegistration(ctx, () => this.dataPath.sendGratuitousArp());
@@ -190,6 +191,18 @@ export class Edge {
     await this.disconnect();
     this.options.port.close();
     this.events.removeAllListeners();
+  }
+
+  /**
+   * The socket the home router forwards to this edge's UDP port (engine/portmap), or undefined when
+   * none does: advertised from the next REGISTER_SUPER on, so peers try it directly.
+   */
+  advertiseMapped(socket: Socket | undefined): void {
+    const { ctx } = this;
+    const changed = socket === undefined || ctx.mappedSocket === undefined ? socket !== ctx.mappedSocket : !socketEquals(socket, ctx.mappedSocket);
+    ctx.mappedSocket = socket;
+    // Registered already: tell the supernode now rather than at the next refresh, before peers ask for us.
+    if (changed) this.registration.registerSoon();
   }
 
   /** dhcp address mode: the address the host's DHCP client configured on the TAP. */

@@ -48,6 +48,10 @@ export interface ProfileSummary {
 export interface Invite {
   readonly link: string;
   readonly community: string;
+  /** For a network hosted here: the name the invited device will join with (its own user). */
+  readonly device?: string;
+  /** For a network hosted here: ISO date after which an unused invite no longer works. */
+  readonly expires?: string;
 }
 
 /** What joining with an invite does, in words for its confirmation; never the key (invite-link.ts inviteSummary). */
@@ -58,6 +62,8 @@ export interface InviteSummary {
   /** The address this computer will use in the network. */
   readonly address: string;
   readonly encryption: string;
+  /** For an invite with its own login: the name this computer joins with, and that it works once, until when. */
+  readonly access?: string;
 }
 
 /** `kith.invite.describe`: what importing the link would do, or why it cannot be used; changes nothing. */
@@ -65,6 +71,35 @@ export type InviteDescription = { readonly ok: true; readonly summary: InviteSum
 
 /** `kith.invite.import`: the profile the link became (now active and connecting), or why not. */
 export type InviteImportResult = { readonly ok: true; readonly profile: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * `kith.reachability`: where the active network can be reached from, for the Invite screen before
+ * an invite is made (reachability.ts words it).
+ */
+export interface Reachability {
+  /**
+   * anywhere: the router forwards the hosted supernode's port, or a public supernode is configured;
+   * this-home: only computers in this home can reach it; checking: the router is being asked;
+   * elsewhere: the network is hosted by another computer (nothing to map here).
+   */
+  readonly scope: 'anywhere' | 'this-home' | 'checking' | 'elsewhere';
+  /** One plain sentence for the Invite screen. */
+  readonly message: string;
+  /** What the person can do about "this-home", when anything. */
+  readonly advice?: string;
+  /** The hosted supernode's port on this computer. */
+  readonly port?: number;
+  /** How the router was asked: pcp, natpmp, upnp-igd1 or upnp-igd2. */
+  readonly method?: string;
+  /** address:port the router forwards to this computer's supernode. */
+  readonly publicAddress?: string;
+  /** address:port of this computer in its home network. */
+  readonly lanAddress?: string;
+  /** Why the router gives no usable mapping (types.ts MapFailureReason). */
+  readonly problem?: string;
+  /** The edge's own UDP port as mapped on the router and advertised to peers, address:port. */
+  readonly edgeMapped?: string;
+}
 
 /** `kith.log`: recent log lines, newest last; never contains keys or passwords. */
 export interface LogLine {

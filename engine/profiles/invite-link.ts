@@ -11,11 +11,16 @@ import { err, ok, type Result } from '../result.js';
 import { schema } from '../../shared/config/schema.js';
 import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';
+import { decodeAccess, encodeAccess, type InviteAccess } from './invite-access.js';
 
-/** What an invite carries: the settings whose schema option names an invite parameter (not this computer's own name). */
-export type InviteContents = Pick<NetworkSettings, InviteField>;
+/**
+ * What an invite carries: the settings whose schema option names an invite parameter (not this
+ * computer's own name), and for a network hosted on the inviter's computer the joining device's own
+ * login (invite-access.ts).
+ */
+export type InviteContents = Pick<NetworkSettings, InviteField> & { readonly access?: InviteAccess };
 
-export type InviteDecodeError = 'not-an-invite' | 'newer-version' | 'malformed' | 'unsafe';
+export type InviteDecodeError = 'not-an-invite' | 'newer-version' | 'malformed' | 'unsafe' | 'expired';
 
 export const INVITE_VERSION = 1;
 
@@ -53,6 +58,7 @@ export function encodeInvite(invite: InviteContents): string {
   for (const supernode of invite.supernodes) params.append(P.supernode, supernode);
   params.set(P.addressMode, invite.addressMode);
   if (invite.addressMode === 'static' && invite.address !== '') params.set(P.address, invite.address);
+  if (invite.access !== undefined) encodeAccess(params, invite.access);
   return `kith://join?${params.toString()}`;
 }
 
@@ -93,7 +99,7 @@ function chosen<T extends string>(words: readonly T[], value: string | null, fal
 }
 
 /** The settings in a link, or a plain-language reason it cannot be used. */
-export function decodeInvite(link: string): Result<InviteContents, InviteDecodeError> {
+export function decodeInvite(link: string, nowSeconds: number = Math.floor(Date.now() / 1000)): Result<InviteContents, InviteDecodeError> {
   const text = link.trim();
   if (text.length > MAX_LINK_LENGTH) return err('malformed', 'This link is too long to be a Kith invite.');
   if (!text.toLowerCase().startsWith('kith://join') || !URL.canParse(text)) {
@@ -132,7 +138,10 @@ export function decodeInvite(link: string): Result<InviteContents, InviteDecodeE
     const refused = parsed.ok ? checkTapAddress(parsed.value) : { message: 'it must be a.b.c.d/len, e.g. 10.0.0.1/24' };
     if (refused !== undefined) return err('unsafe', `The invite's address cannot be used: ${visibleText(refused.message)}.`);
   }
+  const access = decodeAccess(params, nowSeconds);
+  if (!access.ok) return access;
   return ok({
+    ...(access.value === undefined ? {} : { access: access.value }),
     community,
     key: params.get(P.key) ?? '',
     cipher,
@@ -166,5 +175,8 @@ export function inviteSummary(invite: InviteContents): InviteSummary {
           ? 'one from a DHCP server in the network'
           : 'one the supernode assigns',
     encryption: invite.key === '' ? 'none: traffic in this network is not encrypted.' : `${cipher}, with the key in the link.${header}`,
+    ...(invite.access === undefined
+      ? {}
+      : { access: `This computer joins as ${invite.access.user}; the invite works once, until ${new Date(invite.access.expires * 1000).toUTCString()}.` }),
   };
 }

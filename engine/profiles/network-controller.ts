@@ -7,11 +7,15 @@ import { isIPv4 } from 'node:net';
 import type { EdgeSession } from '../edge/api/edge-session.js';
 import type { Logger } from '../log.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { KithConfig } from '../config/schema.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import { decodeInvite, encodeInvite, inviteSummary } from './invite-link.js';
 import type { LogRing } from './log-ring.js';
 import { checkSettings, configWith, settingsOf } from './network-settings.js';
 import { runPing } from './ping.js';
+import { hostedElsewhere } from './reachability.js';
+import type { InvitedDevice } from './hosted-users.js';
+import type { InviteAccess } from './invite-access.js';
 import { profileNameFor, type ProfileStore } from './profile-store.js';
 
 /** The `kith.settings` event: which profile changed; the settings themselves hold the key. */
@@ -32,6 +36,20 @@ export interface NetworkControllerOptions {
   readonly logger: Logger;
   /** The desktop remembers the chosen profile for its next start; kith-edge is told by its argv. */
   readonly rememberActive?: boolean;
+  /** The desktop's hosting of networks (desktop/hosting.ts); kith-edge hosts nothing and maps nothing. */
+  readonly hosting?: HostingHooks;
+}
+
+/** What the desktop's hosting does for the controller. */
+export interface HostingHooks {
+  /** What a profile's config becomes before the edge runs it. */
+  prepare(profile: string, config: KithConfig): Promise<KithConfig>;
+  /** Where the active network can be reached from. */
+  reachability(): Reachability;
+  /** Addresses and a login for an invite to the network hosted here; undefined when it is hosted elsewhere. */
+  invite(wanted: string): Promise<Result<{ readonly supernodes: readonly string[]; readonly access: InviteAccess | undefined }, string> | undefined>;
+  devices(): InvitedDevice[];
+  removeDevice(name: string): Promise<boolean>;
 }
 
 export class NetworkController {
@@ -57,7 +75,7 @@ export class NetworkController {
     if (!checked.ok) return checked;
     const saved = await store.save(this.profile, checked.settings);
     if (!saved.ok) return { ok: false, errors: [{ message: `The settings cannot be saved: ${saved.detail ?? saved.error}.` }] };
-    const applied = await session.apply(configWith(session.config, checked.settings));
+    const applied = await session.apply(await this.prepared(this.profile, configWith(session.config, checked.settings)));
     if (!applied.ok) return { ok: false, errors: [{ message: `Saved, but the edge cannot use them: ${applied.detail ?? applied.error}.` }] };
     logger.normal(`settings of profile ${this.profile} saved and applied`);
     this.announce();
@@ -80,7 +98,7 @@ export class NetworkController {
     if (!(await store.list()).some((profile) => profile.name === name)) return err('unknown-profile', `There is no profile named "${name}".`);
     const loaded = store.load(name);
     if (!loaded.ok) return err('unusable', loaded.detail);
-    const applied = await session.apply(loaded.value);
+    const applied = await session.apply(await this.prepared(name, loaded.value));
     if (!applied.ok) return err('unusable', applied.detail);
     this.profile = name;
     if (this.options.rememberActive === true) await store.rememberActive(name);
@@ -89,41 +107,83 @@ export class NetworkController {
     return ok(this.view());
   }
 
-  invite(): Invite {
-    // This computer's own name (description) stays out of the invite.
+  /**
+   * A kith://join link for the active network. One hosted here names the addresses that can work
+   * for the receiver and carries a login of its own for the device (`device` names it); otherwise
+   * the network's own supernodes. This computer's own name (description) stays out of it.
+   */
+  async invite(device: string): Promise<Result<Invite, 'unusable'>> {
     const settings = settingsOf(this.options.session.config);
-    return { link: encodeInvite(settings), community: settings.community };
+    const hosted = await this.options.hosting?.invite(device);
+    if (hosted === undefined) return ok({ link: encodeInvite(settings), community: settings.community });
+    if (!hosted.ok) return err('unusable', hosted.detail ?? hosted.error);
+    const { supernodes, access } = hosted.value;
+    const link = encodeInvite({ ...settings, supernodes, ...(access === undefined ? {} : { access }) });
+    return ok({ link, community: settings.community, ...(access === undefined ? {} : { device: access.user, expires: new Date(access.expires * 1000).toISOString() }) });
   }
 
   /** The settings a link would give this computer, checked as any settings are, or why it cannot be used. */
-  private settingsFromInvite(link: string): Result<NetworkSettings, 'unusable'> {
+  private settingsFromInvite(link: string): Result<{ settings: NetworkSettings; access: InviteAccess | undefined }, 'unusable'> {
     const decoded = decodeInvite(link);
     if (!decoded.ok) return err('unusable', decoded.detail ?? 'This invite link cannot be used.');
-    // This computer keeps its own name; everything else comes from the link.
-    const { config } = this.options.session;
-    const checked = checkSettings(config, { ...decoded.value, description: settingsOf(config).description });
+    const { access, ...contents } = decoded.value;
+    // This computer keeps its own name, unless the invite gives it a login (whose user is the name).
+    const config = structuredClone(this.options.session.config);
+    config.auth.password = access?.password;
+    const checked = checkSettings(config, { ...contents, description: access?.user ?? settingsOf(config).description });
     if (!checked.ok) return err('unusable', `The invite cannot be used: ${checked.errors.map((error) => error.message).join(' ')}`);
-    return ok(checked.settings);
+    return ok({ settings: checked.settings, access });
   }
 
   /** What importing the link would do, for the confirmation before it; changes nothing. */
   describeInvite(link: string): InviteDescription {
-    const settings = this.settingsFromInvite(link);
-    return settings.ok ? { ok: true, summary: inviteSummary(settings.value) } : { ok: false, message: settings.detail ?? 'This invite link cannot be used.' };
+    const checked = this.settingsFromInvite(link);
+    return checked.ok ? { ok: true, summary: inviteSummary({ ...checked.value.settings, ...(checked.value.access === undefined ? {} : { access: checked.value.access }) }) } : { ok: false, message: checked.detail ?? 'This invite link cannot be used.' };
   }
 
-  /** A new profile from the link (named after its community), made active and connecting. */
+  /**
+   * The link's network as a profile, made active and connecting: a new one named after its
+   * community, or the one this computer already has for that community, updated.
+   */
   async importInvite(link: string): Promise<InviteImportResult> {
     const checked = this.settingsFromInvite(link);
     if (!checked.ok) return { ok: false, message: checked.detail ?? 'This invite link cannot be used.' };
+    const { settings, access } = checked.value;
     const { session, store } = this.options;
-    const name = await store.unusedName(profileNameFor(checked.value.community));
-    const saved = await store.save(name, checked.value);
+    const present = (await this.profiles()).find((profile) => profile.community === settings.community);
+    const name = present?.name ?? (await store.unusedName(profileNameFor(settings.community)));
+    const saved = await store.save(name, settings, [{ section: 'auth', option: 'password', values: access === undefined ? [] : [access.password] }]);
     if (!saved.ok) return { ok: false, message: `The new network cannot be saved: ${saved.detail ?? saved.error}.` };
-    const selected = await this.select(name);
+    const selected = present?.active === true ? await this.reapply(name) : await this.select(name);
     if (!selected.ok) return { ok: false, message: `The new network was saved as "${name}" but cannot start: ${selected.detail ?? selected.error}.` };
     await session.connect();
     return { ok: true, profile: name };
+  }
+
+  reachability(): Reachability {
+    return this.options.hosting?.reachability() ?? hostedElsewhere(settingsOf(this.options.session.config).supernodes, undefined);
+  }
+
+  devices(): InvitedDevice[] {
+    return this.options.hosting?.devices() ?? [];
+  }
+
+  removeDevice(name: string): Promise<boolean> {
+    return this.options.hosting?.removeDevice(name) ?? Promise.resolve(false);
+  }
+
+  private prepared(profile: string, config: KithConfig): Promise<KithConfig> {
+    return this.options.hosting?.prepare(profile, config) ?? Promise.resolve(config);
+  }
+
+  /** The active profile's file read and run again (an invite updated it). */
+  private async reapply(name: string): Promise<Result<SettingsView, SelectError>> {
+    const loaded = this.options.store.load(name);
+    if (!loaded.ok) return err('unusable', loaded.detail);
+    const applied = await this.options.session.apply(await this.prepared(name, loaded.value));
+    if (!applied.ok) return err('unusable', applied.detail);
+    this.announce();
+    return ok(this.view());
   }
 
   recentLog(): LogLine[] {

@@ -7,7 +7,8 @@ import { EDGE_TOPICS, type ManagedEdge } from '../edge/api/management.js';
 import { STATS_TOPICS, statsExtension } from '../edge/api/stats-topic.js';
 import { combineExtensions, defineMethod, RpcError, topic, type AnyManagementExtension, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
 import { err, ok, type Result } from '../result.js';
-import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, SettingsSetResult, SettingsView } from './api.js';
+import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
+import type { InvitedDevice } from './hosted-users.js';
 import type { NetworkController, SettingsChanged } from './network-controller.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,6 +33,12 @@ export function parseSettingsParams(raw: unknown): Result<[Partial<NetworkSettin
 function parseOneString(what: string) {
   return (raw: unknown): Result<[string], string> =>
     Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 8192 ? ok([raw[0]]) : err(`expecting [${what}]`);
+}
+
+/** `[]`, null or `[device name]`: the name the invited device joins with (default "device"). */
+function parseInviteParams(raw: unknown): Result<[string], string> {
+  if (raw === null || raw === undefined || (Array.isArray(raw) && raw.length === 0)) return ok(['device']);
+  return Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 64 ? ok([raw[0]]) : err('expecting [] or [device name of at most 64 characters]');
 }
 
 export function profileMethods(controller: NetworkController) {
@@ -63,9 +70,14 @@ export function profileMethods(controller: NetworkController) {
       },
     }),
     'kith.invite.create': defineMethod({
-      description: 'Kith: a kith://join link for the active network (includes the key)',
+      description: 'Kith: a kith://join link for the active network (includes the key); params [] or [device name] for a network hosted here',
       needsAuth: true,
-      handler: (): Invite => controller.invite(),
+      parseParams: parseInviteParams,
+      handler: async ([device]): Promise<Invite> => {
+        const invite = await controller.invite(device);
+        if (!invite.ok) throw new RpcError(409, invite.detail ?? invite.error);
+        return invite.value;
+      },
     }),
     'kith.invite.describe': defineMethod({
       description: 'Kith: what joining with a kith://join link would do (network, address, encryption), or why not; params [link]',
@@ -78,6 +90,25 @@ export function profileMethods(controller: NetworkController) {
       needsAuth: true,
       parseParams: parseOneString('invite link'),
       handler: ([link]): Promise<InviteImportResult> => controller.importInvite(link),
+    }),
+    'kith.reachability': defineMethod({
+      description: 'Kith: where the active network can be reached from (router port mapping), for the Invite screen',
+      needsAuth: true,
+      handler: (): Reachability => controller.reachability(),
+    }),
+    'kith.devices': defineMethod({
+      description: 'Kith: the devices invited into the network hosted here (joined, waiting or expired)',
+      needsAuth: true,
+      handler: (): InvitedDevice[] => controller.devices(),
+    }),
+    'kith.devices.remove': defineMethod({
+      description: "Kith: take an invited device's access to the network hosted here away; params [device name]",
+      needsAuth: true,
+      parseParams: parseOneString('device name'),
+      handler: async ([name]): Promise<{ removed: string }> => {
+        if (!(await controller.removeDevice(name))) throw new RpcError(404, `No device named "${name.slice(0, 40)}" was invited into this network.`);
+        return { removed: name };
+      },
     }),
     'kith.log': defineMethod({
       description: 'Kith: recent log lines, oldest first',

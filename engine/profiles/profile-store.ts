@@ -21,6 +21,7 @@ const EXTENSION = '.conf';
 /** Names the profile in use; a dot file, so never taken for a profile. */
 const ACTIVE_MARKER = '.active';
 const PASSWORD_FILE = '.management-password';
+const MAC_FILE = '.mac';
 /** Profile names become file names (and kith-edge session names): no path characters. */
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -76,10 +77,17 @@ function readDocument(path: string): Result<IniDocument, ProfileError> {
   return ok(document);
 }
 
-/** The document with the form's options replaced (or removed, when left at their default). */
-function withSettings(document: IniDocument, settings: NetworkSettings): IniDocument {
+/** One option's lines in a profile; no values = leave the option out. */
+export interface IniLines {
+  readonly section: string;
+  readonly option: string;
+  readonly values: readonly string[];
+}
+
+/** The document with these options replaced (or removed). */
+function withLines(document: IniDocument, lines: readonly IniLines[]): IniDocument {
   const next: IniDocument = new Map([...document].map(([section, options]) => [section, new Map(options)]));
-  for (const { section, option, values } of iniOptionsOf(settings)) {
+  for (const { section, option, values } of lines) {
     const options = next.get(section) ?? new Map<string, readonly string[]>();
     if (values.length === 0) options.delete(option);
     else options.set(option, values);
@@ -142,13 +150,18 @@ export class ProfileStore {
     return secrets.ok ? config : err('unreadable', secrets.detail);
   }
 
-  /** Writes the form's options into the profile, keeping every other option the file has. */
-  async save(name: string, settings: NetworkSettings): Promise<Result<string, ProfileError>> {
+  /** Writes the form's options (and `extra` ones) into the profile, keeping every other option the file has. */
+  save(name: string, settings: NetworkSettings, extra: readonly IniLines[] = []): Promise<Result<string, ProfileError>> {
+    return this.saveLines(name, [...iniOptionsOf(settings), ...extra]);
+  }
+
+  /** Writes these options into the profile, keeping every other option the file has. */
+  async saveLines(name: string, lines: readonly IniLines[]): Promise<Result<string, ProfileError>> {
     const path = this.pathOf(name);
     if (!path.ok) return path;
     const document = readDocument(path.value);
     if (!document.ok) return document;
-    const text = serialise(withSettings(document.value, settings));
+    const text = serialise(withLines(document.value, lines));
     if (!text.ok) return text;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -157,6 +170,28 @@ export class ProfileStore {
       return err('unwritable', `${path.value}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
     }
     return ok(path.value);
+  }
+
+  companionPath(name: string, kind: string): Result<string, ProfileError> {
+    const profile = this.pathOf(name);
+    return profile.ok ? ok(`${profile.value.slice(0, -EXTENSION.length)}.${kind}`) : profile;
+  }
+
+  /**
+   * A file that belongs to a profile, beside it as `<name>.<kind>` (e.g. the community file of a
+   * network hosted here), written as the profile is: 0600, whole or not at all.
+   */
+  async saveCompanion(name: string, kind: string, text: string): Promise<Result<string, ProfileError>> {
+    const companion = this.companionPath(name, kind);
+    if (!companion.ok) return companion;
+    const path = companion.value;
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeAtomically(path, text);
+    } catch (error) {
+      return err('unwritable', `${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
+    }
+    return ok(path);
   }
 
   /** The profile the desktop used last, if it still exists. */
@@ -182,6 +217,20 @@ export class ProfileStore {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await writeAtomically(file, `${password}\n`);
     return { password, file };
+  }
+
+  /**
+   * This computer's MAC in every network, made once (unicast, locally administered): the host of a
+   * network admits an invited device by the MAC it joined with, so it must not change with restarts.
+   */
+  async deviceMac(): Promise<string> {
+    const file = join(this.dir, MAC_FILE);
+    const existing = readFileSafely(file)?.trim();
+    if (existing !== undefined && /^02(:[0-9a-f]{2}){5}$/.test(existing)) return existing;
+    const mac = ['02', ...[...randomBytes(5)].map((byte) => byte.toString(16).padStart(2, '0'))].join(':');
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeAtomically(file, `${mac}\n`);
+    return mac;
   }
 
   /** `base`, or `base-2`, `base-3`… whichever has no file yet. */

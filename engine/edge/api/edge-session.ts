@@ -4,7 +4,7 @@
 // management server, the tray). The management layer sees it as a ManagedEdge.
 import type { KithConfig } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
-import type { IpSubnet } from '../../protocol/index.js';
+import type { IpSubnet, Socket } from '../../protocol/index.js';
 import { err, ok, type Result } from '../../result.js';
 import { Edge, type EdgeOptions } from '../edge.js';
 import { EdgeEvents, type EdgeEventMap } from './events.js';
@@ -73,6 +73,8 @@ export class EdgeSession implements ManagedEdge {
   private wanted = false;
   /** disconnect() took the address off the device: connect() puts it back. */
   private addressCleared = false;
+  /** The router's mapping of the edge's port; a restart keeps it until the host says otherwise. */
+  private mapped: Socket | undefined;
 
   private constructor(
     private readonly options: EdgeSessionOptions,
@@ -176,6 +178,12 @@ export class EdgeSession implements ManagedEdge {
     return ok(undefined);
   }
 
+  /** Edge.advertiseMapped, for this edge and the ones later settings start. */
+  advertiseMapped(socket: Socket | undefined): void {
+    this.mapped = socket;
+    this.edge.advertiseMapped(socket);
+  }
+
   /** Stops the edge (unregistering first), closes the port and cleans up the device. */
   async close(): Promise<void> {
     await this.edge.stop();
@@ -207,6 +215,7 @@ export class EdgeSession implements ManagedEdge {
         onAddressConfigured?.(address);
       },
     });
+    edge.advertiseMapped(this.mapped);
     for (const name of EVENT_NAMES) {
       edge.events.on(name, (...args: unknown[]) => (this.events.emit as (event: string, ...rest: unknown[]) => boolean)(name, ...args));
     }

@@ -189,6 +189,19 @@ export class HolePunch {
     }
     this.onSighting(outcome, fromSupernode);
     if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);
+    else if (!fromSupernode && !viaMulticast && outcome.kind !== 'new-peer' && outcome.kind !== 'moved') this.answerDirectRegister(outcome.record, socket);
+  }
+
+  /**
+   * A pending peer's REGISTER came straight to us (to the port our router maps, say): its NAT lets
+   * ours in now, so our REGISTER goes back at once with full TTL rather than waiting for the next
+   * punch, whose opener TTL would stop short of that NAT.
+   */
+  private answerDirectRegister(record: PeerRecord, socket: Socket): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p || ctx.peers.isKnown(record.mac)) return;
+    record.peerOpened = true;
+    this.sendRegister(record, RegisterCookie.Regular, socket);
   }
 
   /** §8.6 REGISTER_ACK → §8.7.3 path confirmation. */
@@ -217,15 +230,16 @@ export class HolePunch {
    */
   handlePeerInfo(message: PeerInfoMessage, supernodeSource: Socket): void {
     const { ctx } = this;
-    const socket = reportedSocket(message.socket, supernodeSource);
+    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
+    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
+    // A peer on its supernode's own computer registers from loopback; the socket its router maps for it is the one to use.
+    const socket = reportedSocket(message.socket, supernodeSource) ?? preferred;
     if (socket === undefined) return;
     const record = ctx.peers.pending.get(macKey(message.targetMac)) ?? ctx.peers.known.get(macKey(message.targetMac));
     if (record === undefined) return;
     const now = ctx.clock.nowMs();
     if (record.lastSentQuery === 0 || now - record.lastSentQuery > PEER_INFO_WINDOW_MS) return;
     record.relayRtt.replyReceived(now);
-    // §12 item 8: an advertised socket with port 0 (n3n head) is useless.
-    const preferred = message.preferredSocket !== undefined && message.preferredSocket.port !== 0 ? message.preferredSocket : undefined;
     const fresh = vouch(record, socket.address);
     if (preferred !== undefined) vouch(record, preferred.address);
     if (record.socketOrigin !== 'direct' || record.socket === undefined) {

@@ -58,8 +58,13 @@ export function registrationDue(standing: Standing, lastRegisterReq: number, now
   return now >= lastRegisterReq + intervalMs;
 }
 
-/** §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). */
+/**
+ * §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). A
+ * port the home router maps comes first: peers behind any NAT reach it directly, where the LAN
+ * address serves only peers in the same home (which multicast discovery finds as well).
+ */
 function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+  if (ctx.mappedSocket !== undefined) return ctx.mappedSocket;
   const address = ctx.settings.advertiseAddress;
   const port = ctx.transport?.localPort;
   return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
@@ -124,6 +129,14 @@ export class SupernodeRegistration {
   }
 
   /** §1.2: the TCP connection to the supernode dropped; wait for it again. */
+  /**
+   * What REGISTER_SUPER carries changed: once registering, send it again at the next tick rather than
+   * at the next refresh (a REGISTER_SUPER still awaiting its ACK carries the old contents).
+   */
+  registerSoon(): void {
+    if (this.phase === 'register') this.standing = 'due-now';
+  }
+
   connectionLost(): void {
     this.standing = 'awaiting-ack';
   }
@@ -369,7 +382,7 @@ export class SupernodeRegistration {
     const reason =
       ctx.settings.userPassword === undefined
         ? 'authentication rejected by supernode (MAC or address already in use)'
-        : 'authentication rejected by supernode (wrong user name or password)';
+        : "refused by the network's host: this device was removed, its invite was used by another device or has expired, or the user name or password is wrong";
     if (this.rejection === undefined) ctx.logger.error(reason);
     this.rejection = reason;
   }

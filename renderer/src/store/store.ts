@@ -172,7 +172,7 @@ export function createKithStore(client: KithClient): KithStore {
         }
         await refreshFull();
       },
-      createInvite: () => client.call('kith.invite.create'),
+      createInvite: () => client.call('kith.invite.create', ['device']),
       describeInvite: (link) => client.call('kith.invite.describe', [link]),
       importInvite: async (link) => {
         const result = await client.call('kith.invite.import', [link]);

@@ -1,0 +1,318 @@
+// Issue 12, first contact across two homes, at the engine level: the desktop engine (browser-main,
+// real TAP, real UDP) runs in a host behind a home router behind an ISP router; one home router
+// runs Debian's miniupnpd, the other maps nothing. The helper's engine hosts its first network and makes an invite; the parent's
+// engine imports it through the management API; both list the other as a direct peer with an RTT
+// and ping each other over the VPN. The mapping exists in miniupnpd while the helper runs and is
+// gone after it quits. Also: each mapping protocol alone, a router without mapping (reachable only
+// at home, no public address in the invite), removal of a device while a third stays, expired and
+// used invites, symmetric NAT on both sides, files 0600 and no secrets in the logs.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Reachability } from '../../engine/profiles/api.js';
+import { homeRouter, publicInternet } from './home-router.js';
+import type { HomeRouter, HomeRouterOptions, PublicInternet } from './home-router.js';
+import { assertAlive, observe, ping, REPO, RunDir, startProgram, waitFor } from './kith.js';
+import type { KithProcess } from './kith.js';
+import { netnsSkipReason, Topology } from './topology.js';
+import type { Host } from './topology.js';
+
+function skipReason(): string | undefined {
+  const netns = netnsSkipReason();
+  if (netns !== undefined) return netns;
+  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
+  return undefined;
+}
+const skip = skipReason();
+const BROWSER_MAIN = join(REPO, 'desktop', 'browser-main.ts');
+const MGMT_PORT = 5644;
+const START_MS = 30_000;
+/** Registration, punching and the router's answers on the shared 2-core machine. */
+const DIRECT_MS = 45_000;
+
+interface Engine {
+  readonly name: string;
+  readonly host: Host;
+  readonly profilesDir: string;
+  readonly proc: KithProcess;
+  /** curl's config file holding the management credentials, so they stay out of process arguments. */
+  readonly curlConfig: string;
+}
+
+interface StatusView {
+  readonly state: string;
+  readonly reason?: string;
+  readonly address?: string;
+  readonly description: string;
+  readonly supernode?: string;
+}
+
+interface PeerView {
+  readonly mac: string;
+  readonly path: 'direct' | 'relayed';
+  readonly rttMs?: number;
+  readonly description: string;
+}
+
+
+describe('netns: first contact across two homes', { skip, concurrency: false }, () => {
+  let topology: Topology | undefined;
+  let runDir: RunDir | undefined;
+  let internet: PublicInternet | undefined;
+  const figures: string[] = [];
+  after(async () => {
+    if (figures.length > 0) process.stderr.write(`first contact figures: ${figures.join(', ')}\n`);
+    await topology?.destroy();
+    runDir?.remove();
+  });
+
+  async function world(): Promise<{ topology: Topology; runDir: RunDir; internet: PublicInternet }> {
+    topology ??= Topology.create();
+    runDir ??= new RunDir(topology);
+    internet ??= await publicInternet(topology);
+    return { topology, runDir, internet };
+  }
+
+  /** A desktop engine in `host` with its own (fresh) profiles directory and a known management password. */
+  async function engine(name: string, host: Host): Promise<Engine> {
+    const { topology: t, runDir: r } = await world();
+    const profilesDir = r.file(`${name}-profiles`);
+    const password = `${name}-management-${Math.random().toString(36).slice(2)}`;
+    // As the desktop would make it (profile-store.ts managementPassword), known to the test.
+    mkdirSync(profilesDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(profilesDir, '.management-password'), `${password}\n`, { mode: 0o600 });
+    const curlConfig = r.file(`${name}.curl`);
+    writeFileSync(curlConfig, `user = "kith:${password}"\n`, { mode: 0o600 });
+    const proc = startProgram(t, r, host, name, { main: BROWSER_MAIN, args: ['--port', String(MGMT_PORT), '--reason', 'the netns tests drive it'], env: { KITH_PROFILES_DIR: profilesDir } });
+    const started: Engine = { name, host, profilesDir, proc, curlConfig };
+    await waitFor(`${name}'s engine`, async () => (assertAlive(proc), (await rpc(started, 'kith.status')) === undefined ? undefined : true), START_MS, 300);
+    return started;
+  }
+
+  /** A JSON-RPC call over the engine's loopback TCP, as a local client makes it; undefined on any failure. */
+  async function rpc(target: Engine, method: string, params: unknown = null): Promise<unknown> {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+    const reply = await topology!.tryExec(target.host.ns, 'curl', ['-s', '-m', '5', '-K', target.curlConfig, '-H', 'content-type: application/json', '--data-binary', body, `http://127.0.0.1:${MGMT_PORT}/v1`], 8_000);
+    if (reply.code !== 0) return undefined;
+    try {
+      const parsed = JSON.parse(reply.stdout) as { result?: unknown; error?: { message: string } };
+      return parsed.result ?? (parsed.error === undefined ? undefined : { rpcError: parsed.error.message });
+    } catch {
+      return undefined;
+    }
+  }
+
+  const status = async (target: Engine): Promise<StatusView | undefined> => (await rpc(target, 'kith.status')) as StatusView | undefined;
+  const peers = async (target: Engine): Promise<PeerView[]> => ((await rpc(target, 'kith.peers')) as PeerView[] | undefined) ?? [];
+
+  async function registered(target: Engine, community?: string): Promise<StatusView> {
+    return waitFor(
+      `${target.name} to register${community === undefined ? '' : ` in ${community}`}`,
+      async () => {
+        assertAlive(target.proc);
+        const view = await status(target);
+        const settings = community === undefined ? undefined : ((await rpc(target, 'kith.settings.get')) as { settings: { community: string } } | undefined);
+        return view?.state === 'registered' && view.address !== undefined && (community === undefined || settings?.settings.community === community) ? view : undefined;
+      },
+      DIRECT_MS,
+      500,
+    );
+  }
+
+  async function reachability(target: Engine): Promise<Reachability> {
+    return waitFor(`${target.name}'s router to answer`, async () => {
+      const report = (await rpc(target, 'kith.reachability')) as Reachability | undefined;
+      return report !== undefined && report.scope !== 'checking' ? report : undefined;
+    }, START_MS, 500);
+  }
+
+  async function directPeer(target: Engine, description: string): Promise<PeerView> {
+    let last: PeerView[] = [];
+    try {
+      return await waitFor(
+        `${target.name} to reach ${description} directly`,
+        async () => {
+          assertAlive(target.proc);
+          last = await peers(target);
+          return last.find((peer) => peer.description === description && peer.path === 'direct' && typeof peer.rttMs === 'number');
+        },
+        DIRECT_MS,
+        250,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; peers: ${JSON.stringify(last)}\n${target.proc.output().slice(-3000)}`);
+    }
+  }
+
+  const vpnAddress = (view: StatusView): string => (view.address ?? '').split('/')[0] ?? '';
+
+  /** Every file in a profiles directory is its owner's alone. */
+  function assertPrivateFiles(target: Engine): void {
+    for (const file of readdirSync(target.profilesDir)) {
+      const mode = statSync(join(target.profilesDir, file)).mode & 0o777;
+      assert.equal(mode, 0o600, `${target.name}: ${file} is ${mode.toString(8)}`);
+    }
+  }
+
+  /** No key or password of any profile (nor an invite's) in an engine's output. */
+  function assertNoSecretsLogged(target: Engine, extra: readonly string[]): void {
+    const secrets = [...extra];
+    for (const file of readdirSync(target.profilesDir).filter((name) => name.endsWith('.conf'))) {
+      const text = readFileSync(join(target.profilesDir, file), 'utf8');
+      for (const match of text.matchAll(/^(?:key|password) = (.+)$/gm)) secrets.push(match[1] ?? '');
+    }
+    secrets.push(readFileSync(join(target.profilesDir, '.management-password'), 'utf8').trim());
+    const output = target.proc.output();
+    for (const secret of secrets.filter((text) => text.length >= 8)) assert.ok(!output.includes(secret), `${target.name} logged a secret`);
+  }
+
+  const inviteParams = (link: string): URLSearchParams => new URL(link).searchParams;
+
+  async function home(role: string, options: HomeRouterOptions): Promise<{ router: HomeRouter; engine: Engine }> {
+    const { topology: t, internet: i } = await world();
+    const router = await homeRouter(t, i, role, { ...options, ispHop: true });
+    return { router, engine: await engine(role, router.host) };
+  }
+
+  /**
+   * The helper's engine (behind `helperRouter`) invites the parent's; returns both and the measured
+   * time from the parent's import to both seeing the other as direct.
+   */
+  async function firstContact(label: string, helperOptions: HomeRouterOptions, parentOptions: HomeRouterOptions): Promise<{ helper: { router: HomeRouter; engine: Engine }; parent: { router: HomeRouter; engine: Engine }; link: string }> {
+    const helper = await home(`h${label}`, helperOptions);
+    const helperStatus = await registered(helper.engine);
+    const report = await reachability(helper.engine);
+    assert.equal(report.scope, 'anywhere', JSON.stringify(report));
+    assert.equal(report.publicAddress, `${helper.router.wanAddress}:${report.port}`);
+    assert.match(report.message, /^From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) to this computer\.$/);
+    // miniupnpd holds the supernode's port (and, once the edge registered, the edge's own).
+    await waitFor('the mappings in miniupnpd', async () => ((await helper.router.natRules()).includes(`dport ${report.port}`) ? true : undefined), START_MS, 500);
+
+    const invite = (await rpc(helper.engine, 'kith.invite.create', ['parent'])) as { link: string; device: string } | undefined;
+    assert.ok(invite?.link !== undefined, JSON.stringify(invite));
+    const params = inviteParams(invite.link);
+    assert.deepEqual(params.getAll('sn'), [`${helper.router.wanAddress}:${report.port}`, `${helper.router.host.address}:${report.port}`]);
+    assert.equal(params.get('u'), 'parent');
+    assert.equal(params.get('cipher'), 'ChaCha20');
+    assert.equal(params.get('he'), '1');
+
+    const parent = await home(`p${label}`, parentOptions);
+    await registered(parent.engine);
+    const joinedAt = performance.now();
+    const imported = (await rpc(parent.engine, 'kith.invite.import', [invite.link])) as { ok: boolean; message?: string } | undefined;
+    assert.deepEqual(imported?.ok, true, JSON.stringify(imported));
+    const parentStatus = await registered(parent.engine, params.get('c') ?? '');
+    // Peers learn of each other from traffic (n3n's way): the first ping goes through the supernode
+    // and starts the punching; both then list the other as direct with an RTT.
+    const fromParent = await pingOver(parent.engine, vpnAddress(helperStatus));
+    const fromHelper = await pingOver(helper.engine, vpnAddress(parentStatus));
+    assert.ok(fromParent && fromHelper, 'ping over the VPN both ways');
+    const [atParent, atHelper] = await Promise.all([directPeer(parent.engine, helperStatus.description), directPeer(helper.engine, 'parent')]);
+    const ms = Math.round(performance.now() - joinedAt);
+    figures.push(`${label}: join→direct ${ms} ms (rtt ${atParent.rttMs?.toFixed(2)} / ${atHelper.rttMs?.toFixed(2)} ms)`);
+    observe(`${label}: join to direct both ways in ${ms} ms`);
+    return { helper, parent, link: invite.link };
+  }
+
+  async function pingOver(from: Engine, address: string): Promise<boolean> {
+    await waitFor(`${from.name} to ping ${address}`, async () => ((await ping(topology!, from.host.ns, address, 1)).ok ? true : undefined), DIRECT_MS, 200);
+    return (await ping(topology!, from.host.ns, address, 3)).ok;
+  }
+
+  it('the helper behind miniupnpd (UPnP, NAT-PMP, PCP) invites the parent behind a router without mapping: direct, ping, mapping gone after quit', async () => {
+    const { helper, parent, link } = await firstContact('all', { upnp: true, natpmp: true }, { upnp: false, natpmp: false, noDaemon: true });
+
+    // A used invite: a third computer cannot use the parent's link.
+    const third = await engine('third', (await homeRouter(topology!, internet!, 'third', { upnp: false, natpmp: false, noDaemon: true, ispHop: true })).host);
+    await registered(third);
+    assert.deepEqual(((await rpc(third, 'kith.invite.import', [link])) as { ok: boolean }).ok, true);
+    const refused = await waitFor('the used invite to be refused', async () => {
+      const view = await status(third);
+      return view?.state === 'error' && view.reason !== undefined ? view : undefined;
+    }, DIRECT_MS, 500);
+    assert.match(refused.reason ?? '', /^refused by the network's host: .*invite was used by another device/);
+
+    for (const engine of [helper.engine, parent.engine, third]) {
+      assertPrivateFiles(engine);
+      assertNoSecretsLogged(engine, [inviteParams(link).get('pw') ?? '', inviteParams(link).get('k') ?? '']);
+    }
+    await topology!.stop(helper.engine.proc.child, 15_000);
+    const rules = await helper.router.natRules();
+    assert.doesNotMatch(rules, /dnat/, `mappings left after quit:\n${rules}`);
+  });
+
+  it('a router without port mapping: reachable only in this home, and the invite has no public address', async () => {
+    const lonely = await home('lonely', { upnp: false, natpmp: false, noDaemon: true });
+    await registered(lonely.engine);
+    const report = await reachability(lonely.engine);
+    assert.equal(report.scope, 'this-home');
+    assert.equal(report.problem, 'no-mapping-protocol');
+    assert.match(report.message, /^Only from this home: your router does not allow port mapping\.$/);
+    const invite = (await rpc(lonely.engine, 'kith.invite.create', [])) as { link: string };
+    assert.deepEqual(inviteParams(invite.link).getAll('sn'), [`${lonely.router.host.address}:${report.port}`]);
+    await topology!.stop(lonely.engine.proc.child, 10_000);
+  });
+
+  for (const [label, options] of [
+    ['natpmp', { upnp: false, natpmp: true, only5351: 'natpmp' }],
+    ['pcp', { upnp: false, natpmp: true, only5351: 'pcp' }],
+    ['upnp', { upnp: true, natpmp: false }],
+  ] as const) {
+    it(`the same with miniupnpd offering only ${label}; disconnecting removes the edge's mapping`, async () => {
+      const { helper, parent } = await firstContact(label, options, { upnp: false, natpmp: false, noDaemon: true });
+      const report = await reachability(helper.engine);
+      const edgePort = report.edgeMapped?.split(':')[1] ?? 'none';
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${edgePort}\\b`));
+      assert.equal(await rpc(helper.engine, 'kith.disconnect'), 'stopped');
+      await waitFor("the edge's mapping to go", async () => (new RegExp(`dport ${edgePort}\\b`).test(await helper.router.natRules()) ? undefined : true), START_MS, 500);
+      // The supernode still runs here, so its port stays mapped.
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${report.port}\\b`));
+      await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);
+      assert.doesNotMatch(await helper.router.natRules(), /dnat/);
+    });
+  }
+
+  it('both homes behind symmetric NAT, one router with miniupnpd: direct', async () => {
+    const { helper, parent } = await firstContact('sym', { upnp: true, natpmp: true, symmetric: true }, { upnp: false, natpmp: false, noDaemon: true, symmetric: true });
+    await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);
+  });
+
+  it('removing a device: it can no longer register within 30 s while a third device stays connected', async () => {
+    const { helper, parent } = await firstContact('rm', { upnp: true, natpmp: true }, { upnp: false, natpmp: false, noDaemon: true });
+    const helperStatus = await registered(helper.engine);
+    const friendHome = await home('friend', { upnp: false, natpmp: false, noDaemon: true });
+    await registered(friendHome.engine);
+    const invite = (await rpc(helper.engine, 'kith.invite.create', ['friend'])) as { link: string };
+    assert.equal(((await rpc(friendHome.engine, 'kith.invite.import', [invite.link])) as { ok: boolean }).ok, true);
+    const friendStatus = await registered(friendHome.engine, inviteParams(invite.link).get('c') ?? '');
+    assert.ok(await pingOver(friendHome.engine, vpnAddress(helperStatus)));
+    assert.ok(await pingOver(helper.engine, vpnAddress(friendStatus)));
+    await directPeer(friendHome.engine, helperStatus.description);
+
+    const removedAt = performance.now();
+    assert.deepEqual(await rpc(helper.engine, 'kith.devices.remove', ['parent']), { removed: 'parent' });
+    const refused = await waitFor('the removed device to be refused', async () => {
+      const view = await status(parent.engine);
+      return view?.state === 'error' ? view : undefined;
+    }, 30_000, 500);
+    assert.match(refused.reason ?? '', /^refused by the network's host: this device was removed/);
+    figures.push(`removal→refused ${Math.round(performance.now() - removedAt)} ms`);
+    // The friend stayed registered throughout and still reaches the helper.
+    const friendView = await status(friendHome.engine);
+    assert.equal(friendView?.state, 'registered');
+    assert.ok(await pingOver(friendHome.engine, vpnAddress(helperStatus)));
+    const devices = (await rpc(helper.engine, 'kith.devices')) as { name: string; state: string }[];
+    assert.deepEqual(devices.map((device) => [device.name, device.state]), [['friend', 'joined']]);
+  });
+
+  it('an expired invite is refused with a plain message', async () => {
+    const { topology: t, internet: i } = await world();
+    const late = await engine('late', (await homeRouter(t, i, 'late', { upnp: false, natpmp: false, noDaemon: true, ispHop: true })).host);
+    await registered(late);
+    const link = `kith://join?v=1&c=sunny-otter-42&k=${'k'.repeat(32)}&cipher=ChaCha20&comp=none&he=1&sn=192.0.3.1%3A7654&addr=auto&u=late&pw=${'p'.repeat(24)}&exp=${Math.floor(Date.now() / 1000) - 60}`;
+    const result = (await rpc(late, 'kith.invite.import', [link])) as { ok: boolean; message: string };
+    assert.equal(result.ok, false);
+    assert.match(result.message, /^This invite expired on .+; ask for a new one\.$/);
+  });
+});
