@@ -42,7 +42,7 @@ describe('createDesktopState', () => {
     const fake = fakeEngine({
       'kith.status': { ok: true, result: status('registered') },
       'kith.peers': { ok: true, result: [peer('02:00:00:00:00:02')] },
-      'kith.profiles': { ok: true, result: [{ name: 'home', community: 'home', active: true }] },
+      'kith.profiles': { ok: true, result: [{ name: 'home', community: 'home', active: true, hosted: true }] },
     });
     const timers = manualTimers();
     const state = createDesktopState(timers.options);

@@ -61,6 +61,8 @@ export interface ProfileSummary {
   readonly name: string;
   readonly community: string;
   readonly active: boolean;
+  /** Its supernode runs on this computer: leaving it ends the network for the devices invited into it. */
+  readonly hosted: boolean;
 }
 
 /** `kith.invite.create`: everything needed to join, as a kith://join link. */

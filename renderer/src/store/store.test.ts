@@ -38,7 +38,7 @@ const ENGINE = {
   'kith.peers': () => [peer()],
   'kith.supernodes': () => [SUPERNODE],
   'kith.settings.get': () => SETTINGS,
-  'kith.profiles': () => [{ name: 'family', community: 'family', active: true }],
+  'kith.profiles': () => [{ name: 'family', community: 'family', active: true, hosted: false }],
   'kith.log': () => [{ time: 1, level: 'info', text: 'hello' }],
 };
 
