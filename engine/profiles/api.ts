@@ -8,6 +8,7 @@ import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
 
 export type { KithStatus } from '../edge/management.js';
 export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/views.js';
+export type { InvitedDevice } from './hosted-users.js';
 
 /** What kith-edge and the desktop serve: the edge's methods and the profile methods, one table. */
 export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;
