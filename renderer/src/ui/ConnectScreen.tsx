@@ -32,12 +32,14 @@ export function ConnectScreen() {
           {network.community !== network.name && network.community !== '' && <span className="muted"> · community {network.community}</span>}
         </p>
       )}
-      {refusedByHost(status) && (
+      {/* A refusal by the network's host replaces the summary: it says in words what happened. */}
+      {refusedByHost(status) ? (
         <p className="problem" role="alert">
           {refusalText(status?.community ?? '', connectedTo.includes(status?.community ?? ''))}
         </p>
+      ) : (
+        <p className="summary">{connectionSummary(status, peers.length, link === 'down')}</p>
       )}
-      <p className="summary">{connectionSummary(status, peers.length, link === 'down')}</p>
       <div className="card connect-card">
         <button type="button" className={`big-button ${button.label === 'Connect' ? 'primary' : 'secondary'}`} disabled={button.disabled} onClick={() => void (button.label === 'Connect' ? connect() : disconnect())}>
           {button.label}
