@@ -54,6 +54,8 @@ export interface HostingHooks {
   removeDevice(name: string): Promise<boolean>;
 }
 
+const NETWORK_NAME_RULE = 'A network name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.';
+
 export class NetworkController {
   readonly changes = new EventEmitter<{ changed: [SettingsChanged] }>();
   private profile: string;
@@ -117,7 +119,7 @@ export class NetworkController {
    */
   async create(name: string): Promise<ProfileChange> {
     const { store } = this.options;
-    if (!isValidProfileName(name)) return err('invalid-name', 'A network name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+    if (!isValidProfileName(name)) return err('invalid-name', NETWORK_NAME_RULE);
     if ((await store.list()).some((profile) => profile.name === name)) return err('name-taken', `There is already a network named "${name}".`);
     const saved = await store.save(name, newHostedNetwork(settingsOf(this.options.session.config).description));
     if (!saved.ok) return saved;
@@ -128,7 +130,7 @@ export class NetworkController {
 
   /** Another name for a network on this computer (its community, which its peers know, stays). */
   async rename(from: string, to: string): Promise<ProfileChange> {
-    if (!isValidProfileName(to)) return err('invalid-name', 'A network name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.');
+    if (!isValidProfileName(to)) return err('invalid-name', NETWORK_NAME_RULE);
     const renamed = await this.options.store.rename(from, to);
     if (!renamed.ok) return renamed;
     if (from === this.profile) {
