@@ -8,7 +8,7 @@
 // says it was removed. The time from pressing Join to "Direct" in the parent's window is printed.
 import { existsSync, readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { homeRouter, publicInternet, type HomeRouter } from '../netns/home-router.js';
+import { homeRouter, PUBLIC_V4_PREFIX, publicInternet, type HomeRouter, type PublicInternet } from '../netns/home-router.js';
 import { observe } from '../netns/kith.js';
 import { openScreen, peerRows, rpc, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
 import type { Desktop } from './harness.js';
@@ -33,12 +33,15 @@ test.describe('UI: first contact across two homes', () => {
   test.skip(skip !== undefined, skip);
   let world: UiWorld;
   let helperRouter: HomeRouter;
+  let internet: PublicInternet;
   let helper: Desktop;
   let parent: Desktop;
+  /** The invite the parent used, for the used-invite case. */
+  let usedLink = '';
 
   test.beforeAll(async () => {
     world = UiWorld.create();
-    const internet = await publicInternet(world.topology);
+    internet = await publicInternet(world.topology);
     helperRouter = await homeRouter(world.topology, internet, 'helper', { upnp: true, natpmp: true });
     const parentRouter = await homeRouter(world.topology, internet, 'parent', { upnp: false, natpmp: false, noDaemon: true });
     helper = await world.desktop('helper', helperRouter.host, { profiles: [] });
@@ -83,6 +86,7 @@ test.describe('UI: first contact across two homes', () => {
     await expect(helperPage.getByText(/It lets one computer, “parent-pc”, in, until/)).toBeVisible();
     await shot(helperPage, 'contact-invite');
     const link = await linkBox.inputValue();
+    usedLink = link;
     const community = new URL(link).searchParams.get('c') ?? '';
     expect(new URL(link).searchParams.getAll('sn')[0]).toMatch(new RegExp(`^${helperRouter.wanAddress.replace(/\./g, '\\.')}:\\d+$`));
     const helperStatus = (await rpc(world, helper, 'kith.status')) as StatusView;
@@ -144,5 +148,29 @@ test.describe('UI: first contact across two homes', () => {
     await expect(helperPage.getByRole('status').filter({ hasText: 'Removed “parent-pc” from this network.' })).toBeVisible();
     await expect(parentPage.getByRole('alert')).toContainText(`This computer was removed from “${community}” by the computer that hosts it.`, { timeout: 30_000 });
     await shot(parentPage, 'contact-removed');
+  });
+
+  test('a used invite and a host that does not answer are explained in the joining window', async () => {
+    expect(usedLink).not.toBe('');
+    const thirdRouter = await homeRouter(world.topology, internet, 'third', { upnp: false, natpmp: false, noDaemon: true });
+    const third = await world.desktop('third', thirdRouter.host, { profiles: [] });
+    const page = await world.openUi(third);
+    await expect(statusLine(page)).toHaveText(/Connected/, { timeout: CONTACT_MS });
+    await openScreen(page, 'Invite');
+    await page.getByRole('textbox', { name: 'Invite to join' }).fill(usedLink);
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(page.getByRole('status', { name: 'Joining' })).toContainText('refused this computer: the invite was already used by another device or has expired', { timeout: CONTACT_MS });
+    await shot(page, 'contact-invite-used');
+
+    // An invite whose meeting point does not answer (nothing listens at that public address).
+    const silent = new URL(usedLink);
+    silent.searchParams.set('c', 'quiet-pond-11');
+    silent.searchParams.delete('sn');
+    silent.searchParams.append('sn', `${PUBLIC_V4_PREFIX}.250:7654`);
+    for (const param of ['u', 'pw', 'exp']) silent.searchParams.delete(param);
+    await page.getByRole('textbox', { name: 'Invite to join' }).fill(silent.toString());
+    await expect(page.getByLabel('What joining this network does')).toContainText('quiet-pond-11');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect(page.getByRole('status', { name: 'Joining' })).toHaveText(/^Not reachable yet: the computer that hosts “quiet-pond-11” does not answer\./, { timeout: CONTACT_MS });
   });
 });

@@ -15,6 +15,9 @@ export interface ContactLine {
  */
 const REFUSED_BY_HOST = /^refused by the network's host/;
 
+/** How long joining may go unanswered before the window says the host does not answer. */
+export const NO_ANSWER_MS = 15_000;
+
 type StatusWords = Pick<KithStatus, 'state' | 'reason' | 'community'>;
 
 /** Whether the network's host refused this computer's login. */
@@ -35,10 +38,15 @@ export function refusalText(community: string, wasConnected: boolean): string {
 /**
  * After Join: where the joining stands, from the edge's state in the joined network and the peers
  * it knows. `community` is the invite's network; until the window's status names it, the switch
- * is still under way.
+ * is still under way. `waitedMs`: the time since Join was pressed.
  */
-export function joinProgress(community: string, status: StatusWords | undefined, peers: readonly PeerView[], wasConnected: boolean): ContactLine {
-  const reaching: ContactLine = { tone: 'progress', text: `Reaching the computer that hosts “${community}”…` };
+export function joinProgress(community: string, status: StatusWords | undefined, peers: readonly PeerView[], wasConnected: boolean, waitedMs: number): ContactLine {
+  const notReachable: ContactLine = {
+    tone: 'problem',
+    text: `Not reachable yet: the computer that hosts “${community}” does not answer. It may be switched off, or its router does not let computers outside its home in. Kith keeps trying.`,
+  };
+  // The edge keeps "connecting" while its first registrations go unanswered: after a while that is no answer.
+  const reaching: ContactLine = waitedMs >= NO_ANSWER_MS ? notReachable : { tone: 'progress', text: `Reaching the computer that hosts “${community}”…` };
   if (status === undefined || status.community !== community) return reaching;
   switch (status.state) {
     case 'registered': {
@@ -50,10 +58,7 @@ export function joinProgress(community: string, status: StatusWords | undefined,
     case 'error':
       return { tone: 'problem', text: refusedByHost(status) ? refusalText(community, wasConnected) : `Could not join: ${status.reason ?? 'unknown error'}` };
     case 'no-supernode':
-      return {
-        tone: 'problem',
-        text: `Not reachable yet: the computer that hosts “${community}” does not answer. It may be switched off, or its router does not let computers outside its home in. Kith keeps trying.`,
-      };
+      return notReachable;
     case 'stopped':
       return { tone: 'problem', text: `Joined “${community}”, but this computer is disconnected: press Connect on the Connect screen.` };
     case 'connecting':

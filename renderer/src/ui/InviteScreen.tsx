@@ -5,6 +5,7 @@ import { joinProgress } from '../model/contact.js';
 import { qrDataUrl } from '../model/qr.js';
 import { copyText } from './desktop.js';
 import { useKith } from './store-context.js';
+import { useNow } from './use-now.js';
 
 /** While the router is being asked, the report is read again this often, this many times at most. */
 const CHECK_AGAIN_MS = 1500;
@@ -21,7 +22,8 @@ export function InviteScreen() {
   const [link, setLink] = useState('');
   const [joining, setJoining] = useState(false);
   const [joined, setJoined] = useState<InviteImportResult | undefined>(undefined);
-  const [joinedCommunity, setJoinedCommunity] = useState<string | undefined>(undefined);
+  /** The network being joined and when Join was pressed. */
+  const [joinedCommunity, setJoinedCommunity] = useState<{ name: string; since: number } | undefined>(undefined);
   // What the pasted link would do, from the engine, shown before Join; Join waits for it.
   const [pasted, setPasted] = useState<{ link: string; description: InviteDescription } | undefined>(undefined);
   const trimmed = link.trim();
@@ -52,7 +54,7 @@ export function InviteScreen() {
   const onJoin = async (): Promise<void> => {
     setJoining(true);
     setJoined(undefined);
-    setJoinedCommunity(summary?.community);
+    setJoinedCommunity(summary === undefined ? undefined : { name: summary.community, since: Date.now() });
     try {
       setJoined(await importInvite(trimmed));
     } catch (error) {
@@ -157,7 +159,7 @@ export function InviteScreen() {
             Could not join: {joined.message}
           </p>
         )}
-        {joined?.ok === true && joinedCommunity !== undefined && <JoinProgress community={joinedCommunity} />}
+        {joined?.ok === true && joinedCommunity !== undefined && <JoinProgress community={joinedCommunity.name} since={joinedCommunity.since} />}
       </div>
     </section>
   );
@@ -206,12 +208,13 @@ function ReachabilityReport() {
 }
 
 /** After Join: reaching the host, connected (and to whom, how), or why not, as the engine reports it. */
-function JoinProgress({ community }: { community: string }) {
+function JoinProgress({ community, since }: { community: string; since: number }) {
+  const now = useNow(1000);
   const status = useKith((s) => s.status);
   const peersByMac = useKith((s) => s.peers);
   const connectedTo = useKith((s) => s.connectedTo);
   const peers = useMemo(() => Object.values(peersByMac), [peersByMac]);
-  const line = joinProgress(community, status, peers, connectedTo.includes(community));
+  const line = joinProgress(community, status, peers, connectedTo.includes(community), now - since);
   return (
     <p className={line.tone === 'done' ? 'saved' : line.tone === 'problem' ? 'problem' : 'muted'} role="status" aria-label="Joining">
       {line.text}
