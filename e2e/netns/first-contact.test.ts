@@ -1,6 +1,6 @@
 // Issue 12, first contact across two homes, at the engine level: the desktop engine (browser-main,
-// real TAP, real UDP) runs in a host behind a home router; one router runs Debian's miniupnpd, the
-// other maps nothing. The helper's engine hosts its first network and makes an invite; the parent's
+// real TAP, real UDP) runs in a host behind a home router behind an ISP router; one home router
+// runs Debian's miniupnpd, the other maps nothing. The helper's engine hosts its first network and makes an invite; the parent's
 // engine imports it through the management API; both list the other as a direct peer with an RTT
 // and ping each other over the VPN. The mapping exists in miniupnpd while the helper runs and is
 // gone after it quits. Also: each mapping protocol alone, a router without mapping (reachable only
@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Reachability } from '../../engine/profiles/api.js';
 import { homeRouter, publicInternet } from './home-router.js';
 import type { HomeRouter, HomeRouterOptions, PublicInternet } from './home-router.js';
 import { assertAlive, observe, ping, REPO, RunDir, startProgram, waitFor } from './kith.js';
@@ -54,16 +55,6 @@ interface PeerView {
   readonly description: string;
 }
 
-interface ReachabilityView {
-  readonly scope: string;
-  readonly message: string;
-  readonly port?: number;
-  readonly method?: string;
-  readonly publicAddress?: string;
-  readonly lanAddress?: string;
-  readonly problem?: string;
-  readonly edgeMapped?: string;
-}
 
 describe('netns: first contact across two homes', { skip, concurrency: false }, () => {
   let topology: Topology | undefined;
@@ -129,9 +120,9 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     );
   }
 
-  async function reachability(target: Engine): Promise<ReachabilityView> {
+  async function reachability(target: Engine): Promise<Reachability> {
     return waitFor(`${target.name}'s router to answer`, async () => {
-      const report = (await rpc(target, 'kith.reachability')) as ReachabilityView | undefined;
+      const report = (await rpc(target, 'kith.reachability')) as Reachability | undefined;
       return report !== undefined && report.scope !== 'checking' ? report : undefined;
     }, START_MS, 500);
   }
@@ -180,7 +171,7 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
 
   async function home(role: string, options: HomeRouterOptions): Promise<{ router: HomeRouter; engine: Engine }> {
     const { topology: t, internet: i } = await world();
-    const router = await homeRouter(t, i, role, options);
+    const router = await homeRouter(t, i, role, { ...options, ispHop: true });
     return { router, engine: await engine(role, router.host) };
   }
 
@@ -233,7 +224,7 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     const { helper, parent, link } = await firstContact('all', { upnp: true, natpmp: true }, { upnp: false, natpmp: false, noDaemon: true });
 
     // A used invite: a third computer cannot use the parent's link.
-    const third = await engine('third', (await homeRouter(topology!, internet!, 'third', { upnp: false, natpmp: false, noDaemon: true })).host);
+    const third = await engine('third', (await homeRouter(topology!, internet!, 'third', { upnp: false, natpmp: false, noDaemon: true, ispHop: true })).host);
     await registered(third);
     assert.deepEqual(((await rpc(third, 'kith.invite.import', [link])) as { ok: boolean }).ok, true);
     const refused = await waitFor('the used invite to be refused', async () => {
@@ -268,8 +259,15 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     ['pcp', { upnp: false, natpmp: true, only5351: 'pcp' }],
     ['upnp', { upnp: true, natpmp: false }],
   ] as const) {
-    it(`the same with miniupnpd offering only ${label}`, async () => {
+    it(`the same with miniupnpd offering only ${label}; disconnecting removes the edge's mapping`, async () => {
       const { helper, parent } = await firstContact(label, options, { upnp: false, natpmp: false, noDaemon: true });
+      const report = await reachability(helper.engine);
+      const edgePort = report.edgeMapped?.split(':')[1] ?? 'none';
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${edgePort}\\b`));
+      assert.equal(await rpc(helper.engine, 'kith.disconnect'), 'stopped');
+      await waitFor("the edge's mapping to go", async () => (new RegExp(`dport ${edgePort}\\b`).test(await helper.router.natRules()) ? undefined : true), START_MS, 500);
+      // The supernode still runs here, so its port stays mapped.
+      assert.match(await helper.router.natRules(), new RegExp(`dport ${report.port}\\b`));
       await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);
       assert.doesNotMatch(await helper.router.natRules(), /dnat/);
     });
@@ -287,7 +285,9 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     await registered(friendHome.engine);
     const invite = (await rpc(helper.engine, 'kith.invite.create', ['friend'])) as { link: string };
     assert.equal(((await rpc(friendHome.engine, 'kith.invite.import', [invite.link])) as { ok: boolean }).ok, true);
-    await registered(friendHome.engine, inviteParams(invite.link).get('c') ?? '');
+    const friendStatus = await registered(friendHome.engine, inviteParams(invite.link).get('c') ?? '');
+    assert.ok(await pingOver(friendHome.engine, vpnAddress(helperStatus)));
+    assert.ok(await pingOver(helper.engine, vpnAddress(friendStatus)));
     await directPeer(friendHome.engine, helperStatus.description);
 
     const removedAt = performance.now();
@@ -308,7 +308,7 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
 
   it('an expired invite is refused with a plain message', async () => {
     const { topology: t, internet: i } = await world();
-    const late = await engine('late', (await homeRouter(t, i, 'late', { upnp: false, natpmp: false, noDaemon: true })).host);
+    const late = await engine('late', (await homeRouter(t, i, 'late', { upnp: false, natpmp: false, noDaemon: true, ispHop: true })).host);
     await registered(late);
     const link = `kith://join?v=1&c=sunny-otter-42&k=${'k'.repeat(32)}&cipher=ChaCha20&comp=none&he=1&sn=192.0.3.1%3A7654&addr=auto&u=late&pw=${'p'.repeat(24)}&exp=${Math.floor(Date.now() / 1000) - 60}`;
     const result = (await rpc(late, 'kith.invite.import', [link])) as { ok: boolean; message: string };

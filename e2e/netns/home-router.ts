@@ -55,6 +55,12 @@ export interface HomeRouterOptions {
   readonly noDaemon?: boolean;
   /** Symmetric NAT: a random source port per connection (iptables' MASQUERADE --random). */
   readonly symmetric?: boolean;
+  /**
+   * An ISP router between the home router and the Internet, as homes have: the WAN address stays
+   * public (a point-to-point link, the ISP answering ARP for it on the Internet side), and a
+   * hole-punching opener's short TTL ends there instead of at the other home's router. IPv4 only.
+   */
+  readonly ispHop?: boolean;
 }
 
 export interface HomeRouter {
@@ -88,8 +94,23 @@ export async function homeRouter(topology: Topology, internet: PublicInternet, r
   const lan = `10.79.${n}`;
   const lan6 = `${PUBLIC_V6_PREFIX}:${n}`;
   const port = `ph${n}`;
-  await topology.link(routerNs, 'wan', `${wanAddress}/${wanLength}`, internet.ns, port, undefined);
-  await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
+  if (options.ispHop === true) {
+    // The ISP's own address on the Internet side (.100+N) and toward the home (.150+N).
+    const ispNs = await topology.namespace(`${role}isp`);
+    const ispUp = `${PUBLIC_V4_PREFIX}.${100 + n}`;
+    const ispDown = `${PUBLIC_V4_PREFIX}.${150 + n}`;
+    await topology.link(ispNs, 'inet', `${ispUp}/24`, internet.ns, port, undefined);
+    await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
+    await topology.link(routerNs, 'wan', undefined, ispNs, 'home', undefined);
+    await topology.exec(routerNs, 'ip', ['addr', 'add', wanAddress, 'peer', ispDown, 'dev', 'wan']);
+    await topology.exec(ispNs, 'ip', ['addr', 'add', ispDown, 'peer', wanAddress, 'dev', 'home']);
+    await topology.exec(ispNs, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.inet.proxy_arp=1']);
+    await topology.exec(ispNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
+    await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', ispDown]);
+  } else {
+    await topology.link(routerNs, 'wan', `${wanAddress}/${wanLength}`, internet.ns, port, undefined);
+    await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
+  }
   await topology.link(routerNs, 'lan', `${lan}.1/24`, hostNs, 'eth0', `${lan}.2/24`);
   const ip6 = (ns: string, ...args: string[]): Promise<string> => topology.exec(ns, 'ip', ['-6', ...args]);
   await ip6(routerNs, 'addr', 'add', `${wanAddress6}/64`, 'dev', 'wan', 'nodad');
@@ -98,7 +119,7 @@ export async function homeRouter(topology: Topology, internet: PublicInternet, r
   await topology.exec(hostNs, 'ip', ['route', 'add', 'default', 'via', `${lan}.1`]);
   await ip6(hostNs, 'route', 'add', 'default', 'via', `${lan6}::1`);
   await ip6(internet.far.ns, 'route', 'add', `${lan6}::/64`, 'via', wanAddress6);
-  if (options.wan !== 'cgnat') await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
+  if (options.wan !== 'cgnat' && options.ispHop !== true) await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
   await topology.exec(routerNs, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
   const dir = mkdtempSync(join(tmpdir(), `kith-miniupnpd-${topology.run}-`));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });

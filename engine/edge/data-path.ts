@@ -179,7 +179,11 @@ export class DataPath {
     if (!stampAccepted(ctx, opened.stamp, holder, true)) return;
     if (ctx.registration.lastSup === 0 || macEquals(message.srcMac, ctx.mac)) return;
     const now = ctx.clock.nowMs();
-    const socket = (fromSupernode ? reportedSocket(message.socket, source) : undefined) ?? source;
+    const reported = fromSupernode ? reportedSocket(message.socket, source) : undefined;
+    // A peer on its supernode's own computer is reported at loopback, useless here: it keeps the
+    // socket PEER_INFO gave it (the one its router maps), rather than taking the supernode's.
+    const kept = fromSupernode && reported === undefined && message.socket !== undefined ? ctx.peers.get(message.srcMac)?.socket : undefined;
+    const socket = reported ?? kept ?? source;
     const outcome = ctx.peers.sighting({
       fromSupernode,
       viaMulticast: false,

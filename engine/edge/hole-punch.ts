@@ -223,6 +223,19 @@ export class HolePunch {
     }
     this.onSighting(outcome, fromSupernode);
     if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);
+    else if (!fromSupernode && !viaMulticast && outcome.kind !== 'new-peer' && outcome.kind !== 'moved') this.answerDirectRegister(outcome.record, socket);
+  }
+
+  /**
+   * A pending peer's REGISTER came straight to us (to the port our router maps, say): its NAT lets
+   * ours in now, so our REGISTER goes back at once with full TTL rather than waiting for the next
+   * punch, whose opener TTL would stop short of that NAT.
+   */
+  private answerDirectRegister(record: PeerRecord, socket: Socket): void {
+    const { ctx } = this;
+    if (!ctx.settings.allowP2p || ctx.peers.isKnown(record.mac)) return;
+    record.peerOpened = true;
+    this.sendRegister(record, RegisterCookie.Regular, socket);
   }
 
   /** §8.6 REGISTER_ACK → §8.7.3 path confirmation. */

@@ -9,6 +9,8 @@ import type { MapResult, Transport } from './types.js';
 interface Held {
   readonly transport: Transport;
   readonly port: number;
+  /** The router's answer, while it is being asked. */
+  readonly asked: Promise<MapResult>;
   result: MapResult | undefined;
 }
 
@@ -22,14 +24,20 @@ export class HeldMappings {
     });
   }
 
-  /** Maps `port` under `name` (again only if it changed); resolves with the router's answer. */
+  /**
+   * Maps `port` under `name` (again only if it changed); resolves with the router's answer. A second
+   * call for the same port while the router is asked waits for that answer: two requests would make
+   * one router mapping, and giving one back would delete the other's.
+   */
   async hold(name: string, transport: Transport, port: number): Promise<MapResult> {
     const previous = this.held.get(name);
-    if (previous !== undefined && previous.transport === transport && previous.port === port && previous.result !== undefined) return previous.result;
-    await this.release(name);
-    const entry: Held = { transport, port, result: undefined };
+    if (previous !== undefined && previous.transport === transport && previous.port === port) return previous.asked;
+    // The entry is in place before anything is awaited, so a call meanwhile finds it.
+    const released = this.release(name);
+    const asked = released.then(() => this.mapper.map({ transport, internalPort: port }));
+    const entry: Held = { transport, port, asked, result: undefined };
     this.held.set(name, entry);
-    const result = await this.mapper.map({ transport, internalPort: port });
+    const result = await asked;
     // Released (or held on another port) while the router answered: give the mapping back.
     if (this.held.get(name) !== entry) {
       if (result.ok) await this.mapper.remove(result.value.id);

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseCommunityList } from '../../supernode/community-file.js';
 import { HostedUsers, INVITE_LIFETIME_SECONDS, userPublicKey } from './hosted-users.js';
 import { ProfileStore } from './profile-store.js';
 
@@ -34,11 +33,10 @@ describe('users of a network hosted here', () => {
     assert.ok(!text.includes(access.value.password));
     // The community file the supernode reads: n3n's format, the host and both invites.
     const community = users.communityFile('sunny-otter-42', HOST, NOW);
-    const parsed = parseCommunityList(community, 'home.community');
-    assert.ok(parsed.ok);
-    assert.deepEqual(parsed.value.warnings, []);
+    const lines = community.split('\n');
+    assert.equal(lines[0], 'sunny-otter-42');
     assert.deepEqual(
-      parsed.value.fixed[0]?.users.map((user) => user.name),
+      lines.slice(1, -1).map((line) => /^\* (\S{1,15}) [0-9A-Za-z+-]{43}$/.exec(line)?.[1]),
       ['desk', 'Mum-s-laptop', 'desk-2'],
     );
     assert.ok(community.includes(`* Mum-s-laptop ${userPublicKey('Mum-s-laptop', access.value.password)}\n`));
