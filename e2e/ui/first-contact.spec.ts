@@ -1,4 +1,5 @@
-// Issue 12's proof in the windows: two homes on a simulated Internet (e2e/netns/home-router.ts).
+// Issue 12's proof in the windows: two homes on a simulated Internet (e2e/netns/home-router.ts),
+// each home router behind an ISP router hop.
 // The helper sits behind a router running miniupnpd, the parent behind one without port mapping;
 // each runs the desktop engine in browser mode with a fresh profiles directory, so each hosts its
 // own first network. The helper's Invite screen says the network can be reached from anywhere and
@@ -42,8 +43,8 @@ test.describe('UI: first contact across two homes', () => {
   test.beforeAll(async () => {
     world = UiWorld.create();
     internet = await publicInternet(world.topology);
-    helperRouter = await homeRouter(world.topology, internet, 'helper', { upnp: true, natpmp: true });
-    const parentRouter = await homeRouter(world.topology, internet, 'parent', { upnp: false, natpmp: false, noDaemon: true });
+    helperRouter = await homeRouter(world.topology, internet, 'helper', { upnp: true, natpmp: true, ispHop: true });
+    const parentRouter = await homeRouter(world.topology, internet, 'parent', { upnp: false, natpmp: false, noDaemon: true, ispHop: true });
     helper = await world.desktop('helper', helperRouter.host, { profiles: [] });
     parent = await world.desktop('parent', parentRouter.host, { profiles: [] });
   });
@@ -152,7 +153,7 @@ test.describe('UI: first contact across two homes', () => {
 
   test('a used invite and a host that does not answer are explained in the joining window', async () => {
     expect(usedLink).not.toBe('');
-    const thirdRouter = await homeRouter(world.topology, internet, 'third', { upnp: false, natpmp: false, noDaemon: true });
+    const thirdRouter = await homeRouter(world.topology, internet, 'third', { upnp: false, natpmp: false, noDaemon: true, ispHop: true });
     const third = await world.desktop('third', thirdRouter.host, { profiles: [] });
     const page = await world.openUi(third);
     await expect(statusLine(page)).toHaveText(/Connected/, { timeout: CONTACT_MS });
