@@ -168,8 +168,8 @@ describe('desktop host', () => {
     assert.deepEqual(await host.call('kith.profiles'), {
       ok: true,
       result: [
-        { name: 'home', community: 'home', active: false },
-        { name: 'office', community: 'office', active: true },
+        { name: 'home', community: 'home', active: false, hosted: true },
+        { name: 'office', community: 'office', active: true, hosted: false },
       ],
     });
     assert.deepEqual(await host.call('kith.invite.import', ['kith://nonsense']), { ok: true, result: { ok: false, message: 'This is not a Kith invite link (it should start with kith://join?).' } });
@@ -188,5 +188,37 @@ describe('desktop host', () => {
     const ping = await host.call('kith.ping', ['10.1.2.3']);
     assert.deepEqual(ping, { ok: false, code: 400, message: '10.1.2.3 is not the VPN address of a known peer' });
     assert.equal((await host.call('kith.ping', ['not an address'])).ok, false);
+  });
+
+  it('adds, renames and deletes networks; the active one is left for another first, the last one stays', async () => {
+    const names = (reply: Awaited<ReturnType<DesktopHost['call']>>): string[] => {
+      assert.ok(reply.ok, reply.ok ? '' : reply.message);
+      return (reply.result as { name: string; active: boolean }[]).map(({ name, active }) => (active ? `${name}*` : name));
+    };
+    const added = await host.call('kith.profiles.create', ['garden']);
+    assert.deepEqual(names(added), ['garden', 'home*', 'office']);
+    const garden = new ProfileStore(join(dir, 'profiles')).load('garden');
+    assert.ok(garden.ok);
+    assert.equal(garden.value.community.cipher, 'ChaCha20');
+    assert.equal(garden.value.connection.description, 'desk2');
+    assert.equal((await stat(join(dir, 'profiles', 'garden.conf'))).mode & 0o777, 0o600);
+    assert.deepEqual(await host.call('kith.profiles.create', ['garden']), { ok: false, code: 409, message: 'There is already a network named "garden".' });
+    assert.equal((await host.call('kith.profiles.create', ['../garden'])).ok, false);
+
+    assert.deepEqual(names(await host.call('kith.profiles.rename', ['garden', 'shed'])), ['home*', 'office', 'shed']);
+    assert.deepEqual(await host.call('kith.profiles.rename', ['nowhere', 'x']), { ok: false, code: 404, message: 'There is no network named "nowhere".' });
+    // Renaming the active network keeps it active and running under the new name.
+    assert.deepEqual(names(await host.call('kith.profiles.rename', ['home', 'house'])), ['house*', 'office', 'shed']);
+    assert.equal(((await host.call('kith.settings.get')) as { result: SettingsView }).result.profile, 'house');
+    assert.equal(host.session.settings.communityName, 'home');
+
+    assert.deepEqual(names(await host.call('kith.profiles.delete', ['shed'])), ['house*', 'office']);
+    assert.deepEqual(names(await host.call('kith.profiles.delete', ['house'])), ['office*']);
+    assert.equal(host.session.settings.communityName, 'office');
+    assert.deepEqual(await host.call('kith.profiles.delete', ['office']), {
+      ok: false,
+      code: 409,
+      message: 'This is the only network on this computer: add or join another one before leaving it.',
+    });
   });
 });

@@ -75,7 +75,7 @@ describe('createDesktopState with the engine in this process', () => {
     assert.equal(state.get().engine, 'running');
     assert.equal(state.get().status?.state, 'registered');
     assert.equal(state.get().status?.community, COMMUNITY);
-    assert.deepEqual(state.get().profiles, [{ name: 'home', community: COMMUNITY, active: true }]);
+    assert.deepEqual(state.get().profiles, [{ name: 'home', community: COMMUNITY, active: true, hosted: true }]);
     assert.deepEqual(state.get().peers, []);
     assert.deepEqual([...calls].sort(), ['kith.profiles', 'kith.status']);
 

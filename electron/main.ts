@@ -16,6 +16,7 @@ import { ICONS_DIR, PRELOAD_PATH, RENDERER_INDEX } from './paths.js';
 import { indexUrl, isAppPage } from './security-policy.js';
 import { createTray, type KithTray } from './tray.js';
 import type { TrayAction } from './tray-state.js';
+import { switchAnswered, switchQuestion } from './network-switch.js';
 import { createWindowManager, hardenSession, hardenWebContents } from './window.js';
 
 const APP_INDEX_URL = indexUrl(RENDERER_INDEX);
@@ -95,9 +96,15 @@ function run(): void {
       case 'disconnect':
         void engine((client) => client.call('kith.disconnect')).then(report('disconnect'));
         return;
-      case 'use-profile':
-        void engine((client) => client.call('kith.profiles.select', [action.name])).then(report(`switch to ${action.name}`));
+      case 'use-profile': {
+        // Asked first: the computers of the live network lose this one (network-switch.ts).
+        const question = switchQuestion(state.get(), action.name);
+        if (question === undefined) return;
+        void dialog
+          .showMessageBox(question)
+          .then(({ response }) => (switchAnswered(response) ? engine((client) => client.call('kith.profiles.select', [action.name])).then(report(`switch to ${action.name}`)) : undefined));
         return;
+      }
       case 'copy':
         clipboard.writeText(action.text);
         return;

@@ -80,8 +80,8 @@ describe('trayMenu', () => {
       snapshot({
         status: status('registered'),
         profiles: [
-          { name: 'home', community: 'home', active: true },
-          { name: 'work', community: 'acme-net', active: false },
+          { name: 'home', community: 'home', active: true, hosted: false },
+          { name: 'work', community: 'acme-net', active: false, hosted: false },
         ],
       }),
     );

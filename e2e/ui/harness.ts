@@ -311,7 +311,7 @@ export function fileState(path: string): { text: string; mode: number } {
 }
 
 /** Opens one of the window's screens by its navigation item (a tab in the screens' tablist). */
-export async function openScreen(page: Page, screen: 'Connect' | 'Peers' | 'Supernodes' | 'Network settings' | 'Invite' | 'Diagnostics'): Promise<void> {
+export async function openScreen(page: Page, screen: 'Connect' | 'Peers' | 'Supernodes' | 'Networks' | 'Network settings' | 'Invite' | 'Diagnostics'): Promise<void> {
   await page.getByRole('tab', { name: screen, exact: true }).click();
 }
 

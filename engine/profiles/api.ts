@@ -10,6 +10,7 @@ import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
 
 export type { KithStatus } from '../edge/api/management.js';
 export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/api/views.js';
+export type { InvitedDevice } from './hosted-users.js';
 
 /** What kith-edge and the desktop serve: the edge's methods and the profile methods, one table. */
 export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;
@@ -42,6 +43,8 @@ export interface ProfileSummary {
   readonly name: string;
   readonly community: string;
   readonly active: boolean;
+  /** Its supernode runs on this computer: leaving it ends the network for the devices invited into it. */
+  readonly hosted: boolean;
 }
 
 /** `kith.invite.create`: everything needed to join, as a kith://join link. */

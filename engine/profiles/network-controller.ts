@@ -16,7 +16,8 @@ import { runPing } from './ping.js';
 import { hostedElsewhere } from './reachability.js';
 import type { InvitedDevice } from './hosted-users.js';
 import type { InviteAccess } from './invite-access.js';
-import { profileNameFor, type ProfileStore } from './profile-store.js';
+import { HOSTED_SUPERNODE_HOST, newHostedNetwork } from './new-network.js';
+import { isValidProfileName, profileNameFor, type ProfileChangeError, type ProfileStore } from './profile-store.js';
 
 /** The `kith.settings` event: which profile changed; the settings themselves hold the key. */
 export interface SettingsChanged {
@@ -25,6 +26,7 @@ export interface SettingsChanged {
 }
 
 export type SelectError = 'unknown-profile' | 'unusable';
+export type ProfileChange = Result<ProfileSummary[], ProfileChangeError | 'unusable' | 'only-network'>;
 export type PingError = 'not-a-peer';
 
 export interface NetworkControllerOptions {
@@ -51,6 +53,8 @@ export interface HostingHooks {
   devices(): InvitedDevice[];
   removeDevice(name: string): Promise<boolean>;
 }
+
+const NETWORK_NAME_RULE = 'A network name is 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit.';
 
 export class NetworkController {
   readonly changes = new EventEmitter<{ changed: [SettingsChanged] }>();
@@ -86,10 +90,12 @@ export class NetworkController {
     const files = await this.options.store.list();
     const summaries = files.map(({ name }) => {
       const loaded = this.options.store.load(name);
-      return { name, community: loaded.ok ? (loaded.value.community.name ?? '') : '', active: name === this.profile };
+      const config = loaded.ok ? loaded.value : undefined;
+      return { name, community: config?.community.name ?? '', active: name === this.profile, hosted: config !== undefined && hostedHere(config) };
     });
     // kith-edge may run from defaults alone, with no file yet.
-    if (!summaries.some((summary) => summary.active)) summaries.unshift({ name: this.profile, community: this.options.session.settings.communityName, active: true });
+    if (!summaries.some((summary) => summary.active))
+      summaries.unshift({ name: this.profile, community: this.options.session.settings.communityName, active: true, hosted: hostedHere(this.options.session.config) });
     return summaries;
   }
 
@@ -105,6 +111,57 @@ export class NetworkController {
     logger.normal(`switched to profile ${name}`);
     this.announce();
     return ok(this.view());
+  }
+
+  /**
+   * A new network hosted here, encrypted (new-network.ts), under the name the person gave it; this
+   * computer keeps its name in it. It stays inactive until chosen: switching is the person's call.
+   */
+  async create(name: string): Promise<ProfileChange> {
+    const { store } = this.options;
+    if (!isValidProfileName(name)) return err('invalid-name', NETWORK_NAME_RULE);
+    if ((await store.list()).some((profile) => profile.name === name)) return err('name-taken', `There is already a network named "${name}".`);
+    const saved = await store.save(name, newHostedNetwork(settingsOf(this.options.session.config).description));
+    if (!saved.ok) return saved;
+    this.options.logger.normal(`network ${name} added`);
+    this.announce();
+    return ok(await this.profiles());
+  }
+
+  /** Another name for a network on this computer (its community, which its peers know, stays). */
+  async rename(from: string, to: string): Promise<ProfileChange> {
+    if (!isValidProfileName(to)) return err('invalid-name', NETWORK_NAME_RULE);
+    const renamed = await this.options.store.rename(from, to);
+    if (!renamed.ok) return renamed;
+    if (from === this.profile) {
+      this.profile = to;
+      if (this.options.rememberActive === true) await this.options.store.rememberActive(to);
+      // The hosting follows the profile's files: its supernode restarts with the moved ones.
+      const applied = await this.reapply(to);
+      if (!applied.ok) return applied;
+    }
+    this.options.logger.normal(`network ${from} renamed ${to}`);
+    this.announce();
+    return ok(await this.profiles());
+  }
+
+  /**
+   * Leaves a network (deletes its profile, key and, for one hosted here, its invited devices). The
+   * active one is left for another network first; the last one stays, so the edge has something to run.
+   */
+  async remove(name: string): Promise<ProfileChange> {
+    const { store } = this.options;
+    if (name === this.profile) {
+      const other = (await store.list()).find((profile) => profile.name !== name);
+      if (other === undefined) return err('only-network', 'This is the only network on this computer: add or join another one before leaving it.');
+      const selected = await this.select(other.name);
+      if (!selected.ok) return err('unusable', selected.detail);
+    }
+    const removed = await store.remove(name);
+    if (!removed.ok) return removed;
+    this.options.logger.normal(`network ${name} deleted`);
+    this.announce();
+    return ok(await this.profiles());
   }
 
   /**
@@ -200,4 +257,9 @@ export class NetworkController {
   private announce(): void {
     this.changes.emit('changed', { profile: this.profile, community: this.options.session.settings.communityName });
   }
+}
+
+/** Whether the network meets at a supernode on this computer (the desktop hosts it). */
+function hostedHere(config: KithConfig): boolean {
+  return config.community.supernode.some(({ host }) => host === HOSTED_SUPERNODE_HOST);
 }

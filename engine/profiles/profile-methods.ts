@@ -9,7 +9,7 @@ import { combineExtensions, defineMethod, RpcError, topic, type AnyManagementExt
 import { err, ok, type Result } from '../result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import type { InvitedDevice } from './hosted-users.js';
-import type { NetworkController, SettingsChanged } from './network-controller.js';
+import type { NetworkController, ProfileChange, SettingsChanged } from './network-controller.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -33,6 +33,17 @@ export function parseSettingsParams(raw: unknown): Result<[Partial<NetworkSettin
 function parseOneString(what: string) {
   return (raw: unknown): Result<[string], string> =>
     Array.isArray(raw) && raw.length === 1 && typeof raw[0] === 'string' && raw[0].length <= 8192 ? ok([raw[0]]) : err(`expecting [${what}]`);
+}
+
+/** `[name, new name]`. */
+function parseTwoStrings(raw: unknown): Result<[string, string], string> {
+  return Array.isArray(raw) && raw.length === 2 && raw.every((item) => typeof item === 'string' && item.length <= 256) ? ok([raw[0] as string, raw[1] as string]) : err('expecting [name, new name]');
+}
+
+/** The networks after a change, or the change's refusal as an RPC error (404 for an unknown one). */
+function changed(result: ProfileChange): ProfileSummary[] {
+  if (result.ok) return result.value;
+  throw new RpcError(result.error === 'unknown-profile' ? 404 : 409, result.detail ?? result.error);
 }
 
 /** `[]`, null or `[device name]`: the name the invited device joins with (default "device"). */
@@ -68,6 +79,24 @@ export function profileMethods(controller: NetworkController) {
         if (!selected.ok) throw new RpcError(selected.error === 'unknown-profile' ? 404 : 409, selected.detail ?? selected.error);
         return selected.value;
       },
+    }),
+    'kith.profiles.create': defineMethod({
+      description: 'Kith: add a new encrypted network hosted on this computer (not yet active); params [name]',
+      needsAuth: true,
+      parseParams: parseOneString('network name'),
+      handler: async ([name]): Promise<ProfileSummary[]> => changed(await controller.create(name)),
+    }),
+    'kith.profiles.rename': defineMethod({
+      description: 'Kith: rename a network on this computer (its community name stays); params [name, new name]',
+      needsAuth: true,
+      parseParams: parseTwoStrings,
+      handler: async ([from, to]): Promise<ProfileSummary[]> => changed(await controller.rename(from, to)),
+    }),
+    'kith.profiles.delete': defineMethod({
+      description: 'Kith: leave a network and delete it from this computer (the active one after switching to another); params [name]',
+      needsAuth: true,
+      parseParams: parseOneString('network name'),
+      handler: async ([name]): Promise<ProfileSummary[]> => changed(await controller.remove(name)),
     }),
     'kith.invite.create': defineMethod({
       description: 'Kith: a kith://join link for the active network (includes the key); params [] or [device name] for a network hosted here',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,26 @@ describe('profile store', () => {
     assert.deepEqual((await store.list()).map((profile) => profile.name), ['edge', 'office', 'quoted']);
     assert.equal(await store.unusedName('office'), 'office-2');
     assert.equal(await store.unusedName('home'), 'home');
+  });
+
+  it('renames and deletes a profile together with its companion files, never over another one', async () => {
+    assert.ok((await store.save('moving', office)).ok);
+    assert.ok((await store.saveCompanion('moving', 'users', '[]\n')).ok);
+    // A profile whose name starts like the companions' is another profile and stays.
+    assert.ok((await store.save('moving.users', office)).ok);
+    assert.deepEqual(await store.rename('moving', 'office'), { ok: false, error: 'name-taken', detail: 'There is already a network named "office".' });
+    assert.deepEqual(await store.rename('absent', 'new'), { ok: false, error: 'unknown-profile', detail: 'There is no network named "absent".' });
+    assert.equal((await store.rename('moving', '../out')).ok, false);
+    assert.ok((await store.rename('moving', 'moved')).ok);
+    assert.equal(await readFile(join(store.dir, 'moved.users'), 'utf8'), '[]\n');
+    assert.equal((await stat(join(store.dir, 'moved.conf'))).mode & 0o777, 0o600);
+    assert.equal(existsSync(join(store.dir, 'moving.conf')), false);
+    assert.ok((await store.remove('moved')).ok);
+    assert.equal(existsSync(join(store.dir, 'moved.conf')), false);
+    assert.equal(existsSync(join(store.dir, 'moved.users')), false);
+    assert.ok(existsSync(join(store.dir, 'moving.users.conf')));
+    assert.equal((await store.remove('moved')).ok, false);
+    assert.ok((await store.remove('moving.users')).ok);
   });
 
   it('derives profile names and directories per platform', () => {

@@ -16,6 +16,11 @@ import type { NetworkSettings } from './api.js';
 import { iniOptionsOf } from './network-settings.js';
 
 export type ProfileError = 'invalid-name' | 'unreadable' | 'unwritable';
+export type ProfileChangeError = ProfileError | 'unknown-profile' | 'name-taken';
+
+/** The files that belong to a profile beside it (`<name>.<kind>`): they move and go with it. */
+export const PROFILE_COMPANIONS = ['community', 'users'] as const;
+export type CompanionKind = (typeof PROFILE_COMPANIONS)[number];
 
 const EXTENSION = '.conf';
 /** Names the profile in use; a dot file, so never taken for a profile. */
@@ -172,7 +177,7 @@ export class ProfileStore {
     return ok(path.value);
   }
 
-  companionPath(name: string, kind: string): Result<string, ProfileError> {
+  companionPath(name: string, kind: CompanionKind): Result<string, ProfileError> {
     const profile = this.pathOf(name);
     return profile.ok ? ok(`${profile.value.slice(0, -EXTENSION.length)}.${kind}`) : profile;
   }
@@ -181,7 +186,7 @@ export class ProfileStore {
    * A file that belongs to a profile, beside it as `<name>.<kind>` (e.g. the community file of a
    * network hosted here), written as the profile is: 0600, whole or not at all.
    */
-  async saveCompanion(name: string, kind: string, text: string): Promise<Result<string, ProfileError>> {
+  async saveCompanion(name: string, kind: CompanionKind, text: string): Promise<Result<string, ProfileError>> {
     const companion = this.companionPath(name, kind);
     if (!companion.ok) return companion;
     const path = companion.value;
@@ -192,6 +197,43 @@ export class ProfileStore {
       return err('unwritable', `${path}: ${(error as NodeJS.ErrnoException).code ?? 'cannot write'}`);
     }
     return ok(path);
+  }
+
+  /** The profile's file and its companions under a new name; never over another profile. */
+  async rename(from: string, to: string): Promise<Result<string, ProfileChangeError>> {
+    const [source, target] = [this.pathOf(from), this.pathOf(to)];
+    if (!source.ok) return source;
+    if (!target.ok) return target;
+    const names = new Set((await this.list()).map((profile) => profile.name));
+    if (!names.has(from)) return err('unknown-profile', `There is no network named "${from}".`);
+    if (names.has(to)) return err('name-taken', `There is already a network named "${to}".`);
+    try {
+      await rename(source.value, target.value);
+      for (const kind of PROFILE_COMPANIONS) {
+        const [old, moved] = [this.companionPath(from, kind), this.companionPath(to, kind)];
+        if (old.ok && moved.ok && existsSync(old.value)) await rename(old.value, moved.value);
+      }
+    } catch (error) {
+      return err('unwritable', `${target.value}: ${(error as NodeJS.ErrnoException).code ?? 'cannot rename'}`);
+    }
+    return ok(target.value);
+  }
+
+  /** Deletes the profile's file and its companions (its key, its community file and invited users). */
+  async remove(name: string): Promise<Result<string, ProfileChangeError>> {
+    const path = this.pathOf(name);
+    if (!path.ok) return path;
+    if (!(await this.list()).some((profile) => profile.name === name)) return err('unknown-profile', `There is no network named "${name}".`);
+    try {
+      for (const kind of PROFILE_COMPANIONS) {
+        const companion = this.companionPath(name, kind);
+        if (companion.ok) await rm(companion.value, { force: true });
+      }
+      await rm(path.value);
+    } catch (error) {
+      return err('unwritable', `${path.value}: ${(error as NodeJS.ErrnoException).code ?? 'cannot delete'}`);
+    }
+    return ok(path.value);
   }
 
   /** The profile the desktop used last, if it still exists. */

@@ -36,7 +36,7 @@ function fakeClient(answers: Record<string, (params: unknown) => unknown>) {
 const ENGINE = {
   'kith.status': () => STATUS,
   'kith.settings.get': () => SETTINGS,
-  'kith.profiles': () => [{ name: 'family', community: 'family', active: true }],
+  'kith.profiles': () => [{ name: 'family', community: 'family', active: true, hosted: false }],
   'kith.log': () => [{ time: 1, level: 'info', text: 'hello' }],
 };
 

@@ -11,11 +11,13 @@ import type {
   Invite,
   InviteDescription,
   InviteImportResult,
+  InvitedDevice,
   KithStatus,
   LogLine,
   NetworkSettings,
   PingResult,
   ProfileSummary,
+  Reachability,
   SettingsSetResult,
   SettingsView,
   SupernodeView,
@@ -41,6 +43,8 @@ export interface KithState {
   readonly switching: boolean;
   readonly actionProblem: string | undefined;
   readonly transport: 'ipc' | 'http';
+  /** The communities this window saw the edge registered in: a later refusal there is a removal. */
+  readonly connectedTo: readonly string[];
 }
 
 export interface KithActions {
@@ -52,7 +56,15 @@ export interface KithActions {
   readonly disconnect: () => Promise<void>;
   readonly saveSettings: (changes: Partial<NetworkSettings>) => Promise<SettingsSetResult>;
   readonly selectProfile: (name: string) => Promise<void>;
-  readonly createInvite: () => Promise<Invite>;
+  /** An invite; for a network hosted here `device` names the invited computer (its own login). */
+  readonly createInvite: (device?: string) => Promise<Invite>;
+  readonly reachability: () => Promise<Reachability>;
+  readonly devices: () => Promise<InvitedDevice[]>;
+  readonly removeDevice: (name: string) => Promise<void>;
+  /** Network (profile) changes; each refreshes the settings and the list, and throws a refusal's message. */
+  readonly createNetwork: (name: string) => Promise<void>;
+  readonly renameNetwork: (from: string, to: string) => Promise<void>;
+  readonly deleteNetwork: (name: string) => Promise<void>;
   /** What importing the link would do (kith.invite.describe), for the confirmation before Join. */
   readonly describeInvite: (link: string) => Promise<InviteDescription>;
   readonly importInvite: (link: string) => Promise<InviteImportResult>;
@@ -104,8 +116,19 @@ export function createKithStore(client: KithClient): KithStore {
 
     const refreshStatus = async (): Promise<void> => {
       const status = await attempt(() => client.call('kith.status'));
-      if (status.ok) set({ link: 'up', problem: undefined, status: status.value });
-      else linkFailed(status.error);
+      if (!status.ok) {
+        linkFailed(status.error);
+        return;
+      }
+      // Networks this window has seen connected: a later refusal by their host is then a removal.
+      const { state, community } = status.value;
+      const connectedTo = get().connectedTo;
+      set({
+        link: 'up',
+        problem: undefined,
+        status: status.value,
+        ...(state === 'registered' && community !== '' && !connectedTo.includes(community) ? { connectedTo: [...connectedTo, community] } : {}),
+      });
     };
 
     const refreshSettings = async (): Promise<void> => {
@@ -145,6 +168,7 @@ export function createKithStore(client: KithClient): KithStore {
       switching: false,
       actionProblem: undefined,
       transport: client.transport,
+      connectedTo: [],
 
       start: () =>
         client.listen(KITH_TOPICS, onEvent, (link) => {
@@ -172,7 +196,24 @@ export function createKithStore(client: KithClient): KithStore {
         }
         await refreshFull();
       },
-      createInvite: () => client.call('kith.invite.create', ['device']),
+      createInvite: (device) => client.call('kith.invite.create', [device === undefined || device.trim() === '' ? 'device' : device.trim()]),
+      reachability: () => client.call('kith.reachability'),
+      devices: () => client.call('kith.devices'),
+      removeDevice: async (name) => {
+        await client.call('kith.devices.remove', [name]);
+      },
+      createNetwork: async (name) => {
+        await client.call('kith.profiles.create', [name]);
+        await refreshSettings();
+      },
+      renameNetwork: async (from, to) => {
+        await client.call('kith.profiles.rename', [from, to]);
+        await refreshSettings();
+      },
+      deleteNetwork: async (name) => {
+        await client.call('kith.profiles.delete', [name]);
+        await refreshFull();
+      },
       describeInvite: (link) => client.call('kith.invite.describe', [link]),
       importInvite: async (link) => {
         const result = await client.call('kith.invite.import', [link]);

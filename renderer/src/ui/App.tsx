@@ -5,6 +5,7 @@ import { ConnectScreen } from './ConnectScreen.js';
 import { DiagnosticsScreen } from './DiagnosticsScreen.js';
 import { InviteScreen } from './InviteScreen.js';
 import { Nav, panelId, tabId, type Screen } from './Nav.js';
+import { NetworksScreen } from './NetworksScreen.js';
 import { PeersScreen } from './PeersScreen.js';
 import { SettingsScreen } from './SettingsScreen.js';
 import { StoreContext, useKith } from './store-context.js';
@@ -37,6 +38,7 @@ function Shell() {
         {screen === 'Connect' && <ConnectScreen />}
         {screen === 'Peers' && <PeersScreen />}
         {screen === 'Supernodes' && <SupernodesScreen />}
+        {screen === 'Networks' && <NetworksScreen />}
         {screen === 'Network settings' && <SettingsScreen />}
         {screen === 'Invite' && <InviteScreen />}
         {screen === 'Diagnostics' && <DiagnosticsScreen />}

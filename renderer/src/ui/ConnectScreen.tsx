@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { answeringPeers, connectButton, connectionSummary, formatRtt, pathSentence, peerName } from '../model/format.js';
+import { refusalText, refusedByHost } from '../model/contact.js';
 import { sortPeers } from '../model/peers-table.js';
 import { StartAtLogin } from './StartAtLogin.js';
 import { useKith } from './store-context.js';
@@ -16,6 +17,8 @@ export function ConnectScreen() {
   const actionProblem = useKith((s) => s.actionProblem);
   const connect = useKith((s) => s.connect);
   const disconnect = useKith((s) => s.disconnect);
+  const network = useKith((s) => s.profiles.find((profile) => profile.active));
+  const connectedTo = useKith((s) => s.connectedTo);
   const button = connectButton(status?.state, switching);
   // The TAP keeps its address after a disconnect, but nobody can reach it there until reconnected.
   const address = status?.state === 'stopped' ? undefined : status?.address;
@@ -26,7 +29,20 @@ export function ConnectScreen() {
   return (
     <section aria-labelledby="connect-heading">
       <h2 id="connect-heading">Connect</h2>
-      <p className="summary">{connectionSummary(status, peers.length, link === 'down')}</p>
+      {network !== undefined && (
+        <p className="active-network">
+          Network: <strong>{network.name}</strong>
+          {network.community !== network.name && network.community !== '' && <span className="muted"> · community {network.community}</span>}
+        </p>
+      )}
+      {/* A refusal by the network's host replaces the summary: it says in words what happened. */}
+      {refusedByHost(status) ? (
+        <p className="problem" role="alert">
+          {refusalText(status?.community ?? '', connectedTo.includes(status?.community ?? ''))}
+        </p>
+      ) : (
+        <p className="summary">{connectionSummary(status, peers.length, link === 'down')}</p>
+      )}
       <div className="card connect-card">
         <button type="button" className={`big-button ${button.label === 'Connect' ? 'primary' : 'secondary'}`} disabled={button.disabled} onClick={() => void (button.label === 'Connect' ? connect() : disconnect())}>
           {button.label}

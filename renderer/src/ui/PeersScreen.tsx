@@ -5,6 +5,7 @@ import { formatAgo, formatBytes, formatRtt, pathSentence, peerName, peersEmptyTe
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
 import { ActionsMenu } from './ActionsMenu.js';
 import { copyText, openExternal, platformName } from './desktop.js';
+import { DevicesCard } from './DevicesCard.js';
 import { useKith } from './store-context.js';
 import { useNow } from './use-now.js';
 
@@ -115,6 +116,7 @@ export function PeersScreen() {
           )}
         </div>
       )}
+      <DevicesCard />
     </section>
   );
 }

@@ -15,6 +15,7 @@ import {
   type SettingsDraft,
 } from '../model/settings-form.js';
 import { useKith } from './store-context.js';
+import { useNetworkSwitch } from './use-network-switch.js';
 
 export function SettingsScreen() {
   const view = useKith((s) => s.settings);
@@ -30,14 +31,15 @@ export function SettingsScreen() {
 
 function ProfileSwitcher() {
   const profiles = useKith((s) => s.profiles);
-  const select = useKith((s) => s.selectProfile);
+  const { request, question } = useNetworkSwitch();
   const active = profiles.find((profile) => profile.active);
   if (profiles.length === 0) return null;
   return (
     <div className="toolbar">
+      {question}
       <label className="inline">
         <span>Network</span>
-        <select value={active?.name ?? ''} onChange={(event) => void select(event.target.value)}>
+        <select value={active?.name ?? ''} onChange={(event) => request(event.target.value)}>
           {profiles.map((profile) => (
             <option key={profile.name} value={profile.name}>
               {profile.name === profile.community ? profile.name : `${profile.name} (${profile.community})`}
