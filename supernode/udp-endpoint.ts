@@ -11,7 +11,7 @@ import { isIPv4 } from 'node:net';
 import { openUdpBatch } from '../native/udp.js';
 import type { UdpBatchSocket, UdpError, UdpFamily } from '../native/udp.js';
 import { socketFromAddress, socketFromAddressBytes } from '../engine/protocol/index.js';
-import { addressBytes, dgramTarget } from '../engine/protocol/address.js';
+import { dgramTarget, parseAddress } from '../engine/protocol/address.js';
 import type { SockAddr } from '../engine/config/values.js';
 import { udpRoute } from './route.js';
 import type { Route } from './route.js';
@@ -25,7 +25,7 @@ export interface UdpEndpoint {
   address(): AddressInfo;
   /** Sends to IPv6 addresses are impossible (DNS lookups of peers ask for IPv4 then). */
   readonly ipv4Only: boolean;
-  /** To route.socket, from route.local where the socket can choose. */
+  /** To route.socket, from route.local where the socket can choose; bytes may be reused once this returns. */
   send(route: Route, bytes: Uint8Array): void;
   close(): Promise<void>;
 }
@@ -52,10 +52,51 @@ const isZero = (bytes: Uint8Array, at: number): boolean => {
   return true;
 };
 
+const sameBytes16 = (a: Uint8Array, b: Uint8Array, at: number): boolean => {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[at + i]) return false;
+  return true;
+};
+
+/** Sources remembered (their routes); a full cache starts over, so hostile sources cost bounded memory. */
+const MAX_CACHED_SOURCES = 65_536;
+/** Distinct local addresses shared between routes (a host has a handful). */
+const MAX_SHARED_LOCALS = 64;
+
+/**
+ * The route of each recent IPv4 source (with the local address it spoke to), so a datagram from a
+ * known edge costs no address text, socket or route object: edges' records hold the same route.
+ * IPv6 sources get a fresh route per datagram.
+ */
+class SourceRoutes {
+  private readonly byIpv4 = new Map<number, Route & { kind: 'udp' }>();
+  private readonly locals: Uint8Array[] = [];
+
+  route(addrs: Uint8Array, at: number, family: UdpFamily, port: number, locals: Uint8Array | undefined): Route {
+    const hasLocal = locals !== undefined && !isZero(locals, at);
+    if (family !== 4) return udpRoute(socketFromAddressBytes(addrs, at, 16, port), hasLocal ? this.local(locals, at) : undefined);
+    const key = (((addrs[at]! << 24) | (addrs[at + 1]! << 16) | (addrs[at + 2]! << 8) | addrs[at + 3]!) >>> 0) * 0x1_0000 + port;
+    const cached = this.byIpv4.get(key);
+    if (cached !== undefined && (hasLocal ? cached.local !== undefined && sameBytes16(cached.local, locals, at) : cached.local === undefined)) return cached;
+    if (this.byIpv4.size >= MAX_CACHED_SOURCES) this.byIpv4.clear();
+    const route = { kind: 'udp', socket: socketFromAddressBytes(addrs, at, 4, port), local: hasLocal ? this.local(locals, at) : undefined } as const;
+    this.byIpv4.set(key, route);
+    return route;
+  }
+
+  /** The shared copy of the 16 local-address bytes at locals[at]. */
+  private local(locals: Uint8Array, at: number): Uint8Array {
+    for (const local of this.locals) if (sameBytes16(local, locals, at)) return local;
+    const local = locals.slice(at, at + 16);
+    if (this.locals.length < MAX_SHARED_LOCALS) this.locals.push(local);
+    return local;
+  }
+}
+
 class NativeEndpoint implements UdpEndpoint {
   readonly ipv4Only: boolean;
-  // Destination bytes of long-lived routes (registered edges), parsed once.
-  private readonly targets = new WeakMap<Route, { family: UdpFamily; bytes: Uint8Array }>();
+  private readonly sources = new SourceRoutes();
+  // Destination bytes of the current send (the socket copies them).
+  private readonly target = new Uint8Array(16);
 
   constructor(
     private readonly socket: UdpBatchSocket,
@@ -69,10 +110,9 @@ class NativeEndpoint implements UdpEndpoint {
         const { data, meta, addrs, locals } = received;
         for (let i = 0; i < received.count; i++) {
           const familyPort = meta[4 * i + 2]!;
-          const source = socketFromAddressBytes(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 16, familyPort & 0xffff);
-          const local = locals === undefined || isZero(locals, 16 * i) ? undefined : locals.slice(16 * i, 16 * i + 16);
+          const route = this.sources.route(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 6, familyPort & 0xffff, locals);
           const offset = meta[4 * i]!;
-          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), udpRoute(source, local));
+          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), route);
         }
       },
       () => undefined,
@@ -84,15 +124,13 @@ class NativeEndpoint implements UdpEndpoint {
   }
 
   send(route: Route, bytes: Uint8Array): void {
-    let target = this.targets.get(route);
-    if (target === undefined) {
-      const parsed = addressBytes(route.socket.address);
-      if (parsed === undefined) return this.handlers.sendFailed(route, new Error(`not an address: ${route.socket.address}`));
-      target = parsed;
-      this.targets.set(route, target);
-    }
+    const { address, port } = route.socket;
+    // A zone cannot travel in the address bytes: such a route is not sendable from here.
+    const length = address.includes('%') ? 0 : parseAddress(address, this.target);
+    if (length === 0) return this.handlers.sendFailed(route, new Error(`not an address: ${address}`));
     const local = route.kind === 'udp' ? route.local : undefined;
-    if (!this.socket.send(bytes, target.family, target.bytes, route.socket.port, 0, route, local)) {
+    const family = length === 4 ? 4 : 6;
+    if (!this.socket.send(bytes, family, this.target, port, 0, route, local)) {
       this.handlers.sendFailed(route, new Error('UDP send queue full'));
     }
   }
@@ -145,7 +183,8 @@ class DgramEndpoint implements UdpEndpoint {
 
   send(route: Route, bytes: Uint8Array): void {
     const { address, port, family } = route.socket;
-    this.socket.send(bytes, port, dgramTarget(address, family === 'IPv4', this.family === 'udp6'), (error) => {
+    // dgram holds the buffer until the send completes; callers reuse theirs (UdpEndpoint.send).
+    this.socket.send(Buffer.from(bytes), port, dgramTarget(address, family === 'IPv4', this.family === 'udp6'), (error) => {
       if (error) this.handlers.sendFailed(route, error);
     });
   }
