@@ -325,9 +325,20 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Node flags a program names on its first line (#!/usr/bin/env -S node <flags>), as its launchers use them. */
+function launcherFlags(program: string): string[] {
+  try {
+    const first = readFileSync(program, 'utf8').split('\n', 1)[0] ?? '';
+    return /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first)?.[1]?.split(/\s+/).filter((flag) => flag !== '') ?? [];
+  } catch {
+    return [];
+  }
+}
+
 function kithCommand(runner: Args['kithRunner']): { argv: string[]; how: string; note?: string } {
   const dist = join(REPO, 'dist', 'supernode', 'main.js');
-  const tsx = { argv: ['--import', 'tsx', join(REPO, 'supernode', 'main.ts')], how: 'tsx' };
+  const source = join(REPO, 'supernode', 'main.ts');
+  const tsx = { argv: [...launcherFlags(source), '--import', 'tsx', source], how: 'tsx' };
   if (runner === 'tsx') return { ...tsx, note: 'Kith run through the tsx loader: its RSS includes the loader and the compiled sources' };
   let fresh = false;
   try {
@@ -337,7 +348,7 @@ function kithCommand(runner: Args['kithRunner']): { argv: string[]; how: string;
     fresh = false;
   }
   if (runner === 'dist' || fresh) {
-    return { argv: [dist], how: 'dist', ...(fresh ? {} : { note: 'dist/ is older than the sources (npm run build)' }) };
+    return { argv: [...launcherFlags(dist), dist], how: 'dist', ...(fresh ? {} : { note: 'dist/ is older than the sources (npm run build)' }) };
   }
   return { ...tsx, note: 'dist/ missing or stale (run npm run build): Kith run through tsx, whose loader adds to its RSS' };
 }
