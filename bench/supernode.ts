@@ -308,13 +308,14 @@ interface Subject {
   stop(): Promise<void>;
 }
 
-function newestMtime(dir: string): number {
+/** Newest modification time of the files ending in suffix under dir (tests left out). */
+function newestMtime(dir: string, suffix: '.ts' | '.js'): number {
   let newest = 0;
   const walk = (path: string): void => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+      else if (entry.name.endsWith(suffix) && !entry.name.endsWith(`.test${suffix}`)) newest = Math.max(newest, statSync(full).mtimeMs);
     }
   };
   try {
@@ -342,8 +343,9 @@ function kithCommand(runner: Args['kithRunner']): { argv: string[]; how: string;
   if (runner === 'tsx') return { ...tsx, note: 'Kith run through the tsx loader: its RSS includes the loader and the compiled sources' };
   let fresh = false;
   try {
-    const built = statSync(dist).mtimeMs;
-    fresh = built >= Math.max(newestMtime(join(REPO, 'supernode')), newestMtime(join(REPO, 'engine')));
+    // An incremental build rewrites only what changed: the newest output against the newest source.
+    const built = Math.max(statSync(dist).mtimeMs, newestMtime(join(REPO, 'dist', 'supernode'), '.js'), newestMtime(join(REPO, 'dist', 'engine'), '.js'));
+    fresh = built >= Math.max(newestMtime(join(REPO, 'supernode'), '.ts'), newestMtime(join(REPO, 'engine'), '.ts'));
   } catch {
     fresh = false;
   }
