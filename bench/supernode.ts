@@ -71,6 +71,7 @@ const WARM_UP_ROUNDS = 3;
 const KITH_LOAD_OPTIONS = ['-Osupernode.edges_per_address=0', '-Osupernode.registrations_per_address=0', '-Osupernode.registrations_per_community=0'];
 const MAX_CHURN_WAIT_S = 150;
 const MAX_RELAY_WINDOW = 4096;
+const MAX_ROUNDS = 9;
 const READY_LIMIT_MS = 20_000;
 const STOP_LIMIT_MS = 3_000;
 
@@ -81,7 +82,10 @@ interface Args {
   target?: { host: string; port: number };
   pid?: number;
   spawn?: string;
-  reference?: string;
+  /** Measured after the first subject, in the order given. */
+  references: string[];
+  /** Every subject is measured this many times, the subjects taking turns; medians are shown. */
+  rounds: number;
   quick: boolean;
   churnWaitS?: number;
   relayWindow?: number;
@@ -92,7 +96,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, kithRunner: 'auto', scale: true, scaleOnly: false, problems: [] };
+  const args: Args = { references: [], rounds: 1, quick: false, kithRunner: 'auto', scale: true, scaleOnly: false, problems: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = (): string | undefined => {
@@ -122,7 +126,13 @@ function parseArgs(argv: readonly string[]): Args {
       }
       case '--reference': {
         const text = value();
-        if (text !== undefined) args.reference = text;
+        if (text !== undefined) args.references.push(text);
+        break;
+      }
+      case '--rounds': {
+        const text = value();
+        if (text !== undefined && /^\d+$/.test(text) && Number(text) >= 1) args.rounds = Math.min(MAX_ROUNDS, Number(text));
+        else args.problems.push(`--rounds wants 1..${MAX_ROUNDS}`);
         break;
       }
       case '--churn-wait': {
@@ -298,13 +308,14 @@ interface Subject {
   stop(): Promise<void>;
 }
 
-function newestMtime(dir: string): number {
+/** Newest modification time of the files ending in suffix under dir (tests left out). */
+function newestMtime(dir: string, suffix: '.ts' | '.js'): number {
   let newest = 0;
   const walk = (path: string): void => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+      else if (entry.name.endsWith(suffix) && !entry.name.endsWith(`.test${suffix}`)) newest = Math.max(newest, statSync(full).mtimeMs);
     }
   };
   try {
@@ -315,19 +326,31 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** Node flags a program names on its first line (#!/usr/bin/env -S node <flags>), as its launchers use them. */
+function launcherFlags(program: string): string[] {
+  try {
+    const first = readFileSync(program, 'utf8').split('\n', 1)[0] ?? '';
+    return /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first)?.[1]?.split(/\s+/).filter((flag) => flag !== '') ?? [];
+  } catch {
+    return [];
+  }
+}
+
 function kithCommand(runner: Args['kithRunner']): { argv: string[]; how: string; note?: string } {
   const dist = join(REPO, 'dist', 'supernode', 'main.js');
-  const tsx = { argv: ['--import', 'tsx', join(REPO, 'supernode', 'main.ts')], how: 'tsx' };
+  const source = join(REPO, 'supernode', 'main.ts');
+  const tsx = { argv: [...launcherFlags(source), '--import', 'tsx', source], how: 'tsx' };
   if (runner === 'tsx') return { ...tsx, note: 'Kith run through the tsx loader: its RSS includes the loader and the compiled sources' };
   let fresh = false;
   try {
-    const built = statSync(dist).mtimeMs;
-    fresh = built >= Math.max(newestMtime(join(REPO, 'supernode')), newestMtime(join(REPO, 'engine')));
+    // An incremental build rewrites only what changed: the newest output against the newest source.
+    const built = Math.max(statSync(dist).mtimeMs, newestMtime(join(REPO, 'dist', 'supernode'), '.js'), newestMtime(join(REPO, 'dist', 'engine'), '.js'));
+    fresh = built >= Math.max(newestMtime(join(REPO, 'supernode'), '.ts'), newestMtime(join(REPO, 'engine'), '.ts'));
   } catch {
     fresh = false;
   }
   if (runner === 'dist' || fresh) {
-    return { argv: [dist], how: 'dist', ...(fresh ? {} : { note: 'dist/ is older than the sources (npm run build)' }) };
+    return { argv: [...launcherFlags(dist), dist], how: 'dist', ...(fresh ? {} : { note: 'dist/ is older than the sources (npm run build)' }) };
   }
   return { ...tsx, note: 'dist/ missing or stale (run npm run build): Kith run through tsx, whose loader adds to its RSS' };
 }
@@ -861,6 +884,86 @@ function loadAverage(): string {
   }
 }
 
+/** One subject measured once (spawned afresh, and again for the table-size series). */
+async function measureSubject(kind: 'target' | 'spawn', what: string, args: Args, settings: Settings, workDir: string): Promise<Report> {
+  let subject: Subject | undefined;
+  try {
+    if (kind === 'target') {
+      const { host, port } = args.target!;
+      subject = { label: `supernode at ${what}${args.pid === undefined ? '' : ` (pid ${args.pid})`}`, host, port, pid: args.pid, notes: [], stop: () => Promise.resolve() };
+    } else {
+      if (what !== 'kith' && !existsSync(what)) throw new Error(`no such binary: ${what}`);
+      subject = await spawnSupernode(what, args, workDir);
+    }
+    console.error(`measuring ${subject.label} on ${subject.host}:${subject.port}${settings.churnWaitS > 0 ? ` (includes up to ${settings.churnWaitS} s of waiting for expiry)` : ''}…`);
+    const report: Report = args.scaleOnly ? { label: subject.label, notes: subject.notes } : await measure(subject, settings);
+    if (settings.scaleSizes.length > 0) {
+      if (args.scaleOnly) {
+        report.idle = rssKiB(subject.pid);
+      } else if (kind === 'spawn') {
+        await subject.stop();
+        subject = await spawnSupernode(what, args, workDir);
+      } else {
+        report.notes.push('table-size series on the running supernode, which still holds the edges of the other phases');
+      }
+      console.error(`registration cost by table size (${settings.scaleSizes.join(', ')} edges)…`);
+      await scaleSeries(subject, settings, report).catch((error: unknown) => report.notes.push(`table-size series failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    return report;
+  } catch (error) {
+    const label = subject?.label ?? what;
+    return { label, notes: [...(subject?.notes ?? []), `not measured: ${error instanceof Error ? error.message : String(error)}`] };
+  } finally {
+    await subject?.stop().catch(() => undefined);
+  }
+}
+
+/** The middle one of values (the lower middle of an even count); undefined when there are none. */
+function median<T>(values: readonly T[], by: (value: T) => number | undefined): T | undefined {
+  const known = values.filter((value) => by(value) !== undefined).sort((a, b) => by(a)! - by(b)!);
+  return known[Math.floor((known.length - 1) / 2)];
+}
+
+/**
+ * One report of a subject's rounds: per figure the median round's (a registration or relay phase
+ * whole, so its CPU shares stay its own), with every round's value in a note to show the noise.
+ */
+function medianReport(rounds: readonly Report[], settings: Settings): Report {
+  const number = (pick: (r: Report) => number | undefined): number | undefined => median(rounds.map(pick), (x) => x);
+  const relay = median(rounds.map((r) => r.relay), (x) => x?.perSecond);
+  const lows = rounds.flatMap((r) => (r.relay?.low === undefined ? [] : [r.relay.low]));
+  const highs = rounds.flatMap((r) => (r.relay?.high === undefined ? [] : [r.relay.high]));
+  const report: Report = {
+    label: rounds[0]!.label,
+    version: rounds.find((r) => r.version !== undefined)?.version,
+    idle: number((r) => r.idle),
+    small: number((r) => r.small),
+    large: number((r) => r.large),
+    regNew: median(rounds.map((r) => r.regNew), (x) => x?.perSecond),
+    regKnown: median(rounds.map((r) => r.regKnown), (x) => x?.perSecond),
+    relay: relay === undefined ? undefined : { ...relay, low: Math.min(...lows), high: Math.max(...highs) },
+    expiredAfterS: number((r) => r.expiredAfterS),
+    afterExpiry: number((r) => r.afterExpiry),
+    secondWave: number((r) => r.secondWave),
+    secondWaveReg: median(rounds.map((r) => r.secondWaveReg), (x) => x?.perSecond),
+    peak: number((r) => r.peak),
+    scaleRss: number((r) => r.scaleRss),
+    notes: [...new Set(rounds.flatMap((r) => r.notes))],
+  };
+  if (settings.scaleSizes.length > 0) {
+    report.scale = new Map();
+    for (const size of settings.scaleSizes) {
+      const batch = median(rounds.map((r) => r.scale?.get(size)), cpuMicrosPerRegistration);
+      if (batch !== undefined) report.scale.set(size, batch);
+    }
+  }
+  const each = (what: string, format: (r: Report) => string): void => void report.notes.push(`${what}, round by round: ${rounds.map(format).join(' | ')}`);
+  each('relay packets/s', (r) => integer(r.relay?.perSecond));
+  each(`RSS with ${settings.edgesLarge.toLocaleString('en-US')} edges`, (r) => mib(r.large));
+  for (const size of settings.scaleSizes) each(`CPU µs per registration at ${size.toLocaleString('en-US')} edges`, (r) => integer(cpuMicrosPerRegistration(r.scale?.get(size))));
+  return report;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const settings: Settings = {
@@ -876,40 +979,16 @@ async function main(): Promise<void> {
   const subjects: { kind: 'target' | 'spawn'; what: string }[] = [];
   if (args.target !== undefined) subjects.push({ kind: 'target', what: `${args.target.host}:${args.target.port}` });
   else subjects.push({ kind: 'spawn', what: args.spawn ?? 'kith' });
-  if (args.reference !== undefined) subjects.push({ kind: 'spawn', what: args.reference });
+  for (const reference of args.references) subjects.push({ kind: 'spawn', what: reference });
 
-  for (const { kind, what } of subjects) {
-    let subject: Subject | undefined;
-    try {
-      if (kind === 'target') {
-        const { host, port } = args.target!;
-        subject = { label: `supernode at ${what}${args.pid === undefined ? '' : ` (pid ${args.pid})`}`, host, port, pid: args.pid, notes: [], stop: () => Promise.resolve() };
-      } else {
-        if (what !== 'kith' && !existsSync(what)) throw new Error(`no such binary: ${what}`);
-        subject = await spawnSupernode(what, args, workDir);
-      }
-      console.error(`measuring ${subject.label} on ${subject.host}:${subject.port}${settings.churnWaitS > 0 ? ` (includes up to ${settings.churnWaitS} s of waiting for expiry)` : ''}…`);
-      const report: Report = args.scaleOnly ? { label: subject.label, notes: subject.notes } : await measure(subject, settings);
-      reports.push(report);
-      if (settings.scaleSizes.length > 0) {
-        if (args.scaleOnly) {
-          report.idle = rssKiB(subject.pid);
-        } else if (kind === 'spawn') {
-          await subject.stop();
-          subject = await spawnSupernode(what, args, workDir);
-        } else {
-          report.notes.push('table-size series on the running supernode, which still holds the edges of the other phases');
-        }
-        console.error(`registration cost by table size (${settings.scaleSizes.join(', ')} edges)…`);
-        await scaleSeries(subject, settings, report).catch((error: unknown) => report.notes.push(`table-size series failed: ${error instanceof Error ? error.message : String(error)}`));
-      }
-    } catch (error) {
-      const label = subject?.label ?? what;
-      reports.push({ label, notes: [...(subject?.notes ?? []), `not measured: ${error instanceof Error ? error.message : String(error)}`] });
-    } finally {
-      await subject?.stop().catch(() => undefined);
+  const byRound: Report[][] = subjects.map(() => []);
+  for (let round = 0; round < args.rounds; round++) {
+    for (const [index, { kind, what }] of subjects.entries()) {
+      if (args.rounds > 1) console.error(`round ${round + 1} of ${args.rounds}:`);
+      byRound[index]!.push(await measureSubject(kind, what, args, settings, workDir));
     }
   }
+  for (const rounds of byRound) reports.push(rounds.length === 1 ? rounds[0]! : medianReport(rounds, settings));
 
   console.log(
     `Supernode load test over UDP on ${LOOPBACK}, node ${process.version}; ${settings.regSockets} client sockets × ${settings.regWindow} registrations in flight, ` +

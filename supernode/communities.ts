@@ -2,7 +2,7 @@
 // community list file, edges and associations with Kith's size bounds, and purging. Every change
 // to an edge record goes through here, so the indexes (by MAC, reported address, source address
 // and TCP connection) stay exact and no registration has to scan a table (issue 9 item 7).
-import { communityName, isNullMac, macKey } from '../engine/protocol/index.js';
+import { COMMUNITY_FIELD_SIZE, communityName, isNullMac, macKey } from '../engine/protocol/index.js';
 import { federationPrivateKey, sharedSecret, tokenCipher } from '../engine/crypto/user-password.js';
 import { communityField, dynamicKey } from '../engine/crypto/dynamic-key.js';
 import type { Mac, Socket } from '../engine/protocol/index.js';
@@ -36,6 +36,12 @@ export interface CommunityTableHooks {
 export const EDGE_TIMEOUT_MS = 60_000;
 export const ASSOCIATION_TIMEOUT_MS = 180_000;
 
+function sameField(bytes: Uint8Array, offset: number, field: Uint8Array): boolean {
+  if (bytes.length < offset + COMMUNITY_FIELD_SIZE) return false;
+  for (let i = 0; i < COMMUNITY_FIELD_SIZE; i++) if (bytes[offset + i] !== field[i]) return false;
+  return true;
+}
+
 export type Admission = Community | 'community-not-admitted' | 'table-full' | 'rate-limited';
 
 export class CommunityTable {
@@ -49,6 +55,10 @@ export class CommunityTable {
   private locked = false;
   private edgeTotal = 0;
   private associationTotal = 0;
+  // The last community found by get() and the exact field bytes that named it: datagrams of one
+  // community in a row cost no key string (cleared whenever a community comes or goes).
+  private readonly lastField = new Uint8Array(COMMUNITY_FIELD_SIZE);
+  private lastFound: Community | undefined;
 
   /** federationKeyed false: the federation community decrypts nothing (no federation configured). */
   constructor(
@@ -62,8 +72,17 @@ export class CommunityTable {
     if (!federationKeyed) this.keyed.delete(federation);
   }
 
-  get(field: Uint8Array): Community | undefined {
-    return this.byKey.get(communityKey(field));
+  /** The community named by the field at bytes[offset..offset + 20) (or the whole of bytes). */
+  get(bytes: Uint8Array, offset = 0): Community | undefined {
+    const last = this.lastFound;
+    if (last !== undefined && sameField(bytes, offset, this.lastField)) return last;
+    const field = offset === 0 && bytes.length <= COMMUNITY_FIELD_SIZE ? bytes : bytes.subarray(offset, offset + COMMUNITY_FIELD_SIZE);
+    const found = this.byKey.get(communityKey(field));
+    if (found !== undefined && field.length === COMMUNITY_FIELD_SIZE) {
+      this.lastField.set(field);
+      this.lastFound = found;
+    }
+    return found;
   }
 
   all(): IterableIterator<Community> {
@@ -225,6 +244,7 @@ export class CommunityTable {
 
   private insert(community: Community): void {
     this.byKey.set(community.key, community);
+    this.lastFound = undefined;
     if (community.headerEncryption !== 'none') this.keyed.add(community);
     if (community.purgeable) this.idle.add(community);
     this.hooks.communityAdded(community);
@@ -235,6 +255,7 @@ export class CommunityTable {
     this.associationTotal -= community.associations.size;
     community.associations.clear();
     this.byKey.delete(community.key);
+    if (this.lastFound === community) this.lastFound = undefined;
     this.keyed.delete(community);
     this.idle.delete(community);
     this.hooks.communityRemoved(community);

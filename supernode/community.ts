@@ -40,7 +40,8 @@ export interface EdgeRecord {
   lastCookie: number;
   readonly createdMs: number;
   lastSeenMs: number;
-  readonly stamp: SenderStampRecord;
+  /** The last time stamp accepted from it; none until it sends a header-encrypted message (§6.4). */
+  stamp: SenderStampRecord | undefined;
   /**
    * The edge's address has answered: something came from its route after the ACK went there (a
    * TCP connection is proven by its handshake). Only then is it sent broadcasts (issue 9 item 6).
@@ -100,8 +101,8 @@ export class Community {
   readonly associations = new Map<number, Association>();
   /** Set once the supernode relayed something between its members (it is no longer evictable). */
   carriedTraffic = false;
-  // By reported IPv4 address (several edges may report the same one, 0.0.0.0 included).
-  private readonly byAddress = new Map<number, Set<EdgeRecord>>();
+  // By reported IPv4 address: the edge, or a set when several report the same one (0.0.0.0 included).
+  private readonly byAddress = new Map<number, EdgeRecord | Set<EdgeRecord>>();
   // Edges per source address (route.socket.address).
   private readonly perSource = new Map<string, number>();
   private state: HeaderEncryptionState;
@@ -172,7 +173,7 @@ export class Community {
   /** An edge that reported this IPv4 address (n3n's MAC-change detection, §9.3.1 step 9). */
   edgeWithAddress(address: number): EdgeRecord | undefined {
     const holders = this.byAddress.get(address);
-    return holders === undefined ? undefined : holders.values().next().value;
+    return holders instanceof Set ? holders.values().next().value : holders;
   }
 
   addressInUse(address: number): boolean {
@@ -188,9 +189,10 @@ export class Community {
   index(edge: EdgeRecord): void {
     this.edges.set(macKey(edge.mac), edge);
     const address = ipv4ToNumber(edge.devAddr.address);
-    let holders = this.byAddress.get(address);
-    if (holders === undefined) this.byAddress.set(address, (holders = new Set()));
-    holders.add(edge);
+    const holders = this.byAddress.get(address);
+    if (holders === undefined) this.byAddress.set(address, edge);
+    else if (holders instanceof Set) holders.add(edge);
+    else this.byAddress.set(address, new Set([holders, edge]));
     const source = edge.route.socket.address;
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
   }
@@ -202,8 +204,11 @@ export class Community {
     this.edges.delete(key);
     const address = ipv4ToNumber(edge.devAddr.address);
     const holders = this.byAddress.get(address);
-    holders?.delete(edge);
-    if (holders?.size === 0) this.byAddress.delete(address);
+    if (holders === edge) this.byAddress.delete(address);
+    else if (holders instanceof Set) {
+      holders.delete(edge);
+      if (holders.size === 1) this.byAddress.set(address, holders.values().next().value!);
+    }
     const source = edge.route.socket.address;
     const count = (this.perSource.get(source) ?? 1) - 1;
     if (count > 0) this.perSource.set(source, count);

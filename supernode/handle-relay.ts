@@ -28,7 +28,10 @@ export function handleRelay(ctx: SupernodeContext, inbound: InboundMessage, msg:
   deliver(ctx, inbound, community, routes, bytes, false);
 }
 
-/** handleRelay for a PACKET read through the fast path (no message object; same outcome and bytes). */
+/**
+ * handleRelay for a PACKET read through the fast path (no message object; same outcome and bytes).
+ * A PACKET for a local edge, the common case, takes that edge's route without a route list.
+ */
 export function handleRelayPacket(ctx: SupernodeContext, inbound: InboundPacket): void {
   const { stats } = ctx;
   const community = inbound.community;
@@ -37,7 +40,7 @@ export function handleRelayPacket(ctx: SupernodeContext, inbound: InboundPacket)
   if (!stampAccepted(ctx, inbound, community.edge(msg.srcMac), true)) return;
 
   const broadcast = isMultiBroadcast(msg.dstMac);
-  const routes = routesFor(ctx, community, broadcast, msg.srcMac, msg.dstMac, msg.fromSupernode);
+  const routes = (broadcast ? undefined : community.edge(msg.dstMac)?.route) ?? routesFor(ctx, community, broadcast, msg.srcMac, msg.dstMac, msg.fromSupernode);
   if (routes === undefined) return;
 
   const bytes = msg.fromSupernode
@@ -47,22 +50,27 @@ export function handleRelayPacket(ctx: SupernodeContext, inbound: InboundPacket)
 }
 
 /**
- * Sends the relayed bytes along routes and counts them. An edge's broadcast is copied only within
- * its sender's budget of broadcast bytes (issue 9 item 6); federation members are not limited.
+ * Sends the relayed bytes along one route or several and counts them. An edge's broadcast is
+ * copied only within its sender's budget of broadcast bytes (issue 9 item 6); federation members
+ * are not limited.
  */
-function deliver(ctx: SupernodeContext, inbound: InboundMessage | InboundPacket, community: Community, routes: readonly Route[], bytes: Uint8Array, broadcast: boolean): void {
+function deliver(ctx: SupernodeContext, inbound: InboundMessage | InboundPacket, community: Community, routes: Route | readonly Route[], bytes: Uint8Array, broadcast: boolean): void {
   const { stats } = ctx;
   const now = ctx.clock.nowMs();
-  if (broadcast && inbound.member === undefined && !ctx.limits.broadcastBytes.take(inbound.sender.address, now, bytes.length * routes.length)) {
-    return stats.drop('rate-limited', () => `broadcast of ${inbound.sender.address} to ${routes.length}`);
+  const copies = isRouteList(routes) ? routes.length : 1;
+  if (broadcast && inbound.member === undefined && !ctx.limits.broadcastBytes.take(inbound.sender.address, now, bytes.length * copies)) {
+    return stats.drop('rate-limited', () => `broadcast of ${inbound.sender.address} to ${copies}`);
   }
-  for (const route of routes) ctx.outbound.send(route, bytes);
-  if (broadcast) stats.broadcast += routes.length;
-  else stats.forwarded += routes.length;
+  if (isRouteList(routes)) for (const route of routes) ctx.outbound.send(route, bytes);
+  else ctx.outbound.send(routes, bytes);
+  if (broadcast) stats.broadcast += copies;
+  else stats.forwarded += copies;
   stats.lastForwardMs = now;
   // Traffic between two of its edges: the community is in use and no longer evicted for room.
   if (!community.carriedTraffic && community.edges.size > 1) ctx.communities.markTraffic(community);
 }
+
+const isRouteList = (routes: Route | readonly Route[]): routes is readonly Route[] => Array.isArray(routes);
 
 function routesFor(ctx: SupernodeContext, community: Community, broadcast: boolean, srcMac: Mac, dstMac: Mac, fromSupernode: boolean): Route[] | undefined {
   const routes = broadcast ? broadcastRoutes(ctx, community, srcMac, fromSupernode) : unicastRoutes(ctx, community, dstMac, fromSupernode);

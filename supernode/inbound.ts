@@ -35,8 +35,8 @@ export interface InboundMessage {
 }
 
 /**
- * A PACKET read through the fast path (readPacketHeader): message is the reused view, valid only
- * until the next datagram.
+ * A PACKET read through the fast path (readPacketHeader): this record and its message view are
+ * reused, valid only until the next datagram.
  */
 export interface InboundPacket extends Omit<InboundMessage, 'fast' | 'message'> {
   readonly fast: true;
@@ -46,14 +46,37 @@ export interface InboundPacket extends Omit<InboundMessage, 'fast' | 'message'> 
 // Decrypted plaintext lands here; handlers run synchronously and copy what they keep.
 const scratch = new Uint8Array(MAX_DATAGRAM_SIZE);
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+// What opening a datagram found (§9.2 step 2), and the fast path's record: both reused, valid
+// until the next datagram like the PACKET view itself, so a relayed PACKET allocates nothing here.
+const opened: Writable<Opened> = { community: undefined, plain: scratch, decryption: undefined };
+let packetRecord: Writable<InboundPacket> | undefined;
+
+function inboundPacket(message: PacketHeaderView, raw: Uint8Array, route: Route, member: FederationMember | undefined): InboundPacket {
+  const { community, plain, decryption } = opened;
+  if (packetRecord === undefined) {
+    packetRecord = { fast: true, message, raw, plain, route, sender: route.socket, community, decryption, member };
+    return packetRecord;
+  }
+  packetRecord.message = message;
+  packetRecord.raw = raw;
+  packetRecord.plain = plain;
+  packetRecord.route = route;
+  packetRecord.sender = route.socket;
+  packetRecord.community = community;
+  packetRecord.decryption = decryption;
+  packetRecord.member = member;
+  return packetRecord;
+}
+
 export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | InboundPacket | undefined {
   const { stats } = ctx;
   stats.received++;
   if (raw.length < HEADER_SIZE) return void stats.drop('too-short', () => `${raw.length} bytes from ${route.socket.address}`);
   if (raw.length > MAX_DATAGRAM_SIZE) return void stats.drop('oversized', () => `${raw.length} bytes from ${route.socket.address}`);
 
-  const opened = looksLikeClearHeader(raw, raw.length) ? openClear(ctx, raw) : openEncrypted(ctx, raw);
-  if (opened === undefined) return undefined;
+  if (!(looksLikeClearHeader(raw, raw.length) ? openClear(ctx, raw) : openEncrypted(ctx, raw))) return undefined;
   const { community, plain, decryption } = opened;
 
   const decoded = decodeReceived(plain);
@@ -61,7 +84,7 @@ export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): I
   const message = decoded.value;
   const member = admitted(ctx, route, community, decryption, message.type, message.fromSupernode, message.ttl);
   if (member === false) return undefined;
-  if (message.type === MessageType.Packet) return { fast: true, message, raw, plain, route, sender: route.socket, community, decryption, member };
+  if (message.type === MessageType.Packet) return inboundPacket(message, raw, route, member);
   return { message, raw, plain, route, sender: route.socket, community, decryption, member };
 }
 
@@ -119,25 +142,34 @@ interface Opened {
   readonly decryption: Decryption | undefined;
 }
 
+function setOpened(community: Community | undefined, plain: Uint8Array, decryption: Decryption | undefined): true {
+  opened.community = community;
+  opened.plain = plain;
+  opened.decryption = decryption;
+  return true;
+}
+
 /** §9.2 step 2, clear text: no downgrade of an enabled community; 'unknown' becomes 'none'. */
-function openClear(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
-  const community = ctx.communities.get(raw.subarray(4, HEADER_SIZE));
+function openClear(ctx: SupernodeContext, raw: Uint8Array): boolean {
+  const community = ctx.communities.get(raw, 4);
   if (community?.headerEncryption === 'enabled') {
-    return void ctx.stats.drop('clear-header-for-encrypted-community', () => community.name);
+    ctx.stats.drop('clear-header-for-encrypted-community', () => community.name);
+    return false;
   }
   if (community !== undefined) ctx.communities.lockHeaderEncryption(community, 'none');
-  return { community, plain: raw, decryption: undefined };
+  return setOpened(community, raw, undefined);
 }
 
 /** §9.2 step 2, encrypted: the envelope's dynamic-then-static trial, per community. */
-function openEncrypted(ctx: SupernodeContext, raw: Uint8Array): Opened | undefined {
+function openEncrypted(ctx: SupernodeContext, raw: Uint8Array): boolean {
   for (const community of ctx.communities.withKeys()) {
     const pairs = { dynamic: community.keys('dynamic'), static: community.keys('static') };
     const unsealed = unseal(raw, community.field, pairs, scratch);
     if (!unsealed.ok) continue;
     ctx.communities.lockHeaderEncryption(community, 'enabled');
     const { plain, keys, stamp } = unsealed.value;
-    return { community, plain, decryption: { keys, stamp } };
+    return setOpened(community, plain, { keys, stamp });
   }
-  return void ctx.stats.drop('no-matching-key', () => `${raw.length} bytes`);
+  ctx.stats.drop('no-matching-key', () => `${raw.length} bytes`);
+  return false;
 }

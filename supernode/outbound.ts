@@ -1,8 +1,8 @@
 // Everything the supernode sends goes through here: encode, put in the envelope
 // (engine/protocol/envelope.ts) with the community's pair and a fresh stamp from the process's
-// single generator, hand to the transport. Every send gets its own buffer because the transport may
-// still hold the previous one.
-import { encodeMessageInto, encodePacketHeaderInto, messageEncodingLength, packetHeaderLength } from '../engine/protocol/index.js';
+// single generator, hand to the transport. Relayed PACKETs are built in one reused buffer (the
+// transports copy what they send); control messages get their own.
+import { encodeMessageInto, encodePacketHeaderInto, MAX_DATAGRAM_SIZE, messageEncodingLength, packetHeaderLength, SOCKET_SIZE_IPV6 } from '../engine/protocol/index.js';
 import type { ControlMessage, PacketHeader, PacketHeaderView, Socket } from '../engine/protocol/index.js';
 import { keyKindFor, sealMessage, sealPacket } from '../engine/protocol/envelope.js';
 import type { Trailer } from '../engine/protocol/envelope.js';
@@ -12,6 +12,7 @@ import type { Community } from './community.js';
 import type { Route } from './route.js';
 
 export interface Sender {
+  /** Must not keep bytes past the call (relayed PACKETs reuse their buffer). */
   send(route: Route, bytes: Uint8Array): void;
 }
 
@@ -29,6 +30,9 @@ export class Outbound {
     compression: 0,
     transform: 0,
   };
+  /** Relayed PACKETs are built here: valid until the next relayPacket or resealPacket. */
+  // A received PACKET is at most MAX_DATAGRAM_SIZE; the sender's socket adds at most an IPv6 one.
+  private readonly relayBytes = new Uint8Array(MAX_DATAGRAM_SIZE + SOCKET_SIZE_IPV6);
 
   constructor(
     private readonly sender: Sender,
@@ -50,7 +54,7 @@ export class Outbound {
 
   /**
    * §9.3.3: a PACKET from an edge, re-encoded from its view with ttl − 1, FROM_SUPERNODE and the
-   * sender's public socket.
+   * sender's public socket. The bytes are valid until the next relayPacket or resealPacket.
    */
   relayPacket(plain: Uint8Array, packet: PacketHeaderView, sender: Socket, community: Community): Uint8Array {
     const header = this.relayHeader;
@@ -63,7 +67,7 @@ export class Outbound {
     header.transform = packet.transform;
     const headerLength = packetHeaderLength(header);
     const length = headerLength + packet.payloadLength;
-    const bytes = new Uint8Array(length);
+    const bytes = this.relayBytes.subarray(0, length);
     encodePacketHeaderInto(bytes, 0, header);
     bytes.set(plain.subarray(packet.payloadOffset, packet.payloadOffset + packet.payloadLength), headerLength);
     header.communityField = header.srcMac = header.dstMac = EMPTY;
@@ -71,9 +75,11 @@ export class Outbound {
     return this.sealPacket(bytes, headerLength, community);
   }
 
-  /** resealReceived for a PACKET read through the fast path. */
+  /** resealReceived for a PACKET read through the fast path (the same reused buffer as relayPacket). */
   resealPacket(plain: Uint8Array, packet: PacketHeaderView, community: Community): Uint8Array {
-    return this.sealPacket(Uint8Array.from(plain), packetHeaderLength(packet), community);
+    const bytes = this.relayBytes.subarray(0, plain.length);
+    bytes.set(plain);
+    return this.sealPacket(bytes, packetHeaderLength(packet), community);
   }
 
   send(route: Route, bytes: Uint8Array): void {

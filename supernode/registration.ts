@@ -125,11 +125,8 @@ export function confirmSender(community: Community | undefined, route: Route, se
 function newEdge(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSuperMessage, now: number): EdgeRecord {
   // §7.1: without spoofing protection a simple-id edge is stored with scheme "none".
   const auth = !ctx.spoofingProtection && msg.auth.scheme === AuthScheme.SimpleId ? NO_AUTH : msg.auth;
-  const stamp = ctx.verifier.newRecord();
-  if (inbound.decryption !== undefined) {
-    stamp.lastHi = inbound.decryption.stamp.hi;
-    stamp.lastLo = inbound.decryption.stamp.lo;
-  }
+  // Only header-encrypted messages carry a stamp; checkStamp makes a record if one ever comes.
+  const stamp = inbound.decryption === undefined ? undefined : { lastHi: inbound.decryption.stamp.hi, lastLo: inbound.decryption.stamp.lo };
   return {
     mac: msg.edgeMac,
     route: inbound.route,

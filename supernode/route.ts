@@ -32,6 +32,7 @@ export function tcpRoute(connection: TcpConnection): Route {
 
 /** Same transport, peer socket, and TCP connection or local address. */
 export function routeEquals(a: Route, b: Route): boolean {
+  if (a === b) return true;
   if (a.kind !== b.kind || a.socket.port !== b.socket.port || a.socket.address !== b.socket.address) return false;
   if (a.kind === 'tcp' || b.kind === 'tcp') return a.kind === 'tcp' && b.kind === 'tcp' && a.connection === b.connection;
   return a.local === b.local || (a.local !== undefined && b.local !== undefined && bytesEqual(a.local, b.local));

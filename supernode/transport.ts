@@ -106,6 +106,7 @@ export class Transport {
     return this.udp.ipv4Only;
   }
 
+  /** bytes may be reused once this returns: both transports copy (frameMessage, the UDP endpoint). */
   send(route: Route, bytes: Uint8Array): void {
     if (route.kind === 'tcp') route.connection.send(bytes);
     else this.udp.send(route, bytes);

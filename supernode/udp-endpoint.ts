@@ -9,12 +9,13 @@ import type { Socket as DgramSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIPv4 } from 'node:net';
 import { openUdpBatch } from '../native/udp.js';
-import type { UdpBatchSocket, UdpError, UdpFamily } from '../native/udp.js';
-import { socketFromAddress, socketFromAddressBytes } from '../engine/protocol/index.js';
-import { addressBytes, dgramTarget } from '../engine/protocol/address.js';
+import type { UdpBatchSocket, UdpError } from '../native/udp.js';
+import { socketFromAddress } from '../engine/protocol/index.js';
+import { dgramTarget, parseAddress } from '../engine/protocol/address.js';
 import type { SockAddr } from '../engine/config/values.js';
 import { udpRoute } from './route.js';
 import type { Route } from './route.js';
+import { SourceRoutes } from './source-routes.js';
 
 export interface UdpHandlers {
   message(bytes: Uint8Array, route: Route): void;
@@ -25,7 +26,7 @@ export interface UdpEndpoint {
   address(): AddressInfo;
   /** Sends to IPv6 addresses are impossible (DNS lookups of peers ask for IPv4 then). */
   readonly ipv4Only: boolean;
-  /** To route.socket, from route.local where the socket can choose. */
+  /** To route.socket, from route.local where the socket can choose; bytes may be reused once this returns. */
   send(route: Route, bytes: Uint8Array): void;
   close(): Promise<void>;
 }
@@ -47,15 +48,11 @@ function bindError(error: UdpError, bind: SockAddr): Error {
   return Object.assign(new Error(error.message), { code: error.code, errno: error.errno, syscall: error.syscall ?? 'bind', address: bind.address, port: bind.port });
 }
 
-const isZero = (bytes: Uint8Array, at: number): boolean => {
-  for (let i = at; i < at + 16; i++) if (bytes[i] !== 0) return false;
-  return true;
-};
-
 class NativeEndpoint implements UdpEndpoint {
   readonly ipv4Only: boolean;
-  // Destination bytes of long-lived routes (registered edges), parsed once.
-  private readonly targets = new WeakMap<Route, { family: UdpFamily; bytes: Uint8Array }>();
+  private readonly sources = new SourceRoutes();
+  // Destination bytes of the current send (the socket copies them).
+  private readonly target = new Uint8Array(16);
 
   constructor(
     private readonly socket: UdpBatchSocket,
@@ -69,10 +66,9 @@ class NativeEndpoint implements UdpEndpoint {
         const { data, meta, addrs, locals } = received;
         for (let i = 0; i < received.count; i++) {
           const familyPort = meta[4 * i + 2]!;
-          const source = socketFromAddressBytes(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 16, familyPort & 0xffff);
-          const local = locals === undefined || isZero(locals, 16 * i) ? undefined : locals.slice(16 * i, 16 * i + 16);
+          const route = this.sources.route(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 6, familyPort & 0xffff, locals);
           const offset = meta[4 * i]!;
-          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), udpRoute(source, local));
+          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), route);
         }
       },
       () => undefined,
@@ -84,15 +80,13 @@ class NativeEndpoint implements UdpEndpoint {
   }
 
   send(route: Route, bytes: Uint8Array): void {
-    let target = this.targets.get(route);
-    if (target === undefined) {
-      const parsed = addressBytes(route.socket.address);
-      if (parsed === undefined) return this.handlers.sendFailed(route, new Error(`not an address: ${route.socket.address}`));
-      target = parsed;
-      this.targets.set(route, target);
-    }
+    const { address, port } = route.socket;
+    // A zone cannot travel in the address bytes: such a route is not sendable from here.
+    const length = address.includes('%') ? 0 : parseAddress(address, this.target);
+    if (length === 0) return this.handlers.sendFailed(route, new Error(`not an address: ${address}`));
     const local = route.kind === 'udp' ? route.local : undefined;
-    if (!this.socket.send(bytes, target.family, target.bytes, route.socket.port, 0, route, local)) {
+    const family = length === 4 ? 4 : 6;
+    if (!this.socket.send(bytes, family, this.target, port, 0, route, local)) {
       this.handlers.sendFailed(route, new Error('UDP send queue full'));
     }
   }
@@ -145,7 +139,8 @@ class DgramEndpoint implements UdpEndpoint {
 
   send(route: Route, bytes: Uint8Array): void {
     const { address, port, family } = route.socket;
-    this.socket.send(bytes, port, dgramTarget(address, family === 'IPv4', this.family === 'udp6'), (error) => {
+    // dgram holds the buffer until the send completes; callers reuse theirs (UdpEndpoint.send).
+    this.socket.send(Buffer.from(bytes), port, dgramTarget(address, family === 'IPv4', this.family === 'udp6'), (error) => {
       if (error) this.handlers.sendFailed(route, error);
     });
   }

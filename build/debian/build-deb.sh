@@ -55,7 +55,9 @@ done
 mkdir -p "$stage/usr/bin"
 install -m 0755 native/build/kith-tap "$stage/usr/bin/kith-tap"
 for program in kith-supernode:supernode/main.js kith-edge:engine/cli/edge-main.js kithctl:engine/cli/kithctl.js; do
-  printf '#!/bin/sh\nexec /usr/bin/node /usr/lib/kith/dist/%s "$@"\n' "${program#*:}" >"$stage/usr/bin/${program%%:*}"
+  # Node flags a program names on its first line (#!/usr/bin/env -S node <flags>) go along.
+  flags=$(head -n 1 "dist/${program#*:}" | sed -n 's|^#!/usr/bin/env -S node||p')
+  printf '#!/bin/sh\nexec /usr/bin/node%s /usr/lib/kith/dist/%s "$@"\n' "$flags" "${program#*:}" >"$stage/usr/bin/${program%%:*}"
   chmod 0755 "$stage/usr/bin/${program%%:*}"
 done
 strip --strip-unneeded "$stage/usr/bin/kith-tap" "$lib/native/build/Release/kith_tap.node" "$lib/node_modules/zstd-napi/build/Release/binding.node"

@@ -1,7 +1,7 @@
 // The message union and the top-level codec (PROTOCOL.md §3, §4): header, then the body layout
 // chosen by the message type.
 import { ok } from '../result.js';
-import type { Result } from '../result.js';
+import type { Ok, Result } from '../result.js';
 import { Reader, assertRoom } from './codec.js';
 import type { DecodeError } from './codec.js';
 import { HEADER_SIZE, MessageType } from './constants.js';
@@ -114,10 +114,17 @@ export function decodeMessage(buf: Uint8Array): Result<DecodedMessage, DecodeErr
 /** What a daemon receives: a PACKET as the reused view (the data plane), anything else decoded. */
 export type ReceivedMessage = PacketHeaderView | Exclude<DecodedMessage, PacketMessage>;
 
+// readPacketHeader's view is one reused object: so is its result here (no allocation per PACKET).
+let packetResult: Ok<PacketHeaderView> | undefined;
+
 /** A PACKET through readPacketHeader, anything else through decodeMessage. Never throws. */
 export function decodeReceived(buf: Uint8Array): Result<ReceivedMessage, DecodeError> {
   const packet = readPacketHeader(buf);
-  if (packet !== undefined) return packet.ok ? ok(packet) : packet;
+  if (packet !== undefined) {
+    if (!packet.ok) return packet;
+    if (packetResult?.value !== packet) packetResult = ok(packet);
+    return packetResult;
+  }
   // readPacketHeader took every datagram whose type bits say PACKET, so this is a control message.
   return decodeMessage(buf) as Result<Exclude<DecodedMessage, PacketMessage>, DecodeError>;
 }
