@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMemoryFramePort } from '../engine/edge/io/frame-port.js';
 import { basicAuthorization } from '../engine/mgmt/index.js';
-import { ok } from '../engine/result.js';
+import { ok } from '../shared/result.js';
 import type { NetworkSettings, SettingsSetResult, SettingsView } from '../engine/profiles/api.js';
 import { startDesktopHost, type DesktopHost } from './host.js';
 import { ProfileStore } from '../engine/profiles/profile-store.js';

@@ -10,7 +10,7 @@ import { openTapPort } from '../engine/edge/io/tap-port.js';
 import { Logger } from '../engine/log.js';
 import { parseMac } from '../engine/protocol/index.js';
 import type { InProcessReply } from '../engine/mgmt/http-server.js';
-import { err, ok, type Result } from '../engine/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 import type { NetworkSettings } from '../engine/profiles/api.js';
 import { LogRing } from '../engine/profiles/log-ring.js';
 import { NetworkController } from '../engine/profiles/network-controller.js';

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { waitFor } from '../engine/testing/wait-for.js';
 import { createMemoryFramePort } from '../engine/edge/io/frame-port.js';
 import type { Reachability, SettingsView } from '../engine/profiles/api.js';
-import { ok } from '../engine/result.js';
+import { ok } from '../shared/result.js';
 import { startEmbeddedSupernode } from '../supernode/embedded.js';
 import { startDesktopHost, type DesktopHost } from './host.js';
 

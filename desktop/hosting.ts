@@ -7,7 +7,7 @@
 // the edge then advertises so peers behind any NAT can reach it directly (PROTOCOL.md §8.8.2). What
 // the router said becomes the reachability report of the Invite screen.
 import { randomBytes } from 'node:crypto';
-import type { KithConfig } from '../engine/config/schema.js';
+import type { KithConfig } from '../shared/config/schema.js';
 import type { EdgeSession } from '../engine/edge/api/edge-session.js';
 import type { Logger } from '../engine/log.js';
 import { defaultGateway, localAddressToward } from '../engine/portmap/default-gateway.js';
@@ -16,7 +16,7 @@ import type { PortMapper } from '../engine/portmap/port-mapper.js';
 import type { Reachability } from '../engine/profiles/api.js';
 import { HostedUsers, type InvitedDevice } from '../engine/profiles/hosted-users.js';
 import { INVITE_USER, type InviteAccess } from '../engine/profiles/invite-access.js';
-import { err, ok, type Result } from '../engine/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 import { isLoopbackSupernode } from '../engine/profiles/invite-link.js';
 import { HOSTED_SUPERNODE_HOST } from '../engine/profiles/new-network.js';
 import { describeReachability, hostedElsewhere } from '../engine/profiles/reachability.js';

@@ -15,7 +15,7 @@ import { STATS_INTERVAL_MS } from '../engine/edge/api/stats-topic.js';
 import { inProcessClient } from '../engine/mgmt/in-process-client.js';
 import type { DesktopApi, DesktopEventPayloads } from '../engine/profiles/api.js';
 import { ProfileStore } from '../engine/profiles/profile-store.js';
-import { ok } from '../engine/result.js';
+import { ok } from '../shared/result.js';
 import { createDesktopState, type EngineClient, EVENT_DEBOUNCE_MS } from './desktop-state.js';
 
 const COMMUNITY = 'tray-home';

@@ -3,7 +3,7 @@
 // fixed community into a user/password community, and name patterns.
 import { readFileSync } from 'node:fs';
 import { decodeAsciiKey } from '../engine/crypto/ascii-key.js';
-import { err, ok, type Result } from '../engine/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 import { ipv4ToNumber, type Subnet } from './auto-ip.js';
 import { compileCommunityPattern, PATTERN_CHARACTERS } from './community-pattern.js';
 

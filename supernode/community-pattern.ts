@@ -1,7 +1,7 @@
 // The small regular-expression dialect of the community list file (PROTOCOL.md §9.5, CONFIG.md §8):
 // `.`, `*`, `+`, `?`, `[abc]`, `[a-z]`, `\s \S \w \W \d \D`; a name is admitted only when the
 // pattern matches all of it. Translated into a JavaScript RegExp with everything else literal.
-import { err, ok, type Result } from '../engine/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 
 /** Characters that make a community-file entry a pattern rather than a fixed name. */
 export const PATTERN_CHARACTERS = /[.*+?[\]\\]/;

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { isNullMac, macEquals, socketEquals, socketFromAddress } from '../engine/protocol/index.js';
 import type { Mac, Socket, SupernodeEntry } from '../engine/protocol/index.js';
 import type { TimeStampVerifier, SenderStampRecord } from '../engine/crypto/timestamp.js';
-import type { HostPort } from '../engine/config/values.js';
+import type { HostPort } from '../shared/config/values.js';
 
 /** §10.2 LAST_SEEN_SN_ACTIVE / _NEW / _INACTIVE. */
 export const MEMBER_REREGISTER_AFTER_MS = 20_000;

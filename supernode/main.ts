@@ -13,7 +13,7 @@ import { processOutput, runDaemonCli, type DaemonCli } from '../engine/cli/daemo
 import { listenManagement, managementSocketPath, startCommand, stopRequests } from '../engine/cli/daemon-runtime.js';
 import { dropPrivileges } from '../engine/cli/privileges.js';
 import { daemonArguments } from '../engine/cli/secret-arguments.js';
-import type { KithConfig } from '../engine/config/schema.js';
+import type { KithConfig } from '../shared/config/schema.js';
 import { Logger, type LogSink } from '../engine/log.js';
 import { createSupernodeManagement } from './management.js';
 import { Supernode } from './supernode.js';

@@ -1,6 +1,6 @@
 // The supernode's management interface (MANAGEMENT.md §6, §7, §2.5): n3n's methods with the exact
 // result shapes n3n's supernode gives, its event topics plus Kith's own, and Prometheus metrics.
-import type { KithConfig } from '../engine/config/schema.js';
+import type { KithConfig } from '../shared/config/schema.js';
 import { MetricsRegistry, topic, type ManagementServer, type PayloadsOf, type ServedMethods } from '../engine/mgmt/index.js';
 import { createDaemonManagement, type DaemonManagement } from '../engine/mgmt/daemon-management.js';
 import { n3nMethods } from '../engine/mgmt/n3n-methods.js';

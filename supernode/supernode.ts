@@ -3,7 +3,7 @@
 // offers read-only views and a few controls for the management API.
 import { macToString, socketToString } from '../engine/protocol/index.js';
 import type { Mac } from '../engine/protocol/index.js';
-import type { KithConfig } from '../engine/config/schema.js';
+import type { KithConfig } from '../shared/config/schema.js';
 import type { Logger } from '../engine/log.js';
 import { federationField } from '../engine/crypto/dynamic-key.js';
 import { randomBytes } from '../engine/crypto/random.js';

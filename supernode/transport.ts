@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket as NetSocket } from 'node:net';
 import { frameMessage, socketFromAddress, TCP_MAX_FRAME_SUPERNODE, TcpDeframer } from '../engine/protocol/index.js';
 import type { Socket } from '../engine/protocol/index.js';
-import type { SockAddr } from '../engine/config/values.js';
+import type { SockAddr } from '../shared/config/values.js';
 import { tcpRoute } from './route.js';
 import type { Route, TcpConnection } from './route.js';
 import { openUdpEndpoint } from './udp-endpoint.js';

@@ -12,7 +12,7 @@ import { openUdpBatch } from '../native/udp.js';
 import type { UdpBatchSocket, UdpError } from '../native/udp.js';
 import { socketFromAddress } from '../engine/protocol/index.js';
 import { dgramTarget, parseAddress } from '../engine/protocol/address.js';
-import type { SockAddr } from '../engine/config/values.js';
+import type { SockAddr } from '../shared/config/values.js';
 import { udpRoute } from './route.js';
 import type { Route } from './route.js';
 import { SourceRoutes } from './source-routes.js';

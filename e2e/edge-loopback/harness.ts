@@ -1,7 +1,7 @@
 // A real supernode and real edges in one process over real UDP/TCP on loopback, with in-memory
 // frame ports (engine/edge/testing/loopback-edge.ts); the frames they exchange come from
 // engine/testing/frames.ts.
-import type { KithConfig } from '../../engine/config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import type { TestEdge } from '../../engine/edge/testing/loopback-edge.js';
 import { bytesEqual } from '../../engine/protocol/codec.js';
 import { arpReply, arpRequest, ipv4Frame } from '../../engine/testing/frames.js';

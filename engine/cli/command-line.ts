@@ -1,6 +1,6 @@
 // Command-line parsing shared by kith-edge and kith-supernode: n3n's options (CONFIG.md §2) with
 // GNU-style permutation, so options may stand before or after the command words.
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { parseOverride, type Setting } from '../config/load.js';
 
 export type CommandLineError = 'usage';

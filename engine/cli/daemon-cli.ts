@@ -3,10 +3,10 @@
 // (defaults → file → environment → command line) lives here so both daemons agree on it.
 import { dumpConfig } from '../config/dump.js';
 import { applySetting, buildConfig, environmentDefaults, resolveSessionFile, settingsFromEnvironment, settingsFromFile } from '../config/load.js';
-import type { Role } from '../config/option.js';
-import type { KithConfig } from '../config/schema.js';
+import type { Role } from '../../shared/config/option.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { applySecretFiles } from '../config/secret-files.js';
-import { ok, type Result } from '../result.js';
+import { ok, type Result } from '../../shared/result.js';
 import { kithVersion } from '../version.js';
 import { describeOptions, parseCommandLine, type OptionAction, type OptionSpecCli, type ParsedCommandLine } from './command-line.js';
 

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { defaultSocketPath, isValidSessionName, type EventPayloads, type Listener, type ManagementServer, type UnixListenError } from '../mgmt/index.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { startInBackground, takeDetachedMarker } from './background.js';
 import { hideSecretArguments, secretValues } from './secret-arguments.js';
 import type { CommandHandler, LoadedSession, Output } from './daemon-cli.js';

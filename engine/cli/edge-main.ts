@@ -3,7 +3,7 @@
 // `start [session]` loads /etc/kith/<session>.conf (or $KITH_CONFIG_DIR), brings the TAP up,
 // joins the community and serves the management socket; `--daemon` returns once the edge is
 // registered and the TAP has its address, as n3n's tests expect (N3N-TESTS.md §1).
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { dirname } from 'node:path';
 import { EdgeSession } from '../edge/api/edge-session.js';
 import { createEdgeManagement } from '../edge/api/management.js';

@@ -7,7 +7,7 @@
 // user and root can read, and which is taken out of process.env before anything else starts.
 // Between exec and this masking (module loading) the arguments are visible: `-K <file>` and
 // `management.password_file` keep secrets off the command line altogether.
-import { optionSpec } from '../config/schema.js';
+import { optionSpec } from '../../shared/config/schema.js';
 import type { OptionAction } from './command-line.js';
 
 /** Internal to this module and background.ts: the real arguments of a `--daemon` copy. */

@@ -3,8 +3,8 @@
 // `…Into` functions are the per-packet data path: they write into caller-owned buffers and return
 // a length or a string-literal error, allocating nothing.
 
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { DECOMPRESSED_SIZE_LIMIT } from './limits.js';
 import { lzo1xCompressInto, lzo1xDecompressInto } from './lzo1x.js';
 import type { LzoDecodeError } from './lzo1x.js';

@@ -1,7 +1,7 @@
 // Test-only loaders for the compression vectors (vectors/crypto, vectors/wire), and allocating
 // forms of the data path's `…Into` functions for tests that want whole arrays.
 
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { fromHex, readVectorJson, readVectorText, sizedHexdumpSections } from '../testing/vectors.js';
 import { CompressionId, compressFrameInto, compressionIdOf, type CompressionName, type DecompressError } from './index.js';
 import { DECOMPRESSED_SIZE_LIMIT } from './limits.js';

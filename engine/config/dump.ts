@@ -1,7 +1,7 @@
 // Renders a configuration in n3n's dump format (CONFIG.md §7), used by `help config`,
 // `debug config dump` and `debug config load_dump`. Secrets are never rendered.
-import type { OptionSpec, Role } from './option.js';
-import { schema, usedBy, type KithConfig } from './schema.js';
+import type { OptionSpec, Role } from '../../shared/config/option.js';
+import { schema, usedBy, type KithConfig } from '../../shared/config/schema.js';
 
 const WRAP_COLUMNS = 78;
 

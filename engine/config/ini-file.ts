@@ -1,6 +1,6 @@
 // Reads n3n's INI dialect (CONFIG.md §5) into (section, option, value, line) entries, and writes it.
 // Syntax errors are returned, not thrown, with the line they were found on.
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export interface IniEntry {
   readonly section: string;

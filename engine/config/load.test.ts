@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseIni } from './ini-file.js';
 import { buildConfig, defaultConfig, parseOverride, resolveSessionFile, settingsFromEnvironment, settingsFromFile, type Setting } from './load.js';
-import { parseSockAddr, parseUint } from './values.js';
+import { parseSockAddr, parseUint } from '../../shared/config/values.js';
 
 const cli = (text: string): Setting => {
   const parsed = parseOverride(text);

@@ -4,10 +4,10 @@
 // must not start with a configuration other than the one its operator wrote.
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { parseIni } from './ini-file.js';
-import type { OptionSpec, Role } from './option.js';
-import { optionSpec, schema, sectionSpec, type KithConfig } from './schema.js';
+import type { OptionSpec, Role } from '../../shared/config/option.js';
+import { optionSpec, schema, sectionSpec, type KithConfig } from '../../shared/config/schema.js';
 
 export type ConfigError = 'config';
 

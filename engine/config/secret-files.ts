@@ -2,9 +2,9 @@
 // KITH_KEY_FILE), so they appear in no command line and no shared config file. A file that its
 // group or others could read is refused: the secret would not be one.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { applySetting, type ConfigError } from './load.js';
-import type { KithConfig } from './schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 
 /** Longer than any key or password the options accept. */
 const MAX_SECRET_FILE_BYTES = 4096;

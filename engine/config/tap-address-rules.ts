@@ -8,7 +8,7 @@
 //
 // What kith-tap alone knows is the live routing table; routeOverlap is that rule for a list of
 // routes the caller read (tap-port.ts does, for devices it configures without kith-tap).
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export interface Ipv4Prefix {
   readonly address: string;

@@ -3,7 +3,7 @@
 // writable by group or others, and only when the built-in ranges do not already allow an address.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { checkTapAddress, parseTapAllowList, TAP_ALLOW_FILE, TAP_ALLOW_LINES_MAX, type Ipv4Prefix, type TapAddressRefusal } from './tap-address-rules.js';
 
 /** Bigger than any list of TAP_ALLOW_LINES_MAX lines the parser would take. */

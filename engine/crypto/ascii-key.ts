@@ -1,7 +1,7 @@
 // n3n's 6-bit ASCII encoding of public keys (CRYPTO.md §5.2, PROTOCOL.md Appendix C): bits taken
 // most significant first, 6 at a time, no padding characters; 32 bytes ↔ 43 characters.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-';
 /** Longest accepted text: a 32-byte key. */

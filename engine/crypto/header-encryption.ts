@@ -2,8 +2,8 @@
 // datagram, with a Pearson checksum of the whole datagram and a 64-bit time stamp hidden in the IV.
 // Runs for every datagram of a header-encrypted community, so key schedules are expanded once per
 // key pair and all per-datagram work uses preallocated scratch buffers.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { pearson128, pearson64Into } from './pearson.js';
 import { randomFill } from './random.js';
 import { speckCtr, speckDecryptBlock, speckEncryptBlock, speckKeySchedule } from './speck.js';

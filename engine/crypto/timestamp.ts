@@ -1,8 +1,8 @@
 // The 64-bit header-encryption time stamp (CRYPTO.md §4.6, PROTOCOL.md §6.4): generation and the
 // receiver's window / replay checks. Stamps travel with every header-encrypted datagram, so they are
 // kept as two unsigned 32-bit halves instead of BigInt.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 /** A 64-bit time stamp: hi = bits 63..32 (Unix seconds), lo = bits 31..0; both unsigned 32-bit. */
 export interface TimeStamp {

@@ -1,8 +1,8 @@
 // User/password authentication (auth scheme 2; CRYPTO.md §5.2–§5.4, PROTOCOL.md §7.3): key
 // derivation, the 48-byte REGISTER_SUPER token and the supernode's answer, and the 16-byte trailer
 // E(P128(header-encrypted datagram)) appended to REGISTER_SUPER / REGISTER_SUPER_ACK.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { pearson128, pearson256 } from './pearson.js';
 import { speckDecryptBlock, speckEncryptBlock, speckKeySchedule } from './speck.js';
 import type { SpeckKeySchedule } from './speck.js';

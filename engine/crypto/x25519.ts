@@ -1,8 +1,8 @@
 // X25519 through Node's crypto (CRYPTO.md §1.6). n3n's "generator" for public keys is the byte string
 // 00…0009 (u = 9·2^248), not RFC 7748's base point 09 00…00; the function itself is standard.
 import { createPrivateKey, createPublicKey, diffieHellman } from 'node:crypto';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');

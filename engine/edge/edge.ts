@@ -4,7 +4,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { Logger } from '../log.js';
 import { communityFieldEquals, isNullMac, macToString, MessageType, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { IpSubnet, Socket } from '../protocol/index.js';

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../config/load.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { edgeSettings } from './settings.js';
 
 function config(change: (c: KithConfig) => void): KithConfig {

@@ -8,13 +8,13 @@ import type { CipherName } from '../crypto/transform.js';
 import { federationPrivateKey, publicKeyOf } from '../crypto/user-password.js';
 import type { CompressionName } from '../compress/index.js';
 import { parseCompressionName } from '../compress/index.js';
-import type { KithConfig, OptionName } from '../config/schema.js';
+import type { KithConfig, OptionName } from '../../shared/config/schema.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
-import type { HostPort, SockAddr } from '../config/values.js';
+import type { HostPort, SockAddr } from '../../shared/config/values.js';
 import { communityFieldFromName } from '../protocol/index.js';
 import type { IpSubnet } from '../protocol/index.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 export type AddressMode = 'auto' | 'static' | 'dhcp';
 export type SelectionStrategy = 'load' | 'rtt' | 'mac';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import { createManagementClient } from './client.js';
 import type { ServedMethods } from './http-server.js';
 import { eventually, PASSWORD, startServer, type FakeEvents, type FakeMethods, type RunningServer } from './test-support.js';

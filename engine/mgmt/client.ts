@@ -1,7 +1,7 @@
 // A typed client for the management interface, over the unix socket or TCP: the transport for
 // kithctl and the web UI. Types come from the daemon's method table (`ServedMethods<typeof table>`).
 import { request, type IncomingMessage, type RequestOptions } from 'node:http';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { basicAuthorization } from './auth.js';
 import type { EventPayloads } from './http-server.js';
 import type { MethodName, MethodParams, MethodResult, MethodTable } from './method-table.js';

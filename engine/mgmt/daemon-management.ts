@@ -1,7 +1,7 @@
 // One n3n daemon's management server, wired the same way for the edge and the supernode: n3n's
 // default password (MANAGEMENT.md §4), post.test's params published on the `test` topic (§6.14),
 // and the daemon's own events forwarded to its topics until the server closes.
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import type { AnyManagementExtension } from './extension.js';
 import { createManagementServer, type ManagementServer } from './http-server.js';
 import type { MethodTable } from './method-table.js';

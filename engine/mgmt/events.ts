@@ -11,7 +11,7 @@
 // A topic whose publisher can say what things look like now (the `kith.stats` figures) starts
 // every subscription with that snapshot, so no client has to call before it listens; a `debug`
 // subscriber gets the snapshot of every such topic. n3n's topics have none and stay as they were.
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { TopicSpecs } from './topics.js';
 
 export interface EventSink {

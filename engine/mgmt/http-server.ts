@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { peerUid } from '../../native/peer-credentials.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { LOGIN_BODY_LIMIT, ManagementAccess, tooManyAttempts, unauthorisedFor, type AccessOptions, type Caller } from './access.js';
 import { acceptedHosts, guardRefusal } from './browser-guard.js';
 import { ConnectionPool, type Pooled } from './connection-pool.js';

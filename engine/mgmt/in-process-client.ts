@@ -1,7 +1,7 @@
 // The typed client for a caller in the daemon's own process (Electron's main process): the same
 // method table and checks as POST /v1 and the event streams, with names, params, results and event
 // payloads typed from the table and topics instead of strings and casts.
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import type { EventOf } from './client.js';
 import type { EventPayloads, InProcessReply, ManagementServer } from './http-server.js';
 import type { MethodName, MethodParams, MethodResult, MethodTable } from './method-table.js';

@@ -1,6 +1,6 @@
 // The JSON-RPC 2.0 envelope as n3n speaks it (MANAGEMENT.md §3): one request object per POST,
 // the id echoed back as a string, compact replies with members in n3n's order.
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export interface RpcRequest {
   readonly method: string;

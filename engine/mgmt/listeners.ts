@@ -3,7 +3,7 @@ import { Server as HttpServer } from 'node:http';
 import { chmod, lstat, mkdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { connect, type ListenOptions, type Server } from 'node:net';
 import { dirname } from 'node:path';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export type UnixListenError =
   | 'socket-in-use' // a live daemon still answers on the path

@@ -1,6 +1,6 @@
 // A daemon's JSON-RPC methods, declared once: the server dispatches from this table and the
 // typed client derives its call signatures from the same types (MANAGEMENT.md §6).
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 
 export interface MethodContext {
   readonly transport: 'unix' | 'tcp' | 'in-process';

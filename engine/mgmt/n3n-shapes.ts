@@ -2,8 +2,8 @@
 // §6): each daemon fills the rows from its own engine, the shapes and member order stay n3n's.
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseUint } from '../config/values.js';
-import { err, ok, type Result } from '../result.js';
+import { parseUint } from '../../shared/config/values.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { defineMethod, RpcError } from './method-table.js';
 import { topic } from './topics.js';
 

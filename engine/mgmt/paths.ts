@@ -2,7 +2,7 @@
 // as `<rundir>/n3n/<session>/mgmt`; Kith uses the same layout under its own name, or `n3n` when a
 // daemon wants `n3nctl -s <session>` to find it.
 import { join } from 'node:path';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export interface SocketPathEnvironment {
   readonly uid: number;

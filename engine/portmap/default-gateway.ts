@@ -7,8 +7,8 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { formatIpv4, formatIpv6 } from '../protocol/address.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 export type IpFamily = 'IPv4' | 'IPv6';
 

@@ -3,8 +3,8 @@
 // on the Internet — and is never followed there), no redirects, no proxies, a byte limit on the
 // answer and one deadline for the whole exchange.
 import { request } from 'node:http';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { sameAddress } from './datagram.js';
 
 export interface HttpResponse {

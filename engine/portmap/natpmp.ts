@@ -2,8 +2,8 @@
 // datagrams to the gateway's port 5351. Decoders take whatever arrives and return undefined for what
 // is not the awaited answer; they never throw.
 import { formatIpv4 } from '../protocol/address.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import type { Transport } from './types.js';
 
 const VERSION = 0;

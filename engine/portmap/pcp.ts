@@ -5,8 +5,8 @@
 // ignored. Decoders never throw.
 import { randomBytes } from 'node:crypto';
 import { formatIpv4, formatIpv6, isIpv4Mapped, parseAddress } from '../protocol/address.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import type { Transport } from './types.js';
 
 export const PCP_PORT = 5351;

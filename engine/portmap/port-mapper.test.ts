@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
-import { err } from '../result.js';
+import { err } from '../../shared/result.js';
 import { PortMapper } from './port-mapper.js';
 import type { PortMapperOptions } from './port-mapper.js';
 import type { MappingMethod } from './types.js';

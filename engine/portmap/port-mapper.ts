@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { BlockList } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { addressScope } from './address-scope.js';
 import type { Clock, DatagramPort } from './datagram.js';
 import { openDatagramPort, sameAddress, systemClock } from './datagram.js';

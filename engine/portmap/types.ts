@@ -1,6 +1,6 @@
 // What the port mapper promises its callers: typed results, never exceptions, for every outcome a
 // home router can produce.
-import type { Err, Ok } from '../result.js';
+import type { Err, Ok } from '../../shared/result.js';
 import type { AddressScope } from './address-scope.js';
 
 export type Transport = 'udp' | 'tcp';

@@ -2,8 +2,8 @@
 // offers, IGD version 1 or 2, and whether it has the IPv6 firewall service), and the SOAP actions
 // for mappings and pinholes. Specifications: UPnP WANIPConnection:1 and :2, WANPPPConnection:1 and
 // WANIPv6FirewallControl:1. Control URLs that point anywhere but the router are dropped.
-import { err, ok } from '../result.js';
-import type { Err, Ok, Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Err, Ok, Result } from '../../shared/result.js';
 import { httpRequest, permittedUrl } from './http-client.js';
 import type { HttpError } from './http-client.js';
 import type { Transport } from './types.js';

@@ -3,8 +3,8 @@
 // none is ever expanded or fetched), only the five predefined entities and character references are
 // decoded, and size, depth and element count are bounded. Attributes and namespaces are skipped:
 // elements are matched by local name, as UPnP clients do. Never throws.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 
 export interface XmlElement {
   /** Local name, without namespace prefix. */

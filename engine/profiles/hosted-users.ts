@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { encodeAsciiKey } from '../crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../crypto/user-password.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { INVITE_USER, type InviteAccess } from './invite-access.js';
 import type { ProfileError, ProfileStore } from './profile-store.js';
 

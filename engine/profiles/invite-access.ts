@@ -2,7 +2,7 @@
 // items 4-5): its own user name and password for n3n's user/password login (PROTOCOL.md §7.3; the
 // user name is the joining computer's description) and when the invite expires. Parameters of the
 // kith://join link, read as hostile input: bounded, checked, never thrown over.
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 export interface InviteAccess {
   /** The user the invite made on the host, at most 15 bytes (n3n's limit). */

@@ -7,7 +7,7 @@
 // settings (network-settings.ts). inviteSummary words it for the confirmations people see first (the
 // window's, through kith.invite.describe, and Electron's for kith:// links).
 import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { schema } from '../../shared/config/schema.js';
 import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../config/load.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { defaultSettings } from '../../shared/config/settings-form.js';
 import { checkSettings, configWith, iniOptionsOf, settingsOf } from './network-settings.js';
 

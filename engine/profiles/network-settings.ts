@@ -3,7 +3,7 @@
 // own parser, and put them back. Every refusal names its option and says in plain words what is
 // allowed, for the form to show by the field.
 import { iniValueProblem } from '../config/ini-file.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { checkHostTapAddress } from '../config/tap-allow-list.js';
 import { parseTapAddress } from '../config/tap-address-rules.js';
 import { edgeSettings } from '../edge/settings.js';

@@ -6,7 +6,7 @@ import { FORM_FIELDS, jsonTypeOf } from '../../shared/config/settings-form.js';
 import { EDGE_TOPICS, type ManagedEdge } from '../edge/api/management.js';
 import { STATS_TOPICS, statsExtension } from '../edge/api/stats-topic.js';
 import { combineExtensions, defineMethod, RpcError, topic, type AnyManagementExtension, type ManagementExtension, type MethodTable } from '../mgmt/index.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import type { InvitedDevice } from './hosted-users.js';
 import type { NetworkController, ProfileChange, SettingsChanged } from './network-controller.js';

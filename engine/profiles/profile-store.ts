@@ -9,9 +9,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { formatIni, parseIni } from '../config/ini-file.js';
 import { buildConfig, settingsFromFile } from '../config/load.js';
-import type { KithConfig } from '../config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { applySecretFiles } from '../config/secret-files.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { NetworkSettings } from './api.js';
 import { iniOptionsOf } from './network-settings.js';
 

@@ -1,5 +1,5 @@
 // Auth block (PROTOCOL.md §2.5): scheme u16, token_size u16, token.
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED, readU16, writeU16 } from './codec.js';
 import { MAX_AUTH_TOKEN_SIZE } from './constants.js';

@@ -1,7 +1,7 @@
 // Shared shape of every codec in this directory (dns-packet style) and the bounds-checked cursor the
 // message decoders read with. PROTOCOL.md §4: decoders bounds-check every field and never throw.
-import { err, ok } from '../result.js';
-import type { Err, Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Err, Result } from '../../shared/result.js';
 
 export type DecodeError =
   | 'truncated' // a field extends past the end of the datagram

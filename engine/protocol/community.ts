@@ -1,7 +1,7 @@
 // The 20-byte community field (PROTOCOL.md §1.3, §2.1.1). Messages carry the raw field because
 // edges compare it as a 20-byte binary value; the name is derived from it when needed.
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED, bytesEqual } from './codec.js';
 import { COMMUNITY_FIELD_SIZE, COMMUNITY_NAME_MAX_LENGTH } from './constants.js';

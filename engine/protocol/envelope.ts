@@ -8,8 +8,8 @@ import type { HeaderDecryptError, HeaderKeys } from '../crypto/header-encryption
 import type { SpeckKeySchedule } from '../crypto/speck.js';
 import type { SenderStampRecord, TimeStamp, TimeStampError, TimeStampVerifier } from '../crypto/timestamp.js';
 import { appendAuthTrailer, AUTH_TRAILER_SIZE } from '../crypto/user-password.js';
-import { err, ok } from '../result.js';
-import type { Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Result } from '../../shared/result.js';
 import { HEADER_SIZE, MessageType } from './constants.js';
 
 export type KeyKind = 'static' | 'dynamic';

@@ -1,7 +1,7 @@
 // NUL-terminated text in a fixed-size field: desc (16 bytes) and the PEER_INFO version (20 bytes),
 // PROTOCOL.md §1.3. Receivers stop at the first NUL and ignore what follows (§4.9: garbage in the
 // reference); senders always NUL-terminate and zero the rest.
-import { ok } from '../result.js';
+import { ok } from '../../shared/result.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED } from './codec.js';
 import { DESCRIPTION_SIZE, VERSION_STRING_SIZE } from './constants.js';

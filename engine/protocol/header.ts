@@ -1,5 +1,5 @@
 // Common header (PROTOCOL.md §2.1): version u8, ttl u8, flags_and_type u16, community[20].
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED, readU16, writeU16 } from './codec.js';
 import { communityFieldCodec } from './community.js';

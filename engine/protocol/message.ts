@@ -1,7 +1,7 @@
 // The message union and the top-level codec (PROTOCOL.md §3, §4): header, then the body layout
 // chosen by the message type.
-import { ok } from '../result.js';
-import type { Ok, Result } from '../result.js';
+import { ok } from '../../shared/result.js';
+import type { Ok, Result } from '../../shared/result.js';
 import { Reader, assertRoom } from './codec.js';
 import type { DecodeError } from './codec.js';
 import { HEADER_SIZE, MessageType } from './constants.js';

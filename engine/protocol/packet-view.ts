@@ -1,8 +1,8 @@
 // PACKET fast path (PROTOCOL.md §2.1, §4.3) for receivers that need the fields, not a message object:
 // reads them into one reused object with views of the input instead of copies. Accepts and rejects
 // exactly what decodeMessage does for a PACKET, with the same errors; everything else is left to it.
-import { err } from '../result.js';
-import type { Err } from '../result.js';
+import { err } from '../../shared/result.js';
+import type { Err } from '../../shared/result.js';
 import { TRUNCATED, readU16 } from './codec.js';
 import type { DecodeError } from './codec.js';
 import { COMMUNITY_FIELD_SIZE, Flag, HEADER_SIZE, MAC_SIZE, MessageType, PROTOCOL_VERSION, TYPE_MASK } from './constants.js';

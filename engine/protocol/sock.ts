@@ -1,7 +1,7 @@
 // The "sock" structure (PROTOCOL.md §2.3): sock_flags u16, port u16, 4 or 16 address bytes.
 // PROTOCOL.md §1.1: a peer reachable over IPv4 is always encoded as an 8-byte IPv4 socket, also when
 // the address is written as IPv4-mapped IPv6; decoding maps such addresses back to IPv4.
-import { ok } from '../result.js';
+import { ok } from '../../shared/result.js';
 import { formatIpv4, formatIpv6, isIpv4Mapped, parseAddress } from './address.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED, readU16, writeU16 } from './codec.js';

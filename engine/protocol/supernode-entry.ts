@@ -1,6 +1,6 @@
 // Supernode-list entry of REGISTER_SUPER_ACK (PROTOCOL.md §2.6): family u8, unused u8,
 // port u16 LITTLE-endian, 16 address bytes, MAC.
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import { parseAddress } from './address.js';
 import type { Codec } from './codec.js';
 import { TRUNCATED } from './codec.js';

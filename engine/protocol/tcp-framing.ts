@@ -1,7 +1,7 @@
 // TCP transport framing (PROTOCOL.md §1.2): every message is preceded by its length as a big-endian
 // u16. Prefix and body may be split across segments anywhere, so the receiver reassembles.
-import { err, ok } from '../result.js';
-import type { Err, Result } from '../result.js';
+import { err, ok } from '../../shared/result.js';
+import type { Err, Result } from '../../shared/result.js';
 import { readU16, writeU16 } from './codec.js';
 import { TCP_LENGTH_PREFIX_SIZE } from './constants.js';
 

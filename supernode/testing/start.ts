@@ -3,7 +3,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { defaultConfig } from '../../engine/config/load.js';
-import type { KithConfig } from '../../engine/config/schema.js';
+import type { KithConfig } from '../../shared/config/schema.js';
 import { quietLogger } from '../../engine/testing/log.js';
 import { LOOPBACK } from '../../engine/testing/loopback.js';
 import { Supernode } from '../supernode.js';

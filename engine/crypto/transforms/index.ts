@@ -2,8 +2,8 @@
 // transform carries its wire id), and n3n's rules for combining `community.cipher` with
 // `community.key`.
 
-import { err, ok } from '../../result.js';
-import type { Result } from '../../result.js';
+import { err, ok } from '../../../shared/result.js';
+import type { Result } from '../../../shared/result.js';
 import type { CipherName, Transform, TransformFactory } from '../transform.js';
 import { createAesTransform } from './aes.js';
 import { createChaCha20Transform } from './chacha20.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSupernode, type RunningSupernode } from '../../../supernode/testing/start.js';
-import { ok } from '../../result.js';
+import { ok } from '../../../shared/result.js';
 import { quietLogger } from '../../testing/log.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { EdgeSession } from './edge-session.js';

@@ -2,10 +2,10 @@
 // so new settings or another profile mean stop, rebuild from the new config, start again — with the
 // same TAP when its name is unchanged, and the same `events` emitter for whoever listens (the
 // management server, the tray). The management layer sees it as a ManagedEdge.
-import type { KithConfig } from '../../config/schema.js';
+import type { KithConfig } from '../../../shared/config/schema.js';
 import type { Logger } from '../../log.js';
 import type { IpSubnet, Socket } from '../../protocol/index.js';
-import { err, ok, type Result } from '../../result.js';
+import { err, ok, type Result } from '../../../shared/result.js';
 import { Edge, type EdgeOptions } from '../edge.js';
 import { EdgeEvents, type EdgeEventMap } from './events.js';
 import type { FramePort } from '../io/frame-port.js';

@@ -1,7 +1,7 @@
 // kith-edge's management interface: n3n's edge methods with n3n's result shapes (MANAGEMENT.md §6,
 // so n3nctl works), Kith's own `kith.*` methods for kithctl and the desktop, n3n's `test`/`peer`
 // topics plus `kith.*` topics from the engine's events (§7), and Prometheus metrics (§2.5).
-import type { KithConfig } from '../../config/schema.js';
+import type { KithConfig } from '../../../shared/config/schema.js';
 import type { Logger } from '../../log.js';
 import {
   defineMethod,

@@ -14,8 +14,8 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from '../../crypto/random.js';
 import { macToString, parseMac } from '../../protocol/index.js';
 import type { Mac } from '../../protocol/index.js';
-import { err, ok } from '../../result.js';
-import type { Result } from '../../result.js';
+import { err, ok } from '../../../shared/result.js';
+import type { Result } from '../../../shared/result.js';
 import { SIMPLE_ID_TOKEN_SIZE } from '../control/auth.js';
 
 export interface SessionIdentity {

@@ -7,8 +7,8 @@ import type { SpeckKeySchedule } from '../../crypto/speck.js';
 import { edgeAuthToken, edgePrivateKey, publicKeyOf, sharedSecret, tokenCipher, unwrapDynamicKey } from '../../crypto/user-password.js';
 import { AuthScheme } from '../../protocol/index.js';
 import type { Auth } from '../../protocol/index.js';
-import { err, ok } from '../../result.js';
-import type { Result } from '../../result.js';
+import { err, ok } from '../../../shared/result.js';
+import type { Result } from '../../../shared/result.js';
 import type { UserPasswordSettings } from '../settings.js';
 
 export type AnswerError = 'bad-token-size' | 'challenge-mismatch';

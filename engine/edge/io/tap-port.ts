@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { agentRequest, openTap, openTapFromAgent, type AgentRequest, type TapDevice, type TapError } from '../../../native/tap.js';
 import { routeOverlap, type RouteElsewhere } from '../../config/tap-address-rules.js';
 import type { IpSubnet } from '../../protocol/index.js';
-import { err, ok, type Result } from '../../result.js';
+import { err, ok, type Result } from '../../../shared/result.js';
 import { flushAfter } from '../../../native/callback-scope.js';
 import type { FramePort } from './frame-port.js';
 

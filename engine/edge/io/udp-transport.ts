@@ -16,7 +16,7 @@ import { frameMessage, LOCAL_DISCOVERY_PORT, socketFromAddress, socketToString, 
 import type { Socket } from '../../protocol/index.js';
 import { addressBytes, dgramTarget } from '../../protocol/address.js';
 import { socketFromAddressBytes } from '../../protocol/sock.js';
-import type { SockAddr } from '../../config/values.js';
+import type { SockAddr } from '../../../shared/config/values.js';
 import { openUdpBatch } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
 import { noteArrival, probesHandedToKernel } from '../control/rtt.js';

@@ -7,8 +7,8 @@ import type { TimeStamp, TimeStampGenerator } from '../../crypto/timestamp.js';
 import { keyKindFor, sealMessage, sealPacket, staticKeyAllowed, unseal } from '../../protocol/envelope.js';
 import { decodeReceived, encodeMessageInto, MAX_DATAGRAM_SIZE, MessageType } from '../../protocol/index.js';
 import type { ControlMessage, ReceivedMessage } from '../../protocol/index.js';
-import { err, ok } from '../../result.js';
-import type { Result } from '../../result.js';
+import { err, ok } from '../../../shared/result.js';
+import type { Result } from '../../../shared/result.js';
 import type { EdgeAuth } from '../control/auth.js';
 import type { EdgeSettings } from '../settings.js';
 

@@ -1,7 +1,7 @@
 // Real edges over real UDP/TCP on loopback with in-memory frame ports, for the tests that run an
 // edge against a test supernode (supernode/testing/start.ts).
 import { defaultConfig } from '../../config/load.js';
-import type { KithConfig } from '../../config/schema.js';
+import type { KithConfig } from '../../../shared/config/schema.js';
 import { testLogger } from '../../testing/log.js';
 import { LOOPBACK, mac } from '../../testing/loopback.js';
 import { Edge } from '../edge.js';

@@ -1,3 +1,0 @@
-// Moved to shared/config/ (browser-safe, for the window as well); re-exported here so the engine's
-// importers keep their path.
-export * from '../../shared/config/option.js';
