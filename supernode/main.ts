@@ -10,7 +10,7 @@
 import { reportReady } from '../engine/cli/background.js';
 import { commonOptions } from '../engine/cli/command-line.js';
 import { processOutput, runDaemonCli, type DaemonCli } from '../engine/cli/daemon-cli.js';
-import { listenManagement, managementSocketPath, startCommand, stopRequests } from '../engine/cli/daemon-runtime.js';
+import { listenManagement, sessionSocketPath, startCommand, stopRequests } from '../engine/cli/daemon-runtime.js';
 import { dropPrivileges } from '../engine/cli/privileges.js';
 import { daemonArguments } from '../engine/cli/secret-arguments.js';
 import type { KithConfig } from '../shared/config/schema.js';
@@ -71,12 +71,8 @@ async function runSupernode(session: string, config: KithConfig, configFile: { p
   const logger = new Logger(config.logging.verbose, { write: (line) => sink.write(line) });
   const stop = stopRequests();
   try {
-    if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
-    const socketPath = managementSocketPath(session, process.env);
-    if (socketPath === undefined) {
-      logger.error(`session name "${session}" cannot name a management socket directory`);
-      return 1;
-    }
+    const socketPath = sessionSocketPath(session, configFile, logger);
+    if (socketPath === undefined) return 1;
 
     let supernode: Supernode;
     try {

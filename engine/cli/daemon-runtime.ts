@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { KithConfig } from '../../shared/config/schema.js';
 import { defaultSocketPath, isValidSessionName, type EventPayloads, type Listener, type ManagementServer, type UnixListenError } from '../mgmt/index.js';
 import { err, ok, type Result } from '../../shared/result.js';
+import type { Logger } from '../log.js';
 import { startInBackground, takeDetachedMarker } from './background.js';
 import { hideSecretArguments, secretValues } from './secret-arguments.js';
 import type { CommandHandler, LoadedSession, Output } from './daemon-cli.js';
@@ -19,6 +20,17 @@ export function managementSocketPath(session: string, env: NodeJS.ProcessEnv = p
   if (runDir !== undefined && runDir !== '') return isValidSessionName(session) ? join(runDir, session, 'mgmt') : undefined;
   const path = defaultSocketPath(session);
   return path.ok ? path.value : undefined;
+}
+
+/**
+ * A starting daemon's session socket path, after saying (at info) when no config file was found;
+ * undefined, with the error logged, when the session name cannot name a socket directory.
+ */
+export function sessionSocketPath(session: string, configFile: { readonly path: string; readonly found: boolean }, logger: Logger): string | undefined {
+  if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
+  const socketPath = managementSocketPath(session, process.env);
+  if (socketPath === undefined) logger.error(`session name "${session}" cannot name a management socket directory`);
+  return socketPath;
 }
 
 const UNIX_LISTEN_PROBLEMS: Readonly<Record<UnixListenError, string>> = {

@@ -20,7 +20,7 @@ import { kithVersion } from '../version.js';
 import { reportReady } from './background.js';
 import { commonOptions, edgeOptions } from './command-line.js';
 import { processOutput, runDaemonCli, type DaemonCli } from './daemon-cli.js';
-import { listenManagement, managementSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
+import { listenManagement, sessionSocketPath, startCommand, stopRequests } from './daemon-runtime.js';
 import { keygenCommand } from './keygen.js';
 import { daemonArguments } from './secret-arguments.js';
 import { dropPrivileges } from './privileges.js';
@@ -90,12 +90,8 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
   const logger = new Logger(config.logging.verbose, ring.tee({ write: (line, entry) => sink.write(line, entry) }));
   const stop = stopRequests();
   try {
-    if (!configFile.found) logger.info(`no config file found for session '${session}' (${configFile.path}); using defaults`);
-    const socketPath = managementSocketPath(session, process.env);
-    if (socketPath === undefined) {
-      logger.error(`session name "${session}" cannot name a management socket directory`);
-      return 1;
-    }
+    const socketPath = sessionSocketPath(session, configFile, logger);
+    if (socketPath === undefined) return 1;
 
     // The MAC and token survive a crash, so a restart registers at once (session-identity.ts).
     const identityFile = sessionIdentityFile(socketPath);
