@@ -91,6 +91,8 @@ export class Hosting {
   private config: KithConfig | undefined;
   private lanAddress: string | undefined;
   private edgeMapped: string | undefined;
+  /** The last failure to map the edge's port, said once rather than at every retry. */
+  private edgeMapFailure: string | undefined;
   private closed = false;
 
   constructor(private readonly options: HostingOptions) {
@@ -246,7 +248,7 @@ export class Hosting {
     if (this.ports === undefined) return;
     const [udp] = await Promise.all([this.ports.hold(SUPERNODE_UDP, 'udp', port), this.ports.hold(SUPERNODE_TCP, 'tcp', port)]);
     this.options.logger.normal(
-      udp.ok ? `the router forwards port ${udp.value.externalPort} to this computer's supernode (${udp.value.method})` : `the router forwards no port to this computer's supernode: ${udp.error}`,
+      udp.ok ? `the router forwards port ${udp.value.externalPort} to this computer's supernode (${udp.value.method})` : `the router forwards no port to this computer's supernode: ${udp.detail ?? udp.error}`,
     );
   }
 
@@ -255,11 +257,14 @@ export class Hosting {
     if (this.ports === undefined || port === undefined || this.closed) return;
     const mapped = await this.ports.hold(EDGE, 'udp', port);
     if (!mapped.ok) {
-      if (mapped.error !== 'closed') this.options.logger.normal(`the router forwards nothing to this edge's UDP port ${port}: ${mapped.error}`);
+      const failure = `the router forwards nothing to this edge's UDP port ${port}: ${mapped.detail ?? mapped.error}`;
+      if (mapped.error !== 'closed' && failure !== this.edgeMapFailure) this.options.logger.normal(failure);
+      this.edgeMapFailure = failure;
       return;
     }
     // The edge may have stopped, or moved to another port, while the router answered.
     if (session.status().localPort !== port || session.status().state === 'stopped') return;
+    this.edgeMapFailure = undefined;
     const { externalAddress, externalPort } = mapped.value;
     const text = `${externalAddress}:${externalPort}`;
     if (text === this.edgeMapped) return;
