@@ -94,6 +94,7 @@ describe('reload_communities keeps the edges still allowed', () => {
     assert.deepEqual(after.map((edge) => edge.mac).sort(), [aliceMac, carolMac, erinMac].map((m) => macToString(m!)).sort());
     for (const edge of after) assert.deepEqual(edge, recordsBefore.get(edge.mac), `${edge.mac}'s record`);
     assert.equal(supernode.communities().find((community) => community.community === 'family')?.users, 1);
+    assert.deepEqual([...supernode.userRegistrations('family').keys()], ['alice'], 'the users with a registered device');
 
     // Bob is refused from now on.
     const bobChallenge = randomBytes(16);
