@@ -29,7 +29,7 @@ export type AdmitUser = (community: string, user: string, mac: string) => boolea
 export type EmbeddedSupernodeFactory = (
   options: { readonly port: number; readonly communityFile: string; readonly admitUser: AdmitUser },
   logger: Logger,
-) => Promise<{ readonly port: number; reloadCommunities(): boolean; close(): Promise<void> } | undefined>;
+) => Promise<{ readonly port: number; reloadCommunities(): boolean; registeredUsers(community: string): ReadonlyMap<string, number>; close(): Promise<void> } | undefined>;
 
 type Running = Awaited<ReturnType<EmbeddedSupernodeFactory>> & object;
 
@@ -154,15 +154,17 @@ export class Hosting {
     return ok({ supernodes, access: access.value });
   }
 
-  /** The devices invited into the network hosted here. */
+  /** The devices invited into the network hosted here, and since when each is registered with it. */
   devices(): InvitedDevice[] {
-    return this.hosted?.users.devices(nowSeconds()) ?? [];
+    const hosted = this.hosted;
+    return hosted === undefined ? [] : hosted.users.devices(nowSeconds(), hosted.supernode.registeredUsers(hosted.community));
   }
 
   /**
    * Takes an invited device's access away: its user leaves the community file and the supernode
-   * reloads it, dropping every registration (the others register again at once, §9.5); the removed
-   * device's next registration is refused. False when the network has no such device.
+   * reloads it, dropping that device's registration only (the others keep theirs and take the new
+   * dynamic key when told to re-register, §9.5, §9.9); its next registration is refused. False when
+   * the network has no such device.
    */
   async removeDevice(name: string): Promise<boolean> {
     const hosted = this.hosted;

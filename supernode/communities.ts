@@ -8,7 +8,7 @@ import { communityField, dynamicKey } from '../engine/crypto/dynamic-key.js';
 import type { Mac, Socket } from '../engine/protocol/index.js';
 import { chooseCommunitySubnet } from './auto-ip.js';
 import type { Subnet } from './auto-ip.js';
-import { cleanCommunityField, Community, communityKey } from './community.js';
+import { cleanCommunityField, Community, communityKey, userOf } from './community.js';
 import type { CommunityUser, EdgeMove, EdgeRecord } from './community.js';
 import type { CommunityList } from './community-file.js';
 import type { EdgeRemovalReason } from './events.js';
@@ -30,6 +30,23 @@ export interface CommunityTableHooks {
   edgeRemoved(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void;
   communityAdded(community: Community): void;
   communityRemoved(community: Community): void;
+}
+
+/** A fixed name of the community file, its users' keys worked out. */
+interface Listed {
+  readonly field: Uint8Array;
+  readonly users: readonly CommunityUser[];
+  readonly subnet: Subnet | undefined;
+}
+
+/**
+ * Whether a community in the table can stay as the reloaded file lists it: still listed (not only
+ * admitted by a pattern), with users as before or without as before (that fixes its header
+ * encryption), and in the subnet the file names, if it names one.
+ */
+function keeps(community: Community, listed: Listed): boolean {
+  if (community.purgeable || community.hasUsers !== listed.users.length > 0) return false;
+  return listed.subnet === undefined || (listed.subnet.network === community.subnet.network && listed.subnet.prefix === community.subnet.prefix);
 }
 
 /** §10.2 REGISTRATION_TIMEOUT and the association expiry (3 × 60 s). */
@@ -135,32 +152,40 @@ export class CommunityTable {
   }
 
   /**
-   * §9.5: replaces every non-federation community (dropping their edges) by the listed ones and
-   * locks admission to listed names and patterns. federationName is the name without '*'.
+   * §9.5: the listed communities and patterns replace the others and admission is locked to them.
+   * Unlike n3n, which drops every edge, a community that stays keeps the edges still allowed in it:
+   * a listed one with users keeps those of users still listed, one without users (listed, or
+   * admitted by a pattern) keeps them all, so removing one user drops only that user's devices.
+   * federationName is the name without '*'.
    */
   load(list: CommunityList, federationName: string): void {
-    for (const community of [...this.byKey.values()]) if (!community.isFederation) this.remove(community, 'reloaded');
     const federationKey = federationPrivateKey(federationName);
+    const wanted = new Map<string, Listed>();
     for (const fixed of list.fixed) {
       const field = communityField(fixed.name);
-      if (this.get(field) !== undefined) continue;
+      const key = communityKey(field);
+      if (wanted.has(key) || key === this.federation.key) continue;
       const users = fixed.users.flatMap((user): CommunityUser[] => {
         const secret = sharedSecret(federationKey, user.publicKey);
         return secret.ok ? [{ name: user.name, publicKey: user.publicKey, secret: secret.value, cipher: tokenCipher(secret.value) }] : [];
       });
-      this.insert(
-        new Community({
-          field,
-          isFederation: false,
-          purgeable: false,
-          headerEncryption: 'unknown',
-          subnet: fixed.subnet ?? this.chooseSubnet(field),
-          users,
-        }),
-      );
+      wanted.set(key, { field, users, subnet: fixed.subnet });
     }
     this.patterns = list.patterns;
     this.locked = true;
+    for (const community of [...this.byKey.values()]) {
+      if (community.isFederation) continue;
+      const listed = wanted.get(community.key);
+      if (listed === undefined ? community.purgeable && this.admissible(community.field) : keeps(community, listed)) {
+        wanted.delete(community.key);
+        if (listed !== undefined) this.keepListedUsers(community, listed.users);
+      } else {
+        this.remove(community, 'reloaded');
+      }
+    }
+    for (const { field, users, subnet } of wanted.values()) {
+      this.insert(new Community({ field, isFederation: false, purgeable: false, headerEncryption: 'unknown', subnet: subnet ?? this.chooseSubnet(field), users }));
+    }
   }
 
   /** §7.3.5: recomputes the dynamic key of every user/password community. */
@@ -240,6 +265,13 @@ export class CommunityTable {
       }
       if (community.purgeable && community.edges.size === 0) this.remove(community, 'purged');
     }
+  }
+
+  /** A kept user/password community takes the file's users; edges of users no longer listed go. */
+  private keepListedUsers(community: Community, users: readonly CommunityUser[]): void {
+    if (!community.hasUsers) return;
+    community.setUsers(users);
+    for (const edge of [...community.edges.values()]) if (userOf(community, edge.auth) === undefined) this.removeEdge(community, edge, 'reloaded');
   }
 
   private insert(community: Community): void {

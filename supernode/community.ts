@@ -1,8 +1,9 @@
 // One community as the supernode keeps it (PROTOCOL.md §9.1): header-encryption state and keys
 // (§6.5), user/password users (§7.3), registered edges, associations with other supernodes, and
 // the auto-IP subnet (§9.6.1).
-import { communityName, macKey } from '../engine/protocol/index.js';
+import { AuthScheme, communityName, macKey } from '../engine/protocol/index.js';
 import type { Auth, IpSubnet, Mac, Socket } from '../engine/protocol/index.js';
+import { AUTH_TOKEN_SIZE } from '../engine/crypto/user-password.js';
 import { dynamicHeaderKeys, staticHeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { HeaderKeys } from '../engine/crypto/header-encryption.js';
 import type { SenderStampRecord } from '../engine/crypto/timestamp.js';
@@ -78,6 +79,14 @@ export function cleanCommunityField(field: Uint8Array): Uint8Array {
   return clean;
 }
 
+const PUBLIC_KEY_SIZE = 32;
+
+/** The user whose public key opens a scheme-2 token (§7.3.2), if listed in community. */
+export function userOf(community: Community, auth: Auth): CommunityUser | undefined {
+  if (auth.scheme !== AuthScheme.UserPassword || auth.token.length !== AUTH_TOKEN_SIZE) return undefined;
+  return community.user(auth.token.subarray(0, PUBLIC_KEY_SIZE));
+}
+
 export interface CommunitySettings {
   /** The 20-byte field, NUL padded. */
   readonly field: Uint8Array;
@@ -118,7 +127,7 @@ export class Community {
     this.isFederation = settings.isFederation;
     this.purgeable = settings.purgeable;
     this.subnet = settings.subnet;
-    for (const user of settings.users) this.users.set(bytesKey(user.publicKey), user);
+    this.setUsers(settings.users);
     // §6.5: communities with users (and the federation) are enabled from the start.
     this.state = settings.users.length > 0 ? 'enabled' : settings.headerEncryption;
     this.staticPair = this.state === 'none' ? undefined : staticHeaderKeys(settings.field);
@@ -156,6 +165,15 @@ export class Community {
     if (!this.hasUsers) return;
     this.currentDynamicKey = key;
     this.dynamicPair = dynamicHeaderKeys(key);
+  }
+
+  /**
+   * A reloaded community file's users for a community that had users before and still has (the
+   * header-encryption state and keys depend on having users at all, not on which).
+   */
+  setUsers(users: readonly CommunityUser[]): void {
+    this.users.clear();
+    for (const user of users) this.users.set(bytesKey(user.publicKey), user);
   }
 
   user(publicKey: Uint8Array): CommunityUser | undefined {

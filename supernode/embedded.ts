@@ -24,6 +24,8 @@ export interface EmbeddedSupernode {
   readonly port: number;
   /** Re-reads the community file (a user added or removed); false when it could not be used. */
   reloadCommunities(): boolean;
+  /** The users of `community` with a registered device, each with the time it registered (ms since the epoch). */
+  registeredUsers(community: string): ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startEmbeddedSupernode(options: EmbeddedSupernodeOptions, 
       return {
         port,
         reloadCommunities: () => supernode.reloadCommunities() === 0,
+        registeredUsers: (community) => supernode.userRegistrations(community),
         close: () => supernode.close(),
       };
     } catch (error) {

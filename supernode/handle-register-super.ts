@@ -15,11 +15,12 @@ import { verifyAuthTrailer } from '../engine/crypto/user-password.js';
 import { randomUint32 } from '../engine/crypto/random.js';
 import { offeredAddress } from './address-assignment.js';
 import { announcedAuth } from './announced-auth.js';
+import { userOf } from './community.js';
 import type { Community, CommunityUser } from './community.js';
 import type { SupernodeContext } from './context.js';
 import { federationRoutes } from './forwarding.js';
 import type { InboundMessage } from './inbound.js';
-import { updateEdge, userOf } from './registration.js';
+import { updateEdge } from './registration.js';
 import { stampAccepted } from './stamp-check.js';
 import { advertisedSupernodes } from './supernode-list.js';
 

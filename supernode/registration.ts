@@ -1,9 +1,10 @@
 // Authentication and the edge table update of a REGISTER_SUPER (PROTOCOL.md §9.3.1 step 9, §7).
 import { AuthScheme, isNullMac, macToString, NO_AUTH, socketEquals } from '../engine/protocol/index.js';
 import type { Auth, RegisterSuperMessage, Socket } from '../engine/protocol/index.js';
-import { AUTH_TOKEN_SIZE, supernodeAnswerToken } from '../engine/crypto/user-password.js';
+import { supernodeAnswerToken } from '../engine/crypto/user-password.js';
 import { EDGE_TIMEOUT_MS } from './communities.js';
-import type { Community, CommunityUser, EdgeRecord } from './community.js';
+import { userOf } from './community.js';
+import type { Community, EdgeRecord } from './community.js';
 import type { SupernodeContext } from './context.js';
 import type { InboundMessage } from './inbound.js';
 import { isAnnouncedToken } from './announced-auth.js';
@@ -17,14 +18,6 @@ export type RegistrationVerdict =
   | { readonly kind: 'table-full' }
   /** Over one of the sender's budgets: dropped without an answer. */
   | { readonly kind: 'limited'; readonly why: string };
-
-const PUBLIC_KEY_SIZE = 32;
-
-/** The user whose public key opens a scheme-2 token, if listed in community. */
-export function userOf(community: Community, auth: Auth): CommunityUser | undefined {
-  if (auth.scheme !== AuthScheme.UserPassword || auth.token.length !== AUTH_TOKEN_SIZE) return undefined;
-  return community.user(auth.token.subarray(0, PUBLIC_KEY_SIZE));
-}
 
 /** Known-edge check (§9.3.1 step 9, §9.3.2): stored scheme 0 accepts anything. */
 export function authMatches(stored: Auth, presented: Auth, community: Community): boolean {

@@ -12,7 +12,7 @@ import { kithVersion } from '../engine/version.js';
 import { ipv4FromNumber, ipv4ToNumber, NO_SUBNET } from './auto-ip.js';
 import { systemClock } from '../engine/clock.js';
 import type { Clock } from '../engine/clock.js';
-import { Community } from './community.js';
+import { Community, userOf } from './community.js';
 import type { EdgeRecord } from './community.js';
 import { loadCommunityList } from './community-file.js';
 import { CommunityTable } from './communities.js';
@@ -255,6 +255,22 @@ export class Supernode {
       }
     }
     return rows;
+  }
+
+  /**
+   * Kith: the listed users of `community` with a registered edge, each with the creation time of its
+   * oldest record (ms since the epoch): what the host of the network shows as connected devices.
+   */
+  userRegistrations(community: string): Map<string, number> {
+    const since = new Map<string, number>();
+    for (const candidate of this.ctx.communities.all()) {
+      if (candidate.isFederation || candidate.name !== community) continue;
+      for (const edge of candidate.edges.values()) {
+        const user = userOf(candidate, edge.auth)?.name;
+        if (user !== undefined) since.set(user, Math.min(edge.createdMs, since.get(user) ?? Infinity));
+      }
+    }
+    return since;
   }
 
   federationMembers(): FederationMemberView[] {

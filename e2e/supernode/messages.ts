@@ -2,12 +2,22 @@
 import { AuthScheme, DEFAULT_TTL, MessageType, NO_AUTH, NULL_MAC } from '../../engine/protocol/index.js';
 import type { Auth, IpSubnet, Mac, PacketMessage, QueryPeerMessage, RegisterMessage, RegisterSuperMessage, Socket } from '../../engine/protocol/index.js';
 import { communityField } from '../../engine/crypto/dynamic-key.js';
+import { edgePrivateKey, federationPrivateKey, publicKeyOf, sharedSecret } from '../../engine/crypto/user-password.js';
 
 export { mac } from '../../engine/testing/loopback.js';
 
 export const simpleId = (byte: number): Auth => ({ scheme: AuthScheme.SimpleId, token: new Uint8Array(16).fill(byte) });
 
 const common = (community: string) => ({ ttl: DEFAULT_TTL, fromSupernode: false, communityField: communityField(community) });
+
+/** A user/password login (CRYPTO.md §5.3) against the default federation: public key and shared secret. */
+export function userKey(user: string, password: string): { pub: Uint8Array; secret: Uint8Array } {
+  const federationPublic = publicKeyOf(federationPrivateKey('Federation'));
+  const pub = publicKeyOf(edgePrivateKey(user, password));
+  const secret = federationPublic.ok ? sharedSecret(edgePrivateKey(user, password), federationPublic.value) : federationPublic;
+  if (!pub.ok || !secret.ok) throw new Error('x25519 refused a derived key');
+  return { pub: pub.value, secret: secret.value };
+}
 
 export function registerSuper(
   community: string,

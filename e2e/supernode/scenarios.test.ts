@@ -11,18 +11,9 @@ import { readVectorJson } from '../../engine/testing/vectors.js';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { dynamicHeaderKeys } from '../../engine/crypto/header-encryption.js';
 import { randomBytes } from '../../engine/crypto/random.js';
-import {
-  edgeAuthToken,
-  edgePrivateKey,
-  federationPrivateKey,
-  publicKeyOf,
-  sharedSecret,
-  tokenCipher,
-  unwrapDynamicKey,
-  verifyAuthTrailer,
-} from '../../engine/crypto/user-password.js';
+import { edgeAuthToken, tokenCipher, unwrapDynamicKey, verifyAuthTrailer } from '../../engine/crypto/user-password.js';
 import type { Supernode } from '../../supernode/supernode.js';
-import { mac, packet, ping, queryPeer, register, registerSuper, simpleId } from './messages.js';
+import { mac, packet, ping, queryPeer, register, registerSuper, simpleId, userKey } from './messages.js';
 import { headerEncryptionFor, SimPeer } from './sim-peer.js';
 import { startSupernode, SUPERNODE_MAC, testConfig } from '../../supernode/testing/start.js';
 import { portOf, replay } from './vector-replay.js';
@@ -79,15 +70,6 @@ describe('simulated edges', () => {
     const peer = await SimPeer.open(...args);
     peers.push(peer);
     return peer;
-  };
-  const federationKey = federationPrivateKey('Federation');
-  const federationPublic = publicKeyOf(federationKey);
-  const userKey = (user: string, password: string): { pub: Uint8Array; secret: Uint8Array } => {
-    const pub = publicKeyOf(edgePrivateKey(user, password));
-    assert.ok(pub.ok && federationPublic.ok);
-    const secret = sharedSecret(edgePrivateKey(user, password), federationPublic.value);
-    assert.ok(secret.ok);
-    return { pub: pub.value, secret: secret.value };
   };
 
   before(async () => {

@@ -61,6 +61,15 @@ describe('users of a network hosted here', () => {
       ],
     );
     assert.ok(!reloaded.communityFile('sunny-otter-42', HOST, later).includes('desk-2'));
+    // The supernode's registrations say which devices are connected, and since when.
+    const since = Date.UTC(2027, 0, 15, 8, 30);
+    assert.deepEqual(
+      reloaded.devices(later, new Map([['Mum-s-laptop', since], ['desk', since]])).map((device) => [device.name, device.registeredSince]),
+      [
+        ['Mum-s-laptop', '2027-01-15T08:30:00.000Z'],
+        ['desk-2', undefined],
+      ],
+    );
   });
 
   it('takes a device away', async () => {

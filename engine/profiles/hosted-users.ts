@@ -31,6 +31,8 @@ export interface InvitedDevice {
   readonly state: 'joined' | 'waiting' | 'expired';
   /** ISO date of the invite's expiry. */
   readonly expires: string;
+  /** ISO time since which the device has been registered with the supernode here; absent while it is not. */
+  readonly registeredSince?: string;
 }
 
 export function userPublicKey(user: string, password: string): string {
@@ -126,12 +128,17 @@ export class HostedUsers {
     return (await this.save()).ok;
   }
 
-  devices(nowSeconds: number): InvitedDevice[] {
-    return this.guests.map((guest) => ({
-      name: guest.name,
-      state: guest.mac !== undefined ? 'joined' : guest.expires > nowSeconds ? 'waiting' : 'expired',
-      expires: new Date(guest.expires * 1000).toISOString(),
-    }));
+  /** registered: the supernode's registrations by user name, since when (ms since the epoch). */
+  devices(nowSeconds: number, registered: ReadonlyMap<string, number> = new Map()): InvitedDevice[] {
+    return this.guests.map((guest) => {
+      const since = registered.get(guest.name);
+      return {
+        name: guest.name,
+        state: guest.mac !== undefined ? 'joined' : guest.expires > nowSeconds ? 'waiting' : 'expired',
+        expires: new Date(guest.expires * 1000).toISOString(),
+        ...(since === undefined ? {} : { registeredSince: new Date(since).toISOString() }),
+      };
+    });
   }
 
   /** The soonest expiry of an unused invite, when one is pending: the community file changes then. */
