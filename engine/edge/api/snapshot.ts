@@ -20,7 +20,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     vpnIpv6: record.vpnIpv6,
     devAddr: record.devAddr.address === '0.0.0.0' ? undefined : { ...record.devAddr },
     description: record.description,
-    socket: record.socket === undefined ? undefined : socketToString(record.socket),
+    socket: record.path.socket === undefined ? undefined : socketToString(record.path.socket),
     advertisedSocket: record.preferredSocket === undefined ? undefined : socketToString(record.preferredSocket),
     path,
     via: direct || via === undefined ? undefined : socketToString(via),

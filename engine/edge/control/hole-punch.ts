@@ -86,7 +86,7 @@ export class HolePunch {
     if (outcome.kind !== 'new-peer' && outcome.kind !== 'moved') return;
     if (!ctx.settings.allowP2p) return;
     const record = outcome.record;
-    const socket = record.socket;
+    const socket = record.path.socket;
     if (socket === undefined) return;
     if (!isVouched(record, socket.address)) this.askSupernode(record);
     if (fromSupernode) {
@@ -102,7 +102,7 @@ export class HolePunch {
 
   /** IP TTL of a punch to a supernode-reported socket: full once the peer punched, else the opener's. */
   private punchTtl(record: PeerRecord): number | undefined {
-    return record.peerOpened || record.socketOrigin === 'direct' ? undefined : OPENER_TTL;
+    return record.peerOpened || record.path.origin === 'direct' ? undefined : OPENER_TTL;
   }
 
   /**
@@ -111,9 +111,9 @@ export class HolePunch {
    */
   private peerPunched(record: PeerRecord): void {
     const { ctx } = this;
-    if (!ctx.settings.allowP2p || ctx.settings.registerTtl !== 0 || ctx.peers.isKnown(record.mac) || record.socket === undefined) return;
+    if (!ctx.settings.allowP2p || ctx.settings.registerTtl !== 0 || ctx.peers.isKnown(record.mac) || record.path.socket === undefined) return;
     record.peerOpened = true;
-    this.sendRegister(record, RegisterCookie.Regular, record.socket);
+    this.sendRegister(record, RegisterCookie.Regular, record.path.socket);
     if (record.punchAttempt === 0) {
       record.punchAttempt = 1;
       record.nextPunchAt = ctx.clock.nowMs() + (punchDelay(1) ?? 0);
@@ -141,18 +141,18 @@ export class HolePunch {
     const { ctx } = this;
     if (!ctx.settings.allowP2p) return;
     for (const record of ctx.peers.pending.values()) {
-      if (record.punchAttempt === 0 || record.socket === undefined || now < record.nextPunchAt) continue;
+      if (record.punchAttempt === 0 || record.path.socket === undefined || now < record.nextPunchAt) continue;
       // Until the peer has punched, retries only keep our own mapping open (see the header).
-      this.sendRegister(record, RegisterCookie.Regular, record.socket, this.punchTtl(record));
+      this.sendRegister(record, RegisterCookie.Regular, record.path.socket, this.punchTtl(record));
       if (record.preferredSocket !== undefined) this.sendRegister(record, RegisterCookie.Local, record.preferredSocket);
       const delay = punchDelay(++record.punchAttempt);
       if (delay === undefined) record.punchAttempt = 0;
       else record.nextPunchAt = now + delay;
     }
     for (const record of ctx.peers.known.values()) {
-      if (record.socket === undefined || now < record.nextProbeAt) continue;
+      if (record.path.socket === undefined || now < record.nextProbeAt) continue;
       record.nextProbeAt = now + DIRECT_PROBE_INTERVAL_MS;
-      this.sendRegister(record, record.lastCookie === 0 ? RegisterCookie.Regular : record.lastCookie, record.socket);
+      this.sendRegister(record, record.lastCookie === 0 ? RegisterCookie.Regular : record.lastCookie, record.path.socket);
     }
   }
 
@@ -242,10 +242,7 @@ export class HolePunch {
     record.relayRtt.replyReceived(now);
     const fresh = vouch(record, socket.address);
     if (preferred !== undefined) vouch(record, preferred.address);
-    if (record.socketOrigin !== 'direct' || record.socket === undefined) {
-      record.socket = socket;
-      record.socketOrigin = 'supernode';
-    }
+    const reached = record.path.reported(socket);
     review(ctx, record);
     if (!ctx.settings.allowP2p) return;
     if (preferred !== undefined) {
@@ -253,7 +250,7 @@ export class HolePunch {
       this.sendRegister(record, RegisterCookie.Local, preferred);
     }
     if (ctx.peers.isKnown(record.mac)) return;
-    this.punchReported(record, record.socket);
+    this.punchReported(record, reached);
     if (fresh) this.sendForwardedRegister(record);
   }
 }

@@ -34,7 +34,7 @@ describe('peer table', () => {
     const { peers, clock, events } = table();
     const first = peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });
     assert.equal(first.kind, 'new-peer');
-    assert.equal(first.record.socketOrigin, 'supernode');
+    assert.equal(first.record.path.origin, 'supernode');
     assert.deepEqual(events, ['added 34']);
     const again = peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });
     assert.equal(again.kind, 'pending-updated');
@@ -47,9 +47,9 @@ describe('peer table', () => {
     peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });
     const direct = peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs() });
     assert.equal(direct.kind, 'new-peer', 'registration restarts at the observed source');
-    assert.deepEqual(direct.record.socket, REAL);
+    assert.deepEqual(direct.record.path.socket, REAL);
     peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });
-    assert.deepEqual(peers.get(PEER)?.socket, REAL, 'the supernode cannot overwrite it');
+    assert.deepEqual(peers.get(PEER)?.path.socket, REAL, 'the supernode cannot overwrite it');
   });
 
   it('names a known peer from a later REGISTER when a PACKET made its record', () => {
@@ -71,7 +71,7 @@ describe('peer table', () => {
     assert.ok(record !== undefined);
     assert.equal(peers.isKnown(PEER), true);
     assert.equal(peers.pending.size, 0);
-    assert.deepEqual(record.socket, REAL);
+    assert.deepEqual(record.path.socket, REAL);
     assert.equal(record.lastCookie, RegisterCookie.Regular);
     assert.equal(record.path.lastP2p, clock.nowMs());
     assert.equal(peers.confirmPath(OTHER, sock('203.0.113.1', 1), RegisterCookie.Regular, clock.nowMs()), undefined, 'unknown ACKs are ignored');
@@ -97,7 +97,7 @@ describe('peer table', () => {
     const moved = peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: PUBLIC, now: clock.nowMs() });
     assert.equal(moved.kind, 'moved');
     assert.equal(peers.isKnown(PEER), false);
-    assert.deepEqual(peers.pending.get(macKey(PEER))?.socket, PUBLIC);
+    assert.deepEqual(peers.pending.get(macKey(PEER))?.path.socket, PUBLIC);
   });
 
   it('drops the direct path after register_interval/2 without direct traffic (§8.5 step 7)', () => {
@@ -106,10 +106,10 @@ describe('peer table', () => {
     peers.confirmPath(PEER, REAL, RegisterCookie.Regular, clock.nowMs());
     clock.advance(INTERVAL / 2 - 1);
     const record = peers.get(PEER)!;
-    assert.equal(record.path.forSend(record.socket, clock.nowMs()).kind, 'direct');
+    assert.equal(record.path.forSend(clock.nowMs()), 'direct');
     assert.equal(peers.expireDirect(PEER, clock.nowMs()), false);
     clock.advance(1);
-    assert.equal(record.path.forSend(record.socket, clock.nowMs()).kind, 'relay');
+    assert.equal(record.path.forSend(clock.nowMs()), 'relay');
     assert.equal(peers.isKnown(PEER), true, 'reading the path moves nothing');
     assert.equal(peers.expireDirect(PEER, clock.nowMs()), true);
     assert.equal(peers.isKnown(PEER), false);
@@ -148,7 +148,7 @@ describe('peer table', () => {
         clock.advance(1);
         peers.sighting(relayed(macOf(i), sock(address, 1000 + i), clock.nowMs()));
       }
-      const atAddress = peers.all().filter((record) => record.socket?.address === address);
+      const atAddress = peers.all().filter((record) => record.path.socket?.address === address);
       assert.equal(atAddress.length, MAX_UNVOUCHED_PER_ADDRESS);
       assert.ok(peers.get(macOf(99)) !== undefined, 'the newest is there');
       assert.equal(peers.get(macOf(0)), undefined, 'the oldest went');
@@ -184,7 +184,7 @@ describe('peer table', () => {
       assert.equal(peers.isKnown(OTHER), true, 'the known peer (seen first) stays while pending ones can go');
       assert.equal(peers.size, MAX_PEERS);
 
-      for (const record of peers.all()) vouch(record, record.socket?.address ?? '-');
+      for (const record of peers.all()) vouch(record, record.path.socket?.address ?? '-');
       const refused = peers.sighting(relayed(macOf(0xffffff), sock('192.0.2.1', 1), clock.nowMs()));
       assert.equal(refused.kind, 'refused');
       assert.equal(peers.query(macOf(0xfffffe), clock.nowMs()), undefined, 'nor does our own query make room');
@@ -197,9 +197,9 @@ describe('peer table', () => {
       assert.ok(seen.kind !== 'refused');
       vouch(seen.record, PUBLIC.address);
       peers.sighting(relayed(PEER, sock('198.51.100.66', 40000), clock.nowMs()));
-      assert.deepEqual(peers.get(PEER)?.socket, PUBLIC);
+      assert.deepEqual(peers.get(PEER)?.path.socket, PUBLIC);
       peers.sighting(relayed(PEER, sock(PUBLIC.address, 41000), clock.nowMs()));
-      assert.deepEqual(peers.get(PEER)?.socket, sock(PUBLIC.address, 41000), 'another port at the vouched address is fine');
+      assert.deepEqual(peers.get(PEER)?.path.socket, sock(PUBLIC.address, 41000), 'another port at the vouched address is fine');
     });
 
     it('forgets what was vouched for a MAC when its record is taken over by another MAC', () => {

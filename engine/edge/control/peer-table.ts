@@ -11,6 +11,7 @@ import type { SenderStampRecord } from '../../crypto/timestamp.js';
 import { newTraffic } from '../data-path/counters.js';
 import type { Traffic } from '../data-path/counters.js';
 import { DirectPath } from './peer-path.js';
+import type { SocketOrigin } from './peer-path.js';
 import { isVouched } from './peer-trust.js';
 import { RttEstimator } from './rtt.js';
 
@@ -27,13 +28,8 @@ export const MAX_PEERS = 1024;
 /** Kith: records at one address that the supernode has not vouched for (a per-source limit). */
 export const MAX_UNVOUCHED_PER_ADDRESS = 8;
 
-/** Where a record's socket was learned: observed as a datagram's source, or reported by a supernode. */
-export type SocketOrigin = 'direct' | 'supernode';
-
 export interface PeerRecord {
   mac: Mac;
-  socket: Socket | undefined;
-  socketOrigin: SocketOrigin;
   /** The peer's advertised LAN socket (PEER_INFO, PROTOCOL.md §8.8.2). */
   preferredSocket: Socket | undefined;
   devAddr: IpSubnet;
@@ -42,7 +38,7 @@ export interface PeerRecord {
   local: boolean;
   createdAt: number;
   lastSeen: number;
-  /** The direct path: last direct contact, trust deadline, the socket of ours it leaves from. */
+  /** Where the peer is reached: its socket and origin, last direct contact, trust deadline, our socket it leaves from. */
   readonly path: DirectPath;
   /** Cookie of the last accepted REGISTER_ACK path (§4.1.1 ranking); 0 = none. */
   lastCookie: number;
@@ -98,7 +94,7 @@ export interface SightingInput {
 
 /**
  * What bookkeeping decided. 'new-peer': registration with the peer starts — the caller sends the
- * REGISTERs of §8.7.2 step 2 to record.socket. 'moved': a known peer showed up directly from another
+ * REGISTERs of §8.7.2 step 2 to record.path.socket. 'moved': a known peer showed up directly from another
  * socket; it is pending again (and registration restarts, like 'new-peer').
  */
 export type SightingOutcome =
@@ -124,7 +120,8 @@ function leastRecentlySeen(records: readonly PeerRecord[]): PeerRecord | undefin
  * for it does not move the peer away from one it did (anyone can send such a claim, peer-trust.ts).
  */
 function keepsVouchedSocket(record: PeerRecord, reported: Socket): boolean {
-  return record.socket !== undefined && isVouched(record, record.socket.address) && !isVouched(record, reported.address);
+  const socket = record.path.socket;
+  return socket !== undefined && isVouched(record, socket.address) && !isVouched(record, reported.address);
 }
 
 /** Told when a MAC enters or leaves the peer list (pending ∪ known). */
@@ -161,22 +158,20 @@ export class PeerTable {
   }
 
   private static bySocket(table: Map<number, PeerRecord>, socket: Socket): PeerRecord | undefined {
-    for (const record of table.values()) if (record.socket !== undefined && socketEquals(record.socket, socket)) return record;
+    for (const record of table.values()) if (record.path.socket !== undefined && socketEquals(record.path.socket, socket)) return record;
     return undefined;
   }
 
   private create(mac: Mac, socket: Socket | undefined, origin: SocketOrigin, now: number, inherit?: PeerRecord): PeerRecord {
     return {
       mac: Uint8Array.from(mac),
-      socket,
-      socketOrigin: origin,
       preferredSocket: inherit?.preferredSocket,
       devAddr: inherit?.devAddr ?? NO_IP_SUBNET,
       description: inherit?.description ?? '',
       local: false,
       createdAt: inherit?.createdAt ?? now,
       lastSeen: now,
-      path: new DirectPath(this.registerIntervalMs),
+      path: new DirectPath(this.registerIntervalMs, socket, origin),
       lastCookie: RegisterCookie.None,
       lastSentQuery: 0,
       stamp: inherit?.stamp,
@@ -215,7 +210,7 @@ export class PeerTable {
    */
   private makeRoom(address: string | undefined): boolean {
     if (address !== undefined) {
-      const sameAddress = this.unvouched((record) => record.socket?.address === address);
+      const sameAddress = this.unvouched((record) => record.path.socket?.address === address);
       if (sameAddress.length >= MAX_UNVOUCHED_PER_ADDRESS) this.evict(leastRecentlySeen(sameAddress));
     }
     if (this.size < MAX_PEERS) return true;
@@ -261,7 +256,7 @@ export class PeerTable {
     if (input.viaMulticast) record.local = true;
     if (now - record.lastSeen >= SOCKET_CHECK_INTERVAL_MS || input.cookie > record.lastCookie) {
       if (isAllZeroAddress(socket) || isMultiBroadcast(mac)) return { kind: 'known-updated', record };
-      const differs = record.socket === undefined || !socketEquals(record.socket, socket);
+      const differs = record.path.socket === undefined || !socketEquals(record.path.socket, socket);
       if (differs && direct) {
         // The peer moved: forget the direct path and register again at the new socket.
         this.known.delete(macKey(mac));
@@ -291,19 +286,16 @@ export class PeerTable {
     } else if (origin === 'direct') {
       // n3n drops the pending record on direct evidence and starts over (§8.6 PACKET/REGISTER);
       // keeping the record and restarting its registration at the observed source is the same.
-      record.socket = socket;
-      record.socketOrigin = 'direct';
+      record.path.reach(socket, 'direct');
       if (input.viaMulticast) record.local = true;
       kind = 'new-peer';
-    } else if ((record.socketOrigin !== 'direct' || record.socket === undefined) && !keepsVouchedSocket(record, socket)) {
-      // Kith (§8.7.5): a socket observed directly is never replaced by one a supernode reports.
-      record.socket = socket;
-      record.socketOrigin = 'supernode';
+    } else if (!keepsVouchedSocket(record, socket)) {
+      record.path.reported(socket);
     }
     record.lastSeen = now;
     if (input.devAddr !== undefined) record.devAddr = input.devAddr;
     if (input.description !== undefined) record.description = input.description;
-    const outcome: SightingOutcome = inherit === undefined ? { kind, record } : { kind: 'moved', record, oldSocket: inherit.socket };
+    const outcome: SightingOutcome = inherit === undefined ? { kind, record } : { kind: 'moved', record, oldSocket: inherit.path.socket };
     return outcome;
   }
 
@@ -329,10 +321,9 @@ export class PeerTable {
       now - record.lastSeen > PATH_RESELECTION_GUARD_MS ||
       cookie > record.lastCookie ||
       // Kith: the ACK's source is observed, a supernode-reported socket is only a guess.
-      record.socketOrigin !== 'direct'
+      record.path.origin !== 'direct'
     ) {
-      record.socket = source;
-      record.socketOrigin = 'direct';
+      record.path.reach(source, 'direct');
       record.lastCookie = cookie;
     }
     record.path.lastP2p = now;

@@ -155,15 +155,15 @@ describe('port spray', () => {
     const record = peers.query(PEER, 0)?.record;
     assert.ok(record !== undefined);
     assert.equal(sprayEligible(record, false), false, 'no socket yet');
-    record.socket = sock('203.0.113.9', 5000);
-    record.socketOrigin = 'supernode';
+    record.path.socket = sock('203.0.113.9', 5000);
+    record.path.origin = 'supernode';
     assert.equal(sprayEligible(record, false), false, 'only claimed by a relayed datagram');
     vouch(record, '198.51.100.200');
     assert.equal(sprayEligible(record, false), false, 'vouched at another address');
     vouch(record, '203.0.113.9');
     assert.equal(sprayEligible(record, false), true);
     assert.equal(sprayEligible(record, true), false, 'a known peer');
-    record.socketOrigin = 'direct';
+    record.path.origin = 'direct';
     assert.equal(sprayEligible(record, false), false, 'a socket observed directly');
   });
 

@@ -83,8 +83,8 @@ export function roundStart(round: number): number | undefined {
  * address the supernode vouched for (see the header).
  */
 export function sprayEligible(record: PeerRecord, known: boolean): boolean {
-  const socket = record.socket;
-  return !known && record.path.via === undefined && socket?.family === 'IPv4' && record.socketOrigin === 'supernode' && isVouched(record, socket.address);
+  const socket = record.path.socket;
+  return !known && record.path.via === undefined && socket?.family === 'IPv4' && record.path.origin === 'supernode' && isVouched(record, socket.address);
 }
 
 /** One extra IPv4 socket; once it wins, the sender of everything for its peer. */
@@ -199,7 +199,7 @@ export class PortSpray {
     const start = roundStart(state.round);
     if (start === undefined) return;
     const t = now - state.since - start;
-    const socket = state.record.socket;
+    const socket = state.record.path.socket;
     if (socket === undefined) return;
     if (role === 'hard') {
       if (t >= HARD_START_MS + HARD_WINDOW_MS) {

@@ -293,8 +293,9 @@ export class SupernodeRegistration {
     const { ctx } = this;
     if (!ctx.settings.allowP2p) return;
     for (const record of ctx.peers.known.values()) {
-      if (record.socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
-      sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), record.socket);
+      const socket = record.path.socket;
+      if (socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
+      sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), socket);
     }
   }
 

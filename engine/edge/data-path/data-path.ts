@@ -151,7 +151,7 @@ export class DataPath {
       ctx.events.emit('path-changed', { mac: macToString(dstMac), path: 'relayed', via: this.supernodeText() });
     }
     const known = ctx.peers.known.get(macKey(dstMac));
-    if (known !== undefined && known.path.forSend(known.socket, now).kind === 'direct') {
+    if (known !== undefined && known.path.forSend(now) === 'direct') {
       this.sendDirect(known, bytes, frame.length);
       return;
     }
@@ -164,9 +164,9 @@ export class DataPath {
   }
 
   private sendDirect(record: PeerRecord, bytes: Uint8Array, frameLength: number): void {
-    if (record.socket === undefined) return;
+    if (record.path.socket === undefined) return;
     // Port spray (port-spray.ts): a peer may be reached from its own socket instead of the main one.
-    (record.path.senderFor(record.socket) ?? this.ctx.transport)?.send(bytes, record.socket);
+    (record.path.senderFor(record.path.socket) ?? this.ctx.transport)?.send(bytes, record.path.socket);
     this.ctx.counters.p2p.tx++;
     record.traffic.framesOut++;
     record.traffic.bytesOut += frameLength;
@@ -196,7 +196,7 @@ export class DataPath {
     const reported = fromSupernode ? reportedSocket(message.socket, source) : undefined;
     // A peer on its supernode's own computer is reported at loopback, useless here: it keeps the
     // socket PEER_INFO gave it (the one its router maps), rather than taking the supernode's.
-    const kept = fromSupernode && reported === undefined && message.socket !== undefined ? ctx.peers.get(message.srcMac)?.socket : undefined;
+    const kept = fromSupernode && reported === undefined && message.socket !== undefined ? ctx.peers.get(message.srcMac)?.path.socket : undefined;
     const socket = reported ?? kept ?? source;
     const outcome = ctx.peers.sighting({
       fromSupernode,
