@@ -1,5 +1,6 @@
 // The supernode's management interface (MANAGEMENT.md §6, §7, §2.5): n3n's methods with the exact
 // result shapes n3n's supernode gives, its event topics plus Kith's own, and Prometheus metrics.
+import { listenAll } from '../engine/mgmt/listen-all.js';
 import type { KithConfig } from '../shared/config/schema.js';
 import { MetricsRegistry, topic, type ManagementServer, type PayloadsOf, type ServedMethods } from '../engine/mgmt/index.js';
 import { createDaemonManagement, type DaemonManagement } from '../engine/mgmt/daemon-management.js';
@@ -188,10 +189,7 @@ export function forwardSupernodeEvents(supernode: ManagedSupernode, server: Pick
   };
   const added = ({ community }: { readonly community: string }): void => void server.publish('kith.community', { action: 'added', community });
   const gone = ({ community }: { readonly community: string }): void => void server.publish('kith.community', { action: 'removed', community });
-  supernode.events.on('edge-registered', registered).on('edge-removed', removed).on('community-added', added).on('community-removed', gone);
-  return () => {
-    supernode.events.off('edge-registered', registered).off('edge-removed', removed).off('community-added', added).off('community-removed', gone);
-  };
+  return listenAll(supernode.events, { 'edge-registered': registered, 'edge-removed': removed, 'community-added': added, 'community-removed': gone });
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type ServedMethods,
 } from '../../mgmt/index.js';
 import { createDaemonManagement, type DaemonManagement } from '../../mgmt/daemon-management.js';
+import { listenAll } from '../../mgmt/listen-all.js';
 import { n3nMethods } from '../../mgmt/n3n-methods.js';
 import { flag, N3N_TOPICS, NO_SOCKET, seconds, upperMac, type EdgeRow, type PacketStatsRow, type PeerAction, type SupernodeRow } from '../../mgmt/n3n-shapes.js';
 import type { Edge } from '../edge.js';
@@ -247,10 +248,7 @@ export function forwardEdgeEvents(edge: ManagedEdge, server: Pick<ManagementServ
     server.publish('kith.path', { mac, path, ...(via === undefined ? {} : { via }) });
     if (path === 'direct') peerEvent('p2p_add', mac);
   };
-  edge.events.on('state-changed', onState).on('peer-added', onAdded).on('peer-removed', onRemoved).on('path-changed', onPath);
-  return () => {
-    edge.events.off('state-changed', onState).off('peer-added', onAdded).off('peer-removed', onRemoved).off('path-changed', onPath);
-  };
+  return listenAll(edge.events, { 'state-changed': onState, 'peer-added': onAdded, 'peer-removed': onRemoved, 'path-changed': onPath });
 }
 
 /** MANAGEMENT.md §2.5: the edge's counters and peer counts, read from the engine at scrape time. */
