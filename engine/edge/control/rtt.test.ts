@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { RegisterCookie } from '../../protocol/index.js';
 import { MAX_OUTSTANDING, MAX_PROBE_AGE_MS, noteArrival, probesHandedToKernel, RTT_WINDOW, RttEstimator } from './rtt.js';
 
 describe('RTT estimator', () => {
@@ -72,13 +73,13 @@ describe('RTT estimator', () => {
   it('times each reply from the probe whose cookie it echoes, however they interleave', () => {
     const rtt = new RttEstimator();
     // Hole punching: a second REGISTER leaves before the first one's ACK is back.
-    rtt.probeSent(1_000, 0x10000);
-    rtt.probeSent(1_000.5, 0x1000000);
-    rtt.replyReceived(1_001, 0x10000);
+    rtt.probeSent(1_000, RegisterCookie.Regular);
+    rtt.probeSent(1_000.5, RegisterCookie.Local);
+    rtt.replyReceived(1_001, RegisterCookie.Regular);
     assert.equal(rtt.ms, 1, 'the earlier probe’s ACK, not 0.5 ms from the later probe');
-    rtt.replyReceived(1_002.5, 0x1000000);
+    rtt.replyReceived(1_002.5, RegisterCookie.Local);
     assert.equal(rtt.ms, 1.5, 'median of 1 and 2');
-    rtt.replyReceived(1_003, 0x1000000);
+    rtt.replyReceived(1_003, RegisterCookie.Local);
     assert.equal(rtt.ms, 1.5, 'one sample per probe');
     assert.equal(rtt.outstandingCount, 0);
   });
@@ -96,19 +97,19 @@ describe('RTT estimator', () => {
 
   it('takes no sample where two probes with one cookie were out, nor from a late reply to the earlier', () => {
     const rtt = new RttEstimator();
-    rtt.probeSent(1_000, 0x10000);
-    rtt.probeSent(1_250, 0x10000);
-    rtt.replyReceived(1_251, 0x10000);
-    rtt.replyReceived(1_252, 0x10000);
+    rtt.probeSent(1_000, RegisterCookie.Regular);
+    rtt.probeSent(1_250, RegisterCookie.Regular);
+    rtt.replyReceived(1_251, RegisterCookie.Regular);
+    rtt.replyReceived(1_252, RegisterCookie.Regular);
     assert.equal(rtt.ms, undefined, 'either probe could have been answered');
     // The latest probe's age counts: a probe just after the first one expired is still not alone.
-    rtt.probeSent(2_000, 0x10000);
-    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS - 1, 0x10000);
-    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS + 1, 0x10000);
-    rtt.replyReceived(2_000 + MAX_PROBE_AGE_MS + 2, 0x10000);
+    rtt.probeSent(2_000, RegisterCookie.Regular);
+    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS - 1, RegisterCookie.Regular);
+    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS + 1, RegisterCookie.Regular);
+    rtt.replyReceived(2_000 + MAX_PROBE_AGE_MS + 2, RegisterCookie.Regular);
     assert.equal(rtt.ms, undefined, 'a reply to the one before is no 1 ms sample');
-    rtt.probeSent(20_000, 0x10000);
-    rtt.replyReceived(20_003, 0x10000);
+    rtt.probeSent(20_000, RegisterCookie.Regular);
+    rtt.replyReceived(20_003, RegisterCookie.Regular);
     assert.equal(rtt.ms, 3, 'once they are answered or expired, a lone probe counts again');
   });
 
