@@ -111,7 +111,7 @@ export interface UdpBatchSocket {
   send(bytes: Uint8Array, family: UdpFamily, address: Uint8Array, port: number, ttl: number, tag: unknown, source?: Uint8Array): boolean;
   /** Hands the queue to the kernel now. */
   flush(): void;
-  /** Called after queued datagrams went to the kernel, with the time (as DatagramBatch.arrivedAt). */
+  /** Called after queued datagrams went to the kernel, with the time the send call began (as DatagramBatch.arrivedAt). */
   onFlushed(handler: (at: number) => void): void;
   stats(): UdpBatchStats;
   close(): void;
@@ -279,8 +279,10 @@ class BatchSocket implements UdpBatchSocket {
     const meta = start === 0 ? this.#meta : this.#meta.subarray(4 * start);
     const addrs = start === 0 ? this.#addrs : this.#addrs.subarray(16 * start);
     const sources = start === 0 ? this.#sources : this.#sources.subarray(16 * start);
+    // Taken before the call: a reply can arrive while the kernel still sends the rest of the batch.
+    const handedAt = TIME_ORIGIN + performance.now();
     const done = this.#handle.send(this.#out, meta, addrs, pending, this.#status, sources);
-    if (done > 0) this.#onFlushed?.(TIME_ORIGIN + performance.now());
+    if (done > 0) this.#onFlushed?.(handedAt);
     for (let j = 0; j < done; j++) {
       const status = this.#status[j]!;
       if (status !== 0) this.#reportFailure(status, this.#tags[start + j]);

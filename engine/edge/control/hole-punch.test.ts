@@ -2,11 +2,12 @@
 // what a made-up peer's datagrams make the edge send — to the claimed address, the supernode and the
 // local group together — never exceeds what they brought in, over the whole punch schedule; a
 // PEER_INFO counts only as the answer to our own recent QUERY_PEER, and then punching runs in full;
-// the TTL-limited opener always leaves before the REGISTER through the supernode.
+// the TTL-limited opener always leaves before the REGISTER through the supernode; a REGISTER_ACK is
+// timed from the REGISTER whose cookie it echoes (rtt.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TTL, encodeMessage, MessageType, RegisterCookie } from '../../protocol/index.js';
-import type { Message, PeerInfoMessage, RegisterMessage, Socket } from '../../protocol/index.js';
+import type { Message, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../../protocol/index.js';
 import { ManualClock } from '../../clock.js';
 import type { EdgeContext } from '../context.js';
 import { newPacketCounters } from '../data-path/counters.js';
@@ -187,5 +188,23 @@ describe('hole punching and spoofed datagrams', () => {
     const info = peerInfoAboutFake();
     p.punch.handlePeerInfo(info, SUPERNODE);
     assertOpenerFirst(p.sent, 'PEER_INFO');
+  });
+
+  it('times a REGISTER_ACK from the REGISTER whose cookie it echoes, not from the latest probe', () => {
+    const h = harness();
+    const seen = h.peers.sighting({ fromSupernode: false, viaMulticast: false, mac: FAKE, cookie: RegisterCookie.Regular, socket: VICTIM, now: h.clock.nowMs() });
+    assert.ok(seen.kind === 'new-peer');
+    earn(seen.record, 10_000, 'IPv4');
+    h.punch.onSighting(seen, false);
+    const ack = (cookie: number): RegisterAckMessage => ({ ttl: DEFAULT_TTL, fromSupernode: false, communityField: COMMUNITY, type: MessageType.RegisterAck, cookie, dstMac: OWN_MAC, srcMac: FAKE });
+    // The peer answers, straight to us, the REGISTER it got through the supernode: no probe of this path.
+    h.clock.advance(1);
+    const forwarded = ack(RegisterCookie.Forwarded);
+    h.punch.handleRegisterAck(opened(forwarded), forwarded, VICTIM);
+    assert.equal(seen.record.directRtt.ms, undefined);
+    h.clock.advance(2);
+    const regular = ack(RegisterCookie.Regular);
+    h.punch.handleRegisterAck(opened(regular), regular, VICTIM);
+    assert.equal(h.peers.get(FAKE)?.directRtt.ms, 3);
   });
 });

@@ -40,7 +40,7 @@ export class HolePunch {
   ) {}
 
   private sendRegister(record: PeerRecord, cookie: number, to: Socket, ttl?: number): void {
-    if (sendToPeer(this.ctx, record, registerMessage(this.ctx, record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs());
+    if (sendToPeer(this.ctx, record, registerMessage(this.ctx, record.mac, cookie), to, ttl)) record.directRtt.probeSent(this.ctx.clock.nowMs(), cookie);
   }
 
   /**
@@ -212,7 +212,7 @@ export class HolePunch {
     if (!stampAccepted(ctx, opened.stamp, existing, false)) return;
     if (existing !== undefined) earn(existing, opened.raw.length, source.family);
     const now = ctx.clock.nowMs();
-    existing?.directRtt.replyReceived(now);
+    existing?.directRtt.replyReceived(now, message.cookie);
     const wasKnown = existing !== undefined && ctx.peers.isKnown(message.srcMac);
     const record = ctx.peers.confirmPath(message.srcMac, source, message.cookie, now);
     if (record === undefined || wasKnown) return;

@@ -243,7 +243,7 @@ export class PortSpray {
     ctx.counters.portSpray.probes += granted;
     for (const port of state.ports.slice(state.probesSent, state.probesSent + granted)) transport.send(bytes, { family: 'IPv4', address: target.address, port });
     state.probesSent = due;
-    if (granted > 0) state.record.directRtt.probeSent(ctx.clock.nowMs());
+    if (granted > 0) state.record.directRtt.probeSent(ctx.clock.nowMs(), RegisterCookie.Regular);
   }
 
   /** Hard side: opens the round's sockets and sends the first openers. */

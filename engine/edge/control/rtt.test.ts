@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { MAX_PROBE_AGE_MS, noteArrival, probesHandedToKernel, RTT_WINDOW, RttEstimator } from './rtt.js';
+import { RegisterCookie } from '../../protocol/index.js';
+import { MAX_OUTSTANDING, MAX_PROBE_AGE_MS, noteArrival, probesHandedToKernel, RTT_WINDOW, RttEstimator } from './rtt.js';
 
 describe('RTT estimator', () => {
   beforeEach(() => {
@@ -67,5 +68,88 @@ describe('RTT estimator', () => {
     probesHandedToKernel(4_001);
     rtt.replyReceived(4_003);
     assert.equal(rtt.ms, 2.5, 'a synchronous send leaves the queueing time; median of 2 and 3');
+  });
+
+  it('times each reply from the probe whose cookie it echoes, however they interleave', () => {
+    const rtt = new RttEstimator();
+    // Hole punching: a second REGISTER leaves before the first one's ACK is back.
+    rtt.probeSent(1_000, RegisterCookie.Regular);
+    rtt.probeSent(1_000.5, RegisterCookie.Local);
+    rtt.replyReceived(1_001, RegisterCookie.Regular);
+    assert.equal(rtt.ms, 1, 'the earlier probe’s ACK, not 0.5 ms from the later probe');
+    rtt.replyReceived(1_002.5, RegisterCookie.Local);
+    assert.equal(rtt.ms, 1.5, 'median of 1 and 2');
+    rtt.replyReceived(1_003, RegisterCookie.Local);
+    assert.equal(rtt.ms, 1.5, 'one sample per probe');
+    assert.equal(rtt.outstandingCount, 0);
+  });
+
+  it('takes no sample from a reply with a cookie no outstanding probe has', () => {
+    const rtt = new RttEstimator();
+    rtt.probeSent(1_000, 7);
+    rtt.replyReceived(1_001, 8);
+    rtt.replyReceived(1_001);
+    assert.equal(rtt.ms, undefined);
+    assert.equal(rtt.lastReplyAt, 1_001, 'the other side was heard all the same');
+    rtt.replyReceived(1_004, 7);
+    assert.equal(rtt.ms, 4, 'the probe is still there for its own reply');
+  });
+
+  it('takes no sample where two probes with one cookie were out, nor from a late reply to the earlier', () => {
+    const rtt = new RttEstimator();
+    rtt.probeSent(1_000, RegisterCookie.Regular);
+    rtt.probeSent(1_250, RegisterCookie.Regular);
+    rtt.replyReceived(1_251, RegisterCookie.Regular);
+    rtt.replyReceived(1_252, RegisterCookie.Regular);
+    assert.equal(rtt.ms, undefined, 'either probe could have been answered');
+    // The latest probe's age counts: a probe just after the first one expired is still not alone.
+    rtt.probeSent(2_000, RegisterCookie.Regular);
+    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS - 1, RegisterCookie.Regular);
+    rtt.probeSent(2_000 + MAX_PROBE_AGE_MS + 1, RegisterCookie.Regular);
+    rtt.replyReceived(2_000 + MAX_PROBE_AGE_MS + 2, RegisterCookie.Regular);
+    assert.equal(rtt.ms, undefined, 'a reply to the one before is no 1 ms sample');
+    rtt.probeSent(20_000, RegisterCookie.Regular);
+    rtt.replyReceived(20_003, RegisterCookie.Regular);
+    assert.equal(rtt.ms, 3, 'once they are answered or expired, a lone probe counts again');
+  });
+
+  it('takes a sample from a reply without a cookie only while one probe without one is out', () => {
+    const rtt = new RttEstimator();
+    // A supernode: PINGs carry no cookie, REGISTER_SUPERs do; neither reply answers the other kind.
+    rtt.probeSent(1_000, 0xdeadbeef);
+    rtt.probeSent(1_001);
+    rtt.replyReceived(1_003);
+    assert.equal(rtt.ms, 2, 'the PONG is timed from the PING');
+    rtt.replyReceived(1_004, 0xdeadbeef);
+    assert.equal(rtt.ms, 3, 'the ACK from the REGISTER_SUPER; median of 2 and 4');
+    rtt.probeSent(2_000);
+    rtt.probeSent(2_100);
+    rtt.replyReceived(2_101);
+    rtt.replyReceived(2_102);
+    assert.equal(rtt.ms, 3, 'two QUERY_PEERs out: the answer could be to either');
+  });
+
+  it('keeps a bounded set of outstanding probes, the oldest making room', () => {
+    const rtt = new RttEstimator();
+    for (let cookie = 0; cookie < 10 * MAX_OUTSTANDING; cookie++) rtt.probeSent(1_000 + cookie / 100, cookie);
+    assert.equal(rtt.outstandingCount, MAX_OUTSTANDING);
+    rtt.replyReceived(1_002, 0);
+    assert.equal(rtt.ms, undefined, 'the oldest probe was forgotten');
+    const newest = 10 * MAX_OUTSTANDING - 1;
+    rtt.replyReceived(1_002 + newest / 100, newest);
+    assert.equal(rtt.ms, 2);
+  });
+
+  it('moves only the probes queued before a flush to that flush’s time', () => {
+    const rtt = new RttEstimator();
+    rtt.probeSent(1_000, 1);
+    rtt.probeSent(1_000, 2);
+    probesHandedToKernel(1_001);
+    rtt.probeSent(1_002, 3);
+    probesHandedToKernel(1_003);
+    rtt.replyReceived(1_004, 1);
+    rtt.replyReceived(1_004, 2);
+    rtt.replyReceived(1_004, 3);
+    assert.equal(rtt.ms, 3, 'three samples of 3, 3 and 1 ms');
   });
 });

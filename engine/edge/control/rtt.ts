@@ -1,6 +1,12 @@
 // Kith's latency figures (not part of n3n): a round-trip time per peer and per supernode, from
 // probes (REGISTER_SUPER, REGISTER, QUERY_PEER, PING) and their replies.
 //
+// Each reply is timed from its own probe: REGISTER_ACK and REGISTER_SUPER_ACK echo their probe's
+// cookie (PROTOCOL.md §4.2, §4.7), PEER_INFO answers carry none (§4.9), so a reply without one
+// counts only while a single probe without one is out. During hole punching several REGISTERs
+// leave in quick succession; the ACK of an earlier one, arriving just after a later one left,
+// timed from the later one gave figures of hundredths of a millisecond.
+//
 // A sample runs from the moment the probe went to the kernel to the moment its reply arrived, as
 // the transport reports them (udp-transport.ts: the batched socket's flush and wake-up times), not
 // from when the engine queued the probe to when it got round to the reply behind a batch of
@@ -13,12 +19,14 @@
 export const MAX_PROBE_AGE_MS = 5_000;
 /** Samples the figure is the median of. */
 export const RTT_WINDOW = 5;
-/** Probes remembered between queueing and the transport's flush (bounded whatever the transport does). */
+/** Probes awaiting their reply, per estimator: the oldest makes room (bounded whatever the callers do). */
+export const MAX_OUTSTANDING = 8;
+/** Estimators with probes queued between the engine and the transport's flush (bounded likewise). */
 const MAX_AWAITING_KERNEL = 256;
 
 /** The arrival time of the datagrams being handled (the transport sets it around its dispatch). */
 let arrival: number | undefined;
-/** Probes queued since the transport last handed its queue to the kernel. */
+/** Estimators with probes queued since the transport last handed its queue to the kernel. */
 const awaitingKernel: RttEstimator[] = [];
 
 /**
@@ -34,14 +42,25 @@ export function noteArrival(at: number | undefined): void {
  * undefined: they went as they were queued (a synchronous send), so the queueing time stands.
  */
 export function probesHandedToKernel(at: number | undefined): void {
-  if (at !== undefined) for (const estimator of awaitingKernel) estimator.departed(at);
+  for (const estimator of awaitingKernel) estimator.departed(at);
   awaitingKernel.length = 0;
+}
+
+/** The latest probe with one cookie, awaiting its reply. */
+interface Probe {
+  /** Queueing time, then the time it went to the kernel. */
+  sentAt: number;
+  /** Handed to the kernel (its sentAt is final). */
+  left: boolean;
+  /** Another probe with the same cookie was out: a reply could be to either, so it is no sample. */
+  ambiguous: boolean;
 }
 
 export class RttEstimator {
   private readonly samples: number[] = [];
   private next = 0;
-  private probeSentAt: number | undefined;
+  /** Outstanding probes by cookie; undefined keys the probes without one (QUERY_PEER, PING). */
+  private readonly outstanding = new Map<number | undefined, Probe>();
   /** When the last reply arrived, fresh or not: the other side was heard then (peer-liveness.ts); 0 = never. */
   lastReplyAt = 0;
 
@@ -54,6 +73,11 @@ export class RttEstimator {
     return Math.round(median * 100) / 100;
   }
 
+  /** How many probes await a reply (bounded by MAX_OUTSTANDING). */
+  get outstandingCount(): number {
+    return this.outstanding.size;
+  }
+
   addSample(sampleMs: number): void {
     if (!(sampleMs >= 0)) return;
     if (this.samples.length < RTT_WINDOW) this.samples.push(sampleMs);
@@ -62,35 +86,57 @@ export class RttEstimator {
   }
 
   /**
-   * Notes that a probe (REGISTER, QUERY_PEER, PING) was queued now; the transport's flush then
-   * moves its time to when it went to the kernel. Replies carry no per-probe id (the REGISTER
-   * cookie only ranks paths, PROTOCOL.md §4.1.1; REGISTER_SUPER's cookie is checked by its caller),
-   * so the latest probe is the reference: a reply to an older one can only make the sample
-   * smaller, never inflate it.
+   * Notes that a probe was queued now, with the cookie its reply echoes (REGISTER, REGISTER_SUPER)
+   * or none (QUERY_PEER, PING); the transport's flush then moves its time to when it went to the
+   * kernel. A probe sent while one with the same cookie is out (punch retries, a port spray) makes
+   * the reply ambiguous: none of them is a sample, and the latest one's age decides when a new
+   * probe with that cookie starts afresh, so a late reply to an earlier one is never timed from it.
    */
-  probeSent(now: number): void {
-    this.probeSentAt = now;
+  probeSent(now: number, cookie?: number): void {
+    this.expire(now);
+    const earlier = this.outstanding.get(cookie);
+    // Deleted and set again: the newest probe is the last to make room.
+    this.outstanding.delete(cookie);
+    if (this.outstanding.size >= MAX_OUTSTANDING) this.outstanding.delete(this.outstanding.keys().next().value);
+    this.outstanding.set(cookie, { sentAt: now, left: false, ambiguous: earlier !== undefined });
     if (awaitingKernel.length < MAX_AWAITING_KERNEL && !awaitingKernel.includes(this)) awaitingKernel.push(this);
   }
 
-  /** The outstanding probe went to the kernel at `at` (probesHandedToKernel). */
-  departed(at: number): void {
-    // A time from another clock (a test's manual one) or long after the probe is not its departure.
-    if (this.probeSentAt !== undefined && at >= this.probeSentAt && at - this.probeSentAt < MAX_PROBE_AGE_MS) this.probeSentAt = at;
+  /** The queued probes went to the kernel at `at`, or as they were queued (undefined; probesHandedToKernel). */
+  departed(at: number | undefined): void {
+    for (const probe of this.outstanding.values()) {
+      if (probe.left) continue;
+      probe.left = true;
+      // A time from another clock (a test's manual one) or long after the probe is not its departure.
+      if (at !== undefined && at >= probe.sentAt && at - probe.sentAt < MAX_PROBE_AGE_MS) probe.sentAt = at;
+    }
   }
 
-  /** Forgets the outstanding probe: its answer is no measure of the path. */
-  cancelProbe(): void {
-    this.probeSentAt = undefined;
+  /** Forgets the probe with this cookie (or the ones without): its answer is no measure of the path. */
+  cancelProbe(cookie?: number): void {
+    this.outstanding.delete(cookie);
   }
 
-  /** Takes a sample from the outstanding probe, if there is a fresh one; the reply arrived at or before now. */
-  replyReceived(now: number): void {
+  /**
+   * Takes a sample from the probe this reply answers, if it is outstanding, fresh and unambiguous;
+   * the reply arrived at or before now and echoes `cookie` (undefined for replies without one).
+   */
+  replyReceived(now: number, cookie?: number): void {
     this.lastReplyAt = Math.max(this.lastReplyAt, now);
-    const sent = this.probeSentAt;
-    if (sent === undefined || now - sent > MAX_PROBE_AGE_MS) return;
-    this.probeSentAt = undefined;
+    this.expire(now);
+    const probe = this.outstanding.get(cookie);
+    if (probe === undefined) return;
+    this.outstanding.delete(cookie);
+    if (probe.ambiguous) return;
+    const sent = probe.sentAt;
     // The arrival time counts when it lies between the probe and now (the same clock, this reply).
     this.addSample((arrival !== undefined && arrival >= sent && arrival <= now ? arrival : now) - sent);
+  }
+
+  /** Drops probes too old for a reply to be theirs (MAX_PROBE_AGE_MS). */
+  private expire(now: number): void {
+    for (const [cookie, probe] of this.outstanding) {
+      if (now - probe.sentAt > MAX_PROBE_AGE_MS) this.outstanding.delete(cookie);
+    }
   }
 }

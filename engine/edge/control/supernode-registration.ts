@@ -276,7 +276,7 @@ export class SupernodeRegistration {
     current.lastCookie = cookie;
     // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
     // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
-    current.rtt.probeSent(now);
+    current.rtt.probeSent(now, cookie);
     sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), ctx.auth.registerAuth()));
   }
 
@@ -295,7 +295,8 @@ export class SupernodeRegistration {
     for (const record of ctx.peers.known.values()) {
       const socket = record.path.socket;
       if (socket === undefined || now - record.lastSeen <= STALE_PEER_KEEPALIVE_MS) continue;
-      sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), socket);
+      // A probe as well: its ACK echoes the cookie of the periodic probes (hole-punch.ts tick), rtt.ts.
+      if (sendToPeer(ctx, record, registerMessage(ctx, record.mac, record.lastCookie), socket)) record.directRtt.probeSent(now, record.lastCookie);
     }
   }
 
@@ -346,8 +347,8 @@ export class SupernodeRegistration {
     if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
     const now = ctx.clock.nowMs();
     // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path.
-    if (this.phase === 'bootstrap') record.rtt.cancelProbe();
-    else record.rtt.replyReceived(now);
+    if (this.phase === 'bootstrap') record.rtt.cancelProbe(message.cookie);
+    else record.rtt.replyReceived(now, message.cookie);
     // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
     if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
       record.mac = Uint8Array.from(message.srcMac);
