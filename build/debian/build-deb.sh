@@ -20,7 +20,6 @@ done
 # The runtime files of each production dependency. node-addon-api only supplies C++ headers for
 # compiling the addon. A new dependency has to be listed here, or the build stops.
 declare -A runtime_files=(
-  [ini]='package.json LICENSE lib'
   [zstd-napi]='package.json LICENSE NOTICE binding.js dist build/Release/binding.node'
 )
 build_only=(node-addon-api)
