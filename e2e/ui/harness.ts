@@ -7,7 +7,7 @@
 // dies, global-teardown.ts through the run records) removes processes, namespaces and files.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, test } from '@playwright/test';
 import type { Browser, BrowserContext, HTTPCredentials, Locator, Page, TestInfo } from '@playwright/test';
@@ -129,6 +129,12 @@ export function sweepRecordedRuns(): void {
     }
     rmSync(join('/tmp', `kith-netns-${run}`), { recursive: true, force: true });
     rmSync(join(RUN_RECORDS, run), { force: true });
+  }
+  // The last run out leaves no empty folder behind; rmdir refuses while another run has a record.
+  try {
+    rmdirSync(RUN_RECORDS);
+  } catch {
+    // Another run is still recorded.
   }
 }
 
