@@ -44,7 +44,7 @@ export function nativeTransform(transform: Transform, key: Uint8Array): Transfor
   if (transform.id === TransformId.Null) return transform;
   const native = openNativeCipher(transform.id, key);
   if (typeof native === 'string') return transform;
-  const decryptOne = onePacket((...args) => native.decrypt(...args));
+  const decryptOne = onePacket(native.decrypt.bind(native));
   const decrypt = (src: Uint8Array, dst: Uint8Array, dstOffset: number): number | TransformDecryptError => {
     // The addon needs separate memory; in place (no caller does so today) stays in TypeScript.
     if (src.buffer === dst.buffer) return transform.decrypt(src, dst, dstOffset);
@@ -66,7 +66,7 @@ export function nativeTransform(transform: Transform, key: Uint8Array): Transfor
 
 /** encrypt/prepare over the addon: prepare encrypts the whole batch, encrypt hands out its results. */
 function batchEncryption(transform: Transform, native: NativeCipher): Pick<Transform, 'encrypt' | 'prepare'> {
-  const encryptOne = onePacket((...args) => native.encrypt(...args));
+  const encryptOne = onePacket(native.encrypt.bind(native));
   let srcSpans = new Uint32Array(0);
   let dstSpans = new Int32Array(0);
   let out = new Uint8Array(0);
@@ -95,13 +95,17 @@ function batchEncryption(transform: Transform, native: NativeCipher): Pick<Trans
       }
       if (low >= 0) {
         src = new Uint8Array(first.buffer, low, high - low);
-        for (let i = 0; i < count; i++) [srcSpans[2 * i], srcSpans[2 * i + 1]] = [plains[i]!.byteOffset - low, plains[i]!.length];
+        for (let i = 0; i < count; i++) {
+          srcSpans[2 * i] = plains[i]!.byteOffset - low;
+          srcSpans[2 * i + 1] = plains[i]!.length;
+        }
       } else {
         if (gathered.length < total) gathered = new Uint8Array(total);
         let at = 0;
         for (let i = 0; i < count; i++) {
           gathered.set(plains[i]!, at);
-          [srcSpans[2 * i], srcSpans[2 * i + 1]] = [at, plains[i]!.length];
+          srcSpans[2 * i] = at;
+          srcSpans[2 * i + 1] = plains[i]!.length;
           at += plains[i]!.length;
         }
         src = gathered;
@@ -110,7 +114,8 @@ function batchEncryption(transform: Transform, native: NativeCipher): Pick<Trans
       let at = 0;
       for (let i = 0; i < count; i++) {
         const room = plains[i]!.length + SLACK;
-        [dstSpans[2 * i], dstSpans[2 * i + 1]] = [at, room];
+        dstSpans[2 * i] = at;
+        dstSpans[2 * i + 1] = room;
         at += room;
       }
       native.encrypt(src, srcSpans, out, dstSpans, count);
