@@ -29,13 +29,19 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** Resident memory of the process in MB (VmRSS of /proc/<pid>/status). */
-export function residentMegabytes(pid: number | undefined): number | undefined {
+/** Resident (VmRSS) or peak resident (VmHWM) memory of the process in KiB, from /proc/<pid>/status. */
+export function memoryKiB(pid: number | undefined, key: 'VmRSS' | 'VmHWM' = 'VmRSS'): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const kb = /^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? undefined : Number(match[1]);
   } catch {
     return undefined;
   }
+}
+
+/** Resident memory of the process in MB. */
+export function residentMegabytes(pid: number | undefined): number | undefined {
+  const kib = memoryKiB(pid);
+  return kib === undefined ? undefined : kib / 1024;
 }

@@ -20,7 +20,7 @@ import {
 } from '../engine/protocol/index.js';
 import type { Mac, Message } from '../engine/protocol/index.js';
 import { TransformId } from '../engine/crypto/transform.js';
-import { cpuSeconds, ticksPerSecond } from './proc-cpu.js';
+import { cpuSeconds, memoryKiB, ticksPerSecond } from './proc-cpu.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOOPBACK = '127.0.0.1';
@@ -251,16 +251,6 @@ async function freePort(): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 // /proc: memory and CPU of the supernode process
-
-function rssKiB(pid: number | undefined, key: 'VmRSS' | 'VmHWM' = 'VmRSS'): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Busy CPU time of the whole host (all cores: user, nice, system, steal), in seconds. */
 function hostBusySeconds(): number | undefined {
@@ -735,14 +725,14 @@ async function measure(subject: Subject, settings: Settings): Promise<Report> {
   };
   report.version = await step('PING', () => waitReady(subject));
   await sleep(1000);
-  report.idle = rssKiB(pid);
+  report.idle = memoryKiB(pid);
   const community = 'benchreg';
   const small = await step('registration', () => register(subject, settings, community, 1, 0, settings.edgesSmall));
   await sleep(500);
-  report.small = rssKiB(pid);
+  report.small = memoryKiB(pid);
   const rest = await step('registration', () => register(subject, settings, community, 1, settings.edgesSmall, settings.edgesLarge));
   await sleep(500);
-  report.large = rssKiB(pid);
+  report.large = memoryKiB(pid);
   if (small !== undefined && rest !== undefined) {
     report.regNew = combine(small, rest);
     registrationNotes(`${settings.edgesLarge} new registrations`, report.regNew, settings.edgesLarge, report.notes);
@@ -770,13 +760,13 @@ async function measure(subject: Subject, settings: Settings): Promise<Report> {
       else report.expiredAfterS = Math.round((nowMs() - start) / 1000);
     }
     await sleep(1000);
-    report.afterExpiry = rssKiB(pid);
+    report.afterExpiry = memoryKiB(pid);
     report.secondWaveReg = await step('second wave', () => register(subject, settings, community, 2, 0, settings.edgesLarge));
     if (report.secondWaveReg !== undefined) registrationNotes(`second wave of ${settings.edgesLarge}`, report.secondWaveReg, settings.edgesLarge, report.notes);
     await sleep(500);
-    report.secondWave = rssKiB(pid);
+    report.secondWave = memoryKiB(pid);
   }
-  report.peak = rssKiB(pid, 'VmHWM');
+  report.peak = memoryKiB(pid, 'VmHWM');
   if (pid === undefined) report.notes.push('no process id: memory not measured (give --pid with --target)');
   return report;
 }
@@ -809,7 +799,7 @@ async function scaleSeries(subject: Subject, settings: Settings, report: Report)
       report.notes.push(`at ${size} edges the first edges of the series had expired (over 60 s since they registered): the table held fewer`);
     }
   }
-  report.scaleRss = rssKiB(subject.pid);
+  report.scaleRss = memoryKiB(subject.pid);
 }
 
 /** The supernode's CPU time per acknowledged registration, in µs. */
@@ -899,7 +889,7 @@ async function measureSubject(kind: 'target' | 'spawn', what: string, args: Args
     const report: Report = args.scaleOnly ? { label: subject.label, notes: subject.notes } : await measure(subject, settings);
     if (settings.scaleSizes.length > 0) {
       if (args.scaleOnly) {
-        report.idle = rssKiB(subject.pid);
+        report.idle = memoryKiB(subject.pid);
       } else if (kind === 'spawn') {
         await subject.stop();
         subject = await spawnSupernode(what, args, workDir);
