@@ -142,7 +142,7 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
       tapName: edge.portName,
       requestStop: () => setImmediate(() => stop.request()),
       log: (line) => logger.warn(line),
-      extension: desktopExtension(network, edge),
+      extension: desktopExtension(network, edge, (line) => logger.normal(line)),
       // The desktop window for headless machines, on management.port behind the password.
       ...(webUiDir === undefined ? {} : { webUiDir }),
     });
