@@ -72,6 +72,13 @@ describe('help service: two edges over loopback TCP', () => {
     b.start();
   });
 
+  /** A signalling service at STRANGER's address that sends as `mac` with `key`. */
+  async function stranger(mac: string, key: Buffer): Promise<Signalling> {
+    const listening = await Signalling.listen({ address: STRANGER.ip, prefix: 8, selfMac: mac, key, clock: systemClock, peer: () => undefined, onMessage: () => undefined, log: () => undefined, port });
+    assert.ok(listening.ok);
+    return listening.value;
+  }
+
   after(async () => {
     await a.close();
     await b.close();
@@ -102,38 +109,16 @@ describe('help service: two edges over loopback TCP', () => {
     const before = { ...b.dropped() };
     const helpedSessions = b.status().sessions.length;
     // A computer that can reach B's address but has another key: its frames do not verify.
-    const outsider = await Signalling.listen({
-      address: STRANGER.ip,
-      prefix: 8,
-      selfMac: STRANGER.mac,
-      key: helpKey(Buffer.from('another network'), COMMUNITY),
-      clock: systemClock,
-      peer: () => undefined,
-      onMessage: () => undefined,
-      log: () => undefined,
-      port,
-    });
-    assert.ok(outsider.ok);
-    outsider.value.send({ mac: B.mac, name: '', vpnIpv4: B.ip }, { kind: 'request', session: 'cd'.repeat(16) });
+    const outsider = await stranger(STRANGER.mac, helpKey(Buffer.from('another network'), COMMUNITY));
+    outsider.send({ mac: B.mac, name: '', vpnIpv4: B.ip }, { kind: 'request', session: 'cd'.repeat(16) });
     await waitFor(() => (b.dropped()['bad-tag'] ?? 0) > (before['bad-tag'] ?? 0), 'the outsider frame to be refused');
-    await outsider.value.close();
+    await outsider.close();
 
     // One with the key that claims to be A from another address: the peer table says A is elsewhere.
-    const impostor = await Signalling.listen({
-      address: STRANGER.ip,
-      prefix: 8,
-      selfMac: A.mac,
-      key: helpKey(NETWORK_KEY, COMMUNITY),
-      clock: systemClock,
-      peer: () => undefined,
-      onMessage: () => undefined,
-      log: () => undefined,
-      port,
-    });
-    assert.ok(impostor.ok);
-    impostor.value.send({ mac: B.mac, name: '', vpnIpv4: B.ip }, { kind: 'request', session: 'ef'.repeat(16) });
+    const impostor = await stranger(A.mac, helpKey(NETWORK_KEY, COMMUNITY));
+    impostor.send({ mac: B.mac, name: '', vpnIpv4: B.ip }, { kind: 'request', session: 'ef'.repeat(16) });
     await waitFor(() => (b.dropped()['wrong-source'] ?? 0) > (before['wrong-source'] ?? 0), 'the impostor frame to be refused');
-    await impostor.value.close();
+    await impostor.close();
     assert.equal(b.status().sessions.length, helpedSessions);
   });
 
