@@ -95,17 +95,6 @@ describe('help wire: frames and their authentication', () => {
       { numRuns: 200 },
     );
   });
-
-  it('decoding arbitrary bytes returns a refusal and never throws', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        const reader = new FrameReader();
-        const read = reader.feed(Buffer.from(bytes));
-        if (read.ok) for (const payload of read.value) assert.equal(decodeFrame(key, payload).ok, false);
-      }),
-      { numRuns: 2000 },
-    );
-  });
 });
 
 describe('help wire: replay window', () => {
