@@ -157,7 +157,7 @@ describe('help service: two edges over loopback TCP', () => {
     await outside.value.close();
   });
 
-  it('a peer leaving the table ends its session; losing the key stops help and says why', async () => {
+  it('a peer leaving the table or falling silent ends its session; losing the key stops help and says why', async () => {
     await waitFor(() => b.status().sessions.every((session) => session.phase === 'ended'), 'the previous session to end');
     const session = a.sessions.request(B.mac);
     assert.ok(session.ok);
@@ -166,8 +166,13 @@ describe('help service: two edges over loopback TCP', () => {
     edgeB.events.emit('peer-removed', { mac: A.mac, reason: 'purged' });
     assert.equal(b.status().sessions[0]?.reason, 'peer-gone');
     edgeB.table = [peerView(A.mac, A.ip, 'helper')];
-    // B could not tell A (A was gone from its table): A's side would end when its wait runs out.
-    a.sessions.stop(session.value.id);
+    // B could not tell A (A was gone from its table); A's side sees B fall silent instead.
+    const silent = a.status().sessions[0]!;
+    assert.equal(silent.phase, 'requesting');
+    edgeA.table = [{ ...peerView(B.mac, B.ip, 'grandma'), answering: false }];
+    a.tick();
+    assert.equal(a.status().sessions[0]?.reason, 'peer-gone');
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
 
     edgeA.key = new Uint8Array();
     a.tick();

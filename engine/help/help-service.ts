@@ -134,7 +134,12 @@ export class HelpService {
   tick(): void {
     this.changing = this.changing.then(() => this.follow());
     this.sessions.tick();
-    for (const session of this.sessions.list()) if (session.phase !== 'ended' && this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
+    // A peer that left the table, or fell silent (it may have crashed: no stop comes then), is gone.
+    for (const session of this.sessions.list()) {
+      if (session.phase === 'ended') continue;
+      const view = this.options.edge.peers().find((candidate) => candidate.mac === session.peer.mac);
+      if (view?.answering !== true || this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
+    }
     this.probePeers();
     this.showAvailability();
   }
