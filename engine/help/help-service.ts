@@ -46,6 +46,8 @@ interface Running {
   readonly mac: string;
   readonly key: Buffer;
   readonly signalling: Signalling;
+  /** The network's subnet: the only addresses help talks to. */
+  readonly subnet: BlockList;
 }
 
 interface Probe {
@@ -175,7 +177,9 @@ export class HelpService {
       return;
     }
     this.listenProblem = undefined;
-    this.running = { ...wanted, signalling: listening.value };
+    const subnet = new BlockList();
+    subnet.addSubnet(wanted.address, wanted.prefix, 'ipv4');
+    this.running = { ...wanted, signalling: listening.value, subnet };
     this.probes.clear();
     this.options.log(`help: listening on ${wanted.address}`);
     this.probePeers();
@@ -260,9 +264,7 @@ export class HelpService {
     if (running === undefined) return undefined;
     const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
     if (view?.vpnIpv4 === undefined || view.vpnIpv4 === running.address) return undefined;
-    const subnet = new BlockList();
-    subnet.addSubnet(running.address, running.prefix, 'ipv4');
-    if (!subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
+    if (!running.subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
     return { mac: view.mac, name: view.description || view.mac, vpnIpv4: view.vpnIpv4 };
   }
 }
