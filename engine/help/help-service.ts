@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import { BlockList } from 'node:net';
 import { systemClock, type Clock } from '../clock.js';
 import type { ManagedEdge } from '../edge/api/management.js';
+import type { PeerView } from '../edge/api/views.js';
+import { listenAll } from '../mgmt/listen-all.js';
 import type { HelpAvailability, HelpEvent, HelpPeerRef, HelpStatus } from './api.js';
 import { HelpSessions } from './sessions.js';
 import { Signalling, type DropReason } from './signalling.js';
@@ -86,22 +88,17 @@ export class HelpService {
 
   start(): void {
     if (this.timer !== undefined) return;
-    const { events } = this.options.edge;
     const onChange = (): void => this.tick();
-    const onAdded = (peer: { readonly mac: string }): void => {
-      this.probes.delete(peer.mac);
-      this.tick();
-    };
-    events.on('state-changed', onChange);
-    events.on('address-assigned', onChange);
-    events.on('peer-added', onAdded);
-    events.on('peer-removed', onChange);
-    this.detach = () => {
-      events.off('state-changed', onChange);
-      events.off('address-assigned', onChange);
-      events.off('peer-added', onAdded);
-      events.off('peer-removed', onChange);
-    };
+    this.detach = listenAll(this.options.edge.events, {
+      'state-changed': onChange,
+      'address-assigned': onChange,
+      'peer-removed': onChange,
+      // A peer that joins (again) is asked afresh whether it can take part.
+      'peer-added': (peer: PeerView) => {
+        this.probes.delete(peer.mac);
+        this.tick();
+      },
+    });
     this.timer = setInterval(() => this.tick(), TICK_MS).unref();
     this.tick();
   }
