@@ -164,6 +164,7 @@ export class HelpService {
       clock: this.clock,
       peer: (mac) => this.peerRef(mac),
       onMessage: (from, message) => this.receive(from, message),
+      onUnreachable: (mac) => this.sessions.unreachable(mac),
       log: this.options.log,
       ...(this.options.port === undefined ? {} : { port: this.options.port }),
     });

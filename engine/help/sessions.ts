@@ -151,6 +151,12 @@ export class HelpSessions {
     if (session?.peer.mac === mac) this.end(session, 'peer-gone');
   }
 
+  /** Messages to the peer cannot be delivered: its session cannot go on. */
+  unreachable(mac: string): void {
+    const session = this.current();
+    if (session?.peer.mac === mac) this.end(session, 'failed');
+  }
+
   /** Help stops here (the edge stops, loses its address or its key): the peer is told, if it can be. */
   stopAll(): void {
     const session = this.current();

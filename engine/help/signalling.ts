@@ -61,6 +61,8 @@ export interface SignallingOptions {
   readonly peer: (mac: string) => HelpPeerRef | undefined;
   /** A message that passed every check, from the peer that sent it. */
   readonly onMessage: (from: HelpPeerRef, message: HelpMessage) => void;
+  /** A connection to the peer could not be made (nothing listens there, or no route): what was sent to it is lost. */
+  readonly onUnreachable: (mac: string) => void;
   readonly log: (line: string) => void;
   /** Default HELP_PORT; tests on loopback use another. */
   readonly port?: number;
@@ -149,7 +151,11 @@ export class Signalling {
     socket.setTimeout(SIGNALLING_LIMITS.idleMs, () => socket.end());
     // Nothing is read on an outgoing connection: replies come on the peer's own.
     socket.on('data', () => socket.destroy());
-    socket.on('error', () => undefined);
+    let connected = false;
+    socket.once('connect', () => (connected = true));
+    socket.on('error', () => {
+      if (!connected) this.options.onUnreachable(peer.mac);
+    });
     socket.on('close', () => {
       if (this.outgoing.get(peer.mac) === socket) this.outgoing.delete(peer.mac);
     });
