@@ -147,7 +147,7 @@ export async function startDesktopHost(options: DesktopHostOptions): Promise<Res
     tapName: session.portName,
     requestStop: () => options.onStopRequested?.(),
     log: (line) => logger.warn(line),
-    extension: desktopExtension(network, session),
+    extension: desktopExtension(network, session, (line) => logger.normal(line)),
     ...(options.listen?.webUiDir === undefined ? {} : { webUiDir: options.listen.webUiDir }),
   });
   const close = async (): Promise<void> => {

@@ -7,13 +7,14 @@ import type { PayloadsOf, ServedMethods } from '../mgmt/index.js';
 import type { OptionName } from '../../shared/config/schema.js';
 import type { NetworkSettings } from '../../shared/config/settings-form.js';
 import type { DESKTOP_TOPICS, ProfileMethods } from './profile-methods.js';
+import type { HelpMethods } from '../help/help-methods.js';
 
 export type { KithStatus } from '../edge/api/management.js';
 export type { EdgeState, PeerPath, PeerView, SupernodeView } from '../edge/api/views.js';
 export type { InvitedDevice } from './hosted-users.js';
 
-/** What kith-edge and the desktop serve: the edge's methods and the profile methods, one table. */
-export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods>;
+/** What kith-edge and the desktop serve: the edge's methods, the profile methods and the help methods, one table. */
+export type DesktopApi = ServedMethods<EdgeMethods & ProfileMethods & HelpMethods>;
 export type DesktopTopics = typeof DESKTOP_TOPICS;
 export type DesktopEventPayloads = PayloadsOf<DesktopTopics>;
 

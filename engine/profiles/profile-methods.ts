@@ -10,6 +10,8 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { Invite, InviteDescription, InviteImportResult, LogLine, NetworkSettings, PingResult, ProfileSummary, Reachability, SettingsSetResult, SettingsView } from './api.js';
 import type { InvitedDevice } from './hosted-users.js';
 import type { NetworkController, ProfileChange, SettingsChanged } from './network-controller.js';
+import { HELP_TOPICS, helpExtension } from '../help/help-methods.js';
+import { HelpService, type HelpEdge } from '../help/help-service.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -164,7 +166,7 @@ export const PROFILE_TOPICS = {
 };
 
 /** Every topic of an edge run from a profile: what kith-edge and the desktop publish. */
-export const DESKTOP_TOPICS = { ...EDGE_TOPICS, ...STATS_TOPICS, ...PROFILE_TOPICS };
+export const DESKTOP_TOPICS = { ...EDGE_TOPICS, ...STATS_TOPICS, ...PROFILE_TOPICS, ...HELP_TOPICS };
 
 /** The profile methods and their topic, for createEdgeManagement's extension. */
 export function profileExtension(controller: NetworkController): ManagementExtension<ProfileMethods, typeof PROFILE_TOPICS> {
@@ -179,7 +181,7 @@ export function profileExtension(controller: NetworkController): ManagementExten
   };
 }
 
-/** What an edge run from a profile adds to the edge's table: the profile methods and the pushed figures. */
-export function desktopExtension(controller: NetworkController, edge: Pick<ManagedEdge, 'peers' | 'supernodes'>): AnyManagementExtension {
-  return combineExtensions(profileExtension(controller), statsExtension(edge));
+/** What an edge run from a profile adds to the edge's table: the profile methods, the pushed figures and the help session. */
+export function desktopExtension(controller: NetworkController, edge: HelpEdge & Pick<ManagedEdge, 'supernodes'>, log: (line: string) => void): AnyManagementExtension {
+  return combineExtensions(profileExtension(controller), statsExtension(edge), helpExtension(new HelpService({ edge, log })));
 }

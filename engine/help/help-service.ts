@@ -1,0 +1,268 @@
+// Help on one edge: runs the signalling service while the edge has a VPN address and the network a
+// key (stopping it, and any session, when either goes), keeps the session state machine fed with
+// the peer table, and tells for each peer whether a help session is possible (a `hello` probe,
+// cached, refreshed when peers come and go). The management methods (help-methods.ts) read and
+// drive it.
+import { EventEmitter } from 'node:events';
+import { BlockList } from 'node:net';
+import { systemClock, type Clock } from '../clock.js';
+import type { ManagedEdge } from '../edge/api/management.js';
+import type { PeerView } from '../edge/api/views.js';
+import { listenAll } from '../mgmt/listen-all.js';
+import type { HelpAvailability, HelpEvent, HelpPeerRef, HelpStatus } from './api.js';
+import { HelpSessions } from './sessions.js';
+import { Signalling, type DropReason } from './signalling.js';
+import { HELP_VERSION, helpKey, type HelpMessage } from './wire.js';
+
+export type HelpEdge = Pick<ManagedEdge, 'settings' | 'status' | 'peers' | 'events'>;
+
+/** A peer that has not answered a hello this long does not run Kith's help. */
+const PROBE_ANSWER_MS = 5_000;
+/** Peers found without help are asked again this often (they may have updated). */
+const REPROBE_MS = 60_000;
+const TICK_MS = 1_000;
+
+export interface HelpServiceOptions {
+  readonly edge: HelpEdge;
+  readonly log: (line: string) => void;
+  readonly clock?: Clock;
+  /** Default 7655; tests on loopback use their own. */
+  readonly port?: number;
+  /** Default 60 s (sessions.ts PROMPT_MS). */
+  readonly promptMs?: number;
+}
+
+let promptMsForTests: number | undefined;
+/**
+ * Tests only (e2e/netns/test-fixtures/help-edge.ts): a shorter prompt for every service this
+ * process starts from now on. Deliberately not a setting: a person cannot shorten the prompt.
+ */
+export function shortenPromptForTests(ms: number): void {
+  promptMsForTests = ms;
+}
+
+interface Running {
+  /** What the service was started for: a change of any part restarts it. */
+  readonly address: string;
+  readonly prefix: number;
+  readonly mac: string;
+  readonly key: Buffer;
+  readonly signalling: Signalling;
+  /** The network's subnet: the only addresses help talks to. */
+  readonly subnet: BlockList;
+}
+
+interface Probe {
+  readonly sentAt: number;
+  readonly answered: boolean;
+}
+
+type Wanted = { readonly address: string; readonly prefix: number; readonly mac: string; readonly key: Buffer } | { readonly why: 'no-key' | 'no-address' };
+
+export class HelpService {
+  readonly events = new EventEmitter<{ event: [HelpEvent] }>();
+  readonly sessions: HelpSessions;
+  private readonly clock: Clock;
+  private running: Running | undefined;
+  private changing: Promise<void> = Promise.resolve();
+  private listenProblem: string | undefined;
+  private readonly probes = new Map<string, Probe>();
+  private readonly shown = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private detach: (() => void) | undefined;
+
+  constructor(private readonly options: HelpServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.sessions = new HelpSessions({
+      clock: this.clock,
+      self: () => this.self(),
+      peer: (mac) => this.peerRef(mac),
+      send: (mac, body) => {
+        const peer = this.peerRef(mac);
+        if (peer !== undefined) this.running?.signalling.send(peer, body);
+      },
+      promptMs: options.promptMs ?? promptMsForTests,
+    });
+    this.sessions.events.on('event', (event) => this.events.emit('event', event));
+  }
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    const onChange = (): void => this.tick();
+    this.detach = listenAll(this.options.edge.events, {
+      'state-changed': onChange,
+      'address-assigned': onChange,
+      'peer-removed': onChange,
+      // A peer that joins (again) is asked afresh whether it can take part.
+      'peer-added': (peer: PeerView) => {
+        this.probes.delete(peer.mac);
+        this.tick();
+      },
+    });
+    this.timer = setInterval(() => this.tick(), TICK_MS).unref();
+    this.tick();
+  }
+
+  /** Ends any session (telling the peer) and stops listening. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.detach?.();
+    this.timer = undefined;
+    this.detach = undefined;
+    this.changing = this.changing.then(() => this.stopRunning());
+    await this.changing;
+  }
+
+  status(): HelpStatus {
+    return { sessions: this.sessions.list(), peers: Object.fromEntries(this.availabilities()), asked: this.sessions.recentAsks() };
+  }
+
+  /** What the signalling service refused since it last started, by reason. */
+  dropped(): Readonly<Partial<Record<DropReason, number>>> {
+    return this.running?.signalling.dropped() ?? {};
+  }
+
+  /** Why help cannot run on this edge now, or undefined when it runs. */
+  problem(): 'no-key' | 'no-address' | undefined {
+    if (this.running !== undefined) return undefined;
+    const wanted = this.wanted();
+    return 'why' in wanted ? wanted.why : 'no-address';
+  }
+
+  /** What the service does about once a second and whenever the edge changes. */
+  tick(): void {
+    this.changing = this.changing.then(() => this.follow());
+    this.sessions.tick();
+    // A peer that left the table, or fell silent (it may have crashed: no stop comes then), is gone.
+    for (const session of this.sessions.list()) {
+      if (session.phase === 'ended') continue;
+      const view = this.options.edge.peers().find((candidate) => candidate.mac === session.peer.mac);
+      if (view?.answering !== true || this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
+    }
+    this.probePeers();
+    this.showAvailability();
+  }
+
+  private wanted(): Wanted {
+    const { edge } = this.options;
+    const status = edge.status();
+    if (edge.settings.key.length === 0) return { why: 'no-key' };
+    if (status.state === 'stopped' || status.address === undefined || status.address.address === '0.0.0.0') return { why: 'no-address' };
+    return { address: status.address.address, prefix: status.address.prefix, mac: status.mac, key: helpKey(edge.settings.key, edge.settings.communityName) };
+  }
+
+  /** Starts, restarts or stops the signalling service to match the edge. */
+  private async follow(): Promise<void> {
+    const wanted = this.wanted();
+    const running = this.running;
+    if (running !== undefined && !('why' in wanted) && running.address === wanted.address && running.prefix === wanted.prefix && running.mac === wanted.mac && running.key.equals(wanted.key)) return;
+    if (running !== undefined) await this.stopRunning();
+    if ('why' in wanted || this.timer === undefined) return;
+    const listening = await Signalling.listen({
+      ...wanted,
+      selfMac: wanted.mac,
+      clock: this.clock,
+      peer: (mac) => this.peerRef(mac),
+      onMessage: (from, message) => this.receive(from, message),
+      onUnreachable: (mac) => this.sessions.unreachable(mac),
+      log: this.options.log,
+      ...(this.options.port === undefined ? {} : { port: this.options.port }),
+    });
+    if (!listening.ok) {
+      // Usually the TAP does not carry the address yet: the next tick tries again.
+      if (this.listenProblem !== listening.detail) this.options.log(`help: cannot listen on ${wanted.address}: ${listening.detail ?? listening.error}`);
+      this.listenProblem = listening.detail;
+      return;
+    }
+    this.listenProblem = undefined;
+    const subnet = new BlockList();
+    subnet.addSubnet(wanted.address, wanted.prefix, 'ipv4');
+    this.running = { ...wanted, signalling: listening.value, subnet };
+    this.probes.clear();
+    this.options.log(`help: listening on ${wanted.address}`);
+    this.probePeers();
+  }
+
+  private async stopRunning(): Promise<void> {
+    const running = this.running;
+    if (running === undefined) return;
+    this.sessions.stopAll();
+    this.running = undefined;
+    await running.signalling.close();
+  }
+
+  private receive(from: HelpPeerRef, message: HelpMessage): void {
+    if (message.kind === 'hello') {
+      if (message.version === HELP_VERSION) this.probes.set(from.mac, { sentAt: this.clock.nowMs(), answered: true });
+      if (message.probe) this.running?.signalling.send(from, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: false });
+      this.showAvailability();
+      return;
+    }
+    this.sessions.receive(from, message);
+  }
+
+  /** Sends a hello to peers never asked, and again to those that did not answer a while ago. */
+  private probePeers(): void {
+    const running = this.running;
+    if (running === undefined) return;
+    const now = this.clock.nowMs();
+    for (const view of this.options.edge.peers()) {
+      const probe = this.probes.get(view.mac);
+      if (probe !== undefined && (probe.answered || now - probe.sentAt < REPROBE_MS)) continue;
+      const peer = this.peerRef(view.mac);
+      if (peer === undefined || !view.answering) continue;
+      this.probes.set(view.mac, { sentAt: now, answered: false });
+      running.signalling.send(peer, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: true });
+    }
+  }
+
+  private availabilities(): Map<string, HelpAvailability> {
+    const problem = this.problem();
+    const now = this.clock.nowMs();
+    const result = new Map<string, HelpAvailability>();
+    for (const view of this.options.edge.peers()) {
+      const probe = this.probes.get(view.mac);
+      let availability: HelpAvailability;
+      if (problem !== undefined) availability = { possible: false, why: problem };
+      else if (this.peerRef(view.mac) === undefined) availability = { possible: false, why: 'no-address' };
+      else if (!view.answering) availability = { possible: false, why: 'offline' };
+      else if (probe?.answered === true) availability = { possible: true };
+      else if (probe === undefined || now - probe.sentAt < PROBE_ANSWER_MS) availability = { possible: false, why: 'checking' };
+      else availability = { possible: false, why: 'not-kith' };
+      result.set(view.mac, availability);
+    }
+    return result;
+  }
+
+  /** Publishes what changed since the last look; peers that left are forgotten. */
+  private showAvailability(): void {
+    const current = this.availabilities();
+    for (const mac of this.shown.keys()) {
+      if (current.has(mac)) continue;
+      this.shown.delete(mac);
+      this.probes.delete(mac);
+    }
+    for (const [mac, availability] of current) {
+      const text = JSON.stringify(availability);
+      if (this.shown.get(mac) === text) continue;
+      this.shown.set(mac, text);
+      this.events.emit('event', { kind: 'availability', mac, availability });
+    }
+  }
+
+  private self(): HelpPeerRef | undefined {
+    const running = this.running;
+    if (running === undefined) return undefined;
+    return { mac: running.mac, name: this.options.edge.status().description || running.mac, vpnIpv4: running.address };
+  }
+
+  /** A peer in the table whose VPN address is inside this edge's subnet: the only ones help talks to. */
+  private peerRef(mac: string): HelpPeerRef | undefined {
+    const running = this.running;
+    if (running === undefined) return undefined;
+    const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
+    if (view?.vpnIpv4 === undefined || view.vpnIpv4 === running.address) return undefined;
+    if (!running.subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
+    return { mac: view.mac, name: view.description || view.mac, vpnIpv4: view.vpnIpv4 };
+  }
+}
