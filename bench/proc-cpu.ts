@@ -29,8 +29,12 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** Resident (VmRSS) or peak resident (VmHWM) memory of the process in KiB, from /proc/<pid>/status. */
-export function memoryKiB(pid: number | undefined, key: 'VmRSS' | 'VmHWM' = 'VmRSS'): number | undefined {
+/**
+ * Memory of the process in KiB, from /proc/<pid>/status: resident (VmRSS), peak resident (VmHWM),
+ * or the resident set's two parts, the process's own anonymous pages (RssAnon: heaps, stacks) and
+ * pages of mapped files (RssFile: mostly the executable's, shared with every process running it).
+ */
+export function memoryKiB(pid: number | undefined, key: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile' = 'VmRSS'): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

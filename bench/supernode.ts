@@ -675,6 +675,9 @@ interface Report {
   idle?: number | undefined;
   small?: number | undefined;
   large?: number | undefined;
+  /** The two parts of `large`: anonymous and file-backed resident pages. */
+  largeAnon?: number | undefined;
+  largeFile?: number | undefined;
   regNew?: RegistrationResult | undefined;
   regKnown?: RegistrationResult | undefined;
   relay?: RelayResult | undefined;
@@ -733,6 +736,8 @@ async function measure(subject: Subject, settings: Settings): Promise<Report> {
   const rest = await step('registration', () => register(subject, settings, community, 1, settings.edgesSmall, settings.edgesLarge));
   await sleep(500);
   report.large = memoryKiB(pid);
+  report.largeAnon = memoryKiB(pid, 'RssAnon');
+  report.largeFile = memoryKiB(pid, 'RssFile');
   if (small !== undefined && rest !== undefined) {
     report.regNew = combine(small, rest);
     registrationNotes(`${settings.edgesLarge} new registrations`, report.regNew, settings.edgesLarge, report.notes);
@@ -836,6 +841,8 @@ function table(reports: readonly Report[], settings: Settings): string {
     ['RSS idle', (r) => mib(r.idle)],
     [`RSS with ${small} edges`, (r) => mib(r.small)],
     [`RSS with ${large} edges`, (r) => mib(r.large)],
+    ['  anonymous (RssAnon: heaps, stacks)', (r) => mib(r.largeAnon)],
+    ['  file-backed (RssFile: the executable, libraries)', (r) => mib(r.largeFile)],
     [`  per edge ((${large} − idle) / ${large})`, perEdge],
   ];
   if (settings.churnWaitS > 0) {
@@ -929,6 +936,8 @@ function medianReport(rounds: readonly Report[], settings: Settings): Report {
     idle: number((r) => r.idle),
     small: number((r) => r.small),
     large: number((r) => r.large),
+    largeAnon: number((r) => r.largeAnon),
+    largeFile: number((r) => r.largeFile),
     regNew: median(rounds.map((r) => r.regNew), (x) => x?.perSecond),
     regKnown: median(rounds.map((r) => r.regKnown), (x) => x?.perSecond),
     relay: relay === undefined ? undefined : { ...relay, low: Math.min(...lows), high: Math.max(...highs) },
