@@ -20,7 +20,7 @@ import {
 } from '../engine/protocol/index.js';
 import type { Mac, Message } from '../engine/protocol/index.js';
 import { TransformId } from '../engine/crypto/transform.js';
-import { cpuSeconds, memoryKiB, ticksPerSecond } from './proc-cpu.js';
+import { cpuSeconds, memoryKiB, schedulerCpuSeconds, ticksPerSecond } from './proc-cpu.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOOPBACK = '127.0.0.1';
@@ -270,17 +270,20 @@ function hostBusySeconds(): number | undefined {
 }
 
 class CpuMeter {
+  // The scheduler's nanoseconds where Linux has them, else clock ticks; one source for both ends.
+  private readonly snCpu: (pid: number | undefined) => number | undefined;
   private readonly startSn: number | undefined;
   private readonly startHost = hostBusySeconds();
   private readonly startGen = process.cpuUsage();
   private readonly startWall = nowMs();
   constructor(private readonly pid: number | undefined) {
-    this.startSn = cpuSeconds(pid);
+    this.snCpu = schedulerCpuSeconds(pid) === undefined ? cpuSeconds : schedulerCpuSeconds;
+    this.startSn = this.snCpu(pid);
   }
   /** Cores used (1 = one core busy) by the supernode, this generator and everything else on the host. */
   read(): { sn: number | undefined; gen: number; other: number | undefined } {
     const wall = (nowMs() - this.startWall) / 1000;
-    const end = cpuSeconds(this.pid);
+    const end = this.snCpu(this.pid);
     const host = hostBusySeconds();
     const usage = process.cpuUsage(this.startGen);
     const gen = wall <= 0 ? 0 : (usage.user + usage.system) / 1e6 / wall;
