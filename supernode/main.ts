@@ -1,14 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=1
 // kith-supernode: the program around the supernode engine, a drop-in for n3n-supernode
 // (CONFIG.md §2.3, §2.5, §3, §9): `start [session]` loads /etc/kith/<session>.conf (or
 // $KITH_CONFIG_DIR), serves UDP/TCP and the management socket, and stops on SIGTERM/SIGINT or the
 // management `stop` call.
-// The V8 flags on the first line (launchers copy them: build/debian, build/container, the benchmark):
+// The V8 flag on the first line (launchers copy it: build/debian, build/container, the benchmark):
 // the supernode's garbage is short-lived and small, and young-generation semi-spaces of 1 MiB
 // instead of up to 16 MiB keep its resident memory at 10,000 edges about 25 MiB lower without
-// costing relay throughput; its old generation grows only by the edge table, and letting it grow
-// to 1.5 × what the last full collection kept (V8 picks up to 4 × while the program is busy)
-// stops registration bursts from leaving 30 MiB of empty heap behind (docs/supernode-benchmark.md).
+// costing relay throughput (docs/supernode-benchmark.md).
 import { reportReady } from '../engine/cli/background.js';
 import { commonOptions } from '../engine/cli/command-line.js';
 import { processOutput, runDaemonCli, type DaemonCli } from '../engine/cli/daemon-cli.js';
