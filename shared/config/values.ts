@@ -70,6 +70,9 @@ function parsePort(text: string): number | undefined {
 
 const HOST_NAME = /^[A-Za-z0-9.-]+$/;
 
+/** host:port as configured, an IPv6 literal as [v6]:port. */
+export const hostPortText = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
 /**
  * host[:port]: a name, an IPv4 literal, or an IPv6 literal bare or as [v6]:port (n3n main: a colon
  * separates the port only after `]` or when it is the only one); `[name]:port` too, as n3n strips

@@ -8,6 +8,7 @@
 // a broken carrier-grade NAT) still registers over IPv6, and the other way round.
 import { isIP } from 'node:net';
 import { socketEquals, socketToString } from '../../protocol/index.js';
+import { hostPortText } from '../../../shared/config/values.js';
 import type { Socket } from '../../protocol/index.js';
 import type { EdgeContext } from '../context.js';
 
@@ -84,7 +85,7 @@ export class SupernodeResolver {
     this.silentSince = now;
     const at = record.socket === undefined ? -1 : record.addresses.findIndex((socket) => socketEquals(socket, record.socket!));
     const next = record.addresses[(at + 1) % record.addresses.length]!;
-    this.ctx.logger.normal(`supernode ${record.host}:${record.port} does not answer at ${record.socket === undefined ? '-' : socketToString(record.socket)}, trying ${socketToString(next)}`);
+    this.ctx.logger.normal(`supernode ${hostPortText(record.host, record.port)} does not answer at ${record.socket === undefined ? '-' : socketToString(record.socket)}, trying ${socketToString(next)}`);
     moveTo(record, next);
   }
 
@@ -97,7 +98,7 @@ export class SupernodeResolver {
       // The address in use stays while the name still has it (an answering IPv6 one after a fallback, say).
       const current = record.socket;
       if (current !== undefined && found.some((socket) => socketEquals(socket, current))) continue;
-      this.ctx.logger.normal(`supernode ${record.host}:${record.port} now resolves to ${socketToString(found[0]!)}`);
+      this.ctx.logger.normal(`supernode ${hostPortText(record.host, record.port)} now resolves to ${socketToString(found[0]!)}`);
       moveTo(record, found[0]!);
     }
   }
