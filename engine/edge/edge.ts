@@ -33,6 +33,7 @@ import type { Arrival, DatagramFilter } from './io/udp-transport.js';
 import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './api/views.js';
 import { EdgeWire } from './io/wire.js';
 import { resolveHost } from '../resolve-host.js';
+import { hostPortText } from '../../shared/config/values.js';
 
 export interface EdgeOptions {
   readonly config: KithConfig;
@@ -151,6 +152,14 @@ export class Edge {
         sendFailed: (to, error) => ctx.logger.debug(() => `send to ${to} failed: ${error.message}`),
       },
     );
+    if (!ctx.transport.reachesIpv6) {
+      ctx.settings.supernodes.forEach((host, i) => {
+        const addresses = resolved[i] ?? [];
+        if (addresses.length > 0 && addresses.every((socket) => socket.family === 'IPv6')) {
+          ctx.logger.warn(`supernode ${hostPortText(host.host, host.port)} has only an IPv6 address, which this edge's IPv4 socket (connection.bind) cannot reach`);
+        }
+      });
+    }
     this.running = true;
     this.startTime = ctx.clock.nowMs();
     this.lastPurge = this.startTime;
