@@ -4,8 +4,6 @@
 // lists both at their IPv6 sockets. A dual-stack variant: a dual-stack home whose edge registers
 // over IPv4 and an IPv6-only home, through one dual-stack supernode that sees both families.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { homeRouter, internetHost, publicInternet } from './home-router.js';
 import type { HomeRouter, PublicInternet } from './home-router.js';
@@ -23,14 +21,6 @@ interface SupernodeEdgeRow {
 }
 
 const SN_NAME = 'sn.kith.test';
-
-/** An /etc/hosts for one namespace (`ip netns exec` mounts /etc/netns/<ns>/hosts over it), removed on exit. */
-function hostsFile(ns: string, lines: readonly string[]): void {
-  const dir = join('/etc/netns', ns);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-}
 
 const isIpv6Socket = (text: string | undefined): boolean => text !== undefined && /^\[[0-9a-f:]+\]:\d+$/.test(text);
 
@@ -89,7 +79,7 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
 
     // b knows the supernode by a name with an A and an AAAA record: the IPv4 one is tried first (as n3n
     // main does) and cannot answer in an IPv6-only home, so b moves on to the IPv6 one.
-    hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
+    w.topology.hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
     const pair = await startPair(
       w.topology,
       w.runDir,
