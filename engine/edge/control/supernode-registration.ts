@@ -5,6 +5,7 @@
 import { randomUint32 } from '../../crypto/random.js';
 import { verifyAuthTrailer } from '../../crypto/user-password.js';
 import { isNullMac, macEquals, macToString, NULL_MAC, socketToString } from '../../protocol/index.js';
+import { hostPortText } from '../../../shared/config/values.js';
 import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
@@ -23,6 +24,7 @@ import {
 import type { SupernodeRecord } from './supernode-selection.js';
 import { multicastRegisterMessage, queryPeerMessage, registerMessage, registerSuperMessage, unregisterSuperMessage } from './messages.js';
 import type { Opened } from '../io/wire.js';
+import { globalIpv6Address } from '../io/global-ipv6.js';
 
 /** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
 export function supAttempts(tcp: boolean): number {
@@ -61,13 +63,20 @@ export function registrationDue(standing: Standing, lastRegisterReq: number, now
 /**
  * §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). A
  * port the home router maps comes first: peers behind any NAT reach it directly, where the LAN
- * address serves only peers in the same home (which multicast discovery finds as well).
+ * address serves only peers in the same home (which multicast discovery finds as well). Kith: an
+ * edge registered over IPv4 from a dual-stack socket advertises its global IPv6 address, so a peer
+ * with IPv6 can punch a direct IPv6 path instead of staying relayed over IPv4 (the peer learns it
+ * as PEER_INFO's preferred socket; n3n main stores and hands out IPv6 advertised sockets as well).
  */
-function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+export function advertisedSocket(ctx: Pick<EdgeContext, 'mappedSocket' | 'transport' | 'settings' | 'current'>, globalIpv6: () => string | undefined = globalIpv6Address): Socket | undefined {
   if (ctx.mappedSocket !== undefined) return ctx.mappedSocket;
-  const address = ctx.settings.advertiseAddress;
   const port = ctx.transport?.localPort;
-  return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
+  if (port === undefined) return undefined;
+  const address = ctx.settings.advertiseAddress;
+  if (address !== undefined) return { family: 'IPv4', address, port };
+  if (ctx.current?.socket?.family !== 'IPv4' || ctx.transport?.reachesIpv6 !== true) return undefined;
+  const ipv6 = globalIpv6();
+  return ipv6 === undefined ? undefined : { family: 'IPv6', address: ipv6, port };
 }
 
 /**
@@ -237,7 +246,7 @@ export class SupernodeRegistration {
     const current = this.ctx.current;
     if (current === undefined) return;
     this.ctx.events.emit('supernode-selected', {
-      sockaddr: current.socket === undefined ? `${current.host}:${current.port}` : socketToString(current.socket),
+      sockaddr: current.socket === undefined ? hostPortText(current.host, current.port) : socketToString(current.socket),
       mac: current.mac === undefined ? '' : macToString(current.mac),
     });
   }
@@ -253,7 +262,7 @@ export class SupernodeRegistration {
       const best = ctx.supernodes[0];
       // With every supernode equally bad, rotate rather than stay on the silent one.
       this.switchTo(best === ctx.current ? this.nextAfter(ctx.current) : best);
-      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : `${ctx.current.host}:${ctx.current.port}`}`);
+      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : hostPortText(ctx.current.host, ctx.current.port)}`);
     } else {
       this.supAttempts--;
       if (ctx.settings.tcp && !ctx.transport?.tcpConnected) this.reconnect();
@@ -369,7 +378,7 @@ export class SupernodeRegistration {
     const first = this.lastSup === 0;
     this.lastSup = now;
     if (first) {
-      ctx.logger.normal(`registered with supernode ${record.host}:${record.port}`);
+      ctx.logger.normal(`registered with supernode ${hostPortText(record.host, record.port)}`);
       this.gratuitousArp();
     }
   }
