@@ -62,6 +62,11 @@ export function encodeInvite(invite: InviteContents): string {
   return `kith://join?${params.toString()}`;
 }
 
+/** `host:port`, or `[v6]:port` for an IPv6 address: how supernodes are written in invites and settings. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** The host of `host[:port]`, `[v6]:port` or a bare IPv6 address. */
 function hostOf(supernode: string): string {
   const bracketed = /^\[([^\]]*)\]/.exec(supernode);
