@@ -8,7 +8,9 @@
 // window's, through kith.invite.describe, and Electron's for kith:// links).
 import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { schema } from '../../shared/config/schema.js';
+import { DEFAULT_SUPERNODE_PORT, schema } from '../../shared/config/schema.js';
+import { isIPv4, isIPv6 } from '../../shared/config/ip-literal.js';
+import { parseHostPort } from '../../shared/config/values.js';
 import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';
 import { decodeAccess, encodeAccess, type InviteAccess } from './invite-access.js';
@@ -98,6 +100,23 @@ export function isLoopbackSupernode(supernode: string): boolean {
   return mapped !== null && inLoopbackOrThisNetwork(Number.parseInt(mapped[1] ?? '', 16) >> 8);
 }
 
+const SUPERNODE_FORMS = 'write host:port, a.b.c.d:port or [IPv6 address]:port, e.g. [2001:db8::1]:7654';
+
+/**
+ * Why a supernode named in an invite cannot be used, in words (undefined when it can): it must be a
+ * name, an IPv4 address or a bracketed IPv6 address (a bare one takes the default port), with a
+ * port; a literal that is neither family, and an IPv6 zone (%eth0, meaningful only on the computer
+ * that wrote it), are named as such.
+ */
+export function supernodeProblem(supernode: string): string | undefined {
+  const shown = visibleText(supernode);
+  const host = hostOf(supernode);
+  if (host.includes('%')) return `The invite's supernode ${shown} has a link-local zone, which means nothing on this computer; ${SUPERNODE_FORMS}.`;
+  const looksLiteral = /^\[/.test(supernode) || /^[0-9.]+$/.test(host) || host.includes(':');
+  if (looksLiteral && !isIPv4(host) && !isIPv6(host)) return `The invite's supernode ${shown} is neither an IPv4 nor an IPv6 address; ${SUPERNODE_FORMS}.`;
+  return parseHostPort(supernode, DEFAULT_SUPERNODE_PORT).ok ? undefined : `The invite's supernode ${shown} is not a supernode address; ${SUPERNODE_FORMS}.`;
+}
+
 /** An absent parameter takes the schema default; a present but unknown one is refused. */
 function chosen<T extends string>(words: readonly T[], value: string | null, fallback: T): T | undefined {
   return value === null ? fallback : words.find((word) => word === value);
@@ -126,6 +145,8 @@ export function decodeInvite(link: string, nowSeconds: number = Math.floor(Date.
   if (supernodes.length > MAX_SUPERNODES) return err('malformed', `The invite link names more than ${MAX_SUPERNODES} supernodes.`);
   const local = supernodes.find(isLoopbackSupernode);
   if (local !== undefined) return err('unsafe', `The invite points at a supernode on this computer itself (${visibleText(local)}); an invite must name a supernode elsewhere.`);
+  const unusable = supernodes.map(supernodeProblem).find((problem) => problem !== undefined);
+  if (unusable !== undefined) return err('malformed', unusable);
   const cipher = chosen(CIPHERS, params.get(P.cipher), 'null');
   if (cipher === undefined) return err('malformed', `The invite's cipher is unknown; Kith knows ${CIPHERS.join(', ')}.`);
   const compression = chosen(COMPRESSIONS, params.get(P.compression), 'none');
