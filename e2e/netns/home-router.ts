@@ -22,7 +22,11 @@ const WAIT_MS = 10_000;
 
 export interface PublicInternet {
   readonly ns: string;
-  /** A host on the Internet side: the far end of reachability checks. */
+  /**
+   * A host on the Internet side: the far end of reachability checks, and the Internet's IPv6 core
+   * router (every home's /64 is routed through it, so homes are a router hop apart over IPv6 as on
+   * the real Internet: a hole-punching opener's short hop limit ends before the other home).
+   */
   readonly far: Host & { readonly address6: string };
 }
 
@@ -35,7 +39,33 @@ export async function publicInternet(topology: Topology): Promise<PublicInternet
   await topology.link(farNs, 'eth0', `${PUBLIC_V4_PREFIX}.200/24`, ns, 'pfar', undefined);
   await topology.exec(ns, 'ip', ['link', 'set', 'pfar', 'master', 'br0']);
   await topology.exec(farNs, 'ip', ['-6', 'addr', 'add', `${PUBLIC_V6_PREFIX}::200/64`, 'dev', 'eth0', 'nodad']);
+  await topology.exec(farNs, 'sysctl', ['-q', '-w', 'net.ipv6.conf.all.forwarding=1']);
   return { ns, far: { ns: farNs, address: `${PUBLIC_V4_PREFIX}.200`, address6: `${PUBLIC_V6_PREFIX}::200` } };
+}
+
+export interface InternetHostOptions {
+  /** Also an IPv4 address on the Internet (default true); false makes an IPv6-only host. */
+  readonly ipv4?: boolean;
+}
+
+let nextInternetHost = 1;
+
+/**
+ * A host directly on the Internet (a supernode, say): 2a0b:7a00::21N and, unless IPv6-only,
+ * 192.0.3.21N, its IPv6 default route through the core router. address is the IPv4 address, or the
+ * IPv6 one for an IPv6-only host.
+ */
+export async function internetHost(topology: Topology, internet: PublicInternet, role: string, options: InternetHostOptions = {}): Promise<Host & { readonly address6: string; readonly address4: string | undefined }> {
+  const n = 210 + nextInternetHost++;
+  const ns = await topology.namespace(role);
+  const address4 = options.ipv4 === false ? undefined : `${PUBLIC_V4_PREFIX}.${n}`;
+  const address6 = `${PUBLIC_V6_PREFIX}::${n}`;
+  const port = `pi${n}`;
+  await topology.link(ns, 'eth0', address4 === undefined ? undefined : `${address4}/24`, internet.ns, port, undefined);
+  await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
+  await topology.exec(ns, 'ip', ['-6', 'addr', 'add', `${address6}/64`, 'dev', 'eth0', 'nodad']);
+  await topology.exec(ns, 'ip', ['-6', 'route', 'add', 'default', 'via', internet.far.address6]);
+  return { ns, address: address4 ?? address6, address4, address6 };
 }
 
 export interface HomeRouterOptions {
@@ -53,6 +83,12 @@ export interface HomeRouterOptions {
   readonly minLifetime?: number;
   /** No miniupnpd at all: a router without any mapping protocol. */
   readonly noDaemon?: boolean;
+  /**
+   * IPv4 in the home (default true). false makes an IPv6-only home: no IPv4 address on the WAN, the
+   * LAN or the host; the router still forwards IPv6 statefully (inbound only what belongs to a
+   * connection the home started, or what miniupnpd opened).
+   */
+  readonly ipv4?: boolean;
   /** Symmetric NAT: a random source port per connection (iptables' MASQUERADE --random). */
   readonly symmetric?: boolean;
   /**
@@ -65,6 +101,7 @@ export interface HomeRouterOptions {
 
 export interface HomeRouter {
   readonly routerNs: string;
+  /** The host behind the router; address is its IPv4 address, or the IPv6 one in an IPv6-only home. */
   readonly host: Host & { readonly address6: string };
   readonly wanAddress: string;
   readonly wanAddress6: string;
@@ -86,6 +123,8 @@ let nextHome = 1;
  */
 export async function homeRouter(topology: Topology, internet: PublicInternet, role: string, options: HomeRouterOptions): Promise<HomeRouter> {
   const n = nextHome++;
+  const ipv4 = options.ipv4 !== false;
+  if (!ipv4 && options.ispHop === true) throw new Error('an ISP hop is IPv4 only');
   const routerNs = await topology.namespace(`${role}r`);
   const hostNs = await topology.namespace(role);
   const wanAddress = options.wan === 'cgnat' ? `${CGNAT_V4_PREFIX}.${n}` : `${PUBLIC_V4_PREFIX}.${n}`;
@@ -108,18 +147,19 @@ export async function homeRouter(topology: Topology, internet: PublicInternet, r
     await topology.exec(ispNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
     await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', ispDown]);
   } else {
-    await topology.link(routerNs, 'wan', `${wanAddress}/${wanLength}`, internet.ns, port, undefined);
+    await topology.link(routerNs, 'wan', ipv4 ? `${wanAddress}/${wanLength}` : undefined, internet.ns, port, undefined);
     await topology.exec(internet.ns, 'ip', ['link', 'set', port, 'master', 'br0']);
   }
-  await topology.link(routerNs, 'lan', `${lan}.1/24`, hostNs, 'eth0', `${lan}.2/24`);
+  await topology.link(routerNs, 'lan', ipv4 ? `${lan}.1/24` : undefined, hostNs, 'eth0', ipv4 ? `${lan}.2/24` : undefined);
   const ip6 = (ns: string, ...args: string[]): Promise<string> => topology.exec(ns, 'ip', ['-6', ...args]);
   await ip6(routerNs, 'addr', 'add', `${wanAddress6}/64`, 'dev', 'wan', 'nodad');
   await ip6(routerNs, 'addr', 'add', `${lan6}::1/64`, 'dev', 'lan', 'nodad');
   await ip6(hostNs, 'addr', 'add', `${lan6}::2/64`, 'dev', 'eth0', 'nodad');
-  await topology.exec(hostNs, 'ip', ['route', 'add', 'default', 'via', `${lan}.1`]);
+  if (ipv4) await topology.exec(hostNs, 'ip', ['route', 'add', 'default', 'via', `${lan}.1`]);
   await ip6(hostNs, 'route', 'add', 'default', 'via', `${lan6}::1`);
   await ip6(internet.far.ns, 'route', 'add', `${lan6}::/64`, 'via', wanAddress6);
-  if (options.wan !== 'cgnat' && options.ispHop !== true) await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
+  await ip6(routerNs, 'route', 'add', 'default', 'via', internet.far.address6);
+  if (ipv4 && options.wan !== 'cgnat' && options.ispHop !== true) await topology.exec(routerNs, 'ip', ['route', 'add', 'default', 'via', internet.far.address]);
   await topology.exec(routerNs, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
   const dir = mkdtempSync(join(tmpdir(), `kith-miniupnpd-${topology.run}-`));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
@@ -159,7 +199,7 @@ export async function homeRouter(topology: Topology, internet: PublicInternet, r
   }
   return {
     routerNs,
-    host: { ns: hostNs, address: `${lan}.2`, address6: `${lan6}::2` },
+    host: { ns: hostNs, address: ipv4 ? `${lan}.2` : `${lan6}::2`, address6: `${lan6}::2` },
     wanAddress,
     wanAddress6,
     lanAddress: `${lan}.1`,

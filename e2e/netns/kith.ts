@@ -229,6 +229,8 @@ export interface PeerRowView {
   readonly via?: string;
   readonly rttMs?: number;
   readonly socket?: string;
+  /** The IP family the path uses (PeerView.family). */
+  readonly family?: 'IPv4' | 'IPv6';
   readonly vpnIpv4?: string;
 }
 
@@ -284,7 +286,7 @@ export async function waitForPeerPath(proc: KithProcess, path: 'direct' | 'relay
 
 export function describePeer(peer: PeerRowView | undefined): string {
   if (peer === undefined) return 'none';
-  return `${peer.path}${peer.via === undefined ? '' : ` via ${peer.via}`} socket=${peer.socket ?? '-'} rtt=${peer.rttMs === undefined ? '-' : peer.rttMs.toFixed(2)}ms`;
+  return `${peer.path}${peer.via === undefined ? '' : ` via ${peer.via}`} ${peer.family ?? '-'} socket=${peer.socket ?? '-'} rtt=${peer.rttMs === undefined ? '-' : peer.rttMs.toFixed(2)}ms`;
 }
 
 export interface EdgePair {

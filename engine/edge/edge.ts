@@ -29,7 +29,7 @@ import { peerView, supernodeView } from './api/snapshot.js';
 import { findBySocket, newSupernodeRecord } from './control/supernode-selection.js';
 import { SupernodeRegistration } from './control/supernode-registration.js';
 import { SupernodeResolver } from './control/supernode-resolver.js';
-import { transportBind, UdpTransport } from './io/udp-transport.js';
+import { batchedSocketAvailable, transportBind, UdpTransport } from './io/udp-transport.js';
 import type { Arrival, DatagramFilter } from './io/udp-transport.js';
 import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './api/views.js';
 import { EdgeWire } from './io/wire.js';
@@ -141,7 +141,7 @@ export class Edge {
     const resolved: (Socket | undefined)[] = [];
     for (const host of ctx.settings.supernodes) resolved.push(await this.resolve(host.host, host.port));
     ctx.transport = await UdpTransport.open(
-      { bind: transportBind(ctx.settings.bind, resolved), localDiscovery: ctx.localDiscovery, drop: this.options.drop },
+      { bind: transportBind(ctx.settings.bind, resolved, batchedSocketAvailable()), localDiscovery: ctx.localDiscovery, drop: this.options.drop },
       {
         datagram: (bytes, source, arrival) => this.onDatagram(bytes, source, arrival),
         tcpClosed: () => {

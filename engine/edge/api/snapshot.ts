@@ -24,6 +24,7 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
     advertisedSocket: record.preferredSocket === undefined ? undefined : socketToString(record.preferredSocket),
     path,
     via: direct || via === undefined ? undefined : socketToString(via),
+    family: (direct ? record.path.socket : via)?.family,
     local: record.local,
     rttMs: direct ? record.directRtt.ms : record.relayRtt.ms,
     lastSeen: epochMs(record.lastSeen),

@@ -13,6 +13,7 @@ export function peerView(fields: Partial<PeerView> = {}): PeerView {
     advertisedSocket: undefined,
     path: 'direct',
     via: undefined,
+    family: 'IPv4',
     local: false,
     rttMs: undefined,
     lastSeen: 0,

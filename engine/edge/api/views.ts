@@ -1,7 +1,7 @@
 // Snapshot shapes the edge exposes (to kith-edge's management methods, MANAGEMENT.md §6, and to the
 // desktop). Plain JSON-friendly data: strings for MACs and sockets, numbers for times (ms since the
 // epoch, 0 = never) and RTTs (ms).
-import type { IpSubnet } from '../../protocol/index.js';
+import type { IpSubnet, SocketFamily } from '../../protocol/index.js';
 import type { PacketCounters, Traffic } from '../data-path/counters.js';
 
 import type { EdgeState, PeerPath } from '../../../shared/edge-state.js';
@@ -16,12 +16,14 @@ export interface PeerView {
   /** From the peer's REGISTER (dev_addr), when it announced one. */
   readonly devAddr: IpSubnet | undefined;
   readonly description: string;
-  /** Public socket 'a.b.c.d:port', as observed or as a supernode reported it. */
+  /** Public socket 'a.b.c.d:port' or '[v6]:port', as observed or as a supernode reported it. */
   readonly socket: string | undefined;
   readonly advertisedSocket: string | undefined;
   readonly path: PeerPath;
   /** For relayed peers: the supernode the frames go through. */
   readonly via: string | undefined;
+  /** The IP family the frames to the peer travel over: the direct socket's, or the relaying supernode's. */
+  readonly family: SocketFamily | undefined;
   readonly local: boolean;
   /** Smoothed RTT of the path in use (direct REGISTER/ACK, or QUERY_PEER/PEER_INFO via the supernode). */
   readonly rttMs: number | undefined;

@@ -23,6 +23,7 @@ import {
 import type { SupernodeRecord } from './supernode-selection.js';
 import { multicastRegisterMessage, queryPeerMessage, registerMessage, registerSuperMessage, unregisterSuperMessage } from './messages.js';
 import type { Opened } from '../io/wire.js';
+import { globalIpv6Address } from '../io/global-ipv6.js';
 
 /** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
 export function supAttempts(tcp: boolean): number {
@@ -61,13 +62,20 @@ export function registrationDue(standing: Standing, lastRegisterReq: number, now
 /**
  * §8.8.2: the advertised socket carries the edge's real UDP port (n3n head sends 0, a quirk). A
  * port the home router maps comes first: peers behind any NAT reach it directly, where the LAN
- * address serves only peers in the same home (which multicast discovery finds as well).
+ * address serves only peers in the same home (which multicast discovery finds as well). Kith: an
+ * edge registered over IPv4 from a dual-stack socket advertises its global IPv6 address, so a peer
+ * with IPv6 can punch a direct IPv6 path instead of staying relayed over IPv4 (the peer learns it
+ * as PEER_INFO's preferred socket; n3n main stores and hands out IPv6 advertised sockets as well).
  */
-function advertisedSocket(ctx: EdgeContext): Socket | undefined {
+export function advertisedSocket(ctx: Pick<EdgeContext, 'mappedSocket' | 'transport' | 'settings' | 'current'>, globalIpv6: () => string | undefined = globalIpv6Address): Socket | undefined {
   if (ctx.mappedSocket !== undefined) return ctx.mappedSocket;
-  const address = ctx.settings.advertiseAddress;
   const port = ctx.transport?.localPort;
-  return address === undefined || port === undefined ? undefined : { family: 'IPv4', address, port };
+  if (port === undefined) return undefined;
+  const address = ctx.settings.advertiseAddress;
+  if (address !== undefined) return { family: 'IPv4', address, port };
+  if (ctx.current?.socket?.family !== 'IPv4' || ctx.transport?.reachesIpv6 !== true) return undefined;
+  const ipv6 = globalIpv6();
+  return ipv6 === undefined ? undefined : { family: 'IPv6', address: ipv6, port };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { Socket } from '../../protocol/index.js';
 import { addressBytes, dgramTarget } from '../../protocol/address.js';
 import { socketFromAddressBytes } from '../../protocol/sock.js';
 import type { SockAddr } from '../../../shared/config/values.js';
-import { openUdpBatch } from '../../../native/udp.js';
+import { openUdpBatch, udpBatchSupported } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
 import { noteArrival, probesHandedToKernel } from '../control/rtt.js';
 import { LocalDiscovery } from './local-discovery.js';
@@ -50,17 +50,23 @@ export function literalLookup(hostname: string, _options: unknown, callback: (er
 }
 
 /**
- * The address to bind when the configuration leaves it open ('::' or none): IPv4-only when every
- * supernode is an IPv4 socket. A dual-stack socket cannot limit the IP TTL of IPv4 datagrams — Node's
- * setTTL sets IPV6_UNICAST_HOPS on it, which IPv4-mapped traffic ignores (it uses IP_TTL) — and
- * hole punching relies on that limit (hole-punch.ts OPENER_TTL). The peers' sockets the supernodes
- * report are then IPv4 as well, so nothing reachable is lost; with an IPv6 (or unresolved)
- * supernode the socket stays dual-stack.
+ * The address to bind when the configuration leaves it open ('::' or none). Dual-stack where the
+ * batched socket is used: it limits the TTL of each datagram in its own family (IP_TTL for IPv4,
+ * mapped ones included, IPV6_HOPLIMIT for IPv6), and a dual-stack socket reaches the IPv6 peers a
+ * supernode reports (n3n main hands them out) and the IPv6 discovery group. A node:dgram socket
+ * cannot limit the IP TTL of IPv4 datagrams on a dual-stack socket (Node's setTTL sets
+ * IPV6_UNICAST_HOPS, which IPv4-mapped traffic ignores) and hole punching relies on that limit
+ * (hole-punch.ts OPENER_TTL); so with node:dgram it is IPv4-only when every supernode is IPv4.
  */
-export function transportBind(bind: SockAddr | undefined, supernodes: readonly (Socket | undefined)[]): SockAddr | undefined {
-  if (bind !== undefined && bind.address !== '::') return bind;
+export function transportBind(bind: SockAddr | undefined, supernodes: readonly (Socket | undefined)[], batched: boolean): SockAddr | undefined {
+  if (batched || (bind !== undefined && bind.address !== '::')) return bind;
   if (supernodes.length === 0 || !supernodes.every((socket) => socket?.family === 'IPv4')) return bind;
   return { address: '0.0.0.0', port: bind?.port ?? 0 };
+}
+
+/** Whether UdpTransport.open will use the batched native socket (see openMain). */
+export function batchedSocketAvailable(): boolean {
+  return process.env['KITH_UDP'] !== 'dgram' && udpBatchSupported();
 }
 
 /** The default unicast TTL restored after a TTL-limited send (Linux' default hop limit). */
@@ -179,6 +185,11 @@ export class UdpTransport {
 
   get localPort(): number {
     return this.main.kind === 'batch' ? this.main.socket.localAddress.port : this.main.socket.address().port;
+  }
+
+  /** Whether the main socket reaches IPv6 destinations as well as IPv4 ones. */
+  get reachesIpv6(): boolean {
+    return this.dualStack;
   }
 
   get localAddress(): string {

@@ -13,6 +13,7 @@ export function peer(overrides: Partial<PeerView> = {}): PeerView {
     advertisedSocket: undefined,
     path: 'direct',
     via: undefined,
+    family: 'IPv4',
     local: false,
     rttMs: 23,
     lastSeen: 1_000_000,

@@ -1,0 +1,117 @@
+// Issue 14, edges over IPv6. An IPv6-only Internet with two homes whose routers forward IPv6 but let
+// in only what belongs to a connection the home started (home-router.ts, the stateful forward
+// chain): the two edges go direct over IPv6 by punching, and the supernode on the Internet side
+// lists both at their IPv6 sockets. A dual-stack variant: a dual-stack home whose edge registers
+// over IPv4 and an IPv6-only home, through one dual-stack supernode that sees both families.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { homeRouter, internetHost, publicInternet } from './home-router.js';
+import type { HomeRouter, PublicInternet } from './home-router.js';
+import { call, describePeer, edgePeers, observe, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, waitFor, waitForPeerPath } from './kith.js';
+import type { EdgePair, KithProcess, PeerRowView } from './kith.js';
+import { netnsSkipReason, Topology } from './topology.js';
+
+const skip = netnsSkipReason();
+/** Registration, PEER_INFO and the punch retries (hole-punch.ts) on a shared 2-core machine. */
+const DIRECT_MS = 45_000;
+
+interface SupernodeEdgeRow {
+  readonly desc?: string;
+  readonly sockaddr?: string;
+}
+
+const isIpv6Socket = (text: string | undefined): boolean => text !== undefined && /^\[[0-9a-f:]+\]:\d+$/.test(text);
+
+/** Waits until the supernode lists both edges, by description, and returns their rows. */
+async function supernodeRows(sn: KithProcess): Promise<Map<string, SupernodeEdgeRow>> {
+  return waitFor(
+    'the supernode to list kitha and kithb',
+    async () => {
+      const rows = (await call(sn, 'get_edges')) as SupernodeEdgeRow[] | undefined;
+      const byDesc = new Map((rows ?? []).map((row) => [row.desc ?? '', row] as const));
+      return byDesc.has('kitha') && byDesc.has('kithb') ? byDesc : undefined;
+    },
+    SETTLE_MS,
+  );
+}
+
+/** The direct peer an edge reports, with the family it says the path uses. */
+function directPeer(proc: KithProcess): Promise<PeerRowView> {
+  return waitForPeerPath(proc, 'direct', DIRECT_MS);
+}
+
+describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
+  let topology: Topology | undefined;
+  let runDir: RunDir | undefined;
+  after(async () => {
+    await topology?.destroy();
+    runDir?.remove();
+  });
+
+  async function world(): Promise<{ topology: Topology; runDir: RunDir; internet: PublicInternet }> {
+    await topology?.destroy();
+    runDir?.remove();
+    topology = Topology.create();
+    runDir = new RunDir(topology);
+    return { topology, runDir, internet: await publicInternet(topology) };
+  }
+
+  const home = (t: Topology, internet: PublicInternet, role: string, ipv4: boolean): Promise<HomeRouter> =>
+    homeRouter(t, internet, role, { upnp: false, natpmp: false, noDaemon: true, ipv4 });
+
+  async function bothWays(t: Topology, pair: EdgePair): Promise<string> {
+    const rtt = await pingBothWays(t, pair);
+    const [ofA, ofB] = await Promise.all([edgePeers(pair.a), edgePeers(pair.b)]);
+    return `ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; a sees ${describePeer(ofA?.[0])}; b sees ${describePeer(ofB?.[0])}`;
+  }
+
+  it('IPv6-only Internet, stateful home firewalls: direct over IPv6 by punching; the supernode sees both', async () => {
+    const w = await world();
+    const snHost = await internetHost(w.topology, w.internet, 'sn', { ipv4: false });
+    const sn = startSupernode(w.topology, w.runDir, snHost, 'sn');
+    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    const [homeA, homeB] = [await home(w.topology, w.internet, 'a', false), await home(w.topology, w.internet, 'b', false)];
+    // The routers drop what the homes did not ask for: the far end cannot reach either host.
+    const unsolicited = await w.topology.tryExec(w.internet.far.ns, 'ping', ['-6', '-n', '-c', '1', '-W', '1', homeA.host.address6]);
+    assert.notEqual(unsolicited.code, 0, 'the home router lets unsolicited IPv6 in');
+
+    const pair = await startPair(w.topology, w.runDir, homeA.host, homeB.host, { community: 'v6only', supernodes: [`[${snHost.address6}]:${SUPERNODE_PORT}`] });
+    const rows = await supernodeRows(sn);
+    assert.ok(isIpv6Socket(rows.get('kitha')?.sockaddr) && isIpv6Socket(rows.get('kithb')?.sockaddr), `supernode rows: ${JSON.stringify([...rows.values()])}`);
+    assert.ok(rows.get('kitha')?.sockaddr?.startsWith(`[${homeA.host.address6}]:`));
+    const paths = await bothWays(w.topology, pair);
+    const [ofA, ofB] = await Promise.all([directPeer(pair.a), directPeer(pair.b)]);
+    assert.equal(ofA.family, 'IPv6');
+    assert.equal(ofB.family, 'IPv6');
+    assert.ok(ofA.socket?.startsWith(`[${homeB.host.address6}]:`), `a reaches b at ${ofA.socket ?? '-'}`);
+    assert.ok(ofB.socket?.startsWith(`[${homeA.host.address6}]:`), `b reaches a at ${ofB.socket ?? '-'}`);
+    observe(`IPv6-only: ${paths}; supernode lists ${rows.get('kitha')?.sockaddr ?? '-'} and ${rows.get('kithb')?.sockaddr ?? '-'}`);
+  });
+
+  it('dual-stack supernode: one edge registers over IPv4, the other over IPv6; the supernode sees both families; direct over IPv6', async () => {
+    const w = await world();
+    const snHost = await internetHost(w.topology, w.internet, 'sn');
+    const sn = startSupernode(w.topology, w.runDir, snHost, 'sn');
+    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    const [homeA, homeB] = [await home(w.topology, w.internet, 'a', true), await home(w.topology, w.internet, 'b', false)];
+    const pair = await startPair(
+      w.topology,
+      w.runDir,
+      homeA.host,
+      homeB.host,
+      { community: 'dual', supernodes: [`${snHost.address4 ?? ''}:${SUPERNODE_PORT}`] },
+      { supernodes: [`[${snHost.address6}]:${SUPERNODE_PORT}`] },
+    );
+    const rows = await supernodeRows(sn);
+    // a's IPv4 leaves through its router's masquerading: the supernode sees the router's WAN address.
+    assert.ok(rows.get('kitha')?.sockaddr?.startsWith(`${homeA.wanAddress}:`), `supernode rows: ${JSON.stringify([...rows.values()])}`);
+    assert.ok(rows.get('kithb')?.sockaddr?.startsWith(`[${homeB.host.address6}]:`), `supernode rows: ${JSON.stringify([...rows.values()])}`);
+    const paths = await bothWays(w.topology, pair);
+    // a advertises its global IPv6 socket beside its IPv4 registration: both punch a direct IPv6 path.
+    const [ofA, ofB] = await Promise.all([directPeer(pair.a), directPeer(pair.b)]);
+    assert.equal(ofA.family, 'IPv6');
+    assert.equal(ofB.family, 'IPv6');
+    assert.ok(ofB.socket?.startsWith(`[${homeA.host.address6}]:`), `b reaches a at ${ofB.socket ?? '-'}`);
+    observe(`dual-stack: ${paths}; supernode lists ${rows.get('kitha')?.sockaddr ?? '-'} and ${rows.get('kithb')?.sockaddr ?? '-'}`);
+  });
+});
