@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addressBytes } from '../../engine/protocol/address.js';
 import type { Host, Topology } from './topology.js';
 
 export const PUBLIC_V4_PREFIX = '192.0.3';
@@ -241,4 +242,11 @@ async function waitListening(topology: Topology, ns: string, options: HomeRouter
     if (Date.now() > deadline) throw new Error(`miniupnpd did not start listening within ${WAIT_MS} ms:\n${log()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Matches miniupnpd's filter rule (filterRules) for an IPv6 pinhole to `address6` (nft prints the destination as 32 hex digits). */
+export function pinholePattern(address6: string, port?: number): RegExp {
+  const bytes = addressBytes(address6);
+  if (bytes === undefined || bytes.family !== 6) throw new Error(`${address6} is not an IPv6 address`);
+  return new RegExp(`${port === undefined ? '' : `th dport ${port} `}@nh,192,128 0x${Buffer.from(bytes.bytes).toString('hex')}`);
 }
