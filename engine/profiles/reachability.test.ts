@@ -9,7 +9,7 @@ import type { HostedState } from './reachability.js';
 
 const MAPPED: MapResult = { ok: true, value: { id: 1, method: 'upnp-igd2', transport: 'udp', internalAddress: '10.79.1.2', internalPort: 7654, externalAddress: '192.0.3.1', externalPort: 7654, lifetimeSeconds: 7200 } };
 const PINHOLE: PinholeResult = { ok: true, value: { id: 2, method: 'pcp', transport: 'udp', address: '2a0b:7a00:1::2', port: 7654, lifetimeSeconds: 7200 } };
-const failed = (error: MapFailureReason): MapResult & PinholeResult => ({ ok: false, error, detail: 'test' });
+const failed = (error: MapFailureReason, externalAddress?: string): MapResult & PinholeResult => ({ ok: false, error, detail: 'test', ...(externalAddress === undefined ? {} : { externalAddress }) });
 
 const state = (mapping: MapResult | undefined, pinhole: PinholeResult | undefined, publicSupernodes: string[] = []): HostedState => ({ port: 7654, mapping, pinhole, lanAddress: '10.79.1.2', publicSupernodes, edgeMapped: undefined });
 
@@ -43,12 +43,22 @@ describe('reachability words', () => {
 
   it('names each IPv4 failure in the IPv6 sentence', () => {
     const reasons: [MapFailureReason, string][] = [
-      ['double-nat', 'double NAT'],
+      ['double-nat', 'your router has no public IPv4 address'],
       ['refused', 'your router refused to forward a port'],
       ['no-gateway', 'Kith cannot find your IPv4 router'],
       ['no-mapping-protocol', 'your router does not allow port mapping'],
     ];
     for (const [reason, words] of reasons) assert.ok(describeReachability(state(failed(reason), PINHOLE)).message.endsWith(`IPv4 cannot reach it (${words}).`), reason);
+  });
+
+  it('a router that says it has no public IPv4 address: named so, with both likely causes; one that reports a private address: double NAT', () => {
+    const none = describeReachability(state(failed('double-nat'), PINHOLE));
+    assert.equal(none.message, 'From anywhere with IPv6: your router lets IPv6 in (PCP) to port 7654 of this computer. IPv4 cannot reach it (your router has no public IPv4 address).');
+    assert.equal(none.advice, 'For homes without IPv6: ask your provider for a public IPv4 address, put the router in front in bridge mode, or add a public supernode in Settings.');
+    assert.match(describeReachability(state(failed('double-nat'), failed('no-mapping-protocol'))).message, /^Only from this home: your router has no public IPv4 address \(your provider shares one among many customers, or another router sits in front of it\)/);
+    const behind = describeReachability(state(failed('double-nat', '192.168.1.2'), PINHOLE));
+    assert.match(behind.message, /IPv4 cannot reach it \(double NAT\)\.$/);
+    assert.equal(behind.advice, 'For homes without IPv6: put the first router in bridge mode, or add a public supernode in Settings.');
   });
 
   it('IPv6 let in and a public supernode: from anywhere with IPv6, IPv4-only homes through the supernode', () => {

@@ -27,7 +27,7 @@ function ipv4Reason(failure: MapResult & { ok: false }): string {
     case 'cgnat':
       return 'carrier-grade NAT';
     case 'double-nat':
-      return 'double NAT';
+      return failure.externalAddress === undefined ? 'your router has no public IPv4 address' : 'double NAT';
     case 'refused':
       return 'your router refused to forward a port';
     case 'no-gateway':
@@ -48,6 +48,14 @@ function problemWords(mapping: MapResult & { ok: false }, port: number): { messa
         advice: `Ask your provider for a public IPv4 address, ${publicSupernode}.`,
       };
     case 'double-nat':
+      // A router that says it has no usable external address does not say why: the provider's
+      // carrier-grade NAT and another router of the home's own look the same from here.
+      if (mapping.externalAddress === undefined) {
+        return {
+          message: 'Only from this home: your router has no public IPv4 address (your provider shares one among many customers, or another router sits in front of it), so it cannot forward a port to this computer.',
+          advice: `Ask your provider for a public IPv4 address, put the router in front in bridge mode, ${publicSupernode}.`,
+        };
+      }
       return {
         message: 'Only from this home: another router sits between your router and the Internet (double NAT), so a port your router forwards does not reach this computer.',
         advice: `Put the first router in bridge mode, ${publicSupernode}.`,
