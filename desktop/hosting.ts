@@ -302,7 +302,9 @@ export class Hosting {
     if (text === this.edgeMapped) return;
     this.edgeMapped = text;
     session.advertiseMapped(socket);
-    this.options.logger.normal(`the router ${socket.family === 'IPv4' ? 'forwards' : 'lets IPv6 in to'} ${text} to this edge's UDP port ${port}; advertised to peers`);
+    this.options.logger.normal(
+      socket.family === 'IPv4' ? `the router forwards ${text} to this edge's UDP port ${port}; advertised to peers` : `the router lets IPv6 in to this edge's UDP port at ${text}; advertised to peers`,
+    );
   }
 
   private async releaseEdge(session: EdgeSession): Promise<void> {
