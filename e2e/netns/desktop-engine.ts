@@ -2,11 +2,12 @@
 // namespace, driven as a local client drives it: JSON-RPC over its loopback management port with
 // the management password from a 0600 curl config, never in process arguments. For the netns tests
 // of homes that host, invite and join (first-contact.test.ts, ipv6-reach.test.ts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reachability } from '../../engine/profiles/api.js';
 import { assertAlive, ping, REPO, startProgram, waitFor } from './kith.js';
 import type { KithProcess, RunDir } from './kith.js';
+import { netnsSkipReason } from './topology.js';
 import type { Host, Topology } from './topology.js';
 
 const BROWSER_MAIN = join(REPO, 'desktop', 'browser-main.ts');
@@ -14,6 +15,14 @@ const MGMT_PORT = 5644;
 export const START_MS = 30_000;
 /** Registration, punching and the router's answers on the shared 2-core machine. */
 export const DIRECT_MS = 45_000;
+
+/** Why the tests of desktop engines in homes behind miniupnpd routers cannot run here, if they cannot. */
+export function homesSkipReason(): string | undefined {
+  const netns = netnsSkipReason();
+  if (netns !== undefined) return netns;
+  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
+  return undefined;
+}
 
 export interface Engine {
   readonly name: string;

@@ -7,24 +7,18 @@
 // at home, no public address in the invite), removal of a device while a third stays, expired and
 // used invites, symmetric NAT on both sides, files 0600 and no secrets in the logs.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DesktopEngines, DIRECT_MS, START_MS, vpnAddress } from './desktop-engine.js';
+import { DesktopEngines, homesSkipReason, DIRECT_MS, START_MS, vpnAddress } from './desktop-engine.js';
 import type { Engine } from './desktop-engine.js';
 import { homeRouter, pinholePattern, publicInternet } from './home-router.js';
 import type { HomeRouter, HomeRouterOptions, PublicInternet } from './home-router.js';
 import { observe, RunDir, waitFor } from './kith.js';
-import { netnsSkipReason, Topology } from './topology.js';
+import { Topology } from './topology.js';
 import type { Host } from './topology.js';
 
-function skipReason(): string | undefined {
-  const netns = netnsSkipReason();
-  if (netns !== undefined) return netns;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
-  return undefined;
-}
-const skip = skipReason();
+const skip = homesSkipReason();
 /** Samples of the third device's state after the removed one was refused. */
 const FRIEND_SAMPLES_AFTER = 12;
 

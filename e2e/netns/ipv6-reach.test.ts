@@ -7,22 +7,15 @@
 // ordinary router without mapping: it joins over IPv6 and both list the other as a direct IPv6
 // peer. The pinholes are in miniupnpd while the helper runs and gone after it quits.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { DesktopEngines, vpnAddress } from './desktop-engine.js';
+import { DesktopEngines, homesSkipReason, vpnAddress } from './desktop-engine.js';
 import type { Engine } from './desktop-engine.js';
 import { homeRouter, pinholePattern, publicInternet } from './home-router.js';
 import type { HomeRouter, PublicInternet } from './home-router.js';
 import { observe, RunDir } from './kith.js';
-import { netnsSkipReason, Topology } from './topology.js';
+import { Topology } from './topology.js';
 
-function skipReason(): string | undefined {
-  const netns = netnsSkipReason();
-  if (netns !== undefined) return netns;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
-  return undefined;
-}
-const skip = skipReason();
+const skip = homesSkipReason();
 /** The carrier's NAT on the Internet side of every home in 100.64.0.0/10. */
 const CARRIER_NAT = '100.64.0.1';
 
