@@ -52,11 +52,13 @@ describe('netns: LAN discovery over IPv6 with no supernode reachable', { skip, c
     const supernodeGone = performance.now();
     assert.equal((await ping(t, hostA.ns, snHost.address, 1)).ok, false, 'the supernode is unreachable');
 
-    const peerOf = async (proc: typeof pair.a): Promise<PeerRowView | undefined> => (await edgePeers(proc))?.find((peer) => peer.path === 'direct' && typeof peer.rttMs === 'number');
+    // PeerView.local: the peer was found by multicast on this network (§8.8.1).
+    const peerOf = async (proc: typeof pair.a): Promise<(PeerRowView & { local?: boolean }) | undefined> => (await edgePeers(proc))?.find((peer) => peer.path === 'direct' && typeof peer.rttMs === 'number');
     await waitFor('a to reach b over the VPN', async () => ((await ping(t, hostA.ns, VPN_B, 1)).ok ? true : undefined), SETTLE_MS, 200);
     const [ofA, ofB] = await Promise.all([waitFor('a to list b as direct', () => peerOf(pair.a), SETTLE_MS), waitFor('b to list a as direct', () => peerOf(pair.b), SETTLE_MS)]);
     for (const [peer, other] of [[ofA, hostB], [ofB, hostA]] as const) {
       assert.equal(peer.family, 'IPv6', JSON.stringify(peer));
+      assert.equal(peer.local, true, `found by LAN discovery: ${JSON.stringify(peer)}`);
       assert.ok(peer.socket?.startsWith(`[${other.address}]:`), JSON.stringify(peer));
     }
     const foundMs = Math.round(performance.now() - supernodeGone);
@@ -66,7 +68,7 @@ describe('netns: LAN discovery over IPv6 with no supernode reachable', { skip, c
     let rounds = 0;
     while (performance.now() < until) {
       const [ab, ba] = await Promise.all([ping(t, hostA.ns, VPN_B, 2), ping(t, hostB.ns, VPN_A, 2)]);
-      assert.ok(ab.ok && ba.ok, `ping over the VPN without a supernode failed:\n${ab.output}\n${ba.output}`);
+      assert.ok(ab.ok && ba.ok, `ping over the VPN without a supernode failed:\n${ab.output}\n${ba.output}\na's peers ${JSON.stringify(await edgePeers(pair.a))}\n${pair.a.output().slice(-3000)}`);
       rounds++;
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
