@@ -177,8 +177,12 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
       const report = await reachability(helper.engine);
       const edgePort = report.edgeMapped?.split(':')[1] ?? 'none';
       assert.match(await helper.router.natRules(), new RegExp(`dport ${edgePort}\\b`));
+      // The edge's IPv6 pinhole (on the same local port) where the router opens pinholes.
+      const edgePinhole = pinholePattern(helper.router.host.address6, Number(edgePort));
+      if (report.publicAddress6 !== undefined) await waitFor("the edge's pinhole", async () => (edgePinhole.test(await helper.router.filterRules()) ? true : undefined), START_MS, 500);
       assert.equal(await rpc(helper.engine, 'kith.disconnect'), 'stopped');
       await waitFor("the edge's mapping to go", async () => (new RegExp(`dport ${edgePort}\\b`).test(await helper.router.natRules()) ? undefined : true), START_MS, 500);
+      await waitFor("the edge's pinhole to go", async () => (edgePinhole.test(await helper.router.filterRules()) ? undefined : true), START_MS, 500);
       // The supernode still runs here, so its port stays mapped.
       assert.match(await helper.router.natRules(), new RegExp(`dport ${report.port}\\b`));
       await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);

@@ -78,8 +78,9 @@ test.describe('UI: first contact across two homes', () => {
     await expect(statusLine(helperPage)).toHaveText(/Connected/, { timeout: CONTACT_MS });
     await openScreen(helperPage, 'Invite');
     const reach = helperPage.getByRole('status', { name: 'Where this network can be reached from' });
-    await expect(reach).toContainText(/From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) to this computer\./, { timeout: CONTACT_MS });
+    await expect(reach).toContainText(/From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) and lets IPv6 in \((UPnP|PCP)\) to this computer\./, { timeout: CONTACT_MS });
     await expect(reach).toContainText(`Public address ${helperRouter.wanAddress}:`);
+    await expect(reach).toContainText(`Public IPv6 address [${helperRouter.host.address6}]:`);
     await helperPage.getByRole('textbox', { name: 'Name of their computer (optional)' }).fill('parent-pc');
     await helperPage.getByRole('button', { name: 'Create invite' }).click();
     const linkBox = helperPage.getByRole('textbox', { name: 'Invite link' });
