@@ -45,6 +45,8 @@ export interface HostingOptions {
   readonly startSupernode: EmbeddedSupernodeFactory | undefined;
   /** The home router's port mapper; undefined: no mappings (tests, or turned off). */
   readonly mapper: PortMapper | undefined;
+  /** This computer's address toward its router of a family, undefined without one (default: the routing table's; tests give their own). */
+  readonly addressToward?: (family: IpFamily) => Promise<string | undefined>;
 }
 
 /** The port a hosted profile asks for: that of its supernode on this computer, if it has one. */
@@ -259,7 +261,7 @@ export class Hosting {
   }
 
   private async mapSupernode(port: number): Promise<void> {
-    const [address4, address6] = await Promise.all([addressToward('IPv4'), globalAddress6()]);
+    const [address4, address6] = await Promise.all([this.addressToward('IPv4'), this.globalAddress6()]);
     this.lanAddress = address4;
     if (this.ports === undefined) return;
     this.noAddress6 = address6.ok ? undefined : address6;
@@ -284,7 +286,7 @@ export class Hosting {
     const port = session.status().localPort;
     const ports = this.ports;
     if (ports === undefined || port === undefined || this.closed) return;
-    const address6 = await globalAddress6();
+    const address6 = await this.globalAddress6();
     const [mapped, pinhole] = await Promise.all([ports.hold(EDGE, 'udp', port), address6.ok ? ports.holdPinhole(EDGE6, 'udp', address6.value, port) : ports.release(EDGE6).then(() => address6)]);
     // The edge may have stopped, or moved to another port, while the router answered.
     if (this.closed || session.status().localPort !== port || session.status().state === 'stopped') return;
@@ -314,6 +316,17 @@ export class Hosting {
     if (ports !== undefined) await Promise.all([ports.release(EDGE), ports.release(EDGE6)]);
   }
 
+  private addressToward(family: IpFamily): Promise<string | undefined> {
+    return (this.options.addressToward ?? routedAddress)(family);
+  }
+
+  /** This computer's global IPv6 address toward its router: the one a pinhole is for, or why there is none. */
+  private async globalAddress6(): Promise<(PinholeResult & { ok: false }) | { ok: true; value: string }> {
+    const address = await this.addressToward('IPv6');
+    if (address === undefined) return { ok: false, error: 'no-gateway', detail: 'no IPv6 default route' };
+    return addressScope(address) === 'global' ? { ok: true, value: address } : { ok: false, error: 'not-global', detail: `${address} is not a global IPv6 address` };
+  }
+
   private async stopHosting(): Promise<void> {
     const hosted = this.hosted;
     if (hosted === undefined) return;
@@ -340,16 +353,9 @@ function onPort(config: KithConfig, port: number): KithConfig {
 }
 
 /** This computer's address toward its router of `family` (for IPv4: for computers in the same home). */
-async function addressToward(family: IpFamily): Promise<string | undefined> {
+async function routedAddress(family: IpFamily): Promise<string | undefined> {
   const gateway = await defaultGateway(family);
   if (!gateway.ok) return undefined;
   const local = await localAddressToward(gateway.value);
   return local.ok ? local.value : undefined;
-}
-
-/** This computer's global IPv6 address toward its router: the one a pinhole is for, or why there is none. */
-async function globalAddress6(): Promise<PinholeResult & { ok: false } | { ok: true; value: string }> {
-  const address = await addressToward('IPv6');
-  if (address === undefined) return { ok: false, error: 'no-gateway', detail: 'no IPv6 default route' };
-  return addressScope(address) === 'global' ? { ok: true, value: address } : { ok: false, error: 'not-global', detail: `${address} is not a global IPv6 address` };
 }
