@@ -1,11 +1,12 @@
 // The federation's member list (PROTOCOL.md §9.8): configured peers (`supernode.peer`, never
 // purged, resolved with DNS) and supernodes learned from registrations and supernode lists.
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { isNullMac, macEquals, socketEquals, socketFromAddress } from '../engine/protocol/index.js';
 import type { Mac, Socket, SupernodeEntry } from '../engine/protocol/index.js';
 import type { TimeStampVerifier, SenderStampRecord } from '../engine/crypto/timestamp.js';
 import type { HostPort } from '../shared/config/values.js';
+import { resolveHost } from '../engine/resolve-host.js';
+import type { FamilyPreference } from '../engine/resolve-host.js';
 
 /** §10.2 LAST_SEEN_SN_ACTIVE / _NEW / _INACTIVE. */
 export const MEMBER_REREGISTER_AFTER_MS = 20_000;
@@ -25,8 +26,6 @@ export interface FederationMember {
   lastCookie: number | undefined;
   readonly stamp: SenderStampRecord;
 }
-
-export type AddressFamilyPreference = 4 | 0;
 
 export class Federation {
   private readonly list: FederationMember[] = [];
@@ -93,17 +92,14 @@ export class Federation {
   }
 
   /** Resolves configured host names that have no address yet (family 4 for an IPv4-only socket). */
-  async resolve(family: AddressFamilyPreference): Promise<void> {
+  async resolve(family: FamilyPreference): Promise<void> {
     await Promise.all(
       this.list.map(async (member) => {
         if (member.socket !== undefined || member.configured === undefined) return;
         const { host, port } = member.configured;
-        try {
-          const found = await lookup(host, { family });
-          member.socket = socketFromAddress(found.address, port);
-        } catch {
-          // Unresolved members are skipped until the next round retries (§9.3.1 step 8).
-        }
+        // Unresolved members are skipped until the next round retries (§9.3.1 step 8).
+        const found = await resolveHost(host, port, family);
+        if (found.ok) member.socket = found.value[0];
       }),
     );
   }

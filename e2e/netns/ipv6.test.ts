@@ -4,6 +4,8 @@
 // lists both at their IPv6 sockets. A dual-stack variant: a dual-stack home whose edge registers
 // over IPv4 and an IPv6-only home, through one dual-stack supernode that sees both families.
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { homeRouter, internetHost, publicInternet } from './home-router.js';
 import type { HomeRouter, PublicInternet } from './home-router.js';
@@ -18,6 +20,16 @@ const DIRECT_MS = 45_000;
 interface SupernodeEdgeRow {
   readonly desc?: string;
   readonly sockaddr?: string;
+}
+
+const SN_NAME = 'sn.kith.test';
+
+/** An /etc/hosts for one namespace (`ip netns exec` mounts /etc/netns/<ns>/hosts over it), removed on exit. */
+function hostsFile(ns: string, lines: readonly string[]): void {
+  const dir = join('/etc/netns', ns);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 
 const isIpv6Socket = (text: string | undefined): boolean => text !== undefined && /^\[[0-9a-f:]+\]:\d+$/.test(text);
@@ -65,7 +77,7 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
     return `ping ${rtt.ab ?? '-'} / ${rtt.ba ?? '-'} ms; a sees ${describePeer(ofA?.[0])}; b sees ${describePeer(ofB?.[0])}`;
   }
 
-  it('IPv6-only Internet, stateful home firewalls: direct over IPv6 by punching; the supernode sees both', async () => {
+  it('IPv6-only Internet, stateful home firewalls: a name with A and AAAA registers over IPv6; direct over IPv6 by punching; the supernode sees both', async () => {
     const w = await world();
     const snHost = await internetHost(w.topology, w.internet, 'sn', { ipv4: false });
     const sn = startSupernode(w.topology, w.runDir, snHost, 'sn');
@@ -75,7 +87,17 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
     const unsolicited = await w.topology.tryExec(w.internet.far.ns, 'ping', ['-6', '-n', '-c', '1', '-W', '1', homeA.host.address6]);
     assert.notEqual(unsolicited.code, 0, 'the home router lets unsolicited IPv6 in');
 
-    const pair = await startPair(w.topology, w.runDir, homeA.host, homeB.host, { community: 'v6only', supernodes: [`[${snHost.address6}]:${SUPERNODE_PORT}`] });
+    // b knows the supernode by a name with an A and an AAAA record: the IPv4 one is tried first (as n3n
+    // main does) and cannot answer in an IPv6-only home, so b moves on to the IPv6 one.
+    hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
+    const pair = await startPair(
+      w.topology,
+      w.runDir,
+      homeA.host,
+      homeB.host,
+      { community: 'v6only', supernodes: [`[${snHost.address6}]:${SUPERNODE_PORT}`] },
+      { supernodes: [`${SN_NAME}:${SUPERNODE_PORT}`] },
+    );
     const rows = await supernodeRows(sn);
     assert.ok(isIpv6Socket(rows.get('kitha')?.sockaddr) && isIpv6Socket(rows.get('kithb')?.sockaddr), `supernode rows: ${JSON.stringify([...rows.values()])}`);
     assert.ok(rows.get('kitha')?.sockaddr?.startsWith(`[${homeA.host.address6}]:`));

@@ -1,7 +1,6 @@
 // The edge engine shared by the headless kith-edge and the desktop app: wires configuration,
 // sockets, registration, hole punching and the data path together, runs the periodic tasks
 // (PROTOCOL.md §8.1 main loop) and offers read-only snapshots and events of its state.
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { KithConfig } from '../../shared/config/schema.js';
@@ -33,6 +32,8 @@ import { batchedSocketAvailable, transportBind, UdpTransport } from './io/udp-tr
 import type { Arrival, DatagramFilter } from './io/udp-transport.js';
 import type { EdgeState, EdgeStatus, EdgeTimestamps, PeerView, SupernodeView } from './api/views.js';
 import { EdgeWire } from './io/wire.js';
+import { resolveHost } from '../resolve-host.js';
+import { hostPortText } from '../../shared/config/values.js';
 
 export interface EdgeOptions {
   readonly config: KithConfig;
@@ -138,10 +139,10 @@ export class Edge {
     if (this.running) return;
     const { ctx } = this;
     // Resolved before the socket opens: their address family decides its (transportBind).
-    const resolved: (Socket | undefined)[] = [];
+    const resolved: (readonly Socket[])[] = [];
     for (const host of ctx.settings.supernodes) resolved.push(await this.resolve(host.host, host.port));
     ctx.transport = await UdpTransport.open(
-      { bind: transportBind(ctx.settings.bind, resolved, batchedSocketAvailable()), localDiscovery: ctx.localDiscovery, drop: this.options.drop },
+      { bind: transportBind(ctx.settings.bind, resolved.map((addresses) => addresses[0]), batchedSocketAvailable()), localDiscovery: ctx.localDiscovery, drop: this.options.drop },
       {
         datagram: (bytes, source, arrival) => this.onDatagram(bytes, source, arrival),
         tcpClosed: () => {
@@ -151,12 +152,31 @@ export class Edge {
         sendFailed: (to, error) => ctx.logger.debug(() => `send to ${to} failed: ${error.message}`),
       },
     );
+    if (!ctx.transport.reachesIpv6) {
+      ctx.settings.supernodes.forEach((host, i) => {
+        const addresses = resolved[i] ?? [];
+        if (addresses.length > 0 && addresses.every((socket) => socket.family === 'IPv6')) {
+          ctx.logger.warn(`supernode ${hostPortText(host.host, host.port)} has only an IPv6 address, which this edge's IPv4 socket (connection.bind) cannot reach`);
+        }
+      });
+    }
     this.running = true;
     this.startTime = ctx.clock.nowMs();
     this.lastPurge = this.startTime;
     ctx.supernodes.length = 0;
-    ctx.settings.supernodes.forEach((host, i) => ctx.supernodes.push(newSupernodeRecord(host.host, host.port, resolved[i], false)));
-    this.resolver = new SupernodeResolver({ supernodes: ctx.supernodes, logger: ctx.logger, registration: this.registration }, (host, port) => this.resolve(host, port), this.startTime);
+    ctx.settings.supernodes.forEach((host, i) => ctx.supernodes.push(newSupernodeRecord(host.host, host.port, resolved[i]?.[0], false, resolved[i])));
+    this.resolver = new SupernodeResolver(
+      {
+        supernodes: ctx.supernodes,
+        logger: ctx.logger,
+        registration: this.registration,
+        get current() {
+          return ctx.current;
+        },
+      },
+      (host, port) => this.resolve(host, port),
+      this.startTime,
+    );
     this.registration.begin(ctx.clock.nowMs());
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.updateState();
@@ -249,18 +269,18 @@ export class Edge {
     };
   }
 
-  private async resolve(host: string, port: number): Promise<Socket | undefined> {
-    if (isIP(host) !== 0) return socketFromAddress(host, port);
-    try {
-      // Before the socket is open (connect), a configured IPv4 bind address already says IPv4 only.
-      const local = this.ctx.transport?.localAddress ?? this.ctx.settings.bind?.address;
-      const ipv4Only = local !== undefined && !local.includes(':');
-      const found = await lookup(host, ipv4Only ? { family: 4 } : {});
-      return socketFromAddress(found.address, port);
-    } catch (error) {
-      this.ctx.logger.warn(`cannot resolve supernode ${host}: ${(error as Error).message}`);
-      return undefined;
+  /** Every address of a supernode host, IPv4 first; a literal is its own. */
+  private async resolve(host: string, port: number): Promise<readonly Socket[]> {
+    if (isIP(host) !== 0) {
+      const literal = socketFromAddress(host, port);
+      return literal === undefined ? [] : [literal];
     }
+    // Before the socket is open (connect), a configured IPv4 bind address already says IPv4 only.
+    const local = this.ctx.transport?.localAddress ?? this.ctx.settings.bind?.address;
+    const found = await resolveHost(host, port, local !== undefined && !local.includes(':') ? 4 : 0);
+    if (found.ok) return found.value;
+    this.ctx.logger.warn(`cannot resolve supernode ${host}: ${found.detail ?? found.error}`);
+    return [];
   }
 
   private tick(): void {

@@ -152,6 +152,19 @@ test('auth token of 49 bytes is rejected, 48 accepted', () => {
   assert.ok(!result.ok && result.error === 'token-too-long');
 });
 
+test('every message with an auth token refuses one over 48 bytes (n3n main: N2N_AUTH_MAX_TOKEN_SIZE)', () => {
+  for (const type of [MessageType.RegisterSuper, MessageType.UnregisterSuper, MessageType.RegisterSuperAck, MessageType.RegisterSuperNak]) {
+    const [msg] = MINIMAL.find(([candidate]) => candidate.type === type)!;
+    const bytes = encodeMessage({ ...msg, auth: { scheme: 2, token: new Uint8Array(48).fill(7) } } as Message);
+    assert.ok(decodeMessage(bytes).ok, `type ${type} with 48 bytes`);
+    // The encoder refuses 49 bytes as well: the auth field (scheme 2, size, token) grows by one by hand.
+    const at = bytes.findIndex((_, i) => bytes[i] === 0 && bytes[i + 1] === 2 && bytes[i + 2] === 0 && bytes[i + 3] === 48 && bytes[i + 4] === 7);
+    const tooLong = new Uint8Array([...bytes.subarray(0, at + 3), 49, 7, ...bytes.subarray(at + 4)]);
+    const result = decodeMessage(tooLong);
+    assert.ok(!result.ok && result.error === 'token-too-long', `type ${type} with 49 bytes`);
+  }
+});
+
 /** A REGISTER_SUPER_ACK whose supernode list is given raw: count byte + entries. */
 function ackWithList(count: number, entries: Uint8Array): Uint8Array {
   const base = encodeMessage(MINIMAL[5]![0]);

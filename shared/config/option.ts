@@ -5,6 +5,7 @@ import { isIPv4 } from './ip-literal.js';
 import {
   formatMac,
   parseBool,
+  hostPortText,
   parseEnum,
   parseHostPort,
   parseIpv4Net,
@@ -132,7 +133,6 @@ function list<Element, F>(
 const text = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 
 /** host:port, with an IPv6 literal in brackets. */
-const hostPortText = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 type TextForm = FormSpec<'text' | 'secret'>;
 

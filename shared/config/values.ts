@@ -68,46 +68,71 @@ function parsePort(text: string): number | undefined {
   return port <= 65535 ? port : undefined;
 }
 
-/** host[:port] (name or literal; [v6]:port), default port given by the option. */
+const HOST_NAME = /^[A-Za-z0-9.-]+$/;
+
+/** host:port as configured, an IPv6 literal as [v6]:port. */
+export const hostPortText = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
+/**
+ * host[:port]: a name, an IPv4 literal, or an IPv6 literal bare or as [v6]:port (n3n main: a colon
+ * separates the port only after `]` or when it is the only one); `[name]:port` too, as n3n strips
+ * the brackets. Zone ids (`fe80::1%eth0`) are refused: the scope would be lost on the way.
+ */
 export function parseHostPort(text: string, defaultPort: number): ValueResult<HostPort> {
-  const allowed = 'host[:port], e.g. sn.example.org:7654 or [2001:db8::1]:7654';
+  const allowed = 'host[:port]: a name, an IPv4 address or an IPv6 address (as [v6]:port with a port), e.g. sn.example.org:7654, 192.0.2.1:7654 or [2001:db8::1]:7654; no %zone';
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
   let host: string;
   let portText: string | undefined;
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2];
-    if (!isIPv6(host)) return invalid(allowed);
-  } else if (isIPv6(text)) {
+  } else if (text.indexOf(':') !== text.lastIndexOf(':')) {
     host = text;
   } else {
-    const colon = text.lastIndexOf(':');
+    const colon = text.indexOf(':');
     host = colon < 0 ? text : text.slice(0, colon);
     portText = colon < 0 ? undefined : text.slice(colon + 1);
-    if (!/^[A-Za-z0-9.-]+$/.test(host)) return invalid(allowed);
   }
+  const literal = isIPv6(host) ? !host.includes('%') : HOST_NAME.test(host);
   const port = portText === undefined ? defaultPort : parsePort(portText);
-  if (port === undefined || host === '') return invalid(allowed);
+  if (!literal || port === undefined || host === '') return invalid(allowed);
   return ok({ host, port });
 }
 
-/** [host][:port] with a literal host only: `7777` → [::]:7777, `1.2.3.4` → 1.2.3.4:0. */
+const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+
+/** An IPv4 or IPv6 literal to bind (IPv4-mapped ones as their IPv4 address), or undefined. */
+function bindAddress(text: string): string | undefined {
+  const mapped = MAPPED_V4.exec(text)?.[1];
+  if (mapped !== undefined && isIPv4(mapped)) return mapped;
+  return isIPv4(text) || (isIPv6(text) && !text.includes('%')) ? text : undefined;
+}
+
+/**
+ * [address][:port] with a literal address only, as n3n main reads connection.bind: `7777` and
+ * `:7777` → [::]:7777 (dual-stack), `1.2.3.4` → 1.2.3.4:0, `::1` / `[::1]:99` / `[1.2.3.4]:5`.
+ */
 export function parseSockAddr(text: string): ValueResult<SockAddr> {
-  const allowed = '[address][:port] with a literal address, e.g. 7654, 0.0.0.0:7654 or [::1]:7654';
-  if (/^[0-9]+$/.test(text)) {
-    const port = parsePort(text);
+  const allowed = 'a port, or an IPv4 or IPv6 address with optional port, e.g. 7654, 0.0.0.0:7654, 2001:db8::1 or [2001:db8::1]:7654; no host names, no %zone';
+  if (/^:?[0-9]+$/.test(text)) {
+    const port = parsePort(text.replace(':', ''));
     return port === undefined ? invalid(allowed) : ok({ address: '::', port });
   }
   const bracketed = /^\[([^\]]+)\](?::([0-9]+))?$/.exec(text);
+  let addressText: string;
+  let port: number | undefined = 0;
   if (bracketed) {
-    const address = bracketed[1] ?? '';
-    const port = bracketed[2] === undefined ? 0 : parsePort(bracketed[2]);
-    return isIPv6(address) && port !== undefined ? ok({ address, port }) : invalid(allowed);
+    addressText = bracketed[1] ?? '';
+    if (bracketed[2] !== undefined) port = parsePort(bracketed[2]);
+  } else if (text.indexOf(':') !== text.lastIndexOf(':')) {
+    addressText = text;
+  } else {
+    const colon = text.indexOf(':');
+    addressText = colon < 0 ? text : text.slice(0, colon);
+    if (colon >= 0) port = parsePort(text.slice(colon + 1));
   }
-  const colon = text.lastIndexOf(':');
-  const address = colon < 0 ? text : text.slice(0, colon) || '::';
-  const port = colon < 0 ? 0 : parsePort(text.slice(colon + 1));
-  return (isIPv4(address) || address === '::') && port !== undefined ? ok({ address, port }) : invalid(allowed);
+  const address = bindAddress(addressText);
+  return address !== undefined && port !== undefined ? ok({ address, port }) : invalid(allowed);
 }
 
 /** AA:BB:CC:DD:EE:FF (also with dashes). */

@@ -1,5 +1,6 @@
 // Read-only views of the edge's records (views.ts shapes) for status calls and events.
 import { macToString, socketToString } from '../../protocol/index.js';
+import { hostPortText } from '../../../shared/config/values.js';
 import type { EdgeContext } from '../context.js';
 import { isAnswering, lastHeard } from '../control/peer-liveness.js';
 import type { PeerRecord } from '../control/peer-table.js';
@@ -40,8 +41,8 @@ export function peerView(ctx: EdgeContext, record: PeerRecord): PeerView {
 export function supernodeView(ctx: EdgeContext, record: SupernodeRecord, awaitingAck: boolean): SupernodeView {
   const selected = record === ctx.current;
   return {
-    socket: record.socket === undefined ? `${record.host}:${record.port}` : socketToString(record.socket),
-    host: `${record.host}:${record.port}`,
+    socket: record.socket === undefined ? hostPortText(record.host, record.port) : socketToString(record.socket),
+    host: hostPortText(record.host, record.port),
     mac: record.mac === undefined ? undefined : macToString(record.mac),
     selected,
     waiting: selected && awaitingAck,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { macKey, RegisterCookie } from '../../protocol/index.js';
 import type { Socket } from '../../protocol/index.js';
 import { ManualClock } from '../../clock.js';
-import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS, PeerTable, PURGE_INTERVAL_MS, REGISTRATION_TIMEOUT_MS } from './peer-table.js';
+import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS, PATH_RESELECTION_GUARD_MS, PeerTable, PURGE_INTERVAL_MS, REGISTRATION_TIMEOUT_MS } from './peer-table.js';
 import type { PeerRecord, SightingInput } from './peer-table.js';
 import { vouch } from './peer-trust.js';
 
@@ -50,6 +50,30 @@ describe('peer table', () => {
     assert.deepEqual(direct.record.path.socket, REAL);
     peers.sighting({ fromSupernode: true, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Forwarded, socket: PUBLIC, now: clock.nowMs() });
     assert.deepEqual(peers.get(PEER)?.path.socket, REAL, 'the supernode cannot overwrite it');
+  });
+
+  it('keeps a live direct IPv6 path when the peer also shows up over IPv4; an IPv6 socket takes over an IPv4 path', () => {
+    const { peers, clock } = table();
+    const v6: Socket = { family: 'IPv6', address: '2001:db8::22', port: 40000 };
+    const v4 = sock('192.0.2.22', 40000);
+    const direct = (socket: Socket, viaMulticast: boolean): SightingInput => ({ fromSupernode: false, viaMulticast, mac: PEER, cookie: RegisterCookie.Regular, socket, now: clock.nowMs() });
+    peers.sighting(direct(v4, true));
+    peers.confirmPath(PEER, v4, RegisterCookie.Regular, clock.nowMs());
+    clock.advance(2_000);
+    const upgraded = peers.sighting(direct(v6, true));
+    assert.equal(upgraded.kind, 'moved', 'IPv6 is preferred: registration restarts there');
+    peers.confirmPath(PEER, v6, RegisterCookie.Regular, clock.nowMs());
+    for (let i = 0; i < 3; i++) {
+      clock.advance(2_000);
+      // The IPv4 announcement of every registration round (n3n main sends both groups).
+      assert.equal(peers.sighting(direct(v4, true)).kind, 'known-updated');
+      assert.deepEqual(peers.get(PEER)?.path.socket, v6);
+      assert.ok(peers.isKnown(PEER));
+    }
+    clock.advance(PATH_RESELECTION_GUARD_MS);
+    const fallback = peers.sighting(direct(v4, false));
+    assert.equal(fallback.kind, 'moved', 'a silent IPv6 path gives way');
+    assert.deepEqual(fallback.record.path.socket, v4);
   });
 
   it('names a known peer from a later REGISTER when a PACKET made its record', () => {

@@ -124,6 +124,17 @@ function keepsVouchedSocket(record: PeerRecord, reported: Socket): boolean {
   return socket !== undefined && isVouched(record, socket.address) && !isVouched(record, reported.address);
 }
 
+/**
+ * Kith: a known peer seen directly at its socket of the other family has not moved while its direct
+ * IPv6 path is alive: n3n main peers on a dual-stack LAN announce on both discovery groups at every
+ * registration, and following each would flip the path between the families. Only an IPv6 socket
+ * takes over an IPv4 path (a direct IPv6 path is preferred); a silent IPv6 path gives way.
+ */
+function keepsIpv6Path(record: PeerRecord, socket: Socket, now: number): boolean {
+  const current = record.path.socket;
+  return current?.family === 'IPv6' && socket.family === 'IPv4' && now - record.path.lastP2p < PATH_RESELECTION_GUARD_MS;
+}
+
 /** Told when a MAC enters or leaves the peer list (pending ∪ known). */
 export interface PeerListener {
   added(record: PeerRecord): void;
@@ -250,14 +261,15 @@ export class PeerTable {
     if (record === undefined) return this.registerWithNewPeer(input);
 
     // Step 3: a known peer. A REGISTER names it even when a PACKET made the record first.
-    if (direct) record.path.lastP2p = now;
+    const keepPath = direct && keepsIpv6Path(record, socket, now);
+    if (direct && !keepPath) record.path.lastP2p = now;
     if (input.description !== undefined) record.description = input.description;
     if (input.devAddr !== undefined) record.devAddr = input.devAddr;
     if (input.viaMulticast) record.local = true;
     if (now - record.lastSeen >= SOCKET_CHECK_INTERVAL_MS || input.cookie > record.lastCookie) {
       if (isAllZeroAddress(socket) || isMultiBroadcast(mac)) return { kind: 'known-updated', record };
       const differs = record.path.socket === undefined || !socketEquals(record.path.socket, socket);
-      if (differs && direct) {
+      if (differs && direct && !keepPath) {
         // The peer moved: forget the direct path and register again at the new socket.
         this.known.delete(macKey(mac));
         const moved = this.registerWithNewPeer(input, record);

@@ -5,6 +5,7 @@
 import { randomUint32 } from '../../crypto/random.js';
 import { verifyAuthTrailer } from '../../crypto/user-password.js';
 import { isNullMac, macEquals, macToString, NULL_MAC, socketToString } from '../../protocol/index.js';
+import { hostPortText } from '../../../shared/config/values.js';
 import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
@@ -245,7 +246,7 @@ export class SupernodeRegistration {
     const current = this.ctx.current;
     if (current === undefined) return;
     this.ctx.events.emit('supernode-selected', {
-      sockaddr: current.socket === undefined ? `${current.host}:${current.port}` : socketToString(current.socket),
+      sockaddr: current.socket === undefined ? hostPortText(current.host, current.port) : socketToString(current.socket),
       mac: current.mac === undefined ? '' : macToString(current.mac),
     });
   }
@@ -261,7 +262,7 @@ export class SupernodeRegistration {
       const best = ctx.supernodes[0];
       // With every supernode equally bad, rotate rather than stay on the silent one.
       this.switchTo(best === ctx.current ? this.nextAfter(ctx.current) : best);
-      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : `${ctx.current.host}:${ctx.current.port}`}`);
+      ctx.logger.warn(`supernode not answering, trying ${ctx.current === undefined ? 'none' : hostPortText(ctx.current.host, ctx.current.port)}`);
     } else {
       this.supAttempts--;
       if (ctx.settings.tcp && !ctx.transport?.tcpConnected) this.reconnect();
@@ -377,7 +378,7 @@ export class SupernodeRegistration {
     const first = this.lastSup === 0;
     this.lastSup = now;
     if (first) {
-      ctx.logger.normal(`registered with supernode ${record.host}:${record.port}`);
+      ctx.logger.normal(`registered with supernode ${hostPortText(record.host, record.port)}`);
       this.gratuitousArp();
     }
   }

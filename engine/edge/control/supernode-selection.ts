@@ -30,6 +30,8 @@ export interface SupernodeRecord {
   port: number;
   /** Resolved address; undefined until resolution succeeds. */
   socket: Socket | undefined;
+  /** Every address the configured name resolved to, IPv4 first; socket is one of them (supernode-resolver.ts). */
+  addresses: readonly Socket[];
   /** Learned from ACK / PONG / supernode lists. */
   mac: Mac | undefined;
   /** false for configured supernodes, true for ones learned from the federation. */
@@ -46,11 +48,12 @@ export interface SupernodeRecord {
   rtt: RttEstimator;
 }
 
-export function newSupernodeRecord(host: string, port: number, socket: Socket | undefined, purgeable: boolean): SupernodeRecord {
+export function newSupernodeRecord(host: string, port: number, socket: Socket | undefined, purgeable: boolean, addresses: readonly Socket[] = socket === undefined ? [] : [socket]): SupernodeRecord {
   return {
     host,
     port,
     socket,
+    addresses,
     mac: undefined,
     purgeable,
     criterion: Criterion.Default,
