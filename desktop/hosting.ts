@@ -23,7 +23,8 @@ import type { Reachability } from '../engine/profiles/api.js';
 import { HostedUsers, type InvitedDevice } from '../engine/profiles/hosted-users.js';
 import { INVITE_USER, type InviteAccess } from '../engine/profiles/invite-access.js';
 import { err, ok, type Result } from '../shared/result.js';
-import { hostPort, isLoopbackSupernode } from '../engine/profiles/invite-link.js';
+import { isLoopbackSupernode } from '../engine/profiles/invite-link.js';
+import { hostPortText } from '../shared/config/values.js';
 import { HOSTED_SUPERNODE_HOST } from '../engine/profiles/new-network.js';
 import { describeReachability, hostedElsewhere } from '../engine/profiles/reachability.js';
 import type { ProfileStore } from '../engine/profiles/profile-store.js';
@@ -56,7 +57,7 @@ export function hostedPort(config: KithConfig): number | undefined {
 
 /** The profile's supernodes other than this computer: public ones the person configured. */
 export function publicSupernodes(config: KithConfig): string[] {
-  return config.community.supernode.map(({ host, port }) => hostPort(host, port)).filter((text) => !isLoopbackSupernode(text));
+  return config.community.supernode.map(({ host, port }) => hostPortText(host, port)).filter((text) => !isLoopbackSupernode(text));
 }
 
 /** How often expired invites are looked for: an unused one leaves the community file then. */
@@ -300,7 +301,7 @@ export class Hosting {
       return;
     }
     this.edgeMapFailure = undefined;
-    const text = hostPort(socket.address, socket.port);
+    const text = hostPortText(socket.address, socket.port);
     if (text === this.edgeMapped) return;
     this.edgeMapped = text;
     session.advertiseMapped(socket);

@@ -9,7 +9,7 @@
 import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { DEFAULT_SUPERNODE_PORT, schema } from '../../shared/config/schema.js';
-import { isIPv4, isIPv6 } from '../../shared/config/ip-literal.js';
+import { isIPv4 } from '../../shared/config/ip-literal.js';
 import { parseHostPort } from '../../shared/config/values.js';
 import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';
@@ -64,11 +64,6 @@ export function encodeInvite(invite: InviteContents): string {
   return `kith://join?${params.toString()}`;
 }
 
-/** `host:port`, or `[v6]:port` for an IPv6 address: how supernodes are written in invites and settings. */
-export function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** The host of `host[:port]`, `[v6]:port` or a bare IPv6 address. */
 function hostOf(supernode: string): string {
   const bracketed = /^\[([^\]]*)\]/.exec(supernode);
@@ -100,21 +95,17 @@ export function isLoopbackSupernode(supernode: string): boolean {
   return mapped !== null && inLoopbackOrThisNetwork(Number.parseInt(mapped[1] ?? '', 16) >> 8);
 }
 
-const SUPERNODE_FORMS = 'write host:port, a.b.c.d:port or [IPv6 address]:port, e.g. [2001:db8::1]:7654';
-
 /**
- * Why a supernode named in an invite cannot be used, in words (undefined when it can): it must be a
- * name, an IPv4 address or a bracketed IPv6 address (a bare one takes the default port), with a
- * port; a literal that is neither family, and an IPv6 zone (%eth0, meaningful only on the computer
- * that wrote it), are named as such.
+ * Why a supernode named in an invite cannot be used, in words (undefined when it can): it must read
+ * as the settings read it (a name, an IPv4 address, an IPv6 address bare or as [v6]:port, no zone),
+ * and digits and dots that make no IPv4 address are named as what they are, not looked up as a name.
  */
 export function supernodeProblem(supernode: string): string | undefined {
   const shown = visibleText(supernode);
-  const host = hostOf(supernode);
-  if (host.includes('%')) return `The invite's supernode ${shown} has a link-local zone, which means nothing on this computer; ${SUPERNODE_FORMS}.`;
-  const looksLiteral = /^\[/.test(supernode) || /^[0-9.]+$/.test(host) || host.includes(':');
-  if (looksLiteral && !isIPv4(host) && !isIPv6(host)) return `The invite's supernode ${shown} is neither an IPv4 nor an IPv6 address; ${SUPERNODE_FORMS}.`;
-  return parseHostPort(supernode, DEFAULT_SUPERNODE_PORT).ok ? undefined : `The invite's supernode ${shown} is not a supernode address; ${SUPERNODE_FORMS}.`;
+  const parsed = parseHostPort(supernode, DEFAULT_SUPERNODE_PORT);
+  if (!parsed.ok) return `The invite's supernode ${shown} cannot be used; it must be ${parsed.detail ?? 'host:port'}.`;
+  if (/^[0-9.]+$/.test(parsed.value.host) && !isIPv4(parsed.value.host)) return `The invite's supernode ${shown} is neither an IPv4 nor an IPv6 address.`;
+  return undefined;
 }
 
 /** An absent parameter takes the schema default; a present but unknown one is refused. */

@@ -4,7 +4,7 @@
 // cannot join, what to do about it.
 import type { MapResult, PinholeResult } from '../portmap/types.js';
 import type { Reachability } from './api.js';
-import { hostPort } from './invite-link.js';
+import { hostPortText } from '../../shared/config/values.js';
 
 const METHOD_NAMES: Readonly<Record<string, string>> = { pcp: 'PCP', natpmp: 'NAT-PMP', 'upnp-igd1': 'UPnP', 'upnp-igd2': 'UPnP' };
 
@@ -71,9 +71,9 @@ function problemWords(mapping: MapResult & { ok: false }, port: number): { messa
 }
 
 export function describeReachability(state: HostedState): Reachability {
-  const lanAddress = state.lanAddress === undefined ? undefined : hostPort(state.lanAddress, state.port);
+  const lanAddress = state.lanAddress === undefined ? undefined : hostPortText(state.lanAddress, state.port);
   const { mapping, pinhole } = state;
-  const ipv6 = pinhole?.ok === true ? { publicAddress6: hostPort(pinhole.value.address, state.port), method6: pinhole.value.method } : pinhole === undefined ? {} : { problem6: pinhole.error };
+  const ipv6 = pinhole?.ok === true ? { publicAddress6: hostPortText(pinhole.value.address, state.port), method6: pinhole.value.method } : pinhole === undefined ? {} : { problem6: pinhole.error };
   const common = { port: state.port, ...(lanAddress === undefined ? {} : { lanAddress }), ...(state.edgeMapped === undefined ? {} : { edgeMapped: state.edgeMapped }), ...ipv6 };
   const lets6In = pinhole?.ok === true ? `lets IPv6 in (${METHOD_NAMES[pinhole.value.method] ?? pinhole.value.method})` : undefined;
   if (mapping?.ok === true) {
@@ -82,7 +82,7 @@ export function describeReachability(state: HostedState): Reachability {
       ...common,
       scope: 'anywhere',
       method,
-      publicAddress: hostPort(externalAddress, externalPort),
+      publicAddress: hostPortText(externalAddress, externalPort),
       message: `From anywhere: your router forwards port ${externalPort} (${METHOD_NAMES[method] ?? method})${lets6In === undefined ? '' : ` and ${lets6In}`} to this computer.`,
     };
   }
