@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reachability } from '../../engine/profiles/api.js';
+import { homeRouterToolsMissing } from './home-router.js';
 import { assertAlive, ping, REPO, startProgram, waitFor } from './kith.js';
 import type { KithProcess, RunDir } from './kith.js';
 import { netnsSkipReason } from './topology.js';
@@ -18,10 +19,7 @@ export const DIRECT_MS = 45_000;
 
 /** Why the tests of desktop engines in homes behind miniupnpd routers cannot run here, if they cannot. */
 export function homesSkipReason(): string | undefined {
-  const netns = netnsSkipReason();
-  if (netns !== undefined) return netns;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
-  return undefined;
+  return netnsSkipReason() ?? homeRouterToolsMissing() ?? (existsSync('/usr/bin/curl') ? undefined : '/usr/bin/curl is missing (scripts/setup.sh installs it)');
 }
 
 export interface Engine {

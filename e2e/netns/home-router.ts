@@ -10,7 +10,7 @@
 // miniupnpd 2.3.1 uses the nftables backend, and the package's nft_init.sh is broken (it expects
 // variables its companion script does not set), so the router's ruleset is written here: miniupnpd's
 // chains in `table inet filter`, reached from a home router's forward, prerouting and postrouting.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressBytes } from '../../engine/protocol/address.js';
@@ -249,4 +249,29 @@ export function pinholePattern(address6: string, port?: number): RegExp {
   const bytes = addressBytes(address6);
   if (bytes === undefined || bytes.family !== 6) throw new Error(`${address6} is not an IPv6 address`);
   return new RegExp(`${port === undefined ? '' : `th dport ${port} `}@nh,192,128 0x${Buffer.from(bytes.bytes).toString('hex')}`);
+}
+
+/** The carrier's NAT on the Internet side of homes whose WAN is in 100.64.0.0/10 (wan: 'cgnat'). */
+export const CARRIER_NAT = '100.64.0.1';
+const carrierNats = new WeakSet<PublicInternet>();
+
+/**
+ * Puts `router` (made with wan: 'cgnat') behind the provider's carrier-grade NAT: the far host
+ * masquerades 100.64.0.0/10 with its public address, so the home's IPv4 goes out and nothing can be
+ * mapped in, as such homes have it.
+ */
+export async function behindCarrierNat(topology: Topology, internet: PublicInternet, router: HomeRouter): Promise<void> {
+  if (!carrierNats.has(internet)) {
+    carrierNats.add(internet);
+    await topology.exec(internet.far.ns, 'ip', ['addr', 'add', `${CARRIER_NAT}/10`, 'dev', 'eth0']);
+    await topology.exec(internet.far.ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    await topology.exec(internet.far.ns, 'nft', ['add table ip cgn; add chain ip cgn post { type nat hook postrouting priority 100; }; add rule ip cgn post ip saddr 100.64.0.0/10 masquerade']);
+  }
+  await topology.exec(router.routerNs, 'ip', ['route', 'add', 'default', 'via', CARRIER_NAT]);
+}
+
+/** Why home routers cannot be built here (their tools are missing), if they cannot. */
+export function homeRouterToolsMissing(): string | undefined {
+  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd and nftables)`;
+  return undefined;
 }

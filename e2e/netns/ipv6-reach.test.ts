@@ -10,14 +10,12 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DesktopEngines, homesSkipReason, vpnAddress } from './desktop-engine.js';
 import type { Engine } from './desktop-engine.js';
-import { homeRouter, pinholePattern, publicInternet } from './home-router.js';
+import { behindCarrierNat, homeRouter, pinholePattern, publicInternet } from './home-router.js';
 import type { HomeRouter, PublicInternet } from './home-router.js';
 import { observe, RunDir } from './kith.js';
 import { Topology } from './topology.js';
 
 const skip = homesSkipReason();
-/** The carrier's NAT on the Internet side of every home in 100.64.0.0/10. */
-const CARRIER_NAT = '100.64.0.1';
 
 describe('netns: a home behind carrier-grade NAT reached over IPv6', { skip, concurrency: false }, () => {
   let topology: Topology | undefined;
@@ -34,14 +32,7 @@ describe('netns: a home behind carrier-grade NAT reached over IPv6', { skip, con
     topology ??= Topology.create();
     runDir ??= new RunDir(topology);
     engines ??= new DesktopEngines(topology, runDir);
-    if (internet === undefined) {
-      internet = await publicInternet(topology);
-      // The far host doubles as the provider's carrier-grade NAT: homes in 100.64.0.0/10 go out
-      // through it with its public address, and nothing comes in unasked.
-      await topology.exec(internet.far.ns, 'ip', ['addr', 'add', `${CARRIER_NAT}/10`, 'dev', 'eth0']);
-      await topology.exec(internet.far.ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
-      await topology.exec(internet.far.ns, 'nft', ['add table ip cgn; add chain ip cgn post { type nat hook postrouting priority 100; }; add rule ip cgn post ip saddr 100.64.0.0/10 masquerade']);
-    }
+    internet ??= await publicInternet(topology);
     return { topology, internet, engines };
   }
 
@@ -50,7 +41,7 @@ describe('netns: a home behind carrier-grade NAT reached over IPv6', { skip, con
     if (helper !== undefined) return helper;
     const w = await world();
     const router = await homeRouter(w.topology, w.internet, 'h6', { upnp: true, natpmp: true, wan: 'cgnat' });
-    await w.topology.exec(router.routerNs, 'ip', ['route', 'add', 'default', 'via', CARRIER_NAT]);
+    await behindCarrierNat(w.topology, w.internet, router);
     helper = { router, engine: await w.engines.start('h6', router.host) };
     await w.engines.registered(helper.engine);
     return helper;

@@ -7,20 +7,14 @@
 // and both windows list the other as Direct with a round-trip time. Joining the same invite again
 // opens the network already there. The helper removes the parent's device and the parent's window
 // says it was removed. The time from pressing Join to "Direct" in the parent's window is printed.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { homeRouter, PUBLIC_V4_PREFIX, publicInternet, type HomeRouter, type PublicInternet } from '../netns/home-router.js';
+import { homeRouter, homeRouterToolsMissing, PUBLIC_V4_PREFIX, publicInternet, type HomeRouter, type PublicInternet } from '../netns/home-router.js';
 import { observe } from '../netns/kith.js';
 import { openScreen, peerRows, rpc, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
 import type { Desktop } from './harness.js';
 
-function skipReason(): string | undefined {
-  const ui = uiSkipReason();
-  if (ui !== undefined) return ui;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd and nftables)`;
-  return undefined;
-}
-const skip = skipReason();
+const skip = uiSkipReason() ?? homeRouterToolsMissing();
 /** Registration, the router's answers and punching on a shared 2-core machine. */
 const CONTACT_MS = 60_000;
 const DIRECT_TEXT = /Direct connection · \d+(\.\d)? ms/;
