@@ -2,10 +2,9 @@
 // in only what belongs to a connection the home started (home-router.ts, the stateful forward
 // chain): the two edges go direct over IPv6 by punching, and the supernode on the Internet side
 // lists both at their IPv6 sockets. A dual-stack variant: a dual-stack home whose edge registers
-// over IPv4 and an IPv6-only home, through one dual-stack supernode that sees both families.
+// over IPv4 and an IPv6-only home, through one dual-stack supernode that sees both families, go
+// direct over IPv6. And two edges on one dual-stack LAN keep their direct IPv6 path.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { homeRouter, internetHost, publicInternet } from './home-router.js';
 import type { HomeRouter, PublicInternet } from './home-router.js';
@@ -16,6 +15,8 @@ import { netnsSkipReason, Topology } from './topology.js';
 const skip = netnsSkipReason();
 /** Registration, PEER_INFO and the punch retries (hole-punch.ts) on a shared 2-core machine. */
 const DIRECT_MS = 45_000;
+/** Seconds the LAN path is watched: several registration rounds at FAST's 3 s. */
+const LAN_SAMPLES = 15;
 
 interface SupernodeEdgeRow {
   readonly desc?: string;
@@ -23,14 +24,6 @@ interface SupernodeEdgeRow {
 }
 
 const SN_NAME = 'sn.kith.test';
-
-/** An /etc/hosts for one namespace (`ip netns exec` mounts /etc/netns/<ns>/hosts over it), removed on exit. */
-function hostsFile(ns: string, lines: readonly string[]): void {
-  const dir = join('/etc/netns', ns);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'hosts'), `${lines.join('\n')}\n`);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-}
 
 const isIpv6Socket = (text: string | undefined): boolean => text !== undefined && /^\[[0-9a-f:]+\]:\d+$/.test(text);
 
@@ -89,7 +82,7 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
 
     // b knows the supernode by a name with an A and an AAAA record: the IPv4 one is tried first (as n3n
     // main does) and cannot answer in an IPv6-only home, so b moves on to the IPv6 one.
-    hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
+    w.topology.hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
     const pair = await startPair(
       w.topology,
       w.runDir,
@@ -135,5 +128,30 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
     assert.equal(ofB.family, 'IPv6');
     assert.ok(ofB.socket?.startsWith(`[${homeA.host.address6}]:`), `b reaches a at ${ofB.socket ?? '-'}`);
     observe(`dual-stack: ${paths}; supernode lists ${rows.get('kitha')?.sockaddr ?? '-'} and ${rows.get('kithb')?.sockaddr ?? '-'}`);
+  });
+
+  // Both edges announce themselves on both discovery groups (§8.8.1) at every registration; the
+  // direct IPv6 path must not follow each IPv4 announcement (peer-table.ts keepsIpv6Path).
+  it('one dual-stack LAN with discovery: the direct path settles on IPv6 and stays there', async () => {
+    const w = await world();
+    const snHost = await internetHost(w.topology, w.internet, 'sn');
+    const [a, b] = [await internetHost(w.topology, w.internet, 'a'), await internetHost(w.topology, w.internet, 'b')];
+    // An IPv4 route, so that the IPv4 discovery group can be joined as well.
+    for (const host of [a, b]) await w.topology.exec(host.ns, 'ip', ['route', 'add', 'default', 'via', w.internet.far.address]);
+    const sn = startSupernode(w.topology, w.runDir, snHost, 'sn');
+    await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
+    const pair = await startPair(w.topology, w.runDir, a, b, { community: 'lan', supernodes: [`${snHost.address4 ?? ''}:${SUPERNODE_PORT}`] });
+    await pingBothWays(w.topology, pair);
+    await waitFor('a direct IPv6 path', async () => ((await edgePeers(pair.a))?.[0]?.family === 'IPv6' && (await edgePeers(pair.a))?.[0]?.path === 'direct' ? true : undefined), DIRECT_MS, 250);
+    const seen = new Set<string>();
+    // Several registration rounds (FAST: every 3 s), each with announcements in both families.
+    for (let i = 0; i < LAN_SAMPLES; i++) {
+      const peer = (await edgePeers(pair.a))?.[0];
+      seen.add(`${peer?.path ?? '-'} ${peer?.family ?? '-'} ${peer?.socket ?? '-'}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const [only, ...others] = [...seen];
+    assert.ok(others.length === 0 && only?.startsWith(`direct IPv6 [${b.address6}]:`) === true, `the path stayed on one IPv6 socket: ${[...seen].join(', ')}`);
+    observe(`dual-stack LAN: a's path over ${LAN_SAMPLES} s: ${[...seen].join(', ')}`);
   });
 });

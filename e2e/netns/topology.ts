@@ -8,7 +8,7 @@
 import { execFile, execFileSync, spawn as spawnProcess } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /** The "internet": a private range used only inside the namespaces these tests create. */
 export const INTERNET_PREFIX = '10.77.0';
@@ -107,6 +107,8 @@ export class Topology {
   readonly run = randomBytes(3).toString('hex');
   private readonly namespaces: string[] = [];
   private readonly children = new Set<ChildProcess>();
+  /** /etc/netns/<ns> directories made by hostsFile. */
+  private readonly etcDirs: string[] = [];
   private internetNs: string | undefined;
   private nextInternetHost = 10;
   private nextLan = 1;
@@ -234,6 +236,19 @@ export class Topology {
     await ipt('-A', 'INPUT', '-i', 'wan', '-j', 'DROP');
   }
 
+  /**
+   * An /etc/hosts for one of this topology's namespaces: `ip netns exec` mounts /etc/netns/<ns>/hosts
+   * over /etc/hosts for what it starts afterwards (names with A and AAAA records, say). Removed on
+   * teardown.
+   */
+  hostsFile(ns: string, lines: readonly string[]): void {
+    if (!this.namespaces.includes(ns)) throw new Error(`${ns} is not a namespace of this topology`);
+    const dir = `/etc/netns/${ns}`;
+    mkdirSync(dir, { recursive: true });
+    this.etcDirs.push(dir);
+    writeFileSync(`${dir}/hosts`, `${lines.join('\n')}\n`);
+  }
+
   /** Runs a command inside ns to completion; a non-zero exit throws. */
   exec(ns: string, command: string, args: readonly string[], timeoutMs = EXEC_TIMEOUT_MS): Promise<string> {
     return must('ip', ['netns', 'exec', ns, command, ...args], timeoutMs);
@@ -272,6 +287,7 @@ export class Topology {
   async destroy(): Promise<void> {
     await Promise.all([...this.children].map((child) => this.stop(child, 1_500)));
     for (const ns of this.namespaces.splice(0).reverse()) await run('ip', ['netns', 'del', ns]);
+    this.removeEtcDirs();
     live.delete(this);
   }
 
@@ -286,7 +302,12 @@ export class Topology {
         // Already gone.
       }
     }
+    this.removeEtcDirs();
     live.delete(this);
+  }
+
+  private removeEtcDirs(): void {
+    for (const dir of this.etcDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 }
 
