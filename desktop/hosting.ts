@@ -4,20 +4,27 @@
 // one, with the profile's own community file (0600, beside the profile), and the edge is pointed at
 // the port it got. Switching to another profile stops it. Through the port mapper the router
 // forwards the supernode's port (UDP and TCP) and, for every network, the edge's own UDP port, which
-// the edge then advertises so peers behind any NAT can reach it directly (PROTOCOL.md §8.8.2). What
+// the edge then advertises so peers behind any NAT can reach it directly (PROTOCOL.md §8.8.2). Where
+// this computer has a global IPv6 address the router's firewall is asked for pinholes to the same
+// ports as well (PCP, UPnP IGDv2): homes behind carrier-grade NAT often have no other way in. What
 // the router said becomes the reachability report of the Invite screen.
 import { randomBytes } from 'node:crypto';
 import type { KithConfig } from '../shared/config/schema.js';
 import type { EdgeSession } from '../engine/edge/api/edge-session.js';
 import type { Logger } from '../engine/log.js';
+import { addressScope } from '../engine/portmap/address-scope.js';
 import { defaultGateway, localAddressToward } from '../engine/portmap/default-gateway.js';
 import { HeldMappings } from '../engine/portmap/held-mappings.js';
 import type { PortMapper } from '../engine/portmap/port-mapper.js';
+import type { IpFamily } from '../engine/portmap/default-gateway.js';
+import type { MapFailure, PinholeResult } from '../engine/portmap/types.js';
+import type { Socket } from '../engine/protocol/index.js';
 import type { Reachability } from '../engine/profiles/api.js';
 import { HostedUsers, type InvitedDevice } from '../engine/profiles/hosted-users.js';
 import { INVITE_USER, type InviteAccess } from '../engine/profiles/invite-access.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { isLoopbackSupernode } from '../engine/profiles/invite-link.js';
+import { hostPortText } from '../shared/config/values.js';
 import { HOSTED_SUPERNODE_HOST } from '../engine/profiles/new-network.js';
 import { describeReachability, hostedElsewhere } from '../engine/profiles/reachability.js';
 import type { ProfileStore } from '../engine/profiles/profile-store.js';
@@ -39,6 +46,8 @@ export interface HostingOptions {
   readonly startSupernode: EmbeddedSupernodeFactory | undefined;
   /** The home router's port mapper; undefined: no mappings (tests, or turned off). */
   readonly mapper: PortMapper | undefined;
+  /** This computer's address toward its router of a family, undefined without one (default: the routing table's; tests give their own). */
+  readonly addressToward?: (family: IpFamily) => Promise<string | undefined>;
 }
 
 /** The port a hosted profile asks for: that of its supernode on this computer, if it has one. */
@@ -46,11 +55,9 @@ export function hostedPort(config: KithConfig): number | undefined {
   return config.community.supernode.find(({ host }) => host === HOSTED_SUPERNODE_HOST)?.port;
 }
 
-const supernodeText = ({ host, port }: { host: string; port: number }): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-
 /** The profile's supernodes other than this computer: public ones the person configured. */
 export function publicSupernodes(config: KithConfig): string[] {
-  return config.community.supernode.map(supernodeText).filter((text) => !isLoopbackSupernode(text));
+  return config.community.supernode.map(({ host, port }) => hostPortText(host, port)).filter((text) => !isLoopbackSupernode(text));
 }
 
 /** How often expired invites are looked for: an unused one leaves the community file then. */
@@ -72,6 +79,12 @@ export interface HostedInvite {
 const SUPERNODE_UDP = 'supernode-udp';
 const SUPERNODE_TCP = 'supernode-tcp';
 const EDGE = 'edge';
+/** The same ports' IPv6 pinholes. */
+const SUPERNODE_UDP6 = 'supernode-udp6';
+const SUPERNODE_TCP6 = 'supernode-tcp6';
+const EDGE6 = 'edge6';
+
+const PORT_MAPPING_OFF: MapFailure = { ok: false, error: 'no-mapping-protocol', detail: 'port mapping is off' };
 
 export class Hosting {
   private hosted:
@@ -90,6 +103,8 @@ export class Hosting {
   private readonly ports: HeldMappings | undefined;
   private config: KithConfig | undefined;
   private lanAddress: string | undefined;
+  /** Why the supernode has no pinhole when this computer has no global IPv6 address to open one for. */
+  private noAddress6: PinholeResult | undefined;
   private edgeMapped: string | undefined;
   /** The last failure to map the edge's port, said once rather than at every retry. */
   private edgeMapFailure: string | undefined;
@@ -145,7 +160,7 @@ export class Hosting {
     const hosted = this.hosted;
     if (hosted === undefined) return undefined;
     const report = this.reachability();
-    const supernodes = [report.publicAddress, report.lanAddress, ...(this.config === undefined ? [] : publicSupernodes(this.config))].filter((text) => text !== undefined);
+    const supernodes = [report.publicAddress, report.publicAddress6, report.lanAddress, ...(this.config === undefined ? [] : publicSupernodes(this.config))].filter((text) => text !== undefined);
     if (supernodes.length === 0) return err('unreachable', 'No other computer can reach this one yet (it has no network address besides its own); connect it to your home network first.');
     if (hosted.login === undefined) return ok({ supernodes, access: undefined });
     const access = await hosted.users.invite(wanted, [hosted.login.name], nowSeconds());
@@ -191,7 +206,8 @@ export class Hosting {
     if (this.hosted === undefined) return hostedElsewhere(configured, this.edgeMapped);
     return describeReachability({
       port: this.hosted.supernode.port,
-      mapping: this.ports === undefined ? { ok: false, error: 'no-mapping-protocol', detail: 'port mapping is off' } : this.ports.result(SUPERNODE_UDP),
+      mapping: this.ports === undefined ? PORT_MAPPING_OFF : this.ports.result(SUPERNODE_UDP),
+      pinhole: this.ports === undefined ? PORT_MAPPING_OFF : (this.noAddress6 ?? this.ports.pinhole(SUPERNODE_UDP6)),
       lanAddress: this.lanAddress,
       publicSupernodes: configured,
       edgeMapped: this.edgeMapped,
@@ -246,46 +262,78 @@ export class Hosting {
   }
 
   private async mapSupernode(port: number): Promise<void> {
-    this.lanAddress = await lanAddress();
+    const [address4, address6] = await Promise.all([this.addressToward('IPv4'), this.globalAddress6()]);
+    this.lanAddress = address4;
     if (this.ports === undefined) return;
-    const [udp] = await Promise.all([this.ports.hold(SUPERNODE_UDP, 'udp', port), this.ports.hold(SUPERNODE_TCP, 'tcp', port)]);
+    this.noAddress6 = address6.ok ? undefined : address6;
+    const pinholes = address6.ok ? [this.ports.holdPinhole(SUPERNODE_UDP6, 'udp', address6.value, port), this.ports.holdPinhole(SUPERNODE_TCP6, 'tcp', address6.value, port)] : [];
+    const [udp, , udp6] = await Promise.all([this.ports.hold(SUPERNODE_UDP, 'udp', port), this.ports.hold(SUPERNODE_TCP, 'tcp', port), ...pinholes]);
     this.options.logger.normal(
       udp.ok ? `the router forwards port ${udp.value.externalPort} to this computer's supernode (${udp.value.method})` : `the router forwards no port to this computer's supernode: ${udp.detail ?? udp.error}`,
     );
+    const pinhole = udp6 ?? this.noAddress6;
+    if (pinhole !== undefined) {
+      this.options.logger.normal(
+        pinhole.ok ? `the router lets IPv6 in to this computer's supernode at [${pinhole.value.address}]:${port} (${pinhole.value.method})` : `no IPv6 pinhole for this computer's supernode: ${pinhole.detail ?? pinhole.error}`,
+      );
+    }
   }
 
+  /**
+   * Maps the edge's UDP port and opens its IPv6 pinhole. The edge advertises one socket (§8.8.2):
+   * the IPv4 mapping, which every peer can use, else the pinhole, which peers with IPv6 can.
+   */
   private async mapEdge(session: EdgeSession): Promise<void> {
     const port = session.status().localPort;
-    if (this.ports === undefined || port === undefined || this.closed) return;
-    const mapped = await this.ports.hold(EDGE, 'udp', port);
-    if (!mapped.ok) {
-      const failure = `the router forwards nothing to this edge's UDP port ${port}: ${mapped.detail ?? mapped.error}`;
+    const ports = this.ports;
+    if (ports === undefined || port === undefined || this.closed) return;
+    const address6 = await this.globalAddress6();
+    const [mapped, pinhole] = await Promise.all([ports.hold(EDGE, 'udp', port), address6.ok ? ports.holdPinhole(EDGE6, 'udp', address6.value, port) : ports.release(EDGE6).then(() => address6)]);
+    // The edge may have stopped, or moved to another port, while the router answered.
+    if (this.closed || session.status().localPort !== port || session.status().state === 'stopped') return;
+    let socket: Socket;
+    if (mapped.ok) socket = { family: 'IPv4', address: mapped.value.externalAddress, port: mapped.value.externalPort };
+    else if (pinhole.ok) socket = { family: 'IPv6', address: pinhole.value.address, port };
+    else {
+      const failure = `the router forwards nothing to this edge's UDP port ${port}: ${mapped.detail ?? mapped.error}; no IPv6 pinhole: ${pinhole.detail ?? pinhole.error}`;
       if (mapped.error !== 'closed' && failure !== this.edgeMapFailure) this.options.logger.normal(failure);
       this.edgeMapFailure = failure;
       return;
     }
-    // The edge may have stopped, or moved to another port, while the router answered.
-    if (session.status().localPort !== port || session.status().state === 'stopped') return;
     this.edgeMapFailure = undefined;
-    const { externalAddress, externalPort } = mapped.value;
-    const text = `${externalAddress}:${externalPort}`;
+    const text = hostPortText(socket.address, socket.port);
     if (text === this.edgeMapped) return;
     this.edgeMapped = text;
-    session.advertiseMapped({ family: 'IPv4', address: externalAddress, port: externalPort });
-    this.options.logger.normal(`the router forwards ${text} to this edge's UDP port ${port}; advertised to peers`);
+    session.advertiseMapped(socket);
+    this.options.logger.normal(
+      socket.family === 'IPv4' ? `the router forwards ${text} to this edge's UDP port ${port}; advertised to peers` : `the router lets IPv6 in to this edge's UDP port at ${text}; advertised to peers`,
+    );
   }
 
   private async releaseEdge(session: EdgeSession): Promise<void> {
     this.edgeMapped = undefined;
     session.advertiseMapped(undefined);
-    await this.ports?.release(EDGE);
+    const ports = this.ports;
+    if (ports !== undefined) await Promise.all([ports.release(EDGE), ports.release(EDGE6)]);
+  }
+
+  private addressToward(family: IpFamily): Promise<string | undefined> {
+    return (this.options.addressToward ?? routedAddress)(family);
+  }
+
+  /** This computer's global IPv6 address toward its router: the one a pinhole is for, or why there is none. */
+  private async globalAddress6(): Promise<(PinholeResult & { ok: false }) | { ok: true; value: string }> {
+    const address = await this.addressToward('IPv6');
+    if (address === undefined) return { ok: false, error: 'no-gateway', detail: 'no IPv6 default route' };
+    return addressScope(address) === 'global' ? { ok: true, value: address } : { ok: false, error: 'not-global', detail: `${address} is not a global IPv6 address` };
   }
 
   private async stopHosting(): Promise<void> {
     const hosted = this.hosted;
     if (hosted === undefined) return;
     this.hosted = undefined;
-    await Promise.all([this.ports?.release(SUPERNODE_UDP), this.ports?.release(SUPERNODE_TCP)]);
+    const ports = this.ports;
+    if (ports !== undefined) await Promise.all([SUPERNODE_UDP, SUPERNODE_TCP, SUPERNODE_UDP6, SUPERNODE_TCP6].map((name) => ports.release(name)));
     await hosted.supernode.close();
   }
 }
@@ -305,9 +353,9 @@ function onPort(config: KithConfig, port: number): KithConfig {
   return next;
 }
 
-/** This computer's address toward its IPv4 router, for computers in the same home. */
-async function lanAddress(): Promise<string | undefined> {
-  const gateway = await defaultGateway('IPv4');
+/** This computer's address toward its router of `family` (for IPv4: for computers in the same home). */
+async function routedAddress(family: IpFamily): Promise<string | undefined> {
+  const gateway = await defaultGateway(family);
   if (!gateway.ok) return undefined;
   const local = await localAddressToward(gateway.value);
   return local.ok ? local.value : undefined;

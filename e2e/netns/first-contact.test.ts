@@ -7,48 +7,20 @@
 // at home, no public address in the invite), removal of a device while a third stays, expired and
 // used invites, symmetric NAT on both sides, files 0600 and no secrets in the logs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Reachability } from '../../engine/profiles/api.js';
-import { homeRouter, publicInternet } from './home-router.js';
+import { DesktopEngines, homesSkipReason, DIRECT_MS, START_MS, vpnAddress } from './desktop-engine.js';
+import type { Engine } from './desktop-engine.js';
+import { homeRouter, pinholePattern, publicInternet } from './home-router.js';
 import type { HomeRouter, HomeRouterOptions, PublicInternet } from './home-router.js';
-import { assertAlive, observe, ping, REPO, RunDir, startProgram, waitFor } from './kith.js';
-import type { KithProcess } from './kith.js';
-import { netnsSkipReason, Topology } from './topology.js';
+import { observe, RunDir, waitFor } from './kith.js';
+import { Topology } from './topology.js';
 import type { Host } from './topology.js';
 
-function skipReason(): string | undefined {
-  const netns = netnsSkipReason();
-  if (netns !== undefined) return netns;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft', '/usr/bin/curl']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd, nftables and curl)`;
-  return undefined;
-}
-const skip = skipReason();
-const BROWSER_MAIN = join(REPO, 'desktop', 'browser-main.ts');
-const MGMT_PORT = 5644;
-const START_MS = 30_000;
+const skip = homesSkipReason();
 /** Samples of the third device's state after the removed one was refused. */
 const FRIEND_SAMPLES_AFTER = 12;
-/** Registration, punching and the router's answers on the shared 2-core machine. */
-const DIRECT_MS = 45_000;
-
-interface Engine {
-  readonly name: string;
-  readonly host: Host;
-  readonly profilesDir: string;
-  readonly proc: KithProcess;
-  /** curl's config file holding the management credentials, so they stay out of process arguments. */
-  readonly curlConfig: string;
-}
-
-interface StatusView {
-  readonly state: string;
-  readonly reason?: string;
-  readonly address?: string;
-  readonly description: string;
-  readonly supernode?: string;
-}
 
 interface DeviceView {
   readonly name: string;
@@ -56,18 +28,11 @@ interface DeviceView {
   readonly registeredSince?: string;
 }
 
-interface PeerView {
-  readonly mac: string;
-  readonly path: 'direct' | 'relayed';
-  readonly rttMs?: number;
-  readonly description: string;
-}
-
-
 describe('netns: first contact across two homes', { skip, concurrency: false }, () => {
   let topology: Topology | undefined;
   let runDir: RunDir | undefined;
   let internet: PublicInternet | undefined;
+  let engines: DesktopEngines | undefined;
   const figures: string[] = [];
   after(async () => {
     if (figures.length > 0) process.stderr.write(`first contact figures: ${figures.join(', ')}\n`);
@@ -79,81 +44,20 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     topology ??= Topology.create();
     runDir ??= new RunDir(topology);
     internet ??= await publicInternet(topology);
+    engines ??= new DesktopEngines(topology, runDir);
     return { topology, runDir, internet };
   }
 
-  /** A desktop engine in `host` with its own (fresh) profiles directory and a known management password. */
   async function engine(name: string, host: Host): Promise<Engine> {
-    const { topology: t, runDir: r } = await world();
-    const profilesDir = r.file(`${name}-profiles`);
-    const password = `${name}-management-${Math.random().toString(36).slice(2)}`;
-    // As the desktop would make it (profile-store.ts managementPassword), known to the test.
-    mkdirSync(profilesDir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(profilesDir, '.management-password'), `${password}\n`, { mode: 0o600 });
-    const curlConfig = r.file(`${name}.curl`);
-    writeFileSync(curlConfig, `user = "kith:${password}"\n`, { mode: 0o600 });
-    const proc = startProgram(t, r, host, name, { main: BROWSER_MAIN, args: ['--port', String(MGMT_PORT), '--reason', 'the netns tests drive it'], env: { KITH_PROFILES_DIR: profilesDir } });
-    const started: Engine = { name, host, profilesDir, proc, curlConfig };
-    await waitFor(`${name}'s engine`, async () => (assertAlive(proc), (await rpc(started, 'kith.status')) === undefined ? undefined : true), START_MS, 300);
-    return started;
+    await world();
+    return engines!.start(name, host);
   }
-
-  /** A JSON-RPC call over the engine's loopback TCP, as a local client makes it; undefined on any failure. */
-  async function rpc(target: Engine, method: string, params: unknown = null): Promise<unknown> {
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
-    const reply = await topology!.tryExec(target.host.ns, 'curl', ['-s', '-m', '5', '-K', target.curlConfig, '-H', 'content-type: application/json', '--data-binary', body, `http://127.0.0.1:${MGMT_PORT}/v1`], 8_000);
-    if (reply.code !== 0) return undefined;
-    try {
-      const parsed = JSON.parse(reply.stdout) as { result?: unknown; error?: { message: string } };
-      return parsed.result ?? (parsed.error === undefined ? undefined : { rpcError: parsed.error.message });
-    } catch {
-      return undefined;
-    }
-  }
-
-  const status = async (target: Engine): Promise<StatusView | undefined> => (await rpc(target, 'kith.status')) as StatusView | undefined;
-  const peers = async (target: Engine): Promise<PeerView[]> => ((await rpc(target, 'kith.peers')) as PeerView[] | undefined) ?? [];
-
-  async function registered(target: Engine, community?: string): Promise<StatusView> {
-    return waitFor(
-      `${target.name} to register${community === undefined ? '' : ` in ${community}`}`,
-      async () => {
-        assertAlive(target.proc);
-        const view = await status(target);
-        const settings = community === undefined ? undefined : ((await rpc(target, 'kith.settings.get')) as { settings: { community: string } } | undefined);
-        return view?.state === 'registered' && view.address !== undefined && (community === undefined || settings?.settings.community === community) ? view : undefined;
-      },
-      DIRECT_MS,
-      500,
-    );
-  }
-
-  async function reachability(target: Engine): Promise<Reachability> {
-    return waitFor(`${target.name}'s router to answer`, async () => {
-      const report = (await rpc(target, 'kith.reachability')) as Reachability | undefined;
-      return report !== undefined && report.scope !== 'checking' ? report : undefined;
-    }, START_MS, 500);
-  }
-
-  async function directPeer(target: Engine, description: string): Promise<PeerView> {
-    let last: PeerView[] = [];
-    try {
-      return await waitFor(
-        `${target.name} to reach ${description} directly`,
-        async () => {
-          assertAlive(target.proc);
-          last = await peers(target);
-          return last.find((peer) => peer.description === description && peer.path === 'direct' && typeof peer.rttMs === 'number');
-        },
-        DIRECT_MS,
-        250,
-      );
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; peers: ${JSON.stringify(last)}\n${target.proc.output().slice(-3000)}`);
-    }
-  }
-
-  const vpnAddress = (view: StatusView): string => (view.address ?? '').split('/')[0] ?? '';
+  const rpc = (target: Engine, method: string, params?: unknown): Promise<unknown> => engines!.rpc(target, method, params);
+  const status = (target: Engine) => engines!.status(target);
+  const registered = (target: Engine, community?: string) => engines!.registered(target, community);
+  const reachability = (target: Engine) => engines!.reachability(target);
+  const directPeer = (target: Engine, description: string) => engines!.directPeer(target, description);
+  const pingOver = (from: Engine, address: string) => engines!.pingOver(from, address);
 
   /** Every file in a profiles directory is its owner's alone. */
   function assertPrivateFiles(target: Engine): void {
@@ -193,14 +97,17 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     const report = await reachability(helper.engine);
     assert.equal(report.scope, 'anywhere', JSON.stringify(report));
     assert.equal(report.publicAddress, `${helper.router.wanAddress}:${report.port}`);
-    assert.match(report.message, /^From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) to this computer\.$/);
+    assert.match(report.message, /^From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\)( and lets IPv6 in \((UPnP|PCP)\))? to this computer\.$/);
+    // Where miniupnpd opens IPv6 pinholes (PCP or IGDv2), the supernode's global IPv6 socket goes into the invite too.
+    const publicAddress6 = report.publicAddress6 === undefined ? [] : [`[${helper.router.host.address6}]:${report.port}`];
+    assert.deepEqual(report.publicAddress6 === undefined ? [] : [report.publicAddress6], publicAddress6);
     // miniupnpd holds the supernode's port (and, once the edge registered, the edge's own).
     await waitFor('the mappings in miniupnpd', async () => ((await helper.router.natRules()).includes(`dport ${report.port}`) ? true : undefined), START_MS, 500);
 
     const invite = (await rpc(helper.engine, 'kith.invite.create', ['parent'])) as { link: string; device: string } | undefined;
     assert.ok(invite?.link !== undefined, JSON.stringify(invite));
     const params = inviteParams(invite.link);
-    assert.deepEqual(params.getAll('sn'), [`${helper.router.wanAddress}:${report.port}`, `${helper.router.host.address}:${report.port}`]);
+    assert.deepEqual(params.getAll('sn'), [`${helper.router.wanAddress}:${report.port}`, ...publicAddress6, `${helper.router.host.address}:${report.port}`]);
     assert.equal(params.get('u'), 'parent');
     assert.equal(params.get('cipher'), 'ChaCha20');
     assert.equal(params.get('he'), '1');
@@ -223,13 +130,9 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     return { helper, parent, link: invite.link };
   }
 
-  async function pingOver(from: Engine, address: string): Promise<boolean> {
-    await waitFor(`${from.name} to ping ${address}`, async () => ((await ping(topology!, from.host.ns, address, 1)).ok ? true : undefined), DIRECT_MS, 200);
-    return (await ping(topology!, from.host.ns, address, 3)).ok;
-  }
-
   it('the helper behind miniupnpd (UPnP, NAT-PMP, PCP) invites the parent behind a router without mapping: direct, ping, mapping gone after quit', async () => {
     const { helper, parent, link } = await firstContact('all', { upnp: true, natpmp: true }, { upnp: false, natpmp: false, noDaemon: true });
+    assert.match(await helper.router.filterRules(), pinholePattern(helper.router.host.address6), 'the supernode and edge pinholes in miniupnpd');
 
     // A used invite: a third computer cannot use the parent's link.
     const third = await engine('third', (await homeRouter(topology!, internet!, 'third', { upnp: false, natpmp: false, noDaemon: true, ispHop: true })).host);
@@ -248,6 +151,8 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
     await topology!.stop(helper.engine.proc.child, 15_000);
     const rules = await helper.router.natRules();
     assert.doesNotMatch(rules, /dnat/, `mappings left after quit:\n${rules}`);
+    const pinholes = await helper.router.filterRules();
+    assert.doesNotMatch(pinholes, pinholePattern(helper.router.host.address6), `pinholes left after quit:\n${pinholes}`);
   });
 
   it('a router without port mapping: reachable only in this home, and the invite has no public address', async () => {
@@ -272,8 +177,12 @@ describe('netns: first contact across two homes', { skip, concurrency: false }, 
       const report = await reachability(helper.engine);
       const edgePort = report.edgeMapped?.split(':')[1] ?? 'none';
       assert.match(await helper.router.natRules(), new RegExp(`dport ${edgePort}\\b`));
+      // The edge's IPv6 pinhole (on the same local port) where the router opens pinholes.
+      const edgePinhole = pinholePattern(helper.router.host.address6, Number(edgePort));
+      if (report.publicAddress6 !== undefined) await waitFor("the edge's pinhole", async () => (edgePinhole.test(await helper.router.filterRules()) ? true : undefined), START_MS, 500);
       assert.equal(await rpc(helper.engine, 'kith.disconnect'), 'stopped');
       await waitFor("the edge's mapping to go", async () => (new RegExp(`dport ${edgePort}\\b`).test(await helper.router.natRules()) ? undefined : true), START_MS, 500);
+      await waitFor("the edge's pinhole to go", async () => (edgePinhole.test(await helper.router.filterRules()) ? undefined : true), START_MS, 500);
       // The supernode still runs here, so its port stays mapped.
       assert.match(await helper.router.natRules(), new RegExp(`dport ${report.port}\\b`));
       await Promise.all([topology!.stop(helper.engine.proc.child, 15_000), topology!.stop(parent.engine.proc.child, 10_000)]);

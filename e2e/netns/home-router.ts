@@ -10,9 +10,10 @@
 // miniupnpd 2.3.1 uses the nftables backend, and the package's nft_init.sh is broken (it expects
 // variables its companion script does not set), so the router's ruleset is written here: miniupnpd's
 // chains in `table inet filter`, reached from a home router's forward, prerouting and postrouting.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addressBytes } from '../../engine/protocol/address.js';
 import type { Host, Topology } from './topology.js';
 
 export const PUBLIC_V4_PREFIX = '192.0.3';
@@ -241,4 +242,36 @@ async function waitListening(topology: Topology, ns: string, options: HomeRouter
     if (Date.now() > deadline) throw new Error(`miniupnpd did not start listening within ${WAIT_MS} ms:\n${log()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Matches miniupnpd's filter rule (filterRules) for an IPv6 pinhole to `address6` (nft prints the destination as 32 hex digits). */
+export function pinholePattern(address6: string, port?: number): RegExp {
+  const bytes = addressBytes(address6);
+  if (bytes === undefined || bytes.family !== 6) throw new Error(`${address6} is not an IPv6 address`);
+  return new RegExp(`${port === undefined ? '' : `th dport ${port} `}@nh,192,128 0x${Buffer.from(bytes.bytes).toString('hex')}`);
+}
+
+/** The carrier's NAT on the Internet side of homes whose WAN is in 100.64.0.0/10 (wan: 'cgnat'). */
+export const CARRIER_NAT = '100.64.0.1';
+const carrierNats = new WeakSet<PublicInternet>();
+
+/**
+ * Puts `router` (made with wan: 'cgnat') behind the provider's carrier-grade NAT: the far host
+ * masquerades 100.64.0.0/10 with its public address, so the home's IPv4 goes out and nothing can be
+ * mapped in, as such homes have it.
+ */
+export async function behindCarrierNat(topology: Topology, internet: PublicInternet, router: HomeRouter): Promise<void> {
+  if (!carrierNats.has(internet)) {
+    carrierNats.add(internet);
+    await topology.exec(internet.far.ns, 'ip', ['addr', 'add', `${CARRIER_NAT}/10`, 'dev', 'eth0']);
+    await topology.exec(internet.far.ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    await topology.exec(internet.far.ns, 'nft', ['add table ip cgn; add chain ip cgn post { type nat hook postrouting priority 100; }; add rule ip cgn post ip saddr 100.64.0.0/10 masquerade']);
+  }
+  await topology.exec(router.routerNs, 'ip', ['route', 'add', 'default', 'via', CARRIER_NAT]);
+}
+
+/** Why home routers cannot be built here (their tools are missing), if they cannot. */
+export function homeRouterToolsMissing(): string | undefined {
+  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd and nftables)`;
+  return undefined;
 }

@@ -7,20 +7,14 @@
 // and both windows list the other as Direct with a round-trip time. Joining the same invite again
 // opens the network already there. The helper removes the parent's device and the parent's window
 // says it was removed. The time from pressing Join to "Direct" in the parent's window is printed.
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { homeRouter, PUBLIC_V4_PREFIX, publicInternet, type HomeRouter, type PublicInternet } from '../netns/home-router.js';
+import { homeRouter, homeRouterToolsMissing, PUBLIC_V4_PREFIX, publicInternet, type HomeRouter, type PublicInternet } from '../netns/home-router.js';
 import { observe } from '../netns/kith.js';
 import { openScreen, peerRows, rpc, shot, statusLine, uiSkipReason, UiWorld } from './harness.js';
 import type { Desktop } from './harness.js';
 
-function skipReason(): string | undefined {
-  const ui = uiSkipReason();
-  if (ui !== undefined) return ui;
-  for (const tool of ['/usr/sbin/miniupnpd', '/usr/sbin/nft']) if (!existsSync(tool)) return `${tool} is missing (scripts/setup.sh installs miniupnpd and nftables)`;
-  return undefined;
-}
-const skip = skipReason();
+const skip = uiSkipReason() ?? homeRouterToolsMissing();
 /** Registration, the router's answers and punching on a shared 2-core machine. */
 const CONTACT_MS = 60_000;
 const DIRECT_TEXT = /Direct connection · \d+(\.\d)? ms/;
@@ -78,8 +72,9 @@ test.describe('UI: first contact across two homes', () => {
     await expect(statusLine(helperPage)).toHaveText(/Connected/, { timeout: CONTACT_MS });
     await openScreen(helperPage, 'Invite');
     const reach = helperPage.getByRole('status', { name: 'Where this network can be reached from' });
-    await expect(reach).toContainText(/From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) to this computer\./, { timeout: CONTACT_MS });
+    await expect(reach).toContainText(/From anywhere: your router forwards port \d+ \((UPnP|NAT-PMP|PCP)\) and lets IPv6 in \((UPnP|PCP)\) to this computer\./, { timeout: CONTACT_MS });
     await expect(reach).toContainText(`Public address ${helperRouter.wanAddress}:`);
+    await expect(reach).toContainText(`Public IPv6 address [${helperRouter.host.address6}]:`);
     await helperPage.getByRole('textbox', { name: 'Name of their computer (optional)' }).fill('parent-pc');
     await helperPage.getByRole('button', { name: 'Create invite' }).click();
     const linkBox = helperPage.getByRole('textbox', { name: 'Invite link' });

@@ -70,6 +70,7 @@ test.describe.serial('UI: peers on a plain underlay', () => {
     await expect(row).toHaveCount(1, { timeout: 30_000 });
     await expect(row.getByRole('cell').filter({ hasText: bobAddress })).toHaveCount(1);
     await expect(row.getByText(/^Direct/)).toBeVisible({ timeout: 30_000 });
+    await expect(row.getByText(/^Direct over IPv[46]$/)).toBeVisible();
     await expect(row.getByRole('cell').filter({ hasText: /^\d+(\.\d)? ms$/ })).toHaveCount(1, { timeout: 30_000 });
     await shot(alicePage, 'peers-direct');
   });

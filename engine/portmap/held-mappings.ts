@@ -1,44 +1,57 @@
-// Mappings kept under names ("supernode-udp", "edge"…) for a program whose ports come and go: the
-// hosted supernode starts and stops with network switches, the edge's UDP port changes when its
-// session restarts. Holding a name on a new port releases the old mapping first; the port mapper
-// renews what is held and deletes everything on close. The last result per name (a mapping or why
+// Mappings and pinholes kept under names ("supernode-udp", "edge-v6"…) for a program whose ports
+// come and go: the hosted supernode starts and stops with network switches, the edge's UDP port
+// changes when its session restarts, and the computer's global IPv6 address can change too. Holding
+// a name for another port (or address) releases the old lease first; the port mapper renews what is
+// held and deletes everything on close. The last result per name (a mapping, a pinhole, or why
 // none) is what the reachability report is made from.
 import type { PortMapper } from './port-mapper.js';
-import type { MapResult, Transport } from './types.js';
+import type { MapResult, PinholeResult, Transport } from './types.js';
+
+type LeaseResult = MapResult | PinholeResult;
 
 interface Held {
-  readonly transport: Transport;
-  readonly port: number;
+  /** What was asked for: kind, transport, address and port; the same key asks nothing new. */
+  readonly key: string;
   /** The router's answer, while it is being asked. */
-  readonly asked: Promise<MapResult>;
-  result: MapResult | undefined;
+  readonly asked: Promise<LeaseResult>;
+  result: LeaseResult | undefined;
 }
 
 export class HeldMappings {
   private readonly held = new Map<string, Held>();
 
   constructor(private readonly mapper: PortMapper) {
-    // A renewal that moved the external address or port shows in the report.
-    mapper.on('changed', (mapping) => {
-      for (const entry of this.held.values()) if (entry.result?.ok === true && entry.result.value.id === mapping.id && 'externalAddress' in mapping) entry.result = { ok: true, value: mapping };
+    // A renewal that moved the external address or port (or the lifetime) shows in the report.
+    mapper.on('changed', (lease) => {
+      for (const entry of this.held.values()) if (entry.result?.ok === true && entry.result.value.id === lease.id) entry.result = { ok: true, value: lease } as LeaseResult;
     });
   }
 
+  /** Maps `port` (IPv4 NAT) under `name`; resolves with the router's answer. */
+  hold(name: string, transport: Transport, port: number): Promise<MapResult> {
+    return this.holdLease(name, `map ${transport} ${port}`, () => this.mapper.map({ transport, internalPort: port })) as Promise<MapResult>;
+  }
+
+  /** Opens an IPv6 pinhole to address:port under `name`; resolves with the router's answer. */
+  holdPinhole(name: string, transport: Transport, address: string, port: number): Promise<PinholeResult> {
+    return this.holdLease(name, `pinhole ${transport} [${address}]:${port}`, () => this.mapper.openPinhole({ transport, address, port })) as Promise<PinholeResult>;
+  }
+
   /**
-   * Maps `port` under `name` (again only if it changed); resolves with the router's answer. A second
-   * call for the same port while the router is asked waits for that answer: two requests would make
-   * one router mapping, and giving one back would delete the other's.
+   * Asks the router (again only if the key changed). A second call with the same key while the
+   * router is asked waits for that answer: two requests would make one router lease, and giving
+   * one back would delete the other's.
    */
-  async hold(name: string, transport: Transport, port: number): Promise<MapResult> {
+  private async holdLease(name: string, key: string, ask: () => Promise<LeaseResult>): Promise<LeaseResult> {
     const previous = this.held.get(name);
-    if (previous !== undefined && previous.transport === transport && previous.port === port) return previous.asked;
+    if (previous !== undefined && previous.key === key) return previous.asked;
     // The entry is in place before anything is awaited, so a call meanwhile finds it.
     const released = this.release(name);
-    const asked = released.then(() => this.mapper.map({ transport, internalPort: port }));
-    const entry: Held = { transport, port, asked, result: undefined };
+    const asked = released.then(ask);
+    const entry: Held = { key, asked, result: undefined };
     this.held.set(name, entry);
     const result = await asked;
-    // Released (or held on another port) while the router answered: give the mapping back.
+    // Released (or held for something else) while the router answered: give the lease back.
     if (this.held.get(name) !== entry) {
       if (result.ok) await this.mapper.remove(result.value.id);
       return result;
@@ -47,7 +60,7 @@ export class HeldMappings {
     return result;
   }
 
-  /** Deletes the mapping held under `name`, if any. */
+  /** Deletes the mapping or pinhole held under `name`, if any. */
   async release(name: string): Promise<void> {
     const entry = this.held.get(name);
     if (entry === undefined) return;
@@ -55,9 +68,16 @@ export class HeldMappings {
     if (entry.result?.ok === true) await this.mapper.remove(entry.result.value.id);
   }
 
-  /** The router's last answer for `name`; undefined while it is being asked or when nothing is held. */
+  /** The router's last answer for the mapping `name`; undefined while it is being asked or when nothing is held. */
   result(name: string): MapResult | undefined {
-    return this.held.get(name)?.result;
+    const result = this.held.get(name)?.result;
+    return result?.ok === true && !('externalAddress' in result.value) ? undefined : (result as MapResult | undefined);
+  }
+
+  /** The router's last answer for the pinhole `name`, as result() for mappings. */
+  pinhole(name: string): PinholeResult | undefined {
+    const result = this.held.get(name)?.result;
+    return result?.ok === true && 'externalAddress' in result.value ? undefined : (result as PinholeResult | undefined);
   }
 
   close(): Promise<void> {

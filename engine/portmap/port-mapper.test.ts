@@ -9,9 +9,10 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { err } from '../../shared/result.js';
+import { openDatagramPort } from './datagram.js';
 import { PortMapper } from './port-mapper.js';
 import type { PortMapperOptions } from './port-mapper.js';
-import type { MappingMethod } from './types.js';
+import type { MappingMethod, Pinhole, PortMapping } from './types.js';
 
 let nextAddress = Math.floor(Math.random() * 200) + 10;
 const cleanups: (() => void)[] = [];
@@ -26,7 +27,7 @@ function gatewayAddress(): string {
 
 /** A UDP "router" on address:port that answers each request with whatever `answer` returns. */
 async function udpRouter(address: string, answer: (request: Buffer) => Uint8Array | undefined): Promise<{ port: number; requests: Buffer[] }> {
-  const socket: Socket = createSocket('udp4');
+  const socket: Socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
   const requests: Buffer[] = [];
   socket.on('message', (bytes, from) => {
     requests.push(bytes);
@@ -147,6 +148,53 @@ describe('PortMapper', () => {
     assert.equal(last.readUInt32BE(4), 0);
     assert.ok(last.subarray(24, 36).equals(maps[0]!.subarray(24, 36)));
     assert.equal((await instance.map({ transport: 'udp', internalPort: 1 })).ok ? '' : 'closed', 'closed');
+  });
+});
+
+describe('PortMapper pinholes', () => {
+  // The router on ::1; the pinhole is for a global address this computer would have (its requests
+  // leave from ::1, which the router does not check, as a real one checks only the source prefix).
+  const GLOBAL = '2a0b:7a00:1::2';
+  const pinholeMapper = (serverPort: number, lifetimeSeconds: number): PortMapper => {
+    const instance = new PortMapper({
+      methods: ['pcp'],
+      lifetimeSeconds,
+      gateways: { IPv6: { family: 'IPv6', address: '::1', interface: 'lo' } },
+      probeTimeoutMs: 400,
+      requestTimeoutMs: 400,
+      system: { serverPort, openPort: (family) => openDatagramPort(family, '::1') },
+    });
+    cleanups.push(() => void instance.close());
+    return instance;
+  };
+
+  it('opens a PCP pinhole for the global address, renews it at half its lifetime and deletes it on remove', async () => {
+    const router = await udpRouter('::1', (request) => (request[0] === 2 ? pcpAnswer(request, { epoch: 77 }) : undefined));
+    const instance = pinholeMapper(router.port, 1);
+    const renewed = once(instance, 'renewed');
+    const result = await instance.openPinhole({ transport: 'udp', address: GLOBAL, port: 7654 });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual({ ...result.value, id: 0 }, { id: 0, method: 'pcp', transport: 'udp', address: GLOBAL, port: 7654, lifetimeSeconds: 1 });
+    const [lease] = (await renewed) as [PortMapping | Pinhole];
+    assert.equal(lease.id, result.value.id);
+    assert.deepEqual(instance.list().map((held) => held.id), [result.value.id]);
+    await instance.remove(result.value.id);
+    const maps = router.requests.filter((request) => request[1] === 1);
+    assert.ok(maps.length >= 3, `open, renewal, delete: ${maps.length} MAP requests`);
+    // §11.1: a pinhole's MAP names this computer's own address (PCP header bytes 8..24) and port; the delete has lifetime 0 and the same nonce.
+    assert.ok(maps.every((request) => request.subarray(8, 24).equals(Buffer.from('2a0b7a00000100000000000000000002', 'hex'))));
+    const last = maps[maps.length - 1]!;
+    assert.equal(last.readUInt32BE(4), 0);
+    assert.ok(last.subarray(24, 36).equals(maps[0]!.subarray(24, 36)));
+    assert.deepEqual(instance.list(), []);
+  });
+
+  it('opens no pinhole for an address that is not global', async () => {
+    const instance = pinholeMapper(1, 60);
+    for (const address of ['fd00::2', 'fe80::2', '2001:db8::2', '10.0.0.2']) {
+      const result = await instance.openPinhole({ transport: 'udp', address, port: 7654 });
+      assert.equal(result.ok ? '' : result.error, 'not-global', address);
+    }
   });
 });
 

@@ -83,10 +83,11 @@ export type InviteImportResult = { readonly ok: true; readonly profile: string }
 export interface Reachability {
   /**
    * anywhere: the router forwards the hosted supernode's port, or a public supernode is configured;
-   * this-home: only computers in this home can reach it; checking: the router is being asked;
-   * elsewhere: the network is hosted by another computer (nothing to map here).
+   * ipv6: the router lets IPv6 in to it but forwards no IPv4 port, and no public supernode carries
+   * IPv4-only homes; this-home: only computers in this home can reach it; checking: the router is
+   * being asked; elsewhere: the network is hosted by another computer (nothing to map here).
    */
-  readonly scope: 'anywhere' | 'this-home' | 'checking' | 'elsewhere';
+  readonly scope: 'anywhere' | 'ipv6' | 'this-home' | 'checking' | 'elsewhere';
   /** One plain sentence for the Invite screen. */
   readonly message: string;
   /** What the person can do about "this-home", when anything. */
@@ -97,11 +98,17 @@ export interface Reachability {
   readonly method?: string;
   /** address:port the router forwards to this computer's supernode. */
   readonly publicAddress?: string;
+  /** [v6]:port of this computer's supernode, which the router's IPv6 firewall lets in. */
+  readonly publicAddress6?: string;
+  /** How the router's IPv6 firewall was asked: pcp or upnp-igd2. */
+  readonly method6?: string;
   /** address:port of this computer in its home network. */
   readonly lanAddress?: string;
-  /** Why the router gives no usable mapping (types.ts MapFailureReason). */
+  /** Why the router gives no usable IPv4 mapping (types.ts MapFailureReason). */
   readonly problem?: string;
-  /** The edge's own UDP port as mapped on the router and advertised to peers, address:port. */
+  /** Why the router lets no IPv6 in (types.ts MapFailureReason). */
+  readonly problem6?: string;
+  /** The edge's own UDP port as mapped on the router (or its IPv6 pinhole) and advertised to peers, address:port. */
   readonly edgeMapped?: string;
 }
 

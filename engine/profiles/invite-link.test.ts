@@ -25,6 +25,7 @@ const contents = fc.record({
     fc.oneof(
       fc.domain().filter((d) => !isLoopbackSupernode(d)),
       fc.ipV4().filter((a) => !/^(0|127)\./.test(a)).map((a) => `${a}:7654`),
+      fc.ipV6().map((a) => `[${a}]:7654`).filter((s) => !isLoopbackSupernode(s)),
     ),
     { minLength: 1, maxLength: 16 },
   ),
@@ -61,6 +62,24 @@ describe('invite links', () => {
         if (!decoded.ok) assert.ok((decoded.detail ?? '').length > 10);
       }),
     );
+  });
+
+  it('takes [IPv6]:port and bare IPv6 supernodes, and says which supernode is neither family, has a zone or a bad port', () => {
+    for (const supernode of ['[2a0b:7a00:1::2]:7654', '2a0b:7a00:1::2', '[2a0b:7a00:1::2]', '[::ffff:192.0.3.1]:7654', '[192.0.3.1]:7654']) {
+      const decoded = decodeInvite(encodeInvite({ ...home, supernodes: [supernode] }));
+      assert.deepEqual(decoded.ok ? decoded.value.supernodes : decoded, [supernode]);
+    }
+    const refusals: [string, RegExp][] = [
+      ['[2a0b::zz]:7654', /^The invite's supernode \[2a0b::zz\]:7654 cannot be used; it must be host\[:port\]: a name, an IPv4 address or an IPv6 address/],
+      ['192.0.3.999:7654', /^The invite's supernode 192\.0\.3\.999:7654 is neither an IPv4 nor an IPv6 address\.$/],
+      ['fe80::1%eth0', /^The invite's supernode fe80::1%eth0 cannot be used; .*no %zone\.$/],
+      ['[2a0b::1]:99999', /^The invite's supernode \[2a0b::1\]:99999 cannot be used/],
+    ];
+    for (const [supernode, message] of refusals) {
+      const decoded = decodeInvite(encodeInvite({ ...home, supernodes: ['sn.example.org:7654', supernode] }));
+      assert.equal(decoded.ok ? '' : decoded.error, 'malformed', supernode);
+      assert.match(decoded.ok ? '' : (decoded.detail ?? ''), message);
+    }
   });
 
   it('refuses a supernode on this computer, in any spelling (issue 9, item 23)', () => {

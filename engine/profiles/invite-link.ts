@@ -8,7 +8,9 @@
 // window's, through kith.invite.describe, and Electron's for kith:// links).
 import { checkTapAddress, parseTapAddress } from '../config/tap-address-rules.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { schema } from '../../shared/config/schema.js';
+import { DEFAULT_SUPERNODE_PORT, schema } from '../../shared/config/schema.js';
+import { isIPv4 } from '../../shared/config/ip-literal.js';
+import { parseHostPort } from '../../shared/config/values.js';
 import { formField, type InviteField } from '../../shared/config/settings-form.js';
 import type { InviteSummary, NetworkSettings } from './api.js';
 import { decodeAccess, encodeAccess, type InviteAccess } from './invite-access.js';
@@ -93,6 +95,19 @@ export function isLoopbackSupernode(supernode: string): boolean {
   return mapped !== null && inLoopbackOrThisNetwork(Number.parseInt(mapped[1] ?? '', 16) >> 8);
 }
 
+/**
+ * Why a supernode named in an invite cannot be used, in words (undefined when it can): it must read
+ * as the settings read it (a name, an IPv4 address, an IPv6 address bare or as [v6]:port, no zone),
+ * and digits and dots that make no IPv4 address are named as what they are, not looked up as a name.
+ */
+export function supernodeProblem(supernode: string): string | undefined {
+  const shown = visibleText(supernode);
+  const parsed = parseHostPort(supernode, DEFAULT_SUPERNODE_PORT);
+  if (!parsed.ok) return `The invite's supernode ${shown} cannot be used; it must be ${parsed.detail ?? 'host:port'}.`;
+  if (/^[0-9.]+$/.test(parsed.value.host) && !isIPv4(parsed.value.host)) return `The invite's supernode ${shown} is neither an IPv4 nor an IPv6 address.`;
+  return undefined;
+}
+
 /** An absent parameter takes the schema default; a present but unknown one is refused. */
 function chosen<T extends string>(words: readonly T[], value: string | null, fallback: T): T | undefined {
   return value === null ? fallback : words.find((word) => word === value);
@@ -121,6 +136,8 @@ export function decodeInvite(link: string, nowSeconds: number = Math.floor(Date.
   if (supernodes.length > MAX_SUPERNODES) return err('malformed', `The invite link names more than ${MAX_SUPERNODES} supernodes.`);
   const local = supernodes.find(isLoopbackSupernode);
   if (local !== undefined) return err('unsafe', `The invite points at a supernode on this computer itself (${visibleText(local)}); an invite must name a supernode elsewhere.`);
+  const unusable = supernodes.map(supernodeProblem).find((problem) => problem !== undefined);
+  if (unusable !== undefined) return err('malformed', unusable);
   const cipher = chosen(CIPHERS, params.get(P.cipher), 'null');
   if (cipher === undefined) return err('malformed', `The invite's cipher is unknown; Kith knows ${CIPHERS.join(', ')}.`);
   const compression = chosen(COMPRESSIONS, params.get(P.compression), 'none');

@@ -1,6 +1,6 @@
 // The edge's sockets (PROTOCOL.md §1): one UDP socket for everything (dual-stack unless bound to an
 // IPv4 address), the optional TCP connection to the supernode with length-prefix framing (§1.2),
-// and the multicast sockets of local discovery (§8.8.1). Sources are normalised to Socket with
+// and local discovery's multicast sockets (§8.8.1, local-discovery.ts). Sources are normalised to Socket with
 // IPv4-mapped addresses turned into IPv4.
 //
 // The main socket is the addon's batched UDP socket where there is one (Linux: recvmmsg/sendmmsg,
@@ -12,7 +12,7 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { connect } from 'node:net';
 import type { Socket as TcpSocket } from 'node:net';
-import { frameMessage, LOCAL_DISCOVERY_PORT, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../../protocol/index.js';
+import { frameMessage, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../../protocol/index.js';
 import type { Socket } from '../../protocol/index.js';
 import { addressBytes, dgramTarget } from '../../protocol/address.js';
 import { socketFromAddressBytes } from '../../protocol/sock.js';
@@ -20,11 +20,9 @@ import type { SockAddr } from '../../../shared/config/values.js';
 import { openUdpBatch, udpBatchSupported } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
 import { noteArrival, probesHandedToKernel } from '../control/rtt.js';
+import { LocalDiscovery } from './local-discovery.js';
 
 export type Arrival = 'udp' | 'tcp' | 'multicast';
-
-export const MULTICAST_GROUP_V4 = '224.0.0.68';
-export const MULTICAST_GROUP_V6 = 'ff05::6e:336e';
 
 export interface TransportHandlers {
   datagram(bytes: Uint8Array, source: Socket, arrival: Arrival): void;
@@ -140,7 +138,7 @@ function openMain(dualStack: boolean, address: string, port: number): Promise<Ma
 
 export class UdpTransport {
   private tcp: TcpSocket | undefined;
-  private readonly multicast: UdpSocket[] = [];
+  private discovery: LocalDiscovery | undefined;
   private closed = false;
 
   /** IPv4 sources by address << 16 | port, IPv6 ones by text and port. */
@@ -175,7 +173,13 @@ export class UdpTransport {
       main.socket.on('message', (bytes, info) => transport.receive(bytes, info.address, info.port, 'udp'));
       main.socket.on('error', (error) => handlers.sendFailed('udp', error));
     }
-    if (options.localDiscovery) await transport.openMulticast();
+    if (options.localDiscovery) {
+      // IPv6 announcements need the dual-stack main socket to leave from.
+      transport.discovery = await LocalDiscovery.open(dualStack ? ['IPv4', 'IPv6'] : ['IPv4'], {
+        received: (bytes, from, port) => transport.receive(bytes, from, port, 'multicast'),
+        failed: (what, error) => handlers.sendFailed(what, error),
+      });
+    }
     return transport;
   }
 
@@ -195,31 +199,6 @@ export class UdpTransport {
   /** Statistics of the batched socket (undefined with node:dgram). */
   get batchStats(): ReturnType<UdpBatchSocket['stats']> | undefined {
     return this.main.kind === 'batch' ? this.main.socket.stats() : undefined;
-  }
-
-  /** Binds port 1968 with address reuse and joins the discovery groups; failures only disable discovery. */
-  private async openMulticast(): Promise<void> {
-    const groups: ['udp4' | 'udp6', string][] = [['udp4', MULTICAST_GROUP_V4]];
-    if (this.dualStack) groups.push(['udp6', MULTICAST_GROUP_V6]);
-    for (const [type, group] of groups) {
-      const socket = createSocket({ type, reuseAddr: true });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          socket.once('error', reject);
-          socket.bind(LOCAL_DISCOVERY_PORT, () => {
-            socket.off('error', reject);
-            resolve();
-          });
-        });
-        socket.addMembership(group);
-        socket.on('message', (bytes, info) => this.receive(bytes, info.address, info.port, 'multicast'));
-        socket.on('error', (error) => this.handlers.sendFailed(`multicast ${group}`, error));
-        this.multicast.push(socket);
-      } catch (error) {
-        socket.close();
-        this.handlers.sendFailed(`multicast ${group}`, error as Error);
-      }
-    }
   }
 
   /** One wake-up's datagrams from the batched socket; the views are valid during this call only. */
@@ -323,10 +302,7 @@ export class UdpTransport {
 
   /** §8.8.1: multicast REGISTERs leave from the main socket. */
   sendMulticast(bytes: Uint8Array): void {
-    this.send(bytes, { family: 'IPv4', address: MULTICAST_GROUP_V4, port: LOCAL_DISCOVERY_PORT });
-    if (this.dualStack && this.multicast.length > 1) {
-      this.send(bytes, { family: 'IPv6', address: MULTICAST_GROUP_V6, port: LOCAL_DISCOVERY_PORT });
-    }
+    for (const group of this.discovery?.groups() ?? []) this.send(bytes, group);
   }
 
   get tcpConnected(): boolean {
@@ -378,7 +354,6 @@ export class UdpTransport {
       main.socket.flush();
       main.socket.close();
     }
-    const sockets = main.kind === 'dgram' ? [main.socket, ...this.multicast] : [...this.multicast];
-    await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+    await Promise.all([this.discovery?.close(), main.kind === 'dgram' ? new Promise<void>((resolve) => main.socket.close(() => resolve())) : undefined]);
   }
 }

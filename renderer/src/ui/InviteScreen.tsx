@@ -197,9 +197,10 @@ function ReachabilityReport() {
     <div className={`reach reach-${report.scope}`} role="status" aria-label="Where this network can be reached from">
       <p className="reach-message">{report.message}</p>
       {report.advice !== undefined && <p>What you can do: {report.advice}</p>}
-      {(report.publicAddress !== undefined || report.lanAddress !== undefined) && (
+      {(report.publicAddress !== undefined || report.publicAddress6 !== undefined || report.lanAddress !== undefined) && (
         <p className="muted">
           {report.publicAddress !== undefined && `Public address ${report.publicAddress}. `}
+          {report.publicAddress6 !== undefined && `Public IPv6 address ${report.publicAddress6}. `}
           {report.lanAddress !== undefined && `In this home: ${report.lanAddress}.`}
         </p>
       )}

@@ -139,7 +139,11 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
       <td>
         <span className={`badge ${peer.answering ? peer.path : 'silent'}`} title={pathSentence(peer, now)}>
           {peer.path === 'direct' || !peer.answering ? (
-            peerStateTitle(peer)
+            <>
+              {peerStateTitle(peer)}
+              {/* Which family the direct path uses: a peer reachable over both shows the one in use. */}
+              {peer.path === 'direct' && peer.answering && peer.family !== undefined && <span className="badge-via"> over {peer.family}</span>}
+            </>
           ) : (
             <>
               <span className="badge-part">Relayed</span>
