@@ -23,8 +23,8 @@ fi
 # the TAP offload tests (native/tap-offload.test.ts, native/offload.test.ts), miniupnpd (a real home
 # router's UPnP IGD, NAT-PMP and PCP) with nftables, upnpc and natpmpc for the port-mapping tests
 # (e2e/netns/portmap.test.ts), and Debian's chromium for the Playwright UI tests (never a downloaded
-# browser).
-packages=(python3 make g++ libcap2-bin iproute2 iptables nftables iputils-ping iperf3 ethtool tshark miniupnpd miniupnpc natpmpc chromium)
+# browser), and curl, through which the first-contact tests call each desktop engine in its namespace.
+packages=(python3 make g++ libcap2-bin iproute2 iptables nftables iputils-ping iperf3 ethtool tshark miniupnpd miniupnpc natpmpc chromium curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
