@@ -6,8 +6,9 @@
 // round (interleaved, so a busy moment of the machine spreads over all of them): ping over the
 // tunnel (idle), then TCP with iperf3 from a to b and the CPU time of both edge processes meanwhile.
 // The table gives medians over the rounds, the spread of the Mbit/s, and each edge's RSS.
-// For Kith ↔ Kith it also gives the RTT Kith reports for the peer and the supernode next to ping's
-// average over the same paths.
+// For Kith ↔ Kith and Kith ↔ n3n it also gives the RTT Kith reports for the peer and the supernode
+// next to ping's average over the same paths: an n3n peer's figure shows what an n3n edge's own
+// answering time adds, which ping (answered by the kernel) does not include.
 //
 //   node --import tsx bench/tunnel.ts                     null, AES, ChaCha20
 //   node --import tsx bench/tunnel.ts AES null            only these ciphers, in this order
@@ -82,7 +83,7 @@ interface Row {
   readonly samples: Sample[];
   rssA?: number;
   rssB?: number;
-  /** Kith ↔ Kith: what edge a reports for the peer and its supernode, and ping's average over each path. */
+  /** Kith ↔ Kith and Kith ↔ n3n: what edge a reports for the peer and its supernode, and ping's average over each path. */
   reportedPeerMs?: number;
   reportedSupernodeMs?: number;
   pingSupernodeMs?: number;
@@ -222,7 +223,7 @@ async function measure(ctx: Context, pair: Pair): Promise<Sample> {
   return sample;
 }
 
-/** Kith ↔ Kith: the RTT edge a reports for its peer and supernode, against ping over the same paths. */
+/** Kith edge a: the RTT it reports for its peer and supernode, against ping over the same paths. */
 async function reportedRtt(ctx: Context, pair: Pair, row: Row): Promise<void> {
   const supernodeAddress = ctx.supernode.split(':')[0]!;
   const pinged = await ping(ctx.topology, ctx.hostA.ns, supernodeAddress, PINGS);
@@ -262,7 +263,7 @@ async function benchCipher(ctx: Context, cipher: Cipher, wireguard: boolean): Pr
       const [rssA, rssB] = [residentMegabytes(pair.pidA), residentMegabytes(pair.pidB)];
       if (rssA !== undefined) row.rssA = rssA;
       if (rssB !== undefined) row.rssB = rssB;
-      if (pair.implementation === 'kith') await reportedRtt(ctx, pair, row);
+      if (pair.implementation === 'kith' || pair.implementation === 'mixed') await reportedRtt(ctx, pair, row);
     }
   } finally {
     // Stopped gracefully so a --cpu-prof profile gets written.
@@ -296,13 +297,13 @@ function printTable(rows: readonly Row[], underlay: Sample | undefined): void {
   process.stdout.write(
     `\nMedians over ${ROUNDS} interleaved round(s) of iperf3 TCP ${IPERF_SECONDS} s a→b; range: slowest–fastest Mbit/s. ping: ${PINGS} pings every 0.2 s over the idle tunnel. s/Gbit a/b: CPU seconds of each edge process per Gbit carried (a sends); s/Gbit: both. RSS: after the runs.\n`,
   );
-  const reported = rows.filter((row) => row.implementation === 'kith' && (row.reportedPeerMs !== undefined || row.reportedSupernodeMs !== undefined));
+  const reported = rows.filter((row) => row.reportedPeerMs !== undefined || row.reportedSupernodeMs !== undefined);
   if (reported.length > 0) {
     process.stdout.write(`\nRTT Kith reports (edge a) against ping's average over the same path:\n`);
     for (const row of reported) {
       const pingPeer = median(row.samples.map((s) => s.pingMs));
       process.stdout.write(
-        `  ${row.cipher.padEnd(9)} peer ${fmt(row.reportedPeerMs, 2, 0)} ms (ping to its host ${fmt(row.pingPeerHostMs, 3, 0)}, through the tunnel ${fmt(pingPeer, 3, 0)})   supernode ${fmt(row.reportedSupernodeMs, 2, 0)} ms (ping ${fmt(row.pingSupernodeMs, 3, 0)})\n`,
+        `  ${row.cipher.padEnd(9)}${LABELS[row.implementation].padEnd(12)} peer ${fmt(row.reportedPeerMs, 2, 0)} ms (ping to its host ${fmt(row.pingPeerHostMs, 3, 0)}, through the tunnel ${fmt(pingPeer, 3, 0)})   supernode ${fmt(row.reportedSupernodeMs, 2, 0)} ms (ping ${fmt(row.pingSupernodeMs, 3, 0)})\n`,
       );
     }
   }

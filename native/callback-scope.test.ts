@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flushAfter, inCallbackScope } from './callback-scope.js';
+import { flushAfter, flushNow, inCallbackScope } from './callback-scope.js';
 
 describe('callback scope', () => {
   it('runs the flushes queued in a handler when the outermost handler returns, in order', () => {
@@ -27,6 +27,17 @@ describe('callback scope', () => {
     assert.deepEqual(seen, ['first', 'second']);
     inCallbackScope(() => undefined);
     assert.deepEqual(seen, ['first', 'second'], 'nothing left over for the next scope');
+  });
+
+  it('flushNow runs what is queued so far at once; what is queued later still leaves at the end, each once', () => {
+    const seen: string[] = [];
+    inCallbackScope(() => {
+      flushAfter(() => seen.push('answer'));
+      flushNow();
+      seen.push('rest of the batch');
+      flushAfter(() => seen.push('later'));
+    });
+    assert.deepEqual(seen, ['answer', 'rest of the batch', 'later']);
   });
 
   it('outside a handler, flushes after the current callback', async () => {

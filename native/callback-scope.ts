@@ -13,13 +13,26 @@ export function inCallbackScope<T>(handler: () => T): T {
     return handler();
   } finally {
     try {
-      // A flush may queue more (a write failing over to another path): those run here too.
-      if (depth === 1) for (let i = 0; i < pending.length; i++) pending[i]!();
+      if (depth === 1) runPending();
     } finally {
       if (depth === 1) pending.length = 0;
       depth--;
     }
   }
+}
+
+function runPending(): void {
+  // A flush may queue more (a write failing over to another path): those run here too.
+  for (let flush = pending.shift(); flush !== undefined; flush = pending.shift()) flush();
+}
+
+/**
+ * Runs the flushes queued so far in this handler now rather than when it returns: an answer to a
+ * probe whose round trip the other side measures (rtt.ts) leaves before the handler does the rest
+ * of its work and the rest of its batch. Outside a handler the flush follows the callback anyway.
+ */
+export function flushNow(): void {
+  if (depth > 0) runPending();
 }
 
 /** flush runs at the end of the current handler scope, else after the current callback. Call once per queue fill. */

@@ -391,3 +391,23 @@ test('gso/gro with local addresses: a train leaves from the source it names and 
     }
   }
 });
+
+test('arrivedAt is when the kernel received the datagram, not when the busy process woke up (with and without gro)', { skip }, async () => {
+  for (const gro of [false, true]) {
+    const receiver = open({ address: '127.0.0.1', port: 0, gro });
+    const sender = createSocket('udp4');
+    try {
+      const arrived = new Promise<number>((resolve) => receiver.onDatagrams((batch) => resolve(batch.arrivedAt), (e) => assert.fail(e.message)));
+      await new Promise<void>((resolve, reject) => sender.send('probe', receiver.localAddress.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+      const sentAt = performance.timeOrigin + performance.now();
+      // The event loop is held up after the datagram is in the receiver's queue.
+      while (performance.timeOrigin + performance.now() - sentAt < 200);
+      const arrivedAt = await arrived;
+      assert.ok(arrivedAt < sentAt + 100, `gro ${gro}: reported ${(arrivedAt - sentAt).toFixed(3)} ms after the send, the loop was held up for 200 ms`);
+      assert.ok(arrivedAt > sentAt - 1_000, `gro ${gro}: reported ${(sentAt - arrivedAt).toFixed(3)} ms before the send`);
+    } finally {
+      receiver.close();
+      sender.close();
+    }
+  }
+});

@@ -38,8 +38,9 @@ export interface DatagramBatch {
    */
   readonly locals: Uint8Array | undefined;
   /**
-   * When the socket was found readable, in ms on the scale of performance.timeOrigin +
-   * performance.now(): when these datagrams had arrived, whatever the engine did before them.
+   * When the latest of these datagrams arrived, in ms on the scale of performance.timeOrigin +
+   * performance.now(): the kernel's receive time (SO_TIMESTAMPNS), else when the socket was found
+   * readable; whatever the process and the engine did before them is not in it.
    */
   readonly arrivedAt: number;
 }

@@ -5,6 +5,7 @@
 // which it sends before it registers and to supernodes it is not registered with.
 import { DEFAULT_TTL, isNullMac, macToString, MessageType } from '../engine/protocol/index.js';
 import type { PeerInfoMessage, QueryPeerMessage } from '../engine/protocol/index.js';
+import { flushNow } from '../native/callback-scope.js';
 import { cleanCommunityField } from './community.js';
 import type { SupernodeContext } from './context.js';
 import { federationRoutes } from './forwarding.js';
@@ -39,7 +40,9 @@ export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, 
       uptime: Math.floor((ctx.clock.nowMs() - ctx.identity.startedMs) / 1000),
       version: ctx.identity.version,
     };
-    return ctx.outbound.send(inbound.route, ctx.outbound.seal(pong, community));
+    ctx.outbound.send(inbound.route, ctx.outbound.seal(pong, community));
+    // At once, before the rest of the batch: the edge times its PING by it.
+    return flushNow();
   }
 
   if (community === undefined) return stats.drop('unknown-community', () => 'QUERY_PEER');
@@ -59,7 +62,9 @@ export function handleQueryPeer(ctx: SupernodeContext, inbound: InboundMessage, 
       uptime: 0,
       version: '',
     };
-    return ctx.outbound.send(inbound.route, ctx.outbound.seal(answer, community));
+    ctx.outbound.send(inbound.route, ctx.outbound.seal(answer, community));
+    // Likewise: the edge times its QUERY_PEER by it.
+    return flushNow();
   }
 
   const routes = msg.fromSupernode ? [] : federationRoutes(ctx);

@@ -12,6 +12,7 @@ import {
 } from '../engine/protocol/index.js';
 import type { Auth, IpSubnet, RegisterSuperAckMessage, RegisterSuperMessage, RegisterSuperNakMessage } from '../engine/protocol/index.js';
 import { verifyAuthTrailer } from '../engine/crypto/user-password.js';
+import { flushNow } from '../native/callback-scope.js';
 import { randomUint32 } from '../engine/crypto/random.js';
 import { offeredAddress } from './address-assignment.js';
 import { announcedAuth } from './announced-auth.js';
@@ -59,8 +60,8 @@ export function handleRegisterSuper(ctx: SupernodeContext, inbound: InboundMessa
     ctx.communities.associate(community, msg.edgeMac, inbound.sender, ctx.clock.nowMs());
     return;
   }
-  if (!msg.fromSupernode && !isNullMac(msg.edgeMac)) announceToFederation(ctx, inbound, msg, community, user);
   sendAck(ctx, inbound, msg, community, { devAddr: address, auth: verdict.answer, keyTime: 0 }, user);
+  if (!msg.fromSupernode && !isNullMac(msg.edgeMac)) announceToFederation(ctx, inbound, msg, community, user);
 }
 
 /** Steps 7 and 11 for the federation community: a supernode registers itself. */
@@ -94,6 +95,8 @@ function sendAck(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSu
     keyTime: fields.keyTime,
   };
   ctx.outbound.send(inbound.route, ctx.outbound.seal(ack, community, user?.cipher));
+  // At once, before the announcements and the rest of the batch: the edge times its REGISTER_SUPER by it.
+  flushNow();
   ctx.stats.registerSuperAcks++;
   ctx.stats.lastRegisterSuperMs = now;
 }

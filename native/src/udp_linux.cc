@@ -19,6 +19,10 @@
 // datagram per entry (offsets are then not slot-aligned), each with the buffer's TTL and local
 // address.
 //
+// Every socket asks for the kernel's receive time of each datagram (SO_TIMESTAMPNS, as ping does):
+// the handler is told when the latest datagram of its batch arrived, not when the process got to
+// run after the wake-up, which on a busy machine can be much later (RTT samples, rtt.ts).
+//
 // Layouts (all host order):
 //   recv meta[4*i ..]: offset, length, family << 16 | port, ttl (0 unless recvTtl and the kernel said)
 //   send meta[4*i ..]: offset, length, family << 16 | port, ttl (0: the socket's default)
@@ -33,6 +37,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -49,11 +54,11 @@ namespace kith {
 namespace {
 
 constexpr uint32_t kMaxUdpBatch = 256;
-// Control message room per message. Received: UDP_GRO, a TTL / hop limit, and the packet info of
-// both families (a dual-stack socket reports an IPv4 datagram's with both). Sent: UDP_SEGMENT or a
-// TTL, and one packet-info message.
+// Control message room per message. Received: UDP_GRO, a TTL / hop limit, the packet info of
+// both families (a dual-stack socket reports an IPv4 datagram's with both) and the receive time.
+// Sent: UDP_SEGMENT or a TTL, and one packet-info message.
 constexpr size_t kCmsgSpace = CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(in_pktinfo)) +
-                              CMSG_SPACE(sizeof(in6_pktinfo));
+                              CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(timespec));
 // UDP_SEGMENT: the kernel takes at most 64 segments per send (UDP_MAX_SEGMENTS before 6.x) and
 // at most one IP packet's worth of payload.
 constexpr uint32_t kMaxGsoSegments = 64;
@@ -96,6 +101,7 @@ struct Control {
   uint32_t ttl = 0;        // IP TTL / hop limit; 0: not said
   size_t segment = 0;      // UDP_GRO datagram size; 0: one datagram
   uint8_t local[16] = {};  // the local address it came to (locals layout); all zero: not said
+  uint64_t stampNs = 0;    // when the kernel received it (CLOCK_REALTIME); 0: not said
 };
 
 // A receive with UDP_GRO: buffers cut into datagrams across as many handler calls as they need.
@@ -235,12 +241,26 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return env.Undefined();
   }
 
-  // The wake-up's time (uv_hrtime, the clock behind performance.now()) goes with every handler
-  // call of it: when replies arrived, not when the engine got round to them (RTT samples).
+  // The wake-up's time (uv_hrtime, the clock behind performance.now()) stands for the arrival of
+  // the datagrams when the kernel gave no receive time.
   static void OnReady(void* arg) {
     auto* self = static_cast<UdpHandle*>(arg);
     self->readyAt_ = uv_hrtime();
     self->Drain();
+  }
+
+  // The kernel's receive time stampNs (realtime clock) on uv_hrtime's scale, which every handler
+  // call of this wake-up reports: when replies arrived, not when the engine got round to them.
+  void NoteArrival(uint64_t stampNs) {
+    arrivedAt_ = readyAt_;
+    if (stampNs == 0) return;
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t nowNs = static_cast<uint64_t>(now.tv_sec) * 1000000000ULL + static_cast<uint64_t>(now.tv_nsec);
+    uint64_t hr = uv_hrtime();
+    // A stamp from the future or before the clock's start (the realtime clock was set meanwhile) is no use.
+    if (stampNs > nowNs || nowNs - stampNs > hr) return;
+    arrivedAt_ = hr - (nowNs - stampNs);
   }
 
   // The datagram's source in the meta layout; false if the kernel gave none we can use.
@@ -261,11 +281,17 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return false;
   }
 
-  // The TTL / hop limit, the UDP_GRO segment size and the local address among a message's control
-  // messages (the kernel sends only those the socket asked for).
+  // The TTL / hop limit, the UDP_GRO segment size, the local address and the receive time among a
+  // message's control messages (the kernel sends only those the socket asked for).
   static Control ReadControl(msghdr& h) {
     Control out;
     for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS && c->cmsg_len >= CMSG_LEN(sizeof(timespec))) {
+        timespec ts;
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        out.stampNs = static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+        continue;
+      }
       if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(in_pktinfo))) {
         // The local address the kernel would answer from (the destination of a unicast datagram).
         in_pktinfo pi;
@@ -309,7 +335,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     Napi::HandleScope scope(env);
     Napi::Value errv = err != 0 ? Napi::Value(ErrorValue(env, SysError{err, syscall})) : env.Undefined();
     try {
-      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv, Napi::Number::New(env, static_cast<double>(readyAt_) / 1e6)}, *ctx_);
+      cb_.MakeCallback(Value(), {Napi::Number::New(env, n), errv, Napi::Number::New(env, static_cast<double>(arrivedAt_) / 1e6)}, *ctx_);
     } catch (const Napi::Error& e) {
       napi_fatal_exception(env_, e.Value());
     }
@@ -349,10 +375,11 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     sockaddr_in6 from[kMaxUdpBatch];
     alignas(cmsghdr) static thread_local uint8_t control[kMaxUdpBatch][kCmsgSpace];
     int err = 0;
-    int r = Receive(msgs, iov, from, recvTtl_ || recvLocal_ ? control : nullptr, batch_, slab_, slot_, &err);
+    int r = Receive(msgs, iov, from, control, batch_, slab_, slot_, &err);
     if (r <= 0 && err == 0) return;  // spurious wake-up
     stats_.wakeups++;
     uint32_t n = 0;
+    uint64_t latest = 0;
     for (int i = 0; i < r; i++) {
       msghdr& h = msgs[i].msg_hdr;
       Source src;
@@ -361,11 +388,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         stats_.truncated++;
         continue;
       }
+      Control c = ReadControl(h);
+      latest = std::max(latest, c.stampNs);
       // Slots are compacted: datagram n lives in slot i (i >= n), at offset i * slot.
-      WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, ReadControl(h));
+      WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, c);
     }
     if (err != 0) stats_.receiveErrors++;
     if (n == 0 && err == 0) return;
+    NoteArrival(latest);
     // The handler may call close(); nothing below touches `this` after the call.
     Deliver(n, err, "recvmmsg");
   }
@@ -385,6 +415,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     if (err != 0) stats_.receiveErrors++;
     g.count = g.next = 0;
     g.offset = 0;
+    uint64_t latest = 0;
     for (int i = 0; i < r; i++) {
       msghdr& h = msgs[i].msg_hdr;
       uint32_t b = g.count;
@@ -396,10 +427,12 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       // Every datagram cut from this buffer shares its TTL and local address.
       Control& c = g.control[b];
       c = ReadControl(h);
+      latest = std::max(latest, c.stampNs);
       if (c.segment == 0 || c.segment >= g.len[b]) c.segment = g.len[b];
       else stats_.groBuffers++;
       g.count++;
     }
+    NoteArrival(latest);
     bool first = true;
     while (first || g.Pending()) {
       uint32_t n = 0;
@@ -695,6 +728,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   bool hooked_ = false;
   bool started_ = false;
   uint64_t readyAt_ = 0;
+  uint64_t arrivedAt_ = 0;  // what the handler calls of this wake-up report (NoteArrival)
   FdPoller poller_;
   Napi::Reference<Napi::Uint8Array> slabRef_;
   Napi::Reference<Napi::Uint32Array> metaRef_;
@@ -771,6 +805,8 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
       return ErrorValue(env, SysError{e, "setsockopt"});
     }
   }
+  // Best effort: without it the wake-up time stands for the arrival.
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   if (bufferBytes > 0) {
     // Best effort: beyond net.core.[rw]mem_max only with CAP_NET_ADMIN (the FORCE options).
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferBytes, sizeof bufferBytes) != 0) {

@@ -9,6 +9,7 @@ import type { PeerRecord, SightingOutcome } from './peer-table.js';
 import { earn, isRegistered, isVouched, vouch } from './peer-trust.js';
 import { MAX_PROBE_AGE_MS } from './rtt.js';
 import { review } from '../data-path/wrong-key.js';
+import { flushNow } from '../../../native/callback-scope.js';
 import { queryPeerMessage, registerAckMessage, registerMessage } from './messages.js';
 import type { SupernodeRegistration } from './supernode-registration.js';
 import type { SupernodeRecord } from './supernode-selection.js';
@@ -184,8 +185,10 @@ export class HolePunch {
     if (outcome.kind === 'refused') return;
     earn(outcome.record, opened.raw.length, source.family);
     if (!fromSupernode && ctx.settings.allowP2p) {
-      // Smaller than the REGISTER it answers: always within the credit that REGISTER brought.
+      // Smaller than the REGISTER it answers: always within the credit that REGISTER brought. It
+      // leaves at once: the peer times its REGISTER by it (rtt.ts), the rest is our bookkeeping.
       sendToPeer(ctx, outcome.record, registerAckMessage(ctx, message.srcMac, message.cookie), socket);
+      flushNow();
     }
     this.onSighting(outcome, fromSupernode);
     if (fromSupernode && !viaMulticast) this.peerPunched(outcome.record);
