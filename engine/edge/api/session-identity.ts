@@ -9,7 +9,7 @@
 // and trusted only when it is still a regular file of ours that nobody else may read or write, with
 // a unicast MAC and a token of the right size. Anything else — missing, unreadable, malformed, a
 // link, another user's, too open — is replaced by a fresh pair, never used.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from '../../crypto/random.js';
 import { macToString, parseMac } from '../../protocol/index.js';
@@ -119,11 +119,15 @@ export function loadSessionIdentity(path: string): LoadedIdentity {
   }
 }
 
-/** A clean stop: the supernode was told (UNREGISTER_SUPER), the next start may begin afresh. */
+/**
+ * A clean stop: the supernode was told (UNREGISTER_SUPER), the next start may begin afresh. The
+ * session's run directory goes too once nothing else is left in it (the management socket closes first).
+ */
 export function removeSessionIdentity(path: string): void {
   try {
     rmSync(path, { force: true });
+    rmdirSync(dirname(path));
   } catch {
-    // Not a file of ours (a directory put there): nothing to remove.
+    // Not a file of ours (a directory put there), or the directory still holds something: leave it.
   }
 }
