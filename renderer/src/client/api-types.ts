@@ -32,4 +32,5 @@ export const KITH_TOPICS = Object.keys({
   'kith.path': true,
   'kith.stats': true,
   'kith.settings': true,
+  'kith.help': true,
 } satisfies Record<KithTopic, true>) as KithTopic[];
