@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { ManagedEdge } from '../edge/api/management.js';
 import type { HelpAvailability, HelpEvent, HelpPeerRef, HelpStatus } from './api.js';
 import { HelpSessions } from './sessions.js';
-import { Signalling } from './signalling.js';
+import { Signalling, type DropReason } from './signalling.js';
 import { HELP_VERSION, helpKey, type HelpMessage } from './wire.js';
 
 export type HelpEdge = Pick<ManagedEdge, 'settings' | 'status' | 'peers' | 'events'>;
@@ -116,6 +116,11 @@ export class HelpService {
 
   status(): HelpStatus {
     return { sessions: this.sessions.list(), peers: Object.fromEntries(this.availabilities()), asked: this.sessions.recentAsks() };
+  }
+
+  /** What the signalling service refused since it last started, by reason. */
+  dropped(): Readonly<Partial<Record<DropReason, number>>> {
+    return this.running?.signalling.dropped() ?? {};
   }
 
   /** Why help cannot run on this edge now, or undefined when it runs. */

@@ -103,7 +103,7 @@ export class Signalling {
 
   /** Sends body to peer on this edge's connection to it; dropped (and counted) when its queue is full. */
   send(peer: HelpPeerRef, body: HelpBody): void {
-    const message = { ...body, from: this.options.selfMac, to: peer.mac, at: this.options.clock.nowMs(), nonce: newNonce() } as HelpMessage;
+    const message = { ...body, from: this.options.selfMac, to: peer.mac, at: Math.round(this.options.clock.nowMs()), nonce: newNonce() } as HelpMessage;
     const frame = encodeFrame(this.options.key, message);
     if (frame === undefined) return this.drop('oversized');
     let socket = this.outgoing.get(peer.mac);

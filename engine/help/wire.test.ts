@@ -62,13 +62,13 @@ describe('help wire: frames and their authentication', () => {
       const decoded = decodeFrame(key, payloadOf(encodeFrame(key, raw as HelpMessage)!));
       assert.equal(!decoded.ok && decoded.error, 'bad-shape', JSON.stringify(raw));
     }
-    const huge = message({ kind: 'signal', session: SESSION, signal: { type: 'offer', sdp: 'x'.repeat(49 * 1024) } } as Partial<HelpMessage>);
+    const huge = message({ kind: 'signal', session: SESSION, signal: { type: 'offer', sdp: 'x'.repeat(49 * 1024) } });
     const decoded = decodeFrame(key, payloadOf(encodeFrame(key, huge)!));
     assert.equal(!decoded.ok && decoded.error, 'bad-shape');
   });
 
   it('never builds a frame above the limit and refuses a length above it', () => {
-    assert.equal(encodeFrame(key, message({ kind: 'signal', session: SESSION, signal: { type: 'offer', sdp: 'x'.repeat(MAX_FRAME_BYTES) } } as Partial<HelpMessage>)), undefined);
+    assert.equal(encodeFrame(key, message({ kind: 'signal', session: SESSION, signal: { type: 'offer', sdp: 'x'.repeat(MAX_FRAME_BYTES) } })), undefined);
     const head = Buffer.alloc(4);
     head.writeUInt32BE(MAX_FRAME_BYTES + 1);
     const read = new FrameReader().feed(head);
@@ -93,17 +93,6 @@ describe('help wire: frames and their authentication', () => {
         assert.equal(got.length, 3);
       }),
       { numRuns: 200 },
-    );
-  });
-
-  it('decoding arbitrary bytes returns a refusal and never throws', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        const reader = new FrameReader();
-        const read = reader.feed(Buffer.from(bytes));
-        if (read.ok) for (const payload of read.value) assert.equal(decodeFrame(key, payload).ok, false);
-      }),
-      { numRuns: 2000 },
     );
   });
 });
