@@ -17,6 +17,7 @@ export function HelpPanel() {
       {session !== undefined && session.phase === 'prompting' && <Prompt session={session} />}
       {session !== undefined && session.role === 'helped' && (session.phase === 'connecting' || session.phase === 'sharing') && <Banner session={session} />}
       {session !== undefined && session.role === 'helper' && session.phase !== 'ended' && <Viewer session={session} />}
+      {(session === undefined || session.phase === 'ended') && <AskedNotes />}
       {session?.phase === 'ended' && (
         <p className="help-ended" role="status" aria-label="Help session">
           {endWords(session)}
@@ -28,6 +29,32 @@ export function HelpPanel() {
         </p>
       )}
     </>
+  );
+}
+
+/** How long "‹name› asks for your help" stays in the window. */
+const ASKED_SHOWN_MS = 10 * 60_000;
+
+/** On a helper's computer: who asked for help lately, with "See screen" beside each. */
+function AskedNotes() {
+  const asked = useHelp((s) => s.status.asked);
+  const request = useHelp((s) => s.request);
+  const now = useNow(30_000);
+  const recent = asked.filter((note) => now - note.at < ASKED_SHOWN_MS);
+  if (recent.length === 0) return null;
+  return (
+    <div className="card help-asked" role="region" aria-label="Requests for help">
+      <ul className="plain-list">
+        {recent.map((note) => (
+          <li key={note.from.mac} className="help-banner-line">
+            <span>{note.from.name} asks for your help.</span>
+            <button type="button" className="small primary" aria-label={`See ${note.from.name}'s screen`} onClick={() => void request(note.from.mac)}>
+              See screen
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
