@@ -55,6 +55,19 @@ export function windowOptions({ preload, icon, devTools }: WindowOptionsInput): 
   };
 }
 
+/** What the help session's small windows share: no frame, not resized, minimised, maximised or closed by hand, always on top, not in the taskbar. */
+const FLOATING = {
+  show: false,
+  frame: false,
+  resizable: false,
+  minimizable: false,
+  maximizable: false,
+  fullscreenable: false,
+  closable: false,
+  skipTaskbar: true,
+  alwaysOnTop: true,
+} as const satisfies BrowserWindowConstructorOptions;
+
 /** The banner's size: one line of text and its button. */
 export const BANNER_SIZE = { width: 460, height: 56 } as const;
 
@@ -69,15 +82,7 @@ export function bannerWindowOptions({ preload, devTools, workArea }: { readonly 
     x: Math.round(workArea.x + (workArea.width - BANNER_SIZE.width) / 2),
     y: workArea.y + 8,
     ...BANNER_SIZE,
-    show: false,
-    frame: false,
-    resizable: false,
-    minimizable: false,
-    maximizable: false,
-    fullscreenable: false,
-    closable: false,
-    skipTaskbar: true,
-    alwaysOnTop: true,
+    ...FLOATING,
     movable: true,
     focusable: true,
     webPreferences: { ...pageRules(preload, devTools), backgroundThrottling: false },
@@ -93,19 +98,11 @@ export function overlayWindowOptions({ preload, devTools, bounds }: { readonly p
   return {
     title: 'Kith — pointer',
     ...bounds,
-    show: false,
-    frame: false,
+    ...FLOATING,
     transparent: true,
     backgroundColor: '#00000000',
     hasShadow: false,
-    resizable: false,
     movable: false,
-    minimizable: false,
-    maximizable: false,
-    fullscreenable: false,
-    closable: false,
-    skipTaskbar: true,
-    alwaysOnTop: true,
     focusable: false,
     webPreferences: { ...pageRules(preload, devTools), backgroundThrottling: false },
   };
