@@ -11,6 +11,7 @@
 //   KITH_BENCH_SECONDS=60 npm run bench:help
 //
 // Needs root (namespaces) and Debian's chromium; removes every namespace and process it made.
+import { waitFor } from '../e2e/netns/kith.js';
 import { uiSkipReason, type UiWorld } from '../e2e/ui/harness.js';
 import { helpWorld, INSTRUMENT_MEDIA, prompt, requestToSee, viewer } from '../e2e/ui/help-world.js';
 
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
     const video = viewer(helper.page, 'mum').locator('video');
     await video.waitFor({ timeout: 30_000 });
-    await helper.page.waitForFunction(`document.querySelector('video[aria-label="mum\\'s screen"]')?.videoWidth > 0`, undefined, { timeout: 30_000 });
+    await waitFor('the picture', async () => ((await helper.page.evaluate<number>(`document.querySelector('video[aria-label="mum\\'s screen"]')?.videoWidth ?? 0`)) > 0 ? true : undefined), 30_000);
     // A few seconds for the encoder's rate control to settle before measuring.
     await helper.page.waitForTimeout(3_000);
     const measured = await helper.page.evaluate<Measured>(measureScript(SECONDS));
