@@ -26,6 +26,13 @@ describe('applyHelpEvent', () => {
     assert.equal(currentSession(status)?.phase, 'ended');
   });
 
+  it('keeps an ended session ended when an older phase of it comes later', () => {
+    const ended = applyHelpEvent(EMPTY_HELP_STATUS, { kind: 'session', session: session('a', 'ended', { role: 'helper', reason: 'busy' }) });
+    const late = applyHelpEvent(ended, { kind: 'session', session: session('a', 'requesting', { role: 'helper' }) });
+    assert.equal(late, ended);
+    assert.equal(currentSession(late)?.reason, 'busy');
+  });
+
   it('keeps availability by MAC in any case, and one note per asking computer', () => {
     let status = applyHelpEvent(EMPTY_HELP_STATUS, { kind: 'availability', mac: '02:00:00:00:00:0A', availability: { possible: true } });
     assert.deepEqual(availabilityOf(status, '02:00:00:00:00:0a'), { possible: true });

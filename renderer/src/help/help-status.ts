@@ -13,6 +13,9 @@ const key = (mac: string): string => mac.toLowerCase();
 export function applyHelpEvent(status: HelpStatus, event: HelpEvent): HelpStatus {
   switch (event.kind) {
     case 'session': {
+      // 'ended' is final: a method's reply that comes after the event of the session's end (the
+      // peer answered "busy" before the request's reply was read) does not bring it back.
+      if (status.sessions.some((session) => session.id === event.session.id && session.phase === 'ended')) return status;
       const others = status.sessions.filter((session) => session.id !== event.session.id);
       // A live session goes first (the current one); an ended one after the live ones.
       const sessions = event.session.phase === 'ended' ? [...others.filter((s) => s.phase !== 'ended'), event.session, ...others.filter((s) => s.phase === 'ended')] : [event.session, ...others];
