@@ -11,7 +11,7 @@ import { createManagementClient, type EventSubscription } from '../../engine/mgm
 import type { AnyMethodSpec } from '../../engine/mgmt/method-table.js';
 import type { HelpEvent, HelpSession, HelpStatus } from '../../engine/help/api.js';
 import { HELP_PORT } from '../../engine/help/wire.js';
-import { edgeArgs, edgeStatus, pingUntil, REPO, SETTLE_MS, startNetwork, startProgram, stopNetwork, waitFor, waitForRegistered, FAST, type KithProcess, type Network } from './kith.js';
+import { daemonPid, edgeArgs, edgeStatus, observe, pingUntil, REPO, SETTLE_MS, startNetwork, startProgram, stopNetwork, waitFor, waitForRegistered, FAST, type KithProcess, type Network } from './kith.js';
 import { netnsSkipReason, type Host } from './topology.js';
 
 const skip = netnsSkipReason();
@@ -72,10 +72,10 @@ describe('netns: help sessions between the engines', { skip }, () => {
   let helped: Member;
   let second: Member;
   let outsider: Host;
-  let events: EventSubscription | undefined;
+  /** The `kith.help` streams of the helped and the helper, and what each received. */
+  const streams: EventSubscription[] = [];
   const helpedEvents: HelpEvent[] = [];
-  const helperEvents: EventSubscription[] = [];
-  const fromHelped: HelpEvent[] = [];
+  const helperEvents: HelpEvent[] = [];
 
   const startMember = (host: Host, session: string, vpn: string): Member => {
     const args = edgeArgs(session, { community: 'help', supernodes: [network.supernode], address: `${vpn}/24`, key: KEY, extra: [...FAST, `-Oconnection.description=${session}`] });
@@ -100,15 +100,14 @@ describe('netns: help sessions between the engines', { skip }, () => {
     await pingUntil(topology, hostC.ns, helped.vpn, SETTLE_MS);
     await pingUntil(topology, hostB.ns, helper.vpn, SETTLE_MS);
     await pingUntil(topology, hostB.ns, second.vpn, SETTLE_MS);
-    const client = createManagementClient<LooseTable, Record<string, object>>({ socketPath: helped.proc.socketPath });
-    events = client.subscribe('kith.help', (event) => void helpedEvents.push(event as unknown as HelpEvent), { password: PASSWORD });
-    const helperClient = createManagementClient<LooseTable, Record<string, object>>({ socketPath: helper.proc.socketPath });
-    helperEvents.push(helperClient.subscribe('kith.help', (event) => void fromHelped.push(event as unknown as HelpEvent), { password: PASSWORD }));
+    for (const [member, received] of [[helped, helpedEvents], [helper, helperEvents]] as const) {
+      const client = createManagementClient<LooseTable, Record<string, object>>({ socketPath: member.proc.socketPath });
+      streams.push(client.subscribe('kith.help', (event) => void received.push(event as unknown as HelpEvent), { password: PASSWORD }));
+    }
   });
 
   after(async () => {
-    events?.close();
-    for (const subscription of helperEvents) subscription.close();
+    for (const stream of streams) stream.close();
     await stopNetwork(network);
   });
 
@@ -134,7 +133,7 @@ describe('netns: help sessions between the engines', { skip }, () => {
     assert.deepEqual(helpedEvents.find((event) => event.kind === 'signal' && event.id === session.id), { event: 'kith.help', kind: 'signal', id: session.id, signal: offer });
     const candidate = { type: 'candidate', candidate: `candidate:1 1 udp 2122260223 ${helped.vpn} 40000 typ host`, sdpMid: '0', sdpMLineIndex: 0 };
     assert.ok((await help(helped, 'kith.help.signal', [session.id, candidate])).ok);
-    await waitFor('the candidate at the helper', () => fromHelped.find((event) => event.kind === 'signal' && event.id === session.id), SETTLE_MS, 100);
+    await waitFor('the candidate at the helper', () => helperEvents.find((event) => event.kind === 'signal' && event.id === session.id), SETTLE_MS, 100);
     assert.ok((await help(helper, 'kith.help.connected', [session.id])).ok);
     assert.ok((await help(helped, 'kith.help.connected', [session.id])).ok);
     await waitForSession(helped, session.id, { phase: 'sharing' });
@@ -194,6 +193,16 @@ describe('netns: help sessions between the engines', { skip }, () => {
     await waitForSession(winner, prompted.id, { phase: 'ended', reason: 'declined' });
   });
 
+  it('Ask for help notes the request on the chosen helper and shares nothing', async () => {
+    const sent = await help<{ sent: number }>(helped, 'kith.help.ask', [[helper.mac]]);
+    assert.deepEqual(sent, { ok: true, value: { sent: 1 } });
+    await waitFor('the note on the helper', async () => ((await status(helper)).asked.some((ask) => ask.from.mac === helped.mac) ? true : undefined), SETTLE_MS, 100);
+    assert.ok(helperEvents.some((event) => event.kind === 'asked' && event.from.mac === helped.mac));
+    assert.equal((await status(second)).asked.length, 0, 'only the chosen helper is asked');
+    assert.deepEqual(running(await status(helper)), []);
+    assert.deepEqual(running(await status(helped)), []);
+  });
+
   it('a computer outside the network that routes to a VPN address is refused and creates nothing', async () => {
     const { topology } = network;
     await topology.exec(outsider.ns, 'ip', ['route', 'add', '10.99.0.0/24', 'via', helped.host.address]);
@@ -208,5 +217,24 @@ describe('netns: help sessions between the engines', { skip }, () => {
     const viaPublicAddress = await attempt(helped.host.address);
     assert.equal(viaPublicAddress.connected, false);
     assert.deepEqual(running(await status(helped)), []);
+  });
+
+  it('the helped edge stopping ends the session on the helper', async () => {
+    const session = await request(helper, helped);
+    await waitForSession(helped, session.id, { phase: 'prompting' });
+    assert.ok((await help(helped, 'kith.help.answer', [session.id, true])).ok);
+    await waitForSession(helper, session.id, { phase: 'connecting' });
+    const pid = daemonPid(helped.proc);
+    assert.ok(pid !== undefined, helped.proc.output());
+    const started = Date.now();
+    process.kill(pid, 'SIGTERM');
+    const ended = await waitFor(
+      'the session to end on the helper',
+      async () => (await status(helper)).sessions.find((candidate) => candidate.id === session.id && candidate.phase === 'ended'),
+      60_000,
+      250,
+    );
+    assert.ok(ended.reason === 'stopped-there' || ended.reason === 'peer-gone', ended.reason);
+    observe(`help: the helper saw the helped edge's stop as ${ended.reason ?? '?'} after ${Date.now() - started} ms`);
   });
 });

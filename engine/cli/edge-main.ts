@@ -148,10 +148,12 @@ async function runEdge(session: string, config: KithConfig, configFile: { path: 
     });
     const running = edge;
     const shutDown = async (): Promise<void> => {
+      // The management server first, as the desktop does: its extensions end what they run over the
+      // VPN (a help session tells its peer) while the edge still carries it.
+      await management.close();
       // close() unregisters: the supernode frees MAC and address, and the pair is not needed again.
       await running.close();
       removeSessionIdentity(identityFile);
-      await management.close();
       edge = undefined;
     };
     const listening = await listenManagement(management.server, socketPath, config, (line) => logger.warn(line));

@@ -128,9 +128,10 @@ export function helpExtension(service: HelpService): ManagementExtension<HelpMet
       const onEvent = (event: HelpEvent): void => publish('kith.help', event);
       service.events.on('event', onEvent);
       service.start();
-      return () => {
+      // Closing tells the peer of a running session that it ended, before the edge goes.
+      return async () => {
+        await service.close();
         service.events.off('event', onEvent);
-        void service.close();
       };
     },
   };

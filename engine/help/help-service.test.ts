@@ -74,7 +74,7 @@ describe('help service: two edges over loopback TCP', () => {
 
   /** A signalling service at STRANGER's address that sends as `mac` with `key`. */
   async function stranger(mac: string, key: Buffer): Promise<Signalling> {
-    const listening = await Signalling.listen({ address: STRANGER.ip, prefix: 8, selfMac: mac, key, clock: systemClock, peer: () => undefined, onMessage: () => undefined, log: () => undefined, port });
+    const listening = await Signalling.listen({ address: STRANGER.ip, prefix: 8, selfMac: mac, key, clock: systemClock, peer: () => undefined, onMessage: () => undefined, onUnreachable: () => undefined, log: () => undefined, port });
     assert.ok(listening.ok);
     return listening.value;
   }
@@ -148,7 +148,7 @@ describe('help service: two edges over loopback TCP', () => {
   });
 
   it('refuses connections from outside the network subnet', async () => {
-    const outside = await Signalling.listen({ address: B.ip, prefix: 32, selfMac: B.mac, key: helpKey(NETWORK_KEY, COMMUNITY), clock: systemClock, peer: () => undefined, onMessage: () => undefined, log: () => undefined, port: port + 1 }).catch(() => undefined);
+    const outside = await Signalling.listen({ address: B.ip, prefix: 32, selfMac: B.mac, key: helpKey(NETWORK_KEY, COMMUNITY), clock: systemClock, peer: () => undefined, onMessage: () => undefined, onUnreachable: () => undefined, log: () => undefined, port: port + 1 }).catch(() => undefined);
     if (outside === undefined || !outside.ok) return assert.fail('could not listen for the subnet check');
     const socket = connect({ host: B.ip, port: port + 1, localAddress: A.ip });
     socket.on('error', () => undefined);
@@ -157,7 +157,17 @@ describe('help service: two edges over loopback TCP', () => {
     await outside.value.close();
   });
 
-  it('a peer leaving the table ends its session; losing the key stops help and says why', async () => {
+  it('a request to a peer where nothing listens fails at once', async () => {
+    await waitFor(() => a.status().sessions.every((session) => session.phase === 'ended'), 'the previous session to end');
+    const NOBODY = { mac: '02:00:00:00:00:0d', ip: '127.0.0.5' };
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma'), peerView(NOBODY.mac, NOBODY.ip, 'old laptop')];
+    const session = a.sessions.request(NOBODY.mac);
+    assert.ok(session.ok);
+    await waitFor(() => a.status().sessions[0]?.reason === 'failed', 'the request to fail');
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
+  });
+
+  it('a peer leaving the table or falling silent ends its session; losing the key stops help and says why', async () => {
     await waitFor(() => b.status().sessions.every((session) => session.phase === 'ended'), 'the previous session to end');
     const session = a.sessions.request(B.mac);
     assert.ok(session.ok);
@@ -166,8 +176,13 @@ describe('help service: two edges over loopback TCP', () => {
     edgeB.events.emit('peer-removed', { mac: A.mac, reason: 'purged' });
     assert.equal(b.status().sessions[0]?.reason, 'peer-gone');
     edgeB.table = [peerView(A.mac, A.ip, 'helper')];
-    // B could not tell A (A was gone from its table): A's side would end when its wait runs out.
-    a.sessions.stop(session.value.id);
+    // B could not tell A (A was gone from its table); A's side sees B fall silent instead.
+    const silent = a.status().sessions[0]!;
+    assert.equal(silent.phase, 'requesting');
+    edgeA.table = [{ ...peerView(B.mac, B.ip, 'grandma'), answering: false }];
+    a.tick();
+    assert.equal(a.status().sessions[0]?.reason, 'peer-gone');
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
 
     edgeA.key = new Uint8Array();
     a.tick();

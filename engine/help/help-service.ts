@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import { BlockList } from 'node:net';
 import { systemClock, type Clock } from '../clock.js';
 import type { ManagedEdge } from '../edge/api/management.js';
+import type { PeerView } from '../edge/api/views.js';
+import { listenAll } from '../mgmt/listen-all.js';
 import type { HelpAvailability, HelpEvent, HelpPeerRef, HelpStatus } from './api.js';
 import { HelpSessions } from './sessions.js';
 import { Signalling, type DropReason } from './signalling.js';
@@ -46,6 +48,8 @@ interface Running {
   readonly mac: string;
   readonly key: Buffer;
   readonly signalling: Signalling;
+  /** The network's subnet: the only addresses help talks to. */
+  readonly subnet: BlockList;
 }
 
 interface Probe {
@@ -84,22 +88,17 @@ export class HelpService {
 
   start(): void {
     if (this.timer !== undefined) return;
-    const { events } = this.options.edge;
     const onChange = (): void => this.tick();
-    const onAdded = (peer: { readonly mac: string }): void => {
-      this.probes.delete(peer.mac);
-      this.tick();
-    };
-    events.on('state-changed', onChange);
-    events.on('address-assigned', onChange);
-    events.on('peer-added', onAdded);
-    events.on('peer-removed', onChange);
-    this.detach = () => {
-      events.off('state-changed', onChange);
-      events.off('address-assigned', onChange);
-      events.off('peer-added', onAdded);
-      events.off('peer-removed', onChange);
-    };
+    this.detach = listenAll(this.options.edge.events, {
+      'state-changed': onChange,
+      'address-assigned': onChange,
+      'peer-removed': onChange,
+      // A peer that joins (again) is asked afresh whether it can take part.
+      'peer-added': (peer: PeerView) => {
+        this.probes.delete(peer.mac);
+        this.tick();
+      },
+    });
     this.timer = setInterval(() => this.tick(), TICK_MS).unref();
     this.tick();
   }
@@ -134,7 +133,12 @@ export class HelpService {
   tick(): void {
     this.changing = this.changing.then(() => this.follow());
     this.sessions.tick();
-    for (const session of this.sessions.list()) if (session.phase !== 'ended' && this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
+    // A peer that left the table, or fell silent (it may have crashed: no stop comes then), is gone.
+    for (const session of this.sessions.list()) {
+      if (session.phase === 'ended') continue;
+      const view = this.options.edge.peers().find((candidate) => candidate.mac === session.peer.mac);
+      if (view?.answering !== true || this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
+    }
     this.probePeers();
     this.showAvailability();
   }
@@ -160,6 +164,7 @@ export class HelpService {
       clock: this.clock,
       peer: (mac) => this.peerRef(mac),
       onMessage: (from, message) => this.receive(from, message),
+      onUnreachable: (mac) => this.sessions.unreachable(mac),
       log: this.options.log,
       ...(this.options.port === undefined ? {} : { port: this.options.port }),
     });
@@ -170,7 +175,9 @@ export class HelpService {
       return;
     }
     this.listenProblem = undefined;
-    this.running = { ...wanted, signalling: listening.value };
+    const subnet = new BlockList();
+    subnet.addSubnet(wanted.address, wanted.prefix, 'ipv4');
+    this.running = { ...wanted, signalling: listening.value, subnet };
     this.probes.clear();
     this.options.log(`help: listening on ${wanted.address}`);
     this.probePeers();
@@ -255,9 +262,7 @@ export class HelpService {
     if (running === undefined) return undefined;
     const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
     if (view?.vpnIpv4 === undefined || view.vpnIpv4 === running.address) return undefined;
-    const subnet = new BlockList();
-    subnet.addSubnet(running.address, running.prefix, 'ipv4');
-    if (!subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
+    if (!running.subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
     return { mac: view.mac, name: view.description || view.mac, vpnIpv4: view.vpnIpv4 };
   }
 }

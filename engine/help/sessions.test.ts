@@ -169,14 +169,20 @@ describe('help sessions: the state machine', () => {
     assert.ok(h.request(helped.mac).ok);
   });
 
-  it('ask notifies the chosen peers (known ones only) and shares nothing', () => {
-    const { helper: h, helped: d, events } = pair();
+  it('ask notifies the chosen peers (known ones only), not too often, and shares nothing', () => {
+    const { helper: h, helped: d, events, clock } = pair();
     assert.equal(d.ask([helper.mac, helper.mac, '02:00:00:00:00:ff']), 1);
     assert.deepEqual(
       h.recentAsks().map((ask) => ask.from),
       [helped],
     );
     assert.equal(events.helper.filter((event) => event.kind === 'asked').length, 1);
+    d.ask([helper.mac]);
+    assert.equal(events.helper.filter((event) => event.kind === 'asked').length, 1, 'a repeat within 10 s is not shown again');
+    clock.advance(10_000);
+    d.ask([helper.mac]);
+    assert.equal(events.helper.filter((event) => event.kind === 'asked').length, 2);
+    assert.equal(h.recentAsks().length, 1, 'one note per peer');
     assert.deepEqual(h.list(), []);
     assert.deepEqual(d.list(), []);
   });

@@ -18,6 +18,8 @@ const LINGER_MS = 10_000;
 /** "X asks for your help" notes: this many, this long. */
 const MAX_ASKED = 16;
 const ASKED_MS = 10 * 60_000;
+/** A peer's ask within this time of its last one is not shown again. */
+const ASK_REPEAT_MS = 10_000;
 
 export type SessionError = 'busy' | 'unknown-peer' | 'unknown-session' | 'wrong-phase' | 'no-self';
 
@@ -149,6 +151,12 @@ export class HelpSessions {
     if (session?.peer.mac === mac) this.end(session, 'peer-gone');
   }
 
+  /** Messages to the peer cannot be delivered: its session cannot go on. */
+  unreachable(mac: string): void {
+    const session = this.current();
+    if (session?.peer.mac === mac) this.end(session, 'failed');
+  }
+
   /** Help stops here (the edge stops, loses its address or its key): the peer is told, if it can be. */
   stopAll(): void {
     const session = this.current();
@@ -196,6 +204,8 @@ export class HelpSessions {
 
   private noteAsk(from: HelpPeerRef): void {
     const at = this.options.clock.nowMs();
+    // A peer repeating itself does not get to flood this screen with notes.
+    if (this.asked.some((ask) => ask.from.mac === from.mac && at - ask.at < ASK_REPEAT_MS)) return;
     this.asked = [{ from, at }, ...this.asked.filter((ask) => ask.from.mac !== from.mac)].slice(0, MAX_ASKED);
     this.events.emit('event', { kind: 'asked', from, at });
   }

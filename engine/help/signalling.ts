@@ -28,6 +28,9 @@ export const SIGNALLING_LIMITS = {
   queueBytes: 256 * 1024,
 } as const;
 
+/** How long close() waits for peers to take what was last sent (a session's stop). */
+const CLOSE_WAIT_MS = 1_000;
+
 export type DropReason =
   | 'outside-subnet'
   | 'too-many-connections'
@@ -58,6 +61,8 @@ export interface SignallingOptions {
   readonly peer: (mac: string) => HelpPeerRef | undefined;
   /** A message that passed every check, from the peer that sent it. */
   readonly onMessage: (from: HelpPeerRef, message: HelpMessage) => void;
+  /** A connection to the peer could not be made (nothing listens there, or no route): what was sent to it is lost. */
+  readonly onUnreachable: (mac: string) => void;
   readonly log: (line: string) => void;
   /** Default HELP_PORT; tests on loopback use another. */
   readonly port?: number;
@@ -119,13 +124,25 @@ export class Signalling {
     socket.write(frame);
   }
 
-  /** Stops listening and closes every connection; what was written is still flushed. */
-  close(): Promise<void> {
-    for (const socket of this.outgoing.values()) socket.end();
+  /**
+   * Stops listening and closes every connection. What was written to peers is flushed first: the
+   * wait for each peer's own close (it has then read everything) is bounded by CLOSE_WAIT_MS.
+   */
+  async close(): Promise<void> {
+    const flushed = [...this.outgoing.values()].map((socket) => {
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.end();
+      return closed;
+    });
     for (const sockets of this.incoming.values()) for (const socket of sockets) socket.destroy();
-    this.outgoing.clear();
     this.incoming.clear();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const listenerClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(flushed), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
+    for (const socket of this.outgoing.values()) socket.destroy();
+    this.outgoing.clear();
+    await listenerClosed;
   }
 
   private dial(peer: HelpPeerRef): Socket {
@@ -134,7 +151,11 @@ export class Signalling {
     socket.setTimeout(SIGNALLING_LIMITS.idleMs, () => socket.end());
     // Nothing is read on an outgoing connection: replies come on the peer's own.
     socket.on('data', () => socket.destroy());
-    socket.on('error', () => undefined);
+    let connected = false;
+    socket.once('connect', () => (connected = true));
+    socket.on('error', () => {
+      if (!connected) this.options.onUnreachable(peer.mac);
+    });
     socket.on('close', () => {
       if (this.outgoing.get(peer.mac) === socket) this.outgoing.delete(peer.mac);
     });

@@ -8,8 +8,11 @@ export type Publish<S extends TopicSpecs> = <K extends keyof S & string>(topic: 
 export interface ManagementExtension<T extends MethodTable, S extends TopicSpecs> {
   readonly methods: T;
   readonly topics: S;
-  /** Starts publishing the extension's events; returns the function that stops it. */
-  publishTo(publish: Publish<S>): () => void;
+  /**
+   * Starts publishing the extension's events (and whatever the extension runs); returns the function
+   * that stops it, which may return a promise the server's close() waits for.
+   */
+  publishTo(publish: Publish<S>): () => void | Promise<void>;
   /** What a topic of S looks like now: every new subscription starts with it (events.ts). */
   snapshot?(topic: keyof S & string): PayloadsOf<S>[keyof S] | undefined;
 }
@@ -18,7 +21,7 @@ export interface ManagementExtension<T extends MethodTable, S extends TopicSpecs
 export interface AnyManagementExtension {
   readonly methods: MethodTable;
   readonly topics: TopicSpecs;
-  publishTo(publish: (topic: string, payload: object) => void): () => void;
+  publishTo(publish: (topic: string, payload: object) => void): () => void | Promise<void>;
   snapshot?(topic: string): object | undefined;
 }
 
@@ -41,7 +44,9 @@ export function combineExtensions(...extensions: readonly AnyManagementExtension
     topics,
     publishTo: (publish) => {
       const stops = extensions.map((extension) => extension.publishTo(publish));
-      return () => stops.forEach((stop) => stop());
+      return async () => {
+        for (const stop of stops) await stop();
+      };
     },
     snapshot: (topic) => extensions.find((extension) => Object.hasOwn(extension.topics, topic))?.snapshot?.(topic),
   };

@@ -513,7 +513,7 @@ export function createManagementServer<T extends MethodTable, S extends TopicSpe
       return ok(() => hub.unsubscribe(topic, sink));
     },
     close: async () => {
-      stopExtension();
+      await stopExtension();
       hub.closeAll();
       await Promise.all([...listeners].map((listener) => listener.close()));
     },
