@@ -34,6 +34,11 @@ export interface MediaSource {
 const POINTER_INTERVAL_MS = 33;
 /** A VPN address gives a handful of host candidates (UDP, TCP); more is not a real peer. */
 const MAX_EARLY_CANDIDATES = 16;
+/**
+ * Allow → picture, on a busy machine, takes a few seconds; without a pair by then there is none
+ * (a browser that hides its host addresses behind mDNS names offers no candidate on the VPN).
+ */
+const CONNECT_WITHIN_MS = 30_000;
 /** ICE says 'disconnected' after a few seconds without packets; it may recover shortly after. */
 const DISCONNECTED_GRACE_MS = 5_000;
 
@@ -52,6 +57,7 @@ export class HelpConnection {
   #closed = false;
   #connectedOnce = false;
   #silence: ReturnType<typeof setTimeout> | undefined;
+  readonly #connectBy: ReturnType<typeof setTimeout>;
   /** Candidates that came before the description they belong to (bounded: a hostile peer may flood). */
   readonly #early: RTCIceCandidateInit[] = [];
   /** Signals are applied one at a time, in the order they came. */
@@ -65,6 +71,7 @@ export class HelpConnection {
     this.#pc = new RTCPeerConnection({ iceServers: [] });
     this.#pointer = this.#pc.createDataChannel('pointer', { negotiated: true, id: 0, ordered: false, maxRetransmits: 0 });
     this.#voice = this.#pc.createDataChannel('voice', { negotiated: true, id: 1 });
+    this.#connectBy = setTimeout(() => events.failed('the two computers could not reach each other on their VPN addresses'), CONNECT_WITHIN_MS);
     this.#pc.onicecandidate = ({ candidate }) => {
       if (candidate === null || !candidateOnVpn(candidate.candidate, session.self.vpnIpv4)) return;
       events.signal({ type: 'candidate', candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
@@ -174,6 +181,7 @@ export class HelpConnection {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#silence);
+    clearTimeout(this.#connectBy);
     for (const track of this.#owned) track.stop();
     this.#microphone?.stop();
     this.#pc.close();
@@ -222,6 +230,7 @@ export class HelpConnection {
     if (state === 'disconnected') this.#silence = setTimeout(() => this.#events.failed('the other computer stopped answering'), DISCONNECTED_GRACE_MS);
     if (state !== 'connected' || this.#connectedOnce) return;
     this.#connectedOnce = true;
+    clearTimeout(this.#connectBy);
     const pair = await this.pair();
     if (pair === undefined || !pairOnVpn(pair, this.#session.self.vpnIpv4, this.#session.peer.vpnIpv4)) {
       this.#events.failed(`the connection did not run between the VPN addresses (${pair === undefined ? 'no pair' : `${pair.local} ↔ ${pair.remote}`})`);
