@@ -1,5 +1,6 @@
 // What the tray, the tooltip and the notifications are computed from: the engine's `kith.status`,
-// `kith.peers` and `kith.profiles` at one moment, plus the desktop's own facts. Plain data.
+// `kith.peers`, `kith.profiles` and the help session at one moment, plus the desktop's own facts. Plain data.
+import type { HelpSession } from '../engine/help/api.js';
 import type { KithStatus, PeerView, ProfileSummary } from '../engine/profiles/api.js';
 
 export interface DesktopSnapshot {
@@ -11,6 +12,8 @@ export interface DesktopSnapshot {
   readonly peers: readonly PeerView[];
   readonly profiles: readonly ProfileSummary[];
   readonly startAtLogin: boolean;
+  /** The help session in progress (issue 13), from the engine's `kith.help` topic; none when ended. */
+  readonly help?: HelpSession;
 }
 
 export const INITIAL_SNAPSHOT: DesktopSnapshot = { engine: 'starting', peers: [], profiles: [], startAtLogin: false };

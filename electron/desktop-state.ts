@@ -3,6 +3,7 @@
 // them); the status and the profiles are read when attached and again shortly after the events that
 // change them. Nothing is read on a timer. The window keeps its own store through the preload; this
 // one only feeds what main shows itself.
+import type { HelpSession } from '../engine/help/api.js';
 import type { DesktopApi, DesktopEventPayloads } from '../engine/profiles/api.js';
 import type { InProcessClient } from '../engine/mgmt/in-process-client.js';
 import { type DesktopSnapshot, INITIAL_SNAPSHOT } from './desktop-snapshot.js';
@@ -26,6 +27,8 @@ export interface DesktopState {
   fail(message: string): void;
   refresh(): Promise<void>;
   setStartAtLogin(on: boolean): void;
+  /** The help session waiting for an answer or running (help-follow.ts), or none. */
+  setHelp(session: HelpSession | undefined): void;
   dispose(): void;
 }
 
@@ -61,7 +64,14 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
         set({ ...snapshot, engine: 'running', error: `The engine did not answer kith.status: ${status.message}` });
         return;
       }
-      set({ engine: 'running', status: status.result, peers: snapshot.peers, profiles: profiles.ok ? profiles.result : snapshot.profiles, startAtLogin: snapshot.startAtLogin });
+      set({
+        engine: 'running',
+        status: status.result,
+        peers: snapshot.peers,
+        profiles: profiles.ok ? profiles.result : snapshot.profiles,
+        startAtLogin: snapshot.startAtLogin,
+        ...(snapshot.help === undefined ? {} : { help: snapshot.help }),
+      });
     } catch (error) {
       if (mine === generation) set({ ...snapshot, error: error instanceof Error ? error.message : String(error) });
     }
@@ -97,6 +107,13 @@ export function createDesktopState(options: DesktopStateOptions = {}): DesktopSt
     refresh,
     setStartAtLogin(on) {
       if (snapshot.startAtLogin !== on) set({ ...snapshot, startAtLogin: on });
+    },
+    setHelp(session) {
+      if (session === snapshot.help) return;
+      const next: { -readonly [K in keyof DesktopSnapshot]: DesktopSnapshot[K] } = { ...snapshot };
+      if (session === undefined) delete next.help;
+      else next.help = session;
+      set(next);
     },
     dispose() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

@@ -6,6 +6,9 @@
 // Types and plain data only: the sandboxed preload cannot load this module at run time (a sandboxed
 // preload may only require 'electron' and a few built-ins), so it uses the channel names as string
 // literals checked against `InvokeChannel` / `EventChannel`.
+import { isPointerMark, type PointerMark } from '../shared/pointer-mark.js';
+
+export type { PointerMark } from '../shared/pointer-mark.js';
 
 /**
  * The outcome of one method call, mirroring a JSON-RPC reply (MANAGEMENT.md §3). Error codes are the
@@ -25,6 +28,16 @@ export interface KithAppBridge {
   setStartAtLogin(on: boolean): Promise<void>;
 }
 
+/** The help session's parts that need the main process (issue 13). */
+export interface KithHelpBridge {
+  /** The main window: where the helper points now (null: nowhere), for the overlay window to draw. */
+  pointer(mark: PointerMark | null): Promise<void>;
+  /** The overlay window: the mark to draw, as main forwards it; returns the function that stops listening. */
+  onPointer(listener: (mark: PointerMark | null) => void): () => void;
+  /** The main window: the tray's "Ask for help…" wants that screen shown. */
+  onAskForHelp(listener: () => void): () => void;
+}
+
 /**
  * The surface the preload exposes as `window.kith` (contextBridge); the renderer's client uses it as
  * its IPC transport. Plain data only: everything crossing it is structured-clone safe, and nothing
@@ -36,6 +49,7 @@ export interface KithBridge {
   /** Listens to an event topic (`kith.state`, `kith.peer`, …); returns the unsubscribe function. */
   subscribe(topic: string, listener: (payload: unknown) => void): () => void;
   readonly app: KithAppBridge;
+  readonly help: KithHelpBridge;
 }
 
 /** Renderer → main, answered: `ipcRenderer.invoke` in the preload, `ipcMain.handle` in main. */
@@ -49,12 +63,18 @@ export interface InvokeChannels {
   readonly 'app:open-external': { readonly args: readonly [url: string]; readonly result: void };
   readonly 'app:start-at-login': { readonly args: readonly []; readonly result: boolean };
   readonly 'app:set-start-at-login': { readonly args: readonly [on: boolean]; readonly result: void };
+  /** The helper's pointer moved on the helped computer's window; main hands it to the overlay. */
+  readonly 'help:pointer': { readonly args: readonly [mark: PointerMark | null]; readonly result: void };
 }
 
 /** Main → renderer, one way: `webContents.send` in main, `ipcRenderer.on` in the preload. */
 export interface EventChannels {
   /** An engine event on a topic this window subscribed to. */
   readonly 'kith:event': { readonly topic: string; readonly payload: unknown };
+  /** To the overlay window: draw the helper's pointer here (null: hide it). */
+  readonly 'help:pointer': { readonly mark: PointerMark | null };
+  /** To the main window: show the "Ask for help" screen (the tray's item). */
+  readonly 'help:ask': Record<string, never>;
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -74,6 +94,7 @@ export const INVOKE_ARG_CHECKS: { readonly [K in InvokeChannel]: (args: readonly
   'app:open-external': (args): args is InvokeArgs<'app:open-external'> => args.length === 1 && typeof args[0] === 'string' && args[0].length <= 2048,
   'app:start-at-login': (args): args is InvokeArgs<'app:start-at-login'> => args.length === 0,
   'app:set-start-at-login': (args): args is InvokeArgs<'app:set-start-at-login'> => args.length === 1 && typeof args[0] === 'boolean',
+  'help:pointer': (args): args is InvokeArgs<'help:pointer'> => args.length === 1 && (args[0] === null || isPointerMark(args[0])),
 };
 
 export const INVOKE_CHANNELS = Object.keys(INVOKE_ARG_CHECKS) as readonly InvokeChannel[];

@@ -46,6 +46,9 @@ function setup() {
     'app:open-external': () => undefined,
     'app:start-at-login': () => false,
     'app:set-start-at-login': () => undefined,
+    'help:pointer': (_sender, mark) => {
+      calls.push(['help:pointer', mark]);
+    },
   };
   const { ipcMain, handlers: registered } = fakeIpcMain();
   const remove = registerIpc({ ipcMain, handlers, isTrustedUrl: (url) => url.startsWith(APP) });
@@ -87,6 +90,19 @@ describe('registerIpc', () => {
     assert.throws(() => invoke('app:set-start-at-login', APP, 'yes'), /malformed/);
     assert.throws(() => invoke('app:copy-text', APP, 'x'.repeat(70_000)), /malformed/);
     assert.deepEqual(calls, []);
+  });
+
+  it('passes only a pointer mark of two numbers from 0 to 1, or null, to the overlay', () => {
+    const { invoke, calls } = setup();
+    for (const bad of [{ x: 2, y: 0 }, { x: Number.NaN, y: 0 }, { x: 0.5 }, { x: 0.5, y: 0.5, z: 1 }, [0.5, 0.5], '0.5,0.5', { x: '0.5', y: 0.5 }]) {
+      assert.throws(() => invoke('help:pointer', APP, bad), /malformed/, JSON.stringify(bad));
+    }
+    invoke('help:pointer', APP, { x: 0.25, y: 1 });
+    invoke('help:pointer', APP, null);
+    assert.deepEqual(calls, [
+      ['help:pointer', { x: 0.25, y: 1 }],
+      ['help:pointer', null],
+    ]);
   });
 });
 

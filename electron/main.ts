@@ -18,6 +18,11 @@ import { createTray, type KithTray } from './tray.js';
 import type { TrayAction } from './tray-state.js';
 import { switchAnswered, switchQuestion } from './network-switch.js';
 import { createWindowManager, hardenSession, hardenWebContents } from './window.js';
+import type { HelpSession } from '../engine/help/api.js';
+import { handleScreenCapture } from './help-capture.js';
+import { followHelpEvent, openSession } from './help-follow.js';
+import { createHelpWindows } from './help-windows.js';
+import { sendEvent } from './ipc.js';
 
 const APP_INDEX_URL = indexUrl(RENDERER_INDEX);
 const APP_ICON = path.join(ICONS_DIR, 'app', process.platform === 'win32' ? 'icon.ico' : '256x256.png');
@@ -31,8 +36,17 @@ function refuseRoot(): boolean {
 
 function run(): void {
   app.setName('Kith');
+  // A help session's WebRTC may use only host candidates on the VPN address (issue 13); Chromium
+  // hides host addresses behind mDNS names unless this is off, and the other side could not use those.
+  app.commandLine.appendSwitch('disable-features', 'WebRtcHideLocalIpsWithMdns');
+  let help: HelpSession | undefined;
+  /** Closing the window, or the tray's item, stops the help session (the engine tells the other side). */
+  const stopHelp = (sessionId: string | undefined = help?.id): void => {
+    if (sessionId !== undefined) void engine((client) => client.call('kith.help.stop', [sessionId]));
+  };
   // DevTools only when running from the sources: a packaged app gives the page no inspector.
-  const windows = createWindowManager({ preload: PRELOAD_PATH, indexPath: RENDERER_INDEX, icon: APP_ICON, devTools: !app.isPackaged });
+  const windows = createWindowManager({ preload: PRELOAD_PATH, indexPath: RENDERER_INDEX, icon: APP_ICON, devTools: !app.isPackaged, onClose: () => stopHelp() });
+  const helpWindows = createHelpWindows({ preload: PRELOAD_PATH, indexPath: RENDERER_INDEX, devTools: !app.isPackaged });
   const showWindow = (): void => void windows.show().catch((error: unknown) => console.error('kith: cannot open the window:', error));
   const state = createDesktopState();
   const autostart = createAutostart(app);
@@ -120,11 +134,31 @@ function run(): void {
       case 'quit':
         app.quit();
         return;
+      case 'ask-for-help':
+        void windows.show().then((window) => sendEvent(window.webContents, 'help:ask', {}));
+        return;
+      case 'stop-help':
+        stopHelp(action.sessionId);
+        return;
     }
+  };
+
+  const showHelp = (session: HelpSession | undefined): void => {
+    help = session;
+    state.setHelp(session);
+    helpWindows.follow(session);
+  };
+  /** Main's own watch on the help session: the tray, the banner and the overlay follow it. */
+  const watchHelp = async (client: EngineClient): Promise<void> => {
+    const subscribed = client.subscribe('kith.help', (event) => showHelp(followHelpEvent(help, event)));
+    if (!subscribed.ok) return;
+    const status = await client.call('kith.help.status');
+    if (status.ok) showHelp(openSession(status.result));
   };
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession, APP_INDEX_URL);
+    handleScreenCapture(session.defaultSession, (url) => isAppPage(url, APP_INDEX_URL), (source) => helpWindows.picked(source));
     registerProtocol(app);
 
     const forwarder = new TopicForwarder((topic, listener) => {
@@ -148,6 +182,7 @@ function run(): void {
           await autostart.setEnabled(on);
           state.setStartAtLogin(await autostart.isEnabled());
         },
+        'help:pointer': (_sender, mark) => helpWindows.pointer(mark),
       },
     });
 
@@ -169,6 +204,7 @@ function run(): void {
     try {
       host = await startEngine({ version: app.getVersion(), tapHelper: app.isPackaged ? path.join(process.resourcesPath, 'bin', 'kith-tap') : undefined });
       await state.attach(host.client);
+      await watchHelp(host.client);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.error('kith: the engine could not start:', message);

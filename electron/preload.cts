@@ -29,6 +29,20 @@ on('kith:event', ({ topic, payload }) => {
   }
 });
 
+/** Listeners of a main → window channel other than engine events. */
+function listenersOf<K extends EventChannel>(channel: K): (listener: (message: EventChannels[K]) => void) => () => void {
+  const set = new Set<(message: EventChannels[K]) => void>();
+  on(channel, (message) => {
+    for (const listener of set) listener(message);
+  });
+  return (listener) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
+}
+const onPointer = listenersOf('help:pointer');
+const onAsk = listenersOf('help:ask');
+
 const bridge: KithBridge = {
   call: (method, params) => invoke('kith:call', method, params),
   subscribe(topic, listener) {
@@ -51,6 +65,11 @@ const bridge: KithBridge = {
     openExternal: (url) => invoke('app:open-external', url),
     startAtLogin: () => invoke('app:start-at-login'),
     setStartAtLogin: (on) => invoke('app:set-start-at-login', on),
+  },
+  help: {
+    pointer: (mark) => invoke('help:pointer', mark === null ? null : { x: mark.x, y: mark.y }),
+    onPointer: (listener) => onPointer(({ mark }) => listener(mark)),
+    onAskForHelp: (listener) => onAsk(() => listener()),
   },
 };
 

@@ -90,3 +90,13 @@ export function isAllowedRequest(url: string, appIndexUrl: string): boolean {
       return false;
   }
 }
+
+/**
+ * Whether the app's page may have a permission: none, except the microphone (issue 13: voice in a
+ * help session, which the person turns on), asked by the app's own page and for audio alone.
+ * Screen capture does not come through here: main answers it with the person's pick
+ * (help-capture.ts).
+ */
+export function isAllowedPermission(permission: string, requestingUrl: string, mediaTypes: readonly string[] | undefined, appIndexUrl: string): boolean {
+  return permission === 'media' && isAppPage(requestingUrl, appIndexUrl) && mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { HelpSession } from '../engine/help/api.js';
 import { peer, snapshot, status } from './test-snapshots.js';
 import { menuLabel, MENU_PEER_LIMIT, slowestPeer, TOOLTIP_MAX, TRAY_ICON_STATES, trayIconFile, trayIconState, type TrayMenuItem, trayMenu, trayTooltip } from './tray-state.js';
 
@@ -61,7 +62,7 @@ describe('slowestPeer', () => {
 describe('trayMenu', () => {
   it('has the status line, Connect, Open, Start at login and Quit when disconnected', () => {
     const menu = trayMenu(snapshot({ status: status('stopped') }));
-    assert.deepEqual(labels(menu), ['Disconnected', '---', 'Connect', 'Peers (0)', '---', 'Open Kith', 'Start at login', '---', 'Quit Kith']);
+    assert.deepEqual(labels(menu), ['Disconnected', '---', 'Connect', 'Peers (0)', '---', 'Open Kith', 'Ask for help…', 'Start at login', '---', 'Quit Kith']);
     assert.deepEqual(find(menu, 'Connect'), { type: 'normal', label: 'Connect', enabled: true, action: { kind: 'connect' } });
     assert.equal(menu[0]?.type === 'normal' && menu[0].enabled, false);
   });
@@ -142,12 +143,49 @@ describe('trayIconFile', () => {
     assert.equal(trayIconFile('connected', 'darwin'), 'tray/connectedTemplate.png');
     assert.equal(trayIconFile('error', 'win32'), 'tray/error-16.png');
     assert.equal(trayIconFile('no-supernode', 'linux'), 'tray/no-supernode-24.png');
-    assert.equal(TRAY_ICON_STATES.length, 6);
+    assert.equal(TRAY_ICON_STATES.length, 7);
   });
 });
 
 describe('menuLabel', () => {
   it('doubles ampersands so they are not read as mnemonics', () => {
     assert.equal(menuLabel('R&D && more'), 'R&&D &&&& more');
+  });
+});
+
+describe('the help session in the tray', () => {
+  const help = (role: HelpSession['role'], phase: HelpSession['phase']): HelpSession => ({
+    id: 'f'.repeat(32),
+    role,
+    phase,
+    peer: { mac: '02:00:00:00:00:02', name: 'Sam & co', vpnIpv4: '10.99.0.2' },
+    self: { mac: '02:00:00:00:00:01', name: 'laptop', vpnIpv4: '10.99.0.1' },
+    startedAt: 0,
+  });
+  const connected = { status: status('registered') };
+
+  it('has a state of its own while this screen is shared, with a way to stop', () => {
+    const sharing = snapshot({ ...connected, help: help('helped', 'sharing') });
+    assert.equal(trayIconState(sharing), 'sharing');
+    assert.equal(trayIconFile('sharing', 'linux'), 'tray/sharing-24.png');
+    const menu = trayMenu(sharing);
+    assert.equal(menu[0]?.type !== 'separator' && menu[0]?.label, 'Sharing screen with Sam && co');
+    assert.deepEqual(find(menu, 'Stop sharing'), { type: 'normal', label: 'Stop sharing', enabled: true, action: { kind: 'stop-help', sessionId: 'f'.repeat(32) } });
+    assert.match(trayTooltip(sharing), /^Kith — Sharing screen with Sam & co/);
+    assert.equal(trayIconState(snapshot({ ...connected, help: help('helped', 'connecting') })), 'sharing');
+  });
+
+  it('lets the helper stop seeing the screen, without the sharing state', () => {
+    const seeing = snapshot({ ...connected, help: help('helper', 'sharing') });
+    assert.equal(trayIconState(seeing), 'connected');
+    assert.ok(find(trayMenu(seeing), "Stop seeing Sam && co's screen"));
+  });
+
+  it('points to the window while the prompt waits, and offers "Ask for help…" when connected', () => {
+    const prompting = trayMenu(snapshot({ ...connected, help: help('helped', 'prompting') }));
+    assert.deepEqual(find(prompting, 'Sam && co wants to see your screen'), { type: 'normal', label: 'Sam && co wants to see your screen…', enabled: true, action: { kind: 'open' } });
+    assert.deepEqual(find(trayMenu(snapshot(connected)), 'Ask for help'), { type: 'normal', label: 'Ask for help…', enabled: true, action: { kind: 'ask-for-help' } });
+    assert.equal(find(trayMenu(snapshot({ status: status('stopped') })), 'Ask for help')?.type === 'normal' && (find(trayMenu(snapshot({ status: status('stopped') })), 'Ask for help') as { enabled: boolean }).enabled, false);
+    assert.equal(trayIconState(snapshot({ ...connected, help: help('helped', 'ended') })), 'connected');
   });
 });

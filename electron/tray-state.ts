@@ -1,12 +1,16 @@
 // The tray as pure functions of a DesktopSnapshot (STYLE.md "pure functions for what the user
 // sees"): which icon, which tooltip, which menu. tray.ts turns these into Electron objects; the
 // menu items carry an action description instead of a click handler so they can be compared in tests.
+import type { HelpSession } from '../engine/help/api.js';
 import type { PeerView } from '../engine/profiles/api.js';
 import { answeringPeers, formatRtt, pathWords, peerAddress, peerFigure, peerName, peerStateWords, stateWords } from '../shared/presentation.js';
 import type { DesktopSnapshot } from './desktop-snapshot.js';
 
-/** DESIGN.md "The desktop app": the six tray states, each with its own generated icon set. */
-export const TRAY_ICON_STATES = ['disconnected', 'connecting', 'connected', 'connected-relayed', 'no-supernode', 'error'] as const;
+/**
+ * DESIGN.md "The desktop app": the six connection states, and 'sharing' while this computer's
+ * screen is shared in a help session (issue 13); each has its own generated icon set.
+ */
+export const TRAY_ICON_STATES = ['disconnected', 'connecting', 'connected', 'connected-relayed', 'no-supernode', 'error', 'sharing'] as const;
 export type TrayIconState = (typeof TRAY_ICON_STATES)[number];
 
 export type TrayAction =
@@ -16,6 +20,8 @@ export type TrayAction =
   | { readonly kind: 'copy'; readonly text: string }
   | { readonly kind: 'open' }
   | { readonly kind: 'set-start-at-login'; readonly on: boolean }
+  | { readonly kind: 'ask-for-help' }
+  | { readonly kind: 'stop-help'; readonly sessionId: string }
   | { readonly kind: 'quit' };
 
 export type TrayMenuItem =
@@ -29,8 +35,15 @@ export const MENU_PEER_LIMIT = 20;
 /** Windows cuts notification-area tooltips at 127 characters (NOTIFYICONDATA.szTip is 128 wide). */
 export const TOOLTIP_MAX = 127;
 
+/** The help session while it runs: from Allow until either side stops it. */
+function liveHelp(snapshot: DesktopSnapshot): HelpSession | undefined {
+  const help = snapshot.help;
+  return help !== undefined && (help.phase === 'connecting' || help.phase === 'sharing') ? help : undefined;
+}
+
 export function trayIconState(snapshot: DesktopSnapshot): TrayIconState {
   if (snapshot.engine === 'failed') return 'error';
+  if (liveHelp(snapshot)?.role === 'helped') return 'sharing';
   const state = snapshot.status?.state;
   switch (state) {
     case 'error':
@@ -63,6 +76,8 @@ function plural(count: number, one: string, many: string): string {
 
 /** The first menu line: what Kith is doing right now, in words. */
 export function statusLine(snapshot: DesktopSnapshot): string {
+  const help = liveHelp(snapshot);
+  if (help !== undefined) return help.role === 'helped' ? `Sharing screen with ${help.peer.name}` : `Seeing ${help.peer.name}'s screen`;
   const community = snapshot.status?.community;
   const network = community === undefined || community === '' ? '' : ` ${community}`;
   switch (trayIconState(snapshot)) {
@@ -77,6 +92,9 @@ export function statusLine(snapshot: DesktopSnapshot): string {
       return `Connected to${network || ' the network'} · ${plural(answeringPeers(snapshot.peers).length, 'peer', 'peers')}`;
     case 'disconnected':
       return stateWords({ state: 'stopped' });
+    case 'sharing':
+      // liveHelp() answered above; the state exists only with a session.
+      return 'Sharing screen';
   }
 }
 
@@ -84,7 +102,7 @@ export function statusLine(snapshot: DesktopSnapshot): string {
 export function trayTooltip(snapshot: DesktopSnapshot): string {
   const lines = [`Kith — ${statusLine(snapshot)}`];
   const state = trayIconState(snapshot);
-  if (state === 'connected' || state === 'connected-relayed') {
+  if (state === 'connected' || state === 'connected-relayed' || state === 'sharing') {
     const slowest = slowestPeer(answeringPeers(snapshot.peers));
     if (slowest !== undefined) lines.push(`Slowest: ${peerName(slowest)}, ${pathWords(slowest)}, ${formatRtt(slowest.rttMs)}`);
   }
@@ -110,6 +128,23 @@ function byName(a: PeerView, b: PeerView): number {
   return peerName(a).localeCompare(peerName(b));
 }
 
+/** While a help session runs, or a request waits for an answer: what it is, and how to end it. */
+function helpItems(snapshot: DesktopSnapshot): TrayMenuItem[] {
+  const help = snapshot.help;
+  if (help === undefined) return [];
+  const name = menuLabel(help.peer.name);
+  switch (help.phase) {
+    case 'prompting':
+      return [{ type: 'normal', label: `${name} wants to see your screen…`, enabled: true, action: { kind: 'open' } }, { type: 'separator' }];
+    case 'connecting':
+    case 'sharing':
+      return [{ type: 'normal', label: help.role === 'helped' ? 'Stop sharing' : `Stop seeing ${name}'s screen`, enabled: true, action: { kind: 'stop-help', sessionId: help.id } }, { type: 'separator' }];
+    case 'requesting':
+    case 'ended':
+      return [];
+  }
+}
+
 /** `now` words how long ago a peer that does not answer was last seen. */
 export function trayMenu(snapshot: DesktopSnapshot, now: number = Date.now()): readonly TrayMenuItem[] {
   const state = trayIconState(snapshot);
@@ -118,6 +153,7 @@ export function trayMenu(snapshot: DesktopSnapshot, now: number = Date.now()): r
   const items: TrayMenuItem[] = [
     { type: 'normal', label: menuLabel(statusLine(snapshot)), enabled: false },
     { type: 'separator' },
+    ...helpItems(snapshot),
     stopped ? { type: 'normal', label: 'Connect', enabled: running, action: { kind: 'connect' } } : { type: 'normal', label: 'Disconnect', enabled: running, action: { kind: 'disconnect' } },
   ];
   if (snapshot.profiles.length > 0) {
@@ -142,6 +178,7 @@ export function trayMenu(snapshot: DesktopSnapshot, now: number = Date.now()): r
     { type: 'submenu', label: `Peers (${peers.length})`, enabled: true, items: peerItems },
     { type: 'separator' },
     { type: 'normal', label: 'Open Kith', enabled: true, action: { kind: 'open' } },
+    { type: 'normal', label: 'Ask for help…', enabled: running && snapshot.status?.state === 'registered' && liveHelp(snapshot) === undefined, action: { kind: 'ask-for-help' } },
     { type: 'checkbox', label: 'Start at login', checked: snapshot.startAtLogin, enabled: true, action: { kind: 'set-start-at-login', on: !snapshot.startAtLogin } },
     { type: 'separator' },
     { type: 'normal', label: 'Quit Kith', enabled: true, action: { kind: 'quit' } },

@@ -2,10 +2,10 @@
 // it (the tray keeps the app and the tunnel running; "the daemon is the truth; the UI can die") and
 // "Open" creates it again.
 import { BrowserWindow, type Session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY, isAllowedRequest, isAppPage } from './security-policy.js';
+import { CONTENT_SECURITY_POLICY, isAllowedPermission, isAllowedRequest, isAppPage } from './security-policy.js';
 import { windowOptions } from './window-options.js';
 
-/** Session-wide rules: no network, no permissions, the CSP on every response. Applied once. */
+/** Session-wide rules: no network, no permission but the help session's microphone, the CSP on every response. Applied once. */
 export function hardenSession(session: Session, appIndexUrl: string): void {
   session.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAllowedRequest(details.url, appIndexUrl) });
@@ -13,9 +13,14 @@ export function hardenSession(session: Session, appIndexUrl: string): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  // The UI needs no camera, microphone, notifications, geolocation, clipboard-read, HID, serial…
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // The UI needs no camera, notifications, geolocation, clipboard-read, HID, serial…; the microphone
+  // only for a help session's voice.
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) =>
+    callback(isAllowedPermission(permission, details.requestingUrl, 'mediaTypes' in details ? details.mediaTypes : undefined, appIndexUrl)),
+  );
+  session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) =>
+    isAllowedPermission(permission, details.requestingUrl ?? requestingOrigin, details.mediaType === undefined ? undefined : [details.mediaType], appIndexUrl),
+  );
   session.setDevicePermissionHandler(() => false);
 }
 
@@ -36,6 +41,8 @@ export interface WindowManagerOptions {
   readonly indexPath: string;
   readonly icon?: string;
   readonly devTools: boolean;
+  /** The window is closing (the person closed it): a help session in it ends with it. */
+  readonly onClose?: () => void;
 }
 
 export interface WindowManager {
@@ -44,13 +51,14 @@ export interface WindowManager {
   current(): BrowserWindow | undefined;
 }
 
-export function createWindowManager({ preload, indexPath, icon, devTools }: WindowManagerOptions): WindowManager {
+export function createWindowManager({ preload, indexPath, icon, devTools, onClose }: WindowManagerOptions): WindowManager {
   let window: BrowserWindow | undefined;
   let loading: Promise<BrowserWindow> | undefined;
 
   const create = async (): Promise<BrowserWindow> => {
     const created = new BrowserWindow(windowOptions({ preload, devTools, ...(icon === undefined ? {} : { icon }) }));
     window = created;
+    created.on('close', () => onClose?.());
     created.on('closed', () => {
       if (window === created) window = undefined;
     });

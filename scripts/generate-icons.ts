@@ -1,5 +1,5 @@
 // Draws every icon the desktop app and its installers use, from a few shapes described here:
-// the tray's six states (colour PNGs for Linux and Windows at 16/24/32/48 px with @2x, and macOS
+// the tray's seven states (colour PNGs for Linux and Windows at 16/24/32/48 px with @2x, and macOS
 // black-and-alpha template images), the app icon at every size a target asks for, and icon.ico for
 // Windows. Deterministic (same input, same bytes), so the outputs are committed and regenerated
 // with `npm run icons` when a shape or colour changes. icon.icns is made by electron-builder from
@@ -101,6 +101,15 @@ function trayLayers(state: TrayIconState, template: boolean): Layer[] {
         { shape: BADGE, colour: paint(COLOURS.red) },
         // The badge's cross is cut out, so it reads at 16 px in colour and as a template alike.
         { shape: CROSS, colour: undefined },
+      ];
+    case 'sharing':
+      // Connected, with a filled red dot: the screen is being shared (help session), like a recording light.
+      return [
+        { shape: RING, colour: paint(COLOURS.green) },
+        { shape: NODE, colour: paint(COLOURS.green) },
+        { shape: BADGE_GAP, colour: undefined },
+        { shape: BADGE, colour: paint(COLOURS.red) },
+        { shape: disc(0.8, 0.8, 0.07), colour: undefined },
       ];
   }
 }

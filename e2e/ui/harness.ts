@@ -265,9 +265,10 @@ export class UiWorld {
     });
   }
 
-  /** Chromium inside the desktop's namespace, signed in through its login link, on its UI. */
-  async openUi(desktop: Desktop): Promise<Page> {
-    const context = await this.browserIn(desktop);
+  /** Chromium inside the desktop's namespace (extra flags, scripts run before the page's), signed in through its login link, on its UI. */
+  async openUi(desktop: Desktop, options: { readonly args?: readonly string[]; readonly initScript?: string } = {}): Promise<Page> {
+    const context = await this.browserIn(desktop, options.args === undefined ? {} : { args: options.args });
+    if (options.initScript !== undefined) await context.addInitScript({ content: options.initScript });
     const page = await context.newPage();
     this.pages.push({ name: desktop.name, page });
     page.on('pageerror', (error) => this.consoleLines.push(`[${desktop.name}] uncaught: ${error.stack ?? error.message}`));
@@ -317,7 +318,7 @@ export function fileState(path: string): { text: string; mode: number } {
 }
 
 /** Opens one of the window's screens by its navigation item (a tab in the screens' tablist). */
-export async function openScreen(page: Page, screen: 'Connect' | 'Peers' | 'Supernodes' | 'Networks' | 'Network settings' | 'Invite' | 'Diagnostics'): Promise<void> {
+export async function openScreen(page: Page, screen: 'Connect' | 'Peers' | 'Ask for help' | 'Supernodes' | 'Networks' | 'Network settings' | 'Invite' | 'Diagnostics'): Promise<void> {
   await page.getByRole('tab', { name: screen, exact: true }).click();
 }
 

@@ -3,7 +3,7 @@
 // main and this client cannot drift; the renderer imports it as a type only.
 import type { KithBridge } from '../../../electron/ipc-schema.js';
 
-export type { BridgeReply, KithAppBridge, KithBridge } from '../../../electron/ipc-schema.js';
+export type { BridgeReply, KithAppBridge, KithBridge, PointerMark } from '../../../electron/ipc-schema.js';
 
 declare global {
   interface Window {

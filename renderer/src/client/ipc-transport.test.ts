@@ -20,6 +20,7 @@ function fakeBridge(reply: Awaited<ReturnType<KithBridge['call']>> | Error): Kit
     },
     emit: (topic, payload) => listeners.get(topic)?.(payload),
     app: { copyText: () => Promise.resolve(), openExternal: () => Promise.resolve(), startAtLogin: () => Promise.resolve(false), setStartAtLogin: () => Promise.resolve() },
+    help: { pointer: () => Promise.resolve(), onPointer: () => () => undefined, onAskForHelp: () => () => undefined },
   };
 }
 

@@ -1,8 +1,13 @@
 import { useEffect, useState } from 'react';
+import { findBridge } from '../client/bridge.js';
 import { stateText } from '../model/format.js';
+import type { HelpStore } from '../store/help-store.js';
 import type { KithStore } from '../store/store.js';
+import { AskForHelpScreen } from './AskForHelpScreen.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { DiagnosticsScreen } from './DiagnosticsScreen.js';
+import { HelpContext } from './help-context.js';
+import { HelpPanel } from './HelpPanel.js';
 import { InviteScreen } from './InviteScreen.js';
 import { Nav, panelId, tabId, type Screen } from './Nav.js';
 import { NetworksScreen } from './NetworksScreen.js';
@@ -12,17 +17,22 @@ import { StoreContext, useKith } from './store-context.js';
 import { SupernodesScreen } from './SupernodesScreen.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
-export function App({ store }: { store: KithStore }) {
+export function App({ store, help }: { store: KithStore; help: HelpStore }) {
   useEffect(() => store.getState().start(), [store]);
+  useEffect(() => help.getState().start(), [help]);
   return (
     <StoreContext.Provider value={store}>
-      <Shell />
+      <HelpContext.Provider value={help}>
+        <Shell />
+      </HelpContext.Provider>
     </StoreContext.Provider>
   );
 }
 
 function Shell() {
   const [screen, setScreen] = useState<Screen>('Connect');
+  // The tray's "Ask for help…" (desktop app) opens that screen.
+  useEffect(() => findBridge()?.help.onAskForHelp(() => setScreen('Ask for help')), []);
   return (
     <div className="shell">
       <header className="top">
@@ -35,8 +45,10 @@ function Shell() {
       </nav>
       <main id={panelId(screen)} className="panel" role="tabpanel" aria-labelledby={tabId(screen)} tabIndex={-1}>
         <ProblemBanner />
+        <HelpPanel />
         {screen === 'Connect' && <ConnectScreen />}
         {screen === 'Peers' && <PeersScreen />}
+        {screen === 'Ask for help' && <AskForHelpScreen />}
         {screen === 'Supernodes' && <SupernodesScreen />}
         {screen === 'Networks' && <NetworksScreen />}
         {screen === 'Network settings' && <SettingsScreen />}

@@ -85,8 +85,9 @@ export function ConnectScreen() {
       <aside className="hint" aria-labelledby="help-relative-heading">
         <h3 id="help-relative-heading">Helping a relative?</h3>
         <p>
-          Open <strong>Invite</strong>, create an invite and send them the link or let them scan the QR code. Once they join, their computer appears under <strong>Peers</strong>: choose
-          “Remote desktop” there to see their screen.
+          Open <strong>Invite</strong>, create an invite and send them the link or let them scan the QR code. Once they join, their computer appears under <strong>Peers</strong>, which says
+          whether a help session is possible: choose “See screen” there, and once they allow it you see their screen and can point at things and talk. On their computer,{' '}
+          <strong>Ask for help</strong> tells you they need you.
         </p>
       </aside>
     </section>

@@ -1,6 +1,6 @@
 import { useRef, type KeyboardEvent } from 'react';
 
-export const SCREENS = ['Connect', 'Peers', 'Supernodes', 'Networks', 'Network settings', 'Invite', 'Diagnostics'] as const;
+export const SCREENS = ['Connect', 'Peers', 'Ask for help', 'Supernodes', 'Networks', 'Network settings', 'Invite', 'Diagnostics'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export function tabId(screen: Screen): string {

@@ -3,9 +3,12 @@ import type { PeerView, PingResult } from '../../../engine/profiles/api.js';
 import { errorMessage } from '../client/errors.js';
 import { formatAgo, formatBytes, formatRtt, pathSentence, peerName, peersEmptyText, peerStateTitle } from '../model/format.js';
 import { filterPeers, nextSort, remoteDesktopUrl, sortPeers, sshUrl, type PeerColumn, type PeerSort } from '../model/peers-table.js';
+import { availabilityOf } from '../help/help-status.js';
+import { availabilityWords } from '../help/help-words.js';
 import { ActionsMenu } from './ActionsMenu.js';
 import { copyText, openExternal, platformName } from './desktop.js';
 import { DevicesCard } from './DevicesCard.js';
+import { useHelp } from './help-context.js';
 import { useKith } from './store-context.js';
 import { useNow } from './use-now.js';
 
@@ -84,6 +87,7 @@ export function PeersScreen() {
                   <SortButton column={column} label={label} sort={sort} onSort={setSort} />
                 </th>
               ))}
+              <th scope="col">Help</th>
               <th scope="col" className="actions-col">
                 Actions
               </th>
@@ -92,7 +96,7 @@ export function PeersScreen() {
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={COLUMNS.length + 2} className="empty">
+                <td colSpan={COLUMNS.length + 3} className="empty">
                   {total === 0 ? peersEmptyText(state) : 'No peer matches the filter.'}
                 </td>
               </tr>
@@ -124,6 +128,9 @@ export function PeersScreen() {
 function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; onCopy: (ip: string) => Promise<void>; onPing: (ip: string) => Promise<void> }) {
   const ip = peer.vpnIpv4;
   const name = peerName(peer);
+  const help = availabilityOf(useHelp((s) => s.status), peer.mac);
+  const request = useHelp((s) => s.request);
+  const seeScreen = { text: 'See screen', label: `See ${name}'s screen`, run: () => void request(peer.mac) };
   return (
     <tr className={peer.answering ? undefined : 'silent'}>
       <th scope="row" className="name">
@@ -167,15 +174,22 @@ function PeerRow({ peer, now, onCopy, onPing }: { peer: PeerView; now: number; o
         </span>
       </td>
       <td>{formatAgo(peer.lastSeen, now)}</td>
+      <td className="help-cell">{availabilityWords(help)}</td>
       <td className="actions">
         {ip !== undefined && (
           <div className="action-row">
             <button type="button" className="small" onClick={() => void onCopy(ip)}>
               Copy IP
             </button>
+            {help.possible && (
+              <button type="button" className="small" aria-label={seeScreen.label} onClick={seeScreen.run}>
+                {seeScreen.text}
+              </button>
+            )}
             <ActionsMenu
               label={`More actions for ${name}`}
               actions={[
+                ...(help.possible ? [seeScreen] : []),
                 { text: 'Remote desktop', label: `Remote desktop to ${name}`, run: () => void openExternal(remoteDesktopUrl(ip, platformName())) },
                 { text: 'SSH', label: `SSH to ${name}`, run: () => void openExternal(sshUrl(ip)) },
                 { text: 'Ping', label: `Ping ${name}`, run: () => void onPing(ip) },

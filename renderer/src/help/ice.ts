@@ -1,0 +1,81 @@
+// ICE for a help session stays inside the VPN (issue 13, help contract "Window"): no STUN or TURN
+// server, and only host candidates on the two computers' VPN addresses are sent or accepted. What
+// arrives here came from the other computer through its engine: parse, never throw, refuse.
+
+/** The parts of an ICE candidate line (RFC 8839 §5.1) this check needs. */
+export interface CandidateParts {
+  readonly protocol: string;
+  readonly address: string;
+  readonly port: number;
+  readonly type: string;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** `candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …`, or undefined. */
+export function parseCandidate(line: string): CandidateParts | undefined {
+  if (line.length > 1024) return undefined;
+  const fields = line.replace(/^a=/, '').trim().split(/\s+/);
+  if (!/^candidate:\S+$/.test(fields[0] ?? '') || fields[6] !== 'typ') return undefined;
+  const [, , protocol, , address, port, , type] = fields;
+  const portNumber = Number(port);
+  if (protocol === undefined || address === undefined || type === undefined || !Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) return undefined;
+  return { protocol: protocol.toLowerCase(), address, port: portNumber, type };
+}
+
+/**
+ * True for a host candidate on exactly `vpnIpv4`: the one address either side may use. mDNS names
+ * (`….local`), server-reflexive and relay candidates, and every other interface are refused.
+ */
+export function candidateOnVpn(line: string, vpnIpv4: string): boolean {
+  const parts = parseCandidate(line);
+  return parts !== undefined && IPV4.test(vpnIpv4) && parts.type === 'host' && parts.address === vpnIpv4;
+}
+
+/**
+ * The SDP with every `a=candidate` line not on `vpnIpv4` removed (an offer made after gathering
+ * carries candidates inline, and a hostile one may carry anything). Other lines pass untouched.
+ */
+export function sdpOnVpn(sdp: string, vpnIpv4: string): string {
+  return sdp
+    .split(/(?<=\r?\n)/)
+    .filter((line) => !line.startsWith('a=candidate:') || candidateOnVpn(line.trimEnd(), vpnIpv4))
+    .join('');
+}
+
+/** A getStats() entry, as far as the selected pair is concerned. */
+export interface StatsEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+export interface SelectedPair {
+  readonly local: string;
+  readonly remote: string;
+  readonly protocol: string;
+}
+
+/** The candidate pair ICE selected, with both addresses, from a getStats() report; undefined before one is chosen. */
+export function selectedPair(report: Iterable<StatsEntry>): SelectedPair | undefined {
+  const byId = new Map<string, StatsEntry>();
+  for (const entry of report) byId.set(entry.id, entry);
+  const transport = [...byId.values()].find((entry) => entry.type === 'transport' && typeof entry['selectedCandidatePairId'] === 'string');
+  const pair = transport !== undefined ? byId.get(transport['selectedCandidatePairId'] as string) : [...byId.values()].find((entry) => entry.type === 'candidate-pair' && entry['nominated'] === true && entry['state'] === 'succeeded');
+  if (pair === undefined) return undefined;
+  const local = byId.get(String(pair['localCandidateId']));
+  const remote = byId.get(String(pair['remoteCandidateId']));
+  const address = (candidate: StatsEntry | undefined): string | undefined => {
+    const value = candidate?.['address'] ?? candidate?.['ip'];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const [localAddress, remoteAddress] = [address(local), address(remote)];
+  if (localAddress === undefined || remoteAddress === undefined) return undefined;
+  const protocol = local?.['protocol'];
+  return { local: localAddress, remote: remoteAddress, protocol: typeof protocol === 'string' ? protocol : '' };
+}
+
+/** True when the selected pair runs between the two VPN addresses and nothing else. */
+export function pairOnVpn(pair: SelectedPair, selfIpv4: string, peerIpv4: string): boolean {
+  return pair.local === selfIpv4 && pair.remote === peerIpv4;
+}
