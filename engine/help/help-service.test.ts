@@ -9,7 +9,7 @@ import { EdgeEvents } from '../edge/api/events.js';
 import type { PeerView } from '../edge/api/views.js';
 import { waitFor } from '../testing/wait-for.js';
 import type { HelpEvent } from './api.js';
-import { HelpService, type HelpEdge } from './help-service.js';
+import { HelpService, PEER_SILENT_GRACE_MS, type HelpEdge } from './help-service.js';
 import { Signalling } from './signalling.js';
 import { encodeFrame, helpKey, MAX_AGE_MS, newNonce } from './wire.js';
 
@@ -48,6 +48,8 @@ async function freePort(): Promise<number> {
 const A = { mac: '02:00:00:00:00:0a', ip: '127.0.0.2' };
 const B = { mac: '02:00:00:00:00:0b', ip: '127.0.0.3' };
 const STRANGER = { mac: '02:00:00:00:00:0c', ip: '127.0.0.4' };
+/** A's clock, moved ahead to stand for a long silence (within the messages' 60 s window). */
+const clockA = { skewMs: 0, nowMs: () => systemClock.nowMs() + clockA.skewMs };
 
 describe('help service: two edges over loopback TCP', () => {
   let port: number;
@@ -64,7 +66,7 @@ describe('help service: two edges over loopback TCP', () => {
     edgeB = fakeEdge(B.mac, B.ip, 'grandma');
     edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
     edgeB.table = [peerView(A.mac, A.ip, 'helper')];
-    a = new HelpService({ edge: edgeA, log: () => undefined, port });
+    a = new HelpService({ edge: edgeA, log: () => undefined, port, clock: clockA });
     b = new HelpService({ edge: edgeB, log: () => undefined, port });
     a.events.on('event', (event) => eventsA.push(event));
     b.events.on('event', (event) => eventsB.push(event));
@@ -167,6 +169,22 @@ describe('help service: two edges over loopback TCP', () => {
     edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
   });
 
+  it('a peer counts as not running help only after three unanswered hellos, five seconds apart', () => {
+    const quiet = { mac: '02:00:00:00:00:0d', ip: '127.0.0.5' };
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma'), peerView(quiet.mac, quiet.ip, 'printer')];
+    const seen: (string | undefined)[] = [];
+    for (const skew of [0, 5_000, 10_000, 15_000]) {
+      clockA.skewMs = skew;
+      a.tick();
+      const availability = a.status().peers[quiet.mac];
+      seen.push(availability?.possible === false ? availability.why : 'possible');
+    }
+    assert.deepEqual(seen, ['checking', 'checking', 'checking', 'not-kith']);
+    clockA.skewMs = 0;
+    edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
+    a.tick();
+  });
+
   it('a peer leaving the table or falling silent ends its session; losing the key stops help and says why', async () => {
     await waitFor(() => b.status().sessions.every((session) => session.phase === 'ended'), 'the previous session to end');
     const session = a.sessions.request(B.mac);
@@ -181,7 +199,11 @@ describe('help service: two edges over loopback TCP', () => {
     assert.equal(silent.phase, 'requesting');
     edgeA.table = [{ ...peerView(B.mac, B.ip, 'grandma'), answering: false }];
     a.tick();
+    assert.equal(a.status().sessions[0]?.phase, 'requesting', 'a short silence (a busy machine) does not end the session');
+    clockA.skewMs = PEER_SILENT_GRACE_MS;
+    a.tick();
     assert.equal(a.status().sessions[0]?.reason, 'peer-gone');
+    clockA.skewMs = 0;
     edgeA.table = [peerView(B.mac, B.ip, 'grandma')];
 
     edgeA.key = new Uint8Array();

@@ -20,7 +20,17 @@ export type HelpEdge = Pick<ManagedEdge, 'settings' | 'status' | 'peers' | 'even
 const PROBE_ANSWER_MS = 5_000;
 /** Peers found without help are asked again this often (they may have updated). */
 const REPROBE_MS = 60_000;
+/**
+ * Unanswered hellos sent PROBE_ANSWER_MS apart before a peer counts as not running Kith's help: the
+ * first may arrive before the peer has this edge in its own table, and is dropped there.
+ */
+const PROBE_TRIES = 3;
 const TICK_MS = 1_000;
+/**
+ * A peer marked not answering this long, without leaving the table, is taken as gone (it may have
+ * crashed: no stop comes then). Shorter silences happen on a busy machine and must not end a session.
+ */
+export const PEER_SILENT_GRACE_MS = 15_000;
 
 export interface HelpServiceOptions {
   readonly edge: HelpEdge;
@@ -55,6 +65,8 @@ interface Running {
 interface Probe {
   readonly sentAt: number;
   readonly answered: boolean;
+  /** Hellos sent without an answer so far. */
+  readonly tries: number;
 }
 
 type Wanted = { readonly address: string; readonly prefix: number; readonly mac: string; readonly key: Buffer } | { readonly why: 'no-key' | 'no-address' };
@@ -63,6 +75,8 @@ export class HelpService {
   readonly events = new EventEmitter<{ event: [HelpEvent] }>();
   readonly sessions: HelpSessions;
   private readonly clock: Clock;
+  /** When each peer with a live session was first seen not answering (endSessionsOfGonePeers). */
+  private silentSince = new Map<string, number>();
   private running: Running | undefined;
   private changing: Promise<void> = Promise.resolve();
   private listenProblem: string | undefined;
@@ -133,14 +147,28 @@ export class HelpService {
   tick(): void {
     this.changing = this.changing.then(() => this.follow());
     this.sessions.tick();
-    // A peer that left the table, or fell silent (it may have crashed: no stop comes then), is gone.
-    for (const session of this.sessions.list()) {
-      if (session.phase === 'ended') continue;
-      const view = this.options.edge.peers().find((candidate) => candidate.mac === session.peer.mac);
-      if (view?.answering !== true || this.peerRef(session.peer.mac) === undefined) this.sessions.peerGone(session.peer.mac);
-    }
+    this.endSessionsOfGonePeers();
     this.probePeers();
     this.showAvailability();
+  }
+
+  /** A peer that left the table, or stayed silent for PEER_SILENT_GRACE_MS, ends its session. */
+  private endSessionsOfGonePeers(): void {
+    const now = this.clock.nowMs();
+    const silentSince = new Map<string, number>();
+    for (const session of this.sessions.list()) {
+      if (session.phase === 'ended') continue;
+      const mac = session.peer.mac;
+      const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
+      if (view === undefined || this.peerRef(mac) === undefined) {
+        this.sessions.peerGone(mac);
+      } else if (!view.answering) {
+        const since = this.silentSince.get(mac) ?? now;
+        if (now - since >= PEER_SILENT_GRACE_MS) this.sessions.peerGone(mac);
+        else silentSince.set(mac, since);
+      }
+    }
+    this.silentSince = silentSince;
   }
 
   private wanted(): Wanted {
@@ -193,7 +221,7 @@ export class HelpService {
 
   private receive(from: HelpPeerRef, message: HelpMessage): void {
     if (message.kind === 'hello') {
-      if (message.version === HELP_VERSION) this.probes.set(from.mac, { sentAt: this.clock.nowMs(), answered: true });
+      if (message.version === HELP_VERSION) this.probes.set(from.mac, { sentAt: this.clock.nowMs(), answered: true, tries: 0 });
       if (message.probe) this.running?.signalling.send(from, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: false });
       this.showAvailability();
       return;
@@ -208,10 +236,10 @@ export class HelpService {
     const now = this.clock.nowMs();
     for (const view of this.options.edge.peers()) {
       const probe = this.probes.get(view.mac);
-      if (probe !== undefined && (probe.answered || now - probe.sentAt < REPROBE_MS)) continue;
+      if (probe !== undefined && (probe.answered || now - probe.sentAt < (probe.tries < PROBE_TRIES ? PROBE_ANSWER_MS : REPROBE_MS))) continue;
       const peer = this.peerRef(view.mac);
       if (peer === undefined || !view.answering) continue;
-      this.probes.set(view.mac, { sentAt: now, answered: false });
+      this.probes.set(view.mac, { sentAt: now, answered: false, tries: (probe?.tries ?? 0) + 1 });
       running.signalling.send(peer, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: true });
     }
   }
@@ -227,7 +255,7 @@ export class HelpService {
       else if (this.peerRef(view.mac) === undefined) availability = { possible: false, why: 'no-address' };
       else if (!view.answering) availability = { possible: false, why: 'offline' };
       else if (probe?.answered === true) availability = { possible: true };
-      else if (probe === undefined || now - probe.sentAt < PROBE_ANSWER_MS) availability = { possible: false, why: 'checking' };
+      else if (probe === undefined || probe.tries < PROBE_TRIES || now - probe.sentAt < PROBE_ANSWER_MS) availability = { possible: false, why: 'checking' };
       else availability = { possible: false, why: 'not-kith' };
       result.set(view.mac, availability);
     }
