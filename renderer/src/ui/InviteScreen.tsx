@@ -71,7 +71,7 @@ export function InviteScreen() {
         <h3 id="invite-help-heading">Helping a relative?</h3>
         <p>
           Create an invite below and send them the link, or let them scan the QR code. They install Kith, paste the link under “Invite to join” and click Join. Their computer then
-          shows up under <strong>Peers</strong>, where “Remote desktop” lets you see their screen and help.
+          shows up under <strong>Peers</strong>, where “See screen” asks them to show you their screen: once they allow it, you see it and can point at things and talk.
         </p>
       </aside>
       <div className="card">
