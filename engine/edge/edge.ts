@@ -311,9 +311,10 @@ export class Edge {
     const message = opened.value.message;
     let supernode = undefined;
     if (message.fromSupernode) {
-      // §2.2: only supernodes of our list may speak as supernodes; an ACK also from a further address
-      // of the current supernode's name that this round raced (address-race.ts).
-      supernode = findBySocket(ctx.supernodes, source) ?? (message.type === MessageType.RegisterSuperAck ? this.registration.raceEntrantAt(source) : undefined);
+      // §2.2: only supernodes of our list may speak as supernodes; an answer to REGISTER_SUPER also from
+      // a further address of the current supernode's name that this round raced (address-race.ts).
+      const answer = message.type === MessageType.RegisterSuperAck || message.type === MessageType.RegisterSuperNak;
+      supernode = findBySocket(ctx.supernodes, source) ?? (answer ? this.registration.raceEntrantAt(source) : undefined);
       if (supernode === undefined) return;
     }
     if (!communityFieldEquals(message.communityField, ctx.settings.communityField)) return;
@@ -337,7 +338,7 @@ export class Edge {
           if (supernode !== undefined) this.registration.handleAck(opened.value, message, supernode, source);
           break;
         case MessageType.RegisterSuperNak:
-          if (supernode !== undefined) this.registration.handleNak(opened.value, message, supernode);
+          if (supernode !== undefined) this.registration.handleNak(opened.value, message, supernode, source);
           break;
         case MessageType.ReRegisterSuper:
           if (supernode !== undefined) this.registration.handleReRegister(opened.value, supernode);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../clock.js';
 import { Logger } from '../../log.js';
 import { AuthScheme, MessageType, socketToString } from '../../protocol/index.js';
-import type { Message, RegisterSuperAckMessage, Socket } from '../../protocol/index.js';
+import type { Message, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
 import { ok } from '../../../shared/result.js';
 import type { EdgeContext } from '../context.js';
 import type { Opened } from '../io/wire.js';
@@ -58,7 +58,7 @@ function harness(addresses: readonly Socket[]) {
   /** REGISTER_SUPERs sent, by destination, in order. */
   const registers = (): string[] => sent.filter((entry) => entry.type === MessageType.RegisterSuper).map((entry) => entry.to);
   /** The supernode's ACK to the latest REGISTER_SUPER, arriving from `from` as edge.ts dispatches it; whether it was taken. */
-  const ack = (from: Socket): boolean => {
+  const ack = (from: Socket, cookie = record.lastCookie): boolean => {
     const target = findBySocket(ctx.supernodes, from) ?? registration.raceEntrantAt(from);
     if (target === undefined) return false;
     const before = registration.awaitingAck;
@@ -67,7 +67,7 @@ function harness(addresses: readonly Socket[]) {
       fromSupernode: true,
       communityField: new Uint8Array(20),
       type: MessageType.RegisterSuperAck,
-      cookie: record.lastCookie,
+      cookie,
       srcMac: SN_MAC,
       devAddr: { address: '0.0.0.0', prefix: 0 },
       lifetime: 120,
@@ -80,6 +80,21 @@ function harness(addresses: readonly Socket[]) {
     registration.handleAck(opened, message, target, from);
     return before && !registration.awaitingAck;
   };
+  /** The supernode's NAK to the latest REGISTER_SUPER, arriving from `from`. */
+  const nak = (from: Socket): void => {
+    const target = findBySocket(ctx.supernodes, from) ?? registration.raceEntrantAt(from);
+    if (target === undefined) return;
+    const message: RegisterSuperNakMessage = {
+      ttl: 2,
+      fromSupernode: true,
+      communityField: new Uint8Array(20),
+      type: MessageType.RegisterSuperNak,
+      cookie: record.lastCookie,
+      srcMac: ctx.mac,
+      auth: { scheme: AuthScheme.None, token: new Uint8Array(0) },
+    };
+    registration.handleNak({ message: { ...message, trailingBytes: 0 }, plain: new Uint8Array(0), stamp: undefined, staticKey: false, raw: new Uint8Array(0) }, message, target, from);
+  };
   /** Moves the clock by ms in edge-sized ticks. */
   const run = (ms: number): void => {
     for (let t = 0; t < ms; t += TICK_MS) {
@@ -88,7 +103,7 @@ function harness(addresses: readonly Socket[]) {
     }
   };
   registration.begin(clock.nowMs());
-  return { ctx, record, registration, registers, ack, run, lines, selected };
+  return { ctx, record, registration, registers, ack, nak, run, lines, selected };
 }
 
 describe('registration with a name that has several addresses (happy eyeballs)', () => {
@@ -130,6 +145,23 @@ describe('registration with a name that has several addresses (happy eyeballs)',
     assert.equal(h.ack(V6), false);
     assert.deepEqual(h.record.socket, V4);
     assert.equal(h.record.stamp, undefined);
+  });
+
+  it('an ACK from a raced address that does not echo the round\'s cookie is not taken', () => {
+    const h = harness([V4, V6]);
+    h.run(STAGGER_MS);
+    assert.equal(h.ack(V6, (h.record.lastCookie + 1) >>> 0), false);
+    assert.deepEqual(h.record.socket, V4);
+    assert.equal(h.ack(V6), true);
+  });
+
+  it('a NAK from the raced IPv6 address is the refusal the edge shows', () => {
+    const h = harness([V4, V6]);
+    h.nak(V6);
+    assert.equal(h.registration.verdict(undefined).state, 'connecting', 'before its turn, IPv6 is nobody');
+    h.run(STAGGER_MS);
+    h.nak(V6);
+    assert.equal(h.registration.verdict(undefined).state, 'error');
   });
 
   it('an ACK from an address whose turn has not come is not taken', () => {

@@ -380,11 +380,9 @@ export class SupernodeRegistration {
   handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord, source: Socket): void {
     const { ctx } = this;
     if (this.standing === 'acknowledged' || ctx.current !== record) return;
-    const moving = record.socket === undefined || !socketEquals(record.socket, source);
-    if (moving && this.race.entrantAt(source) !== record) return;
-    // Another address is another sender for the replay check (§6.3): its stamps start afresh.
-    const sender: Pick<SupernodeRecord, 'stamp'> = moving ? { stamp: undefined } : record;
-    if (!stampAccepted(ctx, opened.stamp, sender, false)) return;
+    const sender = this.answerSender(record, source);
+    if (sender === undefined || !stampAccepted(ctx, opened.stamp, sender, false)) return;
+    const moving = sender !== record;
     const cipher = ctx.auth.trailerCipher;
     if (cipher !== undefined && !verifyAuthTrailer(cipher, opened.raw, opened.raw.length)) return;
     if (message.cookie !== record.lastCookie) return;
@@ -428,11 +426,21 @@ export class SupernodeRegistration {
     }
   }
 
-  /** §8.3 REGISTER_SUPER_NAK. */
-  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord): void {
+  /**
+   * Whom an answer to REGISTER_SUPER from source is checked as: record at its address in use, a new
+   * sender at a further address raced this round (§6.3 keeps replay stamps per sender), else nobody.
+   */
+  private answerSender(record: SupernodeRecord, source: Socket): Pick<SupernodeRecord, 'stamp'> | undefined {
+    if (record.socket !== undefined && socketEquals(record.socket, source)) return record;
+    return this.race.entrantAt(source) === record ? { stamp: undefined } : undefined;
+  }
+
+  /** §8.3 REGISTER_SUPER_NAK from record, arriving from source (its address in use or one raced this round). */
+  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord, source: Socket): void {
     const { ctx } = this;
     if (this.standing === 'acknowledged' || ctx.current !== record || message.cookie !== record.lastCookie) return;
-    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const sender = this.answerSender(record, source);
+    if (sender === undefined || !stampAccepted(ctx, opened.stamp, sender, false)) return;
     const expected = this.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
     if (!macEquals(message.srcMac, expected)) return;
     const reason =
