@@ -57,9 +57,12 @@ function harness(addresses: readonly Socket[]) {
   const registration = new SupernodeRegistration(ctx, () => undefined);
   /** REGISTER_SUPERs sent, by destination, in order. */
   const registers = (): string[] => sent.filter((entry) => entry.type === MessageType.RegisterSuper).map((entry) => entry.to);
-  /** The supernode's ACK to the latest REGISTER_SUPER, arriving from `from` as edge.ts dispatches it; whether it was taken. */
+  /** The supernode an answer from `from` is handed to, as edge.ts dispatches it. */
+  const answering = (from: Socket) => findBySocket(ctx.supernodes, from) ?? registration.raceEntrantAt(from);
+  const opened = <M extends RegisterSuperAckMessage | RegisterSuperNakMessage>(message: M): Opened => ({ message: { ...message, trailingBytes: 0 }, plain: new Uint8Array(0), stamp: undefined, staticKey: false, raw: new Uint8Array(0) });
+  /** The supernode's ACK to the latest REGISTER_SUPER, arriving from `from`; whether it was taken. */
   const ack = (from: Socket, cookie = record.lastCookie): boolean => {
-    const target = findBySocket(ctx.supernodes, from) ?? registration.raceEntrantAt(from);
+    const target = answering(from);
     if (target === undefined) return false;
     const before = registration.awaitingAck;
     const message: RegisterSuperAckMessage = {
@@ -76,13 +79,12 @@ function harness(addresses: readonly Socket[]) {
       supernodes: [],
       keyTime: 0,
     };
-    const opened: Opened = { message: { ...message, trailingBytes: 0 }, plain: new Uint8Array(0), stamp: undefined, staticKey: false, raw: new Uint8Array(0) };
-    registration.handleAck(opened, message, target, from);
+    registration.handleAck(opened(message), message, target, from);
     return before && !registration.awaitingAck;
   };
   /** The supernode's NAK to the latest REGISTER_SUPER, arriving from `from`. */
   const nak = (from: Socket): void => {
-    const target = findBySocket(ctx.supernodes, from) ?? registration.raceEntrantAt(from);
+    const target = answering(from);
     if (target === undefined) return;
     const message: RegisterSuperNakMessage = {
       ttl: 2,
@@ -93,7 +95,7 @@ function harness(addresses: readonly Socket[]) {
       srcMac: ctx.mac,
       auth: { scheme: AuthScheme.None, token: new Uint8Array(0) },
     };
-    registration.handleNak({ message: { ...message, trailingBytes: 0 }, plain: new Uint8Array(0), stamp: undefined, staticKey: false, raw: new Uint8Array(0) }, message, target, from);
+    registration.handleNak(opened(message), message, target, from);
   };
   /** Moves the clock by ms in edge-sized ticks. */
   const run = (ms: number): void => {
