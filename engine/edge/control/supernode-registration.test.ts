@@ -31,6 +31,8 @@ function harness(addresses: readonly Socket[]) {
   const types = new WeakMap<Uint8Array, number>();
   const lines: string[] = [];
   const selected: string[] = [];
+  /** Auths handed out for REGISTER_SUPER: a user/password edge makes a fresh challenge each time. */
+  const auths = { issued: 0 };
   const ctx = {
     settings: { tcp: false, registerIntervalMs: REGISTER_INTERVAL_MS, userPassword: undefined, allowP2p: false, communityField: new Uint8Array(20), description: 'edge', selection: 'load' },
     clock,
@@ -44,7 +46,7 @@ function harness(addresses: readonly Socket[]) {
       },
       setDynamicKey: () => undefined,
     },
-    auth: { registerAuth: () => ({ scheme: AuthScheme.SimpleId, token: new Uint8Array(16) }), trailerCipher: undefined, acceptAnswer: () => ok(undefined) },
+    auth: { registerAuth: () => ({ scheme: AuthScheme.UserPassword, token: Uint8Array.of(++auths.issued) }), trailerCipher: undefined, acceptAnswer: () => ok(undefined) },
     peers: { known: new Map(), pending: new Map() },
     events: { emit: (name: string, info: { sockaddr: string }) => selected.push(`${name} ${info.sockaddr}`) },
     addressing: { mode: 'static', announced: () => ({ address: '10.0.0.1', prefix: 24 }), offerFromSupernode: () => undefined },
@@ -105,7 +107,7 @@ function harness(addresses: readonly Socket[]) {
     }
   };
   registration.begin(clock.nowMs());
-  return { ctx, record, registration, registers, ack, nak, run, lines, selected };
+  return { ctx, record, registration, registers, ack, nak, run, lines, selected, auths };
 }
 
 describe('registration with a name that has several addresses (happy eyeballs)', () => {
@@ -147,6 +149,13 @@ describe('registration with a name that has several addresses (happy eyeballs)',
     assert.equal(h.ack(V6), false);
     assert.deepEqual(h.record.socket, V4);
     assert.equal(h.record.stamp, undefined);
+  });
+
+  it('the raced REGISTER_SUPER carries the round\'s own auth (one user/password challenge per round)', () => {
+    const h = harness([V4, V6]);
+    h.run(STAGGER_MS);
+    assert.equal(h.registers().length, 2);
+    assert.equal(h.auths.issued, 1);
   });
 
   it('an ACK from a raced address that does not echo the round\'s cookie is not taken', () => {

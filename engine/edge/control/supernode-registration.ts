@@ -7,7 +7,7 @@ import { randomUint32 } from '../../crypto/random.js';
 import { verifyAuthTrailer } from '../../crypto/user-password.js';
 import { isNullMac, macEquals, macToString, NULL_MAC, socketEquals, socketToString } from '../../protocol/index.js';
 import { hostPortText } from '../../../shared/config/values.js';
-import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
+import type { Auth, Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
 import {
@@ -107,9 +107,13 @@ export class SupernodeRegistration {
   /** Why the supernode refused us (REGISTER_SUPER_NAK); undefined when it did not. */
   private rejection: string | undefined;
   private ownSocket: Socket | undefined;
-  /** The current supernode's further addresses in this round, and the edge MAC its REGISTER_SUPER carries. */
+  /**
+   * The current supernode's further addresses in this round, and what the round's REGISTER_SUPER
+   * carries besides the cookie: the edge MAC and the auth (a user/password challenge is one per
+   * round, as the ACK's answer is checked against the latest, auth.ts).
+   */
   private readonly race = new AddressRace();
-  private raceMac: Mac = NULL_MAC;
+  private raceRound: { readonly edgeMac: Mac; readonly auth: Auth } | undefined;
 
   constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {
     this.supAttempts = supAttempts(ctx.settings.tcp);
@@ -303,21 +307,22 @@ export class SupernodeRegistration {
     // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
     // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
     current.rtt.probeSent(now, cookie);
-    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), ctx.auth.registerAuth()));
+    const auth = ctx.auth.registerAuth();
+    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), auth));
     // §1.2: a TCP connection goes to one address; the race is for UDP.
     if (ctx.settings.tcp) return;
-    this.raceMac = edgeMac;
+    this.raceRound = { edgeMac, auth };
     this.race.start(current, now, this.phase === 'bootstrap' ? BOOTSTRAP_TIMEOUT_MS : ctx.settings.registerIntervalMs / 10);
   }
 
   /** The round's REGISTER_SUPER (same cookie, fresh stamp) to the further addresses whose turn has come. */
   private raceFurther(now: number): void {
     const { ctx } = this;
-    const current = ctx.current;
-    if (current === undefined) return;
+    const [current, round] = [ctx.current, this.raceRound];
+    if (current === undefined || round === undefined) return;
     for (const socket of this.race.due(now)) {
       ctx.logger.debug(() => `no REGISTER_SUPER_ACK yet from ${current.socket === undefined ? '-' : socketToString(current.socket)}, registering at ${socketToString(socket)} as well`);
-      const message = registerSuperMessage(ctx, this.raceMac, current.lastCookie, advertisedSocket(ctx, globalIpv6Address, socket), ctx.auth.registerAuth());
+      const message = registerSuperMessage(ctx, round.edgeMac, current.lastCookie, advertisedSocket(ctx, globalIpv6Address, socket), round.auth);
       ctx.transport?.send(ctx.wire.encode(message), socket);
     }
   }
