@@ -1,7 +1,7 @@
 // Supernode names to sockets for both daemons (PROTOCOL.md §8.2): every address the name has, IPv4
 // first and then IPv6, as n3n main prefers A records over AAAA whatever order the system's resolver
-// gives. The first is the one tried; the edge moves on to the next when it gets no answer
-// (supernode-resolver.ts), which n3n does not.
+// gives. The first is the one tried first; while it leaves the registration unanswered the edge
+// registers at the others as well (edge/control/address-race.ts), which n3n does not.
 import { lookup } from 'node:dns/promises';
 import { socketFromAddress } from './protocol/index.js';
 import type { Socket } from './protocol/index.js';

@@ -40,6 +40,19 @@ async function supernodeRows(sn: KithProcess): Promise<Map<string, SupernodeEdge
   );
 }
 
+/**
+ * The edge's log, in order: the IPv6 address answered the first round's race and then the edge was
+ * registered, with no round given up on the silent IPv4 address before (no "not answering").
+ */
+function assertRacedToIpv6(log: string, ipv6Socket: string): void {
+  const lines = log.split('\n');
+  const raced = lines.findIndex((line) => line.includes(`answered first at ${ipv6Socket}`));
+  const registered = lines.findIndex((line) => line.includes('registered with supernode'));
+  const silent = lines.findIndex((line) => /not answering|does not answer/.test(line));
+  assert.ok(raced >= 0 && registered > raced, `the IPv6 address did not win the first race:\n${log}`);
+  assert.ok(silent === -1 || silent > registered, `the IPv4 address was waited out before IPv6:\n${log}`);
+}
+
 /** The direct peer an edge reports, with the family it says the path uses. */
 function directPeer(proc: KithProcess): Promise<PeerRowView> {
   return waitForPeerPath(proc, 'direct', DIRECT_MS);
@@ -81,7 +94,8 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
     assert.notEqual(unsolicited.code, 0, 'the home router lets unsolicited IPv6 in');
 
     // b knows the supernode by a name with an A and an AAAA record: the IPv4 one is tried first (as n3n
-    // main does) and cannot answer in an IPv6-only home, so b moves on to the IPv6 one.
+    // main does) and cannot answer in an IPv6-only home, so the IPv6 one joins the round after the
+    // stagger (address-race.ts) and its ACK picks it.
     w.topology.hostsFile(homeB.host.ns, [`192.0.3.250 ${SN_NAME}`, `${snHost.address6} ${SN_NAME}`]);
     const pair = await startPair(
       w.topology,
@@ -91,6 +105,7 @@ describe('netns: edges over IPv6', { skip, concurrency: false }, () => {
       { community: 'v6only', supernodes: [`[${snHost.address6}]:${SUPERNODE_PORT}`] },
       { supernodes: [`${SN_NAME}:${SUPERNODE_PORT}`] },
     );
+    assertRacedToIpv6(pair.b.output(), `[${snHost.address6}]:${SUPERNODE_PORT}`);
     const rows = await supernodeRows(sn);
     assert.ok(isIpv6Socket(rows.get('kitha')?.sockaddr) && isIpv6Socket(rows.get('kithb')?.sockaddr), `supernode rows: ${JSON.stringify([...rows.values()])}`);
     assert.ok(rows.get('kitha')?.sockaddr?.startsWith(`[${homeA.host.address6}]:`));

@@ -170,9 +170,6 @@ export class Edge {
         supernodes: ctx.supernodes,
         logger: ctx.logger,
         registration: this.registration,
-        get current() {
-          return ctx.current;
-        },
       },
       (host, port) => this.resolve(host, port),
       this.startTime,
@@ -314,8 +311,10 @@ export class Edge {
     const message = opened.value.message;
     let supernode = undefined;
     if (message.fromSupernode) {
-      // §2.2: only supernodes of our list may speak as supernodes.
-      supernode = findBySocket(ctx.supernodes, source);
+      // §2.2: only supernodes of our list may speak as supernodes; an answer to REGISTER_SUPER also from
+      // a further address of the current supernode's name that this round raced (address-race.ts).
+      const answer = message.type === MessageType.RegisterSuperAck || message.type === MessageType.RegisterSuperNak;
+      supernode = findBySocket(ctx.supernodes, source) ?? (answer ? this.registration.raceEntrantAt(source) : undefined);
       if (supernode === undefined) return;
     }
     if (!communityFieldEquals(message.communityField, ctx.settings.communityField)) return;
@@ -336,10 +335,10 @@ export class Edge {
           else if (stampAccepted(ctx, opened.value.stamp, supernode, true)) this.holePunch.handlePeerInfo(message, source);
           break;
         case MessageType.RegisterSuperAck:
-          if (supernode !== undefined) this.registration.handleAck(opened.value, message, supernode);
+          if (supernode !== undefined) this.registration.handleAck(opened.value, message, supernode, source);
           break;
         case MessageType.RegisterSuperNak:
-          if (supernode !== undefined) this.registration.handleNak(opened.value, message, supernode);
+          if (supernode !== undefined) this.registration.handleNak(opened.value, message, supernode, source);
           break;
         case MessageType.ReRegisterSuper:
           if (supernode !== undefined) this.registration.handleReRegister(opened.value, supernode);

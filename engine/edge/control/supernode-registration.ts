@@ -1,12 +1,13 @@
 // Registration with the supernode (PROTOCOL.md §8.2, §8.3) and the periodic supernode sweep
 // (§8.4): the start-up PING round, the null-MAC address request, REGISTER_SUPER with a fresh random
 // cookie on the fast-retry / refresh schedule, failover after sup_attempts unanswered tries,
-// REGISTER_SUPER_ACK / NAK / RE_REGISTER_SUPER handling, PONGs, and UNREGISTER_SUPER.
+// REGISTER_SUPER_ACK / NAK / RE_REGISTER_SUPER handling, PONGs, and UNREGISTER_SUPER. A supernode
+// name with several addresses is raced happy-eyeballs style within each round (address-race.ts).
 import { randomUint32 } from '../../crypto/random.js';
 import { verifyAuthTrailer } from '../../crypto/user-password.js';
-import { isNullMac, macEquals, macToString, NULL_MAC, socketToString } from '../../protocol/index.js';
+import { isNullMac, macEquals, macToString, NULL_MAC, socketEquals, socketToString } from '../../protocol/index.js';
 import { hostPortText } from '../../../shared/config/values.js';
-import type { Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
+import type { Auth, Mac, PeerInfoMessage, RegisterSuperAckMessage, RegisterSuperNakMessage, Socket } from '../../protocol/index.js';
 import { sendBytesToSupernode, sendToPeer, sendToSupernode, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
 import {
@@ -25,6 +26,7 @@ import type { SupernodeRecord } from './supernode-selection.js';
 import { multicastRegisterMessage, queryPeerMessage, registerMessage, registerSuperMessage, unregisterSuperMessage } from './messages.js';
 import type { Opened } from '../io/wire.js';
 import { globalIpv6Address } from '../io/global-ipv6.js';
+import { AddressRace, moveTo } from './address-race.js';
 
 /** §10.2 N2N_EDGE_SUP_ATTEMPTS. */
 export function supAttempts(tcp: boolean): number {
@@ -68,13 +70,17 @@ export function registrationDue(standing: Standing, lastRegisterReq: number, now
  * with IPv6 can punch a direct IPv6 path instead of staying relayed over IPv4 (the peer learns it
  * as PEER_INFO's preferred socket; n3n main stores and hands out IPv6 advertised sockets as well).
  */
-export function advertisedSocket(ctx: Pick<EdgeContext, 'mappedSocket' | 'transport' | 'settings' | 'current'>, globalIpv6: () => string | undefined = globalIpv6Address): Socket | undefined {
+export function advertisedSocket(
+  ctx: Pick<EdgeContext, 'mappedSocket' | 'transport' | 'settings' | 'current'>,
+  globalIpv6: () => string | undefined = globalIpv6Address,
+  towards: Socket | undefined = ctx.current?.socket,
+): Socket | undefined {
   if (ctx.mappedSocket !== undefined) return ctx.mappedSocket;
   const port = ctx.transport?.localPort;
   if (port === undefined) return undefined;
   const address = ctx.settings.advertiseAddress;
   if (address !== undefined) return { family: 'IPv4', address, port };
-  if (ctx.current?.socket?.family !== 'IPv4' || ctx.transport?.reachesIpv6 !== true) return undefined;
+  if (towards?.family !== 'IPv4' || ctx.transport?.reachesIpv6 !== true) return undefined;
   const ipv6 = globalIpv6();
   return ipv6 === undefined ? undefined : { family: 'IPv6', address: ipv6, port };
 }
@@ -101,6 +107,13 @@ export class SupernodeRegistration {
   /** Why the supernode refused us (REGISTER_SUPER_NAK); undefined when it did not. */
   private rejection: string | undefined;
   private ownSocket: Socket | undefined;
+  /**
+   * The current supernode's further addresses in this round, and what the round's REGISTER_SUPER
+   * carries besides the cookie: the edge MAC and the auth (a user/password challenge is one per
+   * round, as the ACK's answer is checked against the latest, auth.ts).
+   */
+  private readonly race = new AddressRace();
+  private raceRound: { readonly edgeMac: Mac; readonly auth: Auth } | undefined;
 
   constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {
     this.supAttempts = supAttempts(ctx.settings.tcp);
@@ -150,8 +163,14 @@ export class SupernodeRegistration {
     this.standing = 'awaiting-ack';
   }
 
+  /** The supernode whose further address `source` was sent this round's REGISTER_SUPER (its ACK may win the race). */
+  raceEntrantAt(source: Socket): SupernodeRecord | undefined {
+    return this.race.entrantAt(source);
+  }
+
   /** Disconnect: nothing of the last connection counts any more. */
   reset(): void {
+    this.race.stop();
     this.ctx.current = undefined;
     this.ownSocket = undefined;
     this.lastSup = 0;
@@ -202,6 +221,7 @@ export class SupernodeRegistration {
   /** Runs the due parts of the schedule; called on every wake-up. */
   tick(now: number): void {
     const { ctx } = this;
+    if (this.standing !== 'acknowledged') this.raceFurther(now);
     switch (this.phase) {
       case 'probe':
         if (now - this.lastProbe >= BOOTSTRAP_TIMEOUT_MS) this.sendPings(INITIAL_PINGS);
@@ -232,6 +252,7 @@ export class SupernodeRegistration {
     const changed = record !== ctx.current;
     ctx.current = record;
     this.supAttempts = supAttempts(ctx.settings.tcp);
+    if (changed) this.race.stop();
     if (changed || ctx.settings.tcp) this.reconnect();
     if (changed) this.announceSelected();
   }
@@ -286,7 +307,24 @@ export class SupernodeRegistration {
     // The ACK echoes this cookie, so REGISTER_SUPER → ACK is an exact RTT sample every
     // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
     current.rtt.probeSent(now, cookie);
-    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), ctx.auth.registerAuth()));
+    const auth = ctx.auth.registerAuth();
+    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), auth));
+    // §1.2: a TCP connection goes to one address; the race is for UDP.
+    if (ctx.settings.tcp) return;
+    this.raceRound = { edgeMac, auth };
+    this.race.start(current, now, this.phase === 'bootstrap' ? BOOTSTRAP_TIMEOUT_MS : ctx.settings.registerIntervalMs / 10);
+  }
+
+  /** The round's REGISTER_SUPER (same cookie, fresh stamp) to the further addresses whose turn has come. */
+  private raceFurther(now: number): void {
+    const { ctx } = this;
+    const [current, round] = [ctx.current, this.raceRound];
+    if (current === undefined || round === undefined) return;
+    for (const socket of this.race.due(now)) {
+      ctx.logger.debug(() => `no REGISTER_SUPER_ACK yet from ${current.socket === undefined ? '-' : socketToString(current.socket)}, registering at ${socketToString(socket)} as well`);
+      const message = registerSuperMessage(ctx, round.edgeMac, current.lastCookie, advertisedSocket(ctx, globalIpv6Address, socket), round.auth);
+      ctx.transport?.send(ctx.wire.encode(message), socket);
+    }
   }
 
   /** §8.8.1: REGISTER with cookie MCAST and null dstMac to the discovery group(s). */
@@ -340,11 +378,16 @@ export class SupernodeRegistration {
     this.lastSweepMs = now;
   }
 
-  /** §8.3 REGISTER_SUPER_ACK from record (found by the datagram's source socket). */
-  handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord): void {
+  /**
+   * §8.3 REGISTER_SUPER_ACK from record, arriving from source: its address in use, or a further one
+   * of this round's race (raceEntrantAt), which then becomes the address in use.
+   */
+  handleAck(opened: Opened, message: RegisterSuperAckMessage, record: SupernodeRecord, source: Socket): void {
     const { ctx } = this;
     if (this.standing === 'acknowledged' || ctx.current !== record) return;
-    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const sender = this.answerSender(record, source);
+    if (sender === undefined || !stampAccepted(ctx, opened.stamp, sender, false)) return;
+    const moving = sender !== record;
     const cipher = ctx.auth.trailerCipher;
     if (cipher !== undefined && !verifyAuthTrailer(cipher, opened.raw, opened.raw.length)) return;
     if (message.cookie !== record.lastCookie) return;
@@ -355,14 +398,19 @@ export class SupernodeRegistration {
     }
     if (answer.value !== undefined) ctx.wire.setDynamicKey(answer.value);
     const now = ctx.clock.nowMs();
-    // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path.
-    if (this.phase === 'bootstrap') record.rtt.cancelProbe(message.cookie);
+    this.race.stop();
+    // Not the bootstrap ACK: the supernode's first auto-IP answer is slow for reasons other than the path;
+    // nor one from a further address, sent later than the probe's clock started.
+    if (this.phase === 'bootstrap' || moving) record.rtt.cancelProbe(message.cookie);
     else record.rtt.replyReceived(now, message.cookie);
-    // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
-    if (!isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac))) {
-      record.mac = Uint8Array.from(message.srcMac);
-      this.announceSelected();
+    if (moving) {
+      ctx.logger.normal(`supernode ${hostPortText(record.host, record.port)} answered first at ${socketToString(source)}, using it`);
+      moveTo(record, source, sender.stamp);
     }
+    // Step 4; Kith also follows a supernode that was replaced at the same address (restart, new MAC).
+    const newMac = !isNullMac(message.srcMac) && (record.mac === undefined || !macEquals(record.mac, message.srcMac));
+    if (newMac) record.mac = Uint8Array.from(message.srcMac);
+    if (newMac || moving) this.announceSelected();
     record.lastSeen = now;
     this.ownSocket = message.socket;
     learnSupernodes(ctx.supernodes, message.supernodes);
@@ -383,11 +431,21 @@ export class SupernodeRegistration {
     }
   }
 
-  /** §8.3 REGISTER_SUPER_NAK. */
-  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord): void {
+  /**
+   * Whom an answer to REGISTER_SUPER from source is checked as: record at its address in use, a new
+   * sender at a further address raced this round (§6.3 keeps replay stamps per sender), else nobody.
+   */
+  private answerSender(record: SupernodeRecord, source: Socket): Pick<SupernodeRecord, 'stamp'> | undefined {
+    if (record.socket !== undefined && socketEquals(record.socket, source)) return record;
+    return this.race.entrantAt(source) === record ? { stamp: undefined } : undefined;
+  }
+
+  /** §8.3 REGISTER_SUPER_NAK from record, arriving from source (its address in use or one raced this round). */
+  handleNak(opened: Opened, message: RegisterSuperNakMessage, record: SupernodeRecord, source: Socket): void {
     const { ctx } = this;
     if (this.standing === 'acknowledged' || ctx.current !== record || message.cookie !== record.lastCookie) return;
-    if (!stampAccepted(ctx, opened.stamp, record, false)) return;
+    const sender = this.answerSender(record, source);
+    if (sender === undefined || !stampAccepted(ctx, opened.stamp, sender, false)) return;
     const expected = this.phase === 'bootstrap' ? NULL_MAC : ctx.mac;
     if (!macEquals(message.srcMac, expected)) return;
     const reason =

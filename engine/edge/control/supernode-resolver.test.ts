@@ -1,12 +1,11 @@
-// PROTOCOL.md §8.2/§8.3 re-resolution of supernode names, and the move to a name's next address when
-// the one in use does not answer, on a manual clock with a fake resolver.
+// PROTOCOL.md §8.2/§8.3 re-resolution of supernode names, on a manual clock with a fake resolver (the
+// race between a name's addresses: supernode-registration.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Logger } from '../../log.js';
 import type { Socket } from '../../protocol/index.js';
 import { newSupernodeRecord } from './supernode-selection.js';
-import { NEXT_ADDRESS_AFTER_MS, RESOLVE_PERIOD_MS, SILENT_RETRY_MS, SupernodeResolver, UNRESOLVED_RETRY_MS } from './supernode-resolver.js';
-import type { SupernodeRecord } from './supernode-selection.js';
+import { RESOLVE_PERIOD_MS, SILENT_RETRY_MS, SupernodeResolver, UNRESOLVED_RETRY_MS } from './supernode-resolver.js';
 
 const v4 = (address: string, port = 7654): Socket => ({ family: 'IPv4', address, port });
 const v6 = (address: string, port = 7654): Socket => ({ family: 'IPv6', address, port });
@@ -19,7 +18,7 @@ function setup(initial: Socket | readonly Socket[] | undefined, answers: (Socket
   const record = newSupernodeRecord('sn.example.net', 7654, addresses[0], false, addresses);
   const literal = newSupernodeRecord('192.0.2.9', 7654, v4('192.0.2.9'), false);
   const lines: string[] = [];
-  const ctx = { supernodes: [record, literal], logger: new Logger(2, { write: (line) => lines.push(line) }), registration: { awaitingAck: false }, current: undefined as SupernodeRecord | undefined };
+  const ctx = { supernodes: [record, literal], logger: new Logger(2, { write: (line) => lines.push(line) }), registration: { awaitingAck: false } };
   const asked: string[] = [];
   const resolver = new SupernodeResolver(
     ctx,
@@ -68,24 +67,6 @@ describe('supernode re-resolution', () => {
     assert.deepEqual(ctx.supernodes[0]?.socket, v4('198.51.100.3'));
   });
 
-  it('moves to the name\'s next address (IPv6 after IPv4) while the one in use does not answer, and back round', () => {
-    const both = [v4('198.51.100.1'), v6('2001:db8::1')];
-    const { record, ctx, lines, resolver } = setup(both, []);
-    ctx.current = record;
-    resolver.tick(1_000);
-    assert.deepEqual(record.socket, both[0], 'an answering supernode keeps its address');
-    ctx.registration.awaitingAck = true;
-    resolver.tick(2_000);
-    resolver.tick(2_000 + NEXT_ADDRESS_AFTER_MS - 1);
-    assert.deepEqual(record.socket, both[0]);
-    resolver.tick(2_000 + NEXT_ADDRESS_AFTER_MS);
-    assert.deepEqual(record.socket, both[1]);
-    assert.equal(record.stamp, undefined);
-    assert.ok(lines.some((line) => line.includes('does not answer at 198.51.100.1:7654, trying [2001:db8::1]:7654')));
-    resolver.tick(2_000 + 2 * NEXT_ADDRESS_AFTER_MS);
-    assert.deepEqual(record.socket, both[0], 'neither answers: the addresses take turns');
-  });
-
   it('keeps an answering fallback address on the periodic round while the name still has it', async () => {
     const both = [v4('198.51.100.1'), v6('2001:db8::1')];
     const { record, resolver } = setup(both, [both, [v4('198.51.100.7')]]);
@@ -97,15 +78,6 @@ describe('supernode re-resolution', () => {
     await settle();
     assert.deepEqual(record.socket, v4('198.51.100.7'));
     assert.deepEqual(record.addresses, [v4('198.51.100.7')]);
-  });
-
-  it('a supernode with one address, or not the current one, stays where it is', () => {
-    const { record, ctx, resolver } = setup(v4('198.51.100.1'), []);
-    ctx.registration.awaitingAck = true;
-    ctx.current = record;
-    resolver.tick(10 * NEXT_ADDRESS_AFTER_MS);
-    resolver.tick(20 * NEXT_ADDRESS_AFTER_MS);
-    assert.deepEqual(record.socket, v4('198.51.100.1'));
   });
 
   it('runs one round at a time', async () => {
