@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { TimeStampGenerator, TimeStampVerifier } from '../crypto/timestamp.js';
 import type { KithConfig } from '../../shared/config/schema.js';
 import { Logger } from '../log.js';
-import { communityFieldEquals, isNullMac, macToString, MessageType, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
+import { communityFieldEquals, isNullMac, macToString, MessageType, parseMac, socketEquals, socketFromAddress, socketToString } from '../protocol/index.js';
 import type { IpSubnet, Socket } from '../protocol/index.js';
 import { Addressing } from './control/addressing.js';
 import type { AddressHook } from './control/addressing.js';
@@ -246,6 +246,13 @@ export class Edge {
   /** Pending (relayed) peers first, then known (direct) ones, like n3n's get_edges. */
   peers(): PeerView[] {
     return this.ctx.peers.all().map((record) => peerView(this.ctx, record));
+  }
+
+  /** One peer by its MAC ('aa:bb:…'), without building the whole table's views. */
+  peer(mac: string): PeerView | undefined {
+    const parsed = parseMac(mac);
+    const record = parsed.ok ? this.ctx.peers.get(parsed.value) : undefined;
+    return record === undefined ? undefined : peerView(this.ctx, record);
   }
 
   supernodes(): SupernodeView[] {

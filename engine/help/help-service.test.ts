@@ -31,6 +31,7 @@ function fakeEdge(mac: string, address: string, description: string): FakeEdge {
     },
     status: () => ({ state: 'registered', mac, description, address: { address, prefix: 8 } }) as ReturnType<HelpEdge['status']>,
     peers: () => edge.table,
+    peer: (wanted: string) => edge.table.find((view) => view.mac === wanted),
   };
   return edge;
 }

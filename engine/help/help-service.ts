@@ -14,7 +14,7 @@ import { HelpSessions } from './sessions.js';
 import { Signalling, type DropReason } from './signalling.js';
 import { HELP_VERSION, helpKey, type HelpMessage } from './wire.js';
 
-export type HelpEdge = Pick<ManagedEdge, 'settings' | 'status' | 'peers' | 'events'>;
+export type HelpEdge = Pick<ManagedEdge, 'settings' | 'status' | 'peers' | 'peer' | 'events'>;
 
 /** A peer that has not answered a hello this long does not run Kith's help. */
 const PROBE_ANSWER_MS = 5_000;
@@ -26,6 +26,8 @@ const REPROBE_MS = 60_000;
  */
 const PROBE_TRIES = 3;
 const TICK_MS = 1_000;
+/** How long peer changes gather before one look over the table (a new peer is probed this soon). */
+const SOON_TICK_MS = 100;
 /**
  * A peer marked not answering this long, without leaving the table, is taken as gone (it may have
  * crashed: no stop comes then). Shorter silences happen on a busy machine and must not end a session.
@@ -83,6 +85,7 @@ export class HelpService {
   private readonly probes = new Map<string, Probe>();
   private readonly shown = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
 
   constructor(private readonly options: HelpServiceOptions) {
@@ -106,19 +109,35 @@ export class HelpService {
     this.detach = listenAll(this.options.edge.events, {
       'state-changed': onChange,
       'address-assigned': onChange,
-      'peer-removed': onChange,
+      // Peers come and go by the thousand in a flood of made-up MACs: the session that needs it
+      // ends at once, the look over the whole table waits for the next round (soonTick).
+      'peer-removed': (removed: { readonly mac: string }) => {
+        this.sessions.peerGone(removed.mac);
+        this.soonTick();
+      },
       // A peer that joins (again) is asked afresh whether it can take part.
       'peer-added': (peer: PeerView) => {
         this.probes.delete(peer.mac);
-        this.tick();
+        this.soonTick();
       },
     });
     this.timer = setInterval(() => this.tick(), TICK_MS).unref();
     this.tick();
   }
 
+  /** One tick soon for any number of peer changes until then. */
+  private soonTick(): void {
+    if (this.soon !== undefined || this.timer === undefined) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.tick();
+    }, SOON_TICK_MS).unref();
+  }
+
   /** Ends any session (telling the peer) and stops listening. */
   async close(): Promise<void> {
+    clearTimeout(this.soon);
+    this.soon = undefined;
     clearInterval(this.timer);
     this.detach?.();
     this.timer = undefined;
@@ -159,7 +178,7 @@ export class HelpService {
     for (const session of this.sessions.list()) {
       if (session.phase === 'ended') continue;
       const mac = session.peer.mac;
-      const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
+      const view = this.options.edge.peer(mac);
       if (view === undefined || this.peerRef(mac) === undefined) {
         this.sessions.peerGone(mac);
       } else if (!view.answering) {
@@ -288,7 +307,7 @@ export class HelpService {
   private peerRef(mac: string): HelpPeerRef | undefined {
     const running = this.running;
     if (running === undefined) return undefined;
-    const view = this.options.edge.peers().find((candidate) => candidate.mac === mac);
+    const view = this.options.edge.peer(mac);
     if (view?.vpnIpv4 === undefined || view.vpnIpv4 === running.address) return undefined;
     if (!running.subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
     return { mac: view.mac, name: view.description || view.mac, vpnIpv4: view.vpnIpv4 };

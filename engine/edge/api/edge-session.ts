@@ -115,6 +115,10 @@ export class EdgeSession implements ManagedEdge {
     return this.edge.peers();
   }
 
+  peer(mac: string): ReturnType<Edge['peer']> {
+    return this.edge.peer(mac);
+  }
+
   supernodes(): ReturnType<Edge['supernodes']> {
     return this.edge.supernodes();
   }

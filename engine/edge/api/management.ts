@@ -25,7 +25,7 @@ import type { PeerRemovalReason } from './events.js';
 import type { EdgeState, PeerPath, PeerView, SupernodeView } from './views.js';
 
 /** What the management layer reads from and does to the running edge. */
-export type ManagedEdge = Pick<Edge, 'settings' | 'status' | 'peers' | 'supernodes' | 'counters' | 'timestamps' | 'connect' | 'disconnect' | 'events'>;
+export type ManagedEdge = Pick<Edge, 'settings' | 'status' | 'peers' | 'peer' | 'supernodes' | 'counters' | 'timestamps' | 'connect' | 'disconnect' | 'events'>;
 
 const subnetText = (subnet: { address: string; prefix: number } | undefined): string => (subnet === undefined ? '' : `${subnet.address}/${subnet.prefix}`);
 
