@@ -6,9 +6,10 @@
 // work, and getStats() on both sides shows ICE on the two VPN addresses only. Stop on either side
 // ends both; closing the helper's window ends the session too. Two requests at once: the second
 // gets "busy" while the first is asked. A request for a computer outside the network is refused.
+// Then once more in an unmodified browser, which hides its host addresses behind mDNS names.
 import { expect, test, type Page } from '@playwright/test';
 import { openScreen, rpc, shot, uiSkipReason, type UiWorld } from './harness.js';
-import { banner, helpWorld, iceInUse, pictureState, prompt, requestToSee, runningMedia, viewer, type HelpDesktop } from './help-world.js';
+import { banner, helpWorld, iceInUse, INSTRUMENT_MEDIA, PICKED_SCREEN, pictureState, prompt, requestToSee, runningMedia, UNMODIFIED_CHROMIUM_ARGS, viewer, type HelpDesktop } from './help-world.js';
 
 const skip = uiSkipReason();
 /** The engine's prompt lasts 60 s (help contract), plus the event's way to both windows. */
@@ -18,6 +19,15 @@ const CONNECT_MS = 30_000;
 
 interface HelpStatusView {
   readonly sessions: readonly { readonly phase: string }[];
+}
+
+/** The helper's picture plays: decoded frames have a width, and time moves on over 3 s. */
+async function picturePlays(page: Page): Promise<void> {
+  await expect.poll(async () => (await pictureState(page, 'mum')).width, { timeout: CONNECT_MS }).toBeGreaterThan(0);
+  const before = await pictureState(page, 'mum');
+  await page.waitForTimeout(3_000);
+  const after = await pictureState(page, 'mum');
+  expect(after.time - before.time).toBeGreaterThan(2);
 }
 
 test.describe.serial('UI: help session', () => {
@@ -55,15 +65,6 @@ test.describe.serial('UI: help session', () => {
     await expect(viewer(helper.page, 'mum')).toHaveCount(0);
     await nothingRunning(helper);
     await nothingRunning(mum);
-  }
-
-  /** The helper's picture plays: decoded frames have a width, and time moves on over 3 s. */
-  async function picturePlays(page: Page): Promise<void> {
-    await expect.poll(async () => (await pictureState(page, 'mum')).width, { timeout: CONNECT_MS }).toBeGreaterThan(0);
-    const before = await pictureState(page, 'mum');
-    await page.waitForTimeout(3_000);
-    const after = await pictureState(page, 'mum');
-    expect(after.time - before.time).toBeGreaterThan(2);
   }
 
   test('two requests at once are handled one at a time: the second is told mum is busy', async () => {
@@ -177,5 +178,57 @@ test.describe.serial('UI: help session', () => {
     await helper.page.close();
     await expect(banner(mum.page)).toHaveCount(0, { timeout: CONNECT_MS });
     await nothingRunning(mum);
+  });
+});
+
+// A person's own Chromium: no switch, no fake media UI (it would grant camera and microphone, and
+// with them real addresses). Each window gets one host candidate named `<uuid>.local` (a socket on
+// the any-address, named after the default route's address: each desktop sits behind a home router)
+// and announces it on its VPN address (renderer/src/help/ice.ts announcedCandidate).
+test.describe.serial('UI: help session in an unmodified browser', () => {
+  test.skip(skip !== undefined, skip);
+  let world: UiWorld;
+  let helper: HelpDesktop;
+  let mum: HelpDesktop;
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, nat: 'home' });
+    world = made.world;
+    [helper, mum] = made.desktops as [HelpDesktop, HelpDesktop];
+  });
+
+  test.afterEach(async () => {
+    await world?.captureFailure(test.info());
+  });
+
+  test.afterAll(async () => {
+    await world?.destroy();
+  });
+
+  test('after Allow the picture plays, and every byte ran between the two VPN addresses', async () => {
+    await requestToSee(helper, mum);
+    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
+    await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
+    await picturePlays(helper.page);
+    await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
+
+    // The browser hides each window's own address ('' in getStats()): really unmodified. What the
+    // other side saw as the source of every check and every byte (peer-reflexive ones included)
+    // is the VPN address, on both sides.
+    for (const [side, other] of [
+      [helper, mum],
+      [mum, helper],
+    ] as const) {
+      const ice = await iceInUse(side.page);
+      expect(ice, side.name).toMatchObject({ local: '', remote: other.vpnIpv4 });
+      expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set(['']));
+      expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
+      expect(new Set(ice.remoteCandidatesInPairs), side.name).toEqual(new Set([other.vpnIpv4]));
+    }
+
+    await banner(mum.page).getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(helper.page.getByRole('status', { name: 'Help session' })).toHaveText('mum stopped sharing their screen.', { timeout: CONNECT_MS });
+    await expect.poll(() => runningMedia(mum.page), { timeout: 15_000 }).toEqual({ connections: 0, tracks: 0 });
   });
 });
