@@ -30,6 +30,35 @@ async function picturePlays(page: Page): Promise<void> {
   expect(after.time - before.time).toBeGreaterThan(2);
 }
 
+/** The helper asks, mum allows: mum's banner shows and the helper's picture plays. */
+async function allowedAndPlaying(helper: HelpDesktop, mum: HelpDesktop): Promise<void> {
+  await requestToSee(helper, mum);
+  await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
+  await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
+  await picturePlays(helper.page);
+  await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
+}
+
+/**
+ * ICE on both sides, from getStats(): the selected pair, both ends of every pair that carried bytes
+ * and every remote candidate (peer-reflexive ones too: where checks really came from) are on the
+ * VPN addresses. A browser that hides its own address ('hidden': an unmodified one) reports ''
+ * for the local ends; the other side's remote ends are then what shows where they were.
+ */
+async function iceOnVpnOnly(a: HelpDesktop, b: HelpDesktop, own: 'shown' | 'hidden'): Promise<void> {
+  for (const [side, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const ice = await iceInUse(side.page);
+    const local = own === 'shown' ? side.vpnIpv4 : '';
+    expect(ice, side.name).toMatchObject({ local, remote: other.vpnIpv4 });
+    expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set([local]));
+    expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
+    expect(new Set(ice.remoteCandidatesInPairs), side.name).toEqual(new Set([other.vpnIpv4]));
+  }
+}
+
 test.describe.serial('UI: help session', () => {
   test.skip(skip !== undefined, skip);
   let world: UiWorld;
@@ -95,24 +124,9 @@ test.describe.serial('UI: help session', () => {
   });
 
   test('after Allow the picture plays over the VPN addresses only, with the banner, the pointer and voice; Stop by the helper ends both', async () => {
-    await requestToSee(helper, mum);
-    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
-    await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
+    await allowedAndPlaying(helper, mum);
     await expect(banner(mum.page).getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-    await picturePlays(helper.page);
-    await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
-
-    // ICE: both ends of the selected pair, every candidate the other side sent, and every local
-    // end that carried bytes are the VPN addresses.
-    for (const [side, other] of [
-      [helper, mum],
-      [mum, helper],
-    ] as const) {
-      const ice = await iceInUse(side.page);
-      expect(ice, side.name).toMatchObject({ local: side.vpnIpv4, remote: other.vpnIpv4 });
-      expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
-      expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set([side.vpnIpv4]));
-    }
+    await iceOnVpnOnly(helper, mum, 'shown');
 
     // The helper points at the picture; mum's window shows the mark where it points.
     const video = viewer(helper.page, 'mum').locator('video');
@@ -183,7 +197,7 @@ test.describe.serial('UI: help session', () => {
 
 // A person's own Chromium: no switch, no fake media UI (it would grant camera and microphone, and
 // with them real addresses). Each window gets one host candidate named `<uuid>.local` (a socket on
-// the any-address, named after the default route's address: each desktop sits behind a home router)
+// the any-address, named after the default route's address: each desktop has a default route)
 // and announces it on its VPN address (renderer/src/help/ice.ts announcedCandidate).
 test.describe.serial('UI: help session in an unmodified browser', () => {
   test.skip(skip !== undefined, skip);
@@ -193,7 +207,7 @@ test.describe.serial('UI: help session in an unmodified browser', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, nat: 'home' });
+    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, defaultRoute: true });
     world = made.world;
     [helper, mum] = made.desktops as [HelpDesktop, HelpDesktop];
   });
@@ -207,25 +221,8 @@ test.describe.serial('UI: help session in an unmodified browser', () => {
   });
 
   test('after Allow the picture plays, and every byte ran between the two VPN addresses', async () => {
-    await requestToSee(helper, mum);
-    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
-    await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
-    await picturePlays(helper.page);
-    await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
-
-    // The browser hides each window's own address ('' in getStats()): really unmodified. What the
-    // other side saw as the source of every check and every byte (peer-reflexive ones included)
-    // is the VPN address, on both sides.
-    for (const [side, other] of [
-      [helper, mum],
-      [mum, helper],
-    ] as const) {
-      const ice = await iceInUse(side.page);
-      expect(ice, side.name).toMatchObject({ local: '', remote: other.vpnIpv4 });
-      expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set(['']));
-      expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
-      expect(new Set(ice.remoteCandidatesInPairs), side.name).toEqual(new Set([other.vpnIpv4]));
-    }
+    await allowedAndPlaying(helper, mum);
+    await iceOnVpnOnly(helper, mum, 'hidden');
 
     await banner(mum.page).getByRole('button', { name: 'Stop sharing' }).click();
     await expect(helper.page.getByRole('status', { name: 'Help session' })).toHaveText('mum stopped sharing their screen.', { timeout: CONNECT_MS });

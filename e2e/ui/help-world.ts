@@ -1,11 +1,12 @@
 // The help session's world (issue 13), for its UI spec and its benchmark: desktops in browser
 // mode on one encrypted network, each in its own namespace with a static VPN address, and
 // Chromium started with fake capture and media devices and with host addresses not hidden behind
-// mDNS names (the desktop app appends the same switch, electron/main.ts). Each window is
+// mDNS names (the desktop app appends the same switch, electron/main.ts), or as a person's own
+// browser (UNMODIFIED_CHROMIUM_ARGS, PICKED_SCREEN). Each window is
 // instrumented before its scripts run, so a test can see every RTCPeerConnection and every
 // captured track the app made, and whether any is still running.
 import { expect, type Page } from '@playwright/test';
-import type { Host, NatVariant } from '../netns/topology.js';
+import { must, type Host } from '../netns/topology.js';
 import { openScreen, peerRows, type Desktop, UiWorld } from './harness.js';
 
 export const HELP_KEY = 'help-session-spec-key';
@@ -134,10 +135,10 @@ export interface HelpWorldOptions {
   /** Chromium switches (default HELP_CHROMIUM_ARGS). */
   readonly args?: readonly string[];
   /**
-   * Each desktop behind a NAT router of this kind, with a default route as a home computer has
-   * (Chromium gives no mDNS-named candidate without one); default: on the internet bridge.
+   * A default route on each desktop's internet link, as a computer on a network has: a browser that
+   * hides its addresses names its one candidate after the default route's and gives none without.
    */
-  readonly nat?: NatVariant;
+  readonly defaultRoute?: boolean;
 }
 
 /**
@@ -149,7 +150,11 @@ export async function helpWorld(names: readonly string[], options: HelpWorldOpti
   const world = UiWorld.create();
   const sn = await world.supernode();
   const hosts: Host[] = [];
-  for (const [index] of names.entries()) hosts.push(options.nat === undefined ? await world.topology.publicHost(`h${index}`) : (await world.topology.natHost(`h${index}`, options.nat)).host);
+  for (const [index] of names.entries()) {
+    const host = await world.topology.publicHost(`h${index}`);
+    if (options.defaultRoute === true) await must('ip', ['-n', host.ns, 'route', 'add', 'default', 'dev', 'eth0']);
+    hosts.push(host);
+  }
   const desktops = await Promise.all(
     names.map((name, index) =>
       world.desktop(name, hosts[index]!, {
