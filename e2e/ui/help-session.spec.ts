@@ -195,37 +195,64 @@ test.describe.serial('UI: help session', () => {
   });
 });
 
+/**
+ * The hooks of a describe whose two windows, helper and mum, run an unmodified browser (with or
+ * without a default route on their computers); the tests read the windows from the function returned.
+ */
+function unmodifiedWindows(defaultRoute: boolean): () => { readonly helper: HelpDesktop; readonly mum: HelpDesktop } {
+  let world: UiWorld | undefined;
+  let desktops: [HelpDesktop, HelpDesktop] | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, defaultRoute });
+    world = made.world;
+    desktops = made.desktops as [HelpDesktop, HelpDesktop];
+  });
+  test.afterEach(async () => {
+    await world?.captureFailure(test.info());
+  });
+  test.afterAll(async () => {
+    await world?.destroy();
+  });
+  return () => {
+    if (desktops === undefined) throw new Error('the windows are not open');
+    return { helper: desktops[0], mum: desktops[1] };
+  };
+}
+
 // A person's own Chromium: no switch, no fake media UI (it would grant camera and microphone, and
 // with them real addresses). Each window gets one host candidate named `<uuid>.local` (a socket on
 // the any-address, named after the default route's address: each desktop has a default route)
 // and announces it on its VPN address (renderer/src/help/ice.ts announcedCandidate).
 test.describe.serial('UI: help session in an unmodified browser', () => {
   test.skip(skip !== undefined, skip);
-  let world: UiWorld;
-  let helper: HelpDesktop;
-  let mum: HelpDesktop;
-
-  test.beforeAll(async () => {
-    test.setTimeout(240_000);
-    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, defaultRoute: true });
-    world = made.world;
-    [helper, mum] = made.desktops as [HelpDesktop, HelpDesktop];
-  });
-
-  test.afterEach(async () => {
-    await world?.captureFailure(test.info());
-  });
-
-  test.afterAll(async () => {
-    await world?.destroy();
-  });
+  const windows = unmodifiedWindows(true);
 
   test('after Allow the picture plays, and every byte ran between the two VPN addresses', async () => {
+    const { helper, mum } = windows();
     await allowedAndPlaying(helper, mum);
     await iceOnVpnOnly(helper, mum, 'hidden');
 
     await banner(mum.page).getByRole('button', { name: 'Stop sharing' }).click();
     await expect(helper.page.getByRole('status', { name: 'Help session' })).toHaveText('mum stopped sharing their screen.', { timeout: CONNECT_MS });
     await expect.poll(() => runningMedia(mum.page), { timeout: 15_000 }).toEqual({ connections: 0, tracks: 0 });
+  });
+});
+
+// The same browser on computers without a default route: it names no candidate at all (observed
+// with Debian's chromium), so no connection can form; the window says what to do instead.
+test.describe.serial('UI: help session in an unmodified browser without a default route', () => {
+  test.skip(skip !== undefined, skip);
+  const windows = unmodifiedWindows(false);
+
+  test('the window that found no address to offer says what to do, and nothing keeps running', async () => {
+    const { helper, mum } = windows();
+    test.setTimeout(CONNECT_MS + 60_000);
+    await requestToSee(helper, mum);
+    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
+    // Both windows wait 30 s; the first to give up stops the session for both.
+    const told = async (): Promise<string> => (await Promise.all([helper, mum].map(async (side) => (await side.page.getByRole('alert').allTextContents()).join(' ')))).join(' ');
+    await expect.poll(told, { timeout: CONNECT_MS + 15_000 }).toContain('The help session stopped: this browser gave no network address to connect from; allow this page to use the microphone (the browser then shows its addresses) or use the Kith app, and try again.');
+    for (const side of [helper, mum]) await expect.poll(() => runningMedia(side.page), { timeout: 15_000 }).toEqual({ connections: 0, tracks: 0 });
   });
 });
