@@ -6,9 +6,10 @@
 // work, and getStats() on both sides shows ICE on the two VPN addresses only. Stop on either side
 // ends both; closing the helper's window ends the session too. Two requests at once: the second
 // gets "busy" while the first is asked. A request for a computer outside the network is refused.
+// Then once more in an unmodified browser, which hides its host addresses behind mDNS names.
 import { expect, test, type Page } from '@playwright/test';
 import { openScreen, rpc, shot, uiSkipReason, type UiWorld } from './harness.js';
-import { banner, helpWorld, iceInUse, pictureState, prompt, requestToSee, runningMedia, viewer, type HelpDesktop } from './help-world.js';
+import { banner, helpWorld, iceInUse, INSTRUMENT_MEDIA, PICKED_SCREEN, pictureState, prompt, requestToSee, runningMedia, UNMODIFIED_CHROMIUM_ARGS, viewer, type HelpDesktop } from './help-world.js';
 
 const skip = uiSkipReason();
 /** The engine's prompt lasts 60 s (help contract), plus the event's way to both windows. */
@@ -18,6 +19,44 @@ const CONNECT_MS = 30_000;
 
 interface HelpStatusView {
   readonly sessions: readonly { readonly phase: string }[];
+}
+
+/** The helper's picture plays: decoded frames have a width, and time moves on over 3 s. */
+async function picturePlays(page: Page): Promise<void> {
+  await expect.poll(async () => (await pictureState(page, 'mum')).width, { timeout: CONNECT_MS }).toBeGreaterThan(0);
+  const before = await pictureState(page, 'mum');
+  await page.waitForTimeout(3_000);
+  const after = await pictureState(page, 'mum');
+  expect(after.time - before.time).toBeGreaterThan(2);
+}
+
+/** The helper asks, mum allows: mum's banner shows and the helper's picture plays. */
+async function allowedAndPlaying(helper: HelpDesktop, mum: HelpDesktop): Promise<void> {
+  await requestToSee(helper, mum);
+  await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
+  await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
+  await picturePlays(helper.page);
+  await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
+}
+
+/**
+ * ICE on both sides, from getStats(): the selected pair, both ends of every pair that carried bytes
+ * and every remote candidate (peer-reflexive ones too: where checks really came from) are on the
+ * VPN addresses. A browser that hides its own address ('hidden': an unmodified one) reports ''
+ * for the local ends; the other side's remote ends are then what shows where they were.
+ */
+async function iceOnVpnOnly(a: HelpDesktop, b: HelpDesktop, own: 'shown' | 'hidden'): Promise<void> {
+  for (const [side, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const ice = await iceInUse(side.page);
+    const local = own === 'shown' ? side.vpnIpv4 : '';
+    expect(ice, side.name).toMatchObject({ local, remote: other.vpnIpv4 });
+    expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set([local]));
+    expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
+    expect(new Set(ice.remoteCandidatesInPairs), side.name).toEqual(new Set([other.vpnIpv4]));
+  }
 }
 
 test.describe.serial('UI: help session', () => {
@@ -57,15 +96,6 @@ test.describe.serial('UI: help session', () => {
     await nothingRunning(mum);
   }
 
-  /** The helper's picture plays: decoded frames have a width, and time moves on over 3 s. */
-  async function picturePlays(page: Page): Promise<void> {
-    await expect.poll(async () => (await pictureState(page, 'mum')).width, { timeout: CONNECT_MS }).toBeGreaterThan(0);
-    const before = await pictureState(page, 'mum');
-    await page.waitForTimeout(3_000);
-    const after = await pictureState(page, 'mum');
-    expect(after.time - before.time).toBeGreaterThan(2);
-  }
-
   test('two requests at once are handled one at a time: the second is told mum is busy', async () => {
     await openScreen(helper.page, 'Peers');
     await openScreen(sis.page, 'Peers');
@@ -94,24 +124,9 @@ test.describe.serial('UI: help session', () => {
   });
 
   test('after Allow the picture plays over the VPN addresses only, with the banner, the pointer and voice; Stop by the helper ends both', async () => {
-    await requestToSee(helper, mum);
-    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
-    await expect(banner(mum.page)).toContainText('helper can see your screen', { timeout: CONNECT_MS });
+    await allowedAndPlaying(helper, mum);
     await expect(banner(mum.page).getByRole('button', { name: 'Stop sharing' })).toBeVisible();
-    await picturePlays(helper.page);
-    await expect(viewer(helper.page, 'mum').getByRole('status')).toHaveText("You can see mum's screen.", { timeout: CONNECT_MS });
-
-    // ICE: both ends of the selected pair, every candidate the other side sent, and every local
-    // end that carried bytes are the VPN addresses.
-    for (const [side, other] of [
-      [helper, mum],
-      [mum, helper],
-    ] as const) {
-      const ice = await iceInUse(side.page);
-      expect(ice, side.name).toMatchObject({ local: side.vpnIpv4, remote: other.vpnIpv4 });
-      expect(new Set(ice.remoteCandidates), side.name).toEqual(new Set([other.vpnIpv4]));
-      expect(new Set(ice.localCandidatesInPairs), side.name).toEqual(new Set([side.vpnIpv4]));
-    }
+    await iceOnVpnOnly(helper, mum, 'shown');
 
     // The helper points at the picture; mum's window shows the mark where it points.
     const video = viewer(helper.page, 'mum').locator('video');
@@ -177,5 +192,67 @@ test.describe.serial('UI: help session', () => {
     await helper.page.close();
     await expect(banner(mum.page)).toHaveCount(0, { timeout: CONNECT_MS });
     await nothingRunning(mum);
+  });
+});
+
+/**
+ * The hooks of a describe whose two windows, helper and mum, run an unmodified browser (with or
+ * without a default route on their computers); the tests read the windows from the function returned.
+ */
+function unmodifiedWindows(defaultRoute: boolean): () => { readonly helper: HelpDesktop; readonly mum: HelpDesktop } {
+  let world: UiWorld | undefined;
+  let desktops: [HelpDesktop, HelpDesktop] | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const made = await helpWorld(['helper', 'mum'], { args: UNMODIFIED_CHROMIUM_ARGS, initScript: `${PICKED_SCREEN}\n${INSTRUMENT_MEDIA}`, defaultRoute });
+    world = made.world;
+    desktops = made.desktops as [HelpDesktop, HelpDesktop];
+  });
+  test.afterEach(async () => {
+    await world?.captureFailure(test.info());
+  });
+  test.afterAll(async () => {
+    await world?.destroy();
+  });
+  return () => {
+    if (desktops === undefined) throw new Error('the windows are not open');
+    return { helper: desktops[0], mum: desktops[1] };
+  };
+}
+
+// A person's own Chromium: no switch, no fake media UI (it would grant camera and microphone, and
+// with them real addresses). Each window gets one host candidate named `<uuid>.local` (a socket on
+// the any-address, named after the default route's address: each desktop has a default route)
+// and announces it on its VPN address (renderer/src/help/ice.ts announcedCandidate).
+test.describe.serial('UI: help session in an unmodified browser', () => {
+  test.skip(skip !== undefined, skip);
+  const windows = unmodifiedWindows(true);
+
+  test('after Allow the picture plays, and every byte ran between the two VPN addresses', async () => {
+    const { helper, mum } = windows();
+    await allowedAndPlaying(helper, mum);
+    await iceOnVpnOnly(helper, mum, 'hidden');
+
+    await banner(mum.page).getByRole('button', { name: 'Stop sharing' }).click();
+    await expect(helper.page.getByRole('status', { name: 'Help session' })).toHaveText('mum stopped sharing their screen.', { timeout: CONNECT_MS });
+    await expect.poll(() => runningMedia(mum.page), { timeout: 15_000 }).toEqual({ connections: 0, tracks: 0 });
+  });
+});
+
+// The same browser on computers without a default route: it names no candidate at all (observed
+// with Debian's chromium), so no connection can form; the window says what to do instead.
+test.describe.serial('UI: help session in an unmodified browser without a default route', () => {
+  test.skip(skip !== undefined, skip);
+  const windows = unmodifiedWindows(false);
+
+  test('the window that found no address to offer says what to do, and nothing keeps running', async () => {
+    const { helper, mum } = windows();
+    test.setTimeout(CONNECT_MS + 60_000);
+    await requestToSee(helper, mum);
+    await prompt(mum.page).getByRole('button', { name: 'Allow', exact: true }).click();
+    // Both windows wait 30 s; the first to give up stops the session for both.
+    const told = async (): Promise<string> => (await Promise.all([helper, mum].map(async (side) => (await side.page.getByRole('alert').allTextContents()).join(' ')))).join(' ');
+    await expect.poll(told, { timeout: CONNECT_MS + 15_000 }).toContain('The help session stopped: this browser gave no network address to connect from; allow this page to use the microphone (the browser then shows its addresses) or use the Kith app, and try again.');
+    for (const side of [helper, mum]) await expect.poll(() => runningMedia(side.page), { timeout: 15_000 }).toEqual({ connections: 0, tracks: 0 });
   });
 });

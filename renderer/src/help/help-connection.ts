@@ -5,7 +5,7 @@
 // Offer, answer and candidates travel through the engines (kith.help.signal); ICE stays on the
 // VPN addresses (ice.ts), and the selected pair is checked before the session counts as sharing.
 import type { HelpSession, HelpSignal } from '../../../engine/help/api.js';
-import { candidateOnVpn, pairOnVpn, sdpOnVpn, selectedPair, type SelectedPair, type StatsEntry } from './ice.js';
+import { announcedCandidate, candidateOnVpn, pairOnVpn, parseCandidate, sdpOnVpn, selectedPair, type SelectedPair, type StatsEntry } from './ice.js';
 import { decodePointer, encodePointer, type PointerMark } from './pointer.js';
 import { decodeVoice, encodeVoice } from './voice.js';
 
@@ -34,11 +34,13 @@ export interface MediaSource {
 const POINTER_INTERVAL_MS = 33;
 /** A VPN address gives a handful of host candidates (UDP, TCP); more is not a real peer. */
 const MAX_EARLY_CANDIDATES = 16;
-/**
- * Allow → picture, on a busy machine, takes a few seconds; without a pair by then there is none
- * (a browser that hides its host addresses behind mDNS names offers no candidate on the VPN).
- */
+/** Allow → picture, on a busy machine, takes a few seconds; without a pair by then there is none. */
 const CONNECT_WITHIN_MS = 30_000;
+/**
+ * This window had no candidate to announce: the browser hides its addresses and found no default
+ * route to name one after (ice.ts announcedCandidate). With the microphone allowed it lists them.
+ */
+const NO_ADDRESS = "this browser gave no network address to connect from; allow this page to use the microphone (the browser then shows its addresses) or use the Kith app, and try again";
 /** ICE says 'disconnected' after a few seconds without packets; it may recover shortly after. */
 const DISCONNECTED_GRACE_MS = 5_000;
 
@@ -60,6 +62,9 @@ export class HelpConnection {
   readonly #connectBy: ReturnType<typeof setTimeout>;
   /** Candidates that came before the description they belong to (bounded: a hostile peer may flood). */
   readonly #early: RTCIceCandidateInit[] = [];
+  /** Ports of the mDNS-named host candidates announced on the VPN address (see announcedCandidate). */
+  readonly #announcedPorts = new Set<number>();
+  #announced = false;
   /** Signals are applied one at a time, in the order they came. */
   #queue: Promise<void> = Promise.resolve();
 
@@ -71,10 +76,13 @@ export class HelpConnection {
     this.#pc = new RTCPeerConnection({ iceServers: [] });
     this.#pointer = this.#pc.createDataChannel('pointer', { negotiated: true, id: 0, ordered: false, maxRetransmits: 0 });
     this.#voice = this.#pc.createDataChannel('voice', { negotiated: true, id: 1 });
-    this.#connectBy = setTimeout(() => events.failed('the two computers could not reach each other on their VPN addresses'), CONNECT_WITHIN_MS);
+    this.#connectBy = setTimeout(() => events.failed(this.#announced ? 'the two computers could not reach each other on their VPN addresses' : NO_ADDRESS), CONNECT_WITHIN_MS);
     this.#pc.onicecandidate = ({ candidate }) => {
-      if (candidate === null || !candidateOnVpn(candidate.candidate, session.self.vpnIpv4)) return;
-      events.signal({ type: 'candidate', candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
+      const line = candidate === null ? undefined : announcedCandidate(candidate.candidate, session.self.vpnIpv4);
+      if (candidate === null || line === undefined) return;
+      this.#announced = true;
+      if (line !== candidate.candidate) this.#announcedPorts.add(parseCandidate(line)?.port ?? 0);
+      events.signal({ type: 'candidate', candidate: line, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
     };
     this.#pc.onconnectionstatechange = () => void this.#onConnectionState();
     this.#pc.ontrack = ({ track, streams }) => {
@@ -232,8 +240,8 @@ export class HelpConnection {
     this.#connectedOnce = true;
     clearTimeout(this.#connectBy);
     const pair = await this.pair();
-    if (pair === undefined || !pairOnVpn(pair, this.#session.self.vpnIpv4, this.#session.peer.vpnIpv4)) {
-      this.#events.failed(`the connection did not run between the VPN addresses (${pair === undefined ? 'no pair' : `${pair.local} ↔ ${pair.remote}`})`);
+    if (pair === undefined || !pairOnVpn(pair, this.#session.self.vpnIpv4, this.#session.peer.vpnIpv4, this.#announcedPorts)) {
+      this.#events.failed(`the connection did not run between the VPN addresses (${pair === undefined ? 'no pair' : `${pair.local === '' ? 'hidden' : pair.local}:${pair.localPort} ↔ ${pair.remote}`})`);
       return;
     }
     this.#events.connected(pair);

@@ -32,6 +32,28 @@ export function candidateOnVpn(line: string, vpnIpv4: string): boolean {
   return parts !== undefined && IPV4.test(vpnIpv4) && parts.type === 'host' && parts.address === vpnIpv4;
 }
 
+/** A name Chromium puts in place of a host address it hides (`<uuid>.local`, RFC 6762 namespace). */
+const MDNS_NAME = /^[0-9a-z-]{1,64}\.local$/i;
+
+/**
+ * What this window announces for one of its own candidates, or undefined to keep it to itself.
+ * A host candidate on `vpnIpv4` goes as it is. A browser that hides host addresses (Chrome without
+ * camera or microphone permission) lists no interfaces: it binds one UDP socket to the any-address
+ * and names it `<uuid>.local` after the default route's address. That socket also receives what
+ * comes to the VPN address, and what it sends to the peer's VPN address leaves from the VPN address
+ * through the VPN interface (the kernel's route), so it is announced on `vpnIpv4` with its own port,
+ * foundation and priority; a socket bound to another address never answers there. The selected
+ * pair is still checked before the session counts (pairOnVpn).
+ */
+export function announcedCandidate(line: string, vpnIpv4: string): string | undefined {
+  if (candidateOnVpn(line, vpnIpv4)) return line;
+  const parts = parseCandidate(line);
+  if (parts === undefined || !IPV4.test(vpnIpv4) || parts.type !== 'host' || parts.protocol !== 'udp' || !MDNS_NAME.test(parts.address)) return undefined;
+  const fields = line.trim().split(/\s+/);
+  fields[4] = vpnIpv4;
+  return fields.join(' ');
+}
+
 /**
  * The SDP with every `a=candidate` line not on `vpnIpv4` removed (an offer made after gathering
  * carries candidates inline, and a hostile one may carry anything). Other lines pass untouched.
@@ -51,7 +73,9 @@ export interface StatsEntry {
 }
 
 export interface SelectedPair {
+  /** Empty when the browser hides this computer's own address (mDNS): getStats() then reports none. */
   readonly local: string;
+  readonly localPort: number;
   readonly remote: string;
   readonly protocol: string;
 }
@@ -72,10 +96,19 @@ export function selectedPair(report: Iterable<StatsEntry>): SelectedPair | undef
   const [localAddress, remoteAddress] = [address(local), address(remote)];
   if (localAddress === undefined || remoteAddress === undefined) return undefined;
   const protocol = local?.['protocol'];
-  return { local: localAddress, remote: remoteAddress, protocol: typeof protocol === 'string' ? protocol : '' };
+  const port = local?.['port'];
+  return { local: localAddress, localPort: typeof port === 'number' ? port : 0, remote: remoteAddress, protocol: typeof protocol === 'string' ? protocol : '' };
 }
 
-/** True when the selected pair runs between the two VPN addresses and nothing else. */
-export function pairOnVpn(pair: SelectedPair, selfIpv4: string, peerIpv4: string): boolean {
-  return pair.local === selfIpv4 && pair.remote === peerIpv4;
+/**
+ * True when the selected pair runs between the two VPN addresses and nothing else. The remote end
+ * must be the peer's VPN address. The local end must be this computer's VPN address, or — when the
+ * browser hides it (empty in getStats(), as host or as the peer-reflexive address the peer saw) —
+ * a UDP socket whose port this window announced on its VPN address (`announcedPorts`). The other
+ * window checks its remote end, which is where this side's packets really came from, so a hidden
+ * local end off the VPN fails there and stops the session.
+ */
+export function pairOnVpn(pair: SelectedPair, selfIpv4: string, peerIpv4: string, announcedPorts: ReadonlySet<number> = new Set()): boolean {
+  if (pair.remote !== peerIpv4) return false;
+  return pair.local === selfIpv4 || (pair.local === '' && pair.protocol === 'udp' && announcedPorts.has(pair.localPort));
 }
