@@ -179,7 +179,7 @@ export class HelpService {
       if (session.phase === 'ended') continue;
       const mac = session.peer.mac;
       const view = this.options.edge.peer(mac);
-      if (view === undefined || this.peerRef(mac) === undefined) {
+      if (view === undefined || this.refOf(view) === undefined) {
         this.sessions.peerGone(mac);
       } else if (!view.answering) {
         const since = this.silentSince.get(mac) ?? now;
@@ -256,7 +256,7 @@ export class HelpService {
     for (const view of this.options.edge.peers()) {
       const probe = this.probes.get(view.mac);
       if (probe !== undefined && (probe.answered || now - probe.sentAt < (probe.tries < PROBE_TRIES ? PROBE_ANSWER_MS : REPROBE_MS))) continue;
-      const peer = this.peerRef(view.mac);
+      const peer = this.refOf(view);
       if (peer === undefined || !view.answering) continue;
       this.probes.set(view.mac, { sentAt: now, answered: false, tries: (probe?.tries ?? 0) + 1 });
       running.signalling.send(peer, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: true });
@@ -271,7 +271,7 @@ export class HelpService {
       const probe = this.probes.get(view.mac);
       let availability: HelpAvailability;
       if (problem !== undefined) availability = { possible: false, why: problem };
-      else if (this.peerRef(view.mac) === undefined) availability = { possible: false, why: 'no-address' };
+      else if (this.refOf(view) === undefined) availability = { possible: false, why: 'no-address' };
       else if (!view.answering) availability = { possible: false, why: 'offline' };
       else if (probe?.answered === true) availability = { possible: true };
       else if (probe === undefined || probe.tries < PROBE_TRIES || now - probe.sentAt < PROBE_ANSWER_MS) availability = { possible: false, why: 'checking' };
@@ -305,9 +305,13 @@ export class HelpService {
 
   /** A peer in the table whose VPN address is inside this edge's subnet: the only ones help talks to. */
   private peerRef(mac: string): HelpPeerRef | undefined {
+    return this.refOf(this.options.edge.peer(mac));
+  }
+
+  /** peerRef for a view already in hand (the rounds over the table). */
+  private refOf(view: PeerView | undefined): HelpPeerRef | undefined {
     const running = this.running;
     if (running === undefined) return undefined;
-    const view = this.options.edge.peer(mac);
     if (view?.vpnIpv4 === undefined || view.vpnIpv4 === running.address) return undefined;
     if (!running.subnet.check(view.vpnIpv4, 'ipv4')) return undefined;
     return { mac: view.mac, name: view.description || view.mac, vpnIpv4: view.vpnIpv4 };
