@@ -1,6 +1,7 @@
 // ICE for a help session stays inside the VPN (issue 13, help contract "Window"): no STUN or TURN
 // server, and only host candidates on the two computers' VPN addresses are sent or accepted. What
 // arrives here came from the other computer through its engine: parse, never throw, refuse.
+import { isIPv4 } from '../../../shared/config/ip-literal.js';
 
 /** The parts of an ICE candidate line (RFC 8839 §5.1) this check needs. */
 export interface CandidateParts {
@@ -9,8 +10,6 @@ export interface CandidateParts {
   readonly port: number;
   readonly type: string;
 }
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** `candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …`, or undefined. */
 export function parseCandidate(line: string): CandidateParts | undefined {
@@ -29,7 +28,7 @@ export function parseCandidate(line: string): CandidateParts | undefined {
  */
 export function candidateOnVpn(line: string, vpnIpv4: string): boolean {
   const parts = parseCandidate(line);
-  return parts !== undefined && IPV4.test(vpnIpv4) && parts.type === 'host' && parts.address === vpnIpv4;
+  return parts !== undefined && isIPv4(vpnIpv4) && parts.type === 'host' && parts.address === vpnIpv4;
 }
 
 /** A name Chromium puts in place of a host address it hides (`<uuid>.local`, RFC 6762 namespace). */
@@ -48,7 +47,7 @@ const MDNS_NAME = /^[0-9a-z-]{1,64}\.local$/i;
 export function announcedCandidate(line: string, vpnIpv4: string): string | undefined {
   if (candidateOnVpn(line, vpnIpv4)) return line;
   const parts = parseCandidate(line);
-  if (parts === undefined || !IPV4.test(vpnIpv4) || parts.type !== 'host' || parts.protocol !== 'udp' || !MDNS_NAME.test(parts.address)) return undefined;
+  if (parts === undefined || !isIPv4(vpnIpv4) || parts.type !== 'host' || parts.protocol !== 'udp' || !MDNS_NAME.test(parts.address)) return undefined;
   const fields = line.trim().split(/\s+/);
   fields[4] = vpnIpv4;
   return fields.join(' ');
