@@ -2,10 +2,10 @@
 // bootstrap REGISTER_SUPER_ACK (§8.2 step 3), dhcp left to the host (the caller reports what it
 // sees). Also what the edge learns about peers' VPN addresses from their frames, for display.
 import { checkHostTapAddress } from '../../config/tap-allow-list.js';
-import { parseAddress } from '../../protocol/address.js';
+import { formatIpv4, formatIpv6, parseAddress } from '../../protocol/address.js';
 import type { IpSubnet } from '../../protocol/index.js';
 import type { PeerRecord } from './peer-table.js';
-import { isLinkLocalIpv6, senderAddresses } from '../data-path/frames.js';
+import { isLinkLocalIpv6, senderAddress } from '../data-path/frames.js';
 import type { AddressMode } from '../settings.js';
 
 export type AddressHook = (address: IpSubnet) => void | Promise<void>;
@@ -68,13 +68,30 @@ export class Addressing {
   }
 }
 
-/** Notes the VPN addresses a peer uses, from a frame it sent (ARP and IP sources). */
-export function learnPeerAddresses(record: PeerRecord, frame: Uint8Array): void {
-  const seen = senderAddresses(frame);
-  if (seen === undefined) return;
-  if (seen.ipv4 !== undefined) record.vpnIpv4 = seen.ipv4;
-  // Prefer a routable IPv6 address over a link-local one for display.
-  if (seen.ipv6 !== undefined && (record.vpnIpv6 === undefined || !isLinkLocalIpv6(seen.ipv6) || isLinkLocalIpv6(record.vpnIpv6))) {
-    record.vpnIpv6 = seen.ipv6;
+/**
+ * Notes the VPN addresses a peer uses, from a frame it sent (ARP and IP sources). Runs for every
+ * frame received: the text is made only when the sender's address differs from its last frame's.
+ */
+export function learnPeerAddresses(record: Pick<PeerRecord, 'lastSender' | 'vpnIpv4' | 'vpnIpv6'>, frame: Uint8Array): void {
+  const at = senderAddress(frame);
+  if (at === undefined) return;
+  const last = (record.lastSender ??= new Uint8Array(20));
+  // IPv4 in last[0..4), IPv6 in last[4..20).
+  const into = at.family === 4 ? 0 : 4;
+  const length = at.family === 4 ? 4 : 16;
+  let same = true;
+  for (let i = 0; i < length; i++) {
+    if (last[into + i] !== frame[at.offset + i]) {
+      same = false;
+      last[into + i] = frame[at.offset + i]!;
+    }
   }
+  if (at.family === 4) {
+    if (!same || record.vpnIpv4 === undefined) record.vpnIpv4 = formatIpv4(frame, at.offset);
+    return;
+  }
+  if (same && record.vpnIpv6 !== undefined) return;
+  const seen = formatIpv6(frame, at.offset);
+  // Prefer a routable IPv6 address over a link-local one for display.
+  if (record.vpnIpv6 === undefined || !isLinkLocalIpv6(seen) || isLinkLocalIpv6(record.vpnIpv6)) record.vpnIpv6 = seen;
 }

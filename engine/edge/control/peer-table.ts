@@ -65,6 +65,8 @@ export interface PeerRecord {
   /** Kith display fields. */
   vpnIpv4: string | undefined;
   vpnIpv6: string | undefined;
+  /** The sender addresses of its latest frames as bytes (addressing.ts), so each is made text once. */
+  lastSender: Uint8Array | undefined;
   /** REGISTER → REGISTER_ACK on the direct path. */
   directRtt: RttEstimator;
   /** QUERY_PEER → PEER_INFO through the supernode. */
@@ -196,6 +198,7 @@ export class PeerTable {
       keyTrouble: undefined,
       vpnIpv4: inherit?.vpnIpv4,
       vpnIpv6: inherit?.vpnIpv6,
+      lastSender: undefined,
       directRtt: inherit?.directRtt ?? new RttEstimator(),
       relayRtt: inherit?.relayRtt ?? new RttEstimator(),
       traffic: inherit?.traffic ?? newTraffic(),

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readVectorJson, fromHex } from '../../testing/vectors.js';
-import { acceptsInboundIpv4, gratuitousArp, ipv4SourceIs, isMulticastFrame, senderAddresses } from './frames.js';
+import { acceptsInboundIpv4, gratuitousArp, ipv4SourceIs, isMulticastFrame, senderAddress } from './frames.js';
 
 const MAC = Uint8Array.from([0x02, 0x77, 0, 0, 0, 1]);
 const ME = Uint8Array.from([10, 0, 0, 1]);
@@ -40,8 +40,15 @@ describe('frames', () => {
     assert.deepEqual(gratuitousArp(MAC, Uint8Array.from([10, 220, 61, 148])), captured);
   });
 
-  it('reads the sender address from ARP and IPv4 frames', () => {
-    assert.deepEqual(senderAddresses(gratuitousArp(MAC, Uint8Array.from([10, 220, 61, 148]))), { ipv4: '10.220.61.148' });
-    assert.deepEqual(senderAddresses(ipv4([10, 0, 0, 2], [10, 0, 0, 1])), { ipv4: '10.0.0.1' });
+  it('finds the sender address in ARP, IPv4 and IPv6 frames, and none where it is unspecified', () => {
+    assert.deepEqual(senderAddress(gratuitousArp(MAC, Uint8Array.from([10, 220, 61, 148]))), { family: 4, offset: 28 });
+    assert.deepEqual(senderAddress(ipv4([10, 0, 0, 2], [10, 0, 0, 1])), { family: 4, offset: 26 });
+    assert.equal(senderAddress(gratuitousArp(MAC, new Uint8Array(4))), undefined);
+    const frame6 = new Uint8Array(14 + 40);
+    frame6.set([0x86, 0xdd], 12);
+    assert.equal(senderAddress(frame6), undefined);
+    frame6[22] = 0xfe;
+    assert.deepEqual(senderAddress(frame6), { family: 6, offset: 22 });
+    assert.equal(senderAddress(frame6.subarray(0, 50)), undefined);
   });
 });

@@ -1,8 +1,6 @@
 // Pure Ethernet-frame inspection for the data path: the multicast and routing filters of
 // PROTOCOL.md §8.5 / §8.6, the gratuitous ARP of Appendix D, and reading peers' VPN addresses from
-// ARP and IP headers for display. Frames are read in place; nothing here allocates per frame except
-// the address strings returned for display.
-import { formatIpv4, formatIpv6 } from '../../protocol/address.js';
+// ARP and IP headers for display. Frames are read in place; nothing here allocates per frame.
 import { isBroadcastMac } from '../../protocol/index.js';
 import type { Mac } from '../../protocol/index.js';
 
@@ -69,33 +67,34 @@ export function gratuitousArp(mac: Mac, ipv4: Uint8Array): Uint8Array {
   return frame;
 }
 
-export interface FrameAddresses {
-  ipv4?: string;
-  ipv6?: string;
+/** Where a frame names its sender's VPN address: 4 bytes (ARP, IPv4) or 16 (IPv6) at offset. */
+export interface SenderAddress {
+  readonly family: 4 | 6;
+  readonly offset: number;
 }
 
-function isUnspecifiedIpv4(frame: Uint8Array, at: number): boolean {
-  return frame[at] === 0 && frame[at + 1] === 0 && frame[at + 2] === 0 && frame[at + 3] === 0;
+const ARP_SENDER: SenderAddress = { family: 4, offset: 28 };
+const IPV4_SOURCE: SenderAddress = { family: 4, offset: 26 };
+const IPV6_SOURCE: SenderAddress = { family: 6, offset: ETHERNET_HEADER_SIZE + 8 };
+
+function isUnspecified(frame: Uint8Array, at: number, length: number): boolean {
+  for (let i = at; i < at + length; i++) if (frame[i] !== 0) return false;
+  return true;
 }
 
 /**
- * The sender's VPN address as shown in a frame it sent: ARP sender protocol address, IPv4 source,
+ * Where the sender's VPN address is in a frame it sent: ARP sender protocol address, IPv4 source,
  * or an IPv6 source (link-local ones included; the caller prefers global ones). Only for display.
  */
-export function senderAddresses(frame: Uint8Array): FrameAddresses | undefined {
+export function senderAddress(frame: Uint8Array): SenderAddress | undefined {
   if (frame.length < ETHERNET_HEADER_SIZE) return undefined;
   switch (etherType(frame)) {
     case ETHERTYPE_ARP:
-      if (frame.length < 42 || isUnspecifiedIpv4(frame, 28)) return undefined;
-      return { ipv4: formatIpv4(frame, 28) };
+      return frame.length < 42 || isUnspecified(frame, ARP_SENDER.offset, 4) ? undefined : ARP_SENDER;
     case ETHERTYPE_IPV4:
-      if (!isIpv4Frame(frame) || isUnspecifiedIpv4(frame, 26)) return undefined;
-      return { ipv4: formatIpv4(frame, 26) };
-    case ETHERTYPE_IPV6: {
-      if (frame.length < ETHERNET_HEADER_SIZE + 40) return undefined;
-      const source = formatIpv6(frame, ETHERNET_HEADER_SIZE + 8);
-      return source === '::' ? undefined : { ipv6: source };
-    }
+      return !isIpv4Frame(frame) || isUnspecified(frame, IPV4_SOURCE.offset, 4) ? undefined : IPV4_SOURCE;
+    case ETHERTYPE_IPV6:
+      return frame.length < ETHERNET_HEADER_SIZE + 40 || isUnspecified(frame, IPV6_SOURCE.offset, 16) ? undefined : IPV6_SOURCE;
     default:
       return undefined;
   }

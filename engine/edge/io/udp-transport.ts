@@ -100,6 +100,9 @@ const BATCH = 256;
 /** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
 const ADDRESS_CACHE_LIMIT = 4096;
 
+/** The big-endian 16-bit group at offset. */
+const group16 = (bytes: Uint8Array, offset: number): number => (bytes[offset]! << 8) | bytes[offset + 1]!;
+
 interface Destination {
   readonly family: UdpFamily;
   readonly bytes: Uint8Array;
@@ -234,13 +237,16 @@ export class UdpTransport {
       }
       return source;
     }
-    const fresh = socketFromAddressBytes(addrs, offset, 16, port);
-    const key = `${fresh.address}|${port}`;
-    const known = this.sources6.get(key);
-    if (known !== undefined) return known;
-    if (this.sources6.size >= ADDRESS_CACHE_LIMIT) this.sources6.clear();
-    this.sources6.set(key, fresh);
-    return fresh;
+    // Keyed by the address's eight 16-bit groups and the port as nine UTF-16 units: no text per datagram.
+    const o = offset;
+    const key = String.fromCharCode(group16(addrs, o), group16(addrs, o + 2), group16(addrs, o + 4), group16(addrs, o + 6), group16(addrs, o + 8), group16(addrs, o + 10), group16(addrs, o + 12), group16(addrs, o + 14), port);
+    let source = this.sources6.get(key);
+    if (source === undefined) {
+      if (this.sources6.size >= ADDRESS_CACHE_LIMIT) this.sources6.clear();
+      source = socketFromAddressBytes(addrs, offset, 16, port);
+      this.sources6.set(key, source);
+    }
+    return source;
   }
 
   /** The destination's address bytes for the batched socket; null when the text is no literal address. */
