@@ -70,7 +70,7 @@ function headerOnlyCodec<M extends ReRegisterSuperMessage | UnusedTypeMessage>(t
     bodyLength: () => 0,
     socketFlag: () => false,
     encodeBody: () => 0,
-    decodeBody: (_reader, header) => ({ ...header.common, type }) as M,
+    decodeBody: (_reader, header) => ({ ttl: header.common.ttl, fromSupernode: header.common.fromSupernode, communityField: header.common.communityField, type }) as M,
   };
 }
 
@@ -106,9 +106,10 @@ export function decodeMessage(buf: Uint8Array): Result<DecodedMessage, DecodeErr
   if (!header.ok) return header;
   const { type } = header.value.value;
   const reader = new Reader(buf, HEADER_SIZE);
-  const message = bodyCodecs[type].decodeBody(reader, header.value.value);
+  const message = bodyCodecs[type].decodeBody(reader, header.value.value) as DecodedMessage;
   if (reader.error !== undefined) return reader.error;
-  return ok(Object.assign(message, { trailingBytes: reader.remaining }));
+  message.trailingBytes = reader.remaining;
+  return ok(message);
 }
 
 /** What a daemon receives: a PACKET as the reused view (the data plane), anything else decoded. */

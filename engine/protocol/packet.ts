@@ -63,7 +63,9 @@ export const packetCodec: MessageBodyCodec<PacketMessage> = {
     return fieldsLength + msg.payload.length;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.Packet,
     srcMac: reader.field(macCodec, NULL_MAC),
     dstMac: reader.field(macCodec, NULL_MAC),

@@ -51,7 +51,9 @@ export const queryPeerCodec: MessageBodyCodec<QueryPeerMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.QueryPeer,
     srcMac: reader.field(macCodec, NULL_MAC),
     targetMac: reader.field(macCodec, NULL_MAC),
@@ -81,7 +83,9 @@ export const peerInfoCodec: MessageBodyCodec<PeerInfoMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.PeerInfo,
     aflags: reader.u16(),
     srcMac: reader.field(macCodec, NULL_MAC),

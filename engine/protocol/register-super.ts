@@ -83,7 +83,9 @@ export const registerSuperCodec: MessageBodyCodec<RegisterSuperMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.RegisterSuper,
     cookie: reader.u32(),
     edgeMac: reader.field(macCodec, NULL_MAC),
@@ -105,7 +107,9 @@ export const unregisterSuperCodec: MessageBodyCodec<UnregisterSuperMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.UnregisterSuper,
     auth: reader.field(authCodec, NO_AUTH),
     srcMac: reader.field(macCodec, NULL_MAC),
@@ -137,7 +141,9 @@ export const registerSuperAckCodec: MessageBodyCodec<RegisterSuperAckMessage> = 
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.RegisterSuperAck,
     cookie: reader.u32(),
     srcMac: reader.field(macCodec, NULL_MAC),
@@ -162,7 +168,9 @@ export const registerSuperNakCodec: MessageBodyCodec<RegisterSuperNakMessage> = 
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.RegisterSuperNak,
     cookie: reader.u32(),
     srcMac: reader.field(macCodec, NULL_MAC),

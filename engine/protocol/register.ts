@@ -49,7 +49,9 @@ export const registerCodec: MessageBodyCodec<RegisterMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.Register,
     cookie: reader.u32(),
     srcMac: reader.field(macCodec, NULL_MAC),
@@ -72,7 +74,9 @@ export const registerAckCodec: MessageBodyCodec<RegisterAckMessage> = {
     return at - offset;
   },
   decodeBody: (reader, header) => ({
-    ...header.common,
+    ttl: header.common.ttl,
+    fromSupernode: header.common.fromSupernode,
+    communityField: header.common.communityField,
     type: MessageType.RegisterAck,
     cookie: reader.u32(),
     dstMac: reader.field(macCodec, NULL_MAC),
