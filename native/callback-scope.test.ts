@@ -40,6 +40,23 @@ describe('callback scope', () => {
     assert.deepEqual(seen, ['answer', 'rest of the batch', 'later']);
   });
 
+  it('flushNow flushes early once per handler: later answers of a busy wake-up leave together at its end', () => {
+    const seen: string[] = [];
+    inCallbackScope(() => {
+      flushAfter(() => seen.push('first answer'));
+      flushNow();
+      flushAfter(() => seen.push('second answer'));
+      flushNow();
+      seen.push('rest of the batch');
+    });
+    inCallbackScope(() => {
+      flushAfter(() => seen.push('next wake-up'));
+      flushNow();
+      seen.push('after it');
+    });
+    assert.deepEqual(seen, ['first answer', 'rest of the batch', 'second answer', 'next wake-up', 'after it']);
+  });
+
   it('outside a handler, flushes after the current callback', async () => {
     const seen: string[] = [];
     flushAfter(() => seen.push('flushed'));

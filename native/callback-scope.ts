@@ -5,9 +5,12 @@
 // and no extra tick stand between a readable device or socket and the send.
 let depth = 0;
 const pending: (() => void)[] = [];
+/** Whether this scope has flushed early already (flushNow). */
+let flushedEarly = false;
 
 /** Runs handler; flushes registered with flushAfter during it run when it returns (also on a throw). */
 export function inCallbackScope<T>(handler: () => T): T {
+  if (depth === 0) flushedEarly = false;
   depth++;
   try {
     return handler();
@@ -29,10 +32,14 @@ function runPending(): void {
 /**
  * Runs the flushes queued so far in this handler now rather than when it returns: an answer to a
  * probe whose round trip the other side measures (rtt.ts) leaves before the handler does the rest
- * of its work and the rest of its batch. Outside a handler the flush follows the callback anyway.
+ * of its work and the rest of its batch. Once per handler: a busy wake-up's later answers leave
+ * together at its end, one system call rather than one each. Outside a handler the flush follows
+ * the callback anyway.
  */
 export function flushNow(): void {
-  if (depth > 0) runPending();
+  if (depth === 0 || flushedEarly) return;
+  flushedEarly = true;
+  runPending();
 }
 
 /** flush runs at the end of the current handler scope, else after the current callback. Call once per queue fill. */
