@@ -12,6 +12,13 @@ const max: Subnet = { network: ipv4ToNumber('10.255.255.0'), prefix: 24 };
 const subnetOf = (community: string, inUse: Subnet[] = []): Subnet => chooseCommunitySubnet(field(community, 20), min, max, inUse);
 
 describe('automatic addresses (addresses observed from n3n, PROTOCOL.md §9.6)', () => {
+  it('reads dotted quads as numbers, and text that is no IPv4 address as 0', () => {
+    assert.equal(ipv4ToNumber('10.1.2.3'), 0x0a010203);
+    assert.equal(ipv4ToNumber('255.255.255.255'), 0xffffffff);
+    assert.equal(ipv4FromNumber(ipv4ToNumber('192.168.7.1')), '192.168.7.1');
+    for (const text of ['', '10.1.2', '10.1.2.256', 'fe80::1', 'ten']) assert.equal(ipv4ToNumber(text), 0, text);
+  });
+
   it('gives communities the same subnet n3n does', () => {
     const expected: Record<string, string> = {
       test: '10.200.175.0',

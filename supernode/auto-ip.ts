@@ -2,6 +2,7 @@
 // from a hash of its name, an edge's address from a hash of its description, so the same names
 // get the same addresses from a Kith or an n3n supernode, across restarts.
 import { pearson32 } from '../engine/crypto/pearson.js';
+import { parseAddress } from '../engine/protocol/address.js';
 
 export interface Subnet {
   /** Network address as an unsigned 32-bit integer. */
@@ -57,6 +58,10 @@ export function ipv4FromNumber(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }
 
+const parsed = new Uint8Array(16);
+
+/** A dotted quad as a number; 0 (0.0.0.0, "none") for text that is no IPv4 address. No allocation: it runs per registration. */
 export function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+  if (parseAddress(address, parsed) !== 4) return 0;
+  return ((parsed[0]! << 24) | (parsed[1]! << 16) | (parsed[2]! << 8) | parsed[3]!) >>> 0;
 }
