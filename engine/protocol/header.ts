@@ -7,9 +7,9 @@ import { Flag, HEADER_SIZE, MAX_MESSAGE_TYPE, PROTOCOL_VERSION, TYPE_MASK } from
 import type { MessageType } from './constants.js';
 
 /**
- * Header fields every message carries. Decoders copy these three fields one by one into each message rather than spreading them: every
- * message of a type then has one shape, and the supernode's per-registration decode stays on V8's
- * fast path (spreading cost it a property-definition miss per message).
+ * Header fields every message carries. Decoders copy them one by one into each message rather than
+ * spreading them: every message of a type then has one shape, and the supernode's per-registration
+ * decode stays on V8's fast path (spreading cost it a property-definition miss per message).
  */
 export interface MessageCommon {
   ttl: number;
