@@ -4,7 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ import {
 } from '../engine/protocol/index.js';
 import type { Mac, Message } from '../engine/protocol/index.js';
 import { TransformId } from '../engine/crypto/transform.js';
+import { kithProgram } from './kith-runner.js';
+import type { KithRunner } from './kith-runner.js';
 import { cpuSeconds, memoryKiB, schedulerCpuSeconds, ticksPerSecond } from './proc-cpu.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,7 +91,7 @@ interface Args {
   quick: boolean;
   churnWaitS?: number;
   relayWindow?: number;
-  kithRunner: 'auto' | 'dist' | 'tsx';
+  kithRunner: KithRunner;
   scale: boolean;
   scaleOnly: boolean;
   problems: string[];
@@ -305,53 +307,6 @@ interface Subject {
   stop(): Promise<void>;
 }
 
-/** Newest modification time of the files ending in suffix under dir (tests left out). */
-function newestMtime(dir: string, suffix: '.ts' | '.js'): number {
-  let newest = 0;
-  const walk = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(suffix) && !entry.name.endsWith(`.test${suffix}`)) newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-  return newest;
-}
-
-/** Node flags a program names on its first line (#!/usr/bin/env -S node <flags>), as its launchers use them. */
-function launcherFlags(program: string): string[] {
-  try {
-    const first = readFileSync(program, 'utf8').split('\n', 1)[0] ?? '';
-    return /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first)?.[1]?.split(/\s+/).filter((flag) => flag !== '') ?? [];
-  } catch {
-    return [];
-  }
-}
-
-function kithCommand(runner: Args['kithRunner']): { argv: string[]; how: string; note?: string } {
-  const dist = join(REPO, 'dist', 'supernode', 'main.js');
-  const source = join(REPO, 'supernode', 'main.ts');
-  const tsx = { argv: [...launcherFlags(source), '--import', 'tsx', source], how: 'tsx' };
-  if (runner === 'tsx') return { ...tsx, note: 'Kith run through the tsx loader: its RSS includes the loader and the compiled sources' };
-  let fresh = false;
-  try {
-    // An incremental build rewrites only what changed: the newest output against the newest source.
-    const built = Math.max(statSync(dist).mtimeMs, newestMtime(join(REPO, 'dist', 'supernode'), '.js'), newestMtime(join(REPO, 'dist', 'engine'), '.js'));
-    fresh = built >= Math.max(newestMtime(join(REPO, 'supernode'), '.ts'), newestMtime(join(REPO, 'engine'), '.ts'));
-  } catch {
-    fresh = false;
-  }
-  if (runner === 'dist' || fresh) {
-    return { argv: [...launcherFlags(dist), dist], how: 'dist', ...(fresh ? {} : { note: 'dist/ is older than the sources (npm run build)' }) };
-  }
-  return { ...tsx, note: 'dist/ missing or stale (run npm run build): Kith run through tsx, whose loader adds to its RSS' };
-}
-
 function describeBinary(path: string): string {
   let version = '';
   try {
@@ -396,7 +351,7 @@ async function spawnSupernode(kind: string, args: Args, workDir: string): Promis
   let child: ChildProcess;
   let label: string;
   if (kind === 'kith') {
-    const command = kithCommand(args.kithRunner);
+    const command = kithProgram('supernode', args.kithRunner);
     if (command.note !== undefined) notes.push(command.note);
     child = spawn(process.execPath, [...command.argv, ...options], {
       cwd: REPO,

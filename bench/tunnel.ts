@@ -8,7 +8,9 @@
 // The table gives medians over the rounds, the spread of the Mbit/s, and each edge's RSS.
 // For Kith ↔ Kith and Kith ↔ n3n it also gives the RTT Kith reports for the peer and the supernode
 // next to ping's average over the same paths: an n3n peer's figure shows what an n3n edge's own
-// answering time adds, which ping (answered by the kernel) does not include.
+// answering time adds, which ping (answered by the kernel) does not include. The Kith edges run
+// from dist/ as installed (npm run bench:tunnel builds it first), through tsx only when dist/ is
+// older than the sources, which the first line then says (bench/kith-runner.ts).
 //
 //   node --import tsx bench/tunnel.ts                     null, AES, ChaCha20
 //   node --import tsx bench/tunnel.ts AES null            only these ciphers, in this order
@@ -28,6 +30,7 @@ import { join, resolve } from 'node:path';
 import {
   call,
   daemonPid,
+  edgeArgs,
   edgePeers,
   FAST,
   ping,
@@ -35,7 +38,6 @@ import {
   RunDir,
   SETTLE_MS,
   startCommand,
-  startEdge,
   startSupernode,
   SUPERNODE_PORT,
   waitFor,
@@ -45,6 +47,8 @@ import {
 import type { KithProcess } from '../e2e/netns/kith.js';
 import { netnsSkipReason, run, Topology } from '../e2e/netns/topology.js';
 import type { Host } from '../e2e/netns/topology.js';
+import { kithProgram } from './kith-runner.js';
+import type { KithProgram } from './kith-runner.js';
 import { cpuSeconds, residentMegabytes, ticksPerSecond } from './proc-cpu.js';
 
 const CIPHERS = ['null', 'AES', 'ChaCha20', 'Speck'] as const;
@@ -143,20 +147,16 @@ interface Context {
   readonly hostB: Host;
   readonly n3nEdge: string | undefined;
   readonly profileDir: string | undefined;
+  /** How the Kith edges run: from dist/ as installed, or through tsx when dist/ is stale. */
+  readonly kith: KithProgram;
 }
 
 /** An edge of either implementation in host; each pair has its own community. */
 function startSide(ctx: Context, implementation: 'kith' | 'n3n', host: Host, session: string, address: string, cipher: Cipher, community: string): KithProcess {
   if (implementation === 'kith') {
-    const profile = ctx.profileDir === undefined ? {} : { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] };
-    return startEdge(ctx.topology, ctx.runDir, host, session, {
-      community,
-      supernodes: [ctx.supernode],
-      address,
-      extra: [...FAST, `-Ocommunity.cipher=${cipher}`],
-      ...(cipher === 'null' ? {} : { key: BENCH_KEY }),
-      ...profile,
-    });
+    const profile = ctx.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`];
+    const spec = { community, supernodes: [ctx.supernode], address, extra: [...FAST, `-Ocommunity.cipher=${cipher}`], ...(cipher === 'null' ? {} : { key: BENCH_KEY }) };
+    return startCommand(ctx.topology, ctx.runDir, host, session, process.execPath, [...profile, ...ctx.kith.argv, ...edgeArgs(session, spec)]);
   }
   // n3n-edge in the foreground; it keeps root (daemon.userid) so its TAP stays configurable.
   const args = ['start', session, '-c', community, '-l', ctx.supernode, '-a', address, `-Otuntap.name=${session}`, `-Ocommunity.cipher=${cipher}`, '-Odaemon.userid=0', '-Odaemon.groupid=0'];
@@ -354,11 +354,12 @@ async function main(): Promise<void> {
     const sn = startSupernode(topology, runDir, snHost, 'sn');
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
-    const ctx: Context = { topology, runDir, supernode: `${snHost.address}:${SUPERNODE_PORT}`, hostA, hostB, n3nEdge, profileDir };
+    const kith = kithProgram('edge');
+    const ctx: Context = { topology, runDir, supernode: `${snHost.address}:${SUPERNODE_PORT}`, hostA, hostB, n3nEdge, profileDir, kith };
     const kernel = (await run('uname', ['-r'])).stdout.trim();
     const others = [n3nEdge === undefined ? 'no n3n (KITH_BENCH_N3N unset)' : `n3n ${n3nEdge}`, wireguard ? 'wireguard-go' : 'no wireguard-go'];
     process.stdout.write(
-      `bench:tunnel: ${ciphers.join(', ')}; ${others.join(', ')}; ${ROUNDS} round(s) × iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${ticksPerSecond()} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the Kith edges in ${join(profileDir)}`}\n`,
+      `bench:tunnel: ${ciphers.join(', ')}; Kith from ${kith.how === 'dist' ? 'dist/' : 'the sources through tsx'}${kith.note === undefined ? '' : ` (${kith.note})`}; ${others.join(', ')}; ${ROUNDS} round(s) × iperf3 TCP ${IPERF_SECONDS} s a→b, node ${process.version}, kernel ${kernel}, ${ticksPerSecond()} ticks/s${profileDir === undefined ? '' : `, CPU profiles of the Kith edges in ${join(profileDir)}`}\n`,
     );
     for (const cipher of ciphers) rows.push(...(await benchCipher(ctx, cipher, wireguard)));
     underlay = {};
