@@ -44,11 +44,15 @@ describe('SourceRoutes', () => {
     assert.equal(unknown.kind === 'udp' ? unknown.local : 'tcp', undefined);
   });
 
-  it('reads IPv6 sources whole', () => {
+  it('reads IPv6 sources whole, one Socket per address and port', () => {
     const routes = new SourceRoutes();
     const route = routes.route(source(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 0, 6, 7654, undefined);
     assert.deepEqual(route.socket, { family: 'IPv6', address: '2001:db8::1', port: 7654 });
-    assert.equal(routes.size, 0);
+    const again = routes.route(source(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 0, 6, 7654, undefined);
+    assert.equal(again.socket, route.socket);
+    const otherPort = routes.route(source(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 0, 6, 7655, undefined);
+    assert.notEqual(otherPort.socket, route.socket);
+    assert.equal(routes.size, 2);
   });
 
   it('remembers a bounded number of sources, however many send', () => {

@@ -15,7 +15,7 @@ import type { Socket as TcpSocket } from 'node:net';
 import { frameMessage, socketFromAddress, socketToString, TCP_MAX_FRAME_EDGE, TcpDeframer } from '../../protocol/index.js';
 import type { Socket } from '../../protocol/index.js';
 import { addressBytes, dgramTarget } from '../../protocol/address.js';
-import { socketFromAddressBytes } from '../../protocol/sock.js';
+import { SourceSockets } from '../../protocol/source-sockets.js';
 import type { SockAddr } from '../../../shared/config/values.js';
 import { openUdpBatch, udpBatchSupported } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
@@ -100,9 +100,6 @@ const BATCH = 256;
 /** Sources and destinations seen are remembered as Socket objects / address bytes up to this many. */
 const ADDRESS_CACHE_LIMIT = 4096;
 
-/** The big-endian 16-bit group at offset. */
-const group16 = (bytes: Uint8Array, offset: number): number => (bytes[offset]! << 8) | bytes[offset + 1]!;
-
 interface Destination {
   readonly family: UdpFamily;
   readonly bytes: Uint8Array;
@@ -145,8 +142,7 @@ export class UdpTransport {
   private closed = false;
 
   /** IPv4 sources by address << 16 | port, IPv6 ones by text and port. */
-  private readonly sources4 = new Map<number, Socket>();
-  private readonly sources6 = new Map<string, Socket>();
+  private readonly sources = new SourceSockets(ADDRESS_CACHE_LIMIT);
   private readonly destinations = new Map<string, Destination | null>();
 
   private constructor(
@@ -215,38 +211,13 @@ export class UdpTransport {
         const m = 4 * i;
         const offset = meta[m]!;
         const familyPort = meta[m + 2]!;
-        const source = this.sourceOf(familyPort >>> 16 === 4, addrs, 16 * i, familyPort & 0xffff);
+        const source = this.sources.of(familyPort >>> 16 === 4 ? 4 : 6, addrs, 16 * i, familyPort & 0xffff);
         if (this.drop?.('in', source) === true) continue;
         this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
       }
     } finally {
       noteArrival(undefined);
     }
-  }
-
-  /** The Socket of a source, one object per address and port (nothing mutates a Socket). */
-  private sourceOf(ipv4: boolean, addrs: Uint8Array, offset: number, port: number): Socket {
-    if (ipv4) {
-      const key = ((addrs[offset]! << 24) | (addrs[offset + 1]! << 16) | (addrs[offset + 2]! << 8) | addrs[offset + 3]!) >>> 0;
-      const full = key * 65536 + port;
-      let source = this.sources4.get(full);
-      if (source === undefined) {
-        if (this.sources4.size >= ADDRESS_CACHE_LIMIT) this.sources4.clear();
-        source = socketFromAddressBytes(addrs, offset, 4, port);
-        this.sources4.set(full, source);
-      }
-      return source;
-    }
-    // Keyed by the address's eight 16-bit groups and the port as nine UTF-16 units: no text per datagram.
-    const o = offset;
-    const key = String.fromCharCode(group16(addrs, o), group16(addrs, o + 2), group16(addrs, o + 4), group16(addrs, o + 6), group16(addrs, o + 8), group16(addrs, o + 10), group16(addrs, o + 12), group16(addrs, o + 14), port);
-    let source = this.sources6.get(key);
-    if (source === undefined) {
-      if (this.sources6.size >= ADDRESS_CACHE_LIMIT) this.sources6.clear();
-      source = socketFromAddressBytes(addrs, offset, 16, port);
-      this.sources6.set(key, source);
-    }
-    return source;
   }
 
   /** The destination's address bytes for the batched socket; null when the text is no literal address. */
