@@ -1,8 +1,7 @@
 // The route of each recent UDP source, so a datagram from a known edge costs no address text,
 // socket or route object (and edges' records hold the very route their datagrams arrive with).
-import { socketFromAddressBytes } from '../engine/protocol/index.js';
+import type { Socket } from '../engine/protocol/index.js';
 import { SourceSockets } from '../engine/protocol/source-sockets.js';
-import { udpRoute } from './route.js';
 import type { Route } from './route.js';
 
 const isZero = (bytes: Uint8Array, at: number): boolean => {
@@ -21,29 +20,28 @@ export const MAX_CACHED_SOURCES = 65_536;
 const MAX_SHARED_LOCALS = 64;
 
 /**
- * Routes by IPv4 source and port (with the local address it spoke to; the batched socket's layout:
- * 16 bytes per datagram, an IPv4 address in the first 4, locals all zero when unknown). IPv6
- * sources get a fresh route per datagram around their remembered Socket.
+ * Routes by source address and port (with the local address it spoke to; the batched socket's
+ * layout: 16 bytes per datagram, an IPv4 address in the first 4, locals all zero when unknown).
  */
 export class SourceRoutes {
-  private readonly byIpv4 = new Map<number, Route & { kind: 'udp' }>();
-  private readonly ipv6 = new SourceSockets(MAX_CACHED_SOURCES);
+  private readonly sockets = new SourceSockets(MAX_CACHED_SOURCES);
+  /** A route per remembered source Socket. */
+  private readonly routes = new Map<Socket, Route & { kind: 'udp' }>();
   private readonly locals: Uint8Array[] = [];
 
-  /** How many sources are remembered (at most MAX_CACHED_SOURCES per family). */
+  /** How many sources are remembered (at most MAX_CACHED_SOURCES). */
   get size(): number {
-    return this.byIpv4.size + this.ipv6.size;
+    return this.routes.size;
   }
 
   route(addrs: Uint8Array, at: number, family: 4 | 6, port: number, locals: Uint8Array | undefined): Route {
     const hasLocal = locals !== undefined && !isZero(locals, at);
-    if (family !== 4) return udpRoute(this.ipv6.of(6, addrs, at, port), hasLocal ? this.local(locals, at) : undefined);
-    const key = (((addrs[at]! << 24) | (addrs[at + 1]! << 16) | (addrs[at + 2]! << 8) | addrs[at + 3]!) >>> 0) * 0x1_0000 + port;
-    const cached = this.byIpv4.get(key);
+    const socket = this.sockets.of(family, addrs, at, port);
+    const cached = this.routes.get(socket);
     if (cached !== undefined && (hasLocal ? cached.local !== undefined && sameBytes16(cached.local, locals, at) : cached.local === undefined)) return cached;
-    if (this.byIpv4.size >= MAX_CACHED_SOURCES) this.byIpv4.clear();
-    const route = { kind: 'udp', socket: socketFromAddressBytes(addrs, at, 4, port), local: hasLocal ? this.local(locals, at) : undefined } as const;
-    this.byIpv4.set(key, route);
+    if (this.routes.size >= MAX_CACHED_SOURCES) this.routes.clear();
+    const route = { kind: 'udp', socket, local: hasLocal ? this.local(locals, at) : undefined } as const;
+    this.routes.set(socket, route);
     return route;
   }
 

@@ -141,7 +141,6 @@ export class UdpTransport {
   private discovery: LocalDiscovery | undefined;
   private closed = false;
 
-  /** IPv4 sources by address << 16 | port, IPv6 ones by text and port. */
   private readonly sources = new SourceSockets(ADDRESS_CACHE_LIMIT);
   private readonly destinations = new Map<string, Destination | null>();
 
