@@ -84,6 +84,7 @@ export class HelpService {
   private listenProblem: string | undefined;
   private readonly probes = new Map<string, Probe>();
   private readonly shown = new Map<string, string>();
+  private derived: { readonly settings: HelpEdge['settings']; readonly key: Buffer } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
@@ -167,8 +168,9 @@ export class HelpService {
     this.changing = this.changing.then(() => this.follow());
     this.sessions.tick();
     this.endSessionsOfGonePeers();
-    this.probePeers();
-    this.showAvailability();
+    const views = this.options.edge.peers();
+    this.probePeers(views);
+    this.showAvailability(views);
   }
 
   /** A peer that left the table, or stayed silent for PEER_SILENT_GRACE_MS, ends its session. */
@@ -195,7 +197,13 @@ export class HelpService {
     const status = edge.status();
     if (edge.settings.key.length === 0) return { why: 'no-key' };
     if (status.state === 'stopped' || status.address === undefined || status.address.address === '0.0.0.0') return { why: 'no-address' };
-    return { address: status.address.address, prefix: status.address.prefix, mac: status.mac, key: helpKey(edge.settings.key, edge.settings.communityName) };
+    return { address: status.address.address, prefix: status.address.prefix, mac: status.mac, key: this.keyOf(edge.settings) };
+  }
+
+  /** The help key of the edge's settings, derived again only when the settings are replaced. */
+  private keyOf(settings: HelpEdge['settings']): Buffer {
+    if (this.derived?.settings !== settings) this.derived = { settings, key: helpKey(settings.key, settings.communityName) };
+    return this.derived.key;
   }
 
   /** Starts, restarts or stops the signalling service to match the edge. */
@@ -227,7 +235,7 @@ export class HelpService {
     this.running = { ...wanted, signalling: listening.value, subnet };
     this.probes.clear();
     this.options.log(`help: listening on ${wanted.address}`);
-    this.probePeers();
+    this.probePeers(this.options.edge.peers());
   }
 
   private async stopRunning(): Promise<void> {
@@ -242,18 +250,20 @@ export class HelpService {
     if (message.kind === 'hello') {
       if (message.version === HELP_VERSION) this.probes.set(from.mac, { sentAt: this.clock.nowMs(), answered: true, tries: 0 });
       if (message.probe) this.running?.signalling.send(from, { kind: 'hello', name: this.self()?.name ?? '', version: HELP_VERSION, probe: false });
-      this.showAvailability();
+      // A hello changes this peer's availability only.
+      const view = this.options.edge.peer(from.mac);
+      if (view !== undefined) this.show(view.mac, this.availabilityOf(view, this.problem(), this.clock.nowMs()));
       return;
     }
     this.sessions.receive(from, message);
   }
 
   /** Sends a hello to peers never asked, and again to those that did not answer a while ago. */
-  private probePeers(): void {
+  private probePeers(views: readonly PeerView[]): void {
     const running = this.running;
     if (running === undefined) return;
     const now = this.clock.nowMs();
-    for (const view of this.options.edge.peers()) {
+    for (const view of views) {
       const probe = this.probes.get(view.mac);
       if (probe !== undefined && (probe.answered || now - probe.sentAt < (probe.tries < PROBE_TRIES ? PROBE_ANSWER_MS : REPROBE_MS))) continue;
       const peer = this.refOf(view);
@@ -263,38 +273,39 @@ export class HelpService {
     }
   }
 
-  private availabilities(): Map<string, HelpAvailability> {
+  private availabilities(views: readonly PeerView[] = this.options.edge.peers()): Map<string, HelpAvailability> {
     const problem = this.problem();
     const now = this.clock.nowMs();
-    const result = new Map<string, HelpAvailability>();
-    for (const view of this.options.edge.peers()) {
-      const probe = this.probes.get(view.mac);
-      let availability: HelpAvailability;
-      if (problem !== undefined) availability = { possible: false, why: problem };
-      else if (this.refOf(view) === undefined) availability = { possible: false, why: 'no-address' };
-      else if (!view.answering) availability = { possible: false, why: 'offline' };
-      else if (probe?.answered === true) availability = { possible: true };
-      else if (probe === undefined || probe.tries < PROBE_TRIES || now - probe.sentAt < PROBE_ANSWER_MS) availability = { possible: false, why: 'checking' };
-      else availability = { possible: false, why: 'not-kith' };
-      result.set(view.mac, availability);
-    }
-    return result;
+    return new Map(views.map((view) => [view.mac, this.availabilityOf(view, problem, now)]));
+  }
+
+  private availabilityOf(view: PeerView, problem: 'no-key' | 'no-address' | undefined, now: number): HelpAvailability {
+    const probe = this.probes.get(view.mac);
+    if (problem !== undefined) return { possible: false, why: problem };
+    if (this.refOf(view) === undefined) return { possible: false, why: 'no-address' };
+    if (!view.answering) return { possible: false, why: 'offline' };
+    if (probe?.answered === true) return { possible: true };
+    if (probe === undefined || probe.tries < PROBE_TRIES || now - probe.sentAt < PROBE_ANSWER_MS) return { possible: false, why: 'checking' };
+    return { possible: false, why: 'not-kith' };
   }
 
   /** Publishes what changed since the last look; peers that left are forgotten. */
-  private showAvailability(): void {
-    const current = this.availabilities();
+  private showAvailability(views: readonly PeerView[]): void {
+    const current = this.availabilities(views);
     for (const mac of this.shown.keys()) {
       if (current.has(mac)) continue;
       this.shown.delete(mac);
       this.probes.delete(mac);
     }
-    for (const [mac, availability] of current) {
-      const text = JSON.stringify(availability);
-      if (this.shown.get(mac) === text) continue;
-      this.shown.set(mac, text);
-      this.events.emit('event', { kind: 'availability', mac, availability });
-    }
+    for (const [mac, availability] of current) this.show(mac, availability);
+  }
+
+  /** Publishes a peer's availability when it differs from what was shown last. */
+  private show(mac: string, availability: HelpAvailability): void {
+    const text = JSON.stringify(availability);
+    if (this.shown.get(mac) === text) return;
+    this.shown.set(mac, text);
+    this.events.emit('event', { kind: 'availability', mac, availability });
   }
 
   private self(): HelpPeerRef | undefined {
