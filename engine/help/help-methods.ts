@@ -6,23 +6,27 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { HelpEvent, HelpSession, HelpSignal, HelpStatus } from './api.js';
 import type { HelpService } from './help-service.js';
 import type { SessionError } from './sessions.js';
-import { parseHelpSignal } from './wire.js';
+import { macToString, parseMac } from '../../shared/mac-text.js';
+import { isSessionId, parseHelpSignal } from './wire.js';
 
-const isMacText = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(value);
-const isSessionId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
-/** The engine's MACs are lowercase with colons. */
-const macText = (value: string): string => value.toLowerCase().replace(/-/g, ':');
 const MAX_ASKED_PEERS = 64;
 
-function parseMac(raw: unknown): Result<[string], string> {
-  return Array.isArray(raw) && raw.length === 1 && isMacText(raw[0]) ? ok([macText(raw[0])]) : err('expecting [peer MAC]');
+/** A MAC as the engine writes them (lowercase, colons), or undefined for anything else. */
+function macText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseMac(value);
+  return parsed.ok ? macToString(parsed.value) : undefined;
+}
+
+function parseMacArg(raw: unknown): Result<[string], string> {
+  const mac = Array.isArray(raw) && raw.length === 1 ? macText(raw[0]) : undefined;
+  return mac !== undefined ? ok([mac]) : err('expecting [peer MAC]');
 }
 
 function parseMacs(raw: unknown): Result<[string[]], string> {
-  if (!Array.isArray(raw) || raw.length !== 1 || !Array.isArray(raw[0]) || raw[0].length > MAX_ASKED_PEERS || !raw[0].every(isMacText)) {
-    return err(`expecting [[peer MACs]] (at most ${MAX_ASKED_PEERS})`);
-  }
-  return ok([raw[0].map(macText)]);
+  const macs = Array.isArray(raw) && raw.length === 1 && Array.isArray(raw[0]) && raw[0].length <= MAX_ASKED_PEERS ? raw[0].map(macText) : undefined;
+  if (macs === undefined || !macs.every((mac): mac is string => mac !== undefined)) return err(`expecting [[peer MACs]] (at most ${MAX_ASKED_PEERS})`);
+  return ok([macs]);
 }
 
 function parseId(raw: unknown): Result<[string], string> {
@@ -36,7 +40,7 @@ function parseAnswer(raw: unknown): Result<[string, boolean], string> {
 function parseSignal(raw: unknown): Result<[string, HelpSignal], string> {
   const id: unknown = Array.isArray(raw) && raw.length === 2 ? raw[0] : undefined;
   const signal = isSessionId(id) ? parseHelpSignal((raw as unknown[])[1]) : undefined;
-  return isSessionId(id) && signal !== undefined ? ok([id, signal]) : err('expecting [session id, {type: offer|answer, sdp} | {type: candidate, candidate, sdpMid, sdpMLineIndex}]');
+  return signal !== undefined ? ok([id as string, signal]) : err('expecting [session id, {type: offer|answer, sdp} | {type: candidate, candidate, sdpMid, sdpMLineIndex}]');
 }
 
 /** A refusal in words the window can show. */
@@ -71,7 +75,7 @@ export function helpMethods(service: HelpService) {
     'kith.help.request': defineMethod({
       description: "Kith: ask to see a peer's screen (its user is asked to allow it); params [peer MAC]",
       needsAuth: true,
-      parseParams: parseMac,
+      parseParams: parseMacArg,
       handler: ([mac]): HelpSession => settled(service, sessions.request(mac)),
     }),
     'kith.help.ask': defineMethod({

@@ -13,7 +13,7 @@ import type { HelpPeerRef } from './api.js';
 import { decodeFrame, encodeFrame, FrameReader, HELP_PORT, newNonce, ReplayGuard, type HelpBody, type HelpMessage } from './wire.js';
 
 /** The limits on what peers may cost (hostile-input rules). */
-export const SIGNALLING_LIMITS = {
+const SIGNALLING_LIMITS = {
   /** Incoming connections from one address at once. */
   connectionsPerPeer: 2,
   /** Incoming connections at once, from everyone. */

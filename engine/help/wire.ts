@@ -25,7 +25,7 @@ const MAX_SDP_CHARS = 48 * 1024;
 const MAX_CANDIDATE_CHARS = 1024;
 const MAX_MID_CHARS = 64;
 
-export type AnswerKind = 'allow' | 'decline' | 'busy' | 'unanswered';
+type AnswerKind = 'allow' | 'decline' | 'busy' | 'unanswered';
 
 /** What a message says, beside the envelope every message carries. */
 export type HelpBody =
@@ -112,11 +112,14 @@ export class FrameReader {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isHex = (value: unknown, length: number): value is string => typeof value === 'string' && value.length === length && /^[0-9a-f]+$/.test(value);
+/** A help session's id: 32 lowercase hex digits. */
+export const isSessionId = (value: unknown): value is string => isHex(value, SESSION_HEX);
 const isMac = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(value);
 const isText = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
 const ANSWERS: readonly AnswerKind[] = ['allow', 'decline', 'busy', 'unanswered'];
 
-function parseSignal(raw: unknown): HelpSignal | undefined {
+/** Signals on the wire and those the window hands in (kith.help.signal): one shape, one set of limits. */
+export function parseHelpSignal(raw: unknown): HelpSignal | undefined {
   if (!isRecord(raw)) return undefined;
   if ((raw['type'] === 'offer' || raw['type'] === 'answer') && isText(raw['sdp'], MAX_SDP_CHARS)) return { type: raw['type'], sdp: raw['sdp'] };
   if (raw['type'] !== 'candidate' || !isText(raw['candidate'], MAX_CANDIDATE_CHARS)) return undefined;
@@ -135,33 +138,28 @@ function parseBody(raw: Record<string, unknown>): HelpBody | undefined {
         ? { kind: 'hello', name: raw['name'], version: raw['version'], probe: raw['probe'] }
         : undefined;
     case 'request':
-      return isHex(session, SESSION_HEX) ? { kind: 'request', session } : undefined;
+      return isSessionId(session) ? { kind: 'request', session } : undefined;
     case 'ask':
       return { kind: 'ask' };
     case 'answer':
-      return isHex(session, SESSION_HEX) && ANSWERS.includes(raw['answer'] as AnswerKind) ? { kind: 'answer', session, answer: raw['answer'] as AnswerKind } : undefined;
+      return isSessionId(session) && ANSWERS.includes(raw['answer'] as AnswerKind) ? { kind: 'answer', session, answer: raw['answer'] as AnswerKind } : undefined;
     case 'signal': {
-      const signal = parseSignal(raw['signal']);
-      return isHex(session, SESSION_HEX) && signal !== undefined ? { kind: 'signal', session, signal } : undefined;
+      const signal = parseHelpSignal(raw['signal']);
+      return isSessionId(session) && signal !== undefined ? { kind: 'signal', session, signal } : undefined;
     }
     case 'stop':
-      return isHex(session, SESSION_HEX) ? { kind: 'stop', session } : undefined;
+      return isSessionId(session) ? { kind: 'stop', session } : undefined;
     default:
       return undefined;
   }
 }
 
 /** The shape of a verified message; its JSON came from a member, but a member's engine may be broken or hostile. */
-export function parseMessage(raw: unknown): Result<HelpMessage, 'bad-shape'> {
+function parseMessage(raw: unknown): Result<HelpMessage, 'bad-shape'> {
   if (!isRecord(raw) || !isMac(raw['from']) || !isMac(raw['to']) || !Number.isSafeInteger(raw['at']) || !isHex(raw['nonce'], NONCE_HEX)) return err('bad-shape');
   const body = parseBody(raw);
   if (body === undefined) return err('bad-shape');
   return ok({ ...body, from: raw['from'], to: raw['to'], at: raw['at'] as number, nonce: raw['nonce'] });
-}
-
-/** Signals the window hands in (kith.help.signal): the same shape and limits as on the wire. */
-export function parseHelpSignal(raw: unknown): HelpSignal | undefined {
-  return parseSignal(raw);
 }
 
 /**
