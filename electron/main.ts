@@ -39,9 +39,8 @@ function run(): void {
   // A help session's WebRTC may use only host candidates on the VPN address (issue 13); Chromium
   // hides host addresses behind mDNS names unless this is off, and the other side could not use those.
   app.commandLine.appendSwitch('disable-features', 'WebRtcHideLocalIpsWithMdns');
-  let help: HelpSession | undefined;
   /** Closing the window, or the tray's item, stops the help session (the engine tells the other side). */
-  const stopHelp = (sessionId: string | undefined = help?.id): void => {
+  const stopHelp = (sessionId: string | undefined = state.get().help?.id): void => {
     if (sessionId !== undefined) void engine((client) => client.call('kith.help.stop', [sessionId]));
   };
   // DevTools only when running from the sources: a packaged app gives the page no inspector.
@@ -144,13 +143,12 @@ function run(): void {
   };
 
   const showHelp = (session: HelpSession | undefined): void => {
-    help = session;
     state.setHelp(session);
     helpWindows.follow(session);
   };
   /** Main's own watch on the help session: the tray, the banner and the overlay follow it. */
   const watchHelp = async (client: EngineClient): Promise<void> => {
-    const subscribed = client.subscribe('kith.help', (event) => showHelp(followHelpEvent(help, event)));
+    const subscribed = client.subscribe('kith.help', (event) => showHelp(followHelpEvent(state.get().help, event)));
     if (!subscribed.ok) return;
     const status = await client.call('kith.help.status');
     if (status.ok) showHelp(openSession(status.result));

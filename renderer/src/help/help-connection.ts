@@ -174,12 +174,8 @@ export class HelpConnection {
     if (this.#microphone !== undefined) this.#microphone.enabled = !muted;
   }
 
-  get muted(): boolean {
-    return this.#muted;
-  }
-
   /** The selected pair now, from getStats(). */
-  async pair(): Promise<SelectedPair | undefined> {
+  private async pair(): Promise<SelectedPair | undefined> {
     const report = await this.#pc.getStats();
     return selectedPair(report.values() as Iterable<StatsEntry>);
   }
@@ -195,9 +191,6 @@ export class HelpConnection {
     this.#pc.close();
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
 
   async #helperVoice(on: boolean): Promise<void> {
     await this.#useMicrophone(on).catch(() => undefined);
