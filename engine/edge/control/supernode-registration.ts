@@ -113,7 +113,7 @@ export class SupernodeRegistration {
    * round, as the ACK's answer is checked against the latest, auth.ts).
    */
   private readonly race = new AddressRace();
-  private raceRound: { readonly edgeMac: Mac; readonly auth: Auth } | undefined;
+  private raceRound: { readonly edgeMac: Mac; readonly auth: Auth; readonly ipv6: string | undefined } | undefined;
 
   constructor(private readonly ctx: EdgeContext, private readonly gratuitousArp: () => void) {
     this.supAttempts = supAttempts(ctx.settings.tcp);
@@ -308,21 +308,24 @@ export class SupernodeRegistration {
     // registration interval, beside the PINGs that only the sweeps send (§8.4.1).
     current.rtt.probeSent(now, cookie);
     const auth = ctx.auth.registerAuth();
-    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx), auth));
+    // One look at the interfaces per round: the raced addresses advertise the same IPv6 address.
+    const ipv6 = globalIpv6Address();
+    sendToSupernode(ctx, registerSuperMessage(ctx, edgeMac, cookie, advertisedSocket(ctx, () => ipv6), auth));
     // §1.2: a TCP connection goes to one address; the race is for UDP.
     if (ctx.settings.tcp) return;
-    this.raceRound = { edgeMac, auth };
+    this.raceRound = { edgeMac, auth, ipv6 };
     this.race.start(current, now, this.phase === 'bootstrap' ? BOOTSTRAP_TIMEOUT_MS : ctx.settings.registerIntervalMs / 10);
   }
 
   /** The round's REGISTER_SUPER (same cookie, fresh stamp) to the further addresses whose turn has come. */
   private raceFurther(now: number): void {
     const { ctx } = this;
-    const [current, round] = [ctx.current, this.raceRound];
+    const current = ctx.current;
+    const round = this.raceRound;
     if (current === undefined || round === undefined) return;
     for (const socket of this.race.due(now)) {
       ctx.logger.debug(() => `no REGISTER_SUPER_ACK yet from ${current.socket === undefined ? '-' : socketToString(current.socket)}, registering at ${socketToString(socket)} as well`);
-      const message = registerSuperMessage(ctx, round.edgeMac, current.lastCookie, advertisedSocket(ctx, globalIpv6Address, socket), round.auth);
+      const message = registerSuperMessage(ctx, round.edgeMac, current.lastCookie, advertisedSocket(ctx, () => round.ipv6, socket), round.auth);
       ctx.transport?.send(ctx.wire.encode(message), socket);
     }
   }
