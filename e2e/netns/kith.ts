@@ -303,12 +303,30 @@ export const SETTLE_MS = 20_000;
 /** Short keep-alives: registration (and re-registration after a restart) happens within seconds. */
 export const FAST = ['-Oconnection.register_interval=3'];
 
-/** Starts edges kitha / kithb (10.99.0.1 / .2) on hostA / hostB and waits until both are registered. */
-export async function startPair(topology: Topology, runDir: RunDir, hostA: Host, hostB: Host, spec: Omit<EdgeSpec, 'address'>, specB: Partial<EdgeSpec> = {}): Promise<EdgePair> {
+/**
+ * Starts edges kitha / kithb (10.99.0.1 / .2) on hostA / hostB and waits until `settled` holds for
+ * both (by default: each edge says it is registered). When they do not settle, both are stopped before
+ * the error goes on, so a failed test leaves no daemon holding the next test's session names.
+ */
+export async function startPair(
+  topology: Topology,
+  runDir: RunDir,
+  hostA: Host,
+  hostB: Host,
+  spec: Omit<EdgeSpec, 'address'>,
+  specB: Partial<EdgeSpec> = {},
+  settled: (pair: EdgePair) => Promise<unknown> = ({ a, b }) => Promise.all([waitForRegistered(a, SETTLE_MS), waitForRegistered(b, SETTLE_MS)]),
+): Promise<EdgePair> {
   const a = startEdge(topology, runDir, hostA, 'kitha', { ...spec, address: `${VPN_A}/24`, extra: [...FAST, '-Oconnection.description=kitha', ...(spec.extra ?? [])] });
   const b = startEdge(topology, runDir, hostB, 'kithb', { ...spec, address: `${VPN_B}/24`, extra: [...FAST, '-Oconnection.description=kithb', ...(spec.extra ?? [])], ...specB });
-  await Promise.all([waitForRegistered(a, SETTLE_MS), waitForRegistered(b, SETTLE_MS)]);
-  return { a, b, hostA, hostB };
+  const pair = { a, b, hostA, hostB };
+  try {
+    await settled(pair);
+  } catch (error) {
+    await Promise.all([topology.stop(a.child), topology.stop(b.child)]);
+    throw error;
+  }
+  return pair;
 }
 
 /** Ping both ways over the VPN (the first replies may take a relayed ARP round). */

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { encodeAsciiKey } from '../../engine/crypto/ascii-key.js';
 import { edgePrivateKey, publicKeyOf } from '../../engine/crypto/user-password.js';
 import { assertAlive, call, describePeer, edgePeers, edgeStatus, observe, ping, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, VPN_A, VPN_B, waitFor } from './kith.js';
-import type { KithProcess } from './kith.js';
+import type { EdgeRowView, KithProcess } from './kith.js';
 import { netnsSkipReason, Topology } from './topology.js';
 import type { Host } from './topology.js';
 
@@ -45,7 +45,14 @@ describe('netns: keys, header encryption and user/password', { skip, concurrency
   });
 
   it('5: a wrong key on one edge: no traffic, no crash, the error in its status', async () => {
-    const pair = await startPair(topology, runDir, hosts[0]!, hosts[1]!, { community: 'wrongkey', supernodes: [snAddress], key: 'right-test-key', extra: ['-Ocommunity.cipher=AES'] }, { key: 'wrong-test-key' });
+    // The supernode, not the edges, says both registered: an edge that has already received its peer's
+    // undecryptable frames says 'error' instead of 'registered', which is what this test wants to see.
+    const bothAtSupernode = async (): Promise<unknown> =>
+      waitFor('both edges at the supernode', async () => {
+        const rows = (await call(sn, 'get_edges')) as EdgeRowView[] | undefined;
+        return (rows?.filter((row) => row.community === 'wrongkey').length ?? 0) >= 2 ? true : undefined;
+      }, SETTLE_MS);
+    const pair = await startPair(topology, runDir, hosts[0]!, hosts[1]!, { community: 'wrongkey', supernodes: [snAddress], key: 'right-test-key', extra: ['-Ocommunity.cipher=AES'] }, { key: 'wrong-test-key' }, bothAtSupernode);
     const ab = await ping(topology, pair.hostA.ns, VPN_B, 5);
     const ba = await ping(topology, pair.hostB.ns, VPN_A, 5);
     assert.equal(ab.ok, false, 'no reply across mismatched keys');
