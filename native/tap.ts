@@ -231,6 +231,14 @@ class Batch implements FrameBatch {
 // finaliser never silently stops a live device; close() removes them.
 const live = new Set<Device>();
 
+/** The addon's handle behind each device this module opened (for the express lane, native/express.ts). */
+const nativeHandles = new WeakMap<TapDevice, NativeHandle>();
+
+/** The addon's handle behind device, or undefined for a device this module did not open. */
+export function nativeTapHandle(device: TapDevice): unknown {
+  return nativeHandles.get(device);
+}
+
 class Device implements TapDevice {
   readonly name: string;
   readonly ifIndex: number;
@@ -243,6 +251,7 @@ class Device implements TapDevice {
 
   constructor(handle: NativeHandle, batchSize: number, maxFrame: number) {
     this.#handle = handle;
+    nativeHandles.set(this, handle);
     this.name = handle.name();
     this.ifIndex = handle.ifIndex();
     this.#batchSize = batchSize;

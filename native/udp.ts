@@ -153,6 +153,14 @@ export function udpBatchSupported(): boolean {
   return loaded.ok && typeof (loaded.value as NativeUdpAddon).udpOpen === 'function';
 }
 
+/** The addon's handle behind each socket this module opened (for the express lane, native/express.ts). */
+const nativeHandles = new WeakMap<UdpBatchSocket, NativeUdpHandle>();
+
+/** The addon's handle behind socket, or undefined for one this module did not open. */
+export function nativeUdpHandle(socket: UdpBatchSocket): unknown {
+  return nativeHandles.get(socket);
+}
+
 class BatchSocket implements UdpBatchSocket {
   readonly localAddress: { address: string; port: number; family: 'IPv4' | 'IPv6' };
   readonly ipv6: boolean;
@@ -186,6 +194,7 @@ class BatchSocket implements UdpBatchSocket {
 
   constructor(handle: NativeUdpHandle, local: { address: string; port: number; family: 'IPv4' | 'IPv6' }, batchSize: number, maxDatagram: number, recvLocal: boolean) {
     this.#handle = handle;
+    nativeHandles.set(this, handle);
     this.localAddress = local;
     this.ipv6 = local.family === 'IPv6';
     this.offload = handle.offload();

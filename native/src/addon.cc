@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "backend.h"
+#include "express.h"
 #include "modules.h"
 #include "peer_cred.h"
 #include "udp.h"
@@ -59,7 +60,7 @@ struct Stats {
   double framesWritten = 0, bytesWritten = 0, writeDrops = 0, writeErrors = 0;
 };
 
-class TapHandle : public Napi::ObjectWrap<TapHandle> {
+class TapHandle : public Napi::ObjectWrap<TapHandle>, public ExpressTapPort {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "TapHandle",
@@ -209,6 +210,10 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
     stats_.framesRead += n;
     stats_.bytesRead += static_cast<double>(used);
     if (err) stats_.readErrors++;
+    if (express_ != nullptr) {
+      n = LeaveToExpress(n);
+      if (n == 0 && !err) return true;  // the lane took them all: nothing for JavaScript
+    }
 
     Napi::Env env(env_);
     Napi::HandleScope scope(env);
@@ -232,6 +237,40 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
       napi_fatal_exception(env_, e.Value());
     }
     return true;
+  }
+
+  // Offers the batch's frames to the express lane, which sends what it takes before JavaScript
+  // sees the rest; returns how many are left, moved to the front of offsets/lengths.
+  uint32_t LeaveToExpress(uint32_t n) {
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      if (express_->TakeOut(slab_ + off_[i], len_[i])) continue;
+      off_[kept] = off_[i];
+      len_[kept] = len_[i];
+      kept++;
+    }
+    express_->FlushOut();
+    return kept;
+  }
+
+ public:
+  ExpressLane* Express() const override { return express_; }
+  void AttachExpress(ExpressLane* lane) override { express_ = lane; }
+  WriteTally WriteFromExpress(const uint8_t* const* frames, const size_t* lens, uint32_t count) override {
+    if (be_ == nullptr) return WriteTally{0, 0, count, 0};
+    return WriteFrames(frames, lens, count);
+  }
+
+ private:
+  // Frames to the backend together (which may coalesce them), counted.
+  WriteTally WriteFrames(const uint8_t* const* frames, const size_t* lens, uint32_t count) {
+    SysError e;
+    WriteTally t = be_->WriteFrames(frames, lens, count, &e);
+    stats_.framesWritten += t.written;
+    stats_.bytesWritten += t.bytes;
+    stats_.writeDrops += t.dropped;
+    stats_.writeErrors += t.failed;
+    return t;
   }
 
   bool WriteOne(const uint8_t* p, size_t len) {
@@ -300,13 +339,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
         frames[i] = buf.Data() + od[done + i];
         sizes[i] = ld[done + i];
       }
-      SysError e;
-      WriteTally t = be_->WriteFrames(frames, sizes, n, &e);
-      stats_.framesWritten += t.written;
-      stats_.bytesWritten += t.bytes;
-      stats_.writeDrops += t.dropped;
-      stats_.writeErrors += t.failed;
-      written += t.written;
+      written += WriteFrames(frames, sizes, n).written;
       done += n;
     }
     return Napi::Number::New(env, written);
@@ -345,6 +378,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
 
   // Idempotent: stops reads, closes the device, lets go of the JS buffers and callback.
   void Shutdown() {
+    if (express_ != nullptr) express_->PortClosed();
     if (be_ != nullptr) {
       if (name_.empty()) name_ = be_->Name();
       be_->Close();
@@ -366,6 +400,7 @@ class TapHandle : public Napi::ObjectWrap<TapHandle> {
   }
 
   Backend* be_ = nullptr;
+  ExpressLane* express_ = nullptr;
   napi_env env_ = nullptr;
   bool hooked_ = false;
   bool started_ = false;
@@ -427,6 +462,15 @@ Napi::Value AgentOpenFn(const Napi::CallbackInfo& info) {
 #endif
 }
 
+}  // namespace
+
+ExpressTapPort* TapPortOf(Napi::Env env, Napi::Value value) {
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(env.GetInstanceData<AddonData>()->ctor.Value())) return nullptr;
+  return TapHandle::Unwrap(value.As<Napi::Object>());
+}
+
+namespace {
+
 Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->ctor = Napi::Persistent(TapHandle::Define(env));
@@ -435,6 +479,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
 #ifdef __linux__
   InitUdp(env, exports, data);
   InitOffload(env, exports);
+  InitExpress(env, exports);
 #endif
   exports.Set("open", Napi::Function::New(env, Open));
   exports.Set("agentOpen", Napi::Function::New(env, AgentOpenFn));

@@ -13,7 +13,8 @@ Napi::Object ErrorValue(Napi::Env env, const SysError& e);
 
 struct AddonData {
   Napi::FunctionReference ctor;
-  Napi::FunctionReference udpCtor;  // empty where the OS has no batched UDP socket
+  Napi::FunctionReference udpCtor;      // empty where the OS has no batched UDP socket
+  Napi::FunctionReference expressCtor;  // the same (express.h)
 };
 
 #ifdef __linux__

@@ -47,6 +47,7 @@
 #include <string>
 
 #include "backend.h"
+#include "express.h"
 #include "poll_fd.h"
 #include "udp.h"
 
@@ -116,7 +117,7 @@ struct GroReceive {
   bool Pending() const { return next < count; }
 };
 
-class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
+class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "UdpHandle",
@@ -364,6 +365,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
     return r;
   }
 
+  // Offers a datagram to the express lane; one it takes counts as received all the same.
+  bool TakenByExpress(const uint8_t* data, size_t len, const Source& src) {
+    if (express_ == nullptr || !express_->TakeIn(data, len, src.familyPort, src.addr)) return false;
+    stats_.received++;
+    stats_.bytesReceived += static_cast<double>(len);
+    return true;
+  }
+
   void Drain() {
     if (fd_ < 0 || !started_) return;
     if (gro_) {
@@ -388,11 +397,13 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         stats_.truncated++;
         continue;
       }
+      if (TakenByExpress(slab_ + i * slot_, msgs[i].msg_len, src)) continue;
       Control c = ReadControl(h);
       latest = std::max(latest, c.stampNs);
       // Slots are compacted: datagram n lives in slot i (i >= n), at offset i * slot.
       WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, c);
     }
+    if (express_ != nullptr) express_->FlushIn();
     if (err != 0) stats_.receiveErrors++;
     if (n == 0 && err == 0) return;
     NoteArrival(latest);
@@ -442,6 +453,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         size_t len = std::min(g.control[b].segment, g.len[b] - g.offset);
         if (len > slot_) {
           stats_.truncated++;  // larger than a slot: dropped, as without GRO
+        } else if (TakenByExpress(g.data.get() + b * kGroBufferBytes + g.offset, len, g.source[b])) {
+          // written to the TAP with the rest of the lane's frames below
         } else if (slabBytes_ - used < len) {
           break;
         } else {
@@ -455,6 +468,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
           g.offset = 0;
         }
       }
+      // The lane's frames reach the TAP before JavaScript sees the datagrams that came after them.
+      if (express_ != nullptr) express_->FlushIn();
       if (n == 0 && !(first && err != 0)) return;
       if (!Deliver(n, first ? err : 0, "recvmmsg")) return;
       first = false;
@@ -568,10 +583,33 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
         throw Napi::RangeError::New(env, "datagram outside buffer or bad destination");
       }
     }
+    return Napi::Number::New(env, static_cast<double>(SendEntries(data, m, a, sources, count, st)));
+  }
+
+ public:
+  ExpressLane* Express() const override { return express_; }
+  void AttachExpress(ExpressLane* lane) override { express_ = lane; }
+  uint32_t SendFromExpress(const uint8_t* data, const uint32_t* meta, const uint8_t* addrs, uint32_t count) override {
+    int32_t status[256];
+    uint32_t failed = 0;
+    for (uint32_t done = 0; done < count;) {
+      uint32_t n = std::min<uint32_t>(count - done, 256);
+      int64_t sent = SendEntries(data, meta + 4 * done, addrs + 16 * done, nullptr, n, status);
+      for (int64_t i = 0; i < sent; i++) failed += status[i] != 0 ? 1 : 0;
+      failed += n - static_cast<uint32_t>(sent);  // would block: dropped
+      done += n;
+    }
+    return failed;
+  }
+
+ private:
+  // Sends entries [0, count) (checked by the caller), each with its status in st; returns how many
+  // are done (sent or failed): fewer than count when the socket would block.
+  int64_t SendEntries(const uint8_t* data, const uint32_t* m, const uint8_t* a, const uint8_t* sources, int64_t count, int32_t* st) {
     if (fd_ < 0) {
       for (int64_t i = 0; i < count; i++) st[i] = EBADF;
       stats_.sendErrors += static_cast<double>(count);
-      return Napi::Number::New(env, static_cast<double>(count));
+      return count;
     }
     constexpr int kChunk = 64;   // messages per sendmmsg
     constexpr int kIovs = 256;   // datagrams per sendmmsg
@@ -659,7 +697,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
       stats_.sendErrors++;
       done++;
     }
-    return Napi::Number::New(env, static_cast<double>(done));
+    return done;
   }
 
   Napi::Value GetStats(const Napi::CallbackInfo& info) {
@@ -705,6 +743,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
 
   // Idempotent: stops reads, closes the socket, lets go of the JS buffers and callback.
   void Shutdown() {
+    if (express_ != nullptr) express_->PortClosed();
     if (fd_ >= 0) {
       poller_.Stop();
       close(fd_);
@@ -719,6 +758,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle> {
   }
 
   int fd_ = -1;
+  ExpressLane* express_ = nullptr;
   int family_ = AF_INET;
   bool recvTtl_ = false;
   bool recvLocal_ = false;
@@ -833,6 +873,11 @@ Napi::Value UdpOpen(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+ExpressUdpPort* UdpPortOf(Napi::Env env, Napi::Value value) {
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(env.GetInstanceData<AddonData>()->udpCtor.Value())) return nullptr;
+  return UdpHandle::Unwrap(value.As<Napi::Object>());
+}
 
 void InitUdp(Napi::Env env, Napi::Object exports, AddonData* data) {
   data->udpCtor = Napi::Persistent(UdpHandle::Define(env));

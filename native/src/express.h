@@ -1,0 +1,58 @@
+// The express lane (native/express.ts): established direct traffic handled in the poll callbacks
+// of the TAP device and the batched UDP socket, without a call into JavaScript. The lane owns
+// neither: each port lends it a hook in its reader and one way to write, and lets go when it closes.
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "backend.h"
+
+namespace kith {
+
+class ExpressLane {
+ public:
+  virtual ~ExpressLane() = default;
+  // A frame read from the TAP: true if the lane took it (it leaves at FlushOut, before the reader
+  // calls JavaScript with what the lane left).
+  virtual bool TakeOut(const uint8_t* frame, size_t len) = 0;
+  virtual void FlushOut() = 0;
+  // A datagram from the socket, its source in the meta layout (family << 16 | port, address with
+  // IPv4 in the first 4 bytes): true if the lane took it (written to the TAP at FlushIn).
+  virtual bool TakeIn(const uint8_t* data, size_t len, uint32_t familyPort, const uint8_t* addr) = 0;
+  virtual void FlushIn() = 0;
+  // The device or the socket is closing: the lane lets go of both.
+  virtual void PortClosed() = 0;
+};
+
+// The TAP device as the lane uses it (addon.cc's TapHandle).
+class ExpressTapPort {
+ public:
+  virtual ~ExpressTapPort() = default;
+  virtual ExpressLane* Express() const = 0;
+  virtual void AttachExpress(ExpressLane* lane) = 0;  // nullptr: detached
+  virtual WriteTally WriteFromExpress(const uint8_t* const* frames, const size_t* lens, uint32_t count) = 0;
+};
+
+// The batched UDP socket as the lane uses it (udp_linux.cc's UdpHandle).
+class ExpressUdpPort {
+ public:
+  virtual ~ExpressUdpPort() = default;
+  virtual ExpressLane* Express() const = 0;
+  virtual void AttachExpress(ExpressLane* lane) = 0;
+  // Sends datagrams laid out as send() takes them (meta: offset, length, family << 16 | port, 0;
+  // 16 address bytes each); returns how many did not leave (the lane never queues: a socket that
+  // would block drops them, as a full queue would).
+  virtual uint32_t SendFromExpress(const uint8_t* data, const uint32_t* meta, const uint8_t* addrs, uint32_t count) = 0;
+};
+
+// nullptr when value is not a handle of that kind (addon.cc, udp_linux.cc).
+ExpressTapPort* TapPortOf(Napi::Env env, Napi::Value value);
+ExpressUdpPort* UdpPortOf(Napi::Env env, Napi::Value value);
+
+// Adds expressOpen() to exports (express_linux.cc).
+void InitExpress(Napi::Env env, Napi::Object exports);
+
+}  // namespace kith

@@ -1,0 +1,145 @@
+// Runs inside a network namespace for express.test.ts (root) and prints one JSON line per cipher.
+// A TAP (10.201.0.1/24) and a batched UDP socket joined by the express lane; a plain UDP socket on
+// loopback plays the peer (02:00:00:00:00:02, 10.201.0.2), encoding and decoding its PACKETs with
+// the TypeScript codec and transforms, the reference. The kernel answers the peer's pings through
+// the lane; the cases the lane must leave to the engine are sent too, and what reached the
+// JavaScript handlers is counted.
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import type { CipherName } from '../../engine/crypto/transform.js';
+import { createTransform } from '../../engine/crypto/transforms/index.js';
+import { communityFieldFromName, DEFAULT_TTL, encodePacketHeaderInto, PACKET_HEADER_SIZE, readPacketHeader } from '../../engine/protocol/index.js';
+import { openExpressLane, type ExpressTraffic } from '../express.js';
+import { openTap } from '../tap.js';
+import { openUdpBatch, type UdpBatchSocket } from '../udp.js';
+import { echoReplySeq, icmpEcho, parseIp, parseMac, waitFor } from './frames.js';
+
+const CIPHERS: readonly CipherName[] = ['null', 'AES', 'ChaCha20', 'Twofish', 'Speck'];
+const PEER_MAC = parseMac('02:00:00:00:00:02');
+const TAP_IP = parseIp('10.201.0.1');
+const PEER_IP = parseIp('10.201.0.2');
+const PINGS = 20;
+const ID = 0x4b58;
+
+function ip(args: string[]): void {
+  execFileSync('ip', args);
+}
+
+async function oneCipher(cipher: CipherName, index: number): Promise<Record<string, unknown>> {
+  const key = new TextEncoder().encode(cipher === 'null' ? '' : `express-test-key-${cipher}`);
+  const transform = createTransform(cipher, key);
+  const community = communityFieldFromName('expresstest');
+  if (!community.ok) throw new Error('community');
+  const name = `kxl${index}`;
+  const tapOpened = openTap({ name, create: true });
+  if (!tapOpened.ok) throw new Error(tapOpened.error.message);
+  const tap = tapOpened.value;
+  const tapMac = tap.mac;
+  ip(['addr', 'add', '10.201.0.1/24', 'dev', name]);
+  ip(['link', 'set', name, 'up']);
+  ip(['neigh', 'replace', '10.201.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', name, 'nud', 'permanent']);
+  const udp = openUdpBatch({ address: '127.0.0.1', port: 0 }) as UdpBatchSocket;
+  // What reached JavaScript: the engine's share.
+  const js = { tapIcmp: 0, tapOther: 0, datagrams: 0 };
+  tap.onFrames((batch) => {
+    for (let i = 0; i < batch.count; i++) {
+      const f = batch.frame(i);
+      if (f.length >= 34 && f[23] === 1) js.tapIcmp++;
+      else js.tapOther++;
+    }
+  });
+  udp.onDatagrams(
+    (batch) => {
+      js.datagrams += batch.count;
+    },
+    () => undefined,
+  );
+  const peer = createSocket('udp4');
+  const stranger = createSocket('udp4');
+  await Promise.all([new Promise<void>((r) => peer.bind(0, '127.0.0.1', r)), new Promise<void>((r) => stranger.bind(0, '127.0.0.1', r))]);
+  const replies: number[] = [];
+  const headers: string[] = [];
+  const ivs: Uint8Array[] = [];
+  const frame = new Uint8Array(4096);
+  peer.on('message', (msg) => {
+    const header = readPacketHeader(msg);
+    if (header === undefined || !header.ok) return;
+    headers.push(Buffer.from(msg.subarray(0, PACKET_HEADER_SIZE)).toString('hex'));
+    ivs.push(Uint8Array.from(msg.subarray(PACKET_HEADER_SIZE, PACKET_HEADER_SIZE + 16)));
+    const n = transform.decrypt(msg.subarray(PACKET_HEADER_SIZE), frame, 0);
+    if (typeof n !== 'number') return;
+    const seq = echoReplySeq(frame.subarray(0, n), ID);
+    if (seq !== undefined) replies.push(seq);
+  });
+
+  const lane = openExpressLane(tap, udp, { communityField: community.value, mac: tapMac, transform: transform.id, key, ttl: DEFAULT_TTL });
+  if (typeof lane === 'string') throw new Error(lane);
+  lane.setAddress(TAP_IP);
+  const sender = new Uint8Array(20);
+  sender.set(PEER_IP, 0);
+  lane.setPeer({ mac: PEER_MAC, family: 4, address: parseIp('127.0.0.1'), port: peer.address().port, sender });
+  lane.setEnabled(true);
+
+  const packet = (seq: number, communityField = community.value): Uint8Array => {
+    const out = new Uint8Array(4096);
+    const h = encodePacketHeaderInto(out, 0, { ttl: DEFAULT_TTL, fromSupernode: false, communityField, srcMac: PEER_MAC, dstMac: tapMac, compression: 0, transform: transform.id });
+    const n = transform.encrypt(icmpEcho(tapMac, PEER_MAC, PEER_IP, TAP_IP, ID, seq), out, h);
+    return out.subarray(0, h + n);
+  };
+  const send = (socket: typeof peer, bytes: Uint8Array): Promise<void> =>
+    new Promise((resolve, reject) => socket.send(bytes, udp.localAddress.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+
+  // The lane's own traffic: pings in, replies out, none of it seen by JavaScript.
+  for (let seq = 1; seq <= PINGS; seq++) await send(peer, packet(seq));
+  await waitFor(() => replies.length >= PINGS, 5_000, 'the replies through the lane');
+  const carried = { ...js };
+  const traffic: Record<string, ExpressTraffic> = {};
+  lane.collect((mac, t) => (traffic[Buffer.from(mac).toString('hex')] = t));
+
+  // What the lane leaves to the engine.
+  const passed: Record<string, number> = {};
+  const expectPassed = async (label: string, act: () => Promise<void>): Promise<void> => {
+    const before = js.datagrams;
+    await act();
+    await waitFor(() => js.datagrams > before, 2_000, `${label} to reach JavaScript`);
+    passed[label] = js.datagrams - before;
+  };
+  await expectPassed('another socket', () => send(stranger, packet(100)));
+  const other = communityFieldFromName('othercommunity');
+  if (!other.ok) throw new Error('community');
+  await expectPassed('another community', () => send(peer, packet(101, other.value)));
+  const garbage = packet(102);
+  garbage.fill(0x5a, PACKET_HEADER_SIZE + 16);
+  await expectPassed('undecryptable', () => send(peer, garbage));
+  lane.setEnabled(false);
+  await expectPassed('disabled', () => send(peer, packet(103)));
+  lane.setEnabled(true);
+  lane.removePeer(PEER_MAC);
+  await expectPassed('not a lane peer', () => send(peer, packet(104)));
+  // With the peer gone, the kernel's replies to JavaScript's share are JavaScript's too: none
+  // came back to the peer beyond the first PINGS.
+  await new Promise((r) => setTimeout(r, 100));
+  const stats = lane.stats();
+  lane.close();
+  lane.close();
+  peer.close();
+  stranger.close();
+  udp.close();
+  tap.close();
+  return {
+    ok: true,
+    cipher,
+    replies: replies.length,
+    uniqueReplies: new Set(replies).size,
+    carried,
+    traffic,
+    passed,
+    stats,
+    headers: [...new Set(headers)],
+    ivs: ivs.map((iv) => Buffer.from(iv).toString('hex')),
+    tapMac: Buffer.from(tapMac).toString('hex'),
+  };
+}
+
+ip(['link', 'set', 'lo', 'up']);
+for (const [i, cipher] of CIPHERS.entries()) console.log(JSON.stringify(await oneCipher(cipher, i)));
