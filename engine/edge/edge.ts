@@ -18,6 +18,7 @@ import { newPacketCounters } from './data-path/counters.js';
 import type { PacketCounters } from './data-path/counters.js';
 import { DataPath } from './data-path/data-path.js';
 import { EdgeExpress } from './data-path/express-lane.js';
+import type { ExpressOpener } from './data-path/express-lane.js';
 import { EdgeEvents } from './api/events.js';
 import type { FramePort } from './io/frame-port.js';
 import { HolePunch } from './control/hole-punch.js';
@@ -50,6 +51,8 @@ export interface EdgeOptions {
   readonly localDiscovery?: boolean;
   /** Test hook: drop datagrams to or from a remote socket (e.g. to block direct paths). */
   readonly drop?: DatagramFilter;
+  /** Test hook: opens the express lane instead of the addon (native/express.ts openExpressLane). */
+  readonly openExpress?: ExpressOpener;
   /** The simple-id token (PROTOCOL.md §7.2) the session keeps across restarts (session-identity.ts); random when absent. */
   readonly authToken?: Uint8Array;
 }
@@ -163,12 +166,8 @@ export class Edge {
         }
       });
     }
-    this.express = EdgeExpress.open(ctx, this.registration, this.dataPath, {
-      tap: this.options.port.nativeDevice,
-      udp: ctx.transport.batchSocket,
-      reachesIpv6: ctx.transport.reachesIpv6,
-      filtered: this.options.drop !== undefined,
-    });
+    const devices = { tap: this.options.port.nativeDevice, udp: ctx.transport.batchSocket, reachesIpv6: ctx.transport.reachesIpv6, filtered: this.options.drop !== undefined };
+    this.express = EdgeExpress.open(ctx, this.registration, this.dataPath, devices, this.options.openExpress);
     this.running = true;
     this.startTime = ctx.clock.nowMs();
     this.lastPurge = this.startTime;

@@ -4,7 +4,7 @@
 // stays direct.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExpressLane, ExpressPeer, ExpressSettings, ExpressStats, ExpressTraffic } from '../../../native/express.js';
+import type { ExpressSettings } from '../../../native/express.js';
 import type { TapDevice } from '../../../native/tap.js';
 import type { UdpBatchSocket } from '../../../native/udp.js';
 import { ManualClock } from '../../clock.js';
@@ -25,6 +25,7 @@ import { newPacketCounters } from './counters.js';
 import { DataPath } from './data-path.js';
 import { EdgeExpress } from './express-lane.js';
 import type { ExpressDevices } from './express-lane.js';
+import { RecordingLane } from '../testing/recording-lane.js';
 import { WRONG_KEY_REASON } from './wrong-key.js';
 
 const OWN_MAC = Uint8Array.from([2, 0, 0, 0, 0, 1]);
@@ -35,59 +36,6 @@ const REGISTER_INTERVAL_MS = 20_000;
 /** §8.5 step 7: a direct path is trusted for half the registration timeout after its last contact. */
 const TRUST_MS = REGISTER_INTERVAL_MS / 2;
 const TICK_MS = 200;
-
-/** Records every call the engine makes; collect() hands out what the test queued. */
-class RecordingLane implements ExpressLane {
-  readonly calls: string[] = [];
-  readonly peers = new Map<string, ExpressPeer>();
-  readonly set: ExpressPeer[] = [];
-  readonly removed: string[] = [];
-  enabled = false;
-  address: Uint8Array | undefined = undefined;
-  closed = false;
-  writeDrops = 0;
-  private queued: [Uint8Array, ExpressTraffic][] = [];
-
-  carry(mac: Uint8Array, traffic: Partial<ExpressTraffic>): void {
-    this.queued.push([mac, { framesIn: 0, bytesIn: 0, datagramBytesIn: 0, framesOut: 0, bytesOut: 0, idleMs: undefined, ...traffic }]);
-  }
-
-  setAddress(ipv4: Uint8Array | undefined): void {
-    this.calls.push('setAddress');
-    this.address = ipv4 === undefined ? undefined : Uint8Array.from(ipv4);
-  }
-
-  setPeer(peer: ExpressPeer): void {
-    this.calls.push('setPeer');
-    this.set.push(peer);
-    this.peers.set(peer.mac.join(':'), peer);
-  }
-
-  removePeer(mac: Uint8Array): void {
-    this.calls.push('removePeer');
-    this.removed.push(mac.join(':'));
-    this.peers.delete(mac.join(':'));
-  }
-
-  setEnabled(on: boolean): void {
-    this.calls.push(`setEnabled ${String(on)}`);
-    this.enabled = on;
-  }
-
-  collect(visit: (mac: Uint8Array, traffic: ExpressTraffic) => void): void {
-    const queued = this.queued;
-    this.queued = [];
-    for (const [mac, traffic] of queued) visit(Uint8Array.from(mac), traffic);
-  }
-
-  stats(): ExpressStats {
-    return { framesOut: 0, passedOut: 0, framesIn: 0, passedIn: 0, undecryptable: 0, sendErrors: 0, writeDrops: this.writeDrops };
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-}
 
 function config(change?: (config: KithConfig) => void): KithConfig {
   const c = defaultConfig('edge');
