@@ -374,7 +374,7 @@ export class Edge {
   }
 
   private addressChanged(address: IpSubnet): void {
-    this.express?.sync(this.ctx.clock.nowMs());
+    this.express?.tick(this.ctx.clock.nowMs());
     this.events.emit('address-assigned', address);
     const hook = this.options.configureAddress;
     if (hook === undefined) return;

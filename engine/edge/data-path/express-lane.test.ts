@@ -187,7 +187,7 @@ describe('express lane (engine side)', () => {
     assert.deepEqual(h.lane.calls, ['setAddress', 'setEnabled true']);
     h.addressing.address = { address: '10.0.0.9', prefix: 24 };
     h.addressing.bytes.set([10, 0, 0, 9]);
-    h.express.sync(h.clock.nowMs());
+    h.express.tick(h.clock.nowMs());
     assert.deepEqual(h.lane.address, Uint8Array.from([10, 0, 0, 9]));
     h.addressing.address = undefined;
     h.addressing.bytes.fill(0);

@@ -66,11 +66,7 @@ export class EdgeExpress {
   /** The VPN IPv4 the lane was given, as text; undefined: none. */
   private address: string | undefined = undefined;
   private writeDrops = 0;
-  private readonly onPathChanged = (): void => {
-    const now = this.ctx.clock.nowMs();
-    this.collect(now);
-    this.sync(now);
-  };
+  private readonly onPathChanged = (): void => this.tick(this.ctx.clock.nowMs());
 
   private constructor(
     private readonly ctx: EdgeContext,
@@ -108,14 +104,17 @@ export class EdgeExpress {
     return express;
   }
 
-  /** Per tick, before any expiry decision: what the lane carried, then who is in it now. */
+  /**
+   * Per tick, before any expiry decision, and whenever a path or the address changes: what the lane
+   * carried, then who is in it now (a peer's counts are collected before it leaves the lane).
+   */
   tick(now: number): void {
     this.collect(now);
     this.sync(now);
   }
 
   /** Applies what the lane carried since the last call to the engine's figures. */
-  collect(now: number): void {
+  private collect(now: number): void {
     this.lane.collect((mac, traffic) => this.account(mac, traffic, now));
     // A frame the TAP refused counts as a tuntap_error (MANAGEMENT.md §6.7), as DataPath.receive counts its own.
     const drops = this.lane.stats().writeDrops;
@@ -124,7 +123,7 @@ export class EdgeExpress {
   }
 
   /** Follows registration, the VPN address and the peers' paths. */
-  sync(now: number): void {
+  private sync(now: number): void {
     const { ctx, lane } = this;
     if (this.registration.registered !== this.enabled) {
       this.enabled = this.registration.registered;
