@@ -142,7 +142,8 @@ export class EdgeExpress {
         if (entry !== undefined) this.remove(key, entry);
         continue;
       }
-      if (entry !== undefined && socketEquals(entry.socket, peer.socket) && bytesEqual(entry.sender, peer.sender)) continue;
+      // The record's socket object is replaced when the peer is reached elsewhere: the same object is the same socket.
+      if (entry !== undefined && (entry.socket === peer.socket || socketEquals(entry.socket, peer.socket)) && bytesEqual(entry.sender, peer.sender)) continue;
       if (!this.put(key, record.mac, peer.socket, peer.sender) && entry !== undefined) this.remove(key, entry);
     }
   }
