@@ -17,6 +17,8 @@ import type { EdgeContext } from './context.js';
 import { newPacketCounters } from './data-path/counters.js';
 import type { PacketCounters } from './data-path/counters.js';
 import { DataPath } from './data-path/data-path.js';
+import { EdgeExpress } from './data-path/express-lane.js';
+import type { ExpressOpener } from './data-path/express-lane.js';
 import { EdgeEvents } from './api/events.js';
 import type { FramePort } from './io/frame-port.js';
 import { HolePunch } from './control/hole-punch.js';
@@ -49,6 +51,8 @@ export interface EdgeOptions {
   readonly localDiscovery?: boolean;
   /** Test hook: drop datagrams to or from a remote socket (e.g. to block direct paths). */
   readonly drop?: DatagramFilter;
+  /** Test hook: opens the express lane instead of the addon (native/express.ts openExpressLane). */
+  readonly openExpress?: ExpressOpener;
   /** The simple-id token (PROTOCOL.md §7.2) the session keeps across restarts (session-identity.ts); random when absent. */
   readonly authToken?: Uint8Array;
 }
@@ -77,6 +81,8 @@ export class Edge {
   private startTime = 0;
   private lastPurge = 0;
   private resolver: SupernodeResolver | undefined;
+  /** The native express lane while connected, where it can run (express-lane.ts). */
+  private express: EdgeExpress | undefined;
 
   constructor(private readonly options: EdgeOptions) {
     const settings = edgeSettings(options.config);
@@ -160,6 +166,8 @@ export class Edge {
         }
       });
     }
+    const devices = { tap: this.options.port.nativeDevice, udp: ctx.transport.batchSocket, reachesIpv6: ctx.transport.reachesIpv6, filtered: this.options.drop !== undefined };
+    this.express = EdgeExpress.open(ctx, this.registration, this.dataPath, devices, this.options.openExpress);
     this.running = true;
     this.startTime = ctx.clock.nowMs();
     this.lastPurge = this.startTime;
@@ -188,6 +196,9 @@ export class Edge {
     clearInterval(this.timer);
     this.timer = undefined;
     this.resolver = undefined;
+    // Out of the devices before the socket closes (and, in stop(), the TAP).
+    this.express?.close();
+    this.express = undefined;
     const transport = ctx.transport;
     ctx.transport = undefined;
     await transport?.close();
@@ -291,6 +302,8 @@ export class Edge {
     const { ctx } = this;
     const now = ctx.clock.nowMs();
     try {
+      // What the lane carried counts before anything below judges a peer silent.
+      this.express?.tick(now);
       this.resolver?.tick(now);
       this.registration.tick(now);
       this.holePunch.tick(now);
@@ -361,6 +374,7 @@ export class Edge {
   }
 
   private addressChanged(address: IpSubnet): void {
+    this.express?.tick(this.ctx.clock.nowMs());
     this.events.emit('address-assigned', address);
     const hook = this.options.configureAddress;
     if (hook === undefined) return;

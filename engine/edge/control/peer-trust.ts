@@ -30,9 +30,9 @@ export function wireCost(length: number, family: SocketFamily): number {
   return length + HEADER_BYTES[family];
 }
 
-/** A datagram of length bytes from (or relayed for) the peer arrived. */
-export function earn(record: PeerRecord, length: number, family: SocketFamily): void {
-  record.credit = Math.min(MAX_CREDIT_BYTES, record.credit + wireCost(length, family));
+/** A datagram of length bytes from (or relayed for) the peer arrived; or `datagrams` of them, length bytes together. */
+export function earn(record: PeerRecord, length: number, family: SocketFamily, datagrams = 1): void {
+  record.credit = Math.min(MAX_CREDIT_BYTES, record.credit + length + datagrams * HEADER_BYTES[family]);
 }
 
 export function isVouched(record: PeerRecord, address: string): boolean {

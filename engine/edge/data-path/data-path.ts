@@ -84,6 +84,16 @@ export class DataPath {
     return this.lastRxSuperMs;
   }
 
+  /** The PACKET transform id of every frame this path sends and accepts. */
+  get transformId(): number {
+    return this.transform.id;
+  }
+
+  /** A frame arrived directly from a peer at `at` by way of the express lane (express-lane.ts). */
+  noteDirectRx(at: number): void {
+    this.lastRxP2pMs = Math.max(this.lastRxP2pMs, at);
+  }
+
   /** Frames read from the TAP device. */
   transmitFrames(frames: readonly Uint8Array[]): void {
     // Uncompressed, the frames are the transform's plaintexts: it may encrypt them all in one go.

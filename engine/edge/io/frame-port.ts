@@ -1,6 +1,7 @@
 // The TAP side of the edge as a small port: the edge never talks to the native addon directly, the
 // caller adapts its device (native TapDevice, a test double, a userspace stack) to this interface.
 import type { Mac } from '../../protocol/index.js';
+import type { TapDevice } from '../../../native/tap.js';
 
 export interface FramePort {
   /** The interface's MAC: the edge MAC on the wire (PROTOCOL.md §8.1). */
@@ -14,6 +15,8 @@ export interface FramePort {
    */
   write(frame: Uint8Array): void;
   close(): void;
+  /** The addon's device behind the port, where there is one: the express lane (express-lane.ts) works on it. */
+  readonly nativeDevice?: TapDevice;
 }
 
 /** What an in-memory port saw written by its edge, for tests. */

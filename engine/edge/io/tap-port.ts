@@ -378,6 +378,7 @@ function framePortOf(device: TapDevice, created: boolean, host: HostInterface, m
     name: device.name,
     created,
     mac,
+    nativeDevice: device,
     get mtu() {
       return device.mtu;
     },

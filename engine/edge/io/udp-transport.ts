@@ -194,6 +194,11 @@ export class UdpTransport {
     return this.main.kind === 'batch' ? this.main.socket.localAddress.address : this.main.socket.address().address;
   }
 
+  /** The batched native socket (the express lane works on it); undefined with node:dgram. */
+  get batchSocket(): UdpBatchSocket | undefined {
+    return this.main.kind === 'batch' ? this.main.socket : undefined;
+  }
+
   /** Statistics of the batched socket (undefined with node:dgram). */
   get batchStats(): ReturnType<UdpBatchSocket['stats']> | undefined {
     return this.main.kind === 'batch' ? this.main.socket.stats() : undefined;
