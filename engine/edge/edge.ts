@@ -251,6 +251,7 @@ export class Edge {
       supernode: ctx.current?.socket === undefined ? undefined : socketToString(ctx.current.socket),
       localPort: ctx.transport?.localPort,
       counters: this.counters(),
+      express: this.express?.figures(),
     };
   }
 

@@ -50,6 +50,8 @@ function relayOf(port: SessionPort): FramePort {
   port.onFrames((frames) => consumer?.(frames));
   return {
     mac: port.mac,
+    // The express lane (express-lane.ts) hooks into the device itself, beside this relay.
+    ...(port.nativeDevice === undefined ? {} : { nativeDevice: port.nativeDevice }),
     get mtu() {
       return port.mtu;
     },

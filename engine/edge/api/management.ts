@@ -22,7 +22,7 @@ import { n3nMethods } from '../../mgmt/n3n-methods.js';
 import { flag, N3N_TOPICS, NO_SOCKET, seconds, upperMac, type EdgeRow, type PacketStatsRow, type PeerAction, type SupernodeRow } from '../../mgmt/n3n-shapes.js';
 import type { Edge } from '../edge.js';
 import type { PeerRemovalReason } from './events.js';
-import type { EdgeState, PeerPath, PeerView, SupernodeView } from './views.js';
+import type { EdgeState, ExpressFigures, PeerPath, PeerView, SupernodeView } from './views.js';
 
 /** What the management layer reads from and does to the running edge. */
 export type ManagedEdge = Pick<Edge, 'settings' | 'status' | 'peers' | 'peer' | 'supernodes' | 'counters' | 'timestamps' | 'connect' | 'disconnect' | 'events'>;
@@ -105,6 +105,8 @@ export interface KithStatus {
   readonly supernode?: string;
   readonly supernodeRttMs?: number;
   readonly localPort?: number;
+  /** Frames the native express lane carried and left to the engine; absent where it does not run. */
+  readonly express?: ExpressFigures;
   readonly version: string;
 }
 
@@ -176,6 +178,7 @@ export function edgeMethods({ edge, config, logger, version, tapName, requestSto
           ...(status.supernode === undefined ? {} : { supernode: status.supernode }),
           ...(selected?.rttMs === undefined ? {} : { supernodeRttMs: selected.rttMs }),
           ...(status.localPort === undefined ? {} : { localPort: status.localPort }),
+          ...(status.express === undefined ? {} : { express: status.express }),
           version,
         };
       },

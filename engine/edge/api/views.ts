@@ -65,6 +65,16 @@ export interface EdgeStatus {
   readonly supernode: string | undefined;
   readonly localPort: number | undefined;
   readonly counters: PacketCounters;
+  /** The native express lane's figures (Linux); undefined where it does not run. */
+  readonly express: ExpressFigures | undefined;
+}
+
+/** Frames the express lane (engine/edge/data-path/express-lane.ts) carried, and those it left to the engine. */
+export interface ExpressFigures {
+  readonly framesOut: number;
+  readonly framesIn: number;
+  readonly passedOut: number;
+  readonly passedIn: number;
 }
 
 /** MANAGEMENT.md §6.9 (edge fields), ms since the epoch, 0 = never. */

@@ -8,6 +8,7 @@
 // the lane carries stays direct and answering.
 import { openExpressLane } from '../../../native/express.js';
 import type { ExpressLane, ExpressPeer, ExpressSettings, ExpressTraffic } from '../../../native/express.js';
+import type { ExpressFigures } from '../api/views.js';
 import type { TapDevice } from '../../../native/tap.js';
 import type { UdpBatchSocket } from '../../../native/udp.js';
 import { addressBytes } from '../../protocol/address.js';
@@ -111,6 +112,12 @@ export class EdgeExpress {
   tick(now: number): void {
     this.collect(now);
     this.sync(now);
+  }
+
+  /** What the lane carried and left to the engine so far (kith.status). */
+  figures(): ExpressFigures {
+    const { framesOut, framesIn, passedOut, passedIn } = this.lane.stats();
+    return { framesOut, framesIn, passedOut, passedIn };
   }
 
   /** Applies what the lane carried since the last call to the engine's figures. */
