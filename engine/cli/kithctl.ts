@@ -127,6 +127,7 @@ async function status(daemon: Daemon): Promise<{ json: unknown; text: string }> 
         ['tap', s.tap],
         ['supernode', s.supernode === undefined ? undefined : `${s.supernode}${s.supernodeRttMs === undefined ? '' : ` (rtt ${s.supernodeRttMs.toFixed(1)} ms)`}`],
         ['description', s.description],
+        ['express lane', s.express === undefined ? undefined : `${s.express.framesOut} frames out, ${s.express.framesIn} in (the engine took ${s.express.passedOut} out, ${s.express.passedIn} in)`],
         ['version', s.version],
       ]),
     };

@@ -23,6 +23,7 @@ namespace {
 constexpr size_t kHeader = 38;
 constexpr uint8_t kVersion = 3;
 constexpr uint16_t kPacketType = 3;  // with no flags: neither FROM_SUPERNODE nor a socket
+constexpr uint8_t kCompressionNone = 1;  // §5.2 (0 is invalid)
 constexpr size_t kMaxDatagram = 2048;
 constexpr size_t kSlot = kMaxDatagram + 64;
 constexpr uint32_t kBatch = 256;  // datagrams or frames held before they leave together
@@ -148,7 +149,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     // §8.6: a PACKET of our community straight from a peer (no FROM_SUPERNODE, no socket), not ours.
     if (d[0] != kVersion || (d[2] << 8 | d[3]) != kPacketType || std::memcmp(d + 4, header_ + 4, 20) != 0) return Pass(&stats_.passedIn);
     const uint8_t* src = d + 24;
-    if (std::memcmp(src, mac_, 6) == 0 || d[36] != 0 || d[37] != transformId_) return Pass(&stats_.passedIn);
+    if (std::memcmp(src, mac_, 6) == 0 || d[36] != kCompressionNone || d[37] != transformId_) return Pass(&stats_.passedIn);
     Peer* peer = Find(src);
     // Only from the socket the engine knows the peer at: a peer that moved is the engine's to follow.
     if (peer == nullptr || !peer->hasSender || peer->familyPort != familyPort ||
@@ -435,7 +436,7 @@ Napi::Value ExpressOpen(const Napi::CallbackInfo& info) {
   h[3] = kPacketType & 0xff;
   std::memcpy(h + 4, community.As<Napi::Uint8Array>().Data(), 20);
   std::memcpy(h + 24, mac.As<Napi::Uint8Array>().Data(), 6);
-  h[36] = 0;  // compression: none
+  h[36] = kCompressionNone;
   h[37] = static_cast<uint8_t>(id);
   auto ext = Napi::External<Lane::Setup>::New(env, setup.release());
   return env.GetInstanceData<AddonData>()->expressCtor.New({ext});

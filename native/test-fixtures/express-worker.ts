@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { CipherName } from '../../engine/crypto/transform.js';
 import { createTransform } from '../../engine/crypto/transforms/index.js';
-import { communityFieldFromName, DEFAULT_TTL, encodePacketHeaderInto, PACKET_HEADER_SIZE, readPacketHeader } from '../../engine/protocol/index.js';
+import { communityFieldFromName, CompressionId, DEFAULT_TTL, encodePacketHeaderInto, PACKET_HEADER_SIZE, readPacketHeader } from '../../engine/protocol/index.js';
 import { openExpressLane, type ExpressTraffic } from '../express.js';
 import { openTap } from '../tap.js';
 import { openUdpBatch, type UdpBatchSocket } from '../udp.js';
@@ -82,7 +82,7 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
 
   const packet = (seq: number, communityField = community.value): Uint8Array => {
     const out = new Uint8Array(4096);
-    const h = encodePacketHeaderInto(out, 0, { ttl: DEFAULT_TTL, fromSupernode: false, communityField, srcMac: PEER_MAC, dstMac: tapMac, compression: 0, transform: transform.id });
+    const h = encodePacketHeaderInto(out, 0, { ttl: DEFAULT_TTL, fromSupernode: false, communityField, srcMac: PEER_MAC, dstMac: tapMac, compression: CompressionId.None, transform: transform.id });
     const n = transform.encrypt(icmpEcho(tapMac, PEER_MAC, PEER_IP, TAP_IP, ID, seq), out, h);
     return out.subarray(0, h + n);
   };
@@ -126,9 +126,13 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   stranger.close();
   udp.close();
   tap.close();
+  // The header the engine's data path puts on a PACKET to the peer (DataPath.encode), the reference.
+  const reference = new Uint8Array(PACKET_HEADER_SIZE);
+  encodePacketHeaderInto(reference, 0, { ttl: DEFAULT_TTL, fromSupernode: false, communityField: community.value, srcMac: tapMac, dstMac: PEER_MAC, compression: CompressionId.None, transform: transform.id });
   return {
     ok: true,
     cipher,
+    referenceHeader: Buffer.from(reference).toString('hex'),
     replies: replies.length,
     uniqueReplies: new Set(replies).size,
     carried,
