@@ -26,6 +26,9 @@ interface CipherRun {
   readonly headers: string[];
   readonly ivs: string[];
   readonly referenceHeader: string;
+  readonly answered: { acks: string[]; referenceAck: string; marked: number };
+  readonly finalAcks: number;
+  readonly finalMarked: number;
 }
 
 describe('the express lane', { skip }, () => {
@@ -63,7 +66,12 @@ describe('the express lane', { skip }, () => {
       assert.equal(t.datagramBytesIn, PINGS * (38 + 98 + (r.cipher === 'null' ? 0 : 16)), what);
       assert.ok(t.idleMs !== undefined && t.idleMs >= 0 && t.idleMs < 5_000, what);
       // Each of these reached JavaScript, once.
-      assert.deepEqual(r.passed, { 'another socket': 1, 'another community': 1, undecryptable: 1, disabled: 1, 'not a lane peer': 1 }, what);
+      assert.deepEqual(r.passed, { 'another socket': 1, 'another community': 1, undecryptable: 1, disabled: 1, 'not a lane peer': 1, 'a REGISTER from outside the lane': 1 }, what);
+      // A lane peer's REGISTER: the lane's REGISTER_ACK is the engine's byte for byte; the engine
+      // gets the REGISTER marked as answered; outside the lane, no ACK comes from the lane.
+      assert.deepEqual(r.answered.acks, [r.answered.referenceAck], what);
+      assert.equal(r.answered.marked, 1, what);
+      assert.deepEqual([r.finalAcks, r.finalMarked], [1, 1], what);
       // Fresh IVs per packet; ChaCha20's count up by the blocks of the packet before (98 bytes: 2).
       if (r.cipher !== 'null') assert.equal(new Set(r.ivs).size, r.ivs.length, what);
       if (r.cipher === 'ChaCha20') {

@@ -3,7 +3,8 @@
 // the engine has put in the lane becomes a PACKET sent from the batched UDP socket, and a PACKET
 // from such a peer, from the socket the engine knows it at, becomes a frame written to the TAP.
 // Everything else — broadcasts, ARP, frames the lane's checks do not vouch for, control messages,
-// any datagram it cannot decrypt — reaches the engine exactly as before. On an idle edge, entering
+// any datagram it cannot decrypt — reaches the engine exactly as before; a lane peer's REGISTER
+// too, after the lane has sent its REGISTER_ACK (the datagram is marked ANSWERED_BY_EXPRESS). On an idle edge, entering
 // JavaScript per packet costs more than the whole native path (docs/tunnel-benchmark.md); the
 // engine stays in charge of who is in the lane and reads what the lane carried once per tick.
 import { isNativeError, loadAddon, nativeTapHandle } from './tap.js';
@@ -61,6 +62,8 @@ export interface ExpressStats {
   /** Frames the lane wrote to the TAP, and the datagrams it left to the engine. */
   readonly framesIn: number;
   readonly passedIn: number;
+  /** REGISTERs from lane peers it acknowledged itself (the engine still handled them). */
+  readonly answered: number;
   /** Datagrams from a lane peer's socket that did not decrypt (left to the engine, which counts them). */
   readonly undecryptable: number;
   /** Sends the kernel refused, and TAP writes it dropped. */

@@ -23,12 +23,18 @@ export interface UdpError {
 
 export type UdpFamily = 4 | 6;
 
+/** In a datagram's TTL word: the express lane (native/express.ts) already sent this REGISTER's REGISTER_ACK. */
+export const ANSWERED_BY_EXPRESS = 0x100;
+
 /** Datagrams from one wake-up; valid only during the handler call. */
 export interface DatagramBatch {
   readonly count: number;
   /** Datagram i is data[meta[4i] .. meta[4i] + meta[4i + 1]). */
   readonly data: Uint8Array;
-  /** Per datagram: offset, length, family << 16 | port, TTL (0 unless recvTtl). */
+  /**
+   * Per datagram: offset, length, family << 16 | port, and the TTL (0 unless recvTtl) in the low
+   * 8 bits of the last word, with ANSWERED_BY_EXPRESS set when the express lane answered it.
+   */
   readonly meta: Uint32Array;
   /** Per datagram 16 bytes: an IPv4 source in the first 4 (IPv4-mapped ones included), else IPv6. */
   readonly addrs: Uint8Array;

@@ -19,9 +19,15 @@ class ExpressLane {
   // calls JavaScript with what the lane left).
   virtual bool TakeOut(const uint8_t* frame, size_t len) = 0;
   virtual void FlushOut() = 0;
+  // What the lane did with a datagram from the socket.
+  enum class In {
+    kPassed,    // nothing: the engine handles it
+    kTaken,     // a frame for the TAP (written at FlushIn); the engine never sees it
+    kAnswered,  // a REGISTER the lane acknowledged at once; the engine does the rest of its handling
+  };
   // A datagram from the socket, its source in the meta layout (family << 16 | port, address with
-  // IPv4 in the first 4 bytes): true if the lane took it (written to the TAP at FlushIn).
-  virtual bool TakeIn(const uint8_t* data, size_t len, uint32_t familyPort, const uint8_t* addr) = 0;
+  // IPv4 in the first 4 bytes).
+  virtual In TakeIn(const uint8_t* data, size_t len, uint32_t familyPort, const uint8_t* addr) = 0;
   virtual void FlushIn() = 0;
   // The device or the socket is closing: the lane lets go of both.
   virtual void PortClosed() = 0;

@@ -24,6 +24,11 @@ constexpr size_t kHeader = 38;
 constexpr uint8_t kVersion = 3;
 constexpr uint16_t kPacketType = 3;  // with no flags: neither FROM_SUPERNODE nor a socket
 constexpr uint8_t kCompressionNone = 1;  // §5.2 (0 is invalid)
+// §4.1, §4.2: a REGISTER without a socket (cookie, source and destination MAC, address,
+// description) and the REGISTER_ACK that answers it (cookie, its destination and source MAC).
+constexpr uint16_t kRegisterType = 1, kRegisterAckType = 4;
+constexpr size_t kRegisterBytes = 24 + 4 + 6 + 6 + 5 + 16;
+constexpr size_t kRegisterAckBytes = 24 + 4 + 6 + 6;
 constexpr size_t kMaxDatagram = 2048;
 constexpr size_t kSlot = kMaxDatagram + 64;
 constexpr uint32_t kBatch = 256;  // datagrams or frames held before they leave together
@@ -51,7 +56,7 @@ struct Peer {
 };
 
 struct LaneStats {
-  double framesOut = 0, passedOut = 0, framesIn = 0, passedIn = 0, undecryptable = 0, sendErrors = 0, writeDrops = 0;
+  double framesOut = 0, passedOut = 0, framesIn = 0, passedIn = 0, answered = 0, undecryptable = 0, sendErrors = 0, writeDrops = 0;
 };
 
 class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
@@ -144,27 +149,29 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     if (udp_ != nullptr) stats_.sendErrors += udp_->SendFromExpress(out_.get(), outMeta_, outAddrs_, count);
   }
 
-  bool TakeIn(const uint8_t* d, size_t len, uint32_t familyPort, const uint8_t* addr) override {
-    if (!Carries(len) || len < kHeader + overhead_) return false;
-    // §8.6: a PACKET of our community straight from a peer (no FROM_SUPERNODE, no socket), not ours.
-    if (d[0] != kVersion || (d[2] << 8 | d[3]) != kPacketType || std::memcmp(d + 4, header_ + 4, 20) != 0) return Pass(&stats_.passedIn);
-    const uint8_t* src = d + 24;
-    if (std::memcmp(src, mac_, 6) == 0 || d[36] != kCompressionNone || d[37] != transformId_) return Pass(&stats_.passedIn);
-    Peer* peer = Find(src);
+  In TakeIn(const uint8_t* d, size_t len, uint32_t familyPort, const uint8_t* addr) override {
+    if (!Carries(len) || len < kHeader) return In::kPassed;
+    // Straight from a peer (no FROM_SUPERNODE, no socket) of our community.
+    const uint16_t type = static_cast<uint16_t>(d[2] << 8 | d[3]);
+    if (d[0] != kVersion || std::memcmp(d + 4, header_ + 4, 20) != 0 || (type != kPacketType && type != kRegisterType)) return PassIn();
+    const uint8_t* src = d + 24 + (type == kRegisterType ? 4 : 0);
+    Peer* peer = std::memcmp(src, mac_, 6) == 0 ? nullptr : Find(src);
     // Only from the socket the engine knows the peer at: a peer that moved is the engine's to follow.
     if (peer == nullptr || !peer->hasSender || peer->familyPort != familyPort ||
         std::memcmp(peer->addr, addr, (familyPort >> 16) == 4 ? 4 : 16) != 0) {
-      return Pass(&stats_.passedIn);
+      return PassIn();
     }
+    if (type == kRegisterType) return Acknowledge(d, len, *peer);
+    if (len < kHeader + overhead_ || d[36] != kCompressionNone || d[37] != transformId_) return PassIn();
     if (inCount_ == kBatch) FlushIn();
     uint8_t* f = in_.get() + inCount_ * kSlot;
     long n = transform_->Decrypt(d + kHeader, len - kHeader, f, kSlot);
     if (n < 0) {
       // The engine decrypts it again and keeps the wrong-key watch (wrong-key.ts).
       stats_.undecryptable++;
-      return Pass(&stats_.passedIn);
+      return PassIn();
     }
-    if (!Deliverable(f, static_cast<size_t>(n), src, *peer)) return Pass(&stats_.passedIn);
+    if (!Deliverable(f, static_cast<size_t>(n), src, *peer)) return PassIn();
     inFrames_[inCount_] = f;
     inLens_[inCount_] = static_cast<size_t>(n);
     inCount_++;
@@ -174,7 +181,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     peer->lastInNs = uv_hrtime();
     peer->touched = true;
     stats_.framesIn++;
-    return true;
+    return In::kTaken;
   }
 
   void FlushIn() override {
@@ -189,6 +196,33 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
   void PortClosed() override { Detach(); }
 
  private:
+  In PassIn() {
+    stats_.passedIn++;
+    return In::kPassed;
+  }
+
+  // §8.6 REGISTER from a lane peer to us: the REGISTER_ACK leaves now, from the poll callback, as
+  // the engine would send it (hole-punch.ts) — the peer times its REGISTER by it (rtt.ts), so an
+  // engine that first has to wake up would show in the peer's figure. The engine still handles the
+  // REGISTER itself (liveness, description, address) and sends no second ACK.
+  In Acknowledge(const uint8_t* d, size_t len, const Peer& peer) {
+    if (len < kRegisterBytes || std::memcmp(d + 34, mac_, 6) != 0) return PassIn();
+    uint8_t ack[kRegisterAckBytes];
+    std::memcpy(ack, header_, 24);
+    ack[2] = kRegisterAckType >> 8;
+    ack[3] = kRegisterAckType & 0xff;
+    std::memcpy(ack + 24, d + 24, 4);  // the cookie
+    std::memcpy(ack + 28, peer.mac, 6);
+    std::memcpy(ack + 34, mac_, 6);
+    uint32_t meta[4] = {0, static_cast<uint32_t>(kRegisterAckBytes), peer.familyPort, 0};
+    if (udp_->SendFromExpress(ack, meta, peer.addr, 1) != 0) {
+      stats_.sendErrors++;
+      return PassIn();  // the engine answers instead
+    }
+    stats_.answered++;
+    return In::kAnswered;
+  }
+
   // Whether the lane is carrying anything at all now.
   bool Carries(size_t len) const { return enabled_ && tap_ != nullptr && udp_ != nullptr && len >= 14; }
 
@@ -356,6 +390,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     o.Set("passedOut", stats_.passedOut);
     o.Set("framesIn", stats_.framesIn);
     o.Set("passedIn", stats_.passedIn);
+    o.Set("answered", stats_.answered);
     o.Set("undecryptable", stats_.undecryptable);
     o.Set("sendErrors", stats_.sendErrors);
     o.Set("writeDrops", stats_.writeDrops);

@@ -65,6 +65,8 @@ constexpr size_t kCmsgSpace = CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(int)) 
 constexpr uint32_t kMaxGsoSegments = 64;
 constexpr size_t kMaxGsoBytes = 65507;
 constexpr uint32_t kGroBuffers = 16;    // buffers of one receive with UDP_GRO
+// Set in a datagram's TTL word (meta[4i + 3]) when the express lane has answered it (native/udp.ts).
+constexpr uint32_t kAnsweredByExpress = 0x100;
 constexpr size_t kGroBufferBytes = 65536;
 
 bool IsZero16(const uint8_t* b) {
@@ -365,12 +367,22 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
     return r;
   }
 
-  // Offers a datagram to the express lane; one it takes counts as received all the same.
-  bool TakenByExpress(const uint8_t* data, size_t len, const Source& src) {
-    if (express_ == nullptr || !express_->TakeIn(data, len, src.familyPort, src.addr)) return false;
-    stats_.received++;
-    stats_.bytesReceived += static_cast<double>(len);
-    return true;
+  // Offers a datagram to the express lane; one it takes counts as received all the same, and one
+  // it answered is marked in the TTL word (kAnsweredByExpress) for the engine.
+  bool TakenByExpress(const uint8_t* data, size_t len, const Source& src, Control* control) {
+    if (express_ == nullptr) return false;
+    switch (express_->TakeIn(data, len, src.familyPort, src.addr)) {
+      case ExpressLane::In::kTaken:
+        stats_.received++;
+        stats_.bytesReceived += static_cast<double>(len);
+        return true;
+      case ExpressLane::In::kAnswered:
+        control->ttl |= kAnsweredByExpress;
+        return false;
+      case ExpressLane::In::kPassed:
+        return false;
+    }
+    return false;
   }
 
   void Drain() {
@@ -397,8 +409,8 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
         stats_.truncated++;
         continue;
       }
-      if (TakenByExpress(slab_ + i * slot_, msgs[i].msg_len, src)) continue;
       Control c = ReadControl(h);
+      if (TakenByExpress(slab_ + i * slot_, msgs[i].msg_len, src, &c)) continue;
       latest = std::max(latest, c.stampNs);
       // Slots are compacted: datagram n lives in slot i (i >= n), at offset i * slot.
       WriteEntry(n++, static_cast<uint32_t>(i * slot_), msgs[i].msg_len, src, c);
@@ -453,15 +465,13 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
         size_t len = std::min(g.control[b].segment, g.len[b] - g.offset);
         if (len > slot_) {
           stats_.truncated++;  // larger than a slot: dropped, as without GRO
-        } else if (TakenByExpress(g.data.get() + b * kGroBufferBytes + g.offset, len, g.source[b])) {
-          // written to the TAP with the rest of the lane's frames below
         } else if (slabBytes_ - used < len) {
           break;
-        } else {
+        } else if (Control c = g.control[b]; !TakenByExpress(g.data.get() + b * kGroBufferBytes + g.offset, len, g.source[b], &c)) {
           std::memcpy(slab_ + used, g.data.get() + b * kGroBufferBytes + g.offset, len);
-          WriteEntry(n++, static_cast<uint32_t>(used), len, g.source[b], g.control[b]);
+          WriteEntry(n++, static_cast<uint32_t>(used), len, g.source[b], c);
           used += len;
-        }
+        }  // else: written to the TAP with the rest of the lane's frames below
         g.offset += len;
         if (g.offset >= g.len[b]) {
           g.next++;

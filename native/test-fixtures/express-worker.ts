@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { CipherName } from '../../engine/crypto/transform.js';
 import { createTransform } from '../../engine/crypto/transforms/index.js';
-import { communityFieldFromName, CompressionId, DEFAULT_TTL, encodePacketHeaderInto, PACKET_HEADER_SIZE, readPacketHeader } from '../../engine/protocol/index.js';
+import { communityFieldFromName, CompressionId, DEFAULT_TTL, encodeMessage, encodePacketHeaderInto, MessageType, NO_IP_SUBNET, PACKET_HEADER_SIZE, readPacketHeader } from '../../engine/protocol/index.js';
 import { openExpressLane, type ExpressTraffic } from '../express.js';
 import { openTap } from '../tap.js';
-import { openUdpBatch, type UdpBatchSocket } from '../udp.js';
+import { ANSWERED_BY_EXPRESS, openUdpBatch, type UdpBatchSocket } from '../udp.js';
 import { echoReplySeq, icmpEcho, parseIp, parseMac, waitFor } from './frames.js';
 
 const CIPHERS: readonly CipherName[] = ['null', 'AES', 'ChaCha20', 'Twofish', 'Speck'];
@@ -40,7 +40,7 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   ip(['neigh', 'replace', '10.201.0.2', 'lladdr', '02:00:00:00:00:02', 'dev', name, 'nud', 'permanent']);
   const udp = openUdpBatch({ address: '127.0.0.1', port: 0 }) as UdpBatchSocket;
   // What reached JavaScript: the engine's share.
-  const js = { tapIcmp: 0, tapOther: 0, datagrams: 0 };
+  const js = { tapIcmp: 0, tapOther: 0, datagrams: 0, answered: 0 };
   tap.onFrames((batch) => {
     for (let i = 0; i < batch.count; i++) {
       const f = batch.frame(i);
@@ -51,6 +51,7 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   udp.onDatagrams(
     (batch) => {
       js.datagrams += batch.count;
+      for (let i = 0; i < batch.count; i++) if ((batch.meta[4 * i + 3]! & ANSWERED_BY_EXPRESS) !== 0) js.answered++;
     },
     () => undefined,
   );
@@ -61,7 +62,9 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   const headers: string[] = [];
   const ivs: Uint8Array[] = [];
   const frame = new Uint8Array(4096);
+  const acks: string[] = [];
   peer.on('message', (msg) => {
+    if (msg.length >= 4 && msg[3] === MessageType.RegisterAck) acks.push(Buffer.from(msg).toString('hex'));
     const header = readPacketHeader(msg);
     if (header === undefined || !header.ok) return;
     headers.push(Buffer.from(msg.subarray(0, PACKET_HEADER_SIZE)).toString('hex'));
@@ -96,6 +99,14 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   const traffic: Record<string, ExpressTraffic> = {};
   lane.collect((mac, t) => (traffic[Buffer.from(mac).toString('hex')] = t));
 
+  // A REGISTER from the peer: the lane sends the REGISTER_ACK, the engine still gets the REGISTER, marked.
+  const register = (cookie: number): Uint8Array =>
+    encodeMessage({ ttl: DEFAULT_TTL, fromSupernode: false, communityField: community.value, type: MessageType.Register, cookie, srcMac: PEER_MAC, dstMac: tapMac, devAddr: NO_IP_SUBNET, description: 'peer' });
+  await send(peer, register(0x1234abcd));
+  await waitFor(() => acks.length >= 1 && js.answered >= 1, 2_000, 'the REGISTER_ACK and the marked REGISTER');
+  const referenceAck = Buffer.from(encodeMessage({ ttl: DEFAULT_TTL, fromSupernode: false, communityField: community.value, type: MessageType.RegisterAck, cookie: 0x1234abcd, dstMac: PEER_MAC, srcMac: tapMac })).toString('hex');
+  const answered = { acks: [...acks], referenceAck, marked: js.answered };
+
   // What the lane leaves to the engine.
   const passed: Record<string, number> = {};
   const expectPassed = async (label: string, act: () => Promise<void>): Promise<void> => {
@@ -116,6 +127,8 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   lane.setEnabled(true);
   lane.removePeer(PEER_MAC);
   await expectPassed('not a lane peer', () => send(peer, packet(104)));
+  // ... and a REGISTER from a peer not in the lane is the engine's to answer.
+  await expectPassed('a REGISTER from outside the lane', () => send(peer, register(7)));
   // With the peer gone, the kernel's replies to JavaScript's share are JavaScript's too: none
   // came back to the peer beyond the first PINGS.
   await new Promise((r) => setTimeout(r, 100));
@@ -133,6 +146,9 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
     ok: true,
     cipher,
     referenceHeader: Buffer.from(reference).toString('hex'),
+    answered,
+    finalAcks: acks.length,
+    finalMarked: js.answered,
     replies: replies.length,
     uniqueReplies: new Set(replies).size,
     carried,

@@ -132,6 +132,14 @@ describe('hole punching and spoofed datagrams', () => {
     assert.ok(h.sent.some((s) => s.to !== 'multicast' && s.to.address === VICTIM.address && s.bytes === 40), 'the REGISTER_ACK went out');
   });
 
+  it('sends no REGISTER_ACK of its own for a REGISTER the express lane has answered, and still counts the sighting', () => {
+    const h = harness();
+    const direct = register(VICTIM, false);
+    h.punch.handleRegister(opened(direct), direct, VICTIM, 'answered', undefined);
+    assert.ok(!h.sent.some((s) => s.bytes === 40), 'no second REGISTER_ACK');
+    assert.ok(h.peers.get(FAKE) !== undefined, 'the REGISTER was handled');
+  });
+
   it('takes a PEER_INFO only as the answer to a recent QUERY_PEER of ours; then punches in full', () => {
     const h = harness();
     const seen = h.peers.sighting({ fromSupernode: true, viaMulticast: false, mac: FAKE, cookie: RegisterCookie.Forwarded, socket: VICTIM, now: h.clock.nowMs() });

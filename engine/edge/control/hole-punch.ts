@@ -184,7 +184,8 @@ export class HolePunch {
     });
     if (outcome.kind === 'refused') return;
     earn(outcome.record, opened.raw.length, source.family);
-    if (!fromSupernode && ctx.settings.allowP2p) {
+    // The express lane answers a lane peer's REGISTER from the addon itself ('answered').
+    if (!fromSupernode && ctx.settings.allowP2p && arrival !== 'answered') {
       // Smaller than the REGISTER it answers: always within the credit that REGISTER brought. It
       // leaves at once: the peer times its REGISTER by it (rtt.ts), the rest is our bookkeeping.
       sendToPeer(ctx, outcome.record, registerAckMessage(ctx, message.srcMac, message.cookie), socket);

@@ -17,12 +17,13 @@ import type { Socket } from '../../protocol/index.js';
 import { addressBytes, dgramTarget } from '../../protocol/address.js';
 import { SourceSockets } from '../../protocol/source-sockets.js';
 import type { SockAddr } from '../../../shared/config/values.js';
-import { openUdpBatch, udpBatchSupported } from '../../../native/udp.js';
+import { ANSWERED_BY_EXPRESS, openUdpBatch, udpBatchSupported } from '../../../native/udp.js';
 import type { DatagramBatch, UdpBatchSocket, UdpFamily } from '../../../native/udp.js';
 import { noteArrival, probesHandedToKernel } from '../control/rtt.js';
 import { LocalDiscovery } from './local-discovery.js';
 
-export type Arrival = 'udp' | 'tcp' | 'multicast';
+/** How a datagram came: 'answered' is UDP whose REGISTER the express lane already acknowledged (native/express.ts). */
+export type Arrival = 'udp' | 'answered' | 'tcp' | 'multicast';
 
 export interface TransportHandlers {
   datagram(bytes: Uint8Array, source: Socket, arrival: Arrival): void;
@@ -217,7 +218,7 @@ export class UdpTransport {
         const familyPort = meta[m + 2]!;
         const source = this.sources.of(familyPort >>> 16 === 4 ? 4 : 6, addrs, 16 * i, familyPort & 0xffff);
         if (this.drop?.('in', source) === true) continue;
-        this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, 'udp');
+        this.handlers.datagram(data.subarray(offset, offset + meta[m + 1]!), source, (meta[m + 3]! & ANSWERED_BY_EXPRESS) === 0 ? 'udp' : 'answered');
       }
     } finally {
       noteArrival(undefined);

@@ -48,7 +48,7 @@ export class RecordingLane implements ExpressLane {
   }
 
   stats(): ExpressStats {
-    return { framesOut: 0, passedOut: 0, framesIn: 0, passedIn: 0, undecryptable: 0, sendErrors: 0, writeDrops: this.writeDrops };
+    return { framesOut: 0, passedOut: 0, framesIn: 0, passedIn: 0, answered: 0, undecryptable: 0, sendErrors: 0, writeDrops: this.writeDrops };
   }
 
   close(): void {
