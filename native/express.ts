@@ -74,8 +74,8 @@ export interface ExpressStats {
 export interface ExpressLane {
   /** This edge's VPN IPv4 (4 bytes); undefined while it has none (IPv4 frames then go to the engine). */
   setAddress(ipv4: Uint8Array | undefined): void;
-  /** Puts a peer in the lane, or replaces its entry (a new socket or sender address). */
-  setPeer(peer: ExpressPeer): void;
+  /** Puts a peer in the lane, or replaces its entry (a new socket or sender address); false when the lane's table is full. */
+  setPeer(peer: ExpressPeer): boolean;
   removePeer(mac: Uint8Array): void;
   /** While off, the lane takes nothing (e.g. before the first registration); its peers stay. */
   setEnabled(on: boolean): void;
@@ -91,7 +91,7 @@ const COLLECT_FIELDS = 6;
 
 interface NativeExpressHandle {
   setAddress(ipv4: Uint8Array | undefined): void;
-  setPeer(mac: Uint8Array, family: number, address: Uint8Array, port: number, sender: Uint8Array | undefined): void;
+  setPeer(mac: Uint8Array, family: number, address: Uint8Array, port: number, sender: Uint8Array | undefined): boolean;
   removePeer(mac: Uint8Array): void;
   setEnabled(on: boolean): void;
   /** Fills macs (6 bytes each) and figures (COLLECT_FIELDS each); returns how many peers, at most capacity. */
@@ -120,8 +120,8 @@ class Lane implements ExpressLane {
     if (!this.#closed) this.#handle.setAddress(ipv4);
   }
 
-  setPeer(peer: ExpressPeer): void {
-    if (!this.#closed) this.#handle.setPeer(peer.mac, peer.family, peer.address, peer.port, peer.sender);
+  setPeer(peer: ExpressPeer): boolean {
+    return !this.#closed && this.#handle.setPeer(peer.mac, peer.family, peer.address, peer.port, peer.sender);
   }
 
   removePeer(mac: Uint8Array): void {

@@ -211,6 +211,17 @@ describe('express lane (engine side)', () => {
     assert.notEqual(peer.sender, record.lastSender, 'a copy: the record’s bytes change in place');
   });
 
+  it('tries a peer again on the next tick when the lane’s table was full', () => {
+    const h = started();
+    h.lane.capacity = 0;
+    directPeer(h);
+    run(h, TICK_MS * 2);
+    assert.equal(h.lane.set.length, 0);
+    h.lane.capacity = 1;
+    run(h, TICK_MS * 2);
+    assert.equal(h.lane.set.length, 1, 'in the lane once there is room');
+  });
+
   it('puts an IPv6 peer in the lane only when the main socket reaches IPv6', () => {
     const dual = started();
     directPeer(dual, PEER_IPV6_SOCKET);
@@ -355,11 +366,14 @@ describe('express lane (engine side)', () => {
     assert.equal(h.ctx.counters.tuntapError.tx, 5);
   });
 
-  it('closes the lane and stops following the paths', () => {
+  it('closes the lane and stops following the paths, counting what it carried since the last tick', () => {
     const h = started();
     directPeer(h);
     run(h, TICK_MS);
+    const before = h.ctx.counters.p2p.tx;
+    h.lane.carry(PEER_MAC, { framesOut: 4, bytesOut: 400 });
     h.express.close();
+    assert.equal(h.ctx.counters.p2p.tx, before + 4);
     assert.ok(h.lane.closed);
     const calls = h.lane.calls.length;
     h.ctx.events.emit('path-changed', { mac: '02:00:00:00:00:02', path: 'relayed', via: undefined });

@@ -158,6 +158,8 @@ export class EdgeExpress {
   /** Takes the lane out of the devices; the engine carries everything again. */
   close(): void {
     this.ctx.events.off('path-changed', this.onPathChanged);
+    // What it carried since the last tick still counts.
+    this.collect(this.ctx.clock.nowMs());
     this.lane.close();
     this.entries.clear();
   }
@@ -178,7 +180,8 @@ export class EdgeExpress {
     // Copies: the record's sender bytes change in place (learnPeerAddresses).
     const entry: LaneEntry = { mac: Uint8Array.from(mac), socket, sender: Uint8Array.from(sender) };
     const peer: ExpressPeer = { mac: entry.mac, family: address.family, address: address.bytes, port: socket.port, sender: entry.sender };
-    this.lane.setPeer(peer);
+    // A full lane table leaves the peer to the engine; the next sync tries again.
+    if (!this.lane.setPeer(peer)) return false;
     this.entries.set(key, entry);
     return true;
   }

@@ -24,10 +24,16 @@ export class RecordingLane implements ExpressLane {
     this.address = ipv4 === undefined ? undefined : Uint8Array.from(ipv4);
   }
 
-  setPeer(peer: ExpressPeer): void {
+  /** Peers the lane holds before setPeer refuses a new one, as the native table's bound does. */
+  capacity = Number.POSITIVE_INFINITY;
+
+  setPeer(peer: ExpressPeer): boolean {
     this.calls.push('setPeer');
+    const key = peer.mac.join(':');
+    if (!this.peers.has(key) && this.peers.size >= this.capacity) return false;
     this.set.push(peer);
-    this.peers.set(peer.mac.join(':'), peer);
+    this.peers.set(key, peer);
+    return true;
   }
 
   removePeer(mac: Uint8Array): void {
