@@ -27,6 +27,7 @@ interface CipherRun {
   readonly ivs: string[];
   readonly referenceHeader: string;
   readonly answered: { acks: string[]; referenceAck: string; marked: number };
+  readonly ordered: { toEngine: number; byLane: number };
   readonly finalAcks: number;
   readonly finalMarked: number;
 }
@@ -72,6 +73,8 @@ describe('the express lane', { skip }, () => {
       assert.deepEqual(r.answered.acks, [r.answered.referenceAck], what);
       assert.equal(r.answered.marked, 1, what);
       assert.deepEqual([r.finalAcks, r.finalMarked], [1, 1], what);
+      // Once the lane left a peer's PACKET to the engine, the next one in that batch went there too.
+      assert.deepEqual(r.ordered, { toEngine: 2, byLane: 0 }, what);
       // Fresh IVs per packet; ChaCha20's count up by the blocks of the packet before (98 bytes: 2).
       if (r.cipher !== 'null') assert.equal(new Set(r.ivs).size, r.ivs.length, what);
       if (r.cipher === 'ChaCha20') {

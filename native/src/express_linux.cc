@@ -55,6 +55,38 @@ struct Peer {
   bool touched = false;
 };
 
+// The MACs whose frames the lane left to the engine in the current batch: their later frames in
+// the same batch go to the engine too, so that the engine's writes (after the batch) and the
+// lane's (during it) keep each flow's order. Beyond a few MACs, everything goes.
+class Yielded {
+ public:
+  void Clear() {
+    count_ = 0;
+    all_ = false;
+  }
+  void Add(const uint8_t* mac) {
+    if (Has(mac)) return;
+    if (count_ == kMax) {
+      all_ = true;
+      return;
+    }
+    std::memcpy(macs_[count_++], mac, 6);
+  }
+  bool Has(const uint8_t* mac) const {
+    if (all_) return true;
+    for (int i = 0; i < count_; i++) {
+      if (std::memcmp(macs_[i], mac, 6) == 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr int kMax = 8;
+  uint8_t macs_[kMax][6] = {};
+  int count_ = 0;
+  bool all_ = false;
+};
+
 struct LaneStats {
   double framesOut = 0, passedOut = 0, framesIn = 0, passedIn = 0, answered = 0, undecryptable = 0, sendErrors = 0, writeDrops = 0;
 };
@@ -115,19 +147,21 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     if (!Carries(len)) return false;
     // §8.5 step 1: broadcast and multicast go to the engine (it floods them through the supernode).
     if ((frame[0] & 1) != 0) return Pass(&stats_.passedOut);
-    // Step 4: without routing an IPv4 frame must come from our own address.
-    if (EtherType(frame) == kIpv4 && len >= 34 && (!hasIpv4_ || std::memcmp(frame + 26, ipv4_, 4) != 0)) return Pass(&stats_.passedOut);
-    if (len + kHeader + overhead_ > kMaxDatagram) return Pass(&stats_.passedOut);
+    if (yieldedOut_.Has(frame)) return Pass(&stats_.passedOut);
     Peer* peer = Find(frame);
     if (peer == nullptr) return Pass(&stats_.passedOut);
-    if (outCount_ == kBatch) FlushOut();
     uint8_t iv[16];
-    if (!NextIv(iv, len)) return Pass(&stats_.passedOut);
+    // Step 4: without routing an IPv4 frame must come from our own address.
+    if ((EtherType(frame) == kIpv4 && len >= 34 && (!hasIpv4_ || std::memcmp(frame + 26, ipv4_, 4) != 0)) ||
+        len + kHeader + overhead_ > kMaxDatagram || !NextIv(iv, len)) {
+      return YieldOut(frame);
+    }
+    if (outCount_ == kBatch) SendOut();
     uint8_t* d = out_.get() + outCount_ * kSlot;
     std::memcpy(d, header_, kHeader);
     std::memcpy(d + 30, frame, 6);
     long n = transform_->Encrypt(frame, len, d + kHeader, kSlot - kHeader, iv);
-    if (n < 0) return Pass(&stats_.passedOut);
+    if (n < 0) return YieldOut(frame);
     uint32_t* m = outMeta_ + 4 * outCount_;
     m[0] = static_cast<uint32_t>(outCount_ * kSlot);
     m[1] = static_cast<uint32_t>(kHeader + static_cast<size_t>(n));
@@ -142,11 +176,10 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     return true;
   }
 
+  // The end of a TAP batch: what the lane took leaves, and the engine gets the rest.
   void FlushOut() override {
-    if (outCount_ == 0) return;
-    uint32_t count = outCount_;
-    outCount_ = 0;
-    if (udp_ != nullptr) stats_.sendErrors += udp_->SendFromExpress(out_.get(), outMeta_, outAddrs_, count);
+    SendOut();
+    yieldedOut_.Clear();
   }
 
   In TakeIn(const uint8_t* d, size_t len, uint32_t familyPort, const uint8_t* addr) override {
@@ -155,23 +188,24 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     const uint16_t type = static_cast<uint16_t>(d[2] << 8 | d[3]);
     if (d[0] != kVersion || std::memcmp(d + 4, header_ + 4, 20) != 0 || (type != kPacketType && type != kRegisterType)) return PassIn();
     const uint8_t* src = d + 24 + (type == kRegisterType ? 4 : 0);
+    if (type == kPacketType && yieldedIn_.Has(src)) return PassIn();
     Peer* peer = std::memcmp(src, mac_, 6) == 0 ? nullptr : Find(src);
+    if (peer == nullptr) return PassIn();
     // Only from the socket the engine knows the peer at: a peer that moved is the engine's to follow.
-    if (peer == nullptr || !peer->hasSender || peer->familyPort != familyPort ||
-        std::memcmp(peer->addr, addr, (familyPort >> 16) == 4 ? 4 : 16) != 0) {
-      return PassIn();
+    if (!peer->hasSender || peer->familyPort != familyPort || std::memcmp(peer->addr, addr, (familyPort >> 16) == 4 ? 4 : 16) != 0) {
+      return type == kPacketType ? YieldIn(src) : PassIn();
     }
     if (type == kRegisterType) return Acknowledge(d, len, *peer);
-    if (len < kHeader + overhead_ || d[36] != kCompressionNone || d[37] != transformId_) return PassIn();
-    if (inCount_ == kBatch) FlushIn();
+    if (len < kHeader + overhead_ || d[36] != kCompressionNone || d[37] != transformId_) return YieldIn(src);
+    if (inCount_ == kBatch) WriteIn();
     uint8_t* f = in_.get() + inCount_ * kSlot;
     long n = transform_->Decrypt(d + kHeader, len - kHeader, f, kSlot);
     if (n < 0) {
       // The engine decrypts it again and keeps the wrong-key watch (wrong-key.ts).
       stats_.undecryptable++;
-      return PassIn();
+      return YieldIn(src);
     }
-    if (!Deliverable(f, static_cast<size_t>(n), src, *peer)) return PassIn();
+    if (!Deliverable(f, static_cast<size_t>(n), src, *peer)) return YieldIn(src);
     inFrames_[inCount_] = f;
     inLens_[inCount_] = static_cast<size_t>(n);
     inCount_++;
@@ -184,7 +218,23 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     return In::kTaken;
   }
 
+  // Before the engine gets the datagrams the lane left: its frames go to the TAP first.
   void FlushIn() override {
+    WriteIn();
+    yieldedIn_.Clear();
+  }
+
+  void PortClosed() override { Detach(); }
+
+ private:
+  void SendOut() {
+    if (outCount_ == 0) return;
+    uint32_t count = outCount_;
+    outCount_ = 0;
+    if (udp_ != nullptr) stats_.sendErrors += udp_->SendFromExpress(out_.get(), outMeta_, outAddrs_, count);
+  }
+
+  void WriteIn() {
     if (inCount_ == 0) return;
     uint32_t count = inCount_;
     inCount_ = 0;
@@ -193,9 +243,16 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     stats_.writeDrops += t.dropped + t.failed;
   }
 
-  void PortClosed() override { Detach(); }
+  bool YieldOut(const uint8_t* frame) {
+    yieldedOut_.Add(frame);
+    return Pass(&stats_.passedOut);
+  }
 
- private:
+  In YieldIn(const uint8_t* src) {
+    yieldedIn_.Add(src);
+    return PassIn();
+  }
+
   In PassIn() {
     stats_.passedIn++;
     return In::kPassed;
@@ -416,6 +473,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
   uint8_t ipv4_[4] = {};
   std::unordered_map<uint64_t, Peer> peers_;
   LaneStats stats_;
+  Yielded yieldedOut_, yieldedIn_;
   // Outgoing PACKETs of one TAP batch, in the send() layout.
   std::unique_ptr<uint8_t[]> out_;
   uint32_t outMeta_[4 * kBatch] = {};

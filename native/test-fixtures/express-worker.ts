@@ -132,10 +132,34 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
   // With the peer gone, the kernel's replies to JavaScript's share are JavaScript's too: none
   // came back to the peer beyond the first PINGS.
   await new Promise((r) => setTimeout(r, 100));
+
+  // Order within one batch: once the lane leaves a peer's PACKET to the engine (here a frame from
+  // an address the engine has not seen the peer use), that peer's later PACKETs in the same batch
+  // go to the engine too, which writes them after the first. Both are sent while this process is
+  // blocked in execFileSync, so they wait in the socket and arrive in one recvmmsg.
+  lane.setPeer({ mac: PEER_MAC, family: 4, address: parseIp('127.0.0.1'), port: peer.address().port, sender });
+  const elsewhere = (seq: number): Uint8Array => {
+    const out = new Uint8Array(4096);
+    const h = encodePacketHeaderInto(out, 0, { ttl: DEFAULT_TTL, fromSupernode: false, communityField: community.value, srcMac: PEER_MAC, dstMac: tapMac, compression: CompressionId.None, transform: transform.id });
+    const n = transform.encrypt(icmpEcho(tapMac, PEER_MAC, parseIp('10.201.0.3'), TAP_IP, ID, seq), out, h);
+    return out.subarray(0, h + n);
+  };
+  const peerPort = peer.address().port;
+  await new Promise<void>((r) => peer.close(() => r()));
+  const [datagramsBefore, takenBefore] = [js.datagrams, lane.stats().framesIn];
+  execFileSync('python3', [
+    '-c',
+    'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(("127.0.0.1",int(sys.argv[1])))\nfor h in sys.argv[3:]: s.sendto(bytes.fromhex(h),("127.0.0.1",int(sys.argv[2])))',
+    String(peerPort),
+    String(udp.localAddress.port),
+    Buffer.from(elsewhere(300)).toString('hex'),
+    Buffer.from(packet(301)).toString('hex'),
+  ]);
+  await waitFor(() => js.datagrams >= datagramsBefore + 2, 2_000, 'both PACKETs to reach JavaScript');
+  const ordered = { toEngine: js.datagrams - datagramsBefore, byLane: lane.stats().framesIn - takenBefore };
   const stats = lane.stats();
   lane.close();
   lane.close();
-  peer.close();
   stranger.close();
   udp.close();
   tap.close();
@@ -147,6 +171,7 @@ async function oneCipher(cipher: CipherName, index: number): Promise<Record<stri
     cipher,
     referenceHeader: Buffer.from(reference).toString('hex'),
     answered,
+    ordered,
     finalAcks: acks.length,
     finalMarked: js.answered,
     replies: replies.length,
