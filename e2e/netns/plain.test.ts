@@ -61,6 +61,6 @@ describe('netns: two edges on a plain underlay', { skip }, () => {
     // ... and get_packetstats counts them as direct (p2p) packets, as it did before the lane.
     assert.ok(a1.p2p.tx - a0.p2p.tx >= pings && a1.p2p.rx - a0.p2p.rx >= pings, JSON.stringify({ a0, a1 }));
     const [peerOfA] = await Promise.all([waitForPeerPath(pair.a, 'direct', SETTLE_MS)]);
-    observe(`plain: the express lane carried a ${a1.lane.framesOut} out / ${a1.lane.framesIn} in, b ${b1.lane.framesOut} / ${b1.lane.framesIn}; a still sees ${describePeer(peerOfA)}`);
+    observe(`plain: ${/\d+% packet loss/.exec(result.output)?.[0] ?? ""}; lane deltas a ${a1.lane.framesOut - a0.lane.framesOut}/${a1.lane.framesIn - a0.lane.framesIn} b ${b1.lane.framesOut - b0.lane.framesOut}/${b1.lane.framesIn - b0.lane.framesIn}; the express lane carried a ${a1.lane.framesOut} out / ${a1.lane.framesIn} in, b ${b1.lane.framesOut} / ${b1.lane.framesIn}; a still sees ${describePeer(peerOfA)}`);
   });
 });
