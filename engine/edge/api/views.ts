@@ -75,6 +75,8 @@ export interface ExpressFigures {
   readonly framesIn: number;
   readonly passedOut: number;
   readonly passedIn: number;
+  /** REGISTERs from lane peers it acknowledged itself. */
+  readonly answered: number;
 }
 
 /** MANAGEMENT.md §6.9 (edge fields), ms since the epoch, 0 = never. */

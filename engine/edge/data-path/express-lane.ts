@@ -116,8 +116,8 @@ export class EdgeExpress {
 
   /** What the lane carried and left to the engine so far (kith.status). */
   figures(): ExpressFigures {
-    const { framesOut, framesIn, passedOut, passedIn } = this.lane.stats();
-    return { framesOut, framesIn, passedOut, passedIn };
+    const { framesOut, framesIn, passedOut, passedIn, answered } = this.lane.stats();
+    return { framesOut, framesIn, passedOut, passedIn, answered };
   }
 
   /** Applies what the lane carried since the last call to the engine's figures. */
