@@ -110,6 +110,23 @@ function harness(addresses: readonly Socket[]) {
   return { ctx, record, registration, registers, ack, nak, run, lines, selected, auths };
 }
 
+describe('registration after a change', () => {
+  it('registers again when what it carries changed while the previous REGISTER_SUPER awaited its ACK', () => {
+    const h = harness([V4]);
+    assert.equal(h.ack(V4), true);
+    h.run(REGISTER_INTERVAL_MS);
+    const before = h.registers().length;
+    // The refresh is out; the change comes before its ACK, and the ACK then arrives.
+    h.registration.registerSoon();
+    h.ack(V4);
+    h.run(TICK_MS * 2);
+    assert.equal(h.registers().length, before + 1, 'the changed registration left at the next tick, not at the next refresh');
+    assert.equal(h.ack(V4), true);
+    h.run(TICK_MS * 2);
+    assert.equal(h.registers().length, before + 1, 'and once only');
+  });
+});
+
 describe('registration with a name that has several addresses (happy eyeballs)', () => {
   it('IPv4 goes first; IPv6 joins after the stagger; the IPv6 ACK makes it the address in use, a late IPv4 ACK changes nothing', () => {
     const h = harness([V4, V6]);

@@ -418,7 +418,9 @@ export class SupernodeRegistration {
     this.ownSocket = message.socket;
     learnSupernodes(ctx.supernodes, message.supernodes);
     ctx.addressing.offerFromSupernode(message.devAddr);
-    this.standing = 'acknowledged';
+    // An ACK to the REGISTER_SUPER before a change (registerSoon, RE_REGISTER_SUPER) still counts,
+    // but the registration that says the change stays due.
+    if (this.standing !== 'due-now') this.standing = 'acknowledged';
     this.supAttempts = supAttempts(ctx.settings.tcp);
     this.unanswered = false;
     this.rejection = undefined;
