@@ -121,6 +121,23 @@ describe('window store', () => {
     assert.equal(second.getState().switching, false);
   });
 
+  it('reads the status once more when a read was dropped (a network change), and shows no problem if that one answers', async () => {
+    let calls = 0;
+    const flaky = fakeClient({
+      ...ENGINE,
+      'kith.status': () => {
+        calls++;
+        if (calls === 1) throw new ClientError('offline', "Kith's engine is not running");
+        return STATUS;
+      },
+    });
+    const store = createKithStore(flaky.client);
+    await store.getState().refreshStatus();
+    assert.equal(calls, 2);
+    assert.equal(store.getState().link, 'up');
+    assert.equal(store.getState().problem, undefined);
+  });
+
   it('saves settings and keeps the engine\'s field errors for the form', async () => {
     const sent: unknown[] = [];
     const fake = fakeClient({

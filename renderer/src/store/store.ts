@@ -75,6 +75,11 @@ export interface KithActions {
 export type KithStore = StoreApi<KithState & KithActions>;
 
 /** Reads one snapshot part; a failure leaves the old value and reports its message. */
+/** A status read the browser dropped is asked again this much later before the engine counts as down. */
+export const STATUS_RETRY_MS = 300;
+
+const isOffline = (error: unknown): boolean => error instanceof ClientError && error.kind === 'offline';
+
 async function attempt<T>(read: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await read() };
@@ -86,8 +91,7 @@ async function attempt<T>(read: () => Promise<T>): Promise<{ ok: true; value: T 
 export function createKithStore(client: KithClient): KithStore {
   return createStore<KithState & KithActions>()((set, get) => {
     const linkFailed = (error: unknown): void => {
-      const offline = error instanceof ClientError && error.kind === 'offline';
-      set({ link: offline ? 'down' : get().link === 'starting' ? 'up' : get().link, problem: errorMessage(error) });
+      set({ link: isOffline(error) ? 'down' : get().link === 'starting' ? 'up' : get().link, problem: errorMessage(error) });
     };
 
     const onEvent: KithEventHandler = (event) => {
@@ -115,7 +119,14 @@ export function createKithStore(client: KithClient): KithStore {
     };
 
     const refreshStatus = async (): Promise<void> => {
-      const status = await attempt(() => client.call('kith.status'));
+      let status = await attempt(() => client.call('kith.status'));
+      // A browser drops requests when the computer's network changes — Kith's own interface coming
+      // up does it — and the event stream stays up, so nothing would read the status again: one
+      // more try tells a dropped request from a stopped engine.
+      if (!status.ok && isOffline(status.error)) {
+        await new Promise((resolve) => setTimeout(resolve, STATUS_RETRY_MS));
+        status = await attempt(() => client.call('kith.status'));
+      }
       if (!status.ok) {
         linkFailed(status.error);
         return;
