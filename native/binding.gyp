@@ -8,7 +8,7 @@
       "defines": ["NAPI_VERSION=8"],
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["src/tap_linux.cc", "src/udp_linux.cc", "src/vnet_linux.cc", "src/offload.cc", "src/offload_napi.cc", "src/express_linux.cc"],
+          "sources": ["src/tap_linux.cc", "src/udp_linux.cc", "src/vnet_linux.cc", "src/offload.cc", "src/offload_napi.cc", "src/express_linux.cc", "src/register_answers_linux.cc"],
           "libraries": ["-ldl"]
         }],
         ["OS=='freebsd'", {"sources": ["src/tap_freebsd.cc"]}],

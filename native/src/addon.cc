@@ -480,6 +480,7 @@ Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   InitUdp(env, exports, data);
   InitOffload(env, exports);
   InitExpress(env, exports);
+  InitRegisterAnswers(env, exports);
 #endif
   exports.Set("open", Napi::Function::New(env, Open));
   exports.Set("agentOpen", Napi::Function::New(env, AgentOpenFn));

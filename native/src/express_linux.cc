@@ -182,7 +182,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     yieldedOut_.Clear();
   }
 
-  In TakeIn(const uint8_t* d, size_t len, uint32_t familyPort, const uint8_t* addr) override {
+  In TakeIn(const uint8_t* d, size_t len, uint32_t familyPort, const uint8_t* addr, const uint8_t* /*local*/) override {
     if (!Carries(len) || len < kHeader) return In::kPassed;
     // Straight from a peer (no FROM_SUPERNODE, no socket) of our community.
     const uint16_t type = static_cast<uint16_t>(d[2] << 8 | d[3]);
@@ -231,7 +231,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     if (outCount_ == 0) return;
     uint32_t count = outCount_;
     outCount_ = 0;
-    if (udp_ != nullptr) stats_.sendErrors += udp_->SendFromExpress(out_.get(), outMeta_, outAddrs_, count);
+    if (udp_ != nullptr) stats_.sendErrors += udp_->SendFromExpress(out_.get(), outMeta_, outAddrs_, count, nullptr);
   }
 
   void WriteIn() {
@@ -272,7 +272,7 @@ class Lane final : public ExpressLane, public Napi::ObjectWrap<Lane> {
     std::memcpy(ack + 28, peer.mac, 6);
     std::memcpy(ack + 34, mac_, 6);
     uint32_t meta[4] = {0, static_cast<uint32_t>(kRegisterAckBytes), peer.familyPort, 0};
-    if (udp_->SendFromExpress(ack, meta, peer.addr, 1) != 0) {
+    if (udp_->SendFromExpress(ack, meta, peer.addr, 1, nullptr) != 0) {
       stats_.sendErrors++;
       return PassIn();  // the engine answers instead
     }

@@ -15,6 +15,7 @@ struct AddonData {
   Napi::FunctionReference ctor;
   Napi::FunctionReference udpCtor;      // empty where the OS has no batched UDP socket
   Napi::FunctionReference expressCtor;  // the same (express.h)
+  Napi::FunctionReference answersCtor;  // the same (express.h)
 };
 
 #ifdef __linux__

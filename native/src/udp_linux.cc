@@ -367,19 +367,19 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
     return r;
   }
 
-  // Offers a datagram to the express lane; one it takes counts as received all the same, and one
-  // it answered is marked in the TTL word (kAnsweredByExpress) for the engine.
+  // Offers a datagram to the hook (express lane or supernode answers); one it takes counts as
+  // received all the same, and one it answered is marked in the TTL word (kAnsweredByExpress).
   bool TakenByExpress(const uint8_t* data, size_t len, const Source& src, Control* control) {
     if (express_ == nullptr) return false;
-    switch (express_->TakeIn(data, len, src.familyPort, src.addr)) {
-      case ExpressLane::In::kTaken:
+    switch (express_->TakeIn(data, len, src.familyPort, src.addr, control->local)) {
+      case DatagramHook::In::kTaken:
         stats_.received++;
         stats_.bytesReceived += static_cast<double>(len);
         return true;
-      case ExpressLane::In::kAnswered:
+      case DatagramHook::In::kAnswered:
         control->ttl |= kAnsweredByExpress;
         return false;
-      case ExpressLane::In::kPassed:
+      case DatagramHook::In::kPassed:
         return false;
     }
     return false;
@@ -597,14 +597,14 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
   }
 
  public:
-  ExpressLane* Express() const override { return express_; }
-  void AttachExpress(ExpressLane* lane) override { express_ = lane; }
-  uint32_t SendFromExpress(const uint8_t* data, const uint32_t* meta, const uint8_t* addrs, uint32_t count) override {
+  DatagramHook* Express() const override { return express_; }
+  void AttachExpress(DatagramHook* hook) override { express_ = hook; }
+  uint32_t SendFromExpress(const uint8_t* data, const uint32_t* meta, const uint8_t* addrs, uint32_t count, const uint8_t* sources) override {
     int32_t status[256];
     uint32_t failed = 0;
     for (uint32_t done = 0; done < count;) {
       uint32_t n = std::min<uint32_t>(count - done, 256);
-      int64_t sent = SendEntries(data, meta + 4 * done, addrs + 16 * done, nullptr, n, status);
+      int64_t sent = SendEntries(data, meta + 4 * done, addrs + 16 * done, sources == nullptr ? nullptr : sources + 16 * done, n, status);
       for (int64_t i = 0; i < sent; i++) failed += status[i] != 0 ? 1 : 0;
       failed += n - static_cast<uint32_t>(sent);  // would block: dropped
       done += n;
@@ -768,7 +768,7 @@ class UdpHandle : public Napi::ObjectWrap<UdpHandle>, public ExpressUdpPort {
   }
 
   int fd_ = -1;
-  ExpressLane* express_ = nullptr;
+  DatagramHook* express_ = nullptr;
   int family_ = AF_INET;
   bool recvTtl_ = false;
   bool recvLocal_ = false;
