@@ -16,6 +16,7 @@ import { flushNow } from '../native/callback-scope.js';
 import { randomUint32 } from '../engine/crypto/random.js';
 import { offeredAddress } from './address-assignment.js';
 import { announcedAuth } from './announced-auth.js';
+import { EDGE_TIMEOUT_MS } from './communities.js';
 import { userOf } from './community.js';
 import type { Community, CommunityUser } from './community.js';
 import type { SupernodeContext } from './context.js';
@@ -94,9 +95,19 @@ function sendAck(ctx: SupernodeContext, inbound: InboundMessage, msg: RegisterSu
     supernodes: advertisedSupernodes(ctx.federation.members(), inbound.sender, now, (n) => randomUint32() % n),
     keyTime: fields.keyTime,
   };
-  ctx.outbound.send(inbound.route, ctx.outbound.seal(ack, community, user?.cipher));
-  // At once, before the announcements and the rest of the batch: the edge times its REGISTER_SUPER by it.
-  flushNow();
+  const bytes = ctx.outbound.seal(ack, community, user?.cipher);
+  // The socket sent this ACK already (answered) or sends it to the next repeat; it is the same
+  // but for the supernode list, which may lag by one registration.
+  if (inbound.answered !== true) {
+    ctx.outbound.send(inbound.route, bytes);
+    // At once, before the announcements and the rest of the batch: the edge times its REGISTER_SUPER by it.
+    flushNow();
+  }
+  // Only a clear-text edge registration repeats byte for byte (a sealed one carries a fresh stamp,
+  // a user's a trailer); valid while the edge would still be known without it (updateEdge).
+  if (inbound.decryption === undefined && user === undefined && !msg.fromSupernode && !isNullMac(msg.edgeMac)) {
+    ctx.outbound.rememberAnswer(inbound.route, inbound.raw, bytes, EDGE_TIMEOUT_MS);
+  }
   ctx.stats.registerSuperAcks++;
   ctx.stats.lastRegisterSuperMs = now;
 }

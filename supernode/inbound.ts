@@ -32,6 +32,8 @@ export interface InboundMessage {
   readonly decryption: Decryption | undefined;
   /** The federation member that sent a FROM_SUPERNODE message (REGISTER_SUPER: if known). */
   readonly member: FederationMember | undefined;
+  /** A repeated REGISTER_SUPER the UDP socket already acknowledged (Outbound.rememberAnswer). */
+  readonly answered?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ function inboundPacket(message: PacketHeaderView, raw: Uint8Array, route: Route,
   return packetRecord;
 }
 
-export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): InboundMessage | InboundPacket | undefined {
+export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route, answered = false): InboundMessage | InboundPacket | undefined {
   const { stats } = ctx;
   stats.received++;
   if (raw.length < HEADER_SIZE) return void stats.drop('too-short', () => `${raw.length} bytes from ${route.socket.address}`);
@@ -85,7 +87,7 @@ export function receive(ctx: SupernodeContext, raw: Uint8Array, route: Route): I
   const member = admitted(ctx, route, community, decryption, message.type, message.fromSupernode, message.ttl);
   if (member === false) return undefined;
   if (message.type === MessageType.Packet) return inboundPacket(message, raw, route, member);
-  return { message, raw, plain, route, sender: route.socket, community, decryption, member };
+  return { message, raw, plain, route, sender: route.socket, community, decryption, member, answered };
 }
 
 /** §9.2 steps 4–6; false (counted as a drop) or the sending federation member, if any. */

@@ -25,7 +25,7 @@ function expectedJson(command: string): unknown {
 
 function zeroStats(): PacketStatsView {
   const drops = Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as PacketStatsView['drops'];
-  return { received: 0, accepted: 0, forwarded: 0, broadcast: 0, registerSuperAcks: 0, registerSuperNaks: 0, sendErrors: 0, drops, totalDrops: 0 };
+  return { received: 0, accepted: 0, forwarded: 0, broadcast: 0, registerSuperAcks: 0, registerSuperAnswered: 0, registerSuperNaks: 0, sendErrors: 0, drops, totalDrops: 0 };
 }
 
 /** A supernode with one edge and one federation peer, in the shapes supernode.ts produces. */

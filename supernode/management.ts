@@ -215,6 +215,7 @@ export class SupernodeMetrics extends MetricsRegistry {
       ['tx', 'sn_fwd', stats.forwarded],
       ['tx', 'sn_broadcast', stats.broadcast],
       ['tx', 'sn_reg', stats.registerSuperAcks],
+      ['tx', 'sn_reg_from_socket', stats.registerSuperAnswered],
       ['tx', 'sn_reg_nak', stats.registerSuperNaks],
       ['tx', 'sn_errors', stats.sendErrors],
     ];

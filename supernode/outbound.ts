@@ -14,6 +14,9 @@ import type { Route } from './route.js';
 export interface Sender {
   /** Must not keep bytes past the call (relayed PACKETs reuse their buffer). */
   send(route: Route, bytes: Uint8Array): void;
+  /** Transport.rememberAnswer: the socket answers repeats of request with answer for validMs. */
+  rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void;
+  forgetAnswers(): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -84,6 +87,19 @@ export class Outbound {
 
   send(route: Route, bytes: Uint8Array): void {
     this.sender.send(route, bytes);
+  }
+
+  /**
+   * For validMs, a clear-text REGISTER_SUPER from route equal to request but for its cookie gets
+   * answer (with its cookie) straight from the socket; the supernode still handles it (answered).
+   */
+  rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void {
+    this.sender.rememberAnswer(route, request, answer, validMs);
+  }
+
+  /** Every remembered answer is void (the rules that made them changed). */
+  forgetAnswers(): void {
+    this.sender.forgetAnswers();
   }
 
   private sealMessage(bytes: Uint8Array, length: number, message: ControlMessage, community: Community | undefined, trailer: Trailer): Uint8Array {

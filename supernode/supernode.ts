@@ -147,7 +147,14 @@ export class Supernode {
     );
     const stampGenerator = options.stampGenerator ?? (sharedStampGenerator ??= new TimeStampGenerator());
     const verifier = new TimeStampVerifier(() => clock.nowMs() * 1000);
-    const outbound = new Outbound({ send: (route, bytes) => this.transport?.send(route, bytes) }, stampGenerator);
+    const outbound = new Outbound(
+      {
+        send: (route, bytes) => this.transport?.send(route, bytes),
+        rememberAnswer: (route, request, answer, validMs) => this.transport?.rememberAnswer(route, request, answer, validMs),
+        forgetAnswers: () => this.transport?.forgetAnswers(),
+      },
+      stampGenerator,
+    );
     const federation = new Federation(federated ? config.supernode.peer : [], verifier, limits.maxFederationMembers, now);
     const keyTime = (this.keyTime = new KeyTime(seconds(now), options.n3nStartupDynamicKeys === true, {
       communities,
@@ -183,7 +190,7 @@ export class Supernode {
     }
     const bind = options.config.connection.bind ?? { address: '::', port: 7654 };
     supernode.transport = await Transport.open(bind, limitsOf(options), {
-      message: (bytes, route) => supernode.onMessage(bytes, route),
+      message: (bytes, route, answered) => supernode.onMessage(bytes, route, answered),
       tcpGarbage: (route) => supernode.stats.drop('tcp-garbage', () => routeToString(route)),
       connectionClosed: (connection) => supernode.connectionClosed(connection),
       sendFailed: (route, error) => {
@@ -308,6 +315,7 @@ export class Supernode {
       forwarded: stats.forwarded,
       broadcast: stats.broadcast,
       registerSuperAcks: stats.registerSuperAcks,
+      registerSuperAnswered: this.transport?.answered ?? 0,
       registerSuperNaks: stats.registerSuperNaks,
       sendErrors: stats.sendErrors,
       drops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, stats.drops[reason]])) as PacketStatsView['drops'],
@@ -335,6 +343,7 @@ export class Supernode {
     const usable = list.ok ? list.value : { fixed: [], patterns: [], warnings: [] };
     for (const warning of usable.warnings) this.options.logger.warn(warning);
     this.keyTime.change(seconds(this.ctx.clock.nowMs()), () => this.ctx.communities.load(usable, this.federationName));
+    this.ctx.outbound.forgetAnswers();
     return list.ok ? 0 : -2;
   }
 
@@ -366,9 +375,12 @@ export class Supernode {
     else logger.normal(`${why} (n3n's default name is not used implicitly)`);
   }
 
-  private onMessage(bytes: Uint8Array, route: Route): void {
+  private onMessage(bytes: Uint8Array, route: Route, answered: boolean): void {
     try {
-      const inbound = receive(this.ctx, bytes, route);
+      // The socket sent this repeat the ACK it was given for the last one; whatever is decided now
+      // (the ACK again, a NAK, a drop) is what the next repeat gets, so the entry waits for it.
+      if (answered) this.transport?.forgetAnswer(route);
+      const inbound = receive(this.ctx, bytes, route, answered);
       if (inbound === undefined) return;
       if (!inbound.message.fromSupernode) confirmSender(inbound.community, route, senderMac(inbound));
       const dropsBefore = this.stats.totalDrops();
@@ -413,6 +425,7 @@ export class Supernode {
   }
 
   private edgeRemoved(community: Community, edge: EdgeRecord, reason: EdgeRemovalReason): void {
+    this.transport?.forgetAnswer(edge.route);
     if (edge.route.kind === 'tcp' && reason !== 'connection-closed') edge.route.connection.close();
     const event = this.edgeEvent(community, edge);
     this.options.logger.info(`edge ${event.mac} left ${communityForLog(community)} (${REMOVAL_WORDS[reason]})`);

@@ -22,7 +22,8 @@ export interface TransportLimits {
 }
 
 export interface TransportHandlers {
-  message(bytes: Uint8Array, route: Route): void;
+  /** answered: the UDP socket's callback already sent the ACK of a repeated REGISTER_SUPER (UdpEndpoint.rememberAnswer). */
+  message(bytes: Uint8Array, route: Route, answered: boolean): void;
   /** A TCP peer announced a frame above 2046 bytes; its connection is being closed. */
   tcpGarbage(route: Route): void;
   connectionClosed(connection: TcpConnection): void;
@@ -112,6 +113,24 @@ export class Transport {
     else this.udp.send(route, bytes);
   }
 
+  /** UdpEndpoint.rememberAnswer; TCP routes are always answered from JavaScript. */
+  rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void {
+    if (route.kind === 'udp') this.udp.rememberAnswer(route, request, answer, validMs);
+  }
+
+  forgetAnswer(route: Route): void {
+    if (route.kind === 'udp') this.udp.forgetAnswer(route);
+  }
+
+  forgetAnswers(): void {
+    this.udp.forgetAnswers();
+  }
+
+  /** Requests answered from the UDP socket's callback. */
+  get answered(): number {
+    return this.udp.answered;
+  }
+
   async close(): Promise<void> {
     for (const connection of [...this.connections]) {
       connection.close();
@@ -150,7 +169,7 @@ export class Transport {
         stream.destroy();
         return;
       }
-      for (const frame of frames) this.handlers.message(frame, route);
+      for (const frame of frames) this.handlers.message(frame, route, false);
     });
     stream.on('error', () => undefined);
     stream.on('close', () => {

@@ -8,7 +8,9 @@ import { createSocket } from 'node:dgram';
 import type { Socket as DgramSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIPv4 } from 'node:net';
-import { openUdpBatch } from '../native/udp.js';
+import { openRegisterAnswers } from '../native/register-answers.js';
+import type { RegisterAnswers } from '../native/register-answers.js';
+import { ANSWERED_BY_EXPRESS, openUdpBatch } from '../native/udp.js';
 import type { UdpBatchSocket, UdpError } from '../native/udp.js';
 import { socketFromAddress } from '../engine/protocol/index.js';
 import { dgramTarget, parseAddress } from '../engine/protocol/address.js';
@@ -18,7 +20,8 @@ import type { Route } from './route.js';
 import { SourceRoutes } from './source-routes.js';
 
 export interface UdpHandlers {
-  message(bytes: Uint8Array, route: Route): void;
+  /** answered: the socket's callback already sent the ACK of a repeated REGISTER_SUPER (rememberAnswer). */
+  message(bytes: Uint8Array, route: Route, answered: boolean): void;
   sendFailed(route: Route, error: Error): void;
 }
 
@@ -28,6 +31,16 @@ export interface UdpEndpoint {
   readonly ipv4Only: boolean;
   /** To route.socket, from route.local where the socket can choose; bytes may be reused once this returns. */
   send(route: Route, bytes: Uint8Array): void;
+  /**
+   * From now for validMs, a clear-text REGISTER_SUPER from route equal to request but for its cookie
+   * is answered with answer (its cookie patched in) from the socket's callback, where the socket can
+   * (native/register-answers.ts); the bytes are copied.
+   */
+  rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void;
+  forgetAnswer(route: Route): void;
+  forgetAnswers(): void;
+  /** Requests answered from the socket's callback. */
+  readonly answered: number;
   close(): Promise<void>;
 }
 
@@ -53,12 +66,17 @@ class NativeEndpoint implements UdpEndpoint {
   private readonly sources = new SourceRoutes();
   // Destination bytes of the current send (the socket copies them).
   private readonly target = new Uint8Array(16);
+  private readonly answers: RegisterAnswers | undefined;
+  // The source of a remembered answer (the answers copy it).
+  private readonly answerSource = { family: 4 as 4 | 6, address: new Uint8Array(16), port: 0, local: new Uint8Array(16) };
 
   constructor(
     private readonly socket: UdpBatchSocket,
     private readonly handlers: UdpHandlers,
   ) {
     this.ipv4Only = !socket.ipv6;
+    const answers = openRegisterAnswers(socket);
+    this.answers = typeof answers === 'string' ? undefined : answers;
     socket.onSendError((error, tag) => handlers.sendFailed(tag as Route, new Error(error.message)));
     // Receive errors are ICMP reports about earlier sends; they must not stop the supernode.
     socket.onDatagrams(
@@ -68,7 +86,7 @@ class NativeEndpoint implements UdpEndpoint {
           const familyPort = meta[4 * i + 2]!;
           const route = this.sources.route(addrs, 16 * i, familyPort >>> 16 === 4 ? 4 : 6, familyPort & 0xffff, locals);
           const offset = meta[4 * i]!;
-          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), route);
+          handlers.message(data.subarray(offset, offset + meta[4 * i + 1]!), route, (meta[4 * i + 3]! & ANSWERED_BY_EXPRESS) !== 0);
         }
       },
       () => undefined,
@@ -91,9 +109,42 @@ class NativeEndpoint implements UdpEndpoint {
     }
   }
 
+  rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void {
+    const source = this.answers === undefined ? undefined : this.sourceOf(route);
+    if (source !== undefined) this.answers!.remember(source, request, answer, validMs);
+  }
+
+  forgetAnswer(route: Route): void {
+    const source = this.answers === undefined ? undefined : this.sourceOf(route);
+    if (source !== undefined) this.answers!.forget(source);
+  }
+
+  forgetAnswers(): void {
+    this.answers?.clear();
+  }
+
+  get answered(): number {
+    return this.answers?.stats().answered ?? 0;
+  }
+
   close(): Promise<void> {
+    this.answers?.close();
     this.socket.close();
     return Promise.resolve();
+  }
+
+  /** route as the answers key it (the socket's view of a datagram's source), or undefined for a TCP route or an unsendable address. */
+  private sourceOf(route: Route): typeof this.answerSource | undefined {
+    if (route.kind !== 'udp') return undefined;
+    const source = this.answerSource;
+    source.address.fill(0);
+    const length = route.socket.address.includes('%') ? 0 : parseAddress(route.socket.address, source.address);
+    if (length === 0) return undefined;
+    source.family = length === 4 ? 4 : 6;
+    source.port = route.socket.port;
+    if (route.local === undefined) source.local.fill(0);
+    else source.local.set(route.local);
+    return source;
   }
 }
 
@@ -105,7 +156,7 @@ class DgramEndpoint implements UdpEndpoint {
   ) {
     socket.on('message', (bytes, remote) => {
       const source = socketFromAddress(remote.address, remote.port);
-      if (source !== undefined) handlers.message(bytes, udpRoute(source));
+      if (source !== undefined) handlers.message(bytes, udpRoute(source), false);
     });
     // A UDP socket reports ICMP errors of earlier sends here; they must not stop the supernode.
     socket.on('error', () => undefined);
@@ -144,6 +195,12 @@ class DgramEndpoint implements UdpEndpoint {
       if (error) this.handlers.sendFailed(route, error);
     });
   }
+
+  // node:dgram sockets answer every request from JavaScript.
+  rememberAnswer(): void {}
+  forgetAnswer(): void {}
+  forgetAnswers(): void {}
+  readonly answered = 0;
 
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()));

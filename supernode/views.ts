@@ -65,6 +65,8 @@ export interface PacketStatsView {
   readonly forwarded: number;
   readonly broadcast: number;
   readonly registerSuperAcks: number;
+  /** Of those, the ACKs the UDP socket sent itself to repeated registrations (native/register-answers.ts). */
+  readonly registerSuperAnswered: number;
   readonly registerSuperNaks: number;
   readonly sendErrors: number;
   readonly drops: Readonly<Record<DropReason, number>>;
