@@ -5,6 +5,7 @@ import { isNullMac, macEquals, macKey, macToString, RegisterCookie, socketToStri
 import type { Mac, PeerInfoMessage, RegisterAckMessage, RegisterMessage, Socket } from '../../protocol/index.js';
 import { reportedSocket, sendToPeer, sendToSupernode, sendToSupernodeFor, stampAccepted } from '../context.js';
 import type { EdgeContext } from '../context.js';
+import { DIRECT_PROBE_INTERVAL_MS } from './peer-path.js';
 import type { PeerRecord, SightingOutcome } from './peer-table.js';
 import { earn, isRegistered, isVouched, vouch } from './peer-trust.js';
 import { MAX_PROBE_AGE_MS } from './rtt.js';
@@ -22,8 +23,6 @@ export const OPENER_TTL = 3;
 export const PUNCH_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 2_000, 4_000, 8_000];
 /** §8.7.2: with register_pkt_ttl > 1, n3n sprays REGISTER (PORT) to port … port+15. */
 const PORT_SPRAY = 16;
-/** Kith: a REGISTER to each known peer this often keeps the path (last_p2p) fresh on both sides and measures the RTT. */
-export const DIRECT_PROBE_INTERVAL_MS = 4_000;
 /** Kith: a PEER_INFO counts only as the answer to our QUERY_PEER for its MAC sent at most this long ago. */
 export const PEER_INFO_WINDOW_MS = MAX_PROBE_AGE_MS;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAnswering, lastHeard, MISSED_PROBES_ALLOWED, silenceAllowedMs } from './peer-liveness.js';
-import { DIRECT_PROBE_INTERVAL_MS } from './hole-punch.js';
+import { isAnswering, lastHeard, silenceAllowedMs } from './peer-liveness.js';
+import { DIRECT_PROBE_INTERVAL_MS, MISSED_PROBES_ALLOWED } from './peer-path.js';
 import { RttEstimator } from './rtt.js';
 
 describe('peer liveness', () => {

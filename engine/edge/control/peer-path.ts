@@ -13,6 +13,22 @@ export interface SprayRoute {
   readonly sender: DatagramSender;
 }
 
+/** Kith: a REGISTER to each known peer this often (hole-punch.ts) refreshes its last_p2p for us (a Kith peer's, ours) and measures the RTT. */
+export const DIRECT_PROBE_INTERVAL_MS = 4_000;
+/** Kith: keep-alive probes to a direct peer that may go unanswered in a row before its path lapses. */
+export const MISSED_PROBES_ALLOWED = 2;
+
+/**
+ * How long a direct path is trusted after the last direct contact: §8.5 step 7's timeout/2
+ * (register_interval/2, 10 s by default), but never less than MISSED_PROBES_ALLOWED keep-alive
+ * probes going missing after the last one that arrived (12 s). A quiet peer is heard only through
+ * its probes: with a window shorter than their interval (1.5 s at a register_interval of 3 s) a
+ * healthy path would lapse to the relay between two of them, at the first frame sent in the gap.
+ */
+export function directTrustMs(timeoutMs: number): number {
+  return Math.max(timeoutMs / 2, (MISSED_PROBES_ALLOWED + 1) * DIRECT_PROBE_INTERVAL_MS);
+}
+
 /** How a unicast data frame for the peer leaves now. */
 export type SendWay = 'direct' | 'relay';
 
@@ -25,7 +41,8 @@ export class DirectPath {
   via: SprayRoute | undefined = undefined;
 
   /**
-   * timeoutMs: the peer's registration timeout (§8.5 step 7 trusts a path for half of it); socket:
+   * timeoutMs: the peer's registration timeout (§8.5 step 7 trusts a path for half of it, Kith
+   * at least for its keep-alive probes: directTrustMs); socket:
    * the peer's (undefined until learned), origin: where it was learned.
    */
   constructor(
@@ -40,9 +57,9 @@ export class DirectPath {
     this.origin = origin;
   }
 
-  /** Direct traffic is trusted until timeout/2 after the last direct contact. */
+  /** Direct traffic is trusted until directTrustMs after the last direct contact. */
   get trustedUntil(): number {
-    return this.lastP2p + this.timeoutMs / 2;
+    return this.lastP2p + directTrustMs(this.timeoutMs);
   }
 
   /**

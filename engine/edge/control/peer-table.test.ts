@@ -7,8 +7,11 @@ import { ManualClock } from '../../clock.js';
 import { MAX_PEERS, MAX_UNVOUCHED_PER_ADDRESS, PATH_RESELECTION_GUARD_MS, PeerTable, PURGE_INTERVAL_MS, REGISTRATION_TIMEOUT_MS } from './peer-table.js';
 import type { PeerRecord, SightingInput } from './peer-table.js';
 import { vouch } from './peer-trust.js';
+import { DIRECT_PROBE_INTERVAL_MS, directTrustMs } from './peer-path.js';
 
 const INTERVAL = 20_000;
+/** The edge's main-loop period (edge.ts): how late a periodic datagram may leave. */
+const TICK_MS = 200;
 const PEER = Uint8Array.from([2, 0, 0, 0, 0, 0x22]);
 const OTHER = Uint8Array.from([2, 0, 0, 0, 0, 0x33]);
 const sock = (address: string, port: number): Socket => ({ family: 'IPv4', address, port });
@@ -124,11 +127,11 @@ describe('peer table', () => {
     assert.deepEqual(peers.pending.get(macKey(PEER))?.path.socket, PUBLIC);
   });
 
-  it('drops the direct path after register_interval/2 without direct traffic (§8.5 step 7)', () => {
+  it('drops the direct path after register_interval/2, at least two missed keep-alive probes, without direct traffic (§8.5 step 7)', () => {
     const { peers, clock } = table();
     peers.sighting({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs() });
     peers.confirmPath(PEER, REAL, RegisterCookie.Regular, clock.nowMs());
-    clock.advance(INTERVAL / 2 - 1);
+    clock.advance(directTrustMs(INTERVAL) - 1);
     const record = peers.get(PEER)!;
     assert.equal(record.path.forSend(clock.nowMs()), 'direct');
     assert.equal(peers.expireDirect(PEER, clock.nowMs()), false);
@@ -138,6 +141,25 @@ describe('peer table', () => {
     assert.equal(peers.expireDirect(PEER, clock.nowMs()), true);
     assert.equal(peers.isKnown(PEER), false);
     assert.ok(peers.pending.has(macKey(PEER)), 'kept as pending (relayed)');
+  });
+
+  it('keeps a quiet peer heard only through its keep-alive probes direct, whatever register_interval', () => {
+    for (const interval of [1_000, 3_000, 8_000, 20_000]) {
+      const peers = new PeerTable(interval);
+      const clock = new ManualClock();
+      const confirmed = clock.nowMs();
+      const probe = (): SightingInput => ({ fromSupernode: false, viaMulticast: false, mac: PEER, cookie: RegisterCookie.Regular, socket: REAL, now: clock.nowMs() });
+      peers.sighting(probe());
+      peers.confirmPath(PEER, REAL, RegisterCookie.Regular, clock.nowMs());
+      // Each of the peer's probes arrives a main-loop tick late; a frame of ours goes out every tick in between.
+      for (let probes = 0; probes < 5; probes++) {
+        for (let waited = 0; waited < DIRECT_PROBE_INTERVAL_MS + TICK_MS; waited += TICK_MS) {
+          clock.advance(TICK_MS);
+          assert.equal(peers.expireDirect(PEER, clock.nowMs()), false, `register_interval ${interval} ms: still direct ${clock.nowMs() - confirmed} ms after confirmation`);
+        }
+        peers.sighting(probe());
+      }
+    }
   });
 
   it('sends a query at most once per register_interval', () => {

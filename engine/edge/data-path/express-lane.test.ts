@@ -16,6 +16,7 @@ import type { Socket } from '../../protocol/index.js';
 import { EdgeEvents } from '../api/events.js';
 import type { EdgeContext } from '../context.js';
 import type { HolePunch } from '../control/hole-punch.js';
+import { directTrustMs } from '../control/peer-path.js';
 import { PeerTable } from '../control/peer-table.js';
 import type { PeerRecord } from '../control/peer-table.js';
 import { wireCost } from '../control/peer-trust.js';
@@ -33,8 +34,8 @@ const PEER_MAC = Uint8Array.from([2, 0, 0, 0, 0, 2]);
 const PEER_SOCKET: Socket = { family: 'IPv4', address: '203.0.113.5', port: 40_001 };
 const PEER_IPV6_SOCKET: Socket = { family: 'IPv6', address: '2001:db8::5', port: 40_002 };
 const REGISTER_INTERVAL_MS = 20_000;
-/** §8.5 step 7: a direct path is trusted for half the registration timeout after its last contact. */
-const TRUST_MS = REGISTER_INTERVAL_MS / 2;
+/** §8.5 step 7 (peer-path.ts): how long a direct path is trusted after its last contact. */
+const TRUST_MS = directTrustMs(REGISTER_INTERVAL_MS);
 const TICK_MS = 200;
 
 function config(change?: (config: KithConfig) => void): KithConfig {
