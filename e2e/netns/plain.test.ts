@@ -1,6 +1,7 @@
 // Scenario 1: two edges on a plain underlay (no NAT) — ping over the VPN both ways, and both edges
 // report the other as a direct peer with a measured RTT.
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { describePeer, edgeStatus, observe, ping, pingBothWays, RunDir, SETTLE_MS, startPair, startSupernode, SUPERNODE_PORT, VPN_B, waitFor, call, waitForPeerPath } from './kith.js';
 import type { KithProcess } from './kith.js';
@@ -13,12 +14,13 @@ describe('netns: two edges on a plain underlay', { skip }, () => {
   let topology: Topology;
   let runDir: RunDir;
   let pair: EdgePair;
+  let sn: KithProcess;
 
   before(async () => {
     topology = Topology.create();
     runDir = new RunDir(topology);
     const snHost = await topology.publicHost('sn');
-    const sn = startSupernode(topology, runDir, snHost, 'sn');
+    sn = startSupernode(topology, runDir, snHost, 'sn');
     await waitFor('the supernode', () => call(sn, 'get_info'), SETTLE_MS);
     const [hostA, hostB] = [await topology.publicHost('a'), await topology.publicHost('b')];
     pair = await startPair(topology, runDir, hostA, hostB, { community: 'plain', supernodes: [`${snHost.address}:${SUPERNODE_PORT}`] });
@@ -63,4 +65,27 @@ describe('netns: two edges on a plain underlay', { skip }, () => {
     const [peerOfA] = await Promise.all([waitForPeerPath(pair.a, 'direct', SETTLE_MS)]);
     observe(`plain: ${/\d+% packet loss/.exec(result.output)?.[0] ?? ""}; lane deltas a ${a1.lane.framesOut - a0.lane.framesOut}/${a1.lane.framesIn - a0.lane.framesIn} b ${b1.lane.framesOut - b0.lane.framesOut}/${b1.lane.framesIn - b0.lane.framesIn}; the express lane carried a ${a1.lane.framesOut} out / ${a1.lane.framesIn} in, b ${b1.lane.framesOut} / ${b1.lane.framesIn}; a still sees ${describePeer(peerOfA)}`);
   });
+
+  it("the supernode answers the edges' repeated registrations from its socket (native/register-answers.ts)", async () => {
+    // Edges re-register every 3 s here (FAST); from the second registration on the request repeats.
+    const fromSocket = await waitFor('a registration answered from the supernode socket', async () => {
+      const page = await metricsPage(sn);
+      const value = Number(/event="sn_reg_from_socket"} (\d+)/.exec(page)?.[1] ?? 0);
+      return value > 0 ? { value, all: Number(/event="sn_reg"} (\d+)/.exec(page)?.[1] ?? 0) } : undefined;
+    }, SETTLE_MS);
+    observe(`plain: the supernode answered ${fromSocket.value} of ${fromSocket.all} registrations from its socket`);
+  });
 });
+
+/** The management server's metrics page, over its unix socket. */
+function metricsPage(proc: KithProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = get({ socketPath: proc.socketPath, path: '/metrics', timeout: 2_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    request.on('timeout', () => request.destroy(new Error('metrics: no answer')));
+    request.on('error', reject);
+  });
+}
