@@ -10,7 +10,9 @@
 // never repeats), and only as long as the supernode would still know the edge without them.
 #include <uv.h>
 
+#include <array>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -30,21 +32,34 @@ constexpr size_t kMaxAnswer = 1024;   // an ACK with a long supernode list
 constexpr size_t kMaxEntries = 65536;
 constexpr size_t kKeyBytes = 4 + 16 + 16;  // family << 16 | port, address, local address
 
+// One allocation per entry: the request (its cookie zeroed), then the answer.
 struct Entry {
-  std::string request;  // cookie bytes zeroed
-  std::string answer;
+  std::unique_ptr<uint8_t[]> bytes;
+  uint16_t requestLen = 0, answerLen = 0;
   uint64_t validUntilNs = 0;
+  const uint8_t* Request() const { return bytes.get(); }
+  const uint8_t* Answer() const { return bytes.get() + requestLen; }
+};
+
+using Key = std::array<uint8_t, kKeyBytes>;
+
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (uint8_t b : k) h = (h ^ b) * 1099511628211ULL;
+    return static_cast<size_t>(h);
+  }
 };
 
 struct AnswerStats {
   double answered = 0, sendErrors = 0;
 };
 
-std::string KeyOf(uint32_t familyPort, const uint8_t* addr, const uint8_t* local) {
-  std::string key(kKeyBytes, '\0');
-  std::memcpy(&key[0], &familyPort, 4);
-  std::memcpy(&key[4], addr, 16);
-  std::memcpy(&key[20], local, 16);
+Key KeyOf(uint32_t familyPort, const uint8_t* addr, const uint8_t* local) {
+  Key key;
+  std::memcpy(key.data(), &familyPort, 4);
+  std::memcpy(key.data() + 4, addr, 16);
+  std::memcpy(key.data() + 20, local, 16);
   return key;
 }
 
@@ -86,15 +101,15 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
       entries_.erase(it);
       return In::kPassed;
     }
-    const auto* req = reinterpret_cast<const uint8_t*>(e.request.data());
-    if (e.request.size() != len || std::memcmp(d, req, kCookieAt) != 0 ||
+    const uint8_t* req = e.Request();
+    if (e.requestLen != len || std::memcmp(d, req, kCookieAt) != 0 ||
         std::memcmp(d + kCookieAt + kCookieBytes, req + kCookieAt + kCookieBytes, len - kCookieAt - kCookieBytes) != 0) {
       return In::kPassed;
     }
     uint8_t out[kMaxAnswer];
-    std::memcpy(out, e.answer.data(), e.answer.size());
+    std::memcpy(out, e.Answer(), e.answerLen);
     std::memcpy(out + kCookieAt, d + kCookieAt, kCookieBytes);
-    uint32_t meta[4] = {0, static_cast<uint32_t>(e.answer.size()), familyPort, 0};
+    uint32_t meta[4] = {0, e.answerLen, familyPort, 0};
     bool hasLocal = false;
     for (int i = 0; i < 16 && !hasLocal; i++) hasLocal = local[i] != 0;
     if (udp_->SendFromExpress(out, meta, addr, 1, hasLocal ? local : nullptr) != 0) {
@@ -127,7 +142,7 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
 
   // The key of (family, address, port, local): family 4 or 6, address 16 bytes (IPv4 in the first
   // 4, the rest zero), local 16 bytes in the locals layout (all zero: unknown).
-  static std::string KeyFrom(const Napi::CallbackInfo& info) {
+  static Key KeyFrom(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!info[0].IsNumber() || !info[2].IsNumber()) throw Napi::TypeError::New(env, "(family, address, port, local, ...)");
     int family = info[0].As<Napi::Number>().Int32Value();
@@ -143,7 +158,7 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
   Napi::Value Remember(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() != 7 || !info[6].IsNumber()) throw Napi::TypeError::New(env, "remember(family, address, port, local, request, answer, validMs)");
-    std::string key = KeyFrom(info);
+    Key key = KeyFrom(info);
     size_t requestLen, answerLen;
     const uint8_t* request = Bytes(info[4], kCookieAt + kCookieBytes, kMaxRequest, "request", &requestLen);
     const uint8_t* answer = Bytes(info[5], kCookieAt + kCookieBytes, kMaxAnswer, "answer", &answerLen);
@@ -153,12 +168,15 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
     auto it = entries_.find(key);
     if (it == entries_.end()) {
       if (entries_.size() >= kMaxEntries) return Napi::Boolean::New(env, false);
-      it = entries_.emplace(std::move(key), Entry{}).first;
+      it = entries_.emplace(key, Entry{}).first;
     }
     Entry& e = it->second;
-    e.request.assign(reinterpret_cast<const char*>(request), requestLen);
-    std::memset(&e.request[kCookieAt], 0, kCookieBytes);
-    e.answer.assign(reinterpret_cast<const char*>(answer), answerLen);
+    if (e.requestLen + e.answerLen != requestLen + answerLen) e.bytes.reset(new uint8_t[requestLen + answerLen]);
+    e.requestLen = static_cast<uint16_t>(requestLen);
+    e.answerLen = static_cast<uint16_t>(answerLen);
+    std::memcpy(e.bytes.get(), request, requestLen);
+    std::memset(e.bytes.get() + kCookieAt, 0, kCookieBytes);
+    std::memcpy(e.bytes.get() + requestLen, answer, answerLen);
     e.validUntilNs = uv_hrtime() + static_cast<uint64_t>(validMs * 1e6);
     return Napi::Boolean::New(env, true);
   }
@@ -190,7 +208,7 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
 
   ExpressUdpPort* udp_ = nullptr;
   Napi::ObjectReference udpRef_;  // the socket stays alive while the answers hold it
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<Key, Entry, KeyHash> entries_;
   AnswerStats stats_;
 };
 
