@@ -10,6 +10,7 @@ import type { HelpLink } from '../help/help-link.js';
 import { applyHelpEvent, currentSession, EMPTY_HELP_STATUS } from '../help/help-status.js';
 import type { SelectedPair } from '../help/ice.js';
 import type { PointerMark } from '../help/pointer.js';
+import { isLive } from '../../../shared/help-session.js';
 
 /** How the helped computer's screen and either side's microphone are captured (Electron and browser differ). */
 export interface HelpMedia {
@@ -118,8 +119,7 @@ export function createHelpStore(link: HelpLink, media: HelpMedia, onPointer?: (m
     const follow = (): void => {
       const session = currentSession(get().status);
       set({ session });
-      const live = session !== undefined && (session.phase === 'connecting' || session.phase === 'sharing');
-      if (!live) {
+      if (session === undefined || !isLive(session)) {
         // A capture made on Allow waits for 'connecting' while the prompt's answer is on its way.
         if (connection !== undefined || (screen !== undefined && session?.phase !== 'prompting')) release();
         return;
