@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HelpEvent, HelpSession, HelpSignal, HelpStatus } from '../../../engine/help/api.js';
 import { errorMessage } from '../client/errors.js';
+import { readAgainIfDropped } from '../client/read-again.js';
 import { HelpConnection } from '../help/help-connection.js';
 import type { HelpLink } from '../help/help-link.js';
 import { applyHelpEvent, currentSession, EMPTY_HELP_STATUS } from '../help/help-status.js';
@@ -140,7 +141,7 @@ export function createHelpStore(link: HelpLink, media: HelpMedia, onPointer?: (m
 
     const refresh = async (): Promise<void> => {
       try {
-        set({ status: await link.status() });
+        set({ status: await readAgainIfDropped(() => link.status()) });
         follow();
       } catch (error) {
         fail(error);
