@@ -1,5 +1,5 @@
-// Where a help session stands (docs/help-session.md), as the window and Electron's main process both
-// read it: which session is open, which one runs, and the session list after a session event.
+// Where a help session stands (docs/help-session.md), as the engine, Electron's main process and the
+// window all read it: which session is open, which one runs, and the session list after a session event.
 // Browser-safe (lint keeps it so): the renderer imports it as a value.
 
 export type HelpRole = 'helper' | 'helped';

@@ -26,7 +26,7 @@ export function applyHelpEvent(status: HelpStatus, event: HelpEvent): HelpStatus
   }
 }
 
-/** The session the window shows: the first live one, else the most recent ended one. */
+/** The session the window shows: the open one, else the most recent ended one. */
 export function currentSession(status: HelpStatus): HelpSession | undefined {
   return openSession(status.sessions) ?? status.sessions[0];
 }

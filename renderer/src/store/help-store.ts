@@ -22,7 +22,7 @@ export interface HelpMedia {
 
 export interface HelpState {
   readonly status: HelpStatus;
-  /** The session shown: the live one, else the last ended one (its reason). */
+  /** The session shown: the open one, else the last ended one (its reason). */
   readonly session: HelpSession | undefined;
   /** Helper: the helped screen. Helped: its own capture, as a small preview. */
   readonly picture: MediaStream | undefined;
