@@ -27,7 +27,7 @@ export interface DesktopState {
   fail(message: string): void;
   refresh(): Promise<void>;
   setStartAtLogin(on: boolean): void;
-  /** The help session waiting for an answer or running (help-follow.ts), or none. */
+  /** The help session waiting for an answer or running (shared/help-session.ts), or none. */
   setHelp(session: HelpSession | undefined): void;
   dispose(): void;
 }

@@ -8,6 +8,7 @@ import type { HelpSession } from '../engine/help/api.js';
 import { sendEvent } from './ipc.js';
 import type { PointerMark } from './ipc-schema.js';
 import { bannerWindowOptions, overlayDisplay, overlayWindowOptions } from './window-options.js';
+import { sharesThisScreen } from '../shared/help-session.js';
 
 /** The page's routes for the two windows (renderer/src/main.tsx reads them). */
 export const BANNER_ROUTE = 'help-banner';
@@ -45,8 +46,7 @@ export function createHelpWindows({ preload, indexPath, devTools }: { readonly p
 
   return {
     follow(session) {
-      const sharing = session !== undefined && session.role === 'helped' && (session.phase === 'connecting' || session.phase === 'sharing');
-      if (!sharing) {
+      if (!sharesThisScreen(session)) {
         close();
         return;
       }

@@ -20,8 +20,8 @@ import { switchAnswered, switchQuestion } from './network-switch.js';
 import { createWindowManager, hardenSession, hardenWebContents } from './window.js';
 import type { HelpSession } from '../engine/help/api.js';
 import { handleScreenCapture } from './help-capture.js';
-import { followHelpEvent, openSession } from './help-follow.js';
 import { createHelpWindows } from './help-windows.js';
+import { followSession, openSession } from '../shared/help-session.js';
 import { sendEvent } from './ipc.js';
 
 const APP_INDEX_URL = indexUrl(RENDERER_INDEX);
@@ -148,10 +148,12 @@ function run(): void {
   };
   /** Main's own watch on the help session: the tray, the banner and the overlay follow it. */
   const watchHelp = async (client: EngineClient): Promise<void> => {
-    const subscribed = client.subscribe('kith.help', (event) => showHelp(followHelpEvent(state.get().help, event)));
+    const subscribed = client.subscribe('kith.help', (event) => {
+      if (event.kind === 'session') showHelp(followSession(state.get().help, event.session));
+    });
     if (!subscribed.ok) return;
     const status = await client.call('kith.help.status');
-    if (status.ok) showHelp(openSession(status.result));
+    if (status.ok) showHelp(openSession(status.result.sessions));
   };
 
   void app.whenReady().then(async () => {

@@ -5,6 +5,7 @@ import type { HelpSession } from '../engine/help/api.js';
 import type { PeerView } from '../engine/profiles/api.js';
 import { answeringPeers, formatRtt, pathWords, peerAddress, peerFigure, peerName, peerStateWords, stateWords } from '../shared/presentation.js';
 import type { DesktopSnapshot } from './desktop-snapshot.js';
+import { isLive } from '../shared/help-session.js';
 
 /**
  * DESIGN.md "The desktop app": the six connection states, and 'sharing' while this computer's
@@ -37,8 +38,7 @@ export const TOOLTIP_MAX = 127;
 
 /** The help session while it runs: from Allow until either side stops it. */
 function liveHelp(snapshot: DesktopSnapshot): HelpSession | undefined {
-  const help = snapshot.help;
-  return help !== undefined && (help.phase === 'connecting' || help.phase === 'sharing') ? help : undefined;
+  return isLive(snapshot.help) ? snapshot.help : undefined;
 }
 
 export function trayIconState(snapshot: DesktopSnapshot): TrayIconState {

@@ -2,13 +2,11 @@
 // topic the window reads, as agreed in the help contract. Types only, so the renderer may import
 // this file (as it does engine/profiles/api.ts).
 
-export type HelpRole = 'helper' | 'helped';
-export type HelpPhase =
-  | 'requesting' // helper: request sent, waiting for the helped person's answer
-  | 'prompting' // helped: the prompt is shown, waiting for Allow / Don't allow (60 s)
-  | 'connecting' // both: allowed, WebRTC is being set up
-  | 'sharing' // both: the picture flows
-  | 'ended'; // both: final; `reason` says why
+// The roles and phases, and the rules on them the window and the shell share, live in
+// shared/help-session.ts.
+import type { HelpPhase, HelpRole } from '../../shared/help-session.js';
+
+export type { HelpPhase, HelpRole };
 export type HelpEndReason = 'declined' | 'unanswered' | 'busy' | 'stopped-here' | 'stopped-there' | 'peer-gone' | 'failed';
 export interface HelpPeerRef {
   readonly mac: string;

@@ -5,6 +5,7 @@
 // what arrives has already been authenticated and matched to a peer (signalling.ts).
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
+import { isLive, openSession } from '../../shared/help-session.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { HelpEndReason, HelpEvent, HelpPeerRef, HelpPhase, HelpSession, HelpSignal } from './api.js';
 import { newSessionId, type HelpBody } from './wire.js';
@@ -108,7 +109,7 @@ export class HelpSessions {
   signal(id: string, signal: HelpSignal): Result<void, SessionError> {
     const session = this.sessions.get(id);
     if (session === undefined) return err('unknown-session');
-    if (session.phase !== 'connecting' && session.phase !== 'sharing') return err('wrong-phase');
+    if (!isLive(session)) return err('wrong-phase');
     this.options.send(session.peer.mac, { kind: 'signal', session: id, signal });
     return ok(undefined);
   }
@@ -137,7 +138,7 @@ export class HelpSessions {
         else this.end(session, body.answer === 'decline' ? 'declined' : body.answer);
         return;
       case 'signal':
-        if (session.phase === 'connecting' || session.phase === 'sharing') this.events.emit('event', { kind: 'signal', id: session.id, signal: body.signal });
+        if (isLive(session)) this.events.emit('event', { kind: 'signal', id: session.id, signal: body.signal });
         return;
       case 'stop':
         this.end(session, 'stopped-there');
@@ -186,8 +187,7 @@ export class HelpSessions {
   }
 
   private current(): HelpSession | undefined {
-    for (const session of this.sessions.values()) if (session.phase !== 'ended') return session;
-    return undefined;
+    return openSession([...this.sessions.values()]);
   }
 
   private incomingRequest(from: HelpPeerRef, id: string): void {

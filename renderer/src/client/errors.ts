@@ -17,6 +17,11 @@ export class ClientError extends Error {
 export const AUTH_MESSAGE = 'The management password is needed';
 export const OFFLINE_MESSAGE = "Kith's engine is not running";
 
+/** The engine did not answer: not running, or the request never reached it. */
+export function isOffline(error: unknown): boolean {
+  return error instanceof ClientError && error.kind === 'offline';
+}
+
 /** One error from an engine reply code (MANAGEMENT.md §3.4) and its message. */
 export function errorFromCode(code: number, message: string): ClientError {
   if (code === 401) return new ClientError('auth', AUTH_MESSAGE, code);

@@ -1,6 +1,7 @@
 // The help status as the window keeps it: a kith.help.status snapshot, kept current by the
 // `kith.help` topic's events (STYLE.md "events out, snapshots in"). Pure, for tests.
 import type { HelpAvailability, HelpEvent, HelpSession, HelpStatus } from '../../../engine/help/api.js';
+import { openSession, withSession } from '../../../shared/help-session.js';
 
 export const EMPTY_HELP_STATUS: HelpStatus = { sessions: [], peers: {}, asked: [] };
 
@@ -13,13 +14,8 @@ const key = (mac: string): string => mac.toLowerCase();
 export function applyHelpEvent(status: HelpStatus, event: HelpEvent): HelpStatus {
   switch (event.kind) {
     case 'session': {
-      // 'ended' is final: a method's reply that comes after the event of the session's end (the
-      // peer answered "busy" before the request's reply was read) does not bring it back.
-      if (status.sessions.some((session) => session.id === event.session.id && session.phase === 'ended')) return status;
-      const others = status.sessions.filter((session) => session.id !== event.session.id);
-      // A live session goes first (the current one); an ended one after the live ones.
-      const sessions = event.session.phase === 'ended' ? [...others.filter((s) => s.phase !== 'ended'), event.session, ...others.filter((s) => s.phase === 'ended')] : [event.session, ...others];
-      return { ...status, sessions };
+      const sessions = withSession(status.sessions, event.session);
+      return sessions === status.sessions ? status : { ...status, sessions };
     }
     case 'asked':
       return { ...status, asked: [{ from: event.from, at: event.at }, ...status.asked.filter((note) => note.from.mac !== event.from.mac)].slice(0, ASKED_KEPT) };
@@ -30,9 +26,9 @@ export function applyHelpEvent(status: HelpStatus, event: HelpEvent): HelpStatus
   }
 }
 
-/** The session the window shows: the first live one, else the most recent ended one. */
+/** The session the window shows: the open one, else the most recent ended one. */
 export function currentSession(status: HelpStatus): HelpSession | undefined {
-  return status.sessions.find((session) => session.phase !== 'ended') ?? status.sessions[0];
+  return openSession(status.sessions) ?? status.sessions[0];
 }
 
 /** The availability of a peer by MAC, whatever case either side wrote it in. */

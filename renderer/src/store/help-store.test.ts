@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HelpEvent, HelpSession } from '../../../engine/help/api.js';
+import type { HelpEvent, HelpSession, HelpStatus } from '../../../engine/help/api.js';
+import { ClientError, OFFLINE_MESSAGE } from '../client/errors.js';
 import type { HelpLink } from '../help/help-link.js';
 import { createHelpStore, type HelpMedia } from './help-store.js';
 
@@ -9,11 +10,12 @@ const mum = { mac: '02:00:00:00:00:02', name: 'mum', vpnIpv4: '10.99.0.2' };
 const ID = 'a'.repeat(32);
 const prompting: HelpSession = { id: ID, role: 'helped', phase: 'prompting', peer: helper, self: mum, startedAt: 0, promptExpiresAt: 60_000 };
 
-function fakeLink(answer: (id: string, allow: boolean) => Promise<HelpSession>) {
+function fakeLink(answer: (id: string, allow: boolean) => Promise<HelpSession>, status: () => Promise<HelpStatus> = () => Promise.resolve({ sessions: [], peers: {}, asked: [] })) {
   const calls: unknown[][] = [];
   let emit: (event: HelpEvent) => void = () => undefined;
+  let linkTo: (state: 'up' | 'down') => void = () => undefined;
   const link: HelpLink = {
-    status: () => Promise.resolve({ sessions: [], peers: {}, asked: [] }),
+    status,
     request: (mac) => {
       calls.push(['request', mac]);
       return Promise.resolve({ ...prompting, role: 'helper', phase: 'requesting', peer: mum, self: helper });
@@ -29,12 +31,13 @@ function fakeLink(answer: (id: string, allow: boolean) => Promise<HelpSession>) 
       calls.push(['stop', id]);
       return Promise.resolve({ ...prompting, phase: 'ended', reason: 'stopped-here' });
     },
-    listen: (onEvent) => {
+    listen: (onEvent, onLink) => {
       emit = onEvent;
+      linkTo = onLink;
       return () => undefined;
     },
   };
-  return { link, calls, emit: (event: HelpEvent) => emit(event) };
+  return { link, calls, emit: (event: HelpEvent) => emit(event), up: () => linkTo('up') };
 }
 
 /** A capture of one track that records whether it was stopped. */
@@ -46,6 +49,33 @@ function fakeScreen(): { media: HelpMedia; stopped: () => boolean } {
 }
 
 describe('help store', () => {
+  it('reads the status once more when the browser dropped the read (a network change), so settled peers do not stay "checking"', async () => {
+    let reads = 0;
+    let readAgain: () => void = () => undefined;
+    const readAgainDone = new Promise<void>((resolve) => (readAgain = resolve));
+    const { link, up } = fakeLink(
+      () => Promise.reject(new Error('not used')),
+      () => {
+        reads++;
+        if (reads === 1) return Promise.reject(new ClientError('offline', OFFLINE_MESSAGE));
+        readAgain();
+        return Promise.resolve({ sessions: [], peers: { [mum.mac]: { possible: true } }, asked: [] });
+      },
+    );
+    const store = createHelpStore(link, fakeScreen().media);
+    store.getState().start();
+    up();
+    // Bounded: without the second read the test fails on the count below.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([readAgainDone, new Promise((resolve) => (bound = setTimeout(resolve, 5_000)))]);
+    clearTimeout(bound);
+    // The store takes the answer in the promise jobs that follow.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(reads, 2);
+    assert.deepEqual(store.getState().status.peers, { [mum.mac]: { possible: true } });
+    assert.equal(store.getState().problem, undefined);
+  });
+
   it('shows the request as the current session', async () => {
     const { link, calls } = fakeLink(() => Promise.reject(new Error('not used')));
     const store = createHelpStore(link, fakeScreen().media);

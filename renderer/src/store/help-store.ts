@@ -5,11 +5,13 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { HelpEvent, HelpSession, HelpSignal, HelpStatus } from '../../../engine/help/api.js';
 import { errorMessage } from '../client/errors.js';
+import { readAgainIfDropped } from '../client/read-again.js';
 import { HelpConnection } from '../help/help-connection.js';
 import type { HelpLink } from '../help/help-link.js';
 import { applyHelpEvent, currentSession, EMPTY_HELP_STATUS } from '../help/help-status.js';
 import type { SelectedPair } from '../help/ice.js';
 import type { PointerMark } from '../help/pointer.js';
+import { isLive } from '../../../shared/help-session.js';
 
 /** How the helped computer's screen and either side's microphone are captured (Electron and browser differ). */
 export interface HelpMedia {
@@ -20,7 +22,7 @@ export interface HelpMedia {
 
 export interface HelpState {
   readonly status: HelpStatus;
-  /** The session shown: the live one, else the last ended one (its reason). */
+  /** The session shown: the open one, else the last ended one (its reason). */
   readonly session: HelpSession | undefined;
   /** Helper: the helped screen. Helped: its own capture, as a small preview. */
   readonly picture: MediaStream | undefined;
@@ -118,8 +120,7 @@ export function createHelpStore(link: HelpLink, media: HelpMedia, onPointer?: (m
     const follow = (): void => {
       const session = currentSession(get().status);
       set({ session });
-      const live = session !== undefined && (session.phase === 'connecting' || session.phase === 'sharing');
-      if (!live) {
+      if (session === undefined || !isLive(session)) {
         // A capture made on Allow waits for 'connecting' while the prompt's answer is on its way.
         if (connection !== undefined || (screen !== undefined && session?.phase !== 'prompting')) release();
         return;
@@ -140,7 +141,7 @@ export function createHelpStore(link: HelpLink, media: HelpMedia, onPointer?: (m
 
     const refresh = async (): Promise<void> => {
       try {
-        set({ status: await link.status() });
+        set({ status: await readAgainIfDropped(() => link.status()) });
         follow();
       } catch (error) {
         fail(error);

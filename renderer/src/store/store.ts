@@ -24,7 +24,8 @@ import type {
 } from '../../../engine/profiles/api.js';
 import { KITH_TOPICS } from '../client/api-types.js';
 import type { KithClient, KithEventHandler } from '../client/client.js';
-import { ClientError, errorMessage } from '../client/errors.js';
+import { errorMessage, isOffline } from '../client/errors.js';
+import { readAgainIfDropped } from '../client/read-again.js';
 import { applyPathEvent, applyPeerEvent, applyStateEvent, applyStatsToStatus, mergePeerSnapshot, type PeersByMac } from './reducers.js';
 
 export interface KithState {
@@ -75,11 +76,6 @@ export interface KithActions {
 export type KithStore = StoreApi<KithState & KithActions>;
 
 /** Reads one snapshot part; a failure leaves the old value and reports its message. */
-/** A status read the browser dropped is asked again this much later before the engine counts as down. */
-export const STATUS_RETRY_MS = 300;
-
-const isOffline = (error: unknown): boolean => error instanceof ClientError && error.kind === 'offline';
-
 async function attempt<T>(read: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   try {
     return { ok: true, value: await read() };
@@ -119,14 +115,7 @@ export function createKithStore(client: KithClient): KithStore {
     };
 
     const refreshStatus = async (): Promise<void> => {
-      let status = await attempt(() => client.call('kith.status'));
-      // A browser drops requests when the computer's network changes — Kith's own interface coming
-      // up does it — and the event stream stays up, so nothing would read the status again: one
-      // more try tells a dropped request from a stopped engine.
-      if (!status.ok && isOffline(status.error)) {
-        await new Promise((resolve) => setTimeout(resolve, STATUS_RETRY_MS));
-        status = await attempt(() => client.call('kith.status'));
-      }
+      const status = await attempt(() => readAgainIfDropped(() => client.call('kith.status')));
       if (!status.ok) {
         linkFailed(status.error);
         return;

@@ -8,6 +8,7 @@ import { bannerWords, endWords, helperWaitingWords, promptWords } from '../help/
 import { pointerOnPicture } from '../help/pointer.js';
 import { useHelp } from './help-context.js';
 import { useNow } from './use-now.js';
+import { sharesThisScreen } from '../../../shared/help-session.js';
 
 export function HelpPanel() {
   const session = useHelp((s) => s.session);
@@ -15,7 +16,7 @@ export function HelpPanel() {
   return (
     <>
       {session !== undefined && session.phase === 'prompting' && <Prompt session={session} />}
-      {session !== undefined && session.role === 'helped' && (session.phase === 'connecting' || session.phase === 'sharing') && <Banner session={session} />}
+      {session !== undefined && sharesThisScreen(session) && <Banner session={session} />}
       {session !== undefined && session.role === 'helper' && session.phase !== 'ended' && <Viewer session={session} />}
       {(session === undefined || session.phase === 'ended') && <AskedNotes />}
       {session?.phase === 'ended' && (

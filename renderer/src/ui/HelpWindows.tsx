@@ -7,6 +7,7 @@ import type { KithBridge, PointerMark } from '../client/bridge.js';
 import type { HelpLink } from '../help/help-link.js';
 import { applyHelpEvent, currentSession, EMPTY_HELP_STATUS } from '../help/help-status.js';
 import { bannerWords } from '../help/help-words.js';
+import { sharesThisScreen } from '../../../shared/help-session.js';
 
 /** "‹name› can see your screen — Stop sharing", for as long as the session runs. */
 export function HelpBannerWindow({ link }: { link: HelpLink }) {
@@ -28,7 +29,7 @@ export function HelpBannerWindow({ link }: { link: HelpLink }) {
       },
     );
   }, [link]);
-  if (session === undefined || session.role !== 'helped' || (session.phase !== 'connecting' && session.phase !== 'sharing')) return null;
+  if (session === undefined || !sharesThisScreen(session)) return null;
   return (
     <div className="help-banner help-banner-window" role="region" aria-label="Sharing your screen">
       <p className="help-banner-line">
