@@ -47,6 +47,8 @@ import {
 import type { KithProcess } from '../e2e/netns/kith.js';
 import { netnsSkipReason, run, Topology } from '../e2e/netns/topology.js';
 import type { Host } from '../e2e/netns/topology.js';
+import { RTT_WINDOW } from '../engine/edge/control/rtt.js';
+import { DIRECT_PROBE_INTERVAL_MS } from '../engine/edge/control/peer-path.js';
 import { kithProgram } from './kith-runner.js';
 import type { KithProgram } from './kith-runner.js';
 import { cpuSeconds, residentMegabytes, ticksPerSecond } from './proc-cpu.js';
@@ -59,6 +61,12 @@ const IPERF_SECONDS = Math.max(1, Number(process.env['KITH_BENCH_SECONDS'] ?? 5)
 const PINGS = 20;
 const BENCH_KEY = 'kith-bench-tunnel-key';
 const WG_PORT = 51820;
+/**
+ * The RTT Kith reports is the median of its last RTT_WINDOW probes (every 3 s to the supernode with
+ * FAST, every 4 s to a direct peer): read after this much idleness, none was taken while iperf3
+ * loaded the machine, so it compares with ping over the same idle paths.
+ */
+const RTT_SETTLE_MS = RTT_WINDOW * DIRECT_PROBE_INTERVAL_MS + 1_000;
 
 type Implementation = 'kith' | 'mixed' | 'n3n' | 'wireguard-go';
 const LABELS: Record<Implementation, string> = { kith: 'Kith ↔ Kith', mixed: 'Kith ↔ n3n', n3n: 'n3n ↔ n3n', 'wireguard-go': 'wireguard-go' };
@@ -258,6 +266,7 @@ async function benchCipher(ctx: Context, cipher: Cipher, wireguard: boolean): Pr
         process.stdout.write(`  ${cipher} ${LABELS[pair.implementation]} round ${round + 1}: ${sample.mbits?.toFixed(0) ?? 'n/a'} Mbit/s, ping ${sample.pingMs?.toFixed(3) ?? 'n/a'} ms${sample.note === undefined ? '' : ` (${sample.note})`}\n`);
       }
     }
+    await new Promise((resolve) => setTimeout(resolve, RTT_SETTLE_MS));
     for (const pair of pairs) {
       const row = rows.find((r) => r.implementation === pair.implementation)!;
       const [rssA, rssB] = [residentMegabytes(pair.pidA), residentMegabytes(pair.pidB)];
@@ -299,7 +308,7 @@ function printTable(rows: readonly Row[], underlay: Sample | undefined): void {
   );
   const reported = rows.filter((row) => row.reportedPeerMs !== undefined || row.reportedSupernodeMs !== undefined);
   if (reported.length > 0) {
-    process.stdout.write(`\nRTT Kith reports (edge a) against ping's average over the same path:\n`);
+    process.stdout.write(`\nRTT Kith reports (edge a), read after ${RTT_SETTLE_MS / 1_000} s without load, against ping's average over the same path:\n`);
     for (const row of reported) {
       const pingPeer = median(row.samples.map((s) => s.pingMs));
       process.stdout.write(
@@ -335,7 +344,7 @@ async function main(): Promise<void> {
 
   const pairsPerCipher = 1 + (n3nEdge === undefined ? 0 : 2) + (wireguard ? 1 : 0);
   // Start-up of a cipher's pairs, then per round and pair: pings, iperf3 and its server.
-  const limitMs = ciphers.length * (40_000 + ROUNDS * pairsPerCipher * (PINGS * 200 + IPERF_SECONDS * 1_000 + 8_000)) + 60_000;
+  const limitMs = ciphers.length * (40_000 + RTT_SETTLE_MS + ROUNDS * pairsPerCipher * (PINGS * 200 + IPERF_SECONDS * 1_000 + 8_000)) + 60_000;
   const topology = Topology.create();
   const runDir = new RunDir(topology);
   const rows: Row[] = [];
