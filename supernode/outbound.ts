@@ -16,7 +16,6 @@ export interface Sender {
   send(route: Route, bytes: Uint8Array): void;
   /** Transport.rememberAnswer: the socket answers repeats of request with answer for validMs. */
   rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void;
-  forgetAnswers(): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -97,10 +96,6 @@ export class Outbound {
     this.sender.rememberAnswer(route, request, answer, validMs);
   }
 
-  /** Every remembered answer is void (the rules that made them changed). */
-  forgetAnswers(): void {
-    this.sender.forgetAnswers();
-  }
 
   private sealMessage(bytes: Uint8Array, length: number, message: ControlMessage, community: Community | undefined, trailer: Trailer): Uint8Array {
     const keys = community?.encrypted === true ? community.keys(keyKindFor(message.type)) : undefined;

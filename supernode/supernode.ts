@@ -151,7 +151,6 @@ export class Supernode {
       {
         send: (route, bytes) => this.transport?.send(route, bytes),
         rememberAnswer: (route, request, answer, validMs) => this.transport?.rememberAnswer(route, request, answer, validMs),
-        forgetAnswers: () => this.transport?.forgetAnswers(),
       },
       stampGenerator,
     );
@@ -343,7 +342,8 @@ export class Supernode {
     const usable = list.ok ? list.value : { fixed: [], patterns: [], warnings: [] };
     for (const warning of usable.warnings) this.options.logger.warn(warning);
     this.keyTime.change(seconds(this.ctx.clock.nowMs()), () => this.ctx.communities.load(usable, this.federationName));
-    this.ctx.outbound.forgetAnswers();
+    // The rules that made the remembered answers changed.
+    this.transport?.forgetAnswers();
     return list.ok ? 0 : -2;
   }
 

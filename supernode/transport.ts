@@ -113,13 +113,13 @@ export class Transport {
     else this.udp.send(route, bytes);
   }
 
-  /** UdpEndpoint.rememberAnswer; TCP routes are always answered from JavaScript. */
+  /** UdpEndpoint.rememberAnswer; TCP routes are always answered from JavaScript (the endpoint keeps none). */
   rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void {
-    if (route.kind === 'udp') this.udp.rememberAnswer(route, request, answer, validMs);
+    this.udp.rememberAnswer(route, request, answer, validMs);
   }
 
   forgetAnswer(route: Route): void {
-    if (route.kind === 'udp') this.udp.forgetAnswer(route);
+    this.udp.forgetAnswer(route);
   }
 
   forgetAnswers(): void {

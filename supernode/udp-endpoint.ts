@@ -110,13 +110,13 @@ class NativeEndpoint implements UdpEndpoint {
   }
 
   rememberAnswer(route: Route, request: Uint8Array, answer: Uint8Array, validMs: number): void {
-    const source = this.answers === undefined ? undefined : this.sourceOf(route);
-    if (source !== undefined) this.answers!.remember(source, request, answer, validMs);
+    const source = this.sourceOf(route);
+    if (source !== undefined) this.answers?.remember(source, request, answer, validMs);
   }
 
   forgetAnswer(route: Route): void {
-    const source = this.answers === undefined ? undefined : this.sourceOf(route);
-    if (source !== undefined) this.answers!.forget(source);
+    const source = this.sourceOf(route);
+    if (source !== undefined) this.answers?.forget(source);
   }
 
   forgetAnswers(): void {
@@ -133,9 +133,12 @@ class NativeEndpoint implements UdpEndpoint {
     return Promise.resolve();
   }
 
-  /** route as the answers key it (the socket's view of a datagram's source), or undefined for a TCP route or an unsendable address. */
+  /**
+   * route as the answers key it (the socket's view of a datagram's source), or undefined without
+   * answers, for a TCP route or an unsendable address.
+   */
   private sourceOf(route: Route): typeof this.answerSource | undefined {
-    if (route.kind !== 'udp') return undefined;
+    if (this.answers === undefined || route.kind !== 'udp') return undefined;
     const source = this.answerSource;
     source.address.fill(0);
     const length = route.socket.address.includes('%') ? 0 : parseAddress(route.socket.address, source.address);

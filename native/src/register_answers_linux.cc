@@ -110,9 +110,8 @@ class RegisterAnswers final : public DatagramHook, public Napi::ObjectWrap<Regis
     std::memcpy(out, e.Answer(), e.answerLen);
     std::memcpy(out + kCookieAt, d + kCookieAt, kCookieBytes);
     uint32_t meta[4] = {0, e.answerLen, familyPort, 0};
-    bool hasLocal = false;
-    for (int i = 0; i < 16 && !hasLocal; i++) hasLocal = local[i] != 0;
-    if (udp_->SendFromExpress(out, meta, addr, 1, hasLocal ? local : nullptr) != 0) {
+    // From the local address the request came to (all zero, unknown: the kernel's choice).
+    if (udp_->SendFromExpress(out, meta, addr, 1, local) != 0) {
       stats_.sendErrors++;
       return In::kPassed;  // JavaScript answers it as it would have
     }
